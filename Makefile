@@ -1,0 +1,108 @@
+# lrs -- linear recurrent dynamics and random-matrix analysis of networks.
+#
+#   make            build liblrs (static + shared), the tools and the figure programs
+#   make test       build and run every test; last line "N passed, N failed"
+#   make fig1 ...   regenerate a paper figure (results/figN.png, .pdf)   FAST=1 for a quick run
+#   make figs       all figures (main + supplementary)
+#   make deps       install the Debian packages lrs needs (run automatically)
+#   make SAN=1 ...  the same with AddressSanitizer + UndefinedBehaviorSanitizer (build-san/)
+#   make bench      speed and memory benchmarks
+
+CC      ?= gcc
+OPT     ?= -O2
+CSTD     = -std=c11
+WARN     = -Wall -Wextra -Werror
+CPPFLAGS = -Iinclude -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+# GSL is linked to OpenBLAS's CBLAS (libopenblas), not to libgslcblas.
+LDLIBS   = -lgsl -llapacke -lopenblas -lpthread -lm
+PREFIX  ?= /usr/local
+
+ifeq ($(SAN),1)
+BUILD   ?= build-san
+SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else
+BUILD   ?= build
+SANFLAGS =
+endif
+CFLAGS  ?= $(OPT) -g
+ALLCFLAGS = $(CSTD) $(WARN) $(CFLAGS) $(SANFLAGS) -fPIC -MMD -MP
+
+LIB_SRC  = $(wildcard src/*.c)
+LIB_OBJ  = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRC))
+TOOL_SRC = $(wildcard src/tools/*.c)
+TOOLS    = $(patsubst src/tools/%.c,$(BUILD)/%,$(TOOL_SRC))
+NB_SRC   = $(wildcard notebooks-c/*.c)
+NOTEBOOKS= $(patsubst notebooks-c/%.c,$(BUILD)/notebooks/%,$(NB_SRC))
+TEST_SRC = $(wildcard tests/test_*.c)
+TESTS    = $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
+STATIC   = $(BUILD)/liblrs.a
+SHARED   = $(BUILD)/liblrs.so
+DEPS_OK  = build/.deps-ok
+
+.PHONY: all lib tools notebooks tests test deps clean figs figs-main figs-supp bench install
+.DEFAULT_GOAL := all
+
+all: lib tools notebooks
+lib: $(STATIC) $(SHARED)
+tools: $(TOOLS)
+notebooks: $(NOTEBOOKS)
+tests: $(TESTS)
+
+# ---------------------------------------------------------------- dependencies
+$(DEPS_OK):
+	@sh .ci/deps.sh
+	@mkdir -p build && touch $@
+deps:
+	@sh .ci/deps.sh
+
+# ---------------------------------------------------------------- library
+$(BUILD)/obj/%.o: src/%.c | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -c $< -o $@
+
+$(STATIC): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(SHARED): $(LIB_OBJ)
+	$(CC) -shared $(SANFLAGS) -o $@ $^ $(LDLIBS)
+
+# Tools, notebooks and tests link the static library.
+$(BUILD)/%: src/tools/%.c $(STATIC)
+	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $< -o $@ $(STATIC) $(LDLIBS)
+
+$(BUILD)/notebooks/%: notebooks-c/%.c $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -Inotebooks-c $< -o $@ $(STATIC) $(LDLIBS)
+
+$(BUILD)/tests/%: tests/%.c tests/harness.h $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -Itests $< -o $@ $(STATIC) $(LDLIBS)
+
+-include $(LIB_OBJ:.o=.d)
+
+# ---------------------------------------------------------------- tests
+test: all tests
+	@bash tests/run.sh $(BUILD)
+
+# ---------------------------------------------------------------- figures
+# make figN: run the notebook program, then its gnuplot script.
+FIG_MAIN = $(sort $(patsubst notebooks-c/%.c,%,$(wildcard notebooks-c/fig[0-9].c)))
+FIG_SUPP = $(sort $(patsubst notebooks-c/%.c,%,$(wildcard notebooks-c/figS-*.c)))
+FIG6_DATA = $(or $(DATA),$(wildcard ../shared/data/high_school_proximity_edges.csv))
+FIGARGS_fig6 = $(if $(FIG6_DATA),--data $(FIG6_DATA))
+FIGARGS_figS-epidemiological = $(FIGARGS_fig6)
+
+.PHONY: $(FIG_MAIN) $(FIG_SUPP)
+$(FIG_MAIN) $(FIG_SUPP): %: $(BUILD)/notebooks/%
+	@mkdir -p results/$@
+	$(BUILD)/notebooks/$@ $(if $(FAST),--fast) $(FIGARGS_$@) $(ARGS)
+	gnuplot analyses/$@.gp
+	@echo "$@: results/$@.png results/$@.pdf (data in results/$@/)"
+
+figs-main: $(FIG_MAIN)
+figs-supp: $(FIG_SUPP)
+figs: figs-main figs-supp
+
+clean:
+	rm -rf build build-san

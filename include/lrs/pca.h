@@ -1,0 +1,68 @@
+/*
+ * lrs/pca.h -- streaming covariance and principal component analysis.
+ *
+ * Covariance over time, as in PAPER.md s.3: centred, divided by Nt - 1.
+ * lrs_cov_t accumulates blocks of observations (rows) with a numerically
+ * stable block update (Chan, Golub & LeVeque 1979): each block's own mean and
+ * centred scatter (one dsyrk) are merged into the running totals, so one pass
+ * agrees with a two-pass computation to ~1e-14 relative and nothing but the
+ * N x N scatter is stored.
+ *
+ * PCA: the eigen-decomposition of C (LAPACKE_dsyevr), variances sorted
+ * descending, % variance explained = 100 lambda_k / sum(lambda), and the
+ * principal components (eigenvectors, columns, sign fixed so that the largest
+ * |component| is positive).  Scaled PCA uses the correlation matrix
+ * D^-1/2 C D^-1/2 (each unit standardised first; used for the epidemic model).
+ */
+#ifndef LRS_PCA_H
+#define LRS_PCA_H
+
+#include <gsl/gsl_matrix.h>
+#include "lrs/common.h"
+#include "lrs/observe.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct lrs_cov lrs_cov_t;
+
+int lrs_cov_alloc(lrs_cov_t **out, size_t N, lrs_err_t *err);
+void lrs_cov_free(lrs_cov_t *c);
+void lrs_cov_reset(lrs_cov_t *c);
+/* Add the rows of Y (rows x N) as observations. */
+int lrs_cov_add_block(lrs_cov_t *c, const gsl_matrix *Y, lrs_err_t *err);
+int lrs_cov_add(lrs_cov_t *c, const gsl_vector *y, lrs_err_t *err);
+/* dst <- the accumulation of both (for runs split across threads). */
+int lrs_cov_merge(lrs_cov_t *dst, const lrs_cov_t *src, lrs_err_t *err);
+size_t lrs_cov_count(const lrs_cov_t *c);
+size_t lrs_cov_dim(const lrs_cov_t *c);
+int lrs_cov_mean(const lrs_cov_t *c, gsl_vector *mean, lrs_err_t *err);
+/* C = scatter / (count - 1); needs count >= 2. */
+int lrs_cov_get(const lrs_cov_t *c, gsl_matrix *C, lrs_err_t *err);
+/* Observer that adds the chosen field of every step with t >= t_start.
+ * (Stores field and t_start in c: one observer per accumulator.) */
+lrs_observer_t lrs_cov_observer(lrs_cov_t *c, lrs_field_t field, double t_start);
+
+typedef struct lrs_pca {
+    size_t N;
+    gsl_vector *var; /* PC variances, descending */
+    gsl_vector *pct; /* % variance explained */
+    gsl_matrix *pcs; /* column k = k-th principal component (unit vector) */
+} lrs_pca_t;
+
+int lrs_pca_alloc(lrs_pca_t **out, size_t N, lrs_err_t *err);
+void lrs_pca_free(lrs_pca_t *p);
+/* PCA of a covariance matrix C (symmetric N x N); scaled != 0 uses the
+ * correlation matrix.  want_pcs == 0 skips the eigenvectors (faster). */
+int lrs_pca_from_cov(lrs_pca_t *p, const gsl_matrix *C, int scaled,
+                     int want_pcs, lrs_err_t *err);
+/* Eigenvalues of a symmetric matrix, descending (dsyevr); V (nullable) gets
+ * the matching eigenvectors as columns. */
+int lrs_pca_symeig(const gsl_matrix *A, gsl_vector *eval, gsl_matrix *V,
+                   lrs_err_t *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

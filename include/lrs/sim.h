@@ -1,0 +1,102 @@
+/*
+ * lrs/sim.h -- driven recurrent dynamics, streamed into observers.
+ *
+ * Model (PAPER.md s.2):      tau dz/dt = -z + W f(z) + x(t)
+ * Forward Euler, step dt:    z[n+1] = z[n] + (dt/tau) (-z[n] + W f(z[n]) + x[n])
+ * with f in {identity, tanh, relu} and tau a scalar or one value per unit.
+ * Feed-forward variant (figS-ffwd):  tau dz/dt = -z + f(W^T x(t))  (x W in the
+ * paper's row-vector notation); no recurrence.
+ *
+ * Time grid: t_n = n dt, n = 0 .. nt-1 with nt = round(T / dt); z[0] = z0.
+ * Observers receive (z[n], x[n], r[n] = W f(z[n])) for every n in blocks.
+ * Nothing stores the trajectory: memory is O(N^2 + block * N).
+ *
+ * Inputs are a sum of sources: smooth noise (optionally mixed by a matrix),
+ * constants, steps along directions over time windows, and user callbacks.
+ *
+ * Divergence: if z becomes non-finite or ||z|| exceeds max_norm, the run stops
+ * with LRS_EDIVERGE and a message giving the time and the largest real part
+ * of the eigenvalues of W (the linear part).
+ *
+ * Per-step BLAS should be single-threaded (lrs_blas_set_threads(1)); run
+ * independent simulations in parallel instead.
+ */
+#ifndef LRS_SIM_H
+#define LRS_SIM_H
+
+#include <signal.h>
+#include <gsl/gsl_matrix.h>
+#include "lrs/common.h"
+#include "lrs/noise.h"
+#include "lrs/observe.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum { LRS_F_IDENTITY = 0, LRS_F_TANH = 1, LRS_F_RELU = 2 } lrs_transfer_t;
+typedef enum { LRS_SIM_RECURRENT = 0, LRS_SIM_FEEDFORWARD = 1 } lrs_sim_mode_t;
+
+/* Parse "identity"/"linear", "tanh", "relu"; LRS_EINVAL otherwise. */
+int lrs_transfer_parse(const char *name, lrs_transfer_t *f, lrs_err_t *err);
+const char *lrs_transfer_name(lrs_transfer_t f);
+
+/* ------------------------------------------------------------------ inputs */
+typedef struct lrs_input lrs_input_t;
+
+/* User source: add the input at time t to x (length N). */
+typedef int (*lrs_input_fn)(void *ctx, double t, gsl_vector *x, lrs_err_t *err);
+
+int lrs_input_alloc(lrs_input_t **out, size_t N, lrs_err_t *err);
+void lrs_input_free(lrs_input_t *in);
+/* x += scale * mix^T xi(t), xi from `noise` (K channels, not owned).  mix is
+ * K x N (copied); NULL means the identity (then K must equal N). */
+int lrs_input_add_noise(lrs_input_t *in, lrs_noise_t *noise, double scale,
+                        const gsl_matrix *mix, lrs_err_t *err);
+/* x += c (copied). */
+int lrs_input_add_constant(lrs_input_t *in, const gsl_vector *c, lrs_err_t *err);
+/* x += amplitude * d for t_on <= t < t_off (d copied).  On the step grid the
+ * window is the steps n with n_on <= n < n_off, n_on = round(t_on/dt),
+ * n_off = round(t_off/dt). */
+int lrs_input_add_step(lrs_input_t *in, double t_on, double t_off,
+                       double amplitude, const gsl_vector *d, lrs_err_t *err);
+int lrs_input_add_callback(lrs_input_t *in, lrs_input_fn fn, void *ctx,
+                           lrs_err_t *err);
+/* Rows of X get the inputs at steps n0, n0+1, ... (t = n dt).  Noise sources
+ * must be read in order (their position must equal n0). */
+int lrs_input_fill(lrs_input_t *in, size_t n0, double dt, gsl_matrix *X,
+                   lrs_err_t *err);
+
+/* ------------------------------------------------------------------ simulation */
+typedef struct lrs_sim_params {
+    const gsl_matrix *W;        /* N x N connectivity (copied at alloc) */
+    lrs_transfer_t f;           /* transfer function */
+    lrs_sim_mode_t mode;        /* recurrent (default) or feed-forward */
+    double tau;                 /* scalar time constant (used if tau_vec NULL) */
+    const gsl_vector *tau_vec;  /* per-unit time constants, or NULL */
+    double dt;                  /* Euler step */
+    double T;                   /* duration; nt = round(T/dt) steps */
+    const gsl_vector *z0;       /* initial state (NULL: zeros) */
+    double max_norm;            /* divergence bound on ||z|| (0: 1e8 * max(1, ||z0||)) */
+    volatile sig_atomic_t *stop;/* if non-NULL and set, the run stops with LRS_EINTR */
+} lrs_sim_params_t;
+
+/* Defaults: identity, recurrent, tau = 1, dt = 0.01, everything else 0/NULL. */
+lrs_sim_params_t lrs_sim_params_default(void);
+
+typedef struct lrs_sim lrs_sim_t;
+
+int lrs_sim_alloc(lrs_sim_t **out, const lrs_sim_params_t *p, lrs_err_t *err);
+void lrs_sim_free(lrs_sim_t *s);
+/* Run from z0 over nt steps, handing every block to each observer.  The
+ * input's sources must be at their start (noise position 0). */
+int lrs_sim_run(lrs_sim_t *s, lrs_input_t *in, const lrs_observer_t *obs,
+                size_t nobs, lrs_err_t *err);
+/* Final state z[nt-1] of the last run (length N). */
+int lrs_sim_final_state(const lrs_sim_t *s, gsl_vector *z, lrs_err_t *err);
+size_t lrs_sim_steps(const lrs_sim_t *s);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
