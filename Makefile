@@ -31,7 +31,8 @@ LIB_SRC  = $(wildcard src/*.c)
 LIB_OBJ  = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRC))
 TOOL_SRC = $(wildcard src/tools/*.c)
 TOOLS    = $(patsubst src/tools/%.c,$(BUILD)/%,$(TOOL_SRC))
-NB_SRC   = $(wildcard notebooks-c/*.c)
+NB_SRC   = $(wildcard notebooks-c/fig*.c)
+NB_COMMON= $(BUILD)/obj/nb.o
 NOTEBOOKS= $(patsubst notebooks-c/%.c,$(BUILD)/notebooks/%,$(NB_SRC))
 TEST_SRC = $(wildcard tests/test_*.c)
 TESTS    = $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
@@ -71,9 +72,13 @@ $(SHARED): $(LIB_OBJ)
 $(BUILD)/%: src/tools/%.c $(STATIC)
 	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $< -o $@ $(STATIC) $(LDLIBS)
 
-$(BUILD)/notebooks/%: notebooks-c/%.c $(STATIC)
+$(NB_COMMON): notebooks-c/common/nb.c notebooks-c/common/nb.h | $(DEPS_OK)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -Inotebooks-c $< -o $@ $(STATIC) $(LDLIBS)
+	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -Inotebooks-c/common -c $< -o $@
+
+$(BUILD)/notebooks/%: notebooks-c/%.c $(NB_COMMON) $(STATIC) $(wildcard notebooks-c/common/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -Inotebooks-c/common $< -o $@ $(NB_COMMON) $(STATIC) $(LDLIBS)
 
 $(BUILD)/tests/%: tests/%.c tests/harness.h $(STATIC)
 	@mkdir -p $(dir $@)
@@ -97,7 +102,9 @@ FIGARGS_figS-epidemiological = $(FIGARGS_fig6)
 $(FIG_MAIN) $(FIG_SUPP): %: $(BUILD)/notebooks/%
 	@mkdir -p results/$@
 	$(BUILD)/notebooks/$@ $(if $(FAST),--fast) $(FIGARGS_$@) $(ARGS)
-	gnuplot analyses/$@.gp
+	@gnuplot -e "outpng='results/.$@.png.tmp'; outpdf='results/.$@.pdf.tmp'" analyses/$@.gp \
+	  && mv -f results/.$@.png.tmp results/$@.png && mv -f results/.$@.pdf.tmp results/$@.pdf \
+	  || { rm -f results/.$@.png.tmp results/.$@.pdf.tmp; exit 1; }
 	@echo "$@: results/$@.png results/$@.pdf (data in results/$@/)"
 
 figs-main: $(FIG_MAIN)

@@ -1,0 +1,367 @@
+/* nb.c -- plumbing shared by the figure notebooks; see nb.h. */
+#include "nb.h"
+
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+volatile sig_atomic_t nb_stop = 0;
+
+#define NB_MAX_FILES 256
+#define NB_MAX_SUMMARY 256
+
+static struct {
+    nb_args_t *args;
+    double t0;
+    size_t nfiles;
+    FILE *fp[NB_MAX_FILES];
+    char tmp[NB_MAX_FILES][1024];
+    char final[NB_MAX_FILES][1024];
+    size_t nsum;
+    char *sum[NB_MAX_SUMMARY];
+} nb;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    nb_stop = 1;
+}
+
+static void remove_temporaries(void)
+{
+    for (size_t i = 0; i < nb.nfiles; i++) {
+        if (nb.fp[i]) {
+            fclose(nb.fp[i]);
+            nb.fp[i] = NULL;
+        }
+        unlink(nb.tmp[i]);
+    }
+}
+
+static void usage(const char *name, const char *about, unsigned long seed, FILE *to)
+{
+    fprintf(to,
+            "usage: %s [--seed S] [--fast] [--jobs J] [--data PATH] [--out DIR]\n"
+            "%s\n\n"
+            "  --seed S    random seed (default %lu)\n"
+            "  --fast      shorter runs, for smoke tests\n"
+            "  --jobs J    independent runs in parallel (default 2)\n"
+            "  --data PATH input data file (figures that read one)\n"
+            "  --out DIR   output folder (default results/%s)\n",
+            name, about, seed, name);
+}
+
+static void mkdir_p(const char *path)
+{
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *p = buf + 1; *p; p++) {
+        if (*p == '/') {
+            *p = '\0';
+            mkdir(buf, 0777);
+            *p = '/';
+        }
+    }
+    if (mkdir(buf, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "%s: cannot create folder %s: %s\n", nb.args->name, path,
+                strerror(errno));
+        exit(1);
+    }
+}
+
+void nb_init(nb_args_t *a, const char *name, const char *about,
+             unsigned long default_seed, int argc, char **argv)
+{
+    static char outdir[1024];
+    memset(a, 0, sizeof *a);
+    a->name = name;
+    a->seed = default_seed;
+    a->jobs = 2;
+    nb.args = a;
+    for (int i = 1; i < argc; i++) {
+        const char *o = argv[i];
+        const char *v = (i + 1 < argc) ? argv[i + 1] : NULL;
+        char *end = NULL;
+        if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
+            usage(name, about, default_seed, stdout);
+            exit(0);
+        } else if (!strcmp(o, "--fast")) {
+            a->fast = 1;
+        } else if (!strcmp(o, "--seed") && v) {
+            errno = 0;
+            a->seed = strtoul(v, &end, 10);
+            if (errno || *end || v[0] == '-' || !*v) {
+                fprintf(stderr, "%s: --seed wants a non-negative integer ('%s')\n", name, v);
+                exit(2);
+            }
+            i++;
+        } else if (!strcmp(o, "--jobs") && v) {
+            errno = 0;
+            long j = strtol(v, &end, 10);
+            if (errno || *end || j < 1 || j > 64) {
+                fprintf(stderr, "%s: --jobs wants an integer in 1..64 ('%s')\n", name, v);
+                exit(2);
+            }
+            a->jobs = (int)j;
+            i++;
+        } else if (!strcmp(o, "--data") && v) {
+            a->data = v;
+            i++;
+        } else if (!strcmp(o, "--out") && v) {
+            a->outdir = v;
+            i++;
+        } else {
+            fprintf(stderr, "%s: unknown option or missing value '%s'\n", name, o);
+            usage(name, about, default_seed, stderr);
+            exit(2);
+        }
+    }
+    if (!a->outdir) {
+        snprintf(outdir, sizeof outdir, "results/%s", name);
+        a->outdir = outdir;
+    }
+    mkdir_p(a->outdir);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    lrs_blas_set_threads(1);
+    nb.t0 = lrs_wall_seconds();
+}
+
+gsl_rng *nb_rng(unsigned long seed)
+{
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    if (!r) {
+        fprintf(stderr, "out of memory\n");
+        exit(1);
+    }
+    gsl_rng_set(r, seed);
+    return r;
+}
+
+FILE *nb_tsv(const nb_args_t *a, const char *file, const char *title,
+             const char *columns)
+{
+    if (nb.nfiles >= NB_MAX_FILES) {
+        fprintf(stderr, "%s: too many output files\n", a->name);
+        exit(1);
+    }
+    size_t i = nb.nfiles;
+    snprintf(nb.final[i], sizeof nb.final[i], "%s/%s", a->outdir, file);
+    snprintf(nb.tmp[i], sizeof nb.tmp[i], "%s/.%s.tmp%ld", a->outdir, file, (long)getpid());
+    FILE *fp = fopen(nb.tmp[i], "w");
+    if (!fp) {
+        fprintf(stderr, "%s: cannot write %s: %s\n", a->name, nb.tmp[i], strerror(errno));
+        remove_temporaries();
+        exit(1);
+    }
+    nb.fp[i] = fp;
+    nb.nfiles++;
+    fprintf(fp, "# %s\n# figure %s  seed %lu%s\n# %s\n", title, a->name, a->seed,
+            a->fast ? "  (fast run)" : "", columns);
+    return fp;
+}
+
+void nb_write_columns(FILE *fp, const gsl_vector *first, ...)
+{
+    const gsl_vector *v[16];
+    size_t nv = 0;
+    va_list ap;
+    va_start(ap, first);
+    for (const gsl_vector *x = first; x && nv < 16; x = va_arg(ap, const gsl_vector *))
+        v[nv++] = x;
+    va_end(ap);
+    if (nv == 0)
+        return;
+    for (size_t k = 0; k < v[0]->size; k++) {
+        fprintf(fp, "%zu", k + 1);
+        for (size_t j = 0; j < nv; j++)
+            fprintf(fp, "\t%.10g", k < v[j]->size ? gsl_vector_get(v[j], k) : NAN);
+        fputc('\n', fp);
+    }
+}
+
+void nb_write_matrix(FILE *fp, const gsl_matrix *M)
+{
+    for (size_t i = 0; i < M->size1; i++) {
+        for (size_t j = 0; j < M->size2; j++)
+            fprintf(fp, j ? "\t%.10g" : "%.10g", gsl_matrix_get(M, i, j));
+        fputc('\n', fp);
+    }
+}
+
+static void add_summary_line(const char *line)
+{
+    printf("%s\n", line);
+    fflush(stdout);
+    if (nb.nsum < NB_MAX_SUMMARY) {
+        nb.sum[nb.nsum] = strdup(line);
+        if (nb.sum[nb.nsum])
+            nb.nsum++;
+    }
+}
+
+void nb_summary(const char *key, const char *fmt, ...)
+{
+    char val[768], line[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(val, sizeof val, fmt, ap);
+    va_end(ap);
+    snprintf(line, sizeof line, "%s = %s", key, val);
+    add_summary_line(line);
+}
+
+void nb_note(const char *fmt, ...)
+{
+    char val[1000], line[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(val, sizeof val, fmt, ap);
+    va_end(ap);
+    snprintf(line, sizeof line, "# %s", val);
+    add_summary_line(line);
+}
+
+static int progress_observe(void *self, const lrs_block_t *b, lrs_err_t *err)
+{
+    (void)err;
+    nb_progress_t *p = self;
+    double now = lrs_wall_seconds();
+    if (now - p->t_start > 2.0 && now - p->last > 0.25) {
+        size_t done = b->n0 + b->Z->size1;
+        fprintf(stderr, "\r%s: %s %3.0f%% ", nb.args ? nb.args->name : "", p->label,
+                100.0 * (double)done / (double)(p->total ? p->total : 1));
+        p->last = now;
+        p->shown = 1;
+    }
+    return 0;
+}
+
+static int progress_noop(void *self, const lrs_block_t *b, lrs_err_t *err)
+{
+    (void)self;
+    (void)b;
+    (void)err;
+    return 0;
+}
+
+lrs_observer_t nb_progress_observer(nb_progress_t *p, const char *label,
+                                    size_t total_steps)
+{
+    p->label = label;
+    p->total = total_steps;
+    p->t_start = lrs_wall_seconds();
+    p->last = 0;
+    p->shown = 0;
+    lrs_observer_t o = {isatty(2) ? progress_observe : progress_noop, p, 0};
+    return o;
+}
+
+void nb_progress_done(nb_progress_t *p)
+{
+    if (p->shown)
+        fprintf(stderr, "\r%*s\r", 60, "");
+    p->shown = 0;
+}
+
+void nb_die(const lrs_err_t *err, const char *what)
+{
+    const char *name = nb.args ? nb.args->name : "lrs";
+    if (err && err->code == LRS_EINTR) {
+        fprintf(stderr, "\n%s: interrupted; previous results left unchanged\n", name);
+        remove_temporaries();
+        exit(130);
+    }
+    fprintf(stderr, "%s: %s failed: %s\n", name, what,
+            err && err->msg[0] ? err->msg : "(no message)");
+    remove_temporaries();
+    exit(1);
+}
+
+int nb_finish(void)
+{
+    const char *name = nb.args ? nb.args->name : "lrs";
+    if (nb_stop) {
+        fprintf(stderr, "\n%s: interrupted; previous results left unchanged\n", name);
+        remove_temporaries();
+        exit(130);
+    }
+    nb_summary("wall_seconds", "%.2f", lrs_wall_seconds() - nb.t0);
+    FILE *fp = nb_tsv(nb.args, "summary.txt", "summary", "key = value");
+    for (size_t i = 0; i < nb.nsum; i++) {
+        fprintf(fp, "%s\n", nb.sum[i]);
+        free(nb.sum[i]);
+    }
+    nb.nsum = 0;
+    for (size_t i = 0; i < nb.nfiles; i++) {
+        if (nb.fp[i] && (ferror(nb.fp[i]) | fclose(nb.fp[i])) != 0) {
+            nb.fp[i] = NULL;
+            fprintf(stderr, "%s: writing %s failed\n", name, nb.final[i]);
+            remove_temporaries();
+            exit(1);
+        }
+        nb.fp[i] = NULL;
+    }
+    for (size_t i = 0; i < nb.nfiles; i++) {
+        if (rename(nb.tmp[i], nb.final[i]) != 0) {
+            fprintf(stderr, "%s: cannot rename %s: %s\n", name, nb.tmp[i], strerror(errno));
+            exit(1);
+        }
+    }
+    nb.nfiles = 0;
+    return 0;
+}
+
+typedef struct {
+    size_t n;
+    size_t next;
+    int rc;
+    int (*fn)(void *);
+    void **ctx;
+    pthread_mutex_t mu;
+} pool_t;
+
+static void *pool_worker(void *arg)
+{
+    pool_t *p = arg;
+    for (;;) {
+        pthread_mutex_lock(&p->mu);
+        size_t i = p->next++;
+        int stop = p->rc != 0;
+        pthread_mutex_unlock(&p->mu);
+        if (i >= p->n || stop)
+            return NULL;
+        int rc = p->fn(p->ctx[i]);
+        if (rc) {
+            pthread_mutex_lock(&p->mu);
+            if (!p->rc)
+                p->rc = rc;
+            pthread_mutex_unlock(&p->mu);
+        }
+    }
+}
+
+int nb_parallel(int jobs, size_t n, int (*fn)(void *ctx), void **ctx)
+{
+    pool_t p = {n, 0, 0, fn, ctx, PTHREAD_MUTEX_INITIALIZER};
+    pthread_t th[64];
+    int nt = jobs < 1 ? 1 : (jobs > 64 ? 64 : jobs);
+    if ((size_t)nt > n)
+        nt = (int)n;
+    int started = 0;
+    for (int t = 1; t < nt; t++)
+        if (pthread_create(&th[started], NULL, pool_worker, &p) == 0)
+            started++;
+    pool_worker(&p);
+    for (int t = 0; t < started; t++)
+        pthread_join(th[t], NULL);
+    return p.rc;
+}

@@ -1,0 +1,92 @@
+/*
+ * nb.h -- plumbing shared by the figure notebooks (notebooks-c/fig*.c).
+ *
+ * Keeps the notebooks about the science: command-line options, results
+ * written atomically (every output goes to a temporary file that is renamed
+ * into place only when the whole program succeeds, so an interrupted run
+ * never leaves a truncated TSV behind), Ctrl-C handling, the summary block
+ * and a progress line on stderr.
+ */
+#ifndef LRS_NB_H
+#define LRS_NB_H
+
+#include <signal.h>
+#include <stdio.h>
+#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_rng.h>
+#include "lrs/common.h"
+#include "lrs/observe.h"
+
+typedef struct nb_args {
+    const char *name;     /* figure name, e.g. "fig1" */
+    unsigned long seed;   /* --seed S */
+    int fast;             /* --fast: shorter runs for smoke tests */
+    int jobs;             /* --jobs J: independent runs in parallel (default 2) */
+    const char *data;     /* --data PATH (figure 6) */
+    const char *outdir;   /* --out DIR (default results/<name>) */
+} nb_args_t;
+
+/* Set by SIGINT/SIGTERM; pass &nb_stop as lrs_sim_params_t.stop. */
+extern volatile sig_atomic_t nb_stop;
+
+/* Parse the common options (prints usage and exits on --help or a bad
+ * option), create the output folder, install the signal handlers, start the
+ * wall clock and make per-step BLAS single-threaded.  `about` is one line
+ * describing the figure for --help. */
+void nb_init(nb_args_t *a, const char *name, const char *about,
+             unsigned long default_seed, int argc, char **argv);
+
+/* A seeded GSL generator (mt19937).  Stream k of a figure uses seed + k so
+ * the runs of a figure are independent and reproducible. */
+gsl_rng *nb_rng(unsigned long seed);
+
+/* Open results/<name>/<file> for writing (really a temporary file beside it)
+ * and write the standard header: "# <title>", "# figure <name>  seed <S>  ...",
+ * then "# " + `columns` (tab-separated column names).  Extra parameter lines
+ * can be written with fprintf(fp, "# ...\n") before the data. */
+FILE *nb_tsv(const nb_args_t *a, const char *file, const char *title,
+             const char *columns);
+
+/* Write a vector as rows "k<TAB>v[k]" (k from 1) or "k<TAB>v1<TAB>v2" for
+ * several vectors of the same length (NULL-terminated list). */
+void nb_write_columns(FILE *fp, const gsl_vector *first, ...);
+/* Write a matrix as TSV rows. */
+void nb_write_matrix(FILE *fp, const gsl_matrix *M);
+
+/* Summary block: printed to stdout and saved to results/<name>/summary.txt. */
+void nb_summary(const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void nb_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Progress observer: a line on stderr ("fig1: noise run 42%") refreshed
+ * while a run lasts longer than two seconds, only when stderr is a terminal. */
+typedef struct nb_progress {
+    const char *label;
+    size_t total;
+    double t_start, last;
+    int shown;
+} nb_progress_t;
+lrs_observer_t nb_progress_observer(nb_progress_t *p, const char *label,
+                                    size_t total_steps);
+void nb_progress_done(nb_progress_t *p);
+
+/* Report a library error and exit(1) (temporaries are removed, old results
+ * stay).  Interrupts (LRS_EINTR) exit 130 with "interrupted". */
+void nb_die(const lrs_err_t *err, const char *what) __attribute__((noreturn));
+/* Check an lrs call: on failure nb_die. */
+#define NB_TRY(call, errp)                                                     \
+    do {                                                                       \
+        if ((call) != 0)                                                       \
+            nb_die((errp), #call);                                             \
+    } while (0)
+
+/* Finish: print wall_seconds, close every nb_tsv file and rename them all
+ * into place, write summary.txt.  Returns 0 (the exit status for main). */
+int nb_finish(void);
+
+/* Run fn(ctx_i) for i in [0, n) on up to `jobs` threads (independent runs;
+ * each must use its own RNG and workspaces).  Returns the first non-zero
+ * result. */
+int nb_parallel(int jobs, size_t n, int (*fn)(void *ctx), void **ctx);
+
+#endif
