@@ -32,7 +32,7 @@ LIB_OBJ  = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRC))
 TOOL_SRC = $(wildcard src/tools/*.c)
 TOOLS    = $(patsubst src/tools/%.c,$(BUILD)/%,$(TOOL_SRC))
 NB_SRC   = $(wildcard notebooks-c/fig*.c)
-NB_COMMON= $(BUILD)/obj/nb.o
+NB_COMMON= $(patsubst notebooks-c/common/%.c,$(BUILD)/nbobj/%.o,$(wildcard notebooks-c/common/*.c))
 NOTEBOOKS= $(patsubst notebooks-c/%.c,$(BUILD)/notebooks/%,$(NB_SRC))
 TEST_SRC = $(wildcard tests/test_*.c)
 TESTS    = $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
@@ -72,7 +72,7 @@ $(SHARED): $(LIB_OBJ)
 $(BUILD)/%: src/tools/%.c $(STATIC)
 	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $< -o $@ $(STATIC) $(LDLIBS)
 
-$(NB_COMMON): notebooks-c/common/nb.c notebooks-c/common/nb.h | $(DEPS_OK)
+$(BUILD)/nbobj/%.o: notebooks-c/common/%.c $(wildcard notebooks-c/common/*.h) | $(DEPS_OK)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -Inotebooks-c/common -c $< -o $@
 
