@@ -1,0 +1,158 @@
+/*
+ * lrs/io.h -- reading connectivity matrices from the files people have.
+ *
+ * Formats (PAPER.md s.6 users; issue 5):
+ *   dense text   numbers separated by whitespace, commas, tabs or semicolons;
+ *                optional header row and/or label column (pandas/R CSV);
+ *                '#' and '%' comment lines; padded fields ("   0,   1,") and one
+ *                trailing delimiter are fine; double-quoted fields ("" escapes);
+ *                with ';' as delimiter a decimal comma ("0,5") is accepted.
+ *   edge list    "src dst [weight]" per line (comma, tab, semicolon or spaces).
+ *                Node labels are names, numbered 0.. in order of first
+ *                appearance, unless opts.ids: integer ids (opts.base 0 or 1),
+ *                n = largest id + 1 - base (isolated ids are kept), or
+ *                opts.nodes if given (then an id >= nodes is an error).
+ *                opts.undirected: W_ij = W_ji.  Repeated edges add their
+ *                weights and are counted in info->repeated (with undirected,
+ *                (a,b) and (b,a) are the same edge).  A header line such as
+ *                "source,target" is skipped.
+ *   Matrix Market  %%MatrixMarket matrix {coordinate|array}
+ *                {real|double|integer|pattern} {general|symmetric|skew-symmetric}.
+ *                Repeated coordinate entries add (counted in info->repeated).
+ *   NumPy .npy   2-D, dtype float64/float32/int8..int64/uint8..uint64/bool,
+ *                either byte order, C or Fortran order; versions 1.0-3.0.
+ *   "-"          reads standard input (format from content).
+ * Auto-detection (opts.format == LRS_FMT_AUTO): npy by magic bytes or .npy;
+ * Matrix Market by "%%MatrixMarket" or .mtx; an edge list when opts.ids,
+ * opts.undirected, opts.nodes or opts.base is set, by extension (.edges,
+ * .edgelist, .el), by a "source/target"-style header, or when the text rows are
+ * not a square table of 2 or 3 columns; otherwise dense text.
+ *
+ * Errors: one line "FILE:LINE:COLUMN: what is wrong ('the token')", where FILE
+ * is the path given ("<stdin>" for "-"), LINE and COLUMN count from 1 (COLUMN
+ * in bytes; for .npy the header is line 1 and a byte offset is given for the
+ * data).  Codes: LRS_EIO (cannot open/read), LRS_EPARSE (malformed: ragged
+ * rows, non-numbers, empty input, binary garbage, truncated data, non-square
+ * when square is required), LRS_ENONFINITE (NaN or Inf in the data),
+ * LRS_ELIMIT (size above opts.max_n or opts.max_bytes; refused before
+ * allocating), LRS_EINVAL (bad arguments).
+ *
+ * Example (Figure 6: the high-school contact network, 327 nodes numbered in
+ * order of first appearance; with opts.ids = 1 it would be 329 nodes 0..328,
+ * two of them isolated, unless opts.compact = 1):
+ *     lrs_read_opts_t o = lrs_read_opts_default();
+ *     o.format = LRS_FMT_EDGES; o.undirected = 1;
+ *     gsl_matrix *A = NULL;
+ *     if (lrs_read_matrix(path, &o, &A, NULL, &err)) ... err.msg ...
+ *
+ * Limits: a line may be as long as max(1 MiB, 64 * max_n) bytes; the matrix
+ * may have at most max_n rows and columns and take at most max_bytes bytes;
+ * an edge list at most max_bytes / 24 edges.  Files need no final newline.
+ */
+#ifndef LRS_IO_H
+#define LRS_IO_H
+
+#include <stdio.h>
+#include <gsl/gsl_matrix.h>
+#include "lrs/common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define LRS_IO_MAX_N_DEFAULT 20000
+#define LRS_IO_MAX_BYTES_DEFAULT ((size_t)4 << 30) /* 4 GiB */
+
+/* ------------------------------------------------------------------ numbers
+ * The one number parser every reader uses: strtod on a copy of the token,
+ * errno checked (overflow is an error; underflow to a subnormal or zero is
+ * accepted), and the whole token must be consumed (surrounding spaces are
+ * trimmed first).  NaN and Inf are parsed but refused with LRS_ENONFINITE.
+ * Hex floats are refused (not a data format people write).
+ * tok need not be NUL-terminated.  On failure err->msg is the reason with the
+ * quoted token, e.g. "not a number ('X')", "non-finite value ('nan')",
+ * "number out of range ('1e999')", "empty field ('')"; readers prefix it with
+ * FILE:LINE:COLUMN.  */
+int lrs_io_parse_double(const char *tok, size_t len, double *out, lrs_err_t *err);
+
+/* Integer version (strtoll, full token, errno): used for ids and sizes.
+ * "3.0" is not an integer; "+3" is.  Messages: "not an integer ('x')",
+ * "integer out of range ('99999999999999999999')". */
+int lrs_io_parse_long(const char *tok, size_t len, long long *out, lrs_err_t *err);
+
+/* Write tok quoted for an error message into buf: non-printable bytes as \xHH,
+ * longer than 40 bytes shortened with "...".  Returns buf. */
+const char *lrs_io_quote(const char *tok, size_t len, char *buf, size_t bufsize);
+
+/* ------------------------------------------------------------------ readers */
+typedef enum {
+    LRS_FMT_AUTO = 0,
+    LRS_FMT_DENSE = 1,
+    LRS_FMT_EDGES = 2,
+    LRS_FMT_MTX = 3,
+    LRS_FMT_NPY = 4
+} lrs_format_t;
+
+/* "auto", "dense", "edges", "mtx", "npy" (also "csv", "tsv", "txt" = dense,
+ * "edgelist" = edges, "mm" = mtx). */
+int lrs_format_parse(const char *name, lrs_format_t *fmt, lrs_err_t *err);
+const char *lrs_format_name(lrs_format_t fmt);
+
+typedef struct lrs_read_opts {
+    lrs_format_t format;  /* LRS_FMT_AUTO: detect */
+    size_t max_n;         /* largest allowed rows/cols (0: LRS_IO_MAX_N_DEFAULT) */
+    size_t max_bytes;     /* largest allowed matrix storage (0: LRS_IO_MAX_BYTES_DEFAULT) */
+    int allow_nonsquare;  /* 0: a non-square matrix is an error that gives its shape */
+    /* edge lists */
+    int ids;              /* integer node ids instead of names */
+    int base;             /* first id with ids: 0 or 1 (-1: not given = 0) */
+    int undirected;       /* symmetrise */
+    int compact;          /* with ids: drop ids that never occur (keep order) */
+    size_t nodes;         /* with ids: number of nodes (0: largest id + 1 - base) */
+} lrs_read_opts_t;
+
+/* Defaults: auto format, limits at their defaults, square required, names,
+ * base -1 (unset), directed. */
+lrs_read_opts_t lrs_read_opts_default(void);
+
+typedef struct lrs_read_info {
+    lrs_format_t format;   /* the format actually read */
+    int detected;          /* 1 if the format was auto-detected */
+    size_t rows, cols;
+    /* dense text */
+    int header;            /* a header row was skipped */
+    int labels;            /* a label column was skipped */
+    char delim;            /* ',', ';', '\t' or ' ' (whitespace) */
+    /* edge lists and Matrix Market coordinate */
+    size_t entries;        /* edges / entries read */
+    size_t repeated;       /* repeated edges / entries (weights added) */
+    size_t self_loops;     /* edges i -> i */
+    /* edge lists with names (NULL otherwise): node k's name; owned */
+    char **names;
+    size_t nnames;
+} lrs_read_info_t;
+
+/* Zero an info record / free what it owns (names) and zero it.  Accept NULL. */
+void lrs_read_info_init(lrs_read_info_t *info);
+void lrs_read_info_clear(lrs_read_info_t *info);
+
+/* Read the matrix in `path` ("-": standard input) into a new *out (caller
+ * frees with gsl_matrix_free).  opts NULL: defaults; info nullable.  On
+ * failure *out is NULL and nothing is leaked. */
+int lrs_read_matrix(const char *path, const lrs_read_opts_t *opts,
+                    gsl_matrix **out, lrs_read_info_t *info, lrs_err_t *err);
+
+/* The same from an open stream (not closed); `name` is used in messages and
+ * for detection by extension (may be NULL: "<input>"). */
+int lrs_read_stream(FILE *fp, const char *name, const lrs_read_opts_t *opts,
+                    gsl_matrix **out, lrs_read_info_t *info, lrs_err_t *err);
+
+/* The same from a memory buffer (tests, fuzzing). */
+int lrs_read_buffer(const void *buf, size_t len, const char *name,
+                    const lrs_read_opts_t *opts, gsl_matrix **out,
+                    lrs_read_info_t *info, lrs_err_t *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
