@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Smoke test of every figure: runs each notebook with --fast and its gnuplot
+# script in a scratch folder (so results/ of a real run are never touched),
+# then checks that the PNG and PDF exist and are non-empty and that every
+# summary key is present and every numeric value finite.
+set -u
+repo=$(cd "$(dirname "$0")/.." && pwd)
+build=${LRS_BUILD:-build}
+case $build in /*) ;; *) build=$repo/$build ;; esac
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+ln -s "$repo/analyses" "$tmp/analyses"
+mkdir -p "$tmp/results"
+cd "$tmp" || exit 2
+data=$repo/../shared/data/high_school_proximity_edges.csv
+
+# Keys each figure must print (issues 3 and 4), besides wall_seconds.
+declare -A keys=(
+  [fig1]="response_ratio var_ratio_rand_over_u angle_uN_u_deg corr_xu_Wzu"
+  [fig2]="response_ratio var_ratio_u_over_rand var_ratio_rand_over_uN angle_uN_u_deg angle_response_uopt_v_deg"
+  [fig5]="response_ratio"
+  [fig6]="N relaxation_time max_real_eig_J"
+  [figS-ffwd]="var_ratio_u_over_rand"
+  [figS-biased]="var_ratio_rand_over_u corr_xu_Wzu"
+)
+command -v gnuplot >/dev/null || { echo "FAIL figs_smoke: gnuplot not installed"; exit 1; }
+n=0
+for prog in "$build"/notebooks/fig*; do
+    [ -x "$prog" ] || continue
+    name=$(basename "$prog"); n=$((n + 1))
+    args=(--fast)
+    case $name in fig6|figS-epidemiological) [ -f "$data" ] && args+=(--data "$data") ;; esac
+    t0=$(date +%s.%N)
+    if ! ${LRS_TEST_WRAPPER:-} "$prog" "${args[@]}" > "results/$name.out" 2> "results/$name.err"; then
+        echo "FAIL fig_$name: program exited with $?: $(tail -n 3 "results/$name.err" | tr '\n' ' ')"
+        continue
+    fi
+    if ! gnuplot -e "outpng='results/$name.png'; outpdf='results/$name.pdf'" "analyses/$name.gp" > "results/$name.gp.out" 2>&1; then
+        echo "FAIL fig_$name: gnuplot failed: $(grep -v '^$' "results/$name.gp.out" | tail -n 3 | tr '\n' ' ')"
+        continue
+    fi
+    if grep -qiE 'warning|error' "results/$name.gp.out"; then
+        echo "FAIL fig_$name: gnuplot complained: $(grep -iE 'warning|error' "results/$name.gp.out" | head -n 2 | tr '\n' ' ')"
+        continue
+    fi
+    why=""
+    for f in "results/$name.png" "results/$name.pdf"; do
+        [ -s "$f" ] || why="$why $f missing or empty;"
+    done
+    [ -s "results/$name/summary.txt" ] || why="$why no summary.txt;"
+    for k in ${keys[$name]:-} wall_seconds; do
+        grep -qE "^$k = " "results/$name.out" || why="$why key $k missing;"
+    done
+    bad=$(awk -F' = ' '/^[A-Za-z_][A-Za-z0-9_]* = /{
+            split($2, w, /[ \t]+/);
+            for (i in w) if (w[i] ~ /^[-+]?(nan|inf|NaN|Inf|-nan)/) { print $1; break } }' "results/$name.out")
+    [ -z "$bad" ] || why="$why non-finite values for: $(echo $bad);"
+    secs=$(awk -v a="$(date +%s.%N)" -v b="$t0" 'BEGIN{printf "%.1f", a - b}')
+    if [ -z "$why" ]; then echo "ok fig_$name (${secs} s)"; else echo "FAIL fig_$name:$why"; fi
+done
+[ "$n" -gt 0 ] || echo "# no figure programs built yet"
+exit 0
