@@ -1,0 +1,165 @@
+/*
+ * study.h -- the "Figure-1 protocol": the standard set of experiments the
+ * paper runs on a connectivity matrix W (Figs 1-2 and most supplementary
+ * figures; PAPER.md s.3 and s.5).  A notebook builds W and its directions,
+ * fills a study_params_t (defaults = the authors' values), calls study_run()
+ * and prints the numbers it cares about from the study_result_t.
+ *
+ *   (a) spectra:  singular values of W (descending) and eigenvalues of W.
+ *   (b) step run: tau dz/dt = -z + W f(z) + x(t),  x = c_x d_aligned on
+ *       [on1, off1), c_x u_rand on [on2, off2), T = T_step, z0 = 0.1/sqrt(N)
+ *       randn.  Decimated traces of ||z|| and of every z_i; the states just
+ *       before off1 and off2; response_ratio = ||z(off2-)|| / ||z(off1-)||.
+ *   (c) noise run: x = smooth Gaussian noise (tau_x, sigma_x; optionally
+ *       mixed, x = mix^T xi), T = T_noise, z0 = 0.1 randn, statistics over
+ *       t >= t_discard: PCA of z and of x (% variance explained), the last PC
+ *       u_N and its angle to u, the variances of z.u, z.u_rand, z.u_N
+ *       (exact: d^T C_z d), the cancellation correlation corr(x.u, (W f(z)).u)
+ *       over the whole run, and the projections of z, x, W f(z) on u, u_rand,
+ *       u_N (and extra directions) over t < t_proj (decimated) and t < t_series
+ *       (finer) for the plots.
+ *
+ * The step run and the noise run are independent (own RNG streams: seeds
+ * p.seed_step and p.seed_noise) and run in parallel (nb_parallel, a->jobs).
+ * Memory is O(N^2 + snapshots), independent of T_noise: nothing stores the
+ * trajectory; the plots' projections come from decimated snapshots of
+ * (z, x, W f(z)) for t < t_proj, projected once u_N is known.
+ *
+ * Output files under results/<name>/ (via nb_tsv; `prefix` is prepended to
+ * each file name so one notebook can run the protocol more than once):
+ *
+ *   <prefix>spectrum.tsv  k  sv_W  eig_re  eig_im            (N rows)
+ *   <prefix>step.tsv      t  norm_z  z_1 .. z_N               (every step_every-th step)
+ *   <prefix>pca.tsv       k  pct_z  pct_x  var_z  var_x  [theory1  theory2]
+ *   <prefix>proj.tsv      t  then for each direction d in (u, u_rand, u_N,
+ *                         extra_1 ..): z.d  x.d  r.d   with r = W f(z)
+ *                         (t < t_proj, every proj_every steps)
+ *   <prefix>series.tsv    same columns, t < t_series, every series_every steps
+ *   <prefix>resp.tsv      k  z(off1-)_k  z(off2-)_k  d_aligned_k  u_rand_k  u_k  v_k
+ *
+ * So in proj.tsv/series.tsv the column of field f (0 z, 1 x, 2 r) on
+ * direction j (0 u, 1 u_rand, 2 u_N, 3.. extras) is 2 + 3 j + f (gnuplot,
+ * 1-based).  Every file's header lines give parameters and column names.
+ */
+#ifndef LRS_NB_STUDY_H
+#define LRS_NB_STUDY_H
+
+#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_vector_complex.h>
+#include "lrs/common.h"
+#include "lrs/pca.h"
+#include "lrs/sim.h"
+#include "nb.h"
+
+#define STUDY_MAX_EXTRA 6
+
+typedef struct study_params {
+    const char *prefix;        /* file-name prefix ("" default) */
+
+    /* --- the network (not owned; must outlive study_run) --- */
+    const gsl_matrix *W;       /* N x N connectivity */
+    const gsl_vector *u;       /* low-rank direction (left singular vector) */
+    const gsl_vector *v;       /* right low-rank direction, or NULL */
+    const gsl_vector *u_rand;  /* a random unit vector */
+    const gsl_vector *d_aligned; /* aligned step input direction (NULL: u) */
+    const char *aligned_name;  /* its name for headers ("u" default) */
+    size_t nextra;             /* extra directions to project on (<= STUDY_MAX_EXTRA) */
+    const gsl_vector *extra[STUDY_MAX_EXTRA];
+    const char *extra_name[STUDY_MAX_EXTRA];
+
+    /* --- dynamics --- */
+    lrs_transfer_t f;          /* LRS_F_IDENTITY default */
+    lrs_sim_mode_t mode;       /* LRS_SIM_RECURRENT default (FEEDFORWARD: figS-ffwd) */
+    double tau;                /* 1 */
+    const gsl_vector *tau_vec; /* per-unit tau or NULL */
+    double dt;                 /* 0.01 */
+    double max_norm;           /* divergence bound (0: library default) */
+
+    /* --- (a) spectra --- */
+    int do_spectra;            /* 1 */
+
+    /* --- (b) step run --- */
+    int do_step;               /* 1 */
+    double c_x;                /* 1 */
+    double on1, off1, on2, off2; /* 15, 40, 55, 80 */
+    double T_step;             /* 100 */
+    double z0_step_scale;      /* 0.1 (z0 = scale/sqrt(N) randn) */
+    size_t step_every;         /* 20 (trace decimation, steps) */
+    unsigned long seed_step;   /* RNG stream of the step run */
+
+    /* --- (c) noise run --- */
+    int do_noise;              /* 1 */
+    double tau_x, sigma_x;     /* 10, 1 */
+    double T_noise;            /* 5000 */
+    double t_discard;          /* 0: statistics over t >= t_discard */
+    double z0_noise_scale;     /* 0.1 (z0 = scale randn) */
+    const gsl_matrix *mix;     /* K x N input mixing matrix (x = mix^T xi), NULL: identity */
+    double t_proj;             /* 2000 (capped at T_noise) */
+    size_t proj_every;         /* 100 steps (= 1 time unit at dt 0.01) */
+    double t_series;           /* 500 */
+    size_t series_every;       /* 20 steps */
+    int theory;                /* 0; 1: theory-1/2 PC variances too (linear, stable W) */
+    unsigned long seed_noise;  /* RNG stream of the noise run */
+} study_params_t;
+
+/* The authors' protocol (PAPER.md s.5) for notebook `a`: seeds a->seed + 1001
+ * (step) and a->seed + 1002 (noise); with a->fast, T_noise = 500. */
+study_params_t study_params_default(const nb_args_t *a);
+
+typedef struct study_result {
+    size_t N;
+    /* (a) */
+    gsl_vector *sv;            /* singular values of W, descending */
+    gsl_vector_complex *eig;   /* eigenvalues of W (descending real part) */
+    double max_re_eig;
+    /* (b) */
+    double norm_aligned;       /* ||z|| just before off1 */
+    double norm_random;        /* ||z|| just before off2 */
+    double response_ratio;     /* norm_random / norm_aligned */
+    gsl_vector *resp_aligned;  /* z just before off1 */
+    gsl_vector *resp_random;   /* z just before off2 */
+    double angle_resp_aligned_v_deg; /* line angle (0..90) of resp_aligned to v (NAN without v) */
+    double angle_resp_aligned_u_deg; /* ... to u */
+    double step_peak_norm;     /* max ||z|| over the step run */
+    /* (c) */
+    size_t nsamples;           /* time steps in the statistics */
+    gsl_matrix *Cz, *Cx;       /* sample covariances of z and x (N x N) */
+    lrs_pca_t *pca_z, *pca_x;  /* PCA (variances, %, components) */
+    gsl_vector *theory1, *theory2; /* PC variances by theory (NULL unless p.theory) */
+    gsl_vector *uN;            /* last PC of z (smallest variance) */
+    double angle_uN_u_deg;     /* line angle (0..90) between u_N and u; PC signs are arbitrary */
+    double angle_uN_v_deg;     /* ... and v (NAN without v) */
+    double var_zu, var_zrand, var_zuN;   /* var(z.u), var(z.u_rand), var(z.u_N) */
+    double var_xu, var_xrand, var_xuN;   /* the same for x */
+    double var_ratio_rand_over_u;  /* var(z.u_rand) / var(z.u) */
+    double var_ratio_u_over_rand;  /* its inverse */
+    double var_ratio_rand_over_uN; /* var(z.u_rand) / var(z.u_N) */
+    double corr_xu_Wzu;        /* corr(x.u, (W f(z)).u), whole run after t_discard */
+    double corr_xrand_Wzrand;  /* corr(x.u_rand, (W f(z)).u_rand) */
+    double corr_xuN_WzuN;      /* corr(x.u_N, (W f(z)).u_N) from the t < t_proj snapshots */
+    double pct_z_first, pct_z_last; /* % variance of the first and last PC of z */
+    double dim_z, dim_x;       /* participation ratio (sum lambda)^2 / sum lambda^2 */
+    double wall_step, wall_noise;   /* seconds */
+} study_result_t;
+
+/* Run (a), (b), (c) as enabled; write the TSV files; fill *out (free with
+ * study_result_free).  Errors: the library's, with err filled. */
+int study_run(const nb_args_t *a, const study_params_t *p, study_result_t **out,
+              lrs_err_t *err);
+void study_result_free(study_result_t *r);
+
+/* Print the standard summary keys of the protocol (response_ratio,
+ * var_ratio_rand_over_u, var_ratio_u_over_rand, var_ratio_rand_over_uN,
+ * angle_uN_u_deg, corr_xu_Wzu, pct_z_last, dim_z, dim_x, max_real_eig_W,
+ * sv1_W, ...) with nb_summary.  Notebooks add their paper_* keys. */
+void study_summary(const study_params_t *p, const study_result_t *r);
+
+/* Small helpers for notebooks. */
+/* d <- normalize(u + (W1 v - v) / c): the input direction suppressed most by
+ * a rank-one non-normal W = c u v^T + W1 (PAPER.md s.4). */
+int study_u_opt(const gsl_matrix *W1, double c, const gsl_vector *u,
+                const gsl_vector *v, gsl_vector *d, lrs_err_t *err);
+/* Fill z with scale * N(0,1) draws from rng. */
+void study_randn(gsl_rng *rng, double scale, gsl_vector *z);
+
+#endif
