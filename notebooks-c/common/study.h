@@ -153,6 +153,15 @@ void study_result_free(study_result_t *r);
  * angle_uN_u_deg, corr_xu_Wzu, pct_z_last, dim_z, dim_x, max_real_eig_W,
  * sv1_W, ...) with nb_summary.  Notebooks add their paper_* keys. */
 void study_summary(const study_params_t *p, const study_result_t *r);
+/* The same, printing `paper_<key> = <value>` right after each key the authors
+ * printed a number for.  `paper` ends with {NULL, 0}; NULL for none.  Keys
+ * whose value is not finite (not applicable) are left out. */
+typedef struct study_paper {
+    const char *key;
+    double value;
+} study_paper_t;
+void study_summary_paper(const study_params_t *p, const study_result_t *r,
+                         const study_paper_t *paper);
 
 /* Small helpers for notebooks. */
 /* d <- normalize(u + (W1 v - v) / c): the input direction suppressed most by
