@@ -40,7 +40,11 @@ size_t lrs_cov_dim(const lrs_cov_t *c);
 int lrs_cov_mean(const lrs_cov_t *c, gsl_vector *mean, lrs_err_t *err);
 /* C = scatter / (count - 1); needs count >= 2. */
 int lrs_cov_get(const lrs_cov_t *c, gsl_matrix *C, lrs_err_t *err);
-/* Observer that adds the chosen field of every step with t >= t_start.
+/* One entry C(i, j) = scatter(i, j) / (count - 1), without forming C. */
+int lrs_cov_entry(const lrs_cov_t *c, size_t i, size_t j, double *value,
+                  lrs_err_t *err);
+/* Observer that adds the chosen field of every step with t >= t_start, i.e.
+ * the steps n >= ceil(t_start/dt - 1e-9) (a time on the grid counts).
  * (Stores field and t_start in c: one observer per accumulator.) */
 lrs_observer_t lrs_cov_observer(lrs_cov_t *c, lrs_field_t field, double t_start);
 
