@@ -1,0 +1,232 @@
+/* Tests of lrs/theory.h: analytic cases, theory 1 vs theory 2, the
+ * quasi-static covariance by residual, refusal of unstable W, error paths. */
+#include "harness.h"
+#include "lrs/connectivity.h"
+#include "lrs/spectra.h"
+#include "lrs/theory.h"
+
+#include <gsl/gsl_blas.h>
+#include <gsl/gsl_randist.h>
+
+static const double eps = DBL_EPSILON;
+
+static gsl_rng *new_rng(unsigned long seed)
+{
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, seed);
+    return r;
+}
+
+/* Figure 1 network: N, v = u random unit, c, rho. */
+static gsl_matrix *fig1_network(size_t N, double c, double rho, unsigned long seed,
+                                gsl_vector *u_out)
+{
+    lrs_err_t e;
+    gsl_rng *r = new_rng(seed);
+    gsl_matrix *W = gsl_matrix_calloc(N, N);
+    gsl_vector *u = gsl_vector_alloc(N), *v = gsl_vector_alloc(N);
+    lrs_conn_rank1_vectors(r, LRS_RANK1_NORMAL, u, v, &e);
+    lrs_conn_add_rank1(W, c, u, v, &e);
+    lrs_conn_add_gaussian(W, rho, r, &e);
+    if (u_out)
+        gsl_vector_memcpy(u_out, u);
+    gsl_vector_free(u);
+    gsl_vector_free(v);
+    gsl_rng_free(r);
+    return W;
+}
+
+static void test_scaled_identity(void)
+{
+    lrs_err_t e;
+    size_t N = 20;
+    double w = 0.6, sx = 1.7, want = sx * sx / ((1 - w) * (1 - w));
+    gsl_matrix *W = gsl_matrix_alloc(N, N), *Cx = gsl_matrix_alloc(N, N), *Cov = gsl_matrix_alloc(N, N);
+    gsl_matrix_set_identity(W);
+    gsl_matrix_scale(W, w);
+    gsl_matrix_set_identity(Cx);
+    gsl_matrix_scale(Cx, sx * sx);
+    gsl_vector *v1 = gsl_vector_alloc(N), *v2 = gsl_vector_alloc(N);
+    CHECK_OK(lrs_theory_pcvar1(W, sx, v1, &e), &e);
+    CHECK_OK(lrs_theory_pcvar2(W, Cx, v2, &e), &e);
+    for (size_t k = 0; k < N; k++) {
+        CHECK_REL(gsl_vector_get(v1, k), want, 10 * N * eps);
+        CHECK_REL(gsl_vector_get(v2, k), want, 10 * N * eps);
+    }
+    CHECK_OK(lrs_theory_cov_quasistatic(W, NULL, sx, Cov, &e), &e);
+    for (size_t i = 0; i < N; i++)
+        for (size_t j = 0; j < N; j++)
+            CHECK_ABS(gsl_matrix_get(Cov, i, j), i == j ? want : 0.0, 10 * N * eps * want);
+    gsl_matrix_free(W);
+    gsl_matrix_free(Cx);
+    gsl_matrix_free(Cov);
+    gsl_vector_free(v1);
+    gsl_vector_free(v2);
+}
+
+/* Diagonal W = diag(d): variances sigma^2/(1 - d_i)^2, sorted descending. */
+static void test_diagonal(void)
+{
+    lrs_err_t e;
+    double d[5] = { -2, 0.9, 0, 0.5, -10 };
+    double want[5] = { 100, 4, 1, 1.0 / 9, 1.0 / 121 }; /* 1/(1-d)^2 sorted */
+    double sx = 0.5;
+    gsl_matrix *W = gsl_matrix_calloc(5, 5), *Cx = gsl_matrix_calloc(5, 5);
+    for (size_t i = 0; i < 5; i++) {
+        gsl_matrix_set(W, i, i, d[i]);
+        gsl_matrix_set(Cx, i, i, sx * sx);
+    }
+    gsl_vector *v1 = gsl_vector_alloc(5), *v2 = gsl_vector_alloc(5);
+    CHECK_OK(lrs_theory_pcvar1(W, sx, v1, &e), &e);
+    CHECK_OK(lrs_theory_pcvar2(W, Cx, v2, &e), &e);
+    for (size_t k = 0; k < 5; k++) {
+        CHECK_REL(gsl_vector_get(v1, k), sx * sx * want[k], 100 * eps);
+        CHECK_REL(gsl_vector_get(v2, k), sx * sx * want[k], 100 * eps);
+    }
+    gsl_matrix_free(W);
+    gsl_matrix_free(Cx);
+    gsl_vector_free(v1);
+    gsl_vector_free(v2);
+}
+
+/* Theory 2 with C_x = sigma^2 I equals theory 1 (Figure 1 and 2 networks).
+ * The smallest variances come from eigenvalues of a matrix whose norm is the
+ * largest: relative error ~ eps cond(I - W)^2 ~ 1e-13 here; tol 1e-9. */
+static void test_theory2_equals_theory1(void)
+{
+    lrs_err_t e;
+    size_t N = 200;
+    double sx = 2.0;
+    gsl_matrix *W = fig1_network(N, -10, 0.5, 42, NULL);
+    gsl_matrix *Cx = gsl_matrix_alloc(N, N);
+    gsl_matrix_set_identity(Cx);
+    gsl_matrix_scale(Cx, sx * sx);
+    gsl_vector *v1 = gsl_vector_alloc(N), *v2 = gsl_vector_alloc(N);
+    CHECK_OK(lrs_theory_pcvar1(W, sx, v1, &e), &e);
+    CHECK_OK(lrs_theory_pcvar2(W, Cx, v2, &e), &e);
+    double md = 0;
+    for (size_t k = 0; k < N; k++)
+        md = fmax(md, fabs(gsl_vector_get(v2, k) / gsl_vector_get(v1, k) - 1));
+    CHECK(md <= 1e-9, "theory 2 (C = s^2 I) vs theory 1: max rel dev %.3g > 1e-9", md);
+    /* LRS: the last PC variance is ~ sigma^2 / (1 + 10)^2 (suppressed by c) */
+    double last = gsl_vector_get(v1, N - 1);
+    CHECK(last < sx * sx / 50 && last > sx * sx / 250,
+          "suppressed variance %.3g not within sigma^2/250 .. sigma^2/50", last);
+    gsl_matrix_free(W);
+    gsl_matrix_free(Cx);
+    gsl_vector_free(v1);
+    gsl_vector_free(v2);
+}
+
+/* General C_x: the residual (I-W) Cov (I-W)^T - C_x, relative to ||C_x||,
+ * is rounding: ~ eps cond(I - W) ||I - W||^2 ... ; tol 1e-11. */
+static void test_cov_residual(void)
+{
+    lrs_err_t e;
+    size_t N = 100;
+    gsl_rng *r = new_rng(9);
+    gsl_matrix *W = fig1_network(N, -5, 0.5, 7, NULL);
+    gsl_matrix *G = gsl_matrix_alloc(N, N), *Cx = gsl_matrix_alloc(N, N);
+    for (size_t i = 0; i < N; i++)
+        for (size_t j = 0; j < N; j++)
+            gsl_matrix_set(G, i, j, gsl_ran_gaussian(r, 1.0));
+    gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0 / (double)N, G, G, 0.0, Cx);
+    gsl_matrix *Cov = gsl_matrix_alloc(N, N), *M = gsl_matrix_alloc(N, N), *T = gsl_matrix_alloc(N, N);
+    CHECK_OK(lrs_theory_cov_quasistatic(W, Cx, 0.0, Cov, &e), &e);
+    gsl_matrix_set_identity(M);
+    gsl_matrix_sub(M, W);
+    gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, M, Cov, 0.0, T);
+    gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, T, M, 0.0, G);
+    double md = 0, mc = 0;
+    for (size_t i = 0; i < N; i++)
+        for (size_t j = 0; j < N; j++) {
+            md = fmax(md, fabs(gsl_matrix_get(G, i, j) - gsl_matrix_get(Cx, i, j)));
+            mc = fmax(mc, fabs(gsl_matrix_get(Cx, i, j)));
+            CHECK(gsl_matrix_get(Cov, i, j) == gsl_matrix_get(Cov, j, i), "Cov not symmetric");
+        }
+    CHECK(md <= 1e-11 * mc, "(I-W) Cov (I-W)^T - Cx: max %.3g > 1e-11 max|Cx|", md);
+    /* theory 2 = eigenvalues of that Cov: their sum is its trace */
+    gsl_vector *v2 = gsl_vector_alloc(N);
+    CHECK_OK(lrs_theory_pcvar2(W, Cx, v2, &e), &e);
+    double tr = 0, sum = 0;
+    for (size_t i = 0; i < N; i++) {
+        tr += gsl_matrix_get(Cov, i, i);
+        sum += gsl_vector_get(v2, i);
+        if (i)
+            CHECK(gsl_vector_get(v2, i) <= gsl_vector_get(v2, i - 1), "not descending");
+    }
+    CHECK_REL(sum, tr, 10 * N * eps);
+    gsl_vector_free(v2);
+    gsl_matrix_free(W);
+    gsl_matrix_free(G);
+    gsl_matrix_free(Cx);
+    gsl_matrix_free(Cov);
+    gsl_matrix_free(M);
+    gsl_matrix_free(T);
+    gsl_rng_free(r);
+}
+
+static void test_refuses_unstable(void)
+{
+    lrs_err_t e;
+    size_t N = 10;
+    gsl_matrix *W = gsl_matrix_alloc(N, N), *Cov = gsl_matrix_alloc(N, N);
+    gsl_vector *v = gsl_vector_alloc(N);
+    gsl_matrix_set_identity(W);
+    gsl_matrix_scale(W, 1.23);
+    CHECK_ERR(lrs_theory_pcvar1(W, 1.0, v, &e), LRS_EUNSTABLE, &e,
+              "linear network is unstable: max Re eig(W) = 1.23 >= 1; the stationary "
+              "covariance does not exist");
+    CHECK_ERR(lrs_theory_pcvar2(W, Cov, v, &e), LRS_EUNSTABLE, &e, "max Re eig(W) = 1.23 >= 1");
+    CHECK_ERR(lrs_theory_cov_quasistatic(W, NULL, 1.0, Cov, &e), LRS_EUNSTABLE, &e,
+              "is unstable");
+    /* exactly 1 is unstable too (marginal: no stationary covariance) */
+    gsl_matrix_set_identity(W);
+    CHECK_ERR(lrs_theory_pcvar1(W, 1.0, v, &e), LRS_EUNSTABLE, &e, "max Re eig(W) = 1 >= 1");
+    /* a rank-one unstable part: c = +10 (figS-unstable2) */
+    gsl_matrix *W2 = fig1_network(N, 10, 0.5, 3, NULL);
+    CHECK_ERR(lrs_theory_pcvar1(W2, 1.0, v, &e), LRS_EUNSTABLE, &e, "is unstable");
+    gsl_matrix_free(W2);
+    gsl_matrix_free(W);
+    gsl_matrix_free(Cov);
+    gsl_vector_free(v);
+}
+
+static void test_error_paths(void)
+{
+    lrs_err_t e;
+    gsl_matrix *B = gsl_matrix_calloc(200, 199);
+    gsl_vector *v = gsl_vector_alloc(200);
+    gsl_matrix *C = gsl_matrix_calloc(200, 200);
+    CHECK_ERR(lrs_theory_pcvar1(B, 1.0, v, &e), LRS_EINVAL, &e, "W is 200x199; expected square");
+    CHECK_ERR(lrs_theory_pcvar2(B, C, v, &e), LRS_EINVAL, &e, "W is 200x199; expected square");
+    CHECK_ERR(lrs_theory_cov_quasistatic(B, NULL, 1.0, C, &e), LRS_EINVAL, &e,
+              "W is 200x199; expected square");
+    CHECK_ERR(lrs_theory_pcvar1(NULL, 1.0, v, &e), LRS_EINVAL, &e, "W is NULL");
+    CHECK_ERR(lrs_theory_pcvar2(C, NULL, v, &e), LRS_EINVAL, &e, "Cx is NULL");
+    CHECK_ERR(lrs_theory_pcvar1(C, 1.0, NULL, &e), LRS_EINVAL, &e, "var is NULL");
+    gsl_vector *v3 = gsl_vector_alloc(3);
+    CHECK_ERR(lrs_theory_pcvar1(C, 1.0, v3, &e), LRS_EINVAL, &e, "var has 3 entries");
+    CHECK_ERR(lrs_theory_pcvar1(C, -1.0, v, &e), LRS_EINVAL, &e, "sigma_x = -1");
+    gsl_matrix_set(C, 3, 4, NAN);
+    CHECK_ERR(lrs_theory_pcvar1(C, 1.0, v, &e), LRS_ENONFINITE, &e, "NaN");
+    gsl_matrix *Z = gsl_matrix_calloc(200, 200), *Cov = gsl_matrix_alloc(200, 200);
+    CHECK_ERR(lrs_theory_cov_quasistatic(Z, C, 1.0, Cov, &e), LRS_ENONFINITE, &e, "Cx contains NaN");
+    gsl_matrix_free(Z);
+    gsl_matrix_free(Cov);
+    gsl_vector_free(v3);
+    gsl_matrix_free(B);
+    gsl_matrix_free(C);
+    gsl_vector_free(v);
+}
+
+int main(void)
+{
+    RUN(test_scaled_identity);
+    RUN(test_diagonal);
+    RUN(test_theory2_equals_theory1);
+    RUN(test_cov_residual);
+    RUN(test_refuses_unstable);
+    RUN(test_error_paths);
+    return harness_summary();
+}
