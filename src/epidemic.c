@@ -1,0 +1,848 @@
+/* The quenched mean-field SIS epidemic model of Figure 6 (see lrs/epidemic.h). */
+#include "lrs/epidemic.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_blas.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_odeiv2.h>
+#include <lapacke.h>
+
+#include "lrs/connectivity.h"
+#include "lrs/spectra.h"
+
+/* odeiv2 settings of the unperturbed relaxation (documented in the header). */
+#define EPI_ODE_EPS 1e-10
+#define EPI_ODE_H0 1e-3
+#define EPI_ODE_NMAX 10000000UL
+/* A state this far outside [0, 1] is diverging. */
+#define EPI_DIVERGE_BOUND 1e6
+/* Rows per block handed to the observers in perturbed runs. */
+#define EPI_BLOCK 256
+
+struct lrs_epidemic {
+    size_t N;
+    double gamma;
+    gsl_matrix *W;  /* normalised contact matrix (own copy) */
+    gsl_matrix *J;  /* Jacobian / LU workspace of Newton */
+    lapack_int *ipiv;
+    gsl_vector *wx; /* W x of the last right-hand side */
+    gsl_vector *f;  /* F(x) */
+    gsl_vector *xw; /* work state */
+    gsl_vector *pw; /* work perturbation */
+    gsl_vector *xlast;
+    int have_last;
+    int ode_bad;    /* the ODE right-hand side met a non-finite value */
+    gsl_odeiv2_system sys;
+    gsl_odeiv2_driver *drv;
+};
+
+/* ------------------------------------------------------------------ helpers */
+
+static int vec_finite(const gsl_vector *v)
+{
+    for (size_t i = 0; i < v->size; i++)
+        if (!isfinite(gsl_vector_get(v, i)))
+            return 0;
+    return 1;
+}
+
+static int check_vec(const gsl_vector *v, size_t N, const char *fn, const char *name,
+                     lrs_err_t *err)
+{
+    if (!v)
+        return lrs_err_set(err, LRS_EINVAL, "%s: %s is NULL", fn, name);
+    if (v->size != N)
+        return lrs_err_set(err, LRS_EINVAL, "%s: %s has length %zu; expected N = %zu",
+                           fn, name, v->size, N);
+    if (!vec_finite(v))
+        return lrs_err_set(err, LRS_ENONFINITE, "%s: %s has a non-finite entry", fn, name);
+    return LRS_OK;
+}
+
+/*
+ * The right-hand side on raw arrays (stride 1):
+ *     wx = W x,   f = -x + (1 - x) .* (gamma wx) + p .* x .* (1 - x)
+ * p may be NULL (p = 0).  One dgemv, then O(N) work.
+ */
+static void rhs_raw(lrs_epidemic_t *ep, const double *x, const double *p, double *f)
+{
+    size_t N = ep->N;
+    gsl_vector_const_view xv = gsl_vector_const_view_array(x, N);
+    gsl_blas_dgemv(CblasNoTrans, 1.0, ep->W, &xv.vector, 0.0, ep->wx);
+    const double *wx = ep->wx->data;
+    double g = ep->gamma;
+    for (size_t i = 0; i < N; i++) {
+        double s = 1.0 - x[i];
+        double fi = -x[i] + s * g * wx[i];
+        if (p)
+            fi += p[i] * x[i] * s;
+        f[i] = fi;
+    }
+}
+
+/* odeiv2 callback: the unperturbed right-hand side. */
+static int ode_func(double t, const double y[], double dydt[], void *params)
+{
+    (void)t;
+    lrs_epidemic_t *ep = params;
+    for (size_t i = 0; i < ep->N; i++)
+        if (!isfinite(y[i])) {
+            ep->ode_bad = 1;
+            return GSL_EBADFUNC;
+        }
+    rhs_raw(ep, y, NULL, dydt);
+    return GSL_SUCCESS;
+}
+
+/* ------------------------------------------------------------------ network */
+
+int lrs_epidemic_normalize(const gsl_matrix *A, gsl_matrix *W, double *smax,
+                           lrs_err_t *err)
+{
+    int rc = LRS_OK;
+    gsl_vector *s = NULL;
+    if (!A || !W)
+        return lrs_err_set(err, LRS_EINVAL, "lrs_epidemic_normalize: %s is NULL",
+                           !A ? "A" : "W");
+    if (A->size1 != A->size2 || A->size1 == 0)
+        return lrs_err_set(err, LRS_EINVAL,
+                           "lrs_epidemic_normalize: A is %zux%zu; expected square, non-empty",
+                           A->size1, A->size2);
+    if (W->size1 != A->size1 || W->size2 != A->size2)
+        return lrs_err_set(err, LRS_EINVAL,
+                           "lrs_epidemic_normalize: W is %zux%zu; expected %zux%zu (as A)",
+                           W->size1, W->size2, A->size1, A->size2);
+    for (size_t i = 0; i < A->size1; i++)
+        for (size_t j = 0; j < A->size2; j++)
+            if (!isfinite(gsl_matrix_get(A, i, j)))
+                return lrs_err_set(err, LRS_ENONFINITE,
+                                   "lrs_epidemic_normalize: A(%zu,%zu) is not finite", i, j);
+    s = gsl_vector_alloc(A->size1);
+    if (!s) {
+        rc = lrs_err_set(err, LRS_ENOMEM, "lrs_epidemic_normalize: out of memory");
+        goto done;
+    }
+    rc = lrs_spectra_svd(A, s, NULL, NULL, err);
+    if (rc)
+        goto done;
+    double s0 = gsl_vector_get(s, 0);
+    if (!(s0 > 0.0)) {
+        rc = lrs_err_set(err, LRS_EINVAL,
+                         "lrs_epidemic_normalize: A is zero (sigma_max = 0); no contacts");
+        goto done;
+    }
+    if (W != A)
+        gsl_matrix_memcpy(W, A);
+    gsl_matrix_scale(W, 1.0 / s0);
+    if (smax)
+        *smax = s0;
+done:
+    gsl_vector_free(s);
+    return rc;
+}
+
+int lrs_epidemic_school_network(gsl_matrix *A, size_t nclass, double p_in,
+                                double p_out, gsl_rng *rng, size_t *cls,
+                                lrs_err_t *err)
+{
+    static const char *fn = "lrs_epidemic_school_network";
+    if (!A || !rng)
+        return lrs_err_set(err, LRS_EINVAL, "%s: %s is NULL", fn, !A ? "A" : "rng");
+    size_t N = A->size1;
+    if (A->size2 != N || N == 0)
+        return lrs_err_set(err, LRS_EINVAL, "%s: A is %zux%zu; expected square, non-empty",
+                           fn, A->size1, A->size2);
+    if (nclass < 1 || nclass > N)
+        return lrs_err_set(err, LRS_EINVAL, "%s: nclass = %zu; expected 1..N = 1..%zu", fn,
+                           nclass, N);
+    if (!(p_in >= 0.0 && p_in <= 1.0) || !(p_out >= 0.0 && p_out <= 1.0))
+        return lrs_err_set(err, LRS_EINVAL,
+                           "%s: p_in = %g, p_out = %g; expected probabilities in [0, 1]", fn,
+                           p_in, p_out);
+    /* Class sizes: base + 1 for the first `extra` classes, base for the rest. */
+    size_t base = N / nclass, extra = N % nclass;
+    size_t big = extra * (base + 1); /* students in the larger classes */
+    gsl_matrix_set_zero(A);
+    for (size_t i = 0; i < N; i++) {
+        size_t ci = i < big ? i / (base + 1) : extra + (i - big) / base;
+        if (cls)
+            cls[i] = ci;
+        for (size_t j = i + 1; j < N; j++) {
+            size_t cj = j < big ? j / (base + 1) : extra + (j - big) / base;
+            double prob = ci == cj ? p_in : p_out;
+            if (gsl_rng_uniform(rng) < prob) {
+                gsl_matrix_set(A, i, j, 1.0);
+                gsl_matrix_set(A, j, i, 1.0);
+            }
+        }
+    }
+    return LRS_OK;
+}
+
+/* ------------------------------------------------------------------ model */
+
+int lrs_epidemic_alloc(lrs_epidemic_t **out, const gsl_matrix *W, double gamma,
+                       lrs_err_t *err)
+{
+    static const char *fn = "lrs_epidemic_alloc";
+    int rc = LRS_OK;
+    lrs_epidemic_t *ep = NULL;
+    if (!out)
+        return lrs_err_set(err, LRS_EINVAL, "%s: out is NULL", fn);
+    *out = NULL;
+    if (!W)
+        return lrs_err_set(err, LRS_EINVAL, "%s: W is NULL", fn);
+    if (W->size1 != W->size2 || W->size1 == 0)
+        return lrs_err_set(err, LRS_EINVAL, "%s: W is %zux%zu; expected square, non-empty",
+                           fn, W->size1, W->size2);
+    if (!(gamma > 0.0) || !isfinite(gamma))
+        return lrs_err_set(err, LRS_EINVAL, "%s: gamma = %g; expected a finite value > 0",
+                           fn, gamma);
+    size_t N = W->size1;
+    for (size_t i = 0; i < N; i++)
+        for (size_t j = 0; j < N; j++)
+            if (!isfinite(gsl_matrix_get(W, i, j)))
+                return lrs_err_set(err, LRS_ENONFINITE, "%s: W(%zu,%zu) is not finite", fn,
+                                   i, j);
+    ep = calloc(1, sizeof *ep);
+    if (!ep)
+        return lrs_err_set(err, LRS_ENOMEM, "%s: out of memory", fn);
+    ep->N = N;
+    ep->gamma = gamma;
+    ep->W = gsl_matrix_alloc(N, N);
+    ep->J = gsl_matrix_alloc(N, N);
+    ep->ipiv = malloc(N * sizeof *ep->ipiv);
+    ep->wx = gsl_vector_alloc(N);
+    ep->f = gsl_vector_alloc(N);
+    ep->xw = gsl_vector_alloc(N);
+    ep->pw = gsl_vector_alloc(N);
+    ep->xlast = gsl_vector_alloc(N);
+    if (!ep->W || !ep->J || !ep->ipiv || !ep->wx || !ep->f || !ep->xw || !ep->pw || !ep->xlast) {
+        rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory (N = %zu)", fn, N);
+        goto done;
+    }
+    gsl_matrix_memcpy(ep->W, W);
+    ep->sys.function = ode_func;
+    ep->sys.jacobian = NULL; /* rk8pd is explicit: no Jacobian needed */
+    ep->sys.dimension = N;
+    ep->sys.params = ep;
+    ep->drv = gsl_odeiv2_driver_alloc_y_new(&ep->sys, gsl_odeiv2_step_rk8pd, EPI_ODE_H0,
+                                            EPI_ODE_EPS, EPI_ODE_EPS);
+    if (!ep->drv) {
+        rc = lrs_err_set(err, LRS_ENOMEM, "%s: cannot allocate the odeiv2 driver", fn);
+        goto done;
+    }
+    gsl_odeiv2_driver_set_nmax(ep->drv, EPI_ODE_NMAX);
+    *out = ep;
+    ep = NULL;
+done:
+    lrs_epidemic_free(ep);
+    return rc;
+}
+
+void lrs_epidemic_free(lrs_epidemic_t *ep)
+{
+    if (!ep)
+        return;
+    if (ep->drv)
+        gsl_odeiv2_driver_free(ep->drv);
+    gsl_matrix_free(ep->W);
+    gsl_matrix_free(ep->J);
+    free(ep->ipiv);
+    gsl_vector_free(ep->wx);
+    gsl_vector_free(ep->f);
+    gsl_vector_free(ep->xw);
+    gsl_vector_free(ep->pw);
+    gsl_vector_free(ep->xlast);
+    free(ep);
+}
+
+size_t lrs_epidemic_size(const lrs_epidemic_t *ep) { return ep ? ep->N : 0; }
+double lrs_epidemic_gamma(const lrs_epidemic_t *ep) { return ep ? ep->gamma : 0.0; }
+
+int lrs_epidemic_rhs(lrs_epidemic_t *ep, const gsl_vector *x, const gsl_vector *p,
+                     gsl_vector *dxdt, lrs_err_t *err)
+{
+    static const char *fn = "lrs_epidemic_rhs";
+    int rc;
+    if (!ep)
+        return lrs_err_set(err, LRS_EINVAL, "%s: ep is NULL", fn);
+    if ((rc = check_vec(x, ep->N, fn, "x", err)))
+        return rc;
+    if (p && (rc = check_vec(p, ep->N, fn, "p", err)))
+        return rc;
+    if (!dxdt)
+        return lrs_err_set(err, LRS_EINVAL, "%s: dxdt is NULL", fn);
+    if (dxdt->size != ep->N)
+        return lrs_err_set(err, LRS_EINVAL, "%s: dxdt has length %zu; expected N = %zu", fn,
+                           dxdt->size, ep->N);
+    /* Copies make strided views and aliasing harmless. */
+    gsl_vector_memcpy(ep->xw, x);
+    if (p)
+        gsl_vector_memcpy(ep->pw, p);
+    rhs_raw(ep, ep->xw->data, p ? ep->pw->data : NULL, ep->f->data);
+    gsl_vector_memcpy(dxdt, ep->f);
+    return LRS_OK;
+}
+
+int lrs_epidemic_jacobian(const lrs_epidemic_t *ep, const gsl_vector *x, gsl_matrix *J,
+                          lrs_err_t *err)
+{
+    static const char *fn = "lrs_epidemic_jacobian";
+    int rc;
+    if (!ep)
+        return lrs_err_set(err, LRS_EINVAL, "%s: ep is NULL", fn);
+    if ((rc = check_vec(x, ep->N, fn, "x", err)))
+        return rc;
+    if (!J || J->size1 != ep->N || J->size2 != ep->N)
+        return lrs_err_set(err, LRS_EINVAL, "%s: J is %s; expected %zux%zu", fn,
+                           J ? "the wrong size" : "NULL", ep->N, ep->N);
+    return lrs_conn_sis_jacobian(ep->W, ep->gamma, x, J, err);
+}
+
+/*
+ * Unperturbed integration with GSL odeiv2 (rk8pd, epsabs = epsrel = 1e-10,
+ * first trial step 1e-3, at most 1e7 steps) from x over [0, T], stopping at
+ * the nout + 1 output times t_k = k T / nout.  The driver keeps its step size
+ * across output times, so a dense output grid costs little.  The state lives
+ * in ep->y's storage (contiguous), separate from the scratch vectors that
+ * lrs_epidemic_rhs uses, so a callback may call the other functions.
+ */
+static int relax_impl(lrs_epidemic_t *ep, gsl_vector *x, double T, size_t nout,
+                      lrs_epidemic_sample_fn fn, void *ctx, volatile sig_atomic_t *stop,
+                      gsl_vector *y, lrs_err_t *err)
+{
+    int rc = LRS_OK;
+    gsl_vector_memcpy(y, x);
+    gsl_odeiv2_driver_reset(ep->drv);
+    gsl_odeiv2_driver_reset_hstart(ep->drv, EPI_ODE_H0);
+    ep->ode_bad = 0;
+    double t = 0.0;
+    if (fn && (rc = fn(ctx, 0.0, y, err)))
+        return rc;
+    for (size_t k = 1; k <= nout; k++) {
+        double tk = k == nout ? T : T * (double)k / (double)nout;
+        int s = gsl_odeiv2_driver_apply(ep->drv, &t, tk, y->data);
+        if (s != GSL_SUCCESS) {
+            /* SIS states are probabilities: far outside [0, 1] the quadratic
+             * term makes the solution blow up in finite time, and odeiv2
+             * fails when its step cannot shrink further. */
+            double big = 0.0;
+            for (size_t i = 0; i < ep->N; i++)
+                big = fmax(big, fabs(y->data[i]));
+            if (ep->ode_bad || !(big <= EPI_DIVERGE_BOUND))
+                return lrs_err_set(err, LRS_EDIVERGE,
+                                   "lrs_epidemic_relax: the state diverged near t = %g "
+                                   "(max |x| = %g; %s)", t, big, gsl_strerror(s));
+            return lrs_err_set(err, LRS_ENUMERIC,
+                               "lrs_epidemic_relax: odeiv2 failed at t = %g: %s", t,
+                               gsl_strerror(s));
+        }
+        if (fn && (rc = fn(ctx, tk, y, err)))
+            return rc;
+        if (stop && *stop)
+            return lrs_err_set(err, LRS_EINTR, "lrs_epidemic_relax: interrupted at t = %g",
+                               tk);
+    }
+    gsl_vector_memcpy(x, y);
+    return LRS_OK;
+}
+
+static int check_relax_args(const lrs_epidemic_t *ep, double T, size_t nout,
+                            const char *fn, lrs_err_t *err)
+{
+    if (!ep)
+        return lrs_err_set(err, LRS_EINVAL, "%s: ep is NULL", fn);
+    if (!(T > 0.0) || !isfinite(T))
+        return lrs_err_set(err, LRS_EINVAL, "%s: T = %g; expected a finite value > 0", fn, T);
+    if (nout < 1)
+        return lrs_err_set(err, LRS_EINVAL, "%s: nout = 0; expected >= 1", fn);
+    return LRS_OK;
+}
+
+int lrs_epidemic_relax(lrs_epidemic_t *ep, gsl_vector *x, double T, size_t nout,
+                       lrs_epidemic_sample_fn fn, void *ctx, volatile sig_atomic_t *stop,
+                       lrs_err_t *err)
+{
+    static const char *fn_name = "lrs_epidemic_relax";
+    int rc;
+    gsl_vector *y = NULL;
+    if ((rc = check_relax_args(ep, T, nout, fn_name, err)))
+        return rc;
+    if ((rc = check_vec(x, ep->N, fn_name, "x", err)))
+        return rc;
+    y = gsl_vector_alloc(ep->N);
+    if (!y)
+        return lrs_err_set(err, LRS_ENOMEM, "%s: out of memory", fn_name);
+    rc = relax_impl(ep, x, T, nout, fn, ctx, stop, y, err);
+    gsl_vector_free(y);
+    return rc;
+}
+
+typedef struct {
+    const gsl_vector *xs;
+    gsl_vector *t, *d;
+    size_t k;
+} curve_ctx_t;
+
+static int curve_sample(void *ctx, double t, const gsl_vector *x, lrs_err_t *err)
+{
+    (void)err;
+    curve_ctx_t *c = ctx;
+    double s = 0.0;
+    for (size_t i = 0; i < x->size; i++) {
+        double e = gsl_vector_get(x, i) - gsl_vector_get(c->xs, i);
+        s += e * e;
+    }
+    gsl_vector_set(c->t, c->k, t);
+    gsl_vector_set(c->d, c->k, sqrt(s));
+    c->k++;
+    return 0;
+}
+
+int lrs_epidemic_relax_curve(lrs_epidemic_t *ep, const gsl_vector *x0,
+                             const gsl_vector *xs, double T, gsl_vector *t, gsl_vector *d,
+                             volatile sig_atomic_t *stop, lrs_err_t *err)
+{
+    static const char *fn = "lrs_epidemic_relax_curve";
+    int rc;
+    gsl_vector *y = NULL, *x = NULL;
+    if (!t || !d)
+        return lrs_err_set(err, LRS_EINVAL, "%s: %s is NULL", fn, !t ? "t" : "d");
+    if (t->size < 2 || d->size != t->size)
+        return lrs_err_set(err, LRS_EINVAL,
+                           "%s: t has length %zu and d %zu; expected equal lengths >= 2", fn,
+                           t->size, d->size);
+    if ((rc = check_relax_args(ep, T, t->size - 1, fn, err)))
+        return rc;
+    if ((rc = check_vec(x0, ep->N, fn, "x0", err)) || (rc = check_vec(xs, ep->N, fn, "xs", err)))
+        return rc;
+    y = gsl_vector_alloc(ep->N);
+    x = gsl_vector_alloc(ep->N);
+    if (!y || !x) {
+        rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory", fn);
+        goto done;
+    }
+    gsl_vector_memcpy(x, x0);
+    curve_ctx_t c = {xs, t, d, 0};
+    rc = relax_impl(ep, x, T, t->size - 1, curve_sample, &c, stop, y, err);
+done:
+    gsl_vector_free(y);
+    gsl_vector_free(x);
+    return rc;
+}
+
+/*
+ * Newton's method for F(x, 0) = 0:  solve J(x) s = F(x) (LAPACK dgesv, LU
+ * with partial pivoting, in the J workspace), x <- x - s.  Quadratic
+ * convergence near a regular fixed point; the residual floor is about
+ * eps * gamma * max|W x| ~ 1e-16.
+ */
+int lrs_epidemic_fixed_point(lrs_epidemic_t *ep, gsl_vector *x, double tol,
+                             size_t max_iter, double *residual, size_t *iters,
+                             lrs_err_t *err)
+{
+    static const char *fn = "lrs_epidemic_fixed_point";
+    int rc;
+    if (!ep)
+        return lrs_err_set(err, LRS_EINVAL, "%s: ep is NULL", fn);
+    if ((rc = check_vec(x, ep->N, fn, "x", err)))
+        return rc;
+    if (!(tol > 0.0) || !isfinite(tol))
+        return lrs_err_set(err, LRS_EINVAL, "%s: tol = %g; expected a finite value > 0", fn,
+                           tol);
+    size_t N = ep->N, it = 0;
+    double res = INFINITY;
+    gsl_vector *xk = ep->xw, *f = ep->f;
+    gsl_vector_memcpy(xk, x);
+    for (;;) {
+        rhs_raw(ep, xk->data, NULL, f->data);
+        res = 0.0;
+        for (size_t i = 0; i < N; i++)
+            res = fmax(res, fabs(f->data[i]));
+        if (!isfinite(res))
+            return lrs_err_set(err, LRS_ENUMERIC,
+                               "%s: the Newton iterate became non-finite at iteration %zu",
+                               fn, it);
+        if (res <= tol)
+            break;
+        if (it >= max_iter)
+            return lrs_err_set(err, LRS_ENUMERIC,
+                               "%s: residual %.3g after %zu Newton iterations; expected <= %.3g",
+                               fn, res, it, tol);
+        if ((rc = lrs_conn_sis_jacobian(ep->W, ep->gamma, xk, ep->J, err)))
+            return rc;
+        lapack_int info = LAPACKE_dgesv(LAPACK_ROW_MAJOR, (lapack_int)N, 1, ep->J->data,
+                                        (lapack_int)ep->J->tda, ep->ipiv, f->data, 1);
+        if (info > 0)
+            return lrs_err_set(err, LRS_ENUMERIC,
+                               "%s: the Jacobian is singular at iteration %zu (U(%d,%d) = 0)",
+                               fn, it, (int)info, (int)info);
+        if (info < 0)
+            return lrs_err_set(err, LRS_ENUMERIC, "%s: dgesv argument %d is invalid", fn,
+                               (int)-info);
+        gsl_vector_sub(xk, f);
+        it++;
+    }
+    gsl_vector_memcpy(x, xk);
+    if (residual)
+        *residual = res;
+    if (iters)
+        *iters = it;
+    return LRS_OK;
+}
+
+/* ------------------------------------------------------------------ fit */
+
+typedef struct {
+    const double *s, *d; /* window samples: s_k = t_k - t0 >= 0, d_k > 0 */
+    size_t m;
+} fit_data_t;
+
+/* Linear-space fit at fixed log-rate y: e_k = exp(-e^y s_k), the best
+ * amplitude alpha = sum d e / sum e^2 (closed form), and the residual sum
+ * of squares computed from the residuals themselves (no cancellation near a
+ * perfect fit).  sum e^2 >= 1 because the earliest sample has s = 0. */
+static double fit_sse(const fit_data_t *fd, double y, double *alpha)
+{
+    double r = exp(y), see = 0.0, sde = 0.0;
+    for (size_t k = 0; k < fd->m; k++) {
+        double e = exp(-r * fd->s[k]);
+        see += e * e;
+        sde += fd->d[k] * e;
+    }
+    double a = sde / see, sse = 0.0;
+    for (size_t k = 0; k < fd->m; k++) {
+        double res = fd->d[k] - a * exp(-r * fd->s[k]);
+        sse += res * res;
+    }
+    if (alpha)
+        *alpha = a;
+    return sse;
+}
+
+/*
+ * Exponential fit d(t) ~ a exp(-t/tau) on a window (see the header).
+ * LOG: ordinary least squares of log d_k on s_k = t_k - t0 (t0 the earliest
+ * window time), slope -1/tau.  LINEAR: minimise the residual sum of squares
+ * of the values; by variable projection it is a 1-D problem in the log-rate
+ * y = log(1/tau): a grid scan of 241 points over [y_log - ln 1e3,
+ * y_log + ln 1e3] around the LOG estimate, then golden-section search in the
+ * best grid cell (to |dy| < 1e-14 or 300 iterations).
+ */
+int lrs_epidemic_fit_exp(const gsl_vector *t, const gsl_vector *d, double t_lo,
+                         double t_hi, double d_min, lrs_epi_fit_t kind, double *a,
+                         double *tau, size_t *used, lrs_err_t *err)
+{
+    static const char *fn = "lrs_epidemic_fit_exp";
+    int rc = LRS_OK;
+    double *s = NULL, *dd = NULL;
+    if (!t || !d)
+        return lrs_err_set(err, LRS_EINVAL, "%s: %s is NULL", fn, !t ? "t" : "d");
+    if (t->size != d->size)
+        return lrs_err_set(err, LRS_EINVAL, "%s: t has length %zu and d %zu; expected equal",
+                           fn, t->size, d->size);
+    if (kind != LRS_EPI_FIT_LINEAR && kind != LRS_EPI_FIT_LOG)
+        return lrs_err_set(err, LRS_EINVAL, "%s: unknown fit kind %d", fn, (int)kind);
+    if (isnan(t_lo) || isnan(t_hi) || !(t_lo <= t_hi))
+        return lrs_err_set(err, LRS_EINVAL, "%s: window [%g, %g]; expected t_lo <= t_hi", fn,
+                           t_lo, t_hi);
+    if (!(d_min >= 0.0))
+        return lrs_err_set(err, LRS_EINVAL, "%s: d_min = %g; expected >= 0", fn, d_min);
+    size_t n = t->size, m = 0;
+    double t0 = INFINITY;
+    for (size_t k = 0; k < n; k++) {
+        double tk = gsl_vector_get(t, k), dk = gsl_vector_get(d, k);
+        if (!(tk >= t_lo && tk <= t_hi))
+            continue;
+        if (!isfinite(dk))
+            return lrs_err_set(err, LRS_ENONFINITE, "%s: d[%zu] = %g at t = %g is not finite",
+                               fn, k, dk, tk);
+        if (!(dk > d_min))
+            continue;
+        t0 = fmin(t0, tk);
+        m++;
+    }
+    if (m < 3)
+        return lrs_err_set(err, LRS_EINVAL,
+                           "%s: %zu samples in the window t in [%g, %g], d > %g; expected >= 3",
+                           fn, m, t_lo, t_hi, d_min);
+    s = malloc(m * sizeof *s);
+    dd = malloc(m * sizeof *dd);
+    if (!s || !dd) {
+        rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory", fn);
+        goto done;
+    }
+    m = 0;
+    for (size_t k = 0; k < n; k++) {
+        double tk = gsl_vector_get(t, k), dk = gsl_vector_get(d, k);
+        if (tk >= t_lo && tk <= t_hi && dk > d_min) {
+            s[m] = tk - t0;
+            dd[m] = dk;
+            m++;
+        }
+    }
+    /* Log-linear least squares (also the starting point of LINEAR). */
+    double ms = 0.0, my = 0.0;
+    for (size_t k = 0; k < m; k++) {
+        ms += s[k];
+        my += log(dd[k]);
+    }
+    ms /= (double)m;
+    my /= (double)m;
+    double sxx = 0.0, sxy = 0.0;
+    for (size_t k = 0; k < m; k++) {
+        sxx += (s[k] - ms) * (s[k] - ms);
+        sxy += (s[k] - ms) * (log(dd[k]) - my);
+    }
+    if (!(sxx > 0.0)) {
+        rc = lrs_err_set(err, LRS_EINVAL, "%s: all window samples are at one time t = %g",
+                         fn, t0);
+        goto done;
+    }
+    double slope = sxy / sxx;
+    if (!(slope < 0.0)) {
+        rc = lrs_err_set(err, LRS_ENUMERIC,
+                         "%s: the curve does not decay in the window (log-slope %g)", fn,
+                         slope);
+        goto done;
+    }
+    double rate = -slope, amp0 = exp(my - slope * ms); /* amplitude at t0 */
+    if (kind == LRS_EPI_FIT_LINEAR) {
+        fit_data_t fd = {s, dd, m};
+        enum { G = 241 };
+        double y0 = log(rate), span = log(1e3), best = INFINITY;
+        size_t ib = 0;
+        for (size_t i = 0; i < G; i++) {
+            double y = y0 - span + 2.0 * span * (double)i / (G - 1);
+            double v = fit_sse(&fd, y, NULL);
+            if (v < best) {
+                best = v;
+                ib = i;
+            }
+        }
+        if (ib == 0 || ib == G - 1) {
+            rc = lrs_err_set(err, LRS_ENUMERIC,
+                             "%s: linear fit: no minimum for rates in [%g, %g]", fn,
+                             rate / 1e3, rate * 1e3);
+            goto done;
+        }
+        double lo = y0 - span + 2.0 * span * (double)(ib - 1) / (G - 1);
+        double hi = y0 - span + 2.0 * span * (double)(ib + 1) / (G - 1);
+        const double gr = 0.5 * (sqrt(5.0) - 1.0);
+        double c = hi - gr * (hi - lo), e = lo + gr * (hi - lo);
+        double fc = fit_sse(&fd, c, NULL), fe = fit_sse(&fd, e, NULL);
+        for (int it = 0; it < 300 && hi - lo > 1e-14; it++) {
+            if (fc <= fe) {
+                hi = e;
+                e = c;
+                fe = fc;
+                c = hi - gr * (hi - lo);
+                fc = fit_sse(&fd, c, NULL);
+            } else {
+                lo = c;
+                c = e;
+                fc = fe;
+                e = lo + gr * (hi - lo);
+                fe = fit_sse(&fd, e, NULL);
+            }
+        }
+        double y = 0.5 * (lo + hi);
+        rate = exp(y);
+        fit_sse(&fd, y, &amp0);
+    }
+    if (tau)
+        *tau = 1.0 / rate;
+    if (a)
+        *a = amp0 * exp(rate * t0);
+    if (used)
+        *used = m;
+done:
+    free(s);
+    free(dd);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ perturbed runs */
+
+lrs_epidemic_run_t lrs_epidemic_run_default(void)
+{
+    lrs_epidemic_run_t r;
+    memset(&r, 0, sizeof r);
+    r.dt = 0.1;
+    r.T = 100.0;
+    r.stepper = LRS_EPI_EULER;
+    return r;
+}
+
+/*
+ * Fixed-step integration with the perturbation p[n] = p(t_n) from the input
+ * sources, streamed in blocks of EPI_BLOCK steps (layout in the header).
+ * Per step: k1 = F(x[n], p[n]) (its W x[n] also gives the recurrent input
+ * R); Euler: x[n+1] = x[n] + dt k1; RK4 (input held at p[n]):
+ *     k2 = F(x + dt/2 k1), k3 = F(x + dt/2 k2), k4 = F(x + dt k3),
+ *     x[n+1] = x[n] + dt/6 (k1 + 2 k2 + 2 k3 + k4).
+ * Memory: 3 blocks of EPI_BLOCK x N and a few vectors; nothing grows with T.
+ */
+int lrs_epidemic_run(lrs_epidemic_t *ep, const lrs_epidemic_run_t *run, lrs_input_t *in,
+                     const lrs_observer_t *obs, size_t nobs, lrs_err_t *err)
+{
+    static const char *fn = "lrs_epidemic_run";
+    int rc = LRS_OK;
+    gsl_matrix *Zb = NULL, *Xb = NULL, *Rb = NULL;
+    gsl_vector *x = NULL, *xt = NULL, *k1 = NULL, *k2 = NULL, *k3 = NULL, *k4 = NULL;
+    gsl_vector *xr = NULL;
+    if (!ep || !run)
+        return lrs_err_set(err, LRS_EINVAL, "%s: %s is NULL", fn, !ep ? "ep" : "run");
+    size_t N = ep->N;
+    if (!(run->dt > 0.0) || !isfinite(run->dt))
+        return lrs_err_set(err, LRS_EINVAL, "%s: dt = %g; expected a finite value > 0", fn,
+                           run->dt);
+    if (!(run->T > 0.0) || !isfinite(run->T) || run->T / run->dt > 1e15)
+        return lrs_err_set(err, LRS_EINVAL, "%s: T = %g with dt = %g; expected T > 0, finite",
+                           fn, run->T, run->dt);
+    size_t nt = (size_t)llround(run->T / run->dt);
+    if (nt < 1)
+        return lrs_err_set(err, LRS_EINVAL, "%s: T = %g < dt / 2 = %g: no step to run", fn,
+                           run->T, run->dt / 2);
+    if (run->stepper != LRS_EPI_EULER && run->stepper != LRS_EPI_RK4)
+        return lrs_err_set(err, LRS_EINVAL, "%s: unknown stepper %d", fn, (int)run->stepper);
+    if ((rc = check_vec(run->x0, N, fn, "x0", err)))
+        return rc;
+    if (run->xref && (rc = check_vec(run->xref, N, fn, "xref", err)))
+        return rc;
+    if (nobs && !obs)
+        return lrs_err_set(err, LRS_EINVAL, "%s: obs is NULL with nobs = %zu", fn, nobs);
+    int needR = 0;
+    for (size_t j = 0; j < nobs; j++) {
+        if (!obs[j].observe)
+            return lrs_err_set(err, LRS_EINVAL, "%s: observer %zu has no observe function",
+                               fn, j);
+        needR |= obs[j].needs_recurrent != 0;
+    }
+    size_t B = nt < EPI_BLOCK ? nt : EPI_BLOCK;
+    Zb = gsl_matrix_alloc(B, N);
+    Xb = gsl_matrix_alloc(B, N);
+    Rb = needR ? gsl_matrix_alloc(B, N) : NULL;
+    x = gsl_vector_alloc(N);
+    xt = gsl_vector_alloc(N);
+    k1 = gsl_vector_alloc(N);
+    k2 = gsl_vector_alloc(N);
+    k3 = gsl_vector_alloc(N);
+    k4 = gsl_vector_alloc(N);
+    xr = run->xref ? gsl_vector_alloc(N) : NULL;
+    if (!Zb || !Xb || (needR && !Rb) || !x || !xt || !k1 || !k2 || !k3 || !k4 ||
+        (run->xref && !xr)) {
+        rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory (N = %zu)", fn, N);
+        goto done;
+    }
+    ep->have_last = 0;
+    gsl_vector_memcpy(x, run->x0);
+    const double dt = run->dt, g = ep->gamma;
+    const double *xref = NULL;
+    if (run->xref) { /* contiguous copy for the loops */
+        gsl_vector_memcpy(xr, run->xref);
+        xref = xr->data;
+    }
+    double *xv = x->data;
+    for (size_t n0 = 0; n0 < nt; n0 += B) {
+        size_t rows = nt - n0 < B ? nt - n0 : B;
+        gsl_matrix_view Zv = gsl_matrix_submatrix(Zb, 0, 0, rows, N);
+        gsl_matrix_view Xv = gsl_matrix_submatrix(Xb, 0, 0, rows, N);
+        gsl_matrix_view Rv = gsl_matrix_submatrix(needR ? Rb : Zb, 0, 0, rows, N);
+        if (in) {
+            if ((rc = lrs_input_fill(in, n0, dt, &Xv.matrix, err)))
+                goto done;
+        } else {
+            gsl_matrix_set_zero(&Xv.matrix);
+        }
+        for (size_t i = 0; i < rows; i++) {
+            size_t n = n0 + i;
+            double *z = Zb->data + i * Zb->tda;
+            const double *p = Xb->data + i * Xb->tda;
+            for (size_t j = 0; j < N; j++)
+                z[j] = xv[j] - (xref ? xref[j] : 0.0);
+            rhs_raw(ep, xv, p, k1->data);
+            if (needR) {
+                double *r = Rb->data + i * Rb->tda;
+                const double *wx = ep->wx->data;
+                for (size_t j = 0; j < N; j++)
+                    r[j] = (1.0 - xv[j]) * g * wx[j] - (xref ? xref[j] : 0.0);
+            }
+            if (n + 1 >= nt)
+                continue; /* x[nt-1] is the last state: no step after it */
+            if (run->stepper == LRS_EPI_EULER) {
+                for (size_t j = 0; j < N; j++)
+                    xv[j] += dt * k1->data[j];
+            } else {
+                double *t1 = xt->data;
+                for (size_t j = 0; j < N; j++)
+                    t1[j] = xv[j] + 0.5 * dt * k1->data[j];
+                rhs_raw(ep, t1, p, k2->data);
+                for (size_t j = 0; j < N; j++)
+                    t1[j] = xv[j] + 0.5 * dt * k2->data[j];
+                rhs_raw(ep, t1, p, k3->data);
+                for (size_t j = 0; j < N; j++)
+                    t1[j] = xv[j] + dt * k3->data[j];
+                rhs_raw(ep, t1, p, k4->data);
+                for (size_t j = 0; j < N; j++)
+                    xv[j] += dt / 6.0 *
+                             (k1->data[j] + 2.0 * k2->data[j] + 2.0 * k3->data[j] +
+                              k4->data[j]);
+            }
+            for (size_t j = 0; j < N; j++)
+                if (!isfinite(xv[j])) {
+                    rc = lrs_err_set(err, LRS_EDIVERGE,
+                                     "%s: the state became non-finite at t = %g (step %zu, "
+                                     "unit %zu); reduce dt or the perturbation",
+                                     fn, (double)(n + 1) * dt, n + 1, j);
+                    goto done;
+                }
+        }
+        lrs_block_t b = {n0, dt, &Zv.matrix, &Xv.matrix, needR ? &Rv.matrix : NULL};
+        for (size_t j = 0; j < nobs; j++) {
+            lrs_err_clear(err);
+            if ((rc = obs[j].observe(obs[j].self, &b, err))) {
+                if (err && !err->msg[0])
+                    lrs_err_set(err, rc, "%s: observer %zu stopped the run at t = %g", fn, j,
+                                (double)n0 * dt);
+                goto done;
+            }
+        }
+        if (run->stop && *run->stop) {
+            rc = lrs_err_set(err, LRS_EINTR, "%s: interrupted at t = %g", fn,
+                             (double)(n0 + rows) * dt);
+            goto done;
+        }
+    }
+    gsl_vector_memcpy(ep->xlast, x);
+    ep->have_last = 1;
+done:
+    gsl_vector_free(xr);
+    gsl_matrix_free(Zb);
+    gsl_matrix_free(Xb);
+    gsl_matrix_free(Rb);
+    gsl_vector_free(x);
+    gsl_vector_free(xt);
+    gsl_vector_free(k1);
+    gsl_vector_free(k2);
+    gsl_vector_free(k3);
+    gsl_vector_free(k4);
+    return rc;
+}
+
+int lrs_epidemic_final_state(const lrs_epidemic_t *ep, gsl_vector *x, lrs_err_t *err)
+{
+    static const char *fn = "lrs_epidemic_final_state";
+    if (!ep || !x)
+        return lrs_err_set(err, LRS_EINVAL, "%s: %s is NULL", fn, !ep ? "ep" : "x");
+    if (x->size != ep->N)
+        return lrs_err_set(err, LRS_EINVAL, "%s: x has length %zu; expected N = %zu", fn,
+                           x->size, ep->N);
+    if (!ep->have_last)
+        return lrs_err_set(err, LRS_EINVAL, "%s: no completed run", fn);
+    gsl_vector_memcpy(x, ep->xlast);
+    return LRS_OK;
+}
