@@ -1,0 +1,419 @@
+/*
+ * io_npy.c -- NumPy .npy reader (see lrs/io.h).
+ *
+ * Layout (numpy.lib.format): 6 magic bytes "\x93NUMPY", major and minor
+ * version bytes; version 1.x: a little-endian uint16 header length, 2.x and
+ * 3.x: uint32; then the header, an ASCII Python dict literal such as
+ *   {'descr': '<f8', 'fortran_order': False, 'shape': (3, 4), }
+ * padded with spaces and ended by '\n'; then rows*cols items of the dtype,
+ * row-major (C order) or column-major (Fortran order), nothing after.
+ * Messages give "FILE:1:COL" with COL the 1-based byte offset in the file.
+ */
+#include "io_internal.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct npy_hdr {
+    char kind;     /* 'f', 'i', 'u', 'b' */
+    int size;      /* bytes per item */
+    int big;       /* big-endian items */
+    int fortran;
+    size_t ndim;
+    unsigned long long shape[8];
+    int have_descr, have_order, have_shape;
+} npy_hdr_t;
+
+typedef struct npy_parse {
+    const char *h;
+    size_t n, i, off; /* off: file offset of h[0] */
+    io_ctx_t *c;
+} npy_parse_t;
+
+static void ws(npy_parse_t *p)
+{
+    while (p->i < p->n && isspace((unsigned char)p->h[p->i]))
+        p->i++;
+}
+
+static int perr(npy_parse_t *p, lrs_err_t *err, const char *what)
+{
+    char q[160];
+    size_t at = p->i < p->n ? p->i : p->n;
+    size_t show = p->n - at < 16 ? p->n - at : 16;
+    return io_err(p->c, err, LRS_EPARSE, 1, p->off + at + 1, "bad npy header: %s ('%s')", what,
+                  lrs_io_quote(p->h + at, show, q, sizeof q));
+}
+
+/* A quoted Python string: start and length of its content. */
+static int pstring(npy_parse_t *p, size_t *s, size_t *len, lrs_err_t *err)
+{
+    char qc;
+    ws(p);
+    if (p->i >= p->n || (p->h[p->i] != '\'' && p->h[p->i] != '"'))
+        return perr(p, err, "expected a quoted string");
+    qc = p->h[p->i++];
+    *s = p->i;
+    while (p->i < p->n && p->h[p->i] != qc)
+        p->i++;
+    if (p->i >= p->n)
+        return perr(p, err, "unterminated string");
+    *len = p->i - *s;
+    p->i++;
+    return LRS_OK;
+}
+
+static int pchar(npy_parse_t *p, char ch, lrs_err_t *err)
+{
+    char what[32];
+    ws(p);
+    if (p->i < p->n && p->h[p->i] == ch) {
+        p->i++;
+        return LRS_OK;
+    }
+    snprintf(what, sizeof what, "expected '%c'", ch);
+    return perr(p, err, what);
+}
+
+static int parse_descr(npy_parse_t *p, npy_hdr_t *hd, lrs_err_t *err)
+{
+    size_t s, len, k;
+    const char *d;
+    char q[160];
+    ws(p);
+    if (p->i < p->n && p->h[p->i] == '[')
+        return perr(p, err, "structured dtypes are not supported");
+    if (pstring(p, &s, &len, err))
+        return err ? err->code : LRS_EPARSE;
+    d = p->h + s;
+    k = 0;
+    hd->big = 0;
+    if (len > 0 && (d[0] == '<' || d[0] == '>' || d[0] == '|' || d[0] == '=')) {
+        hd->big = d[0] == '>';
+        k = 1;
+    }
+    if (len - k < 2 || len - k > 3)
+        goto bad;
+    hd->kind = d[k];
+    if (!isdigit((unsigned char)d[k + 1]) || (len - k == 3 && !isdigit((unsigned char)d[k + 2])))
+        goto bad;
+    hd->size = atoi(d + k + 1);
+    if (len - k == 3)
+        hd->size = (d[k + 1] - '0') * 10 + (d[k + 2] - '0');
+    if ((hd->kind == 'f' && (hd->size == 4 || hd->size == 8)) ||
+        ((hd->kind == 'i' || hd->kind == 'u') &&
+         (hd->size == 1 || hd->size == 2 || hd->size == 4 || hd->size == 8)) ||
+        (hd->kind == 'b' && hd->size == 1)) {
+        hd->have_descr = 1;
+        return LRS_OK;
+    }
+bad:
+    return io_err(p->c, err, LRS_EPARSE, 1, p->off + s + 1,
+                  "unsupported npy dtype; expected float64, float32, an integer type or "
+                  "bool ('%s')", lrs_io_quote(d, len, q, sizeof q));
+}
+
+static int parse_shape(npy_parse_t *p, npy_hdr_t *hd, lrs_err_t *err)
+{
+    if (pchar(p, '(', err))
+        return err ? err->code : LRS_EPARSE;
+    hd->ndim = 0;
+    for (;;) {
+        unsigned long long v = 0;
+        size_t start;
+        ws(p);
+        if (p->i < p->n && p->h[p->i] == ')') {
+            p->i++;
+            break;
+        }
+        start = p->i;
+        while (p->i < p->n && isdigit((unsigned char)p->h[p->i])) {
+            if (v > 1000000000000ULL)
+                return perr(p, err, "dimension too large");
+            v = v * 10 + (unsigned long long)(p->h[p->i] - '0');
+            p->i++;
+        }
+        if (p->i == start)
+            return perr(p, err, "expected a dimension");
+        if (p->i < p->n && p->h[p->i] == 'L')
+            p->i++; /* Python 2 long */
+        if (hd->ndim == 8)
+            return perr(p, err, "more than 8 dimensions");
+        hd->shape[hd->ndim++] = v;
+        ws(p);
+        if (p->i < p->n && p->h[p->i] == ',') {
+            p->i++;
+            continue;
+        }
+        if (pchar(p, ')', err))
+            return err ? err->code : LRS_EPARSE;
+        break;
+    }
+    hd->have_shape = 1;
+    return LRS_OK;
+}
+
+static int parse_header(npy_parse_t *p, npy_hdr_t *hd, lrs_err_t *err)
+{
+    if (pchar(p, '{', err))
+        return err ? err->code : LRS_EPARSE;
+    for (;;) {
+        size_t s, len;
+        ws(p);
+        if (p->i < p->n && p->h[p->i] == '}') {
+            p->i++;
+            break;
+        }
+        if (pstring(p, &s, &len, err))
+            return err ? err->code : LRS_EPARSE;
+        if (pchar(p, ':', err))
+            return err ? err->code : LRS_EPARSE;
+        ws(p);
+        if (len == 5 && memcmp(p->h + s, "descr", 5) == 0) {
+            if (parse_descr(p, hd, err))
+                return err ? err->code : LRS_EPARSE;
+        } else if (len == 13 && memcmp(p->h + s, "fortran_order", 13) == 0) {
+            if (p->n - p->i >= 4 && memcmp(p->h + p->i, "True", 4) == 0) {
+                hd->fortran = 1;
+                p->i += 4;
+            } else if (p->n - p->i >= 5 && memcmp(p->h + p->i, "False", 5) == 0) {
+                hd->fortran = 0;
+                p->i += 5;
+            } else {
+                return perr(p, err, "fortran_order must be True or False");
+            }
+            hd->have_order = 1;
+        } else if (len == 5 && memcmp(p->h + s, "shape", 5) == 0) {
+            if (parse_shape(p, hd, err))
+                return err ? err->code : LRS_EPARSE;
+        } else {
+            p->i = s;
+            return perr(p, err, "unknown key");
+        }
+        ws(p);
+        if (p->i < p->n && p->h[p->i] == ',') {
+            p->i++;
+            continue;
+        }
+        if (pchar(p, '}', err))
+            return err ? err->code : LRS_EPARSE;
+        break;
+    }
+    if (!hd->have_descr || !hd->have_order || !hd->have_shape) {
+        p->i = 0;
+        return perr(p, err, !hd->have_descr ? "no 'descr'"
+                            : !hd->have_order ? "no 'fortran_order'" : "no 'shape'");
+    }
+    return LRS_OK;
+}
+
+static double item_value(const unsigned char *b, const npy_hdr_t *hd)
+{
+    unsigned char t[8];
+    int k;
+    if (hd->big)
+        for (k = 0; k < hd->size; k++)
+            t[k] = b[hd->size - 1 - k];
+    else
+        memcpy(t, b, (size_t)hd->size);
+    /* t is little-endian now; assemble portably */
+    {
+        unsigned long long u = 0;
+        for (k = hd->size - 1; k >= 0; k--)
+            u = (u << 8) | t[k];
+        switch (hd->kind) {
+        case 'f':
+            if (hd->size == 8) {
+                double d;
+                memcpy(&d, &u, 8);
+                return d;
+            } else {
+                float f;
+                uint32_t u32 = (uint32_t)u;
+                memcpy(&f, &u32, 4);
+                return (double)f;
+            }
+        case 'b':
+            return u ? 1.0 : 0.0;
+        case 'u':
+            return (double)u;
+        default: { /* 'i': sign-extend */
+            int bits = 8 * hd->size;
+            long long s;
+            if (bits < 64 && (u >> (bits - 1)) & 1ULL)
+                u |= ~0ULL << bits;
+            memcpy(&s, &u, 8);
+            return (double)s;
+        }
+        }
+    }
+}
+
+int io_read_npy(io_ctx_t *c, gsl_matrix **out, lrs_err_t *err)
+{
+    unsigned char pre[12];
+    char *hbuf = NULL, q[160];
+    unsigned char *chunk = NULL;
+    gsl_matrix *W = NULL;
+    size_t got, hlen, pre_len, rows, cols, total, done_items = 0, k;
+    npy_hdr_t hd;
+    npy_parse_t p;
+    int rc = LRS_OK;
+
+    *out = NULL;
+    memset(&hd, 0, sizeof hd);
+    c->info->format = LRS_FMT_NPY;
+    got = io_src_take(c->src, pre, 8, &rc, err);
+    if (rc)
+        goto done;
+    if (got == 0) {
+        rc = io_err(c, err, LRS_EPARSE, 1, 1, "empty input; expected a .npy file");
+        goto done;
+    }
+    if (got < 6 || memcmp(pre, "\x93NUMPY", 6) != 0) {
+        rc = io_err(c, err, LRS_EPARSE, 1, 1, "not a NumPy .npy file: bad magic ('%s')",
+                    lrs_io_quote((const char *)pre, got, q, sizeof q));
+        goto done;
+    }
+    if (got < 8) {
+        rc = io_err(c, err, LRS_EPARSE, 1, got + 1, "truncated npy preamble (%zu of 8 bytes)", got);
+        goto done;
+    }
+    if (pre[6] < 1 || pre[6] > 3) {
+        rc = io_err(c, err, LRS_EPARSE, 1, 7, "unsupported npy version %d.%d ('\\x%02x')",
+                    pre[6], pre[7], pre[6]);
+        goto done;
+    }
+    pre_len = pre[6] == 1 ? 10 : 12;
+    got = io_src_take(c->src, pre + 8, pre_len - 8, &rc, err);
+    if (rc)
+        goto done;
+    if (got < pre_len - 8) {
+        rc = io_err(c, err, LRS_EPARSE, 1, 8 + got + 1, "truncated npy preamble");
+        goto done;
+    }
+    hlen = pre[6] == 1 ? (size_t)pre[8] | (size_t)pre[9] << 8
+                       : (size_t)pre[8] | (size_t)pre[9] << 8 | (size_t)pre[10] << 16 |
+                             (size_t)pre[11] << 24;
+    if (hlen > ((size_t)1 << 20)) {
+        rc = io_err(c, err, LRS_EPARSE, 1, 9, "npy header length %zu is implausible (over 1 MiB)",
+                    hlen);
+        goto done;
+    }
+    hbuf = malloc(hlen + 1);
+    if (!hbuf) {
+        rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory", c->name);
+        goto done;
+    }
+    got = io_src_take(c->src, hbuf, hlen, &rc, err);
+    if (rc)
+        goto done;
+    if (got < hlen) {
+        rc = io_err(c, err, LRS_EPARSE, 1, pre_len + got + 1,
+                    "truncated npy header: %zu of %zu bytes", got, hlen);
+        goto done;
+    }
+    hbuf[hlen] = '\0';
+    p.h = hbuf;
+    p.n = hlen;
+    p.i = 0;
+    p.off = pre_len;
+    p.c = c;
+    if ((rc = parse_header(&p, &hd, err)))
+        goto done;
+    if (hd.ndim != 2) {
+        char shp[200];
+        size_t o = 0;
+        o += (size_t)snprintf(shp + o, sizeof shp - o, "(");
+        for (k = 0; k < hd.ndim && o < sizeof shp - 30; k++)
+            o += (size_t)snprintf(shp + o, sizeof shp - o, "%s%llu", k ? ", " : "", hd.shape[k]);
+        snprintf(shp + o, sizeof shp - o, "%s)", hd.ndim == 1 ? "," : "");
+        rc = io_err(c, err, LRS_EPARSE, 1, pre_len + 1,
+                    "npy array has %zu dimension%s %s; expected a 2-D matrix ('%s')", hd.ndim,
+                    hd.ndim == 1 ? "" : "s", shp, shp);
+        goto done;
+    }
+    if (hd.shape[0] > c->o.max_n || hd.shape[1] > c->o.max_n) {
+        rc = io_err(c, err, LRS_ELIMIT, 1, pre_len + 1,
+                    "matrix of %llux%llu is larger than --max-n %zu ('(%llu, %llu)')",
+                    hd.shape[0], hd.shape[1], c->o.max_n, hd.shape[0], hd.shape[1]);
+        goto done;
+    }
+    rows = (size_t)hd.shape[0];
+    cols = (size_t)hd.shape[1];
+    if (rows == 0 || cols == 0) {
+        rc = io_err(c, err, LRS_EPARSE, 1, pre_len + 1, "npy matrix is empty ('(%zu, %zu)')",
+                    rows, cols);
+        goto done;
+    }
+    if ((rc = io_check_size(c, rows, cols, 1, pre_len + 1, err)))
+        goto done;
+    if ((rc = io_check_square(c, rows, cols, 1, NULL, err)))
+        goto done;
+    W = io_matrix_calloc(rows, cols);
+    chunk = malloc(65536);
+    if (!W || !chunk) {
+        rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory for a %zux%zu matrix", c->name,
+                         rows, cols);
+        goto done;
+    }
+    total = rows * cols;
+    while (done_items < total) {
+        size_t want = (total - done_items) * (size_t)hd.size, n;
+        if (want > 65536)
+            want = 65536 - 65536 % (size_t)hd.size;
+        got = io_src_take(c->src, chunk, want, &rc, err);
+        if (rc)
+            goto done;
+        n = got / (size_t)hd.size;
+        for (k = 0; k < n; k++) {
+            size_t idx = done_items + k, i, j;
+            double v = item_value(chunk + k * (size_t)hd.size, &hd);
+            if (hd.fortran) {
+                i = idx % rows;
+                j = idx / rows;
+            } else {
+                i = idx / cols;
+                j = idx % cols;
+            }
+            if (!isfinite(v)) {
+                rc = io_err(c, err, LRS_ENONFINITE, 1,
+                            pre_len + hlen + idx * (size_t)hd.size + 1,
+                            "non-finite value at [%zu, %zu] ('%s')", i, j,
+                            isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
+                goto done;
+            }
+            W->data[i * cols + j] = v;
+        }
+        done_items += n;
+        if (got < want) {
+            rc = io_err(c, err, LRS_EPARSE, 1,
+                        pre_len + hlen + done_items * (size_t)hd.size + got % (size_t)hd.size + 1,
+                        "truncated npy data: %zu of %zu bytes", done_items * (size_t)hd.size +
+                        got % (size_t)hd.size, total * (size_t)hd.size);
+            goto done;
+        }
+    }
+    {
+        unsigned char extra;
+        got = io_src_take(c->src, &extra, 1, &rc, err);
+        if (rc)
+            goto done;
+        if (got) {
+            rc = io_err(c, err, LRS_EPARSE, 1, pre_len + hlen + total * (size_t)hd.size + 1,
+                        "unexpected bytes after the npy data (shape (%zu, %zu) says %zu bytes)",
+                        rows, cols, total * (size_t)hd.size);
+            goto done;
+        }
+    }
+    *out = W;
+    W = NULL;
+done:
+    if (W)
+        gsl_matrix_free(W);
+    free(chunk);
+    free(hbuf);
+    return rc;
+}

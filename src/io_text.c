@@ -1,0 +1,617 @@
+/*
+ * io_text.c -- dense text tables and edge lists (see lrs/io.h).
+ *
+ * Dense text.  The delimiter comes from the first data line (';' before ','
+ * before tab before blanks).  That line is a header when a field other than
+ * the first is not a number (or is quoted), when its first field is empty
+ * (pandas writes ",a,b"; R write.csv writes "","a","b"), or when it is a lone
+ * non-number.  The first data row has a label column when its first field is
+ * not a number, when the header starts with an empty field, or when it has
+ * one field more than the header (R write.table).  Every row must then have
+ * the same number of fields.
+ *
+ * Edge lists.  "src dst [weight]" per line; every data line has the same
+ * number of fields (2 or 3).  W[src][dst] += weight (row = source, as in an
+ * adjacency matrix A_ij for the edge i -> j and as Matrix Market's "i j v").
+ */
+#include "io_internal.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const char *const header_words[] = {
+    "source", "target", "src", "dst", "from", "to", "node1", "node2", "nodea",
+    "nodeb", "node_1", "node_2", "i", "j", "u", "v", "head", "tail", "id1", "id2",
+    "source_id", "target_id", "sender", "receiver", NULL};
+static const char *const weight_words[] = {"weight", "w", "value", "count", "strength",
+                                           "wt", "weights", NULL};
+
+static int in_list(const char *const *list, const io_field_t *f)
+{
+    size_t k;
+    for (k = 0; list[k]; k++)
+        if (strlen(list[k]) == f->len && strncasecmp(list[k], f->p, f->len) == 0)
+            return 1;
+    return 0;
+}
+
+/* "source,target" or "from to weight": the header of an edge list. */
+static int edge_header(const io_tok_t *t)
+{
+    return (t->n == 2 || t->n == 3) && in_list(header_words, &t->f[0]) &&
+           in_list(header_words, &t->f[1]) && (t->n == 2 || in_list(weight_words, &t->f[2]));
+}
+
+/* Starts like a word (a letter or '_') or is quoted: a column name, not a
+ * number and not a malformed number. */
+static int wordlike(const io_field_t *f)
+{
+    return f->quoted || (f->len > 0 && (isalpha((unsigned char)f->p[0]) || f->p[0] == '_'));
+}
+
+static size_t skip_bom(const char **line, size_t *len, size_t lineno)
+{
+    if (lineno == 1 && *len >= 3 && memcmp(*line, "\xEF\xBB\xBF", 3) == 0) {
+        *line += 3;
+        *len -= 3;
+        return 3;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ sniffing */
+
+int io_sniff_edges(const char *p, size_t avail, int eof)
+{
+    io_tok_t t1 = {0}, t2 = {0};
+    io_ctx_t dummy;
+    const char *lines[2];
+    size_t lens[2], nl = 0, pos = 0, lineno = 0;
+    char delim;
+    int edges = 0;
+    memset(&dummy, 0, sizeof dummy);
+    dummy.name = "";
+    while (pos < avail && nl < 2) {
+        size_t e = pos;
+        const char *l;
+        size_t len;
+        while (e < avail && p[e] != '\n' && p[e] != '\r')
+            e++;
+        if (e == avail && !eof)
+            break; /* incomplete line */
+        l = p + pos;
+        len = e - pos;
+        lineno++;
+        skip_bom(&l, &len, lineno);
+        pos = e + 1;
+        if (!io_is_skippable(l, len)) {
+            lines[nl] = l;
+            lens[nl] = len;
+            nl++;
+        }
+    }
+    if (nl == 0)
+        return 0;
+    delim = io_guess_delim(lines[0], lens[0]);
+    if (io_split(&t1, lines[0], lens[0], delim, 0, &dummy, 1, NULL))
+        goto done;
+    if (t1.n < 2 || t1.n > 3)
+        goto done;
+    if (edge_header(&t1)) {
+        edges = 1;
+        goto done;
+    }
+    if (nl == 1) {
+        edges = !io_field_numeric(&t1.f[0], delim) && !io_field_numeric(&t1.f[1], delim) &&
+                (t1.n == 2 || io_field_numeric(&t1.f[2], delim));
+        goto done;
+    }
+    if (io_split(&t2, lines[1], lens[1], delim, 0, &dummy, 2, NULL))
+        goto done;
+    if (t2.n == t1.n && !io_field_numeric(&t2.f[0], delim) &&
+        !io_field_numeric(&t2.f[1], delim) &&
+        (t2.n == 2 || io_field_numeric(&t2.f[2], delim)))
+        edges = 1;
+done:
+    io_tok_free(&t1);
+    io_tok_free(&t2);
+    return edges;
+}
+
+/* ------------------------------------------------------------------ dense */
+
+static gsl_matrix *wrap_rows(double *vals, size_t rows, size_t cols)
+{
+    gsl_matrix *m = malloc(sizeof *m);
+    gsl_block *b = malloc(sizeof *b);
+    double *d = realloc(vals, rows * cols * sizeof(double));
+    if (!m || !b || !d) {
+        free(m);
+        free(b);
+        return NULL;
+    }
+    b->size = rows * cols;
+    b->data = d;
+    m->size1 = rows;
+    m->size2 = cols;
+    m->tda = cols;
+    m->data = d;
+    m->block = b;
+    m->owner = 1;
+    return m;
+}
+
+/* A numeric table of 2 or 3 columns that is not square, read in auto mode:
+ * an edge list "src dst [weight]" with non-negative integer node labels,
+ * taken as names (numbered in order of first appearance). */
+static int table_as_edges(io_ctx_t *c, const double *vals, size_t rows, size_t cols,
+                          gsl_matrix **out, int *is_edges, lrs_err_t *err)
+{
+    io_names_t names;
+    io_ents_t es;
+    size_t r;
+    int rc = LRS_OK;
+    memset(&names, 0, sizeof names);
+    memset(&es, 0, sizeof es);
+    *is_edges = 0;
+    for (r = 0; r < rows; r++) {
+        double a = vals[r * cols], b = vals[r * cols + 1];
+        if (!(a >= 0 && b >= 0 && a == floor(a) && b == floor(b) && a < 2e9 && b < 2e9))
+            return LRS_OK;
+    }
+    *is_edges = 1;
+    es.max = c->o.max_bytes / 24;
+    for (r = 0; r < rows; r++) {
+        long ij[2];
+        int k;
+        for (k = 0; k < 2; k++) {
+            char s[32];
+            int n = snprintf(s, sizeof s, "%.0f", vals[r * cols + (size_t)k]);
+            ij[k] = io_names_get(&names, s, (size_t)n, c->o.max_n);
+            if (ij[k] == -1) {
+                rc = io_err(c, err, LRS_ELIMIT, 1, 1,
+                            "edge list has more than --max-n %zu nodes ('%s')",
+                            c->o.max_n, s);
+                goto done;
+            }
+            if (ij[k] < 0) {
+                rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory", c->name);
+                goto done;
+            }
+        }
+        if ((rc = io_ents_push(&es, (uint32_t)ij[0], (uint32_t)ij[1],
+                               cols == 3 ? vals[r * cols + 2] : 1.0, c, 1, err)))
+            goto done;
+    }
+    if ((rc = io_check_size(c, names.n, names.n, 1, 1, err)))
+        goto done;
+    if ((rc = io_ents_build(&es, names.n, names.n, 0, out, &c->info->repeated,
+                            &c->info->self_loops, c, err)))
+        goto done;
+    c->info->format = LRS_FMT_EDGES;
+    c->info->entries = es.n;
+    c->info->names = names.names;
+    c->info->nnames = names.n;
+    names.names = NULL;
+    names.n = 0;
+done:
+    io_names_free(&names);
+    io_ents_free(&es);
+    return rc;
+}
+
+int io_read_dense(io_ctx_t *c, int auto_mode, gsl_matrix **out, lrs_err_t *err)
+{
+    io_tok_t t = {0};
+    double *vals = NULL;
+    size_t nrows = 0, cap = 0, nd = 0, ncols = 0, nh = 0;
+    size_t first_line = 0, last_line = 0, extra_line = 0, header_line = 0;
+    size_t row_limit = c->o.max_n;
+    char delim = 0;
+    int hdr = 0, hdr_empty_first = 0, labels = 0, state = 0, rc = LRS_OK;
+    char q[160];
+    lrs_err_t sub, hdr_bad, lab_bad;
+
+    *out = NULL;
+    lrs_err_clear(&hdr_bad);
+    lrs_err_clear(&lab_bad);
+    if (auto_mode && io_sniff_edges(c->src->buf ? c->src->buf + c->src->beg : "",
+                                    c->src->end - c->src->beg, c->src->eof))
+        return io_read_edges(c, out, err);
+    c->info->format = LRS_FMT_DENSE;
+    for (;;) {
+        const char *line;
+        size_t len, colbase, j;
+        int r = io_src_getline(c->src, &line, &len, err);
+        if (r < 0) {
+            rc = err ? err->code : LRS_EPARSE;
+            goto done;
+        }
+        if (r == 0)
+            break;
+        colbase = skip_bom(&line, &len, c->src->line);
+        if (io_is_skippable(line, len))
+            continue;
+        if (!delim)
+            delim = io_guess_delim(line, len);
+        if ((rc = io_split(&t, line, len, delim, colbase, c, c->src->line, err)))
+            goto done;
+        if (state == 0) {
+            /* first data line: a header? */
+            size_t k;
+            state = 1;
+            for (k = 1; k < t.n; k++)
+                if (t.f[k].quoted || !io_field_numeric(&t.f[k], delim))
+                    hdr = 1;
+            if (t.n >= 2 && t.f[0].len == 0)
+                hdr = 1;
+            if (t.n == 1 && wordlike(&t.f[0]))
+                hdr = 1;
+            if (hdr) {
+                /* If the table turns out one row short of square, this
+                 * "header" was a data row with a bad cell: keep that message. */
+                for (k = 0; k < t.n && !hdr_bad.code; k++) {
+                    lrs_err_t e2;
+                    if (io_field_double(&t.f[k], delim, &(double){0}, &e2))
+                        io_err_wrap(c, &hdr_bad, &e2, c->src->line, t.f[k].col);
+                }
+                nh = t.n;
+                hdr_empty_first = t.n >= 2 && t.f[0].len == 0;
+                header_line = c->src->line;
+                c->info->header = 1;
+                continue;
+            }
+        }
+        if (state == 1) {
+            /* first data row: a label column? */
+            state = 2;
+            nd = t.n;
+            first_line = c->src->line;
+            labels = (t.f[0].quoted || !io_field_numeric(&t.f[0], delim)) && t.n >= 2 &&
+                     !(t.f[0].len == 0 && !t.f[0].quoted);
+            if (hdr && nh >= 1 && nd == nh + 1)
+                labels = 1;
+            if (labels && !hdr) {
+                /* A label column inferred from one non-number: if the table
+                 * is square with that column, it was a bad cell instead. */
+                lrs_err_t e2;
+                if (io_field_double(&t.f[0], delim, &(double){0}, &e2))
+                    io_err_wrap(c, &lab_bad, &e2, c->src->line, t.f[0].col);
+            }
+            if (hdr && hdr_empty_first && nd == nh)
+                labels = 1; /* ",a,b" / "","a","b": the header names a label column */
+            if (hdr && !(nd == nh || (labels && nd == nh + 1))) {
+                rc = io_err(c, err, LRS_EPARSE, c->src->line, 1,
+                            "row has %zu fields but the header on line %zu has %zu", nd,
+                            header_line, nh);
+                goto done;
+            }
+            ncols = nd - (size_t)labels;
+            c->info->labels = labels;
+            c->info->delim = delim;
+            if (ncols == 0) {
+                rc = io_err(c, err, LRS_EPARSE, c->src->line, 1, "no numeric columns");
+                goto done;
+            }
+            if (ncols > c->o.max_n) {
+                rc = io_err(c, err, LRS_ELIMIT, c->src->line, t.f[c->o.max_n + labels].col,
+                            "row has %zu values, more than --max-n %zu", ncols, c->o.max_n);
+                goto done;
+            }
+            if (auto_mode && ncols <= 3 && !labels)
+                row_limit = c->o.max_bytes / 24; /* might be an edge list */
+        }
+        if (t.n != nd) {
+            if (t.n > nd)
+                rc = io_err(c, err, LRS_EPARSE, c->src->line, t.f[nd].col,
+                            "ragged rows: %zu fields, expected %zu as on line %zu ('%s')",
+                            t.n, nd, first_line,
+                            lrs_io_quote(t.f[nd].p, t.f[nd].len, q, sizeof q));
+            else
+                rc = io_err(c, err, LRS_EPARSE, c->src->line, colbase + len + 1,
+                            "ragged rows: %zu fields, expected %zu as on line %zu ('%s')",
+                            t.n, nd, first_line,
+                            lrs_io_quote(t.f[t.n - 1].p, t.f[t.n - 1].len, q, sizeof q));
+            goto done;
+        }
+        if (nrows >= row_limit) {
+            rc = io_err(c, err, LRS_ELIMIT, c->src->line, 1,
+                        "more than %zu rows (--max-n %zu)", row_limit, c->o.max_n);
+            goto done;
+        }
+        if ((rc = io_check_size(c, nrows + 1 > ncols ? ncols : nrows + 1, ncols,
+                                c->src->line, 1, err)))
+            goto done;
+        if ((nrows + 1) * ncols > c->o.max_bytes / sizeof(double)) {
+            rc = io_err(c, err, LRS_ELIMIT, c->src->line, 1,
+                        "table larger than the %.3g GB allowed", (double)c->o.max_bytes * 1e-9);
+            goto done;
+        }
+        if ((nrows + 1) * ncols > cap) {
+            size_t ncap = cap ? 2 * cap : 64 * ncols;
+            double *nv;
+            while (ncap < (nrows + 1) * ncols)
+                ncap *= 2;
+            nv = realloc(vals, ncap * sizeof *nv);
+            if (!nv) {
+                rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory at line %zu", c->name,
+                                 c->src->line);
+                goto done;
+            }
+            vals = nv;
+            cap = ncap;
+        }
+        for (j = 0; j < ncols; j++) {
+            const io_field_t *f = &t.f[j + (size_t)labels];
+            if (io_field_double(f, delim, &vals[nrows * ncols + j], &sub)) {
+                rc = io_err_wrap(c, err, &sub, c->src->line, f->col);
+                goto done;
+            }
+        }
+        nrows++;
+        last_line = c->src->line;
+        if (nrows == ncols + 1)
+            extra_line = c->src->line;
+    }
+    if (nrows == 0) {
+        if (hdr)
+            rc = io_err(c, err, LRS_EPARSE, header_line, 1, "a header but no data rows");
+        else
+            rc = io_err(c, err, LRS_EPARSE, c->src->line ? c->src->line : 1, 1,
+                        "empty input; expected a matrix");
+        goto done;
+    }
+    if (nrows != ncols && hdr && !hdr_empty_first && !labels && nrows + 1 == ncols &&
+        hdr_bad.code) {
+        rc = lrs_err_set(err, hdr_bad.code, "%s", hdr_bad.msg);
+        goto done;
+    }
+    if (nrows != ncols && labels && !hdr && nrows == nd && lab_bad.code) {
+        rc = lrs_err_set(err, lab_bad.code, "%s", lab_bad.msg);
+        goto done;
+    }
+    if (nrows > ncols && auto_mode && (ncols == 2 || ncols == 3) && !labels) {
+        int is_edges;
+        if ((rc = table_as_edges(c, vals, nrows, ncols, out, &is_edges, err)) || is_edges)
+            goto done;
+    }
+    if (nrows > c->o.max_n) {
+        rc = io_err(c, err, LRS_ELIMIT, c->src->line, 1, "more than %zu rows (--max-n %zu)",
+                    c->o.max_n, c->o.max_n);
+        goto done;
+    }
+    if ((rc = io_check_square(c, nrows, ncols, nrows > ncols ? extra_line : last_line,
+                              (ncols == 2 || ncols == 3) && !labels
+                                  ? "; for an edge list use --format edges"
+                                  : NULL,
+                              err)))
+        goto done;
+    *out = wrap_rows(vals, nrows, ncols);
+    if (!*out) {
+        rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory", c->name);
+        goto done;
+    }
+    vals = NULL;
+done:
+    free(vals);
+    io_tok_free(&t);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ edges */
+
+static int parse_id(io_ctx_t *c, const io_field_t *f, size_t line, long long *id,
+                    lrs_err_t *err)
+{
+    char q[160];
+    lrs_err_t sub;
+    int base = c->o.base < 0 ? 0 : c->o.base;
+    lrs_io_quote(f->p, f->len, q, sizeof q);
+    if (f->len == 0)
+        return io_err(c, err, LRS_EPARSE, line, f->col, "empty node id ('')");
+    if (lrs_io_parse_long(f->p, f->len, id, &sub))
+        return io_err(c, err, LRS_EPARSE, line, f->col, "node id is not an integer ('%s')", q);
+    if (*id < 0)
+        return io_err(c, err, LRS_EPARSE, line, f->col, "negative node id ('%s')", q);
+    if (*id < base)
+        return io_err(c, err, LRS_EPARSE, line, f->col, "node id %lld is below --base %d ('%s')",
+                      *id, base, q);
+    *id -= base;
+    if (c->o.nodes && (unsigned long long)*id >= c->o.nodes)
+        return io_err(c, err, LRS_EPARSE, line, f->col,
+                      "node id %lld out of range %d..%lld (--nodes %zu) ('%s')", *id + base,
+                      base, (long long)c->o.nodes - 1 + base, c->o.nodes, q);
+    if ((unsigned long long)*id >= c->o.max_n)
+        return io_err(c, err, LRS_ELIMIT, line, f->col,
+                      "node id %lld needs more than --max-n %zu nodes ('%s')", *id + base,
+                      c->o.max_n, q);
+    return LRS_OK;
+}
+
+int io_read_edges(io_ctx_t *c, gsl_matrix **out, lrs_err_t *err)
+{
+    io_tok_t t = {0};
+    io_names_t names;
+    io_ents_t es;
+    unsigned char *used = NULL;
+    uint32_t *remap = NULL;
+    size_t nf = 0, first_line = 0, n = 0, k;
+    long long maxid = -1;
+    char delim = 0, q[160];
+    int state = 0, rc = LRS_OK;
+    lrs_err_t sub;
+
+    *out = NULL;
+    memset(&names, 0, sizeof names);
+    memset(&es, 0, sizeof es);
+    es.max = c->o.max_bytes / 24;
+    c->info->format = LRS_FMT_EDGES;
+    for (;;) {
+        const char *line;
+        size_t len, colbase;
+        uint32_t ij[2];
+        double w = 1.0;
+        int r = io_src_getline(c->src, &line, &len, err);
+        if (r < 0) {
+            rc = err ? err->code : LRS_EPARSE;
+            goto done;
+        }
+        if (r == 0)
+            break;
+        colbase = skip_bom(&line, &len, c->src->line);
+        if (io_is_skippable(line, len))
+            continue;
+        if (!delim) {
+            delim = io_guess_delim(line, len);
+            c->info->delim = delim;
+        }
+        if ((rc = io_split(&t, line, len, delim, colbase, c, c->src->line, err)))
+            goto done;
+        if (state == 0) {
+            int hdr;
+            state = 1;
+            if (c->o.ids)
+                hdr = t.n >= 2 && (wordlike(&t.f[0]) || wordlike(&t.f[1]));
+            else
+                hdr = edge_header(&t) || (t.n == 3 && wordlike(&t.f[2]));
+            if (hdr) {
+                c->info->header = 1;
+                continue;
+            }
+        }
+        if (state == 1) {
+            state = 2;
+            nf = t.n;
+            first_line = c->src->line;
+            if (nf < 2 || nf > 3) {
+                size_t at = nf > 3 ? 3 : nf - 1;
+                rc = io_err(c, err, LRS_EPARSE, c->src->line,
+                            nf > 3 ? t.f[3].col : colbase + len + 1,
+                            "expected 2 or 3 fields (source target [weight]), found %zu ('%s')",
+                            nf, lrs_io_quote(t.f[at].p, t.f[at].len, q, sizeof q));
+                goto done;
+            }
+        }
+        if (t.n != nf) {
+            size_t at = t.n > nf ? nf : t.n - 1;
+            rc = io_err(c, err, LRS_EPARSE, c->src->line,
+                        t.n > nf ? t.f[nf].col : colbase + len + 1,
+                        "ragged rows: %zu fields, expected %zu as on line %zu ('%s')", t.n, nf,
+                        first_line, lrs_io_quote(t.f[at].p, t.f[at].len, q, sizeof q));
+            goto done;
+        }
+        for (k = 0; k < 2; k++) {
+            const io_field_t *f = &t.f[k];
+            if (c->o.ids) {
+                long long id;
+                if ((rc = parse_id(c, f, c->src->line, &id, err)))
+                    goto done;
+                if (id > maxid)
+                    maxid = id;
+                ij[k] = (uint32_t)id;
+            } else {
+                long idx;
+                char *s = NULL;
+                const char *name = f->p;
+                size_t nlen = f->len;
+                if (f->len == 0 && !f->quoted) {
+                    rc = io_err(c, err, LRS_EPARSE, c->src->line, f->col, "empty node name ('')");
+                    goto done;
+                }
+                if (f->escaped) {
+                    s = io_field_strdup(f);
+                    if (!s) {
+                        rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory", c->name);
+                        goto done;
+                    }
+                    name = s;
+                    nlen = strlen(s);
+                }
+                idx = io_names_get(&names, name, nlen, c->o.max_n);
+                free(s);
+                if (idx == -1) {
+                    rc = io_err(c, err, LRS_ELIMIT, c->src->line, f->col,
+                                "more than --max-n %zu nodes ('%s')", c->o.max_n,
+                                lrs_io_quote(f->p, f->len, q, sizeof q));
+                    goto done;
+                }
+                if (idx < 0) {
+                    rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory", c->name);
+                    goto done;
+                }
+                ij[k] = (uint32_t)idx;
+            }
+        }
+        if (nf == 3 && io_field_double(&t.f[2], delim, &w, &sub)) {
+            rc = io_err_wrap(c, err, &sub, c->src->line, t.f[2].col);
+            goto done;
+        }
+        if ((rc = io_ents_push(&es, ij[0], ij[1], w, c, c->src->line, err)))
+            goto done;
+    }
+    if (es.n == 0) {
+        rc = io_err(c, err, LRS_EPARSE, c->src->line ? c->src->line : 1, 1,
+                    "empty input; expected an edge list (source target [weight])");
+        goto done;
+    }
+    if (c->o.ids) {
+        n = c->o.nodes ? c->o.nodes : (size_t)maxid + 1;
+        if (c->o.compact) {
+            size_t m = 0;
+            used = calloc(n, 1);
+            remap = malloc(n * sizeof *remap);
+            if (!used || !remap) {
+                rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory", c->name);
+                goto done;
+            }
+            for (k = 0; k < es.n; k++)
+                used[es.e[k].i] = used[es.e[k].j] = 1;
+            c->info->names = calloc(n, sizeof(char *));
+            if (!c->info->names) {
+                rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory", c->name);
+                goto done;
+            }
+            for (k = 0; k < n; k++)
+                if (used[k]) {
+                    char s[32];
+                    remap[k] = (uint32_t)m;
+                    snprintf(s, sizeof s, "%lld", (long long)k + (c->o.base < 0 ? 0 : c->o.base));
+                    c->info->names[m] = strdup(s);
+                    if (!c->info->names[m]) {
+                        rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory", c->name);
+                        goto done;
+                    }
+                    c->info->nnames = ++m;
+                }
+            for (k = 0; k < es.n; k++) {
+                es.e[k].i = remap[es.e[k].i];
+                es.e[k].j = remap[es.e[k].j];
+            }
+            n = m;
+        }
+    } else {
+        n = names.n;
+    }
+    if ((rc = io_check_size(c, n, n, c->src->line, 1, err)))
+        goto done;
+    if ((rc = io_ents_build(&es, n, n, c->o.undirected ? 1 : 0, out, &c->info->repeated,
+                            &c->info->self_loops, c, err)))
+        goto done;
+    c->info->entries = es.n;
+    if (!c->o.ids) {
+        c->info->names = names.names;
+        c->info->nnames = names.n;
+        names.names = NULL;
+        names.n = 0;
+    }
+done:
+    io_tok_free(&t);
+    io_names_free(&names);
+    io_ents_free(&es);
+    free(used);
+    free(remap);
+    return rc;
+}
