@@ -1,0 +1,936 @@
+/* study.c -- the shared "Figure-1 protocol" of the notebooks; see study.h. */
+#include "study.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_blas.h>
+#include <gsl/gsl_complex_math.h>
+#include <gsl/gsl_randist.h>
+#include "lrs/noise.h"
+#include "lrs/observe.h"
+#include "lrs/spectra.h"
+#include "lrs/theory.h"
+
+study_params_t study_params_default(const nb_args_t *a)
+{
+    study_params_t p;
+    memset(&p, 0, sizeof p);
+    p.prefix = "";
+    p.aligned_name = "u";
+    p.f = LRS_F_IDENTITY;
+    p.mode = LRS_SIM_RECURRENT;
+    p.tau = 1.0;
+    p.dt = 0.01;
+    p.do_spectra = 1;
+    p.do_step = 1;
+    p.c_x = 1.0;
+    p.on1 = 15;
+    p.off1 = 40;
+    p.on2 = 55;
+    p.off2 = 80;
+    p.T_step = 100;
+    p.z0_step_scale = 0.1;
+    p.step_every = 20;
+    p.seed_step = a->seed + 1001;
+    p.do_noise = 1;
+    p.tau_x = 10;
+    p.sigma_x = 1;
+    p.T_noise = a->fast ? 2500 : 5000;
+    p.t_discard = 0;
+    p.z0_noise_scale = 0.1;
+    p.t_proj = 2000;
+    p.proj_every = 100;
+    p.t_series = 500;
+    p.series_every = 20;
+    p.stat_every = 10;
+    p.seed_noise = a->seed + 1002;
+    return p;
+}
+
+void study_randn(gsl_rng *rng, double scale, gsl_vector *z)
+{
+    for (size_t i = 0; i < z->size; i++)
+        gsl_vector_set(z, i, scale * gsl_ran_gaussian_ziggurat(rng, 1.0));
+}
+
+/* u_opt = normalize(u + (W1 v - v)/c).  Why (PAPER.md s.4): for
+ * W = c u v^T + W1, (I - W) u_opt' = u_opt' - c u (v.u_opt') - W1 u_opt';
+ * the response to an input d is z = (I - W)^{-1} d, and the input that is
+ * suppressed most is the one whose response is along v: (I - W) v =
+ * v - c u (v.v) - W1 v = -c (u + (W1 v - v)/c), i.e. d ~ u_opt gives z ~ v. */
+int study_u_opt(const gsl_matrix *W1, double c, const gsl_vector *u,
+                const gsl_vector *v, gsl_vector *d, lrs_err_t *err)
+{
+    size_t N = u->size;
+    if (!W1 || W1->size1 != N || W1->size2 != N || v->size != N || d->size != N)
+        return lrs_err_set(err, LRS_EINVAL, "study_u_opt: sizes do not match N = %zu", N);
+    if (c == 0)
+        return lrs_err_set(err, LRS_EINVAL, "study_u_opt: c must be non-zero");
+    gsl_blas_dgemv(CblasNoTrans, 1.0, W1, v, 0.0, d); /* d = W1 v */
+    gsl_vector_sub(d, v);                              /* d = W1 v - v */
+    gsl_vector_scale(d, 1.0 / c);
+    gsl_vector_add(d, u);
+    double nrm = gsl_blas_dnrm2(d);
+    if (!(nrm > 0))
+        return lrs_err_set(err, LRS_ENUMERIC, "study_u_opt: zero direction");
+    gsl_vector_scale(d, 1.0 / nrm);
+    return LRS_OK;
+}
+
+/* ------------------------------------------------------------------ observers */
+
+/* Largest ||z|| seen (step run). */
+typedef struct {
+    double peak;
+} peak_t;
+
+static int peak_observe(void *self, const lrs_block_t *b, lrs_err_t *err)
+{
+    (void)err;
+    peak_t *pk = self;
+    for (size_t i = 0; i < b->Z->size1; i++) {
+        gsl_vector_const_view z = gsl_matrix_const_row(b->Z, i);
+        double n = gsl_blas_dnrm2(&z.vector);
+        if (n > pk->peak)
+            pk->peak = n;
+    }
+    return LRS_OK;
+}
+
+/* f applied elementwise: dst <- f(src) (n values). */
+static void apply_f(lrs_transfer_t f, const double *src, double *dst, size_t n)
+{
+    switch (f) {
+    case LRS_F_TANH:
+        for (size_t i = 0; i < n; i++)
+            dst[i] = tanh(src[i]);
+        break;
+    case LRS_F_RELU:
+        for (size_t i = 0; i < n; i++)
+            dst[i] = src[i] > 0 ? src[i] : 0;
+        break;
+    default:
+        for (size_t i = 0; i < n; i++)
+            dst[i] = src[i];
+    }
+}
+
+/* Statistics of the noise run, streamed block by block:
+ *
+ *  - the covariances of z and of x (lrs_cov_t), from every `every`-th step
+ *    with t >= t_discard (a strided view of the block: no copy);
+ *  - the mean and covariance of the 3K projections z.d_k, x.d_k, r.d_k on
+ *    the K known directions, r = W f(z), from every step with t >= t_discard.
+ *    For a recurrent run r.d = f(z).(W^T d): the observer projects f(z) on
+ *    the precomputed W^T d instead of asking the simulation for R = W f(z)
+ *    (which would cost a second N x N product per step).  In feed-forward
+ *    mode r = f(W^T x) is taken from the block;
+ *  - snapshots of z, x (and r in feed-forward mode) every `snap_every`-th
+ *    step with t < t_snap, for the plots: their projections on u_N can only
+ *    be formed after the run. */
+typedef struct {
+    lrs_transfer_t f;
+    int feedforward;
+    size_t N, K, every;
+    size_t n_start;           /* first step in the statistics */
+    lrs_cov_t *cz, *cx, *cp;  /* covariances of z, x and of the 3K projections */
+    const gsl_matrix *D;      /* N x K directions */
+    gsl_matrix *Dr;           /* N x K: W^T D (recurrent runs) */
+    gsl_matrix *F, *P;        /* block workspaces: f(Z) (rows x N), projections (rows x 3K) */
+    size_t cap;               /* rows allocated in F and P */
+} stats_t;
+
+static void stats_free(stats_t *st)
+{
+    lrs_cov_free(st->cz);
+    lrs_cov_free(st->cx);
+    lrs_cov_free(st->cp);
+    gsl_matrix_free(st->Dr);
+    gsl_matrix_free(st->F);
+    gsl_matrix_free(st->P);
+    memset(st, 0, sizeof *st);
+}
+
+/* Workspaces sized for `rows` rows; the simulation uses one block size, so
+ * this allocates once (at the first block), not per step. */
+static int stats_reserve(stats_t *st, size_t rows, lrs_err_t *err)
+{
+    if (rows <= st->cap)
+        return LRS_OK;
+    gsl_matrix_free(st->F);
+    gsl_matrix_free(st->P);
+    st->F = gsl_matrix_alloc(rows, st->N);
+    st->P = gsl_matrix_alloc(rows, 3 * st->K);
+    st->cap = st->F && st->P ? rows : 0;
+    if (!st->cap)
+        return lrs_err_set(err, LRS_ENOMEM, "study: out of memory (block of %zu rows)", rows);
+    return LRS_OK;
+}
+
+static int stats_observe(void *self, const lrs_block_t *b, lrs_err_t *err)
+{
+    stats_t *st = self;
+    size_t rows = b->Z->size1, N = st->N, K = st->K;
+    size_t i0 = st->n_start > b->n0 ? st->n_start - b->n0 : 0;
+    if (i0 >= rows)
+        return LRS_OK;
+    size_t m = rows - i0;
+    int rc;
+
+    /* Covariances of z and x from the steps n >= n_start with n % every == 0. */
+    size_t first = i0, rem = (b->n0 + i0) % st->every;
+    if (rem)
+        first += st->every - rem;
+    if (first < rows) {
+        size_t ns = (rows - first + st->every - 1) / st->every;
+        gsl_matrix_const_view zs = gsl_matrix_const_view_array_with_tda(
+            b->Z->data + first * b->Z->tda, ns, N, b->Z->tda * st->every);
+        gsl_matrix_const_view xs = gsl_matrix_const_view_array_with_tda(
+            b->X->data + first * b->X->tda, ns, N, b->X->tda * st->every);
+        if ((rc = lrs_cov_add_block(st->cz, &zs.matrix, err)) ||
+            (rc = lrs_cov_add_block(st->cx, &xs.matrix, err)))
+            return rc;
+    }
+
+    /* Projections of every step: P = [Z D, X D, f(Z) W^T D] (or R D). */
+    if ((rc = stats_reserve(st, m, err)))
+        return rc;
+    gsl_matrix_const_view Z = gsl_matrix_const_submatrix(b->Z, i0, 0, m, N);
+    gsl_matrix_const_view X = gsl_matrix_const_submatrix(b->X, i0, 0, m, N);
+    gsl_matrix_view P = gsl_matrix_submatrix(st->P, 0, 0, m, 3 * K);
+    gsl_matrix_view Pz = gsl_matrix_submatrix(st->P, 0, 0, m, K);
+    gsl_matrix_view Px = gsl_matrix_submatrix(st->P, 0, K, m, K);
+    gsl_matrix_view Pr = gsl_matrix_submatrix(st->P, 0, 2 * K, m, K);
+    gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, &Z.matrix, st->D, 0.0, &Pz.matrix);
+    gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, &X.matrix, st->D, 0.0, &Px.matrix);
+    if (st->feedforward) {
+        if (!b->R)
+            return lrs_err_set(err, LRS_EINVAL, "study: feed-forward block without R");
+        gsl_matrix_const_view R = gsl_matrix_const_submatrix(b->R, i0, 0, m, N);
+        gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, &R.matrix, st->D, 0.0, &Pr.matrix);
+    } else if (st->f == LRS_F_IDENTITY) {
+        gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, &Z.matrix, st->Dr, 0.0, &Pr.matrix);
+    } else {
+        gsl_matrix_view F = gsl_matrix_submatrix(st->F, 0, 0, m, N);
+        for (size_t i = 0; i < m; i++)
+            apply_f(st->f, Z.matrix.data + i * Z.matrix.tda, F.matrix.data + i * F.matrix.tda, N);
+        gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, &F.matrix, st->Dr, 0.0, &Pr.matrix);
+    }
+    return lrs_cov_add_block(st->cp, &P.matrix, err);
+}
+
+/* Snapshots of z and x (and r in feed-forward mode) every `every`-th step
+ * with t < t_max. */
+typedef struct {
+    size_t every, cap, n;
+    double t_max;
+    gsl_vector *t;
+    gsl_matrix *Z, *X, *R;
+} snap_t;
+
+static void snap_free(snap_t *s)
+{
+    gsl_vector_free(s->t);
+    gsl_matrix_free(s->Z);
+    gsl_matrix_free(s->X);
+    gsl_matrix_free(s->R);
+    memset(s, 0, sizeof *s);
+}
+
+static int snap_alloc(snap_t *s, size_t N, double t_max, double dt, size_t every,
+                      lrs_err_t *err)
+{
+    memset(s, 0, sizeof *s);
+    s->every = every ? every : 1;
+    s->t_max = t_max;
+    s->cap = (size_t)ceil(t_max / dt / (double)s->every) + 1;
+    s->t = gsl_vector_alloc(s->cap);
+    s->Z = gsl_matrix_alloc(s->cap, N);
+    s->X = gsl_matrix_alloc(s->cap, N);
+    s->R = gsl_matrix_alloc(s->cap, N);
+    if (!s->t || !s->Z || !s->X || !s->R) {
+        snap_free(s);
+        return lrs_err_set(err, LRS_ENOMEM, "study: cannot allocate %zu snapshots of N = %zu",
+                           s->cap, N);
+    }
+    return LRS_OK;
+}
+
+static int snap_observe(void *self, const lrs_block_t *b, lrs_err_t *err)
+{
+    (void)err;
+    snap_t *s = self;
+    for (size_t i = 0; i < b->Z->size1; i++) {
+        size_t step = b->n0 + i;
+        double t = (double)step * b->dt;
+        if (t >= s->t_max || s->n >= s->cap)
+            break;
+        if (step % s->every)
+            continue;
+        gsl_vector_set(s->t, s->n, t);
+        gsl_vector_const_view z = gsl_matrix_const_row(b->Z, i);
+        gsl_vector_const_view x = gsl_matrix_const_row(b->X, i);
+        gsl_vector_view dz = gsl_matrix_row(s->Z, s->n);
+        gsl_vector_view dx = gsl_matrix_row(s->X, s->n);
+        gsl_vector_memcpy(&dz.vector, &z.vector);
+        gsl_vector_memcpy(&dx.vector, &x.vector);
+        if (b->R) {
+            gsl_vector_const_view r = gsl_matrix_const_row(b->R, i);
+            gsl_vector_view dr = gsl_matrix_row(s->R, s->n);
+            gsl_vector_memcpy(&dr.vector, &r.vector);
+        }
+        s->n++;
+    }
+    return LRS_OK;
+}
+
+/* After the run, recurrent mode: R rows <- W f(z) of the snapshots. */
+static void snap_fill_recurrent(snap_t *s, const gsl_matrix *W, lrs_transfer_t f)
+{
+    if (!s->n)
+        return;
+    gsl_matrix_view Z = gsl_matrix_submatrix(s->Z, 0, 0, s->n, s->Z->size2);
+    gsl_matrix_view R = gsl_matrix_submatrix(s->R, 0, 0, s->n, s->R->size2);
+    /* R <- f(Z), then R <- f(Z) W^T (rows are states) */
+    for (size_t i = 0; i < s->n; i++)
+        apply_f(f, Z.matrix.data + i * Z.matrix.tda, R.matrix.data + i * R.matrix.tda,
+                Z.matrix.size2);
+    gsl_matrix *tmp = gsl_matrix_alloc(s->n, s->R->size2);
+    if (tmp) {
+        gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, &R.matrix, W, 0.0, tmp);
+        gsl_matrix_memcpy(&R.matrix, tmp);
+        gsl_matrix_free(tmp);
+    }
+}
+
+static lrs_observer_t snap_observer(snap_t *s, int needs_r)
+{
+    lrs_observer_t o = {snap_observe, s, needs_r};
+    return o;
+}
+
+/* ------------------------------------------------------------------ the runs */
+
+typedef struct {
+    const study_params_t *p;
+    study_result_t *r;
+    FILE *step_fp;
+    snap_t proj, series;
+    stats_t st;
+    gsl_matrix *D; /* u, u_rand, extras (N x K) */
+    int is_step;
+    lrs_err_t err;
+} job_t;
+
+static int run_step(job_t *j)
+{
+    const study_params_t *p = j->p;
+    study_result_t *r = j->r;
+    size_t N = r->N;
+    int rc = LRS_OK;
+    gsl_rng *rng = nb_rng(p->seed_step);
+    gsl_vector *z0 = gsl_vector_alloc(N);
+    lrs_sim_t *sim = NULL;
+    lrs_input_t *in = NULL;
+    lrs_probe_t *probe = NULL;
+    lrs_trace_t *trace = NULL;
+    peak_t peak = {0};
+    nb_progress_t prog;
+    double t0 = lrs_wall_seconds();
+    if (!z0) {
+        rc = lrs_err_set(&j->err, LRS_ENOMEM, "study: out of memory");
+        goto done;
+    }
+    /* Start near rest: z0 = 0.1/sqrt(N) randn, ||z0|| ~ 0.1. */
+    study_randn(rng, p->z0_step_scale / sqrt((double)N), z0);
+
+    lrs_sim_params_t sp = lrs_sim_params_default();
+    sp.W = p->W;
+    sp.f = p->f;
+    sp.mode = p->mode;
+    sp.tau = p->tau;
+    sp.tau_vec = p->tau_vec;
+    sp.dt = p->dt;
+    sp.T = p->T_step;
+    sp.z0 = z0;
+    sp.max_norm = p->max_norm;
+    sp.stop = &nb_stop;
+    if ((rc = lrs_sim_alloc(&sim, &sp, &j->err)))
+        goto done;
+    if ((rc = lrs_input_alloc(&in, N, &j->err)))
+        goto done;
+    /* Aligned input c_x d_aligned on [on1, off1), random c_x u_rand on [on2, off2). */
+    if ((rc = lrs_input_add_step(in, p->on1, p->off1, p->c_x,
+                                 p->d_aligned ? p->d_aligned : p->u, &j->err)))
+        goto done;
+    if ((rc = lrs_input_add_step(in, p->on2, p->off2, p->c_x, p->u_rand, &j->err)))
+        goto done;
+    double times[2] = {p->off1, p->off2};
+    if ((rc = lrs_probe_alloc(&probe, N, times, 2, &j->err)))
+        goto done;
+    if ((rc = lrs_trace_alloc(&trace, j->step_fp, p->step_every, p->T_step, N, &j->err)))
+        goto done;
+    lrs_observer_t obs[4] = {
+        lrs_probe_observer(probe), lrs_trace_observer(trace),
+        {peak_observe, &peak, 0},
+        nb_progress_observer(&prog, "step run", lrs_sim_steps(sim))};
+    rc = lrs_sim_run(sim, in, obs, 4, &j->err);
+    nb_progress_done(&prog);
+    if (rc)
+        goto done;
+    if ((rc = lrs_probe_get(probe, 0, r->resp_aligned, &j->err)) ||
+        (rc = lrs_probe_get(probe, 1, r->resp_random, &j->err)))
+        goto done;
+    r->norm_aligned = gsl_blas_dnrm2(r->resp_aligned);
+    r->norm_random = gsl_blas_dnrm2(r->resp_random);
+    r->response_ratio = r->norm_random / r->norm_aligned;
+    r->step_peak_norm = peak.peak;
+    if (p->v &&
+        (rc = lrs_spectra_line_angle_deg(r->resp_aligned, p->v, &r->angle_resp_aligned_v_deg,
+                                         &j->err)))
+        goto done;
+    if ((rc = lrs_spectra_line_angle_deg(r->resp_aligned, p->u, &r->angle_resp_aligned_u_deg,
+                                         &j->err)))
+        goto done;
+done:
+    r->wall_step = lrs_wall_seconds() - t0;
+    lrs_trace_free(trace);
+    lrs_probe_free(probe);
+    lrs_input_free(in);
+    lrs_sim_free(sim);
+    gsl_vector_free(z0);
+    gsl_rng_free(rng);
+    return rc;
+}
+
+static int run_noise(job_t *j)
+{
+    const study_params_t *p = j->p;
+    study_result_t *r = j->r;
+    size_t N = r->N;
+    size_t K = p->mix ? p->mix->size1 : N;
+    int rc = LRS_OK;
+    gsl_rng *rng = nb_rng(p->seed_noise);
+    gsl_vector *z0 = gsl_vector_alloc(N);
+    lrs_sim_t *sim = NULL;
+    lrs_input_t *in = NULL;
+    lrs_noise_t *noise = NULL;
+    nb_progress_t prog;
+    double t0 = lrs_wall_seconds();
+    if (!z0) {
+        rc = lrs_err_set(&j->err, LRS_ENOMEM, "study: out of memory");
+        goto done;
+    }
+    study_randn(rng, p->z0_noise_scale, z0); /* z0 = 0.1 randn */
+
+    lrs_sim_params_t sp = lrs_sim_params_default();
+    sp.W = p->W;
+    sp.f = p->f;
+    sp.mode = p->mode;
+    sp.tau = p->tau;
+    sp.tau_vec = p->tau_vec;
+    sp.dt = p->dt;
+    sp.T = p->T_noise;
+    sp.z0 = z0;
+    sp.max_norm = p->max_norm;
+    sp.stop = &nb_stop;
+    if ((rc = lrs_sim_alloc(&sim, &sp, &j->err)))
+        goto done;
+    /* Smooth Gaussian input, K channels, mixed into N units if p->mix. */
+    if ((rc = lrs_noise_alloc(&noise, K, p->tau_x, p->sigma_x, p->dt, rng, &j->err)))
+        goto done;
+    if ((rc = lrs_input_alloc(&in, N, &j->err)))
+        goto done;
+    if ((rc = lrs_input_add_noise(in, noise, 1.0, p->mix, &j->err)))
+        goto done;
+    /* R is needed from the simulation only in feed-forward mode (study.c
+     * computes r = W f(z) itself otherwise). */
+    int ff = p->mode == LRS_SIM_FEEDFORWARD;
+    lrs_observer_t obs[4] = {
+        {stats_observe, &j->st, ff},
+        snap_observer(&j->proj, ff),
+        snap_observer(&j->series, ff),
+        nb_progress_observer(&prog, "noise run", lrs_sim_steps(sim))};
+    rc = lrs_sim_run(sim, in, obs, 4, &j->err);
+    nb_progress_done(&prog);
+    if (rc == LRS_OK && !ff) {
+        snap_fill_recurrent(&j->proj, p->W, p->f);
+        snap_fill_recurrent(&j->series, p->W, p->f);
+    }
+done:
+    r->wall_noise = lrs_wall_seconds() - t0;
+    lrs_input_free(in);
+    lrs_noise_free(noise);
+    lrs_sim_free(sim);
+    gsl_vector_free(z0);
+    gsl_rng_free(rng);
+    return rc;
+}
+
+static int run_job(void *ctx)
+{
+    job_t *j = ctx;
+    return j->is_step ? run_step(j) : run_noise(j);
+}
+
+/* ------------------------------------------------------------------ helpers */
+
+static double quad_form(const gsl_matrix *C, const gsl_vector *d, gsl_vector *tmp)
+{
+    double q;
+    gsl_blas_dsymv(CblasUpper, 1.0, C, d, 0.0, tmp);
+    gsl_blas_ddot(d, tmp, &q);
+    return q;
+}
+
+static double cov_corr(const gsl_matrix *C, size_t i, size_t j)
+{
+    return gsl_matrix_get(C, i, j) /
+           sqrt(gsl_matrix_get(C, i, i) * gsl_matrix_get(C, j, j));
+}
+
+static double participation_ratio(const gsl_vector *var)
+{
+    double s = 0, s2 = 0;
+    for (size_t k = 0; k < var->size; k++) {
+        double l = gsl_vector_get(var, k);
+        s += l;
+        s2 += l * l;
+    }
+    return s2 > 0 ? s * s / s2 : NAN;
+}
+
+static double dot_row(const gsl_matrix *M, size_t i, const gsl_vector *d)
+{
+    gsl_vector_const_view row = gsl_matrix_const_row(M, i);
+    double s;
+    gsl_blas_ddot(&row.vector, d, &s);
+    return s;
+}
+
+static double pearson(const double *a, const double *b, size_t n)
+{
+    if (n < 2)
+        return NAN;
+    double ma = 0, mb = 0;
+    for (size_t i = 0; i < n; i++) {
+        ma += a[i];
+        mb += b[i];
+    }
+    ma /= (double)n;
+    mb /= (double)n;
+    double sab = 0, saa = 0, sbb = 0;
+    for (size_t i = 0; i < n; i++) {
+        sab += (a[i] - ma) * (b[i] - mb);
+        saa += (a[i] - ma) * (a[i] - ma);
+        sbb += (b[i] - mb) * (b[i] - mb);
+    }
+    return sab / sqrt(saa * sbb);
+}
+
+/* Write the snapshots projected on the directions dirs[0..nd-1]. */
+static void write_projections(FILE *fp, const snap_t *s, const gsl_vector *const *dirs,
+                              size_t nd)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        fprintf(fp, "%.6g", gsl_vector_get(s->t, i));
+        for (size_t k = 0; k < nd; k++)
+            fprintf(fp, "\t%.8g\t%.8g\t%.8g", dot_row(s->Z, i, dirs[k]),
+                    dot_row(s->X, i, dirs[k]), dot_row(s->R, i, dirs[k]));
+        fputc('\n', fp);
+    }
+}
+
+static void projection_header(const study_params_t *p, char *buf, size_t len)
+{
+    size_t off = (size_t)snprintf(buf, len, "t");
+    const char *names[3 + STUDY_MAX_EXTRA] = {"u", "u_rand", "u_N"};
+    for (size_t k = 0; k < p->nextra; k++)
+        names[3 + k] = p->extra_name[k] ? p->extra_name[k] : "extra";
+    for (size_t k = 0; k < 3 + p->nextra && off < len; k++)
+        off += (size_t)snprintf(buf + off, len - off, "\tz.%s\tx.%s\tr.%s", names[k], names[k],
+                                names[k]);
+}
+
+static FILE *open_tsv(const nb_args_t *a, const study_params_t *p, const char *file,
+                      const char *title, const char *columns)
+{
+    char name[256];
+    snprintf(name, sizeof name, "%s%s", p->prefix ? p->prefix : "", file);
+    return nb_tsv(a, name, title, columns);
+}
+
+static int check_vec(const gsl_vector *v, size_t N, const char *what, int required,
+                     lrs_err_t *err)
+{
+    if (!v)
+        return required ? lrs_err_set(err, LRS_EINVAL, "study_run: %s is NULL", what) : LRS_OK;
+    if (v->size != N)
+        return lrs_err_set(err, LRS_EINVAL, "study_run: %s has length %zu; expected N = %zu",
+                           what, v->size, N);
+    return LRS_OK;
+}
+
+void study_result_free(study_result_t *r)
+{
+    if (!r)
+        return;
+    gsl_vector_free(r->sv);
+    if (r->eig)
+        gsl_vector_complex_free(r->eig);
+    gsl_vector_free(r->resp_aligned);
+    gsl_vector_free(r->resp_random);
+    gsl_matrix_free(r->Cz);
+    gsl_matrix_free(r->Cx);
+    lrs_pca_free(r->pca_z);
+    lrs_pca_free(r->pca_x);
+    gsl_vector_free(r->theory1);
+    gsl_vector_free(r->theory2);
+    gsl_vector_free(r->uN);
+    free(r);
+}
+
+/* ------------------------------------------------------------------ study_run */
+
+int study_run(const nb_args_t *a, const study_params_t *p, study_result_t **out,
+              lrs_err_t *err)
+{
+    int rc = LRS_OK;
+    study_result_t *r = NULL;
+    job_t jobs[2];
+    memset(jobs, 0, sizeof jobs);
+    gsl_vector *tmp = NULL;
+    double *pa = NULL, *pb = NULL;
+    gsl_matrix *Cp = NULL;
+    *out = NULL;
+
+    if (!p->W || p->W->size1 != p->W->size2)
+        return lrs_err_set(err, LRS_EINVAL, "study_run: W must be a square matrix");
+    size_t N = p->W->size1;
+    if ((rc = check_vec(p->u, N, "u", 1, err)) || (rc = check_vec(p->v, N, "v", 0, err)) ||
+        (rc = check_vec(p->u_rand, N, "u_rand", 1, err)) ||
+        (rc = check_vec(p->d_aligned, N, "d_aligned", 0, err)))
+        return rc;
+    if (p->nextra > STUDY_MAX_EXTRA)
+        return lrs_err_set(err, LRS_EINVAL, "study_run: %zu extra directions; at most %d",
+                           p->nextra, STUDY_MAX_EXTRA);
+    for (size_t k = 0; k < p->nextra; k++)
+        if ((rc = check_vec(p->extra[k], N, "an extra direction", 1, err)))
+            return rc;
+    if (p->mix && p->mix->size2 != N)
+        return lrs_err_set(err, LRS_EINVAL, "study_run: mix is %zux%zu; expected Kx%zu",
+                           p->mix->size1, p->mix->size2, N);
+
+    r = calloc(1, sizeof *r);
+    if (!r)
+        return lrs_err_set(err, LRS_ENOMEM, "study_run: out of memory");
+    r->N = N;
+    r->max_re_eig = r->angle_resp_aligned_v_deg = r->angle_resp_aligned_u_deg = NAN;
+    r->angle_uN_u_deg = r->angle_uN_v_deg = NAN;
+    r->response_ratio = r->norm_aligned = r->norm_random = NAN;
+    r->corr_xu_Wzu = r->corr_xrand_Wzrand = r->corr_xuN_WzuN = NAN;
+    r->var_ratio_rand_over_u = r->var_ratio_u_over_rand = r->var_ratio_rand_over_uN = NAN;
+    tmp = gsl_vector_alloc(N);
+    if (!tmp)
+        goto nomem;
+
+    /* (a) Spectra of W. */
+    if (p->do_spectra) {
+        r->sv = gsl_vector_alloc(N);
+        r->eig = gsl_vector_complex_alloc(N);
+        if (!r->sv || !r->eig)
+            goto nomem;
+        if ((rc = lrs_spectra_svd(p->W, r->sv, NULL, NULL, err)) ||
+            (rc = lrs_spectra_eig(p->W, r->eig, NULL, err)))
+            goto done;
+        r->max_re_eig = GSL_REAL(gsl_vector_complex_get(r->eig, 0));
+        FILE *fp = open_tsv(a, p, "spectrum.tsv", "singular values and eigenvalues of W",
+                            "k\tsv_W\teig_re\teig_im");
+        for (size_t k = 0; k < N; k++) {
+            gsl_complex l = gsl_vector_complex_get(r->eig, k);
+            fprintf(fp, "%zu\t%.10g\t%.10g\t%.10g\n", k + 1, gsl_vector_get(r->sv, k),
+                    GSL_REAL(l), GSL_IMAG(l));
+        }
+    }
+
+    /* Set up the two independent runs (files are opened here, in this
+     * thread: nb_tsv is not thread-safe). */
+    size_t njobs = 0;
+    void *ctx[2];
+    if (p->do_step) {
+        job_t *j = &jobs[njobs];
+        j->p = p;
+        j->r = r;
+        j->is_step = 1;
+        r->resp_aligned = gsl_vector_alloc(N);
+        r->resp_random = gsl_vector_alloc(N);
+        if (!r->resp_aligned || !r->resp_random)
+            goto nomem;
+        j->step_fp = open_tsv(a, p, "step.tsv", "step responses: t, ||z||, z_1 .. z_N",
+                              "t\tnorm_z\tz_1..z_N");
+        fprintf(j->step_fp,
+                "# aligned input %g*%s on [%g, %g), random input %g*u_rand on [%g, %g)\n",
+                p->c_x, p->aligned_name ? p->aligned_name : "u", p->on1, p->off1, p->c_x,
+                p->on2, p->off2);
+        ctx[njobs++] = j;
+    }
+    if (p->do_noise) {
+        job_t *j = &jobs[njobs];
+        j->p = p;
+        j->r = r;
+        double t_end = p->T_noise;
+        double tp = p->t_proj < t_end ? p->t_proj : t_end;
+        double ts = p->t_series < t_end ? p->t_series : t_end;
+        size_t K = 2 + p->nextra;
+        stats_t *st = &j->st;
+        st->f = p->f;
+        st->feedforward = p->mode == LRS_SIM_FEEDFORWARD;
+        st->N = N;
+        st->K = K;
+        st->every = p->stat_every ? p->stat_every : 1;
+        double ns = ceil(p->t_discard / p->dt - 1e-9);
+        st->n_start = ns > 0 ? (size_t)ns : 0;
+        if ((rc = lrs_cov_alloc(&st->cz, N, err)) || (rc = lrs_cov_alloc(&st->cx, N, err)) ||
+            (rc = lrs_cov_alloc(&st->cp, 3 * K, err)))
+            goto done;
+        j->D = gsl_matrix_alloc(N, K);
+        st->Dr = gsl_matrix_alloc(N, K);
+        if (!j->D || !st->Dr)
+            goto nomem;
+        gsl_matrix_set_col(j->D, 0, p->u);
+        gsl_matrix_set_col(j->D, 1, p->u_rand);
+        for (size_t k = 0; k < p->nextra; k++)
+            gsl_matrix_set_col(j->D, 2 + k, p->extra[k]);
+        st->D = j->D;
+        /* r.d = (W f(z)).d = f(z).(W^T d) */
+        gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, p->W, j->D, 0.0, st->Dr);
+        if ((rc = snap_alloc(&j->proj, N, tp, p->dt, p->proj_every, err)) ||
+            (rc = snap_alloc(&j->series, N, ts, p->dt, p->series_every, err)))
+            goto done;
+        ctx[njobs++] = j;
+    }
+    if (njobs) {
+        int prc = nb_parallel(a->jobs, njobs, run_job, ctx);
+        if (prc) {
+            for (size_t k = 0; k < njobs; k++)
+                if (jobs[k].err.code) {
+                    if (err)
+                        *err = jobs[k].err;
+                    rc = jobs[k].err.code;
+                    goto done;
+                }
+            rc = lrs_err_set(err, prc, "study_run: a run failed");
+            goto done;
+        }
+    }
+
+    /* (c) Noise-run statistics. */
+    if (p->do_noise) {
+        job_t *j = &jobs[p->do_step ? 1 : 0];
+        stats_t *st = &j->st;
+        size_t K = st->K;
+        r->nsamples = lrs_cov_count(st->cz);
+        r->nsteps = lrs_cov_count(st->cp);
+        Cp = gsl_matrix_alloc(3 * K, 3 * K);
+        if (!Cp)
+            goto nomem;
+        if ((rc = lrs_cov_get(st->cp, Cp, err)))
+            goto done;
+        r->Cz = gsl_matrix_alloc(N, N);
+        r->Cx = gsl_matrix_alloc(N, N);
+        r->uN = gsl_vector_alloc(N);
+        if (!r->Cz || !r->Cx || !r->uN)
+            goto nomem;
+        if ((rc = lrs_cov_get(st->cz, r->Cz, err)) || (rc = lrs_cov_get(st->cx, r->Cx, err)) ||
+            (rc = lrs_pca_alloc(&r->pca_z, N, err)) || (rc = lrs_pca_alloc(&r->pca_x, N, err)) ||
+            (rc = lrs_pca_from_cov(r->pca_z, r->Cz, 0, 1, err)) ||
+            (rc = lrs_pca_from_cov(r->pca_x, r->Cx, 0, 0, err)))
+            goto done;
+        gsl_matrix_get_col(r->uN, r->pca_z->pcs, N - 1);
+        if ((rc = lrs_spectra_line_angle_deg(r->uN, p->u, &r->angle_uN_u_deg, err)))
+            goto done;
+        if (p->v && (rc = lrs_spectra_line_angle_deg(r->uN, p->v, &r->angle_uN_v_deg, err)))
+            goto done;
+        /* Variances along directions: d^T C d, exact over the whole run.
+         * var(z.u_N) is the smallest PC variance by construction. */
+        r->var_zu = quad_form(r->Cz, p->u, tmp);
+        r->var_zrand = quad_form(r->Cz, p->u_rand, tmp);
+        r->var_zuN = quad_form(r->Cz, r->uN, tmp);
+        r->var_xu = quad_form(r->Cx, p->u, tmp);
+        r->var_xrand = quad_form(r->Cx, p->u_rand, tmp);
+        r->var_xuN = quad_form(r->Cx, r->uN, tmp);
+        r->var_ratio_rand_over_u = r->var_zrand / r->var_zu;
+        r->var_ratio_u_over_rand = r->var_zu / r->var_zrand;
+        r->var_ratio_rand_over_uN = r->var_zrand / r->var_zuN;
+        /* Cancellation: the recurrent input along u cancels the external one. */
+        /* (projection k of field f is entry f K + k of the projection covariance) */
+        r->corr_xu_Wzu = cov_corr(Cp, K + 0, 2 * K + 0);
+        r->corr_xrand_Wzrand = cov_corr(Cp, K + 1, 2 * K + 1);
+        /* The same along u_N, from the snapshots (u_N is known only now). */
+        size_t ns = j->proj.n;
+        pa = malloc((ns ? ns : 1) * sizeof *pa);
+        pb = malloc((ns ? ns : 1) * sizeof *pb);
+        if (!pa || !pb)
+            goto nomem;
+        size_t m = 0;
+        for (size_t i = 0; i < ns; i++) {
+            if (gsl_vector_get(j->proj.t, i) < p->t_discard)
+                continue;
+            pa[m] = dot_row(j->proj.X, i, r->uN);
+            pb[m] = dot_row(j->proj.R, i, r->uN);
+            m++;
+        }
+        r->corr_xuN_WzuN = pearson(pa, pb, m);
+        r->pct_z_first = gsl_vector_get(r->pca_z->pct, 0);
+        r->pct_z_last = gsl_vector_get(r->pca_z->pct, N - 1);
+        r->dim_z = participation_ratio(r->pca_z->var);
+        r->dim_x = participation_ratio(r->pca_x->var);
+
+        /* Quasi-static theory (PAPER.md s.4), when asked for and meaningful. */
+        int th_ok = p->theory && p->mode == LRS_SIM_RECURRENT;
+        if (th_ok) {
+            lrs_err_t e2;
+            r->theory1 = gsl_vector_alloc(N);
+            r->theory2 = gsl_vector_alloc(N);
+            if (!r->theory1 || !r->theory2)
+                goto nomem;
+            if (p->mix || lrs_theory_pcvar1(p->W, p->sigma_x, r->theory1, &e2) != LRS_OK) {
+                gsl_vector_free(r->theory1);
+                r->theory1 = NULL;
+            }
+            if (lrs_theory_pcvar2(p->W, r->Cx, r->theory2, &e2) != LRS_OK) {
+                gsl_vector_free(r->theory2);
+                r->theory2 = NULL;
+            }
+        }
+
+        char cols[256];
+        snprintf(cols, sizeof cols, "k\tpct_z\tpct_x\tvar_z\tvar_x%s%s",
+                 r->theory1 ? "\ttheory1" : "", r->theory2 ? "\ttheory2" : "");
+        FILE *fp = open_tsv(a, p, "pca.tsv", "PC spectra of z and x (% variance explained)", cols);
+        fprintf(fp, "# tau_x %g  sigma_x %g  T %g  dt %g  discard t < %g  covariance from every "
+                "%zu-th step: %zu samples\n", p->tau_x, p->sigma_x, p->T_noise, p->dt,
+                p->t_discard, st->every, r->nsamples);
+        for (size_t k = 0; k < N; k++) {
+            fprintf(fp, "%zu\t%.10g\t%.10g\t%.10g\t%.10g", k + 1,
+                    gsl_vector_get(r->pca_z->pct, k), gsl_vector_get(r->pca_x->pct, k),
+                    gsl_vector_get(r->pca_z->var, k), gsl_vector_get(r->pca_x->var, k));
+            if (r->theory1)
+                fprintf(fp, "\t%.10g", gsl_vector_get(r->theory1, k));
+            if (r->theory2)
+                fprintf(fp, "\t%.10g", gsl_vector_get(r->theory2, k));
+            fputc('\n', fp);
+        }
+
+        const gsl_vector *dirs[3 + STUDY_MAX_EXTRA] = {p->u, p->u_rand, r->uN};
+        for (size_t k = 0; k < p->nextra; k++)
+            dirs[3 + k] = p->extra[k];
+        char hdr[1024];
+        projection_header(p, hdr, sizeof hdr);
+        fp = open_tsv(a, p, "proj.tsv",
+                      "projections of z, x and r = W f(z) on u, u_rand, u_N (noise run)", hdr);
+        fprintf(fp, "# every %zu steps (dt %g), t < %g\n", j->proj.every, p->dt, j->proj.t_max);
+        write_projections(fp, &j->proj, dirs, 3 + p->nextra);
+        fp = open_tsv(a, p, "series.tsv",
+                      "projections of z, x and r = W f(z), fine time series (noise run)", hdr);
+        fprintf(fp, "# every %zu steps (dt %g), t < %g\n", j->series.every, p->dt,
+                j->series.t_max);
+        write_projections(fp, &j->series, dirs, 3 + p->nextra);
+    }
+
+    /* (b) Step responses as vectors (for "response parallel to v" plots). */
+    if (p->do_step) {
+        FILE *fp = open_tsv(a, p, "resp.tsv", "step responses z(off1-), z(off2-) and directions",
+                            "k\tz_aligned\tz_random\td_aligned\tu_rand\tu\tv");
+        const gsl_vector *d = p->d_aligned ? p->d_aligned : p->u;
+        for (size_t k = 0; k < N; k++)
+            fprintf(fp, "%zu\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g\n", k + 1,
+                    gsl_vector_get(r->resp_aligned, k), gsl_vector_get(r->resp_random, k),
+                    gsl_vector_get(d, k), gsl_vector_get(p->u_rand, k), gsl_vector_get(p->u, k),
+                    p->v ? gsl_vector_get(p->v, k) : 0.0);
+    }
+    goto done;
+
+nomem:
+    rc = lrs_err_set(err, LRS_ENOMEM, "study_run: out of memory (N = %zu)", N);
+done:
+    for (size_t k = 0; k < 2; k++) {
+        stats_free(&jobs[k].st);
+        gsl_matrix_free(jobs[k].D);
+        snap_free(&jobs[k].proj);
+        snap_free(&jobs[k].series);
+    }
+    free(pa);
+    free(pb);
+    gsl_matrix_free(Cp);
+    gsl_vector_free(tmp);
+    if (rc) {
+        study_result_free(r);
+        return rc;
+    }
+    *out = r;
+    return LRS_OK;
+}
+
+/* ------------------------------------------------------------------ summary */
+
+static const study_paper_t *paper_find(const study_paper_t *paper, const char *key)
+{
+    for (; paper && paper->key; paper++)
+        if (!strcmp(paper->key, key))
+            return paper;
+    return NULL;
+}
+
+/* key = value, then paper_key = the authors' value if they printed one.
+ * Non-finite values are not printed (a key that does not apply is absent). */
+static void put(const study_paper_t *paper, const char *key, const char *fmt, double v)
+{
+    if (!isfinite(v))
+        return;
+    nb_summary(key, fmt, v);
+    const study_paper_t *q = paper_find(paper, key);
+    if (q) {
+        char pk[128];
+        snprintf(pk, sizeof pk, "paper_%s", key);
+        nb_summary(pk, "%g", q->value);
+    }
+}
+
+void study_summary_paper(const study_params_t *p, const study_result_t *r,
+                         const study_paper_t *paper)
+{
+    nb_summary("N", "%zu", r->N);
+    if (p->do_spectra && r->sv) {
+        put(paper, "sv1_W", "%.4g", gsl_vector_get(r->sv, 0));
+        if (r->N > 1)
+            put(paper, "sv2_W", "%.4g", gsl_vector_get(r->sv, 1));
+        put(paper, "max_real_eig_W", "%.4g", r->max_re_eig);
+    }
+    if (p->do_step) {
+        put(paper, "norm_aligned", "%.4g", r->norm_aligned);
+        put(paper, "norm_random", "%.4g", r->norm_random);
+        put(paper, "response_ratio", "%.4g", r->response_ratio);
+    }
+    if (p->do_noise) {
+        put(paper, "var_zu", "%.4g", r->var_zu);
+        put(paper, "var_zrand", "%.4g", r->var_zrand);
+        put(paper, "var_zuN", "%.4g", r->var_zuN);
+        put(paper, "var_ratio_rand_over_u", "%.4g", r->var_ratio_rand_over_u);
+        put(paper, "var_ratio_u_over_rand", "%.4g", r->var_ratio_u_over_rand);
+        put(paper, "var_ratio_rand_over_uN", "%.4g", r->var_ratio_rand_over_uN);
+        put(paper, "angle_uN_u_deg", "%.3g", r->angle_uN_u_deg);
+        put(paper, "corr_xu_Wzu", "%.5f", r->corr_xu_Wzu);
+        put(paper, "corr_xuN_WzuN", "%.5f", r->corr_xuN_WzuN);
+        put(paper, "pct_z_first", "%.4g", r->pct_z_first);
+        put(paper, "pct_z_last", "%.4g", r->pct_z_last);
+        put(paper, "dim_z", "%.4g", r->dim_z);
+        put(paper, "dim_x", "%.4g", r->dim_x);
+    }
+}
+
+void study_summary(const study_params_t *p, const study_result_t *r)
+{
+    study_summary_paper(p, r, NULL);
+}
