@@ -29,6 +29,7 @@
 #include <string.h>
 #include <gsl/gsl_cblas.h>
 #include <lapacke.h>
+#include <pthread.h>
 
 /* ------------------------------------------------------------------ transfer */
 
@@ -391,6 +392,7 @@ struct lrs_sim {
     lrs_sim_mode_t mode;
     double dt, T, max_norm;
     volatile sig_atomic_t *stop;
+    int serial;
     double *W;      /* N x N */
     double *A;      /* linear: I + diag(alpha)(W - I); nonlinear: diag(alpha) W */
     double *alpha;  /* dt / tau_i */
@@ -398,11 +400,11 @@ struct lrs_sim {
     double *z0;
     double *zfinal;
     int have_final;
-    double *Zb;     /* (B+1) x N */
-    double *Xb;     /* B x N */
-    double *Rb;     /* B x N: recurrent input or feed-forward drive */
-    double *Fb;     /* B x N: f(Z) for R (nonlinear) */
-    double *fz;     /* N */
+    double *Zs[2];  /* (B+1) x N: states of blocks k (mod 2); row b = next state */
+    double *Xs[3];  /* B x N: inputs of blocks k (mod 3) */
+    double *Rs[2];  /* B x N: recurrent input or feed-forward drive of blocks k (mod 2) */
+    double *Fb;     /* B x N: f(Z) for R (nonlinear), used by the observing side */
+    double *fz;     /* N: f(z) of one step, used by the stepping side */
 };
 
 void lrs_sim_free(lrs_sim_t *s)
@@ -415,9 +417,12 @@ void lrs_sim_free(lrs_sim_t *s)
     free(s->oma);
     free(s->z0);
     free(s->zfinal);
-    free(s->Zb);
-    free(s->Xb);
-    free(s->Rb);
+    for (int i = 0; i < 2; i++) {
+        free(s->Zs[i]);
+        free(s->Rs[i]);
+    }
+    for (int i = 0; i < 3; i++)
+        free(s->Xs[i]);
     free(s->Fb);
     free(s->fz);
     free(s);
@@ -489,6 +494,7 @@ int lrs_sim_alloc(lrs_sim_t **out, const lrs_sim_params_t *p, lrs_err_t *err)
     s->dt = p->dt;
     s->T = p->T;
     s->stop = p->stop;
+    s->serial = p->serial;
     /* ~256 rows per block, or ~1 MB per block matrix for large N */
     s->B = (1u << 17) / N;
     if (s->B > 256)
@@ -497,19 +503,26 @@ int lrs_sim_alloc(lrs_sim_t **out, const lrs_sim_params_t *p, lrs_err_t *err)
         s->B = 16;
     if (s->B > s->nt)
         s->B = s->nt;
+    size_t BN = s->B * N;
+    int ok = 1;
     s->W = malloc(N * N * sizeof *s->W);
     s->A = malloc(N * N * sizeof *s->A);
     s->alpha = malloc(N * sizeof *s->alpha);
     s->oma = malloc(N * sizeof *s->oma);
     s->z0 = calloc(N, sizeof *s->z0);
     s->zfinal = calloc(N, sizeof *s->zfinal);
-    s->Zb = malloc((s->B + 1) * N * sizeof *s->Zb);
-    s->Xb = malloc(s->B * N * sizeof *s->Xb);
-    s->Rb = malloc(s->B * N * sizeof *s->Rb);
-    s->Fb = malloc(s->B * N * sizeof *s->Fb);
+    for (int i = 0; i < 2; i++) {
+        s->Zs[i] = malloc((BN + N) * sizeof(double));
+        s->Rs[i] = malloc(BN * sizeof(double));
+        ok = ok && s->Zs[i] && s->Rs[i];
+    }
+    for (int i = 0; i < 3; i++) {
+        s->Xs[i] = malloc(BN * sizeof(double));
+        ok = ok && s->Xs[i];
+    }
+    s->Fb = malloc(BN * sizeof *s->Fb);
     s->fz = malloc(N * sizeof *s->fz);
-    if (!s->W || !s->A || !s->alpha || !s->oma || !s->z0 || !s->zfinal || !s->Zb || !s->Xb ||
-        !s->Rb || !s->Fb || !s->fz) {
+    if (!ok || !s->W || !s->A || !s->alpha || !s->oma || !s->z0 || !s->zfinal || !s->Fb || !s->fz) {
         rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory for N = %zu", who, N);
         goto done;
     }
@@ -604,18 +617,19 @@ static double max_real_eig(const lrs_sim_t *s)
     return best;
 }
 
-/* Advance b steps: Zb rows 1..b from row 0 and the inputs Xb. */
-static void sim_steps(lrs_sim_t *s, size_t b)
+/* Advance b steps: rows 1..b of Z from row 0 and the inputs X (b x N); the
+ * feed-forward drive goes to R. */
+static void sim_steps(lrs_sim_t *s, double *Z, const double *X, double *R, size_t b)
 {
     size_t N = s->N;
     const double *al = s->alpha, *oma = s->oma;
     if (s->mode == LRS_SIM_FEEDFORWARD) {
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)b, (int)N, (int)N, 1.0, s->Xb,
-                    (int)N, s->W, (int)N, 0.0, s->Rb, (int)N);
-        apply_f(s->f, s->Rb, s->Rb, b * N);
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)b, (int)N, (int)N, 1.0, X,
+                    (int)N, s->W, (int)N, 0.0, R, (int)N);
+        apply_f(s->f, R, R, b * N);
         for (size_t i = 0; i < b; i++) {
-            const double *z = s->Zb + i * N, *d = s->Rb + i * N;
-            double *zn = s->Zb + (i + 1) * N;
+            const double *z = Z + i * N, *d = R + i * N;
+            double *zn = Z + (i + 1) * N;
             for (size_t j = 0; j < N; j++)
                 zn[j] = oma[j] * z[j] + al[j] * d[j];
         }
@@ -623,8 +637,8 @@ static void sim_steps(lrs_sim_t *s, size_t b)
     }
     if (s->f == LRS_F_IDENTITY) {
         for (size_t i = 0; i < b; i++) {
-            const double *z = s->Zb + i * N, *x = s->Xb + i * N;
-            double *zn = s->Zb + (i + 1) * N;
+            const double *z = Z + i * N, *x = X + i * N;
+            double *zn = Z + (i + 1) * N;
             for (size_t j = 0; j < N; j++)
                 zn[j] = al[j] * x[j];
             cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)N, (int)N, 1.0, s->A, (int)N, z, 1, 1.0,
@@ -633,8 +647,8 @@ static void sim_steps(lrs_sim_t *s, size_t b)
         return;
     }
     for (size_t i = 0; i < b; i++) {
-        const double *z = s->Zb + i * N, *x = s->Xb + i * N;
-        double *zn = s->Zb + (i + 1) * N, *fz = s->fz;
+        const double *z = Z + i * N, *x = X + i * N;
+        double *zn = Z + (i + 1) * N, *fz = s->fz;
         if (s->f == LRS_F_TANH) {
             for (size_t j = 0; j < N; j++) {
                 zn[j] = oma[j] * z[j] + al[j] * x[j];
@@ -651,17 +665,141 @@ static void sim_steps(lrs_sim_t *s, size_t b)
     }
 }
 
-/* R = f(Z) W^T for the b observed rows (recurrent mode). */
-static void sim_recurrent_input(lrs_sim_t *s, size_t b)
+/* ---- one run: the stepping side and the observing side.
+ *
+ * Sequential semantics, block k = steps k B .. k B + b_k - 1:
+ *     fill X_k; step Z_k; check divergence of Z_k; observe block k.
+ * Pipelined execution (default): in iteration k the calling thread steps
+ * block k while a helper thread observes block k-1 (computing its R if asked)
+ * and then fills the inputs of block k+1.  Inputs do not depend on the state,
+ * every buffer is touched by one side per iteration (Z, R: two sets; X:
+ * three), and errors are reported in the sequential order, so results and
+ * error codes are the same as a serial run.  Input callbacks and observers
+ * all run on the helper thread, one at a time. */
+
+typedef struct sim_run {
+    lrs_sim_t *s;
+    lrs_input_t *in;
+    const lrs_observer_t *obs;
+    size_t nobs, nblocks;
+    int need_r;
+    /* results of the observing side in the current iteration */
+    int obs_rc, fill_rc;
+    lrs_err_t obs_err, fill_err;
+    /* thread hand-off */
+    int threaded, quit;
+    unsigned long job, done;  /* iteration requested / finished */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+} sim_run;
+
+static size_t block_rows(const lrs_sim_t *s, size_t k)
+{
+    size_t n0 = k * s->B;
+    return s->nt - n0 < s->B ? s->nt - n0 : s->B;
+}
+
+/* Observing side of iteration k: observe block k-1, then fill X_{k+1}. */
+static void run_side(sim_run *r, size_t k)
+{
+    lrs_sim_t *s = r->s;
+    size_t N = s->N;
+    r->obs_rc = LRS_OK;
+    r->fill_rc = LRS_OK;
+    if (k >= 1 && k - 1 < r->nblocks && r->nobs > 0) {
+        size_t j = k - 1, b = block_rows(s, j);
+        double *Z = s->Zs[j % 2], *R = s->Rs[j % 2];
+        int have_r = s->mode == LRS_SIM_FEEDFORWARD;
+        if (!have_r && r->need_r) {
+            const double *F = Z;
+            if (s->f != LRS_F_IDENTITY) {
+                apply_f(s->f, Z, s->Fb, b * N);
+                F = s->Fb;
+            }
+            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)b, (int)N, (int)N, 1.0, F,
+                        (int)N, s->W, (int)N, 0.0, R, (int)N);
+            have_r = 1;
+        }
+        gsl_matrix_view Zv = gsl_matrix_view_array(Z, b, N);
+        gsl_matrix_view Xv = gsl_matrix_view_array(s->Xs[j % 3], b, N);
+        gsl_matrix_view Rv = gsl_matrix_view_array(R, b, N);
+        lrs_block_t blk;
+        blk.n0 = j * s->B;
+        blk.dt = s->dt;
+        blk.Z = &Zv.matrix;
+        blk.X = &Xv.matrix;
+        blk.R = have_r ? &Rv.matrix : NULL;
+        for (size_t o = 0; o < r->nobs; o++) {
+            lrs_err_clear(&r->obs_err);
+            int rc = r->obs[o].observe(r->obs[o].self, &blk, &r->obs_err);
+            if (rc) {
+                if (r->obs_err.code == LRS_OK)
+                    lrs_err_set(&r->obs_err, rc, "lrs_sim_run: observer %zu failed (code %d)", o, rc);
+                r->obs_rc = rc;
+                return;
+            }
+        }
+    }
+    if (k + 1 < r->nblocks) {
+        size_t j = k + 1;
+        gsl_matrix_view Xv = gsl_matrix_view_array(s->Xs[j % 3], block_rows(s, j), N);
+        lrs_err_clear(&r->fill_err);
+        r->fill_rc = lrs_input_fill(r->in, j * s->B, s->dt, &Xv.matrix, &r->fill_err);
+    }
+}
+
+static void *run_thread(void *arg)
+{
+    sim_run *r = arg;
+    unsigned long seen = 0;
+    for (;;) {
+        pthread_mutex_lock(&r->mu);
+        while (r->job == seen && !r->quit)
+            pthread_cond_wait(&r->cv, &r->mu);
+        if (r->quit) {
+            pthread_mutex_unlock(&r->mu);
+            return NULL;
+        }
+        seen = r->job;
+        pthread_mutex_unlock(&r->mu);
+        run_side(r, (size_t)(seen - 1));
+        pthread_mutex_lock(&r->mu);
+        r->done = seen;
+        pthread_cond_broadcast(&r->cv);
+        pthread_mutex_unlock(&r->mu);
+    }
+}
+
+/* Divergence check of the b observed states of block k (rows 0..b-1 of Z). */
+static int check_block(const lrs_sim_t *s, const double *Z, size_t k, size_t b, lrs_err_t *err)
 {
     size_t N = s->N;
-    const double *F = s->Zb;
-    if (s->f != LRS_F_IDENTITY) {
-        apply_f(s->f, s->Zb, s->Fb, b * N);
-        F = s->Fb;
+    double max2 = s->max_norm * s->max_norm;
+    for (size_t i = 0; i < b; i++) {
+        const double *z = Z + i * N;
+        double ss = 0.0;
+        for (size_t j = 0; j < N; j++)
+            ss += z[j] * z[j];
+        if (!(ss <= max2) || !isfinite(ss)) {
+            double t = (double)(k * s->B + i) * s->dt;
+            if (s->mode == LRS_SIM_FEEDFORWARD)
+                return lrs_err_set(err, LRS_EDIVERGE,
+                                   "simulation diverged at t = %g: ||z|| = %.3g exceeds %.3g "
+                                   "(feed-forward run: the input or the drive is not finite)",
+                                   t, sqrt(ss), s->max_norm);
+            return lrs_err_set(err, LRS_EDIVERGE,
+                               "simulation diverged at t = %g: ||z|| = %.3g exceeds %.3g "
+                               "(largest real part of the eigenvalues of W: %.4g)",
+                               t, sqrt(ss), s->max_norm, max_real_eig(s));
+        }
     }
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)b, (int)N, (int)N, 1.0, F, (int)N,
-                s->W, (int)N, 0.0, s->Rb, (int)N);
+    return LRS_OK;
+}
+
+static void copy_err(lrs_err_t *dst, const lrs_err_t *src)
+{
+    if (dst)
+        *dst = *src;
 }
 
 int lrs_sim_run(lrs_sim_t *s, lrs_input_t *in, const lrs_observer_t *obs, size_t nobs,
@@ -675,72 +813,118 @@ int lrs_sim_run(lrs_sim_t *s, lrs_input_t *in, const lrs_observer_t *obs, size_t
     if (in->N != s->N)
         return lrs_err_set(err, LRS_EINVAL, "%s: input has N = %zu units; the network has %zu", who,
                            in->N, s->N);
-    int need_r = 0;
+    sim_run r;
+    memset(&r, 0, sizeof r);
+    r.s = s;
+    r.in = in;
+    r.obs = obs;
+    r.nobs = nobs;
+    r.nblocks = (s->nt + s->B - 1) / s->B;
     for (size_t k = 0; k < nobs; k++) {
         if (!obs[k].observe)
             return lrs_err_set(err, LRS_EINVAL, "%s: observer %zu has no observe function", who, k);
         if (obs[k].needs_recurrent)
-            need_r = 1;
+            r.need_r = 1;
     }
-    lrs_err_clear(err);
-    size_t N = s->N, n0 = 0;
-    double max2 = s->max_norm * s->max_norm;
+    size_t N = s->N;
+    int rc = LRS_OK, fill_pending = 0;
+    lrs_err_t fill_held;
+    pthread_t th;
     s->have_final = 0;
-    memcpy(s->Zb, s->z0, N * sizeof *s->Zb);
-    while (n0 < s->nt) {
-        if (s->stop && *s->stop)
-            return lrs_err_set(err, LRS_EINTR, "simulation interrupted at t = %g (stop flag raised)",
-                               (double)n0 * s->dt);
-        size_t b = s->nt - n0 < s->B ? s->nt - n0 : s->B;
-        gsl_matrix_view X = gsl_matrix_view_array(s->Xb, b, N);
-        int rc = lrs_input_fill(in, n0, s->dt, &X.matrix, err);
+    lrs_err_clear(err);
+    lrs_err_clear(&fill_held);
+
+    memcpy(s->Zs[0], s->z0, N * sizeof(double));
+    {
+        gsl_matrix_view X0 = gsl_matrix_view_array(s->Xs[0], block_rows(s, 0), N);
+        rc = lrs_input_fill(in, 0, s->dt, &X0.matrix, err);
         if (rc)
             return rc;
-        sim_steps(s, b);
-        for (size_t i = 0; i < b; i++) {
-            const double *z = s->Zb + i * N;
-            double ss = 0.0;
-            for (size_t j = 0; j < N; j++)
-                ss += z[j] * z[j];
-            if (!(ss <= max2) || !isfinite(ss)) {
-                double t = (double)(n0 + i) * s->dt;
-                if (s->mode == LRS_SIM_FEEDFORWARD)
-                    return lrs_err_set(err, LRS_EDIVERGE,
-                                       "simulation diverged at t = %g: ||z|| = %.3g exceeds %.3g "
-                                       "(feed-forward run: the input or drive is not finite)",
-                                       t, sqrt(ss), s->max_norm);
-                return lrs_err_set(err, LRS_EDIVERGE,
-                                   "simulation diverged at t = %g: ||z|| = %.3g exceeds %.3g "
-                                   "(largest real part of the eigenvalues of W: %.4g)",
-                                   t, sqrt(ss), s->max_norm, max_real_eig(s));
-            }
-        }
-        lrs_block_t blk;
-        gsl_matrix_view Z = gsl_matrix_view_array(s->Zb, b, N);
-        gsl_matrix_view R = gsl_matrix_view_array(s->Rb, b, N);
-        blk.n0 = n0;
-        blk.dt = s->dt;
-        blk.Z = &Z.matrix;
-        blk.X = &X.matrix;
-        blk.R = NULL;
-        if (s->mode == LRS_SIM_FEEDFORWARD) {
-            blk.R = &R.matrix;
-        } else if (need_r) {
-            sim_recurrent_input(s, b);
-            blk.R = &R.matrix;
-        }
-        for (size_t k = 0; k < nobs; k++) {
-            rc = obs[k].observe(obs[k].self, &blk, err);
-            if (rc) {
-                if (err && err->code == LRS_OK)
-                    lrs_err_set(err, rc, "%s: observer %zu failed (code %d)", who, k, rc);
-                return rc;
-            }
-        }
-        memcpy(s->zfinal, s->Zb + (b - 1) * N, N * sizeof *s->Zb);
-        memmove(s->Zb, s->Zb + b * N, N * sizeof *s->Zb);
-        n0 += b;
     }
-    s->have_final = 1;
-    return LRS_OK;
+    if (!s->serial && r.nblocks >= 3) {
+        if (pthread_mutex_init(&r.mu, NULL) == 0) {
+            if (pthread_cond_init(&r.cv, NULL) == 0) {
+                if (pthread_create(&th, NULL, run_thread, &r) == 0)
+                    r.threaded = 1;
+                else
+                    pthread_cond_destroy(&r.cv);
+            }
+            if (!r.threaded)
+                pthread_mutex_destroy(&r.mu);
+        }
+    }
+
+    for (size_t k = 0;; k++) {
+        int step = k < r.nblocks && !fill_pending;
+        if (step && s->stop && *s->stop) {
+            rc = lrs_err_set(err, LRS_EINTR, "simulation interrupted at t = %g (stop flag raised)",
+                             (double)(k * s->B) * s->dt);
+            break;
+        }
+        if (r.threaded) {
+            pthread_mutex_lock(&r.mu);
+            r.job = k + 1;
+            pthread_cond_broadcast(&r.cv);
+            pthread_mutex_unlock(&r.mu);
+        }
+        int div_rc = LRS_OK;
+        lrs_err_t div_err;
+        lrs_err_clear(&div_err);
+        if (step) {
+            size_t b = block_rows(s, k);
+            double *Z = s->Zs[k % 2];
+            if (k > 0)
+                memcpy(Z, s->Zs[(k - 1) % 2] + block_rows(s, k - 1) * N, N * sizeof(double));
+            sim_steps(s, Z, s->Xs[k % 3], s->Rs[k % 2], b);
+            div_rc = check_block(s, Z, k, b, &div_err);
+        }
+        if (r.threaded) {
+            pthread_mutex_lock(&r.mu);
+            while (r.done != k + 1)
+                pthread_cond_wait(&r.cv, &r.mu);
+            pthread_mutex_unlock(&r.mu);
+        } else {
+            run_side(&r, k);
+        }
+        /* errors in sequential order: observe k-1, fill k, diverge k, ... */
+        if (r.obs_rc) {
+            rc = r.obs_rc;
+            copy_err(err, &r.obs_err);
+            break;
+        }
+        if (fill_pending) {
+            rc = fill_held.code;
+            copy_err(err, &fill_held);
+            break;
+        }
+        if (div_rc) {
+            rc = div_rc;
+            copy_err(err, &div_err);
+            break;
+        }
+        if (k >= r.nblocks)
+            break;  /* the last block has been observed */
+        if (r.fill_rc) {
+            fill_pending = 1;
+            fill_held = r.fill_err;
+            if (fill_held.code == LRS_OK)
+                lrs_err_set(&fill_held, r.fill_rc, "%s: filling the input failed (code %d)", who,
+                            r.fill_rc);
+        }
+    }
+    if (r.threaded) {
+        pthread_mutex_lock(&r.mu);
+        r.quit = 1;
+        pthread_cond_broadcast(&r.cv);
+        pthread_mutex_unlock(&r.mu);
+        pthread_join(th, NULL);
+        pthread_cond_destroy(&r.cv);
+        pthread_mutex_destroy(&r.mu);
+    }
+    if (rc == LRS_OK) {
+        size_t k = r.nblocks - 1;
+        memcpy(s->zfinal, s->Zs[k % 2] + (block_rows(s, k) - 1) * N, N * sizeof(double));
+        s->have_final = 1;
+    }
+    return rc;
 }

@@ -79,6 +79,7 @@ typedef struct lrs_sim_params {
     const gsl_vector *z0;       /* initial state (NULL: zeros) */
     double max_norm;            /* divergence bound on ||z|| (0: 1e8 * max(1, ||z0||)) */
     volatile sig_atomic_t *stop;/* if non-NULL and set, the run stops with LRS_EINTR */
+    int serial;                 /* non-zero: no helper thread (see lrs_sim_run) */
 } lrs_sim_params_t;
 
 /* Defaults: identity, recurrent, tau = 1, dt = 0.01, everything else 0/NULL. */
@@ -89,7 +90,13 @@ typedef struct lrs_sim lrs_sim_t;
 int lrs_sim_alloc(lrs_sim_t **out, const lrs_sim_params_t *p, lrs_err_t *err);
 void lrs_sim_free(lrs_sim_t *s);
 /* Run from z0 over nt steps, handing every block to each observer.  The
- * input's sources must be at their start (noise position 0). */
+ * input's sources must be at their start (noise position 0).
+ * Unless p->serial is set (or the run has fewer than 3 blocks), the run uses
+ * one helper thread: while the calling thread integrates block k, the helper
+ * hands block k-1 to the observers and fills the inputs of block k+1.  The
+ * numbers and the error reported are the same as in a serial run; input
+ * callbacks and observers are all called from the helper thread, one at a
+ * time (never concurrently with each other). */
 int lrs_sim_run(lrs_sim_t *s, lrs_input_t *in, const lrs_observer_t *obs,
                 size_t nobs, lrs_err_t *err);
 /* Final state z[nt-1] of the last run (length N). */
