@@ -65,6 +65,33 @@ static void test_orthonormal_deterministic_and_checks(void)
     gsl_rng_free(r2);
 }
 
+/* The documented construction: Q from the QR of the Gaussian G drawn row by
+ * row with the same seed, with R = Q^T G upper triangular and a positive
+ * diagonal (this is what makes Q Haar-distributed). */
+static void test_orthonormal_is_qr_with_positive_r(void)
+{
+    lrs_err_t e;
+    size_t N = 30, k = 6;
+    gsl_rng *r1 = new_rng(8), *r2 = new_rng(8);
+    gsl_matrix *Q = gsl_matrix_alloc(N, k), *G = gsl_matrix_alloc(N, k), *R = gsl_matrix_alloc(k, k);
+    CHECK_OK(lrs_conn_orthonormal(r1, Q, &e), &e);
+    for (size_t i = 0; i < N; i++)
+        for (size_t j = 0; j < k; j++)
+            gsl_matrix_set(G, i, j, gsl_ran_gaussian(r2, 1.0));
+    gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, Q, G, 0.0, R);
+    for (size_t i = 0; i < k; i++) {
+        CHECK(gsl_matrix_get(R, i, i) > 0, "R_%zu%zu = %g not positive", i, i, gsl_matrix_get(R, i, i));
+        for (size_t j = 0; j < i; j++)
+            CHECK(fabs(gsl_matrix_get(R, i, j)) <= 10 * N * eps * 10,
+                  "R_%zu%zu = %.3g: not upper triangular (tol 100 N eps)", i, j, gsl_matrix_get(R, i, j));
+    }
+    gsl_matrix_free(Q);
+    gsl_matrix_free(G);
+    gsl_matrix_free(R);
+    gsl_rng_free(r1);
+    gsl_rng_free(r2);
+}
+
 static void test_rank1_vectors(void)
 {
     lrs_err_t e;
@@ -323,6 +350,7 @@ int main(void)
 {
     RUN(test_orthonormal_columns);
     RUN(test_orthonormal_deterministic_and_checks);
+    RUN(test_orthonormal_is_qr_with_positive_r);
     RUN(test_rank1_vectors);
     RUN(test_gaussian_part_variance);
     RUN(test_lowrank_and_rank1);

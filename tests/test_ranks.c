@@ -257,6 +257,23 @@ static void test_errors(void)
     gsl_vector_free(s);
 }
 
+/* Regression: load_sigma freed its buffer and then formatted the bad value
+ * from it (use after free): the message showed garbage instead of -1. */
+static void test_regression_sigma_message_after_free(void)
+{
+    lrs_err_t e;
+    lrs_ranks_t r;
+    double a[2] = { 1, -2.5 };
+    gsl_vector *s = vec(2, a), *o = gsl_vector_alloc(2);
+    CHECK_ERR(lrs_ranks_compute(s, 2, 2, NULL, &r, &e), LRS_EINVAL, &e, "sigma[1] = -2.5 is negative");
+    CHECK_ERR(lrs_ranks_shrink_frobenius(s, 2, 2, 1.0, o, &e), LRS_EINVAL, &e,
+              "sigma[1] = -2.5 is negative");
+    gsl_vector_set(s, 0, INFINITY);
+    CHECK_ERR(lrs_ranks_compute(s, 2, 2, NULL, &r, &e), LRS_ENONFINITE, &e, "sigma[0] = inf is not finite");
+    gsl_vector_free(s);
+    gsl_vector_free(o);
+}
+
 int main(void)
 {
     RUN(test_identity);
@@ -267,5 +284,6 @@ int main(void)
     RUN(test_optimal_threshold_recovers_rank);
     RUN(test_shrink_values);
     RUN(test_errors);
+    RUN(test_regression_sigma_message_after_free);
     return harness_summary();
 }
