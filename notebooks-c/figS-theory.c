@@ -1,0 +1,382 @@
+/*
+ * figS-theory.c -- supplementary figure "Theory": simulated PC variances of the
+ * Figure-1 network against the quasi-static theory, at two run lengths.
+ *
+ * PAPER.md s.4: when the input varies slowly (tau_x >> tau), the linear
+ * network follows its quasi-steady state z ~ (I - W)^{-1} x, so
+ *
+ *   theory 1:  PC variance k = sigma_x^2 / sigma_{N+1-k}(I - W)^2
+ *              (assumes the ideal input covariance sigma_x^2 I);
+ *   theory 2:  eigenvalues of (I-W)^{-1} C_x (I-W)^{-T} with the run's own
+ *              sample input covariance C_x;
+ *   exact:     the exact stationary covariance of the Euler recursion driven
+ *              by the Gaussian-correlated input (lrs/exact.h; no quasi-static
+ *              approximation, still the ideal input covariance).
+ *
+ * A finite run sees a sample input covariance C_x whose eigenvalues spread
+ * around sigma_x^2 (Marchenko-Pastur-like: only about T / (sqrt(pi) tau_x)
+ * independent input samples).  Theory 2 accounts for that spread, so it should
+ * match the simulation at both lengths; theory 1 only becomes right as T grows
+ * (its error shrinks roughly like 1/sqrt(T)).
+ *
+ * The two runs (T = 5e3 and 5e4) are independent and run in parallel.  Both
+ * stream their states into covariance accumulators: the longer run needs no
+ * more memory than the shorter one (peak RSS printed after each).
+ *
+ * Panels: (a, b) PC variances of z, simulation vs theory 1, theory 2 and the
+ * exact theory, log-log, at T = 5e3 and 5e4; (c, d) relative deviation of the
+ * simulation from each theory; (e) PC variances of the input x at both
+ * lengths vs sigma_x^2 (why theory 1 needs long runs); (f) singular values of
+ * I - W (theory 1 is sigma_x^2 over their squares).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_blas.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+
+#include "nb.h"
+#include "lrs/connectivity.h"
+#include "lrs/exact.h"
+#include "lrs/noise.h"
+#include "lrs/pca.h"
+#include "lrs/sim.h"
+#include "lrs/spectra.h"
+#include "lrs/theory.h"
+
+/* ------------------------------------------------------------ parameters */
+#define N 200                       /* units (Figure 1) */
+static const double C_LOWRANK = -10.0; /* W0 = c u u^T (normal rank one) */
+static const double RHO = 0.5;      /* W1 = rho G / sqrt(N) */
+static const double TAU = 1.0;      /* membrane time constant */
+static const double DT = 0.01;      /* Euler step */
+static const double TAU_X = 10.0;   /* input correlation time */
+static const double SIGMA_X = 2.0;  /* input standard deviation */
+static const double T_RUN[2] = {5e3, 5e4};      /* the two run lengths */
+static const double T_RUN_FAST[2] = {200, 2000}; /* --fast */
+static const double Z0_SD = 0.1;    /* initial state 0.1 * randn */
+static const double T_DISCARD = 20.0; /* drop the initial transient (20 tau) */
+static const size_t NTOP = 190;     /* PCs compared (the top 190 of 200) */
+/* The covariances use every STAT_EVERY-th step (every 0.1 time units): the
+ * input is smooth on tau_x = 10, so this changes the PC variances far less
+ * than their sampling error and saves two N^2 rank-1 updates per step.  The
+ * simulation itself runs at dt = 0.01 as in the paper. */
+static const size_t STAT_EVERY = 10;
+/* The long run is simulated as LONG_SEGMENTS independent segments of
+ * T_long / LONG_SEGMENTS (own seeds and initial states, covariances merged),
+ * so that both cores work on it: statistically the same 5e4 time units of
+ * stationary input (the segments are ~1e3 correlation times long, the
+ * transient of each is discarded).  1 gives a single trajectory. */
+#define LONG_SEGMENTS 2
+static const unsigned long DEFAULT_SEED = 20250418;
+
+/* One noise run (or one segment of the long run).  The covariance
+ * accumulators belong to main, which merges segments; workers must not print
+ * or exit, so errors come back in the context. */
+typedef struct run {
+    const gsl_matrix *W;
+    double T;
+    unsigned long seed;
+    const char *progress;  /* label of a progress line, or NULL */
+    lrs_cov_t *cz, *cx;    /* accumulators of z and x (owned by main) */
+    /* results */
+    double seconds;        /* wall time of the run */
+    double rss_mb;         /* process peak RSS when the run ended */
+    lrs_err_t err;
+    const char *what;      /* the call that failed */
+} run_t;
+
+/* Covariances of z and x from every `every`-th step with n >= n_start
+ * (strided views of the block: no copies). */
+typedef struct stats {
+    lrs_cov_t *cz, *cx;
+    size_t every, n_start;
+} stats_t;
+
+static int stats_observe(void *self, const lrs_block_t *b, lrs_err_t *err)
+{
+    stats_t *st = self;
+    size_t rows = b->Z->size1, n0 = b->n0;
+    size_t first = n0 < st->n_start ? st->n_start : n0;   /* first eligible step */
+    first += (st->every - first % st->every) % st->every; /* ... on the grid */
+    if (first >= n0 + rows)
+        return 0;
+    size_t i0 = first - n0, cnt = (rows - 1 - i0) / st->every + 1;
+    gsl_matrix_const_view Zv = gsl_matrix_const_view_array_with_tda(
+        b->Z->data + i0 * b->Z->tda, cnt, b->Z->size2, st->every * b->Z->tda);
+    gsl_matrix_const_view Xv = gsl_matrix_const_view_array_with_tda(
+        b->X->data + i0 * b->X->tda, cnt, b->X->size2, st->every * b->X->tda);
+    int rc = lrs_cov_add_block(st->cz, &Zv.matrix, err);
+    return rc ? rc : lrs_cov_add_block(st->cx, &Xv.matrix, err);
+}
+
+#define RUN_TRY(call)                                                          \
+    do {                                                                       \
+        if ((rc = (call)) != 0) {                                              \
+            r->what = #call;                                                   \
+            goto done;                                                         \
+        }                                                                      \
+    } while (0)
+
+static int noise_run(void *ctx)
+{
+    run_t *r = ctx;
+    int rc = 0;
+    lrs_err_t *err = &r->err;
+    double t0 = lrs_wall_seconds();
+    gsl_rng *rng = nb_rng(r->seed);
+    gsl_vector *z0 = gsl_vector_alloc(N);
+    lrs_noise_t *noise = NULL;
+    lrs_input_t *in = NULL;
+    lrs_sim_t *sim = NULL;
+    nb_progress_t prog;
+
+    for (size_t i = 0; i < N; i++)
+        gsl_vector_set(z0, i, Z0_SD * gsl_ran_gaussian(rng, 1.0));
+    RUN_TRY(lrs_noise_alloc(&noise, N, TAU_X, SIGMA_X, DT, rng, err));
+    RUN_TRY(lrs_input_alloc(&in, N, err));
+    RUN_TRY(lrs_input_add_noise(in, noise, 1.0, NULL, err));
+
+    lrs_sim_params_t p = lrs_sim_params_default();
+    p.W = r->W;
+    p.tau = TAU;
+    p.dt = DT;
+    p.T = r->T;
+    p.z0 = z0;
+    p.stop = &nb_stop;
+    RUN_TRY(lrs_sim_alloc(&sim, &p, err));
+
+    /* Covariances of z and of x over the same steps (t >= T_DISCARD):
+     * streamed, nothing but two N x N scatter matrices is kept. */
+    stats_t st = {r->cz, r->cx, STAT_EVERY, (size_t)ceil(T_DISCARD / DT - 1e-9)};
+    lrs_observer_t obs[2];
+    size_t nobs = 0;
+    obs[nobs++] = (lrs_observer_t){stats_observe, &st, 0};
+    if (r->progress)
+        obs[nobs++] = nb_progress_observer(&prog, r->progress, lrs_sim_steps(sim));
+    RUN_TRY(lrs_sim_run(sim, in, obs, nobs, err));
+    if (r->progress)
+        nb_progress_done(&prog);
+    r->rss_mb = lrs_peak_rss_mb();
+    r->seconds = lrs_wall_seconds() - t0;
+done:
+    lrs_sim_free(sim);
+    lrs_input_free(in);
+    lrs_noise_free(noise);
+    gsl_vector_free(z0);
+    gsl_rng_free(rng);
+    return rc;
+}
+
+/* |sim_k - th_k| / th_k for k < n: median and maximum. */
+static void rel_dev(const gsl_vector *sim, const gsl_vector *th, size_t n,
+                    double *median, double *max)
+{
+    double d[N];
+    for (size_t k = 0; k < n; k++)
+        d[k] = fabs(gsl_vector_get(sim, k) / gsl_vector_get(th, k) - 1.0);
+    gsl_sort(d, 1, n);
+    *median = gsl_stats_median_from_sorted_data(d, 1, n);
+    *max = d[n - 1];
+}
+
+int main(int argc, char **argv)
+{
+    nb_args_t a;
+    lrs_err_t err = {0};
+    nb_init(&a, "figS-theory",
+            "Supplementary: simulated PC variances of the Figure-1 network vs "
+            "theory 1, theory 2 and the exact theory at T = 5e3 and 5e4",
+            DEFAULT_SEED, argc, argv);
+    const double *Trun = a.fast ? T_RUN_FAST : T_RUN;
+
+    /* ---------------------------------------------------------- network
+     * Figure 1: W = c u u^T + rho G / sqrt(N), u a random unit vector. */
+    gsl_rng *rng = nb_rng(a.seed);
+    gsl_matrix *W = gsl_matrix_calloc(N, N);
+    gsl_vector *u = gsl_vector_alloc(N), *v = gsl_vector_alloc(N);
+    NB_TRY(lrs_conn_rank1_vectors(rng, LRS_RANK1_NORMAL, u, v, &err), &err);
+    NB_TRY(lrs_conn_add_rank1(W, C_LOWRANK, u, v, &err), &err);
+    NB_TRY(lrs_conn_add_gaussian(W, RHO, rng, &err), &err);
+
+    /* Singular values of I - W: theory 1 is sigma_x^2 / s_{N+1-k}^2.  The
+     * largest (about |c| + 1) is the suppressed direction u. */
+    gsl_matrix *IW = gsl_matrix_alloc(N, N);
+    gsl_vector *sIW = gsl_vector_alloc(N);
+    gsl_matrix_set_identity(IW);
+    gsl_matrix_sub(IW, W);
+    NB_TRY(lrs_spectra_svd(IW, sIW, NULL, NULL, &err), &err);
+    double re_max, im_max;
+    NB_TRY(lrs_spectra_max_real_eig(W, &re_max, &im_max, &err), &err);
+
+    /* ---------------------------------------------------------- the runs
+     * Job 0 is the short run; jobs 1 .. LONG_SEGMENTS are independent
+     * segments of the long one (own seeds and initial states), whose
+     * covariances are merged: T_long / LONG_SEGMENTS each, so the two cores
+     * share the work.  The short run ends first; the peak RSS printed after
+     * every job shows that the long run needed no more memory. */
+    enum { NJOBS = 1 + LONG_SEGMENTS };
+    run_t runs[NJOBS];
+    void *ctx[NJOBS];
+    lrs_cov_t *cz[2], *cx[2];
+    for (int j = 0; j < 2; j++) {
+        NB_TRY(lrs_cov_alloc(&cz[j], N, &err), &err);
+        NB_TRY(lrs_cov_alloc(&cx[j], N, &err), &err);
+    }
+    for (int j = 0; j < NJOBS; j++) {
+        run_t *r = &runs[j];
+        memset(r, 0, sizeof *r);
+        r->W = W;
+        r->T = j == 0 ? Trun[0] : Trun[1] / LONG_SEGMENTS;
+        r->seed = a.seed + 1 + (unsigned long)j;
+        r->progress = j == 1 ? "long run" : NULL;
+        if (j <= 1) {
+            r->cz = cz[j];
+            r->cx = cx[j];
+        } else if ((lrs_cov_alloc(&r->cz, N, &err)) || lrs_cov_alloc(&r->cx, N, &err)) {
+            nb_die(&err, "lrs_cov_alloc");
+        }
+        ctx[j] = r;
+    }
+    if (nb_parallel(a.jobs, NJOBS, noise_run, ctx) != 0) {
+        for (int j = 0; j < NJOBS; j++)
+            if (runs[j].err.code)
+                nb_die(&runs[j].err, runs[j].what);
+        nb_die(&err, "noise runs");
+    }
+    for (int j = 2; j < NJOBS; j++) {
+        NB_TRY(lrs_cov_merge(cz[1], runs[j].cz, &err), &err);
+        NB_TRY(lrs_cov_merge(cx[1], runs[j].cx, &err), &err);
+        lrs_cov_free(runs[j].cz);
+        lrs_cov_free(runs[j].cx);
+    }
+
+    /* PCA of z and x for each length (variances only). */
+    gsl_matrix *Cz = gsl_matrix_alloc(N, N);
+    gsl_matrix *Cx[2] = {gsl_matrix_alloc(N, N), gsl_matrix_alloc(N, N)};
+    gsl_vector *pcz[2], *pcx[2];
+    lrs_pca_t *pca = NULL;
+    size_t samples[2];
+    NB_TRY(lrs_pca_alloc(&pca, N, &err), &err);
+    for (int j = 0; j < 2; j++) {
+        samples[j] = lrs_cov_count(cz[j]);
+        pcz[j] = gsl_vector_alloc(N);
+        pcx[j] = gsl_vector_alloc(N);
+        NB_TRY(lrs_cov_get(cz[j], Cz, &err), &err);
+        NB_TRY(lrs_cov_get(cx[j], Cx[j], &err), &err);
+        NB_TRY(lrs_pca_from_cov(pca, Cz, 0, 0, &err), &err);
+        gsl_vector_memcpy(pcz[j], pca->var);
+        NB_TRY(lrs_pca_from_cov(pca, Cx[j], 0, 0, &err), &err);
+        gsl_vector_memcpy(pcx[j], pca->var);
+    }
+
+    /* ---------------------------------------------------------- theories
+     * Theory 1 and the exact theory use the ideal input covariance
+     * sigma_x^2 I (the same for both lengths); theory 2 uses each length's
+     * own sample C_x.  The exact theory is the stationary covariance of the
+     * Euler recursion at the simulation's dt (what the simulation converges
+     * to as T grows): it keeps the filtering by the network's own time scale
+     * that the quasi-static theories drop. */
+    gsl_vector *th1 = gsl_vector_alloc(N), *thx = gsl_vector_alloc(N);
+    gsl_vector *th2[2] = {gsl_vector_alloc(N), gsl_vector_alloc(N)};
+    NB_TRY(lrs_theory_pcvar1(W, SIGMA_X, th1, &err), &err);
+    NB_TRY(lrs_exact_pcvar(W, TAU, DT, TAU_X, SIGMA_X, thx, &err), &err);
+    for (int j = 0; j < 2; j++)
+        NB_TRY(lrs_theory_pcvar2(W, Cx[j], th2[j], &err), &err);
+
+    /* ---------------------------------------------------------- outputs */
+    FILE *fp = nb_tsv(&a, "svals_IW.tsv", "singular values of I - W, descending",
+                      "k\tsigma_k(I-W)");
+    nb_write_columns(fp, sIW, NULL);
+    const char *tag[2] = {"short", "long"};
+    double med1[2], max1[2], med2[2], max2[2], medx[2], maxx[2];
+    for (int j = 0; j < 2; j++) {
+        char file[64], title[200];
+        snprintf(file, sizeof file, "pcvar_%s.tsv", tag[j]);
+        snprintf(title, sizeof title,
+                 "PC variances of z: simulation vs theories, T = %g (%d segment%s, "
+                 "%zu samples), and PC variances of x",
+                 Trun[j], j ? LONG_SEGMENTS : 1, (j ? LONG_SEGMENTS : 1) > 1 ? "s" : "",
+                 samples[j]);
+        fp = nb_tsv(&a, file, title,
+                    "k\tsim\ttheory1\ttheory2\texact\tx_sim\tdev1\tdev2\tdev_exact");
+        fprintf(fp, "# N %d  c %g  rho %g  tau %g  dt %g  tau_x %g  sigma_x %g  T %g"
+                    "  discard %g  stat_every %zu\n",
+                N, C_LOWRANK, RHO, TAU, DT, TAU_X, SIGMA_X, Trun[j], T_DISCARD, STAT_EVERY);
+        for (size_t k = 0; k < N; k++) {
+            double sv = gsl_vector_get(pcz[j], k);
+            double t1 = gsl_vector_get(th1, k), t2 = gsl_vector_get(th2[j], k);
+            double tx = gsl_vector_get(thx, k);
+            fprintf(fp, "%zu\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g\t%.6g\t%.6g\t%.6g\n",
+                    k + 1, sv, t1, t2, tx, gsl_vector_get(pcx[j], k),
+                    sv / t1 - 1.0, sv / t2 - 1.0, sv / tx - 1.0);
+        }
+        rel_dev(pcz[j], th1, NTOP, &med1[j], &max1[j]);
+        rel_dev(pcz[j], th2[j], NTOP, &med2[j], &max2[j]);
+        rel_dev(pcz[j], thx, NTOP, &medx[j], &maxx[j]);
+    }
+
+    /* ---------------------------------------------------------- summary */
+    nb_summary("N", "%d", N);
+    nb_summary("tau_x", "%g", TAU_X);
+    nb_summary("sigma_x", "%g", SIGMA_X);
+    nb_summary("max_re_eig_W", "%.4f", re_max);
+    nb_summary("sigma_max_I_minus_W", "%.4f", gsl_vector_get(sIW, 0));
+    nb_summary("sigma_min_I_minus_W", "%.4f", gsl_vector_get(sIW, N - 1));
+    for (int j = 0; j < 2; j++) {
+        char key[64];
+#define KEY(fmt) (snprintf(key, sizeof key, fmt, tag[j]), key)
+        nb_summary(KEY("T_%s"), "%g", Trun[j]);
+        nb_summary(KEY("median_dev_theory2_%s"), "%.4f", med2[j]);
+        nb_summary(KEY("max_dev_theory2_%s"), "%.4f", max2[j]);
+        nb_summary(KEY("median_dev_theory1_%s"), "%.4f", med1[j]);
+        nb_summary(KEY("max_dev_theory1_%s"), "%.4f", max1[j]);
+        nb_summary(KEY("median_dev_exact_%s"), "%.4f", medx[j]);
+        nb_summary(KEY("max_dev_exact_%s"), "%.4f", maxx[j]);
+#undef KEY
+    }
+    double shrink = med1[1] / med1[0];
+    nb_summary("theory1_dev_long_over_short", "%.3f", shrink);
+    /* Memory: every job printed the process peak RSS when it ended.  The
+     * short run ends first; the long segments run on for ten times longer
+     * without raising the peak (streaming). */
+    nb_summary("long_segments", "%d", LONG_SEGMENTS);
+    double rss_long = 0;
+    for (int j = 0; j < NJOBS; j++) {
+        char key[64];
+        snprintf(key, sizeof key, j ? "run_seconds_long_seg%d" : "run_seconds_short", j);
+        nb_summary(key, "%.2f", runs[j].seconds);
+        snprintf(key, sizeof key, j ? "peak_rss_mb_after_long_seg%d" : "peak_rss_mb_after_short", j);
+        nb_summary(key, "%.1f", runs[j].rss_mb);
+        if (j && runs[j].rss_mb > rss_long)
+            rss_long = runs[j].rss_mb;
+    }
+    nb_summary("rss_growth_long_minus_short_mb", "%.1f", rss_long - runs[0].rss_mb);
+    int ok = med2[0] < 0.02 && med2[1] < 0.02 && max2[0] < 0.08 && max2[1] < 0.08 &&
+             shrink <= 0.5;
+    nb_summary("acceptance_met", "%d", ok);
+    if (a.fast)
+        nb_note("fast run: short series, the acceptance thresholds apply to the default run");
+
+    for (int j = 0; j < 2; j++) {
+        lrs_cov_free(cz[j]);
+        lrs_cov_free(cx[j]);
+        gsl_vector_free(pcz[j]);
+        gsl_vector_free(pcx[j]);
+        gsl_matrix_free(Cx[j]);
+        gsl_vector_free(th2[j]);
+    }
+    lrs_pca_free(pca);
+    gsl_matrix_free(Cz);
+    gsl_vector_free(th1);
+    gsl_vector_free(thx);
+    gsl_vector_free(sIW);
+    gsl_matrix_free(IW);
+    gsl_vector_free(u);
+    gsl_vector_free(v);
+    gsl_matrix_free(W);
+    gsl_rng_free(rng);
+    return nb_finish();
+}
