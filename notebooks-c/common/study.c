@@ -139,6 +139,7 @@ typedef struct {
     gsl_matrix *Dr;           /* N x K: W^T D (recurrent runs) */
     gsl_matrix *F, *P;        /* block workspaces: f(Z) (rows x N), projections (rows x 3K) */
     size_t cap;               /* rows allocated in F and P */
+    double max_abs_z, max_norm_z; /* max |z_i| and max ||z|| over every step */
 } stats_t;
 
 static void stats_free(stats_t *st)
@@ -172,6 +173,16 @@ static int stats_observe(void *self, const lrs_block_t *b, lrs_err_t *err)
 {
     stats_t *st = self;
     size_t rows = b->Z->size1, N = st->N, K = st->K;
+    /* Boundedness (figS-unstable2): largest |z_i| and ||z|| of every step. */
+    for (size_t i = 0; i < rows; i++) {
+        gsl_vector_const_view z = gsl_matrix_const_row(b->Z, i);
+        double zi = fabs(gsl_vector_get(&z.vector, gsl_blas_idamax(&z.vector)));
+        double zn = gsl_blas_dnrm2(&z.vector);
+        if (zi > st->max_abs_z)
+            st->max_abs_z = zi;
+        if (zn > st->max_norm_z)
+            st->max_norm_z = zn;
+    }
     size_t i0 = st->n_start > b->n0 ? st->n_start - b->n0 : 0;
     if (i0 >= rows)
         return LRS_OK;
@@ -732,6 +743,8 @@ int study_run(const nb_args_t *a, const study_params_t *p, study_result_t **out,
         size_t K = st->K;
         r->nsamples = lrs_cov_count(st->cz);
         r->nsteps = lrs_cov_count(st->cp);
+        r->noise_max_abs_z = st->max_abs_z;
+        r->noise_max_norm_z = st->max_norm_z;
         Cp = gsl_matrix_alloc(3 * K, 3 * K);
         if (!Cp)
             goto nomem;

@@ -128,6 +128,8 @@ typedef struct study_result {
     double angle_resp_aligned_v_deg; /* line angle (0..90) of resp_aligned to v (NAN without v) */
     double angle_resp_aligned_u_deg; /* ... to u */
     double step_peak_norm;     /* max ||z|| over the step run */
+    double noise_max_abs_z;    /* max over the noise run (every step) of max_i |z_i| */
+    double noise_max_norm_z;   /* max over the noise run (every step) of ||z|| */
     /* (c) */
     size_t nsamples;           /* time steps in the covariances of z and x */
     size_t nsteps;             /* time steps in the projection statistics (all after t_discard) */
