@@ -556,6 +556,180 @@ static void test_scalar_closed_form(void)
     gsl_matrix_free(C);
 }
 
+/* ------------------------------------------------------------------ propagator */
+
+static gsl_matrix *random_matrix(size_t N, double scale, unsigned long seed)
+{
+    gsl_rng *r = new_rng(seed);
+    gsl_matrix *A = gsl_matrix_alloc(N, N);
+    for (size_t i = 0; i < N; i++)
+        for (size_t j = 0; j < N; j++)
+            gsl_matrix_set(A, i, j, scale * gsl_ran_gaussian(r, 1.0));
+    gsl_rng_free(r);
+    return A;
+}
+
+/* lrs_expm against GSL's exponential (Taylor, scaling and squaring), and
+ * e^A e^{-A} = I, for norms below and far above theta_13 (squarings). */
+static void test_expm(void)
+{
+    const double scales[] = {0.05, 0.5, 3.0};
+    for (int k = 0; k < 3; k++) {
+        size_t N = 7;
+        gsl_matrix *A = random_matrix(N, scales[k], 40 + (unsigned long)k);
+        gsl_matrix *E = gsl_matrix_alloc(N, N), *G = gsl_matrix_alloc(N, N);
+        gsl_matrix *Am = gsl_matrix_alloc(N, N), *Em = gsl_matrix_alloc(N, N);
+        gsl_matrix *P = gsl_matrix_alloc(N, N);
+        lrs_err_t err;
+        CHECK_OK(lrs_expm(A, E, &err), &err);
+        gsl_linalg_exponential_ss(A, G, GSL_PREC_DOUBLE);
+        double d = rel_fro(E, G);
+        /* GSL's result is itself only good to ~1e-13 relative at norm ~20 */
+        CHECK(d <= 1e-12, "scale %g: ||expm - gsl||/||gsl|| = %.3g > 1e-12", scales[k], d);
+        gsl_matrix_memcpy(Am, A);
+        gsl_matrix_scale(Am, -1.0);
+        CHECK_OK(lrs_expm(Am, Em, &err), &err);
+        gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, E, Em, 0.0, P);
+        double cond = 0; /* ||e^A|| ||e^-A|| bounds the rounding of the product */
+        cond = gsl_matrix_max(E) * gsl_matrix_max(Em) * (double)N;
+        for (size_t i = 0; i < N; i++)
+            for (size_t j = 0; j < N; j++)
+                CHECK_ABS(gsl_matrix_get(P, i, j), i == j ? 1.0 : 0.0, 200 * N * eps * fmax(cond, 1.0));
+        gsl_matrix_free(A);
+        gsl_matrix_free(E);
+        gsl_matrix_free(G);
+        gsl_matrix_free(Am);
+        gsl_matrix_free(Em);
+        gsl_matrix_free(P);
+    }
+    lrs_err_t err;
+    gsl_matrix *A = gsl_matrix_alloc(2, 3), *E = gsl_matrix_alloc(2, 2);
+    CHECK_ERR(lrs_expm(A, E, &err), LRS_EINVAL, &err, "A is 2x3");
+    gsl_matrix_free(A);
+    gsl_matrix_free(E);
+}
+
+/* E, F0, F1 against GSL's exponential of the 3N x 3N augmented matrix
+ * [[Ah, Bh, 0], [0, 0, I], [0, 0, 0]]: its top row is [E, h phi1 B, h phi2 B]. */
+static void test_propagator_augmented(void)
+{
+    size_t N = 5;
+    gsl_matrix *W = small_net(1, N, 21);
+    double tau[5] = {1.0, 2.0, 0.5, 1.0, 3.0};
+    gsl_vector_view tv = gsl_vector_view_array(tau, N);
+    const double hs[] = {0.1, 0.7, 4.0};
+    for (int k = 0; k < 3; k++) {
+        double h = hs[k];
+        gsl_matrix *E = gsl_matrix_alloc(N, N), *F0 = gsl_matrix_alloc(N, N),
+                   *F1 = gsl_matrix_alloc(N, N);
+        lrs_err_t err;
+        CHECK_OK(lrs_exact_propagator(W, 1.0, &tv.vector, h, E, F0, F1, &err), &err);
+        gsl_matrix *M = gsl_matrix_calloc(3 * N, 3 * N), *EM = gsl_matrix_alloc(3 * N, 3 * N);
+        for (size_t i = 0; i < N; i++) {
+            for (size_t j = 0; j < N; j++)
+                gsl_matrix_set(M, i, j, h * (gsl_matrix_get(W, i, j) - (i == j)) / tau[i]);
+            gsl_matrix_set(M, i, N + i, h / tau[i]);
+            gsl_matrix_set(M, N + i, 2 * N + i, 1.0);
+        }
+        gsl_linalg_exponential_ss(M, EM, GSL_PREC_DOUBLE);
+        gsl_matrix_view E2 = gsl_matrix_submatrix(EM, 0, 0, N, N);
+        gsl_matrix_view P1 = gsl_matrix_submatrix(EM, 0, N, N, N);
+        gsl_matrix_view P2 = gsl_matrix_submatrix(EM, 0, 2 * N, N, N);
+        gsl_matrix *F0r = gsl_matrix_alloc(N, N);
+        gsl_matrix_memcpy(F0r, &P1.matrix);
+        gsl_matrix_sub(F0r, &P2.matrix);
+        double d0 = rel_fro(E, &E2.matrix), d1 = rel_fro(F0, F0r), d2 = rel_fro(F1, &P2.matrix);
+        CHECK(d0 <= 1e-12 && d1 <= 1e-12 && d2 <= 1e-12,
+              "h = %g: rel dev E %.3g, F0 %.3g, F1 %.3g from the augmented exponential (> 1e-12)",
+              h, d0, d1, d2);
+        gsl_matrix_free(E);
+        gsl_matrix_free(F0);
+        gsl_matrix_free(F1);
+        gsl_matrix_free(F0r);
+        gsl_matrix_free(M);
+        gsl_matrix_free(EM);
+    }
+    gsl_matrix_free(W);
+}
+
+/* Exact for linear input: x(t) = a + b t gives
+ * z(t) = e^{At}(z0 - beta - gamma) + alpha t + beta + gamma with
+ * alpha = -A^{-1} B b, beta = A^{-1} alpha, gamma = -A^{-1} B a. */
+static void test_propagator_ramp(void)
+{
+    size_t N = 4;
+    gsl_matrix *W = small_net(2, N, 9);
+    double tau = 1.7, h = 0.9;
+    gsl_matrix *E = gsl_matrix_alloc(N, N), *F0 = gsl_matrix_alloc(N, N), *F1 = gsl_matrix_alloc(N, N);
+    lrs_err_t err;
+    CHECK_OK(lrs_exact_propagator(W, tau, NULL, h, E, F0, F1, &err), &err);
+    gsl_matrix *A = gsl_matrix_alloc(N, N), *Ai = gsl_matrix_alloc(N, N), *At = gsl_matrix_alloc(N, N);
+    gsl_matrix *Et = gsl_matrix_alloc(N, N);
+    for (size_t i = 0; i < N; i++)
+        for (size_t j = 0; j < N; j++)
+            gsl_matrix_set(A, i, j, (gsl_matrix_get(W, i, j) - (i == j)) / tau);
+    gsl_permutation *pm = gsl_permutation_alloc(N);
+    int sg;
+    gsl_matrix_memcpy(At, A);
+    gsl_linalg_LU_decomp(At, pm, &sg);
+    gsl_linalg_LU_invert(At, pm, Ai);
+    double a[4] = {0.3, -1.0, 2.0, 0.5}, bb[4] = {1.0, 0.2, -0.4, 0.7}, z0[4] = {1, -1, 0.5, 0};
+    gsl_vector_view av = gsl_vector_view_array(a, N), bv = gsl_vector_view_array(bb, N);
+    gsl_vector *alpha = gsl_vector_alloc(N), *beta = gsl_vector_alloc(N), *gam = gsl_vector_alloc(N);
+    gsl_vector *tmp = gsl_vector_alloc(N), *z = gsl_vector_alloc(N), *zn = gsl_vector_alloc(N);
+    gsl_vector *ref = gsl_vector_alloc(N), *x0 = gsl_vector_alloc(N), *x1 = gsl_vector_alloc(N);
+    gsl_vector_memcpy(tmp, &bv.vector);
+    gsl_vector_scale(tmp, 1.0 / tau);
+    gsl_blas_dgemv(CblasNoTrans, -1.0, Ai, tmp, 0.0, alpha);
+    gsl_blas_dgemv(CblasNoTrans, 1.0, Ai, alpha, 0.0, beta);
+    gsl_vector_memcpy(tmp, &av.vector);
+    gsl_vector_scale(tmp, 1.0 / tau);
+    gsl_blas_dgemv(CblasNoTrans, -1.0, Ai, tmp, 0.0, gam);
+    for (size_t i = 0; i < N; i++)
+        gsl_vector_set(z, i, z0[i]);
+    for (int n = 1; n <= 12; n++) {
+        for (size_t i = 0; i < N; i++) {
+            gsl_vector_set(x0, i, a[i] + bb[i] * (n - 1) * h);
+            gsl_vector_set(x1, i, a[i] + bb[i] * n * h);
+        }
+        gsl_blas_dgemv(CblasNoTrans, 1.0, E, z, 0.0, zn);
+        gsl_blas_dgemv(CblasNoTrans, 1.0, F0, x0, 1.0, zn);
+        gsl_blas_dgemv(CblasNoTrans, 1.0, F1, x1, 1.0, zn);
+        gsl_vector_memcpy(z, zn);
+    }
+    double t = 12 * h;
+    gsl_matrix_memcpy(At, A);
+    gsl_matrix_scale(At, t);
+    CHECK_OK(lrs_expm(At, Et, &err), &err);
+    for (size_t i = 0; i < N; i++)
+        gsl_vector_set(tmp, i, z0[i] - gsl_vector_get(beta, i) - gsl_vector_get(gam, i));
+    gsl_blas_dgemv(CblasNoTrans, 1.0, Et, tmp, 0.0, ref);
+    for (size_t i = 0; i < N; i++)
+        gsl_vector_set(ref, i, gsl_vector_get(ref, i) + gsl_vector_get(alpha, i) * t +
+                                   gsl_vector_get(beta, i) + gsl_vector_get(gam, i));
+    for (size_t i = 0; i < N; i++)
+        CHECK_ABS(gsl_vector_get(z, i), gsl_vector_get(ref, i), 1e-12 * (1 + gsl_blas_dnrm2(ref)));
+    CHECK_ERR(lrs_exact_propagator(W, tau, NULL, 0.0, E, F0, F1, &err), LRS_EINVAL, &err, "h = 0");
+    gsl_matrix_free(W);
+    gsl_matrix_free(E);
+    gsl_matrix_free(F0);
+    gsl_matrix_free(F1);
+    gsl_matrix_free(A);
+    gsl_matrix_free(Ai);
+    gsl_matrix_free(At);
+    gsl_matrix_free(Et);
+    gsl_permutation_free(pm);
+    gsl_vector_free(alpha);
+    gsl_vector_free(beta);
+    gsl_vector_free(gam);
+    gsl_vector_free(tmp);
+    gsl_vector_free(z);
+    gsl_vector_free(zn);
+    gsl_vector_free(ref);
+    gsl_vector_free(x0);
+    gsl_vector_free(x1);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -570,5 +744,8 @@ int main(void)
     RUN(test_euler_bruteforce);
     RUN(test_quasistatic_limit);
     RUN(test_refusals);
+    RUN(test_expm);
+    RUN(test_propagator_augmented);
+    RUN(test_propagator_ramp);
     return harness_summary();
 }

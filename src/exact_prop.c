@@ -1,0 +1,269 @@
+/*
+ * Matrix exponential and the exact propagator of the linear network for input
+ * linear between samples (see lrs/exact.h).
+ *
+ * Maths.  dz/dt = A z + B x, x linear on [t, t+h] from x_n to x_{n+1}:
+ *     z(t+h) = e^{Ah} z(t) + h (phi1 - phi2)(Ah) B x_n + h phi2(Ah) B x_{n+1},
+ * and, with X = A h, Y = B h (diagonal):
+ *     exp([[X, Y, 0], [0, 0, I], [0, 0, 0]]) = [[e^X, phi1(X) Y, phi2(X) Y], [0, I, I], [0, 0, I]].
+ *
+ * Algorithm (Higham, SIAM J. Matrix Anal. Appl. 26 (2005) 1179: Pade [13/13]
+ * with scaling and squaring), applied to the augmented matrix without forming
+ * it.  Let M = [[X, Y, 0], [0, 0, eI], [0, 0, 0]] (e = 2^-s after scaling).
+ * For k >= 2, M^k = [[X^k, X^{k-1} Y, e X^{k-2} Y], 0, 0], so any polynomial
+ * p(M) = sum b_k M^k has the blocks p(X), p_1(X) Y, e p_2(X) Y with
+ * p_1 = sum_{k>=1} b_k X^{k-1}, p_2 = sum_{k>=2} b_k X^{k-2}.  With the Pade
+ * numerator p and denominator q(x) = p(-x), r(M) = q(M)^{-1} p(M) has
+ *     R11 = Q^{-1} P,  R12 = Q^{-1} 2 Uo Y,
+ *     R13 = Q^{-1} 2 e (X (Uo' - Ve'/2) + Uo/2) Y            (b1/b0 = 1/2),
+ * where, with X2 = X^2, X4, X6 as in Higham's algorithm,
+ *     Uo' = X6 (b13 X4 + b11 X2 + b9) + b7 X4 + b5 X2 + b3   (odd part / X^3)
+ *     Ve' = X6 (b12 X4 + b10 X2 + b8) + b6 X4 + b4 X2 + b2   (even part / X^2)
+ *     Uo = b1 + X2 Uo',  V = b0 + X2 Ve',  U = X Uo,  P = V + U,  Q = V - U.
+ * Nine N x N products and one LU solve with 3N right-hand sides.  Squaring of
+ * [[E, F1, F2], [0, I, eI], [0, 0, I]]:
+ *     E <- E^2,  F1 <- (E + I) F1,  F2 <- (E + I) F2 + e F1,  e <- 2e.
+ * s = max(0, ceil(log2(||M||_1 / theta13))), theta13 = 5.37192035114815.
+ *
+ * Storage: dense row-major N x N arrays (stride N), CBLAS row-major.
+ */
+#include "lrs/exact.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_cblas.h>
+#include <lapacke.h>
+
+static const double pade13[14] = {
+    64764752532480000.0, 32382376266240000.0, 7771770303897600.0, 1187353796428800.0,
+    129060195264000.0,   10559470521600.0,    670442572800.0,     33522128640.0,
+    1323241920.0,        40840800.0,          960960.0,           16380.0,
+    182.0,               1.0};
+#define THETA13 5.371920351148152
+
+static void mm(size_t N, const double *A, const double *B, double *C)
+{
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)N, (int)N, (int)N, 1.0, A,
+                (int)N, B, (int)N, 0.0, C, (int)N);
+}
+
+/* out = a*X4 + b*X2 + c*I */
+static void lincomb(size_t N, double a, const double *X4, double b, const double *X2, double c,
+                    double *out)
+{
+    for (size_t k = 0; k < N * N; k++)
+        out[k] = a * X4[k] + b * X2[k];
+    for (size_t i = 0; i < N; i++)
+        out[i * N + i] += c;
+}
+
+/* E = e^X, and (if y != NULL) F1 = phi1(X) diag(y), F2 = phi2(X) diag(y).
+ * X, y are not modified. */
+static int expm_phi(size_t N, const double *X, const double *y, double *E, double *F1,
+                    double *F2, const char *who, lrs_err_t *err)
+{
+    size_t NN = N * N;
+    int rc = LRS_OK;
+    double *w = calloc(11 * NN, sizeof *w), *rhs = NULL;
+    lapack_int *ipiv = malloc(N * sizeof *ipiv);
+    if (y)
+        rhs = malloc(3 * NN * sizeof *rhs);
+    if (!w || !ipiv || (y && !rhs)) {
+        rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory (N = %zu)", who, N);
+        goto done;
+    }
+    double *Xs = w, *X2 = w + NN, *X4 = w + 2 * NN, *X6 = w + 3 * NN, *Uop = w + 4 * NN;
+    double *Vep = w + 5 * NN, *V = w + 6 * NN, *Uo = w + 7 * NN, *U = w + 8 * NN;
+    double *Wm = w + 9 * NN, *T = w + 10 * NN;
+    /* scaling */
+    double nrm = 1.0;
+    for (size_t j = 0; j < N; j++) {
+        double cs = 0.0;
+        for (size_t i = 0; i < N; i++)
+            cs += fabs(X[i * N + j]);
+        if (!isfinite(cs)) {
+            rc = lrs_err_set(err, LRS_ENONFINITE, "%s: the matrix has a non-finite entry", who);
+            goto done;
+        }
+        nrm = fmax(nrm, cs);
+        if (y)
+            nrm = fmax(nrm, fabs(y[j]));
+    }
+    int s = 0;
+    if (nrm > THETA13)
+        s = (int)ceil(log2(nrm / THETA13));
+    double sc = ldexp(1.0, -s), eps_s = sc;
+    for (size_t k = 0; k < NN; k++)
+        Xs[k] = sc * X[k];
+    const double *b = pade13;
+    mm(N, Xs, Xs, X2);
+    mm(N, X2, X2, X4);
+    mm(N, X4, X2, X6);
+    lincomb(N, b[13], X4, b[11], X2, b[9], T);
+    mm(N, X6, T, Uop);
+    lincomb(N, b[7], X4, b[5], X2, b[3], T);
+    for (size_t k = 0; k < NN; k++)
+        Uop[k] += T[k];
+    lincomb(N, b[12], X4, b[10], X2, b[8], T);
+    mm(N, X6, T, Vep);
+    lincomb(N, b[6], X4, b[4], X2, b[2], T);
+    for (size_t k = 0; k < NN; k++)
+        Vep[k] += T[k];
+    mm(N, X2, Vep, V);
+    mm(N, X2, Uop, Uo);
+    for (size_t i = 0; i < N; i++) {
+        V[i * N + i] += b[0];
+        Uo[i * N + i] += b[1];
+    }
+    mm(N, Xs, Uo, U);
+    /* Q = V - U (into V), P = V + U (into U) */
+    for (size_t k = 0; k < NN; k++) {
+        double v = V[k], u = U[k];
+        V[k] = v - u;
+        U[k] = v + u;
+    }
+    lapack_int n = (lapack_int)N, info;
+    if (!y) {
+        memcpy(E, U, NN * sizeof *E);
+        info = LAPACKE_dgesv(LAPACK_ROW_MAJOR, n, n, V, n, ipiv, E, n);
+    } else {
+        for (size_t k = 0; k < NN; k++)
+            T[k] = Uop[k] - 0.5 * Vep[k];
+        mm(N, Xs, T, Wm);
+        /* rhs (N x 3N) = [P, 2 Uo Ys, 2 e (Wm + Uo/2) Ys] */
+        for (size_t i = 0; i < N; i++)
+            for (size_t j = 0; j < N; j++) {
+                double ys = sc * y[j];
+                rhs[i * 3 * N + j] = U[i * N + j];
+                rhs[i * 3 * N + N + j] = 2.0 * Uo[i * N + j] * ys;
+                rhs[i * 3 * N + 2 * N + j] = 2.0 * eps_s * (Wm[i * N + j] + 0.5 * Uo[i * N + j]) * ys;
+            }
+        info = LAPACKE_dgesv(LAPACK_ROW_MAJOR, n, 3 * n, V, n, ipiv, rhs, 3 * n);
+        for (size_t i = 0; i < N; i++) {
+            memcpy(E + i * N, rhs + i * 3 * N, N * sizeof *E);
+            memcpy(F1 + i * N, rhs + i * 3 * N + N, N * sizeof *E);
+            memcpy(F2 + i * N, rhs + i * 3 * N + 2 * N, N * sizeof *E);
+        }
+    }
+    if (info != 0) {
+        rc = lrs_err_set(err, LRS_ENUMERIC, "%s: Pade denominator is singular (dgesv info %d)",
+                         who, (int)info);
+        goto done;
+    }
+    /* squaring */
+    for (int k = 0; k < s; k++) {
+        if (y) {
+            memcpy(T, E, NN * sizeof *T);
+            for (size_t i = 0; i < N; i++)
+                T[i * N + i] += 1.0; /* E + I */
+            mm(N, T, F2, U);
+            for (size_t q = 0; q < NN; q++)
+                F2[q] = U[q] + eps_s * F1[q];
+            mm(N, T, F1, U);
+            memcpy(F1, U, NN * sizeof *U);
+            eps_s *= 2.0;
+        }
+        mm(N, E, E, U);
+        memcpy(E, U, NN * sizeof *U);
+    }
+done:
+    free(w);
+    free(rhs);
+    free(ipiv);
+    return rc;
+}
+
+int lrs_expm(const gsl_matrix *A, gsl_matrix *E, lrs_err_t *err)
+{
+    if (!A || !E)
+        return lrs_err_set(err, LRS_EINVAL, "lrs_expm: %s is NULL", A ? "E" : "A");
+    size_t N = A->size1;
+    if (A->size2 != N || N == 0)
+        return lrs_err_set(err, LRS_EINVAL, "lrs_expm: A is %zux%zu; expected square, non-empty",
+                           A->size1, A->size2);
+    if (E->size1 != N || E->size2 != N)
+        return lrs_err_set(err, LRS_EINVAL, "lrs_expm: E is %zux%zu; expected %zux%zu", E->size1,
+                           E->size2, N, N);
+    double *X = malloc(N * N * sizeof *X), *Ed = malloc(N * N * sizeof *Ed);
+    int rc = LRS_OK;
+    if (!X || !Ed) {
+        rc = lrs_err_set(err, LRS_ENOMEM, "lrs_expm: out of memory (N = %zu)", N);
+        goto done;
+    }
+    for (size_t i = 0; i < N; i++)
+        for (size_t j = 0; j < N; j++)
+            X[i * N + j] = gsl_matrix_get(A, i, j);
+    rc = expm_phi(N, X, NULL, Ed, NULL, NULL, "lrs_expm", err);
+    if (rc)
+        goto done;
+    for (size_t i = 0; i < N; i++)
+        for (size_t j = 0; j < N; j++)
+            gsl_matrix_set(E, i, j, Ed[i * N + j]);
+done:
+    free(X);
+    free(Ed);
+    return rc;
+}
+
+int lrs_exact_propagator(const gsl_matrix *W, double tau, const gsl_vector *tau_vec, double h,
+                         gsl_matrix *E, gsl_matrix *F0, gsl_matrix *F1, lrs_err_t *err)
+{
+    const char *who = "lrs_exact_propagator";
+    if (!W || !E || !F0 || !F1)
+        return lrs_err_set(err, LRS_EINVAL, "%s: NULL argument", who);
+    size_t N = W->size1;
+    if (W->size2 != N || N == 0)
+        return lrs_err_set(err, LRS_EINVAL, "%s: W is %zux%zu; expected square, non-empty", who,
+                           W->size1, W->size2);
+    if (E->size1 != N || E->size2 != N || F0->size1 != N || F0->size2 != N || F1->size1 != N ||
+        F1->size2 != N)
+        return lrs_err_set(err, LRS_EINVAL, "%s: E, F0, F1 must be %zux%zu", who, N, N);
+    if (tau_vec && tau_vec->size != N)
+        return lrs_err_set(err, LRS_EINVAL, "%s: tau_vec has length %zu; expected N = %zu", who,
+                           tau_vec->size, N);
+    if (!(h > 0.0 && isfinite(h)))
+        return lrs_err_set(err, LRS_EINVAL, "%s: h = %g; need h > 0", who, h);
+    size_t NN = N * N;
+    int rc = LRS_OK;
+    double *X = malloc(NN * sizeof *X), *y = malloc(N * sizeof *y);
+    double *Ed = malloc(NN * sizeof *Ed), *P1 = malloc(NN * sizeof *P1);
+    double *P2 = malloc(NN * sizeof *P2);
+    if (!X || !y || !Ed || !P1 || !P2) {
+        rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory (N = %zu)", who, N);
+        goto done;
+    }
+    for (size_t i = 0; i < N; i++) {
+        double ti = tau_vec ? gsl_vector_get(tau_vec, i) : tau;
+        if (!(ti > 0.0 && isfinite(ti))) {
+            rc = lrs_err_set(err, LRS_EINVAL, "%s: tau[%zu] = %g; need > 0", who, i, ti);
+            goto done;
+        }
+        y[i] = h / ti;
+        for (size_t j = 0; j < N; j++) {
+            double w = gsl_matrix_get(W, i, j);
+            if (!isfinite(w)) {
+                rc = lrs_err_set(err, LRS_ENONFINITE, "%s: W(%zu,%zu) = %g is not finite", who,
+                                 i, j, w);
+                goto done;
+            }
+            X[i * N + j] = y[i] * (w - (i == j ? 1.0 : 0.0));
+        }
+    }
+    rc = expm_phi(N, X, y, Ed, P1, P2, who, err);
+    if (rc)
+        goto done;
+    for (size_t i = 0; i < N; i++)
+        for (size_t j = 0; j < N; j++) {
+            gsl_matrix_set(E, i, j, Ed[i * N + j]);
+            gsl_matrix_set(F0, i, j, P1[i * N + j] - P2[i * N + j]);
+            gsl_matrix_set(F1, i, j, P2[i * N + j]);
+        }
+done:
+    free(X);
+    free(y);
+    free(Ed);
+    free(P1);
+    free(P2);
+    return rc;
+}
