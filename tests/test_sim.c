@@ -777,7 +777,9 @@ static void test_projection_observer(void)
     CHECK_OK(lrs_proj_alloc(&pz, Dk, LRS_PROJ_Z, 0.0, &e), &e);
     CHECK(!lrs_proj_observer(pz).needs_recurrent, "Z projection asks for R");
     CHECK_ERR(lrs_proj_var(pz, LRS_FIELD_X, 0, &corr, &e), LRS_EINVAL, &e, "field x was not selected");
-    CHECK_ERR(lrs_proj_alloc(&pz, Dk, 0, 0.0, &e), LRS_EINVAL, &e, "fields = 0x0");
+    lrs_proj_t *pbad = NULL;
+    CHECK_ERR(lrs_proj_alloc(&pbad, Dk, 0, 0.0, &e), LRS_EINVAL, &e, "fields = 0x0");
+    CHECK(pbad == NULL, "failed alloc left a pointer");
     lrs_proj_free(pz);
     lrs_proj_free(pj);
     lrs_cov_free(f.c);
@@ -832,7 +834,8 @@ static void test_trace_observer(void)
         rows++;
     }
     CHECK(rows == 10, "trace rows %d, want 10", rows);
-    CHECK_ERR(lrs_trace_alloc(&tr, fp, 0, 1.0, 0, &e), LRS_EINVAL, &e, "every = 0");
+    lrs_trace_t *tbad = NULL;
+    CHECK_ERR(lrs_trace_alloc(&tbad, fp, 0, 1.0, 0, &e), LRS_EINVAL, &e, "every = 0");
     fclose(fp);
     lrs_trace_free(tr);
     lrs_sim_free(s);
