@@ -1,0 +1,677 @@
+/* nb_epi.c -- the epidemic analysis of Figure 6 and figS-epidemiological;
+ * see nb_epi.h. */
+#include "nb_epi.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_blas.h>
+#include <gsl/gsl_linalg.h>
+#include <gsl/gsl_sort.h>
+
+#include "lrs/connectivity.h"
+#include "lrs/io.h"
+#include "lrs/noise.h"
+#include "lrs/observe.h"
+#include "lrs/sim.h"
+#include "lrs/spectra.h"
+
+static void *xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p) {
+        fprintf(stderr, "out of memory\n");
+        exit(1);
+    }
+    return p;
+}
+
+/* Squared distance between row i of Y and row c of C. */
+static double dist2(const gsl_matrix *Y, size_t i, const gsl_matrix *C, size_t c)
+{
+    double s = 0;
+    for (size_t q = 0; q < Y->size2; q++) {
+        double e = gsl_matrix_get(Y, i, q) - gsl_matrix_get(C, c, q);
+        s += e * e;
+    }
+    return s;
+}
+
+/* ------------------------------------------------------------------ display order
+ * The students of the real file are not numbered class by class, so an image
+ * of A in file order shows no structure.  For the image only (the analysis
+ * does not depend on the order of the nodes), group the students by spectral
+ * clustering: the rows of the top-k eigenvectors of the symmetric W,
+ * normalised to unit length (Ng, Jordan & Weiss 2001), split by k-means
+ * (farthest-point start from the highest-degree student, then Lloyd
+ * iterations).  Groups are listed by their smallest member id, students
+ * inside a group by id. */
+static void display_order(const gsl_matrix *A, const gsl_matrix *W, size_t k,
+                          size_t *order, size_t *group, double *within)
+{
+    lrs_err_t err = {0};
+    size_t N = W->size1;
+    if (k > N)
+        k = N;
+    gsl_vector *ev = gsl_vector_alloc(N);
+    gsl_matrix *V = gsl_matrix_alloc(N, N), *Y = gsl_matrix_alloc(N, k),
+               *C = gsl_matrix_calloc(k, k);
+    NB_TRY(lrs_pca_symeig(W, ev, V, &err), &err);
+    for (size_t i = 0; i < N; i++) {
+        double s = 0;
+        for (size_t j = 0; j < k; j++)
+            s += gsl_matrix_get(V, i, j) * gsl_matrix_get(V, i, j);
+        s = s > 0 ? 1.0 / sqrt(s) : 0.0;
+        for (size_t j = 0; j < k; j++)
+            gsl_matrix_set(Y, i, j, s * gsl_matrix_get(V, i, j));
+    }
+    double *dmin = xmalloc(N * sizeof *dmin);
+    size_t first = 0;
+    double dbest = -1;
+    for (size_t i = 0; i < N; i++) {
+        double d = 0;
+        for (size_t j = 0; j < N; j++)
+            d += gsl_matrix_get(A, i, j);
+        if (d > dbest) {
+            dbest = d;
+            first = i;
+        }
+    }
+    for (size_t q = 0; q < k; q++)
+        gsl_matrix_set(C, 0, q, gsl_matrix_get(Y, first, q));
+    for (size_t i = 0; i < N; i++)
+        dmin[i] = INFINITY;
+    for (size_t c = 1; c < k; c++) {
+        size_t far = 0;
+        double dfar = -1;
+        for (size_t i = 0; i < N; i++) {
+            double d = dist2(Y, i, C, c - 1);
+            if (d < dmin[i])
+                dmin[i] = d;
+            if (dmin[i] > dfar) {
+                dfar = dmin[i];
+                far = i;
+            }
+        }
+        for (size_t q = 0; q < k; q++)
+            gsl_matrix_set(C, c, q, gsl_matrix_get(Y, far, q));
+    }
+    for (int it = 0; it < 100; it++) {
+        int changed = 0;
+        for (size_t i = 0; i < N; i++) {
+            size_t best = 0;
+            double db = INFINITY;
+            for (size_t c = 0; c < k; c++) {
+                double d = dist2(Y, i, C, c);
+                if (d < db) {
+                    db = d;
+                    best = c;
+                }
+            }
+            if (it == 0 || group[i] != best)
+                changed = 1;
+            group[i] = best;
+        }
+        if (!changed)
+            break;
+        gsl_matrix_set_zero(C);
+        size_t *cnt = xmalloc(k * sizeof *cnt);
+        memset(cnt, 0, k * sizeof *cnt);
+        for (size_t i = 0; i < N; i++) {
+            cnt[group[i]]++;
+            for (size_t q = 0; q < k; q++)
+                gsl_matrix_set(C, group[i], q,
+                               gsl_matrix_get(C, group[i], q) + gsl_matrix_get(Y, i, q));
+        }
+        for (size_t c = 0; c < k; c++)
+            for (size_t q = 0; q < k; q++)
+                gsl_matrix_set(C, c, q, cnt[c] ? gsl_matrix_get(C, c, q) / (double)cnt[c] : 0);
+        free(cnt);
+    }
+    /* Relabel groups by their smallest member, then list group by group. */
+    size_t *relabel = xmalloc(k * sizeof *relabel);
+    for (size_t c = 0; c < k; c++)
+        relabel[c] = (size_t)-1;
+    size_t next = 0;
+    for (size_t i = 0; i < N; i++)
+        if (relabel[group[i]] == (size_t)-1)
+            relabel[group[i]] = next++;
+    for (size_t i = 0; i < N; i++)
+        group[i] = relabel[group[i]];
+    size_t pos = 0;
+    for (size_t c = 0; c < next; c++)
+        for (size_t i = 0; i < N; i++)
+            if (group[i] == c)
+                order[pos++] = i;
+    double in = 0, all = 0;
+    for (size_t i = 0; i < N; i++)
+        for (size_t j = 0; j < N; j++) {
+            double w = gsl_matrix_get(A, i, j);
+            all += w;
+            if (group[i] == group[j])
+                in += w;
+        }
+    *within = all > 0 ? in / all : NAN;
+    free(relabel);
+    free(dmin);
+    gsl_vector_free(ev);
+    gsl_matrix_free(V);
+    gsl_matrix_free(Y);
+    gsl_matrix_free(C);
+}
+
+/* ------------------------------------------------------------------ network */
+
+void epi_network(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
+{
+    lrs_err_t err = {0};
+    if (a->data) {
+        /* The SocioPatterns edge list: "source,target" per line, '#' comments,
+         * integer ids 0..328 of which 327 occur (compact drops the two unused
+         * ones, keeping the file's order), undirected, unweighted. */
+        lrs_read_opts_t o = lrs_read_opts_default();
+        o.format = LRS_FMT_EDGES;
+        o.undirected = 1;
+        o.ids = 1;
+        o.base = 0;
+        o.compact = 1;
+        NB_TRY(lrs_read_matrix(a->data, &o, &s->A, NULL, &err), &err);
+        s->synthetic = 0;
+        snprintf(s->source, sizeof s->source, "real contact network (%s)", a->data);
+    } else {
+        /* No data: a synthetic school of the same size, 9 classes, dense
+         * contacts within a class and sparse between (lrs/epidemic.h). */
+        gsl_rng *rng = nb_rng(a->seed);
+        s->A = gsl_matrix_alloc(LRS_EPI_SCHOOL_N, LRS_EPI_SCHOOL_N);
+        NB_TRY(lrs_epidemic_school_network(s->A, p->school_classes, p->school_p_in,
+                                           p->school_p_out, rng, NULL, &err), &err);
+        gsl_rng_free(rng);
+        s->synthetic = 1;
+        snprintf(s->source, sizeof s->source,
+                 "synthetic school network (%zu classes, p_in %g, p_out %g, seed %lu); "
+                 "real data absent",
+                 p->school_classes, p->school_p_in, p->school_p_out, a->seed);
+    }
+    size_t N = s->N = s->A->size1;
+    double e2 = 0;
+    for (size_t i = 0; i < N; i++)
+        for (size_t j = 0; j < N; j++)
+            e2 += gsl_matrix_get(s->A, i, j) != 0.0;
+    s->edges = (size_t)(e2 / 2);
+    s->W = gsl_matrix_alloc(N, N);
+    NB_TRY(lrs_epidemic_normalize(s->A, s->W, &s->sigma_max, &err), &err);
+    s->order = xmalloc(N * sizeof *s->order);
+    s->group = xmalloc(N * sizeof *s->group);
+    display_order(s->A, s->W, p->groups, s->order, s->group, &s->within_frac);
+
+    FILE *fp = nb_tsv(a, "adjacency.tsv", "adjacency matrix A, students ordered by group",
+                      "A_ij (N x N, 0/1), rows and columns in display order");
+    fprintf(fp, "# source: %s\n# N %zu  contacts %zu  groups %zu\n", s->source, N, s->edges,
+            p->groups);
+    for (size_t i = 0; i < N; i++) {
+        for (size_t j = 0; j < N; j++)
+            fprintf(fp, j ? "\t%g" : "%g", gsl_matrix_get(s->A, s->order[i], s->order[j]));
+        fputc('\n', fp);
+    }
+}
+
+/* ------------------------------------------------------------------ fixed point */
+
+void epi_fixed_point(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
+{
+    lrs_err_t err = {0};
+    lrs_epidemic_t *ep = NULL;
+    size_t N = s->N;
+    NB_TRY(lrs_epidemic_alloc(&ep, s->W, p->gamma, &err), &err);
+    gsl_rng *rng = nb_rng(a->seed + 1);
+    s->x0 = gsl_vector_alloc(N);
+    s->xs = gsl_vector_alloc(N);
+    for (size_t i = 0; i < N; i++)
+        gsl_vector_set(s->x0, i, p->x0_lo + (p->x0_hi - p->x0_lo) * gsl_rng_uniform(rng));
+    gsl_rng_free(rng);
+    /* odeiv2 (rk8pd, tolerances 1e-10) for t_relax: the distance to x* then
+     * sits at the integrator's tolerance; Newton removes that last bit. */
+    gsl_vector_memcpy(s->xs, s->x0);
+    NB_TRY(lrs_epidemic_relax(ep, s->xs, p->t_relax, 1, NULL, NULL, &nb_stop, &err), &err);
+    gsl_vector *relaxed = gsl_vector_alloc(N);
+    gsl_vector_memcpy(relaxed, s->xs);
+    NB_TRY(lrs_epidemic_fixed_point(ep, s->xs, p->newton_tol, 50, &s->newton_res,
+                                    &s->newton_iters, &err), &err);
+    gsl_vector_sub(relaxed, s->xs);
+    s->relaxed_dist = gsl_blas_dnrm2(relaxed);
+    gsl_vector_free(relaxed);
+    lrs_epidemic_free(ep);
+}
+
+/* ------------------------------------------------------------------ relaxation */
+
+void epi_relaxation(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
+{
+    lrs_err_t err = {0};
+    lrs_epidemic_t *ep = NULL;
+    NB_TRY(lrs_epidemic_alloc(&ep, s->W, p->gamma, &err), &err);
+    size_t n = (size_t)llround(p->fit_t_hi / p->curve_dt) + 1;
+    gsl_vector *t = gsl_vector_alloc(n), *d = gsl_vector_alloc(n);
+    /* The same start x0 again, now that x* is known: d(t) = ||x(t) - x*||. */
+    NB_TRY(lrs_epidemic_relax_curve(ep, s->x0, s->xs, (double)(n - 1) * p->curve_dt, t, d,
+                                    &nb_stop, &err), &err);
+    /* Two fits on the window t <= fit_t_hi, d > fit_floor (above the ODE
+     * tolerance floor):
+     *  - LINEAR, least squares on the values of the whole curve, the way a
+     *    plain curve fit weighs it: the relaxation time of the figure (the
+     *    authors' ~0.65 is of this kind); the fast early decay of the many
+     *    strongly damped modes pulls it below the asymptotic time;
+     *  - LOG on the tail t >= tail_t_lo: the slowest rate, which must equal
+     *    the Jacobian's |max Re eig| (a consistency check). */
+    NB_TRY(lrs_epidemic_fit_exp(t, d, 0.0, p->fit_t_hi, p->fit_floor, LRS_EPI_FIT_LINEAR,
+                                &s->a_lin, &s->tau_lin, &s->used_lin, &err), &err);
+    NB_TRY(lrs_epidemic_fit_exp(t, d, p->tail_t_lo, p->fit_t_hi, p->fit_floor,
+                                LRS_EPI_FIT_LOG, &s->a_log, &s->tau_log, &s->used_log, &err),
+           &err);
+    FILE *fp = nb_tsv(a, "relax.tsv", "relaxation to the fixed point, ||x(t) - x*||",
+                      "t\tdist\tfit_linear\tfit_tail");
+    fprintf(fp, "# x0 ~ U(%g, %g); odeiv2 rk8pd tol 1e-10; fits on t <= %g, d > %g; "
+                "tail fit t >= %g\n",
+            p->x0_lo, p->x0_hi, p->fit_t_hi, p->fit_floor, p->tail_t_lo);
+    fprintf(fp, "# tau_linear %.6g  a_linear %.6g  tau_tail %.6g  a_tail %.6g\n", s->tau_lin,
+            s->a_lin, s->tau_log, s->a_log);
+    for (size_t k = 0; k < n; k++) {
+        double tk = gsl_vector_get(t, k);
+        fprintf(fp, "%.4g\t%.8g\t%.8g\t%.8g\n", tk, gsl_vector_get(d, k),
+                s->a_lin * exp(-tk / s->tau_lin), s->a_log * exp(-tk / s->tau_log));
+    }
+    gsl_vector_free(t);
+    gsl_vector_free(d);
+    lrs_epidemic_free(ep);
+}
+
+/* ------------------------------------------------------------------ Jacobian */
+
+void epi_jacobian(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
+{
+    lrs_err_t err = {0};
+    lrs_epidemic_t *ep = NULL;
+    size_t N = s->N, r = p->r_overlap;
+    NB_TRY(lrs_epidemic_alloc(&ep, s->W, p->gamma, &err), &err);
+    s->J = gsl_matrix_alloc(N, N);
+    NB_TRY(lrs_epidemic_jacobian(ep, s->xs, s->J, &err), &err);
+    lrs_epidemic_free(ep);
+    s->sJ = gsl_vector_alloc(N);
+    s->sW = gsl_vector_alloc(N);
+    s->UJ = gsl_matrix_alloc(N, N);
+    s->VJ = gsl_matrix_alloc(N, N);
+    NB_TRY(lrs_spectra_svd(s->J, s->sJ, s->UJ, s->VJ, &err), &err);
+    NB_TRY(lrs_spectra_svd(s->W, s->sW, NULL, NULL, &err), &err);
+    s->evJ = gsl_vector_complex_alloc(N);
+    NB_TRY(lrs_spectra_eig(s->J, s->evJ, NULL, &err), &err);
+    NB_TRY(lrs_spectra_max_real_eig(s->J, &s->max_re, &s->max_im, &err), &err);
+    s->P = gsl_matrix_alloc(r, r);
+    s->sP = gsl_vector_alloc(r);
+    NB_TRY(lrs_spectra_overlap(s->J, r, s->P, s->sP, &err), &err);
+
+    /* u, v: the top left/right singular vectors of J (J v = s_1 u).  Their
+     * joint sign is arbitrary: fix it so that u has a positive sum. */
+    s->u = gsl_vector_alloc(N);
+    s->v = gsl_vector_alloc(N);
+    gsl_matrix_get_col(s->u, s->UJ, 0);
+    gsl_matrix_get_col(s->v, s->VJ, 0);
+    double su = 0;
+    for (size_t i = 0; i < N; i++)
+        su += gsl_vector_get(s->u, i);
+    if (su < 0) {
+        gsl_vector_scale(s->u, -1.0);
+        gsl_vector_scale(s->v, -1.0);
+    }
+    /* Where u and v live: J's large singular values come from its diagonal
+     * -1 - gamma (W x*)_i, largest for the best-connected students, so the
+     * top singular vectors concentrate on them. */
+    size_t itop = 0;
+    for (size_t i = 0; i < N; i++) {
+        double ui = gsl_vector_get(s->u, i), vi = gsl_vector_get(s->v, i);
+        if (ui * ui > s->u_top_weight) {
+            s->u_top_weight = ui * ui;
+            itop = i;
+        }
+        if (vi * vi > s->v_top_weight)
+            s->v_top_weight = vi * vi;
+    }
+    s->u_top_degree = 0;
+    for (size_t j = 0; j < N; j++)
+        s->u_top_degree += gsl_matrix_get(s->A, itop, j);
+    gsl_rng *rng = nb_rng(a->seed + 2);
+    s->urand = gsl_vector_alloc(N);
+    NB_TRY(lrs_conn_random_unit(rng, s->urand, &err), &err);
+    gsl_rng_free(rng);
+
+    FILE *fp = nb_tsv(a, "svals.tsv", "singular values of J and of W, descending",
+                      "k\tsigma_J\tsigma_W");
+    nb_write_columns(fp, s->sJ, s->sW, NULL);
+    fp = nb_tsv(a, "eig_J.tsv", "eigenvalues of the Jacobian J at x*", "re\tim");
+    for (size_t k = 0; k < N; k++) {
+        gsl_complex z = gsl_vector_complex_get(s->evJ, k);
+        fprintf(fp, "%.10g\t%.10g\n", GSL_REAL(z), GSL_IMAG(z));
+    }
+    fp = nb_tsv(a, "P.tsv", "overlap matrix P = U_r^T V_r of J (top r singular vectors)",
+                "row\tcol\tP");
+    fprintf(fp, "# r %zu\n", r);
+    for (size_t i = 0; i < r; i++) {
+        for (size_t j = 0; j < r; j++) {
+            double v = gsl_matrix_get(s->P, i, j);
+            fprintf(fp, "%zu\t%zu\t%.6f\n", i + 1, j + 1, fabs(v) < 5e-7 ? 0.0 : v);
+        }
+        fputc('\n', fp);
+    }
+    fp = nb_tsv(a, "groups.tsv", "display order of the students",
+                "position\tnode\tgroup\tdegree\tx_star\tu\tv");
+    for (size_t k = 0; k < N; k++) {
+        size_t i = s->order[k];
+        double deg = 0;
+        for (size_t j = 0; j < N; j++)
+            deg += gsl_matrix_get(s->A, i, j);
+        fprintf(fp, "%zu\t%zu\t%zu\t%g\t%.8g\t%.8g\t%.8g\n", k + 1, i, s->group[i] + 1, deg,
+                gsl_vector_get(s->xs, i), gsl_vector_get(s->u, i), gsl_vector_get(s->v, i));
+    }
+}
+
+/* ------------------------------------------------------------------ step run */
+
+/* Linear prediction of the step response: in the steady state of
+ * d(dx)/dt = J dx + diag(x* (1 - x*)) p, dx = -J^{-1} diag(x* (1 - x*)) p. */
+static double linear_step_norm(const epi_study_t *s, double amp, const gsl_vector *d)
+{
+    size_t N = s->N;
+    gsl_matrix *LU = gsl_matrix_alloc(N, N);
+    gsl_permutation *perm = gsl_permutation_alloc(N);
+    gsl_vector *q = gsl_vector_alloc(N), *dx = gsl_vector_alloc(N);
+    int sgn;
+    gsl_matrix_memcpy(LU, s->J);
+    gsl_linalg_LU_decomp(LU, perm, &sgn);
+    for (size_t i = 0; i < N; i++) {
+        double x = gsl_vector_get(s->xs, i);
+        gsl_vector_set(q, i, -amp * x * (1 - x) * gsl_vector_get(d, i));
+    }
+    gsl_linalg_LU_solve(LU, perm, q, dx);
+    double nrm = gsl_blas_dnrm2(dx);
+    gsl_matrix_free(LU);
+    gsl_permutation_free(perm);
+    gsl_vector_free(q);
+    gsl_vector_free(dx);
+    return nrm;
+}
+
+void epi_step_run(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
+{
+    lrs_err_t err = {0};
+    size_t N = s->N;
+    lrs_epidemic_t *ep = NULL;
+    lrs_input_t *in = NULL;
+    lrs_probe_t *probe = NULL;
+    lrs_trace_t *tr = NULL;
+    nb_progress_t prog;
+    NB_TRY(lrs_epidemic_alloc(&ep, s->W, p->gamma, &err), &err);
+    NB_TRY(lrs_input_alloc(&in, N, &err), &err);
+    NB_TRY(lrs_input_add_step(in, p->on1, p->off1, p->step_amp, s->v, &err), &err);
+    NB_TRY(lrs_input_add_step(in, p->on2, p->off2, p->step_amp, s->urand, &err), &err);
+    double times[2] = {p->off1, p->off2};
+    NB_TRY(lrs_probe_alloc(&probe, N, times, 2, &err), &err);
+    FILE *fp = nb_tsv(a, "step_trace.tsv", "step responses x(t) - x*",
+                      "t\tnorm_dx\tdx_1 .. dx_N (file order)");
+    fprintf(fp, "# p = %g v on [%g, %g), p = %g u_rand on [%g, %g); dt %g (forward Euler)\n",
+            p->step_amp, p->on1, p->off1, p->step_amp, p->on2, p->off2, p->step_dt);
+    NB_TRY(lrs_trace_alloc(&tr, fp, 2, p->step_T + 1, N, &err), &err);
+    lrs_epidemic_run_t run = lrs_epidemic_run_default();
+    run.dt = p->step_dt;
+    run.T = p->step_T;
+    run.stepper = LRS_EPI_EULER;
+    run.x0 = s->xs;
+    run.xref = s->xs;
+    run.stop = &nb_stop;
+    lrs_observer_t obs[3] = {lrs_probe_observer(probe), lrs_trace_observer(tr),
+                             nb_progress_observer(&prog, "step run",
+                                                  (size_t)llround(p->step_T / p->step_dt))};
+    NB_TRY(lrs_epidemic_run(ep, &run, in, obs, 3, &err), &err);
+    nb_progress_done(&prog);
+    NB_TRY(lrs_probe_norm(probe, 0, &s->norm_v, &err), &err);
+    NB_TRY(lrs_probe_norm(probe, 1, &s->norm_rand, &err), &err);
+    s->response_ratio = s->norm_rand / s->norm_v;
+    s->lin_norm_v = linear_step_norm(s, p->step_amp, s->v);
+    s->lin_norm_rand = linear_step_norm(s, p->step_amp, s->urand);
+    lrs_trace_free(tr);
+    lrs_probe_free(probe);
+    lrs_input_free(in);
+    lrs_epidemic_free(ep);
+}
+
+/* ------------------------------------------------------------------ noise run */
+
+/* Observer adapter: replaces the block's input p by the effective input the
+ * states feel, q = p .* x .* (1 - x) with x = x* + dx, and hands the block
+ * on.  In these terms the model reads d(dx)/dt = -dx + R + q, the analogue
+ * of tau dz/dt = -z + W f(z) + x: suppression along a direction d shows as
+ * R.d cancelling q.d. */
+typedef struct {
+    lrs_observer_t inner;
+    const gsl_vector *xs;
+    gsl_matrix *Q;
+} qadapt_t;
+
+static int qadapt_observe(void *self, const lrs_block_t *b, lrs_err_t *err)
+{
+    qadapt_t *qa = self;
+    size_t rows = b->Z->size1, N = b->Z->size2;
+    if (!qa->Q || qa->Q->size1 < rows) { /* once: blocks never grow */
+        gsl_matrix_free(qa->Q);
+        qa->Q = gsl_matrix_alloc(rows, N);
+        if (!qa->Q)
+            return lrs_err_set(err, LRS_ENOMEM, "q adapter: out of memory");
+    }
+    gsl_matrix_view Qv = gsl_matrix_submatrix(qa->Q, 0, 0, rows, N);
+    for (size_t i = 0; i < rows; i++)
+        for (size_t j = 0; j < N; j++) {
+            double x = gsl_vector_get(qa->xs, j) + gsl_matrix_get(b->Z, i, j);
+            gsl_matrix_set(&Qv.matrix, i, j, gsl_matrix_get(b->X, i, j) * x * (1 - x));
+        }
+    lrs_block_t bb = {b->n0, b->dt, b->Z, &Qv.matrix, b->R};
+    return qa->inner.observe(qa->inner.self, &bb, err);
+}
+
+void epi_noise_run(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
+{
+    lrs_err_t err = {0};
+    size_t N = s->N;
+    double t0 = lrs_wall_seconds();
+    lrs_epidemic_t *ep = NULL;
+    lrs_noise_t *nz = NULL;
+    lrs_input_t *in = NULL;
+    lrs_cov_t *cx = NULL, *cp = NULL;
+    lrs_proj_t *proj = NULL;
+    nb_progress_t prog;
+    gsl_rng *rng = nb_rng(a->seed + 3);
+    NB_TRY(lrs_epidemic_alloc(&ep, s->W, p->gamma, &err), &err);
+    /* p(t) = sigma xi(t): N independent smooth Gaussian processes, unit
+     * variance, Gaussian autocorrelation of width tau_x (lrs/noise.h), sampled
+     * at the step grid (exact samples of one continuous path). */
+    NB_TRY(lrs_noise_alloc(&nz, N, p->noise_tau_x, 1.0, p->noise_dt, rng, &err), &err);
+    NB_TRY(lrs_input_alloc(&in, N, &err), &err);
+    NB_TRY(lrs_input_add_noise(in, nz, p->noise_sigma, NULL, &err), &err);
+    /* Statistics over t >= t_discard = discard_relax relaxation times. */
+    s->t_discard = p->discard_relax * s->tau_lin;
+    NB_TRY(lrs_cov_alloc(&cx, N, &err), &err);
+    NB_TRY(lrs_cov_alloc(&cp, N, &err), &err);
+    gsl_matrix *D = gsl_matrix_alloc(N, 3);
+    gsl_matrix_set_col(D, 0, s->u);
+    gsl_matrix_set_col(D, 1, s->v);
+    gsl_matrix_set_col(D, 2, s->urand);
+    NB_TRY(lrs_proj_alloc(&proj, D, LRS_PROJ_Z | LRS_PROJ_X | LRS_PROJ_R, s->t_discard, &err),
+           &err);
+    FILE *fp = nb_tsv(a, "proj_trace.tsv",
+                      "projections on u, v, u_rand of dx = x - x*, q = p.*x.*(1-x), R",
+                      "t\tdx_u\tdx_v\tdx_r\tq_u\tq_v\tq_r\tR_u\tR_v\tR_r");
+    fprintf(fp, "# noise run: p = %g xi(t), tau_x %g, dt %g; R = (1-x).*(gamma W x) - x*\n",
+            p->noise_sigma, p->noise_tau_x, p->noise_dt);
+    size_t every = (size_t)llround(1.0 / p->noise_dt);
+    NB_TRY(lrs_proj_set_trace(proj, fp, every ? every : 1, p->proj_trace_T, &err), &err);
+    qadapt_t qa = {lrs_proj_observer(proj), s->xs, NULL};
+    lrs_epidemic_run_t run = lrs_epidemic_run_default();
+    run.dt = p->noise_dt;
+    run.T = p->noise_T;
+    run.stepper = LRS_EPI_EULER;
+    run.x0 = s->xs;
+    run.xref = s->xs;
+    run.stop = &nb_stop;
+    lrs_observer_t obs[4] = {lrs_cov_observer(cx, LRS_FIELD_Z, s->t_discard),
+                             lrs_cov_observer(cp, LRS_FIELD_X, s->t_discard),
+                             {qadapt_observe, &qa, 1},
+                             nb_progress_observer(&prog, "noise run",
+                                                  (size_t)llround(p->noise_T / p->noise_dt))};
+    NB_TRY(lrs_epidemic_run(ep, &run, in, obs, 4, &err), &err);
+    nb_progress_done(&prog);
+    gsl_matrix_free(qa.Q);
+
+    /* PCA: scaled (correlation matrix: each unit standardised, as the
+     * authors do for the epidemic, whose nodes fluctuate on very different
+     * scales) and raw (for the directions). */
+    s->samples = lrs_cov_count(cx);
+    gsl_matrix *C = gsl_matrix_alloc(N, N);
+    NB_TRY(lrs_pca_alloc(&s->pca_x, N, &err), &err);
+    NB_TRY(lrs_pca_alloc(&s->pca_p, N, &err), &err);
+    NB_TRY(lrs_pca_alloc(&s->pca_x_raw, N, &err), &err);
+    NB_TRY(lrs_pca_alloc(&s->pca_p_raw, N, &err), &err);
+    NB_TRY(lrs_cov_get(cx, C, &err), &err);
+    NB_TRY(lrs_pca_from_cov(s->pca_x, C, 1, 0, &err), &err);
+    NB_TRY(lrs_pca_from_cov(s->pca_x_raw, C, 0, 1, &err), &err);
+    NB_TRY(lrs_cov_get(cp, C, &err), &err);
+    NB_TRY(lrs_pca_from_cov(s->pca_p, C, 1, 0, &err), &err);
+    NB_TRY(lrs_pca_from_cov(s->pca_p_raw, C, 0, 0, &err), &err);
+    gsl_vector_const_view last = gsl_matrix_const_column(s->pca_x_raw->pcs, N - 1);
+    NB_TRY(lrs_spectra_line_angle_deg(&last.vector, s->v, &s->angle_lastpc_v_deg, &err), &err);
+    NB_TRY(lrs_spectra_line_angle_deg(&last.vector, s->u, &s->angle_lastpc_u_deg, &err), &err);
+    for (size_t k = 0; k < 3; k++) {
+        NB_TRY(lrs_proj_var(proj, LRS_FIELD_Z, k, &s->var_dx[k], &err), &err);
+        NB_TRY(lrs_proj_corr(proj, LRS_FIELD_X, k, LRS_FIELD_R, k, &s->corr_qR[k], &err), &err);
+    }
+    fp = nb_tsv(a, "pcs.tsv", "% variance explained by each PC",
+                "k\tdx_scaled\tp_scaled\tdx_raw\tp_raw");
+    fprintf(fp, "# noise run: p = %g xi(t), tau_x %g, T %g, dt %g, statistics over t >= %g\n",
+            p->noise_sigma, p->noise_tau_x, p->noise_T, p->noise_dt, s->t_discard);
+    nb_write_columns(fp, s->pca_x->pct, s->pca_p->pct, s->pca_x_raw->pct, s->pca_p_raw->pct,
+                     NULL);
+    s->noise_seconds = lrs_wall_seconds() - t0;
+    gsl_matrix_free(C);
+    gsl_matrix_free(D);
+    lrs_proj_free(proj);
+    lrs_cov_free(cx);
+    lrs_cov_free(cp);
+    lrs_input_free(in);
+    lrs_noise_free(nz);
+    lrs_epidemic_free(ep);
+    gsl_rng_free(rng);
+}
+
+/* ------------------------------------------------------------------ summary */
+
+static double participation(const gsl_vector *var)
+{
+    double a = 0, b = 0;
+    for (size_t k = 0; k < var->size; k++) {
+        double l = gsl_vector_get(var, k);
+        a += l;
+        b += l * l;
+    }
+    return b > 0 ? a * a / b : NAN;
+}
+
+/* One summary line with the values v[from .. from+n-1]. */
+static void summary_list(const char *key, const gsl_vector *v, size_t from, size_t n,
+                         const char *fmt)
+{
+    char buf[768];
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t k = from; k < from + n && k < v->size && len + 40 < sizeof buf; k++) {
+        if (k > from)
+            buf[len++] = ' ';
+        len += (size_t)snprintf(buf + len, sizeof buf - len, fmt, gsl_vector_get(v, k));
+    }
+    nb_summary(key, "%s", buf);
+}
+
+void epi_summary(const epi_params_t *p, const epi_study_t *s)
+{
+    size_t N = s->N;
+    double xmin = gsl_vector_min(s->xs), xmax = gsl_vector_max(s->xs);
+    double xmean = 0;
+    for (size_t i = 0; i < N; i++)
+        xmean += gsl_vector_get(s->xs, i) / (double)N;
+    nb_summary("data", "%s", s->source);
+    nb_summary("N", "%zu", N);
+    nb_summary("contacts", "%zu", s->edges);
+    nb_summary("sigma_max_A", "%.4f", s->sigma_max);
+    nb_summary("groups_within_fraction", "%.3f", s->within_frac);
+    nb_summary("gamma", "%g", p->gamma);
+    nb_summary("x_star_min_mean_max", "%.4f %.4f %.4f", xmin, xmean, xmax);
+    nb_summary("newton_residual", "%.3g", s->newton_res);
+    nb_summary("newton_iterations", "%zu", s->newton_iters);
+    nb_summary("relaxed_to_fixed_point", "%.3g", s->relaxed_dist);
+    nb_summary("relaxation_time", "%.4f", s->tau_lin);
+    nb_summary("relaxation_fit_window", "t in [0, %g], d > %g, %zu samples, least squares on d",
+               p->fit_t_hi, p->fit_floor, s->used_lin);
+    nb_summary("relaxation_time_tail", "%.4f", s->tau_log);
+    nb_summary("inv_abs_max_real_eig_J", "%.4f", 1.0 / fabs(s->max_re));
+    nb_summary("max_real_eig_J", "%.4f", s->max_re);
+    nb_summary("stable", "%d", s->max_re < 0);
+    summary_list("svals_J_top5", s->sJ, 0, 5, "%.4f");
+    nb_summary("sval_J_min", "%.4f", gsl_vector_get(s->sJ, N - 1));
+    summary_list("svals_W_top10", s->sW, 0, 10, "%.4f");
+    nb_summary("u_top_node_weight", "%.4f", s->u_top_weight);
+    nb_summary("v_top_node_weight", "%.4f", s->v_top_weight);
+    nb_summary("u_top_node_degree", "%g", s->u_top_degree);
+    nb_summary("P_rank", "%zu", p->r_overlap);
+    summary_list("P_svals", s->sP, 0, p->r_overlap, "%.6f");
+    nb_summary("norm_dx_v", "%.4f", s->norm_v);
+    nb_summary("norm_dx_rand", "%.4f", s->norm_rand);
+    nb_summary("response_ratio", "%.3f", s->response_ratio);
+    nb_summary("linear_response_ratio", "%.3f", s->lin_norm_rand / s->lin_norm_v);
+    nb_summary("noise_T", "%g", p->noise_T);
+    nb_summary("t_discard", "%.3f", s->t_discard);
+    nb_summary("noise_samples", "%zu", s->samples);
+    summary_list("pc_pct_x_scaled_top5", s->pca_x->pct, 0, 5, "%.3f");
+    summary_list("pc_pct_x_scaled_last3", s->pca_x->pct, N - 3, 3, "%.4f");
+    summary_list("pc_pct_p_scaled_top5", s->pca_p->pct, 0, 5, "%.3f");
+    summary_list("pc_pct_p_scaled_last3", s->pca_p->pct, N - 3, 3, "%.4f");
+    nb_summary("participation_ratio_x_scaled", "%.1f", participation(s->pca_x->var));
+    nb_summary("participation_ratio_p_scaled", "%.1f", participation(s->pca_p->var));
+    nb_summary("var_ratio_rand_over_u", "%.3f", s->var_dx[2] / s->var_dx[0]);
+    nb_summary("var_ratio_rand_over_v", "%.3f", s->var_dx[2] / s->var_dx[1]);
+    nb_summary("angle_lastPC_v_deg", "%.2f", s->angle_lastpc_v_deg);
+    nb_summary("corr_qu_Ru", "%.4f", s->corr_qR[0]);
+    nb_summary("corr_qv_Rv", "%.4f", s->corr_qR[1]);
+    nb_summary("corr_qrand_Rrand", "%.4f", s->corr_qR[2]);
+    nb_summary("noise_run_seconds", "%.2f", s->noise_seconds);
+}
+
+void epi_free(epi_study_t *s)
+{
+    gsl_matrix_free(s->A);
+    gsl_matrix_free(s->W);
+    free(s->order);
+    free(s->group);
+    gsl_vector_free(s->x0);
+    gsl_vector_free(s->xs);
+    gsl_matrix_free(s->J);
+    gsl_matrix_free(s->UJ);
+    gsl_matrix_free(s->VJ);
+    gsl_matrix_free(s->P);
+    gsl_vector_free(s->sJ);
+    gsl_vector_free(s->sW);
+    gsl_vector_free(s->sP);
+    gsl_vector_complex_free(s->evJ);
+    gsl_vector_free(s->u);
+    gsl_vector_free(s->v);
+    gsl_vector_free(s->urand);
+    lrs_pca_free(s->pca_x);
+    lrs_pca_free(s->pca_p);
+    lrs_pca_free(s->pca_x_raw);
+    lrs_pca_free(s->pca_p_raw);
+    memset(s, 0, sizeof *s);
+}
