@@ -1,0 +1,112 @@
+# fig3.gp -- Figure 3: rank-two networks with four overlap structures.
+# (a) singular values of W for the four cases; (b-e) for each case the 2 x 2
+# overlap matrix P = U^T V (colour range -1..1) above the PC spectra of z and x.
+# Data: results/fig3/*.tsv (written by notebooks-c/fig3.c).
+# Usage: gnuplot analyses/fig3.gp   (or -e "outpng='..'; outpdf='..'")
+
+if (!exists("outpng")) outpng = 'results/fig3.png'
+if (!exists("outpdf")) outpdf = 'results/fig3.pdf'
+D = 'results/fig3/'
+
+# Colour roles: input green, recurrent input magenta, response blue,
+# connectivity red (the four networks in shades of red).
+c_in = "#2ca02c"; c_rec = "#c0309f"; c_resp = "#1f5fbf"; c_conn = "#d62728"
+array c_case[4] = ["#d62728", "#8c1a1a", "#ff7f0e", "#e377c2"]
+array name[4] = ["normal", "ep", "nonep", "partial"]
+array title[4] = ["(1) normal: V = -U", "(2) EP: V = [e_2, -e_1]", \
+                  "(3) non-EP: V = [e_3, -e_1]", "(4) partly EP"]
+array letter[4] = ["b", "c", "d", "e"]
+
+# Numbers from the summary (P's singular values, first-PC share).
+S = D.'summary.txt'
+getv(key) = system(sprintf("awk -F' = ' '$1==\"%s\"{print $2}' %s", key, S))
+T = getv("T")
+
+# Diverging palette for P: blue (-1), white (0), red (+1).
+set palette defined (-1 "#2166ac", 0 "#ffffff", 1 "#b2182b")
+
+do for [out in "png pdf"] {
+if (out eq "png") {
+    set terminal pngcairo size 1800,1000 font "DejaVu Sans,13" enhanced
+    set output outpng
+} else {
+    set terminal pdfcairo size 18cm,10cm font "DejaVu Sans,6.5" enhanced
+    set output outpdf
+}
+set multiplot title sprintf("Figure 3: rank-two low-rank parts, s = {/Symbol \326}N (1.5, 0.5), N = 500, tanh, T = %s: the overlap P = U^T V decides", T)
+
+# ---- (a) singular values of W, log-log
+set origin 0.0, 0.04
+set size 0.25, 0.88
+set lmargin 9; set rmargin 2
+set label 1 "a" at graph -0.2, 1.04 font ",20:Bold"
+set title "singular values of W"
+set logscale xy
+set format y "10^{%L}"
+set xlabel "index k"
+set ylabel "singular value {/Symbol s}_k(W)"
+set xrange [0.8:600]
+set yrange [0.005:100]
+set key bottom left box opaque samplen 2
+set grid lc rgb "#dddddd"
+plot for [k=1:4] D.'svals.tsv' u 1:(column(k+1)) w lp pt 7 ps 0.5 pi 10 lw 1.5 \
+     lc rgb c_case[k] t title[k]
+unset label 1
+unset logscale
+unset format
+unset grid
+
+# ---- (b-e) per case: P heat map (top) and PC spectra (bottom)
+do for [k=1:4] {
+    x0 = 0.25 + 0.1875 * (k - 1)
+    sv = getv(name[k]."_P_svals")
+    pc1 = getv(name[k]."_pc1_pct_z")
+
+    # P heat map, rows top to bottom as in the matrix
+    set origin x0 + 0.035, 0.55
+    set size 0.12, 0.38
+    set lmargin 3; set rmargin 3
+    set title sprintf("%s\nP, singular values %s", title[k], sv) font ",12"
+    set label 1 letter[k] at graph -0.35, 1.3 font ",20:Bold"
+    set xrange [0.5:2.5]
+    set yrange [2.5:0.5]
+    set cbrange [-1:1]
+    set xtics 1 scale 0 ("1" 1, "2" 2)
+    set ytics 1 scale 0 ("1" 1, "2" 2)
+    set xlabel "column" offset 0, 0.5
+    set ylabel "row" offset 1.5, 0
+    set size ratio -1
+    if (k == 4) { set colorbox user origin x0 + 0.165, 0.6 size 0.008, 0.26; set cbtics 1 } \
+    else { unset colorbox }
+    plot D.'P_'.name[k].'.tsv' u 2:1:3 w image notitle, \
+         '' u 2:1:(sprintf("%.2f", $3)) w labels font ",12" notitle
+    unset label 1
+    set size noratio
+    unset colorbox
+    set xtics autofreq scale 1
+    set ytics autofreq scale 1
+    unset ylabel
+
+    # PC spectra of z and x, % variance explained, log y
+    set origin x0, 0.0
+    set size 0.1875, 0.55
+    set lmargin 8; set rmargin 1
+    set title sprintf("first PC of z: %s %%", pc1) font ",12"
+    set logscale y
+    set format y "10^{%L}"
+    set xrange [0:510]
+    set yrange [1e-6:100]
+    set xtics 100
+    set xlabel "PC index k" offset 0, 0
+    if (k == 1) { set ylabel "% variance explained" offset 1, 0 } else { unset ylabel }
+    set key top right box opaque samplen 1.5
+    set grid lc rgb "#dddddd"
+    plot D.'pcs.tsv' u 1:(column(k+5)) w l lw 2.5 lc rgb c_in t "input x", \
+         '' u 1:(column(k+1)) w lp pt 7 ps 0.35 pi 5 lw 1.5 lc rgb c_resp t "response z"
+    unset logscale
+    unset format
+    unset grid
+    set xtics autofreq
+}
+unset multiplot
+}
