@@ -81,7 +81,7 @@ set key inside bottom left
 plot D.'svals.tsv' u 1:2 w p pt 7 ps 0.6 lc rgb c_conn t "Jacobian J at x*", \
      D.'svals.tsv' u 1:3 w p pt 6 ps 0.6 lc rgb c_conn_light t "W = A / {/Symbol s}_{max}(A)"
 unset logscale y
-set key inside top right
+set key inside top right opaque
 unset label 1
 
 # ---- c: eigenvalues of J
@@ -128,7 +128,7 @@ set object 2 rect from on2, graph 0 to off2, graph 1 fc rgb c_in fs transparent 
 set label 3 "p = 10 v" at (on1 + off1) / 2, graph 0.95 center tc rgb "#1a701a"
 set label 4 "p = 10 u_{rand}" at (on2 + off2) / 2, graph 0.95 center tc rgb "#1a701a"
 set label 5 sprintf("v: %.1f%% on one\nstudent (degree %g)", 100 * vw, udeg) at (on1 + off1) / 2, graph 0.8 center font sprintf(",%g", 11 * fs)
-set key at graph 0.98, graph 0.06 right bottom
+set key at graph 0.98, graph 0.06 right bottom noopaque
 plot for [i=3:N+2] D.'step_trace.tsv' u 1:i w l lw 0.5 lc rgb c_resp_light notitle, \
      D.'step_trace.tsv' u 1:2 w l lw 3 lc rgb c_resp t "||x - x*||"
 unset object 1
@@ -137,7 +137,7 @@ unset label 3
 unset label 4
 unset label 5
 set offsets 0, 0, 0, 0
-set key inside top right
+set key inside top right opaque
 unset label 1
 
 # ---- f: scaled PC spectra
