@@ -33,7 +33,7 @@ struct lrs_exact_sim {
 
 double lrs_exact_default_step(double tau_x)
 {
-    return tau_x / 40.0;
+    return tau_x / 20.0;
 }
 
 void lrs_exact_sim_free(lrs_exact_sim_t *s)

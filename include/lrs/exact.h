@@ -131,7 +131,7 @@ int lrs_expm(const gsl_matrix *A, gsl_matrix *E, lrs_err_t *err);
  * input is taken linear between consecutive samples. */
 typedef struct lrs_exact_sim lrs_exact_sim_t;
 
-/* Default exact step for input correlation time tau_x: tau_x / 40 (0.25 for
+/* Default exact step for input correlation time tau_x: tau_x / 20 (0.5 for
  * tau_x = 10): the PC spectrum then agrees with a faithful Euler run at
  * dt = 0.01 to well within 1% (median over PCs, same seed), see make bench. */
 double lrs_exact_default_step(double tau_x);

@@ -1,0 +1,390 @@
+/*
+ * lrs-bench -- speed and memory benchmark of the Figure 1 noise workload
+ * (issue 7): N units, W = c u u^T + rho G/sqrt(N) (c = -10, rho = 0.5),
+ * smooth noise tau_x = 10, sigma_x = 1, z0 = 0.1 randn, duration T; noise,
+ * simulation and PCA of z and x (covariance over every step), in three modes:
+ *
+ *   faithful          forward Euler at dt = 0.01 (lrs_sim, streaming)
+ *   exact-integrator  exact propagator at step h (lrs_exact_sim, default
+ *                     lrs_exact_default_step(tau_x)); same noise path
+ *   exact-covariance  the exact stationary covariance (lrs_exact_cov), no
+ *                     simulation at all
+ *
+ * Every measurement runs in a fresh child process (this program re-executed
+ * with --child), so its wall time and peak RSS (getrusage) belong to that
+ * mode alone.  Wall time = median of --reps runs; RSS = the largest.  The
+ * PC spectrum of z of each run is compared with the exact covariance's:
+ * median and largest relative deviation over the PCs.  For a finite run this
+ * deviation is mostly sampling error (about T / (sqrt(pi) tau_x) independent
+ * input samples); the exact integrator is also compared with the faithful run
+ * of the same seed ("vs faithful": discretisation only).
+ *
+ * Output: a readable table, and per row one line
+ *   bench mode=<m> N=<n> T=<t> wall_s=<x> rss_mb=<y> median_dev=<d> max_dev=<e>
+ * plus, for the exact integrator,
+ *   bench-compare mode=exact-integrator N=<n> T=<t> h=<h> median_dev_vs_faithful=<d> max_dev_vs_faithful=<e>
+ *
+ * Usage: lrs-bench [--quick] [--reps R] [--sizes 200,500,...] [--faithful-max-n N]
+ *                  [--long-T T] [--seed S] [--h H]
+ *        lrs-bench --child MODE --N n --T t [--seed S] [--h H] [--threads K]
+ */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_sort.h>
+
+#include "lrs/common.h"
+#include "lrs/connectivity.h"
+#include "lrs/exact.h"
+#include "lrs/noise.h"
+#include "lrs/pca.h"
+#include "lrs/sim.h"
+
+#define TAU_X 10.0
+#define SIGMA_X 1.0
+#define C_LOWRANK (-10.0)
+#define RHO 0.5
+#define DT 0.01
+#define Z0_SD 0.1
+
+static void die(const char *what, const lrs_err_t *err)
+{
+    fprintf(stderr, "lrs-bench: %s: %s\n", what, err ? err->msg : strerror(errno));
+    exit(1);
+}
+
+static double parse_num(const char *opt, const char *s)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end) {
+        fprintf(stderr, "lrs-bench: %s: not a number ('%s')\n", opt, s);
+        exit(2);
+    }
+    return v;
+}
+
+/* ------------------------------------------------------------------ child */
+
+/* The Figure 1 network and initial state from one generator (network first). */
+static gsl_matrix *fig1_network(size_t N, gsl_rng *rng, gsl_vector *z0, lrs_err_t *err)
+{
+    gsl_matrix *W = gsl_matrix_calloc(N, N);
+    gsl_vector *u = gsl_vector_alloc(N), *v = gsl_vector_alloc(N);
+    if (!W || !u || !v)
+        die("out of memory", NULL);
+    if (lrs_conn_rank1_vectors(rng, LRS_RANK1_NORMAL, u, v, err) ||
+        lrs_conn_add_rank1(W, C_LOWRANK, u, v, err) || lrs_conn_add_gaussian(W, RHO, rng, err))
+        die("network", err);
+    for (size_t i = 0; i < N; i++)
+        gsl_vector_set(z0, i, Z0_SD * gsl_ran_gaussian(rng, 1.0));
+    gsl_vector_free(u);
+    gsl_vector_free(v);
+    return W;
+}
+
+static int child(const char *mode, size_t N, double T, unsigned long seed, double h, int threads)
+{
+    lrs_err_t err;
+    double t0 = lrs_wall_seconds();
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, seed);
+    gsl_vector *z0 = gsl_vector_alloc(N), *pz = gsl_vector_alloc(N);
+    gsl_matrix *W = fig1_network(N, rng, z0, &err);
+    const char *extra = "";
+    if (!strcmp(mode, "exact-covariance")) {
+        lrs_blas_set_threads(threads > 0 ? threads : 2);
+        lrs_exact_info_t info;
+        if (lrs_exact_cov(W, 1.0, NULL, TAU_X, SIGMA_X, LRS_EXACT_AUTO, NULL, pz, &info, &err))
+            die("exact covariance", &err);
+        extra = lrs_exact_route_name(info.route);
+    } else {
+        lrs_blas_set_threads(threads > 0 ? threads : 1);
+        int exact = !strcmp(mode, "exact-integrator");
+        if (!exact && strcmp(mode, "faithful")) {
+            fprintf(stderr, "lrs-bench: unknown mode '%s'\n", mode);
+            return 2;
+        }
+        double step = exact ? h : DT;
+        lrs_noise_t *noise = NULL;
+        lrs_input_t *in = NULL;
+        lrs_cov_t *cz = NULL, *cx = NULL;
+        lrs_pca_t *pca = NULL;
+        gsl_matrix *C = gsl_matrix_alloc(N, N);
+        if (lrs_noise_alloc(&noise, N, TAU_X, SIGMA_X, step, rng, &err) ||
+            lrs_input_alloc(&in, N, &err) || lrs_input_add_noise(in, noise, 1.0, NULL, &err) ||
+            lrs_cov_alloc(&cz, N, &err) || lrs_cov_alloc(&cx, N, &err) ||
+            lrs_pca_alloc(&pca, N, &err))
+            die("setup", &err);
+        lrs_observer_t obs[2] = {lrs_cov_observer(cz, LRS_FIELD_Z, 0.0),
+                                 lrs_cov_observer(cx, LRS_FIELD_X, 0.0)};
+        lrs_sim_params_t p = lrs_sim_params_default();
+        p.W = W;
+        p.tau = 1.0;
+        p.dt = step;
+        p.T = T;
+        p.z0 = z0;
+        if (exact) {
+            lrs_exact_sim_t *s = NULL;
+            if (lrs_exact_sim_alloc(&s, &p, &err) || lrs_exact_sim_run(s, in, obs, 2, &err))
+                die("exact integrator", &err);
+            lrs_exact_sim_free(s);
+        } else {
+            lrs_sim_t *s = NULL;
+            if (lrs_sim_alloc(&s, &p, &err) || lrs_sim_run(s, in, obs, 2, &err))
+                die("Euler simulation", &err);
+            lrs_sim_free(s);
+        }
+        if (lrs_cov_get(cx, C, &err) || lrs_pca_from_cov(pca, C, 0, 0, &err))
+            die("PCA of x", &err);
+        if (lrs_cov_get(cz, C, &err) || lrs_pca_from_cov(pca, C, 0, 0, &err))
+            die("PCA of z", &err);
+        gsl_vector_memcpy(pz, pca->var);
+        lrs_pca_free(pca);
+        lrs_cov_free(cz);
+        lrs_cov_free(cx);
+        lrs_input_free(in);
+        lrs_noise_free(noise);
+        gsl_matrix_free(C);
+    }
+    double wall = lrs_wall_seconds() - t0;
+    printf("child wall_s=%.6f rss_mb=%.3f info=%s\n", wall, lrs_peak_rss_mb(), extra);
+    for (size_t k = 0; k < N; k++)
+        printf("z %zu %.17g\n", k + 1, gsl_vector_get(pz, k));
+    gsl_matrix_free(W);
+    gsl_vector_free(z0);
+    gsl_vector_free(pz);
+    gsl_rng_free(rng);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ parent */
+
+typedef struct {
+    double wall, rss;
+    char info[64];
+    double *pc; /* N PC variances of z */
+} run_t;
+
+static char self_path[PATH_MAX];
+
+static int run_child(const char *mode, size_t N, double T, unsigned long seed, double h,
+                     int threads, run_t *r)
+{
+    char cmd[PATH_MAX + 256];
+    snprintf(cmd, sizeof cmd, "'%s' --child %s --N %zu --T %.17g --seed %lu --h %.17g --threads %d",
+             self_path, mode, N, T, seed, h, threads);
+    FILE *fp = popen(cmd, "r");
+    if (!fp)
+        return -1;
+    r->pc = calloc(N, sizeof *r->pc);
+    char line[512];
+    int ok = 0;
+    size_t got = 0;
+    while (fgets(line, sizeof line, fp)) {
+        size_t k;
+        double v;
+        if (sscanf(line, "child wall_s=%lf rss_mb=%lf info=%63s", &r->wall, &r->rss, r->info) >= 2)
+            ok = 1;
+        else if (sscanf(line, "z %zu %lf", &k, &v) == 2 && k >= 1 && k <= N) {
+            r->pc[k - 1] = v;
+            got++;
+        }
+    }
+    int st = pclose(fp);
+    if (!ok || got != N || st != 0) {
+        fprintf(stderr, "lrs-bench: child '%s' failed (status %d)\n", cmd, st);
+        return -1;
+    }
+    return 0;
+}
+
+static double median(double *v, size_t n)
+{
+    gsl_sort(v, 1, n);
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+/* median and max over k of |a_k - ref_k| / ref_k */
+static void deviations(const double *a, const double *ref, size_t N, double *med, double *mx)
+{
+    double *d = malloc(N * sizeof *d);
+    *mx = 0;
+    for (size_t k = 0; k < N; k++) {
+        d[k] = fabs(a[k] - ref[k]) / ref[k];
+        if (d[k] > *mx)
+            *mx = d[k];
+    }
+    *med = median(d, N);
+    free(d);
+}
+
+/* Run one row: reps children; returns the spectrum of the first run in pc_out
+ * (caller frees) and prints the row against ref (NULL: this is the reference). */
+static int bench_row(const char *mode, size_t N, double T, unsigned long seed, double h, int reps,
+                     const double *ref, double **pc_out, double *wall_out)
+{
+    run_t *runs = calloc((size_t)reps, sizeof *runs);
+    double *walls = malloc((size_t)reps * sizeof *walls), rss = 0;
+    for (int i = 0; i < reps; i++) {
+        if (run_child(mode, N, T, seed, h, 0, &runs[i])) {
+            for (int j = 0; j <= i; j++)
+                free(runs[j].pc);
+            free(runs);
+            free(walls);
+            return -1;
+        }
+        walls[i] = runs[i].wall;
+        if (runs[i].rss > rss)
+            rss = runs[i].rss;
+    }
+    double wall = median(walls, (size_t)reps), med = 0, mx = 0;
+    if (ref)
+        deviations(runs[0].pc, ref, N, &med, &mx);
+    char step[96] = "";
+    if (!strcmp(mode, "faithful"))
+        snprintf(step, sizeof step, "dt=%g", DT);
+    else if (!strcmp(mode, "exact-integrator"))
+        snprintf(step, sizeof step, "h=%g", h);
+    else
+        snprintf(step, sizeof step, "route=%s", runs[0].info);
+    printf("| %-17s | %5zu | %7g | %-12s | %9.3f | %8.1f | %10.4f | %9.4f |\n", mode, N, T, step,
+           wall, rss, med, mx);
+    printf("bench mode=%s N=%zu T=%g wall_s=%.4f rss_mb=%.1f median_dev=%.6g max_dev=%.6g\n", mode,
+           N, T, wall, rss, med, mx);
+    fflush(stdout);
+    *pc_out = runs[0].pc;
+    for (int i = 1; i < reps; i++)
+        free(runs[i].pc);
+    if (wall_out)
+        *wall_out = wall;
+    free(runs);
+    free(walls);
+    return 0;
+}
+
+static void header(void)
+{
+    printf("| %-17s | %5s | %7s | %-12s | %9s | %8s | %10s | %9s |\n", "mode", "N", "T", "step",
+           "wall_s", "rss_mb", "median_dev", "max_dev");
+    printf("|-------------------|-------|---------|--------------|-----------|----------|------------|-----------|\n");
+}
+
+int main(int argc, char **argv)
+{
+    const char *child_mode = NULL;
+    size_t N = 200;
+    double T = 5000, h = lrs_exact_default_step(TAU_X), long_T = 50000, faithful_max_n = 1000;
+    unsigned long seed = 1;
+    int reps = 3, threads = 0, quick = 0;
+    size_t sizes[16] = {200, 500, 1000, 2000}, nsizes = 4;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        int more = i + 1 < argc;
+        if (!strcmp(a, "--child") && more)
+            child_mode = argv[++i];
+        else if (!strcmp(a, "--N") && more)
+            N = (size_t)parse_num(a, argv[++i]);
+        else if (!strcmp(a, "--T") && more)
+            T = parse_num(a, argv[++i]);
+        else if (!strcmp(a, "--seed") && more)
+            seed = (unsigned long)parse_num(a, argv[++i]);
+        else if (!strcmp(a, "--h") && more)
+            h = parse_num(a, argv[++i]);
+        else if (!strcmp(a, "--threads") && more)
+            threads = (int)parse_num(a, argv[++i]);
+        else if (!strcmp(a, "--reps") && more)
+            reps = (int)parse_num(a, argv[++i]);
+        else if (!strcmp(a, "--long-T") && more)
+            long_T = parse_num(a, argv[++i]);
+        else if (!strcmp(a, "--faithful-max-n") && more)
+            faithful_max_n = parse_num(a, argv[++i]);
+        else if (!strcmp(a, "--quick"))
+            quick = 1;
+        else if (!strcmp(a, "--sizes") && more) {
+            char *s = argv[++i];
+            nsizes = 0;
+            for (char *tok = strtok(s, ","); tok && nsizes < 16; tok = strtok(NULL, ","))
+                sizes[nsizes++] = (size_t)parse_num("--sizes", tok);
+        } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            printf("usage: lrs-bench [--quick] [--reps R] [--sizes 200,500,1000,2000]\n"
+                   "                 [--faithful-max-n N] [--long-T T] [--seed S] [--h H]\n"
+                   "Figure 1 noise workload in faithful, exact-integrator and exact-covariance\n"
+                   "modes; each measurement in its own process (wall = median of R runs).\n");
+            return 0;
+        } else {
+            fprintf(stderr, "lrs-bench: unknown or incomplete option '%s' (see --help)\n", a);
+            return 2;
+        }
+    }
+    if (child_mode)
+        return child(child_mode, N, T, seed, h, threads);
+    ssize_t len = readlink("/proc/self/exe", self_path, sizeof self_path - 1);
+    if (len <= 0)
+        die("readlink /proc/self/exe", NULL);
+    self_path[len] = '\0';
+    if (quick) {
+        reps = 1;
+        nsizes = 1;
+        long_T = 0;
+    }
+    if (reps < 1)
+        reps = 1;
+    printf("lrs-bench: Figure 1 noise workload (tau_x = %g, sigma_x = %g, c = %g, rho = %g, seed %lu);"
+           " wall = median of %d runs, each in its own process\n",
+           TAU_X, SIGMA_X, C_LOWRANK, RHO, seed, reps);
+    printf("deviations: relative, of the PC variances of z from the exact covariance's (median, max over PCs)\n\n");
+    header();
+    double *cmp[16][2];
+    double hs[16];
+    int ncmp = 0;
+    for (size_t si = 0; si < nsizes; si++) {
+        size_t n = sizes[si];
+        double *ref = NULL, *pe = NULL, *pf = NULL;
+        if (bench_row("exact-covariance", n, T, seed, h, reps, NULL, &ref, NULL))
+            return 1;
+        if (bench_row("exact-integrator", n, T, seed, h, reps, ref, &pe, NULL))
+            return 1;
+        if ((double)n <= faithful_max_n) {
+            if (bench_row("faithful", n, T, seed, h, reps, ref, &pf, NULL))
+                return 1;
+            if (ncmp < 16) {
+                cmp[ncmp][0] = pe;
+                cmp[ncmp][1] = pf;
+                hs[ncmp] = (double)n;
+                ncmp++;
+                pe = pf = NULL;
+            }
+        }
+        if (n == 200 && long_T > 0) {
+            double *pl = NULL;
+            if (bench_row("faithful", n, long_T, seed, h, reps, ref, &pl, NULL))
+                return 1;
+            free(pl);
+        }
+        free(ref);
+        free(pe);
+        free(pf);
+    }
+    printf("\nexact integrator (h = %g) vs faithful Euler (dt = %g), same seed and noise path:\n", h,
+           DT);
+    for (int k = 0; k < ncmp; k++) {
+        size_t n = (size_t)hs[k];
+        double med, mx;
+        deviations(cmp[k][0], cmp[k][1], n, &med, &mx);
+        printf("  N = %5zu: median %.4f%%, max %.4f%%\n", n, 100 * med, 100 * mx);
+        printf("bench-compare mode=exact-integrator N=%zu T=%g h=%g median_dev_vs_faithful=%.6g "
+               "max_dev_vs_faithful=%.6g\n",
+               n, T, h, med, mx);
+        free(cmp[k][0]);
+        free(cmp[k][1]);
+    }
+    return 0;
+}
