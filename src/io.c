@@ -663,6 +663,7 @@ int io_ents_push(io_ents_t *es, uint32_t i, uint32_t j, double w,
     es->e[es->n].i = i;
     es->e[es->n].j = j;
     es->e[es->n].w = w;
+    es->e[es->n].line = line;
     es->n++;
     return LRS_OK;
 }
@@ -712,6 +713,12 @@ int io_ents_build(const io_ents_t *es, size_t rows, size_t cols, int sym,
             rep++;
         seen[pos / 8] |= (unsigned char)(1u << (pos % 8));
         W->data[pos] += w;
+        if (!isfinite(W->data[pos])) {
+            rc = io_err(c, err, LRS_ENONFINITE, es->e[k].line, 1,
+                        "repeated entries add up to a non-finite value ('%s')",
+                        W->data[pos] > 0 ? "inf" : "-inf");
+            goto done;
+        }
     }
     if (sym) {
         for (k = 0; k < es->n; k++) {

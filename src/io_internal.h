@@ -103,6 +103,7 @@ gsl_matrix *io_matrix_calloc(size_t rows, size_t cols);
 typedef struct io_ent {
     uint32_t i, j;
     double w;
+    size_t line;      /* input line of the entry (for messages) */
 } io_ent_t;
 
 typedef struct io_ents {
