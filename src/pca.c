@@ -11,7 +11,7 @@
  *     S += Yc^T Yc              (cblas_dsyrk, upper)
  *     S += (n b / (n + b)) d d^T  (cblas_dsyr)
  *     m += d b / (n + b),  n += b
- * The first sub-block (n = 0) is shifted by its own mean directly.  Merging two
+ * (For the first sub-block m = 0 and d is its mean.)  Merging two
  * accumulators uses the same update with d = m_src - m_dst.
  * C = S / (n - 1), symmetrised on output.
  *
@@ -36,6 +36,7 @@ struct lrs_cov {
     double *S;       /* N x N, upper triangle used */
     double *work;    /* COV_CHUNK x N centred sub-block */
     double *d;       /* N */
+    double *ones;    /* COV_CHUNK ones */
     lrs_field_t field;
     double t_start;
 };
@@ -61,10 +62,13 @@ int lrs_cov_alloc(lrs_cov_t **out, size_t N, lrs_err_t *err)
     c->S = calloc(N * N, sizeof *c->S);
     c->work = malloc(COV_CHUNK * N * sizeof *c->work);
     c->d = calloc(N, sizeof *c->d);
-    if (!c->mean || !c->S || !c->work || !c->d) {
+    c->ones = malloc(COV_CHUNK * sizeof *c->ones);
+    if (!c->mean || !c->S || !c->work || !c->d || !c->ones) {
         rc = lrs_err_set(err, LRS_ENOMEM, "lrs_cov_alloc: out of memory for N = %zu", N);
         goto done;
     }
+    for (size_t i = 0; i < COV_CHUNK; i++)
+        c->ones[i] = 1.0;
     c->field = LRS_FIELD_Z;
     c->t_start = 0.0;
     *out = c;
@@ -82,6 +86,7 @@ void lrs_cov_free(lrs_cov_t *c)
     free(c->S);
     free(c->work);
     free(c->d);
+    free(c->ones);
     free(c);
 }
 
@@ -94,52 +99,32 @@ void lrs_cov_reset(lrs_cov_t *c)
     memset(c->S, 0, c->N * c->N * sizeof *c->S);
 }
 
-/* Add b rows starting at Y (row stride tda): one sub-block, b <= COV_CHUNK. */
+/* Add b rows starting at Y (row stride tda): one sub-block, b <= COV_CHUNK.
+ * The passes over the block are level-2 BLAS calls (vectorised):
+ * W = Y - 1 m^T (dger), d = W^T 1 / b (dgemv), W -= 1 d^T (dger).
+ * With n = 0 the running mean is 0, so d is the block mean itself. */
 static void cov_add_rows(lrs_cov_t *c, const double *Y, size_t tda, size_t b)
 {
     size_t N = c->N;
     double *W = c->work, *d = c->d;
-    const double *m = c->mean;
-    if (c->n == 0) {
-        for (size_t j = 0; j < N; j++)
-            d[j] = 0.0;
+    if (tda == N) {
+        memcpy(W, Y, b * N * sizeof *W);
+    } else {
         for (size_t i = 0; i < b; i++)
-            for (size_t j = 0; j < N; j++)
-                d[j] += Y[i * tda + j];
-        for (size_t j = 0; j < N; j++)
-            d[j] /= (double)b;
-        for (size_t i = 0; i < b; i++)
-            for (size_t j = 0; j < N; j++)
-                W[i * N + j] = Y[i * tda + j] - d[j];
-        cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)N, (int)b, 1.0,
-                    W, (int)N, 1.0, c->S, (int)N);
-        memcpy(c->mean, d, N * sizeof *d);
-        c->n = b;
-        return;
+            memcpy(W + i * N, Y + i * tda, N * sizeof *W);
     }
-    for (size_t j = 0; j < N; j++)
-        d[j] = 0.0;
-    for (size_t i = 0; i < b; i++) {
-        double *w = W + i * N;
-        const double *y = Y + i * tda;
-        for (size_t j = 0; j < N; j++) {
-            w[j] = y[j] - m[j];
-            d[j] += w[j];
-        }
-    }
-    for (size_t j = 0; j < N; j++)
-        d[j] /= (double)b;
+    if (c->n > 0)
+        cblas_dger(CblasRowMajor, (int)b, (int)N, -1.0, c->ones, 1, c->mean, 1, W, (int)N);
+    cblas_dgemv(CblasRowMajor, CblasTrans, (int)b, (int)N, 1.0 / (double)b, W, (int)N, c->ones, 1,
+                0.0, d, 1);
     if (b > 1) {
-        for (size_t i = 0; i < b; i++) {
-            double *w = W + i * N;
-            for (size_t j = 0; j < N; j++)
-                w[j] -= d[j];
-        }
+        cblas_dger(CblasRowMajor, (int)b, (int)N, -1.0, c->ones, 1, d, 1, W, (int)N);
         cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)N, (int)b, 1.0,
                     W, (int)N, 1.0, c->S, (int)N);
     }
     double na = (double)c->n, nb = (double)b, nab = na + nb;
-    cblas_dsyr(CblasRowMajor, CblasUpper, (int)N, na * nb / nab, d, 1, c->S, (int)N);
+    if (c->n > 0)
+        cblas_dsyr(CblasRowMajor, CblasUpper, (int)N, na * nb / nab, d, 1, c->S, (int)N);
     for (size_t j = 0; j < N; j++)
         c->mean[j] += d[j] * (nb / nab);
     c->n += b;

@@ -397,6 +397,7 @@ struct lrs_sim {
     double *A;      /* linear: I + diag(alpha)(W - I); nonlinear: diag(alpha) W */
     double *alpha;  /* dt / tau_i */
     double *oma;    /* 1 - alpha_i */
+    int alpha_scalar; /* all alpha_i equal (scalar tau) */
     double *z0;
     double *zfinal;
     int have_final;
@@ -534,6 +535,10 @@ int lrs_sim_alloc(lrs_sim_t **out, const lrs_sim_params_t *p, lrs_err_t *err)
         s->alpha[i] = p->dt / tau;
         s->oma[i] = 1.0 - s->alpha[i];
     }
+    s->alpha_scalar = 1;
+    for (size_t i = 1; i < N; i++)
+        if (s->alpha[i] != s->alpha[0])
+            s->alpha_scalar = 0;
     for (size_t i = 0; i < N; i++)
         for (size_t j = 0; j < N; j++) {
             double a = s->alpha[i] * s->W[i * N + j];
@@ -636,6 +641,14 @@ static void sim_steps(lrs_sim_t *s, double *Z, const double *X, double *R, size_
         return;
     }
     if (s->f == LRS_F_IDENTITY) {
+        if (s->alpha_scalar) {
+            /* rows 1..b <- X, then z[n+1] = A z[n] + alpha x[n] (dgemv's beta) */
+            memcpy(Z + N, X, b * N * sizeof *Z);
+            for (size_t i = 0; i < b; i++)
+                cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)N, (int)N, 1.0, s->A, (int)N,
+                            Z + i * N, 1, al[0], Z + (i + 1) * N, 1);
+            return;
+        }
         for (size_t i = 0; i < b; i++) {
             const double *z = Z + i * N, *x = X + i * N;
             double *zn = Z + (i + 1) * N;
@@ -776,10 +789,7 @@ static int check_block(const lrs_sim_t *s, const double *Z, size_t k, size_t b, 
     size_t N = s->N;
     double max2 = s->max_norm * s->max_norm;
     for (size_t i = 0; i < b; i++) {
-        const double *z = Z + i * N;
-        double ss = 0.0;
-        for (size_t j = 0; j < N; j++)
-            ss += z[j] * z[j];
+        double ss = cblas_ddot((int)N, Z + i * N, 1, Z + i * N, 1);
         if (!(ss <= max2) || !isfinite(ss)) {
             double t = (double)(k * s->B + i) * s->dt;
             if (s->mode == LRS_SIM_FEEDFORWARD)
