@@ -129,7 +129,7 @@ set label 3 "p = 10 v" at (on1 + off1) / 2, graph 0.95 center tc rgb "#1a701a"
 set label 4 "p = 10 u_{rand}" at (on2 + off2) / 2, graph 0.95 center tc rgb "#1a701a"
 set label 5 sprintf("v: %.1f%% on one\nstudent (degree %g)", 100 * vw, udeg) at (on1 + off1) / 2, graph 0.8 center font sprintf(",%g", 11 * fs)
 set key at graph 0.98, graph 0.06 right bottom noopaque
-plot for [i=3:N+2] D.'step_trace.tsv' u 1:i w l lw 0.5 lc rgb c_resp_light notitle, \
+plot D.'step_units.tsv' u 1:2 w l lw 0.5 lc rgb c_resp_light notitle, \
      D.'step_trace.tsv' u 1:2 w l lw 3 lc rgb c_resp t "||x - x*||"
 unset object 1
 unset object 2

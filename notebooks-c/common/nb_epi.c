@@ -399,6 +399,31 @@ static double linear_step_norm(const epi_study_t *s, double amp, const gsl_vecto
     return nrm;
 }
 
+/* Decimated per-student traces for the step-response panel: every
+ * `every`-th state x - x* is kept (a bounded buffer, rows x N, allocated
+ * before the run) and written afterwards in long format, one block per
+ * student separated by blank lines, so that gnuplot draws all the traces
+ * with a single pass over one file. */
+typedef struct {
+    size_t every, rows, N, count;
+    double *buf;
+} utrace_t;
+
+static int utrace_observe(void *self, const lrs_block_t *b, lrs_err_t *err)
+{
+    (void)err;
+    utrace_t *u = self;
+    for (size_t i = 0; i < b->Z->size1; i++) {
+        size_t n = b->n0 + i;
+        if (n % u->every || u->count >= u->rows)
+            continue;
+        for (size_t j = 0; j < u->N; j++)
+            u->buf[u->count * u->N + j] = gsl_matrix_get(b->Z, i, j);
+        u->count++;
+    }
+    return 0;
+}
+
 void epi_step_run(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
 {
     lrs_err_t err = {0};
@@ -414,11 +439,13 @@ void epi_step_run(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
     NB_TRY(lrs_input_add_step(in, p->on2, p->off2, p->step_amp, s->urand, &err), &err);
     double times[2] = {p->off1, p->off2};
     NB_TRY(lrs_probe_alloc(&probe, N, times, 2, &err), &err);
-    FILE *fp = nb_tsv(a, "step_trace.tsv", "step responses x(t) - x*",
-                      "t\tnorm_dx\tdx_1 .. dx_N (file order)");
+    FILE *fp = nb_tsv(a, "step_trace.tsv", "step responses: ||x(t) - x*||", "t\tnorm_dx");
     fprintf(fp, "# p = %g v on [%g, %g), p = %g u_rand on [%g, %g); dt %g (forward Euler)\n",
             p->step_amp, p->on1, p->off1, p->step_amp, p->on2, p->off2, p->step_dt);
-    NB_TRY(lrs_trace_alloc(&tr, fp, 2, p->step_T + 1, N, &err), &err);
+    NB_TRY(lrs_trace_alloc(&tr, fp, 1, p->step_T + 1, 0, &err), &err);
+    size_t nt = (size_t)llround(p->step_T / p->step_dt);
+    utrace_t ut = {2, (nt + 1) / 2, N, 0, NULL};
+    ut.buf = xmalloc(ut.rows * N * sizeof *ut.buf);
     lrs_epidemic_run_t run = lrs_epidemic_run_default();
     run.dt = p->step_dt;
     run.T = p->step_T;
@@ -426,11 +453,20 @@ void epi_step_run(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
     run.x0 = s->xs;
     run.xref = s->xs;
     run.stop = &nb_stop;
-    lrs_observer_t obs[3] = {lrs_probe_observer(probe), lrs_trace_observer(tr),
-                             nb_progress_observer(&prog, "step run",
-                                                  (size_t)llround(p->step_T / p->step_dt))};
-    NB_TRY(lrs_epidemic_run(ep, &run, in, obs, 3, &err), &err);
+    lrs_observer_t obs[4] = {lrs_probe_observer(probe), lrs_trace_observer(tr),
+                             {utrace_observe, &ut, 0},
+                             nb_progress_observer(&prog, "step run", nt)};
+    NB_TRY(lrs_epidemic_run(ep, &run, in, obs, 4, &err), &err);
     nb_progress_done(&prog);
+    fp = nb_tsv(a, "step_units.tsv", "step responses x_i(t) - x_i*, one block per student",
+                "t\tdx_i (blocks in file order of the students, every 2nd step)");
+    for (size_t j = 0; j < N; j++) {
+        for (size_t r = 0; r < ut.count; r++)
+            fprintf(fp, "%.4g\t%.6g\n", (double)(r * ut.every) * p->step_dt,
+                    ut.buf[r * N + j]);
+        fputc('\n', fp);
+    }
+    free(ut.buf);
     NB_TRY(lrs_probe_norm(probe, 0, &s->norm_v, &err), &err);
     NB_TRY(lrs_probe_norm(probe, 1, &s->norm_rand, &err), &err);
     s->response_ratio = s->norm_rand / s->norm_v;
@@ -636,9 +672,9 @@ void epi_summary(const epi_params_t *p, const epi_study_t *s)
     nb_summary("t_discard", "%.3f", s->t_discard);
     nb_summary("noise_samples", "%zu", s->samples);
     summary_list("pc_pct_x_scaled_top5", s->pca_x->pct, 0, 5, "%.3f");
-    summary_list("pc_pct_x_scaled_last3", s->pca_x->pct, N - 3, 3, "%.4f");
+    summary_list("pc_pct_x_scaled_last3", s->pca_x->pct, N - 3, 3, "%.3g");
     summary_list("pc_pct_p_scaled_top5", s->pca_p->pct, 0, 5, "%.3f");
-    summary_list("pc_pct_p_scaled_last3", s->pca_p->pct, N - 3, 3, "%.4f");
+    summary_list("pc_pct_p_scaled_last3", s->pca_p->pct, N - 3, 3, "%.3g");
     nb_summary("participation_ratio_x_scaled", "%.1f", participation(s->pca_x->var));
     nb_summary("participation_ratio_p_scaled", "%.1f", participation(s->pca_p->var));
     nb_summary("var_ratio_rand_over_u", "%.3f", s->var_dx[2] / s->var_dx[0]);

@@ -16,7 +16,8 @@
  *   eig_J.tsv       re, im of the eigenvalues of J
  *   relax.tsv       t, ||x(t) - x*||, the two exponential fits
  *   P.tsv           overlap matrix P = U_r^T V_r of J (row col value)
- *   step_trace.tsv  t, ||x - x*||, x_i - x*_i (step run, every 2nd step)
+ *   step_trace.tsv  t, ||x - x*|| (step run)
+ *   step_units.tsv  t, x_i - x*_i, one block per student (every 2nd step)
  *   pcs.tsv         k, % variance of PC k: dx scaled, p scaled, dx raw, p raw
  *   proj_trace.tsv  t, projections of dx, q and R on u, v, u_rand
  */
