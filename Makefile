@@ -40,7 +40,7 @@ STATIC   = $(BUILD)/liblrs.a
 SHARED   = $(BUILD)/liblrs.so
 DEPS_OK  = build/.deps-ok
 
-.PHONY: all lib tools notebooks tests test deps clean figs figs-main figs-supp bench install
+.PHONY: all lib tools notebooks tests test deps clean figs figs-main figs-supp bench bench-figs install
 .DEFAULT_GOAL := all
 
 all: lib tools notebooks
@@ -110,6 +110,15 @@ $(FIG_MAIN) $(FIG_SUPP): %: $(BUILD)/notebooks/%
 figs-main: $(FIG_MAIN)
 figs-supp: $(FIG_SUPP)
 figs: figs-main figs-supp
+
+# ---------------------------------------------------------------- benchmarks
+# make bench: speed and memory of the Figure 1 noise workload in faithful,
+# exact-integrator and exact-covariance modes (BENCH_ARGS=--quick for a short run).
+# make bench-figs: wall time of every figure target.
+bench: $(BUILD)/lrs-bench
+	$(BUILD)/lrs-bench $(BENCH_ARGS)
+bench-figs:
+	@bash bench/figs.sh $(BUILD) $(FIG_MAIN) $(FIG_SUPP)
 
 clean:
 	rm -rf build build-san
