@@ -133,7 +133,9 @@ set xrange [*:*]; set yrange [*:*]
 set xlabel "time t"; set ylabel "mean tanh(z) of population" offset 1, 0
 set y2label "shared input x(t)" offset -1, 0 tc rgb c_in
 set y2tics tc rgb c_in; set ytics nomirror
-set key top left box opaque samplen 1.5 font ",11" maxrows auto
+set key default
+set key inside top left box opaque samplen 1.5 font ",11"
+set xtics 100
 set yrange [-0.2:0.45]
 plot D.'shared.tsv' u 1:5 w l lw 2 lc rgb c_resp t "E", \
      '' u 1:6 w l lw 2 lc rgb c_dark t "I", \
@@ -148,7 +150,9 @@ set lmargin 9; set rmargin 2
 set label 1 "h" at graph -0.2, 1.06 font ",20:Bold"
 set title "E/I balance: input to E units"
 set xlabel "time t"; set ylabel "mean input to an E unit" offset 1, 0
-set key top left box opaque samplen 1.5 font ",11" maxrows auto
+set key default
+set key inside top left box opaque samplen 1.5 font ",11"
+set xtics 100
 set yrange [-2.5:2.8]
 plot D.'shared.tsv' u 1:7 w l lw 2 lc rgb c_exc t "excitatory (positive terms)", \
      '' u 1:8 w l lw 2 lc rgb c_inh t "inhibitory (negative terms)", \

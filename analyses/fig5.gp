@@ -55,7 +55,7 @@ set xrange [0:201]; set yrange [1e-4:20]
 set logscale y; set format y "10^{%L}"
 set xtics autofreq; set ytics autofreq
 set xlabel "index k"; set ylabel "{/Symbol s}_k" offset 1, 0
-set key top right box opaque samplen 1.5 width 1
+set key top right box opaque samplen 1.5 width 2
 set grid lc rgb "#dddddd"
 plot D.'svals.tsv' u 1:2 w p pt 7 ps 0.6 lc rgb c_conn t "W", \
      '' u 1:3 w p pt 6 ps 1 lc rgb "#8c1a1a" t "W_0"
@@ -104,9 +104,9 @@ set y2label "fraction of input power" offset -1, 0 tc rgb c_in
 set logscale y2; set y2range [1e-4:1]; set y2tics tc rgb c_in; set format y2 "10^{%L}"
 set ytics nomirror tc rgb c_conn
 set key bottom right box opaque samplen 1.5
-plot D.'fourier.tsv' u 1:3 w lp pt 7 ps 0.7 lw 2.5 lc rgb c_conn t "gain", \
-     '' u 1:4 axes x1y2 w impulses lw 6 lc rgb c_in t "smooth input power", \
-     '' u ($1 + 0.35):5 axes x1y2 w impulses lw 3 lc rgb c_in2 t "random input power"
+plot D.'fourier.tsv' u 1:4 axes x1y2 w impulses lw 6 lc rgb c_in t "smooth input power", \
+     '' u ($1 + 0.35):5 axes x1y2 w impulses lw 3 lc rgb c_in2 t "random input power", \
+     '' u 1:3 w lp pt 7 ps 0.7 lw 2.5 lc rgb c_conn t "gain"
 unset logscale y2; unset y2tics; unset y2label; unset format y2
 set ytics mirror tc rgb "#000000"
 unset label 1
