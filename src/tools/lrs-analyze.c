@@ -130,7 +130,7 @@ static const sub_t subs[] = {
      "noise of variance sigma_x^2 and correlation time tau_x; z(0) = 0.1 randn),\n"
      "takes the PCA of z over t >= discard, and prints index, sim_pct (simulated\n"
      "% variance explained) and theory_pct (theory 1, linear).\n"
-     "Parameters: --T (2000) --dt (0.01) --tau (1) --taux (10) --sigmax (1) --seed (1)\n"
+     "Parameters: --T (5000) --dt (0.01) --tau (1) --taux (10) --sigmax (1) --seed (1)\n"
      "--f identity|tanh|relu (identity) --discard (10 (tau + taux)).\n"
      "Example:\n"
      "  lrs-analyze simulate W.npy --T 1000 --f tanh --gnuplot --png sim.png | gnuplot\n"},
@@ -196,7 +196,7 @@ static const optdef_t optdefs[] = {
     {"--coupling", 1, S_ALL, "G", "SIS coupling gamma (default 3)"},
     {"--rank", 1, S_REPORT | S_OVERLAP, "R", "rank r of the overlap matrix (default optimal threshold, at most 10)"},
     {"--sigmax", 1, S_REPORT | S_SPECTRUM | S_SIMULATE, "X", "input standard deviation sigma_x (default 1)"},
-    {"--T", 1, S_SIMULATE, "T", "simulated time (default 2000)"},
+    {"--T", 1, S_SIMULATE, "T", "simulated time (default 5000)"},
     {"--dt", 1, S_SIMULATE | S_RESPONSE, "DT", "Euler step (default 0.01)"},
     {"--tau", 1, S_SIMULATE | S_RESPONSE, "TAU", "time constant (default 1)"},
     {"--taux", 1, S_SIMULATE, "TX", "input correlation time tau_x (default 10)"},
@@ -317,7 +317,7 @@ static int parse_args(int argc, char **argv, opts_t *o)
     o->coupling = 3.0;
     o->rank = 0;
     o->sigmax = 1.0;
-    o->T = 2000;
+    o->T = 5000;
     o->dt = 0.01;
     o->tau = 1.0;
     o->taux = 10.0;
@@ -940,6 +940,13 @@ static int cmd_eig(ctx_t *c)
         gsl_complex z = gsl_vector_complex_get(l, k);
         fprintf(d, "%zu\t%.12g\t%.12g\n", k + 1, GSL_REAL(z), GSL_IMAG(z));
     }
+    {
+        double mi = 0;
+        for (k = 0; k < N; k++)
+            mi = fmax(mi, fabs(GSL_IMAG(gsl_vector_complex_get(l, k))));
+        if (mi == 0)
+            fprintf(c->gp.fp, "set yrange [-1:1]\n");
+    }
     fprintf(c->gp.fp,
             "set title 'Eigenvalues of %s (%s)'\nset xlabel 'Re'\nset ylabel 'Im'\nset grid\n"
             "set size ratio -1\n"
@@ -1022,7 +1029,8 @@ static void print_overlap(FILE *d, const gsl_matrix *P, const gsl_vector *sP, co
             "(%zu x %zu; rows)\n", r, mname, r, r);
     for (i = 0; i < r; i++)
         for (j = 0; j < r; j++)
-            fprintf(d, "%.6f%c", gsl_matrix_get(P, i, j), j + 1 < r ? '\t' : '\n');
+            fprintf(d, "%.6f%c", fabs(gsl_matrix_get(P, i, j)) < 5e-7 ? 0.0 : gsl_matrix_get(P, i, j),
+                    j + 1 < r ? '\t' : '\n');
     fprintf(d, "\n\n# singular values of P\n# index\tsigma\n");
     print_vector_rows(d, sP);
 }
@@ -1032,14 +1040,14 @@ static void plot_overlap(FILE *gp, const char *data, const char *mname, const gs
 {
     size_t r = sP->size;
     fprintf(gp,
-            "set title sprintf('Overlap P = U_r^T V_r of %s (r = %zu; smallest singular value "
-            "%%.3g) %s', %.6g)\n"
+            "set title sprintf('Overlap P = U_r^T V_r of %s (%s; r = %zu; smallest singular "
+            "value %%.3g)', %.6g)\n"
             "set xrange [-0.5:%zu.5]\nset yrange [%zu.5:-0.5]\nset cbrange [-1:1]\n"
             "set palette defined (-1 '#2166ac', 0 'white', 1 '#b2182b')\n"
             "set xtics 1\nset ytics 1\nset size ratio -1\n"
-            "plot %s index 0 matrix with image, %s index 0 matrix using 1:2:(sprintf('%%.2f', $3)) "
-            "with labels\n",
-            mname, r, file, gsl_vector_get(sP, r - 1), r - 1, r - 1, data, data);
+            "plot %s index 0 matrix with image, %s index 0 matrix using 1:2:(sprintf('%%.2f', "
+            "abs($3) < 0.005 ? 0 : $3)) with labels\n",
+            mname, file, r, gsl_vector_get(sP, r - 1), r - 1, r - 1, data, data);
 }
 
 static int cmd_overlap(ctx_t *c)
@@ -1272,7 +1280,7 @@ static int cmd_report(ctx_t *c)
     rep_eig_t te;
     rep_svd_t ts;
     pthread_t th;
-    int threaded = 0, rc = LRS_OK, oldthreads;
+    int threaded = 0, rc = LRS_OK, oldthreads, im_all_zero = 1;
     double maxabs = 0, asym = 0, fro = 0, re, im, thr = 1.0 - c->shift;
     double *var = NULL;
     gsl_matrix *P = NULL;
@@ -1462,6 +1470,9 @@ static int cmd_report(ctx_t *c)
     }
 
     /* plot data */
+    for (k = 0; k < N; k++)
+        if (GSL_IMAG(gsl_vector_complex_get(te.l, k)) != 0)
+            im_all_zero = 0;
     fprintf(bs, "# index\tsigma\n");
     print_vector_rows(bs, ts.s);
     fprintf(be, "# index\treal\timag\n");
@@ -1475,11 +1486,11 @@ static int cmd_report(ctx_t *c)
             "set title 'singular values of %s'\nset logscale y\nset grid\n"
             "plot $svals using 1:($2 > 0 ? $2 : NaN) with linespoints pt 7 ps 0.4 lc rgb '#1f77b4'\n"
             "unset logscale y\n"
-            "set title 'eigenvalues of %s'\n"
+            "set title 'eigenvalues of %s'\n%s"
             "set arrow 1 from %g, graph 0 to %g, graph 1 nohead dt 2 lc rgb 'red'\n"
             "plot $eig using 2:3 with points pt 7 ps 0.4 lc rgb '#1f77b4'\n"
-            "unset arrow 1\n",
-            c->o->file, c->mname, c->mname, thr, thr);
+            "unset arrow 1\nset autoscale y\n",
+            c->o->file, c->mname, c->mname, im_all_zero ? "set yrange [-1:1]\n" : "", thr, thr);
     if (re < thr)
         fprintf(c->gp.fp,
                 "set title 'predicted PC spectrum (theory 1)'\nset logscale y\nset key top right\n"
