@@ -1,0 +1,107 @@
+/*
+ * figS-unstable.c -- supplementary figure "Unstable": a strong low-rank part
+ * on top of a random part that is unstable ON ITS OWN (chaotic rate network).
+ *
+ *   tau dz/dt = -z + W tanh(z) + x(t),
+ *   W = c u u^T + rho G / sqrt(N),   c = -40,  rho = 2
+ *
+ * The random part rho G/sqrt(N) has eigenvalues filling a disc of radius
+ * rho = 2 > 1: without input, the tanh network is chaotic (Sompolinsky,
+ * Crisanti & Sommers 1988), so its activity is large and irregular even
+ * where the input is small.  The question is whether low-rank suppression
+ * survives: the rank-one part c u u^T (c = -40) is strongly inhibitory along
+ * u.  Along u, the recurrent input c u (u.tanh z) cancels both the external
+ * input and the chaotic fluctuations projected on u, so z.u stays small while
+ * every other direction carries the chaos.  The linear theory does not apply
+ * (max Re eig W > 1, and f = tanh); the numbers come from the simulation.
+ *
+ * Panels (Figure-1 layout): singular values and eigenvalues of W (bulk disc
+ * of radius 2 crossing Re = 1, one real outlier near c); step responses
+ * (chaotic activity before, during and after the steps); PC spectra of z
+ * and x; z.u vs z.u_rand; x.u vs x.u_rand; x.u, (W tanh z).u and z.u in time.
+ * Outputs: results/figS-unstable/ (TSV files described in study.h).
+ */
+#include <math.h>
+#include <gsl/gsl_blas.h>
+#include "lrs/connectivity.h"
+#include "lrs/spectra.h"
+#include "nb.h"
+#include "study.h"
+
+/* ---------------------------------------------------------------- parameters */
+#define SEED 1          /* default --seed */
+#define N 200           /* units */
+#define C (-40.0)       /* rank-one strength */
+#define RHO 2.0         /* random part: unstable alone (radius 2 > 1) */
+#define TAU 1.0
+#define DT 0.01
+#define TAU_X 10.0      /* smooth input: correlation time */
+#define SIGMA_X 1.0     /* and standard deviation */
+#define T_NOISE 5000.0
+#define T_NOISE_FAST 1000.0
+
+int main(int argc, char **argv)
+{
+    nb_args_t a;
+    lrs_err_t err;
+    nb_init(&a, "figS-unstable",
+            "Supplementary: tanh network, c = -40, rho = 2 (the random part alone is "
+            "unstable, chaotic)", SEED, argc, argv);
+
+    /* ------------------------------------------------------------ the network
+     * Figure 1's draw order: u (v = u), the random part, u_rand.  The random
+     * part is kept apart to show that it alone is unstable. */
+    gsl_rng *rng = nb_rng(a.seed);
+    gsl_vector *u = gsl_vector_alloc(N), *v = gsl_vector_alloc(N);
+    gsl_vector *u_rand = gsl_vector_alloc(N);
+    gsl_matrix *W = gsl_matrix_calloc(N, N), *W1 = gsl_matrix_calloc(N, N);
+    NB_TRY(lrs_conn_rank1_vectors(rng, LRS_RANK1_NORMAL, u, v, &err), &err);
+    NB_TRY(lrs_conn_add_gaussian(W1, RHO, rng, &err), &err);
+    NB_TRY(lrs_conn_random_unit(rng, u_rand, &err), &err);
+    gsl_matrix_memcpy(W, W1);
+    NB_TRY(lrs_conn_add_rank1(W, C, u, v, &err), &err);
+    double re1, im1;
+    NB_TRY(lrs_spectra_max_real_eig(W1, &re1, &im1, &err), &err);
+
+    /* ------------------------------------------------------------ the protocol */
+    study_params_t p = study_params_default(&a);
+    p.W = W;
+    p.u = u;
+    p.v = v;
+    p.u_rand = u_rand;
+    p.f = LRS_F_TANH;
+    p.tau = TAU;
+    p.dt = DT;
+    p.tau_x = TAU_X;
+    p.sigma_x = SIGMA_X;
+    p.T_noise = a.fast ? T_NOISE_FAST : T_NOISE;
+    p.theory = 0; /* no stationary linear theory: unstable, nonlinear */
+    study_result_t *r = NULL;
+    NB_TRY(study_run(&a, &p, &r, &err), &err);
+
+    /* ------------------------------------------------------------ panels a, b
+     * The random part alone is unstable: its eigenvalues reach Re ~ rho = 2. */
+    nb_note("a-b: max Re eig of the random part alone %.3g (> 1: unstable), of W %.3g; "
+            "sigma_1(W) = %.3g", re1, r->max_re_eig, gsl_vector_get(r->sv, 0));
+    /* ------------------------------------------------------------ panels c-g
+     * Chaotic activity everywhere except along u. */
+    nb_note("c-g: ||z|| aligned %.4g, random %.4g; var(z.u) %.4g, var(z.u_rand) %.4g; "
+            "max |z_i| %.3g", r->norm_aligned, r->norm_random, r->var_zu, r->var_zrand,
+            r->noise_max_abs_z);
+
+    /* ------------------------------------------------------------ summary */
+    study_summary(&p, r);
+    nb_summary("max_real_eig_random_part", "%.4g", re1);
+    nb_summary("random_part_unstable", "%d", re1 > 1);
+    nb_summary("noise_max_abs_z", "%.4g", r->noise_max_abs_z);
+    nb_summary("seed", "%lu", a.seed);
+
+    study_result_free(r);
+    gsl_matrix_free(W);
+    gsl_matrix_free(W1);
+    gsl_vector_free(u);
+    gsl_vector_free(v);
+    gsl_vector_free(u_rand);
+    gsl_rng_free(rng);
+    return nb_finish();
+}
