@@ -169,8 +169,9 @@ static void test_ramp_run(void)
     p.f = LRS_F_IDENTITY;
     p.T = 0.1;
     CHECK_ERR(lrs_exact_sim_alloc(&s2, &p, &err), LRS_EINVAL, &err, "no time steps");
-    CHECK_ERR(lrs_exact_sim_final_state(s, tmp = gsl_vector_alloc(2), &err), LRS_EINVAL, &err,
-              "length 2");
+    gsl_vector *z2 = gsl_vector_alloc(2);
+    CHECK_ERR(lrs_exact_sim_final_state(s, z2, &err), LRS_EINVAL, &err, "length 2");
+    gsl_vector_free(z2);
     gsl_vector_free(tmp);
     lrs_exact_sim_free(s);
     lrs_input_free(in);
