@@ -327,6 +327,7 @@ typedef struct {
     const study_params_t *p;
     study_result_t *r;
     FILE *step_fp;
+    snap_t steps;  /* states of the step run every step_every steps (for step_units.tsv) */
     snap_t proj, series;
     stats_t st;
     gsl_matrix *D; /* u, u_rand, extras (N x K) */
@@ -382,11 +383,11 @@ static int run_step(job_t *j)
         goto done;
     if ((rc = lrs_trace_alloc(&trace, j->step_fp, p->step_every, p->T_step, N, &j->err)))
         goto done;
-    lrs_observer_t obs[4] = {
+    lrs_observer_t obs[5] = {
         lrs_probe_observer(probe), lrs_trace_observer(trace),
-        {peak_observe, &peak, 0},
+        {peak_observe, &peak, 0}, snap_observer(&j->steps, 0),
         nb_progress_observer(&prog, "step run", lrs_sim_steps(sim))};
-    rc = lrs_sim_run(sim, in, obs, 4, &j->err);
+    rc = lrs_sim_run(sim, in, obs, 5, &j->err);
     nb_progress_done(&prog);
     if (rc)
         goto done;
@@ -638,7 +639,7 @@ int study_run(const nb_args_t *a, const study_params_t *p, study_result_t **out,
         return lrs_err_set(err, LRS_ENOMEM, "study_run: out of memory");
     r->N = N;
     r->max_re_eig = r->angle_resp_aligned_v_deg = r->angle_resp_aligned_u_deg = NAN;
-    r->angle_uN_u_deg = r->angle_uN_v_deg = NAN;
+    r->angle_uN_u_deg = r->angle_uN_v_deg = r->angle_pc1_u_deg = NAN;
     r->response_ratio = r->norm_aligned = r->norm_random = NAN;
     r->corr_xu_Wzu = r->corr_xrand_Wzrand = r->corr_xuN_WzuN = NAN;
     r->var_ratio_rand_over_u = r->var_ratio_u_over_rand = r->var_ratio_rand_over_uN = NAN;
@@ -684,6 +685,8 @@ int study_run(const nb_args_t *a, const study_params_t *p, study_result_t **out,
                 "# aligned input %g*%s on [%g, %g), random input %g*u_rand on [%g, %g)\n",
                 p->c_x, p->aligned_name ? p->aligned_name : "u", p->on1, p->off1, p->c_x,
                 p->on2, p->off2);
+        if ((rc = snap_alloc(&j->steps, N, p->T_step, p->dt, p->step_every, err)))
+            goto done;
         ctx[njobs++] = j;
     }
     if (p->do_noise) {
@@ -764,6 +767,9 @@ int study_run(const nb_args_t *a, const study_params_t *p, study_result_t **out,
         if ((rc = lrs_spectra_line_angle_deg(r->uN, p->u, &r->angle_uN_u_deg, err)))
             goto done;
         if (p->v && (rc = lrs_spectra_line_angle_deg(r->uN, p->v, &r->angle_uN_v_deg, err)))
+            goto done;
+        gsl_matrix_get_col(tmp, r->pca_z->pcs, 0);
+        if ((rc = lrs_spectra_line_angle_deg(tmp, p->u, &r->angle_pc1_u_deg, err)))
             goto done;
         /* Variances along directions: d^T C d, exact over the whole run.
          * var(z.u_N) is the smallest PC variance by construction. */
@@ -852,8 +858,20 @@ int study_run(const nb_args_t *a, const study_params_t *p, study_result_t **out,
         write_projections(fp, &j->series, dirs, 3 + p->nextra);
     }
 
-    /* (b) Step responses as vectors (for "response parallel to v" plots). */
+    /* (b) Step responses as vectors (for "response parallel to v" plots), and
+     * the traces of every unit in long format: one block per unit separated by
+     * a blank line, so that gnuplot draws all N traces in one pass. */
     if (p->do_step) {
+        const snap_t *sn = &jobs[0].steps;
+        FILE *fu = open_tsv(a, p, "step_units.tsv",
+                            "step responses of every unit, one block per unit", "t\tz_i");
+        for (size_t i = 0; i < N; i++) {
+            fprintf(fu, "# unit %zu\n", i + 1);
+            for (size_t n = 0; n < sn->n; n++)
+                fprintf(fu, "%.6g\t%.6g\n", gsl_vector_get(sn->t, n),
+                        gsl_matrix_get(sn->Z, n, i));
+            fputs("\n", fu);
+        }
         FILE *fp = open_tsv(a, p, "resp.tsv", "step responses z(off1-), z(off2-) and directions",
                             "k\tz_aligned\tz_random\td_aligned\tu_rand\tu\tv");
         const gsl_vector *d = p->d_aligned ? p->d_aligned : p->u;
@@ -873,6 +891,7 @@ done:
         gsl_matrix_free(jobs[k].D);
         snap_free(&jobs[k].proj);
         snap_free(&jobs[k].series);
+        snap_free(&jobs[k].steps);
     }
     free(pa);
     free(pb);
@@ -934,6 +953,7 @@ void study_summary_paper(const study_params_t *p, const study_result_t *r,
         put(paper, "var_ratio_u_over_rand", "%.4g", r->var_ratio_u_over_rand);
         put(paper, "var_ratio_rand_over_uN", "%.4g", r->var_ratio_rand_over_uN);
         put(paper, "angle_uN_u_deg", "%.3g", r->angle_uN_u_deg);
+        put(paper, "angle_pc1_u_deg", "%.3g", r->angle_pc1_u_deg);
         put(paper, "corr_xu_Wzu", "%.5f", r->corr_xu_Wzu);
         put(paper, "corr_xuN_WzuN", "%.5f", r->corr_xuN_WzuN);
         put(paper, "pct_z_first", "%.4g", r->pct_z_first);

@@ -139,6 +139,7 @@ typedef struct study_result {
     gsl_vector *uN;            /* last PC of z (smallest variance) */
     double angle_uN_u_deg;     /* line angle (0..90) between u_N and u; PC signs are arbitrary */
     double angle_uN_v_deg;     /* ... and v (NAN without v) */
+    double angle_pc1_u_deg;    /* line angle between the first PC of z and u */
     double var_zu, var_zrand, var_zuN;   /* var(z.u), var(z.u_rand), var(z.u_N) */
     double var_xu, var_xrand, var_xuN;   /* the same for x */
     double var_ratio_rand_over_u;  /* var(z.u_rand) / var(z.u) */
