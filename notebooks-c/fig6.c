@@ -121,10 +121,16 @@ int main(int argc, char **argv)
     epi_jacobian(&a, &p, &s);
 
     /* ---------------------------------------------------------- panel e
-     * Step responses (dt = 0.1, forward Euler): the perturbation along v
-     * (the pattern J maps to its strongest direction) moves the epidemic
-     * less than a random pattern of the same size; response ratio =
-     * ||x - x*|| just before t = 80 over just before t = 40. */
+     * Step responses (dt = 0.1, forward Euler).  In the linear regime the
+     * response is dx = -J^{-1} q = -V S^{-1} U^T q: an input along u_k is
+     * divided by s_k.  With P ~ -I here, v ~ -u, so the perturbation along v
+     * is the most suppressed one; it moves the epidemic less than a random
+     * pattern of the same size.  J's largest singular values come from its
+     * diagonal -1 - gamma (W x*)_i, so u and v sit almost entirely on the
+     * best-connected student (summary: u_top_node_weight): the pattern the
+     * network resists most is a change of the hub's own infection rate.
+     * Response ratio = ||x - x*|| just before t = 80 over just before t = 40
+     * (also its linear prediction, from -J^{-1} diag(x*(1-x*)) p). */
     epi_step_run(&a, &p, &s);
 
     /* ---------------------------------------------------------- panel f
