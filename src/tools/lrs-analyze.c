@@ -39,6 +39,7 @@
 #include "lrs/common.h"
 #include "lrs/connectivity.h"
 #include "lrs/epidemic.h"
+#include "lrs/exact.h"
 #include "lrs/io.h"
 #include "lrs/noise.h"
 #include "lrs/observe.h"
@@ -123,8 +124,12 @@ static const sub_t subs[] = {
      "Columns: index, pct_z (theory 1: 100 var_k / sum var, var_k = sigma_x^2 /\n"
      "sigma_{N+1-k}(I - W)^2), pct_x (the iid input: 100/N each).  Needs a stable\n"
      "network (max Re eig(W) < 1).\n"
+     "--exact adds pct_exact: the exact stationary covariance of tau dz/dt = -z + W z\n"
+     "+ x for input of correlation time --taux (10) and time constant --tau (1)\n"
+     "(lrs/exact.h; no quasi-static approximation; the route is in the header).\n"
      "Example:\n"
-     "  lrs-analyze spectrum net.csv --normalize --scale 0.9 --gnuplot | gnuplot -p\n"},
+     "  lrs-analyze spectrum net.csv --normalize --scale 0.9 --gnuplot | gnuplot -p\n"
+     "  lrs-analyze spectrum net.csv --exact --taux 2\n"},
     {"simulate", S_SIMULATE, "simulate the driven network; simulated vs predicted PC % variance",
      "Simulates tau dz/dt = -z + W f(z) + x(t) (forward Euler; x smooth Gaussian\n"
      "noise of variance sigma_x^2 and correlation time tau_x; z(0) = 0.1 randn),\n"
@@ -163,6 +168,7 @@ typedef struct opts {
     long rank;
     double sigmax, T, dt, tau, taux, discard, amp;
     int have_discard;
+    int exact; /* spectrum --exact */
     unsigned long seed;
     lrs_transfer_t f;
     int direction; /* 0 u, 1 v, 2 opt */
@@ -198,8 +204,9 @@ static const optdef_t optdefs[] = {
     {"--sigmax", 1, S_REPORT | S_SPECTRUM | S_SIMULATE, "X", "input standard deviation sigma_x (default 1)"},
     {"--T", 1, S_SIMULATE, "T", "simulated time (default 5000)"},
     {"--dt", 1, S_SIMULATE | S_RESPONSE, "DT", "Euler step (default 0.01)"},
-    {"--tau", 1, S_SIMULATE | S_RESPONSE, "TAU", "time constant (default 1)"},
-    {"--taux", 1, S_SIMULATE, "TX", "input correlation time tau_x (default 10)"},
+    {"--tau", 1, S_SIMULATE | S_RESPONSE | S_SPECTRUM, "TAU", "time constant (default 1)"},
+    {"--taux", 1, S_SIMULATE | S_SPECTRUM, "TX", "input correlation time tau_x (default 10)"},
+    {"--exact", 0, S_SPECTRUM, NULL, "add the exact stationary covariance's % variance (pct_exact)"},
     {"--discard", 1, S_SIMULATE, "D", "PCA over t >= D (default 10 (tau + taux))"},
     {"--seed", 1, S_ALL, "S", "random seed of simulations and of the SIS start (default 1)"},
     {"--f", 1, S_SIMULATE | S_RESPONSE, "F", "transfer function identity, tanh or relu"},
@@ -335,6 +342,11 @@ static int parse_args(int argc, char **argv, opts_t *o)
                 o->sub_given = 1;
             } else if (!o->file) {
                 o->file = a;
+            } else if (!o->sub_given && find_sub(a)) {
+                return usage_error("the subcommand comes first: " PROG " %s %s", a, o->file);
+            } else if (!o->sub_given && strcmp(o->file, "-") != 0 && access(o->file, F_OK) != 0) {
+                return usage_error("unknown subcommand '%s' (expected report, svals, eig, ranks, "
+                                   "overlap, spectrum, simulate or response)", o->file);
             } else {
                 return usage_error("unexpected argument '%s' (the input is '%s')", a, o->file);
             }
@@ -426,6 +438,8 @@ static int parse_args(int argc, char **argv, opts_t *o)
         } else if (strcmp(name, "--taux") == 0) {
             if (num_arg(name, val, &o->taux, 0, 1))
                 return EXIT_USAGE;
+        } else if (strcmp(name, "--exact") == 0) {
+            o->exact = 1;
         } else if (strcmp(name, "--discard") == 0) {
             if (num_arg(name, val, &o->discard, 0, 0))
                 return EXIT_USAGE;
@@ -1122,6 +1136,7 @@ typedef struct spec_col {
     const char *name;
     const char *about;
     int (*fill)(ctx_t *c, gsl_vector *pct);
+    int (*on)(const ctx_t *c); /* NULL: always printed */
 } spec_col_t;
 
 static void to_percent(gsl_vector *v)
@@ -1149,10 +1164,30 @@ static int fill_input(ctx_t *c, gsl_vector *pct)
     return LRS_OK;
 }
 
+/* --exact: PC variances of the exact stationary covariance (lrs/exact.h). */
+static int fill_exact(ctx_t *c, gsl_vector *pct)
+{
+    lrs_exact_info_t info;
+    if (lrs_exact_cov(c->Wd, c->o->tau, NULL, c->o->taux, c->o->sigmax, LRS_EXACT_AUTO, NULL, pct,
+                      &info, &c->err))
+        return c->err.code;
+    fprintf(c->hdr.fp, "# pct_exact: tau = %g, tau_x = %g, route %s (cond(V) = %.3g)\n",
+            c->o->tau, c->o->taux, lrs_exact_route_name(info.route), info.cond_V);
+    to_percent(pct);
+    return LRS_OK;
+}
+
+static int exact_on(const ctx_t *c)
+{
+    return c->o->exact;
+}
+
 static const spec_col_t spectrum_cols[] = {
     {"pct_z", "theory 1: 100 var_k / sum var, var_k = sigma_x^2 / sigma_{N+1-k}(I - W)^2",
-     fill_theory1},
-    {"pct_x", "the input x: iid channels, 100/N each", fill_input},
+     fill_theory1, NULL},
+    {"pct_x", "the input x: iid channels, 100/N each", fill_input, NULL},
+    {"pct_exact", "exact stationary covariance for input correlation time tau_x (--exact)",
+     fill_exact, exact_on},
 };
 #define NSPEC (sizeof spectrum_cols / sizeof spectrum_cols[0])
 
@@ -1171,6 +1206,8 @@ static int cmd_spectrum(ctx_t *c)
             rc = fail(c, LRS_ENOMEM, "out of memory");
             goto done;
         }
+        if (spectrum_cols[j].on && !spectrum_cols[j].on(c))
+            continue;
         if ((rc = spectrum_cols[j].fill(c, col[j]))) {
             if (rc == LRS_EUNSTABLE && require_stable(c, "the predicted PC spectrum", NULL) == 0)
                 fail(c, rc, "%s: %s", c->o->file, c->err.msg);
@@ -1180,23 +1217,28 @@ static int cmd_spectrum(ctx_t *c)
     fprintf(d, "# predicted %% variance explained by each principal component "
             "(sigma_x = %g)\n", c->o->sigmax);
     for (j = 0; j < NSPEC; j++)
-        fprintf(d, "#   %-6s %s\n", spectrum_cols[j].name, spectrum_cols[j].about);
+        if (!spectrum_cols[j].on || spectrum_cols[j].on(c))
+            fprintf(d, "#   %-6s %s\n", spectrum_cols[j].name, spectrum_cols[j].about);
     fprintf(d, "# index");
     for (j = 0; j < NSPEC; j++)
-        fprintf(d, "\t%s", spectrum_cols[j].name);
+        if (!spectrum_cols[j].on || spectrum_cols[j].on(c))
+            fprintf(d, "\t%s", spectrum_cols[j].name);
     fprintf(d, "\n");
     for (k = 0; k < N; k++) {
         fprintf(d, "%zu", k + 1);
         for (j = 0; j < NSPEC; j++)
-            fprintf(d, "\t%.12g", gsl_vector_get(col[j], k));
+            if (!spectrum_cols[j].on || spectrum_cols[j].on(c))
+                fprintf(d, "\t%.12g", gsl_vector_get(col[j], k));
         fprintf(d, "\n");
     }
     fprintf(c->gp.fp,
             "set title 'Predicted PC spectrum (%s)'\nset xlabel 'PC index'\n"
             "set ylabel '%% variance explained'\nset logscale y\nset grid\nset key top right\n"
             "plot $spectrum using 1:2 with linespoints pt 7 ps 0.4 lc rgb '#1f77b4' title 'z (theory 1)', "
-            "$spectrum using 1:3 with lines lw 2 lc rgb '#7f7f7f' title 'x (input)'\n",
-            c->o->file);
+            "$spectrum using 1:3 with lines lw 2 lc rgb '#7f7f7f' title 'x (input)'%s\n",
+            c->o->file,
+            c->o->exact ? ", $spectrum using 1:4 with lines lw 2 lc rgb '#d62728' title 'z (exact)'"
+                        : "");
 done:
     for (j = 0; j < NSPEC; j++)
         gsl_vector_free(col[j]);
