@@ -147,8 +147,8 @@ static int ex_unstable_error(const ex_problem_t *p, double maxre, double maxmod,
 
 /* ------------------------------------------------------------------ eigen route */
 
-/* Returns LRS_OK with Cov filled; 1 (not an error code) if AUTO should fall
- * back to the Schur route; or an LRS_E* code. */
+/* Returns LRS_OK with Cov filled; EX_FALLBACK (not an error code) if AUTO
+ * should fall back to the Schur route; or an LRS_E* code. */
 #define EX_FALLBACK (-1)
 
 static int ex_eigen(const ex_problem_t *p, int forced, double *Cov, lrs_exact_info_t *info,
@@ -223,7 +223,10 @@ static int ex_eigen(const ex_problem_t *p, int forced, double *Cov, lrs_exact_in
         rc = lrs_err_set(err, LRS_ENUMERIC, "lrs_exact_cov: dgetrs failed (info %d)", (int)info_l);
         goto done;
     }
-    cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, n, n, n, 1.0, X, n, X, n, 0.0, Mr, n);
+    cblas_dsyrk(CblasColMajor, CblasLower, CblasNoTrans, n, n, 1.0, X, n, 0.0, Mr, n);
+    for (size_t j = 0; j < N; j++)
+        for (size_t i = 0; i < j; i++)
+            Mr[i + j * N] = Mr[j + i * N];
     /* Blocks: bs[k] = 1 (real eigenvalue), 2 (first of a pair), 0 (second). */
     for (size_t k = 0; k < N; k++) {
         if (wi[k] != 0.0 && k + 1 < N) {

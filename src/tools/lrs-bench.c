@@ -35,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/resource.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_sort.h>
@@ -99,12 +100,15 @@ static int child(const char *mode, size_t N, double T, unsigned long seed, doubl
     gsl_vector *z0 = gsl_vector_alloc(N), *pz = gsl_vector_alloc(N);
     gsl_matrix *W = fig1_network(N, rng, z0, &err);
     const char *extra = "";
+    char infobuf[64];
     if (!strcmp(mode, "exact-covariance")) {
         lrs_blas_set_threads(threads > 0 ? threads : 2);
         lrs_exact_info_t info;
         if (lrs_exact_cov(W, 1.0, NULL, TAU_X, SIGMA_X, LRS_EXACT_AUTO, NULL, pz, &info, &err))
             die("exact covariance", &err);
-        extra = lrs_exact_route_name(info.route);
+        snprintf(infobuf, sizeof infobuf, "%s,%.3fs", lrs_exact_route_name(info.route),
+                 info.seconds);
+        extra = infobuf;
     } else {
         lrs_blas_set_threads(threads > 0 ? threads : 1);
         int exact = !strcmp(mode, "exact-integrator");
@@ -132,8 +136,14 @@ static int child(const char *mode, size_t N, double T, unsigned long seed, doubl
         p.T = T;
         p.z0 = z0;
         if (exact) {
+            /* the propagator (a dozen N x N products) on both cores, the
+             * per-step work on one */
             lrs_exact_sim_t *s = NULL;
-            if (lrs_exact_sim_alloc(&s, &p, &err) || lrs_exact_sim_run(s, in, obs, 2, &err))
+            lrs_blas_set_threads(threads > 0 ? threads : (N >= 400 ? 2 : 1));
+            if (lrs_exact_sim_alloc(&s, &p, &err))
+                die("exact propagator", &err);
+            lrs_blas_set_threads(threads > 0 ? threads : 1);
+            if (lrs_exact_sim_run(s, in, obs, 2, &err))
                 die("exact integrator", &err);
             lrs_exact_sim_free(s);
         } else {
@@ -155,7 +165,12 @@ static int child(const char *mode, size_t N, double T, unsigned long seed, doubl
         gsl_matrix_free(C);
     }
     double wall = lrs_wall_seconds() - t0;
-    printf("child wall_s=%.6f rss_mb=%.3f info=%s\n", wall, lrs_peak_rss_mb(), extra);
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    double cpu = (double)ru.ru_utime.tv_sec + 1e-6 * (double)ru.ru_utime.tv_usec +
+                 (double)ru.ru_stime.tv_sec + 1e-6 * (double)ru.ru_stime.tv_usec;
+    printf("child wall_s=%.6f rss_mb=%.3f cpu_s=%.6f info=%s\n", wall, lrs_peak_rss_mb(), cpu,
+           extra);
     for (size_t k = 0; k < N; k++)
         printf("z %zu %.17g\n", k + 1, gsl_vector_get(pz, k));
     gsl_matrix_free(W);
@@ -168,7 +183,7 @@ static int child(const char *mode, size_t N, double T, unsigned long seed, doubl
 /* ------------------------------------------------------------------ parent */
 
 typedef struct {
-    double wall, rss;
+    double wall, rss, cpu;
     char info[64];
     double *pc; /* N PC variances of z */
 } run_t;
@@ -191,7 +206,8 @@ static int run_child(const char *mode, size_t N, double T, unsigned long seed, d
     while (fgets(line, sizeof line, fp)) {
         size_t k;
         double v;
-        if (sscanf(line, "child wall_s=%lf rss_mb=%lf info=%63s", &r->wall, &r->rss, r->info) >= 2)
+        if (sscanf(line, "child wall_s=%lf rss_mb=%lf cpu_s=%lf info=%63s", &r->wall, &r->rss,
+                   &r->cpu, r->info) >= 3)
             ok = 1;
         else if (sscanf(line, "z %zu %lf", &k, &v) == 2 && k >= 1 && k <= N) {
             r->pc[k - 1] = v;
@@ -233,19 +249,22 @@ static int bench_row(const char *mode, size_t N, double T, unsigned long seed, d
 {
     run_t *runs = calloc((size_t)reps, sizeof *runs);
     double *walls = malloc((size_t)reps * sizeof *walls), rss = 0;
+    double *cpus = malloc((size_t)reps * sizeof *cpus);
     for (int i = 0; i < reps; i++) {
         if (run_child(mode, N, T, seed, h, 0, &runs[i])) {
             for (int j = 0; j <= i; j++)
                 free(runs[j].pc);
             free(runs);
             free(walls);
+            free(cpus);
             return -1;
         }
         walls[i] = runs[i].wall;
+        cpus[i] = runs[i].cpu;
         if (runs[i].rss > rss)
             rss = runs[i].rss;
     }
-    double wall = median(walls, (size_t)reps), med = 0, mx = 0;
+    double wall = median(walls, (size_t)reps), cpu = median(cpus, (size_t)reps), med = 0, mx = 0;
     if (ref)
         deviations(runs[0].pc, ref, N, &med, &mx);
     char step[96] = "";
@@ -254,9 +273,9 @@ static int bench_row(const char *mode, size_t N, double T, unsigned long seed, d
     else if (!strcmp(mode, "exact-integrator"))
         snprintf(step, sizeof step, "h=%g", h);
     else
-        snprintf(step, sizeof step, "route=%s", runs[0].info);
-    printf("| %-17s | %5zu | %7g | %-12s | %9.3f | %8.1f | %10.4f | %9.4f |\n", mode, N, T, step,
-           wall, rss, med, mx);
+        snprintf(step, sizeof step, "%s", runs[0].info);
+    printf("| %-17s | %5zu | %7g | %-14s | %9.3f | %8.3f | %8.1f | %10.4f | %9.4f |\n", mode, N, T,
+           step, wall, cpu, rss, med, mx);
     printf("bench mode=%s N=%zu T=%g wall_s=%.4f rss_mb=%.1f median_dev=%.6g max_dev=%.6g\n", mode,
            N, T, wall, rss, med, mx);
     fflush(stdout);
@@ -267,21 +286,23 @@ static int bench_row(const char *mode, size_t N, double T, unsigned long seed, d
         *wall_out = wall;
     free(runs);
     free(walls);
+    free(cpus);
     return 0;
 }
 
 static void header(void)
 {
-    printf("| %-17s | %5s | %7s | %-12s | %9s | %8s | %10s | %9s |\n", "mode", "N", "T", "step",
-           "wall_s", "rss_mb", "median_dev", "max_dev");
-    printf("|-------------------|-------|---------|--------------|-----------|----------|------------|-----------|\n");
+    printf("| %-17s | %5s | %7s | %-14s | %9s | %8s | %8s | %10s | %9s |\n", "mode", "N", "T",
+           "step", "wall_s", "cpu_s", "rss_mb", "median_dev", "max_dev");
+    printf("|-------------------|-------|---------|----------------|-----------|----------|----------|"
+           "------------|-----------|\n");
 }
 
 int main(int argc, char **argv)
 {
     const char *child_mode = NULL;
     size_t N = 200;
-    double T = 5000, h = lrs_exact_default_step(TAU_X), long_T = 50000, faithful_max_n = 1000;
+    double T = 5000, h = lrs_exact_default_step(TAU_X), long_T = 50000, faithful_max_n = 500;
     unsigned long seed = 1;
     int reps = 3, threads = 0, quick = 0;
     size_t sizes[16] = {200, 500, 1000, 2000}, nsizes = 4;
@@ -340,7 +361,14 @@ int main(int argc, char **argv)
     printf("lrs-bench: Figure 1 noise workload (tau_x = %g, sigma_x = %g, c = %g, rho = %g, seed %lu);"
            " wall = median of %d runs, each in its own process\n",
            TAU_X, SIGMA_X, C_LOWRANK, RHO, seed, reps);
-    printf("deviations: relative, of the PC variances of z from the exact covariance's (median, max over PCs)\n\n");
+    printf("deviations: relative, of the PC variances of z from the exact covariance's (median, max over PCs)\n");
+    printf("step: dt (faithful), h (exact integrator), route,seconds of lrs_exact_cov alone (exact covariance)\n");
+    printf("cpu_s: user + system time of the process (all its threads); load average now: ");
+    double la[3];
+    if (getloadavg(la, 3) == 3)
+        printf("%.2f %.2f %.2f\n\n", la[0], la[1], la[2]);
+    else
+        printf("unknown\n\n");
     header();
     double *cmp[16][2];
     double hs[16];
