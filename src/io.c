@@ -363,16 +363,19 @@ int io_src_getline(io_src_t *s, const char **line, size_t *len, lrs_err_t *err)
             s->skip_lf = (p[i] == '\r');
             s->beg += i + 1;
             s->line++;
-            if (i > s->max_line)
-                return lrs_err_set(err, LRS_ELIMIT,
-                                   "%s:%zu:1: line longer than %zu bytes", s->name,
-                                   s->line, s->max_line);
+            if (i > s->max_line) {
+                lrs_err_set(err, LRS_ELIMIT, "%s:%zu:1: line longer than %zu bytes",
+                            s->name, s->line, s->max_line);
+                return -1;
+            }
             return 1;
         }
         scanned = avail;
-        if (avail > s->max_line)
-            return lrs_err_set(err, LRS_ELIMIT, "%s:%zu:1: line longer than %zu bytes",
-                               s->name, s->line + 1, s->max_line);
+        if (avail > s->max_line) {
+            lrs_err_set(err, LRS_ELIMIT, "%s:%zu:1: line longer than %zu bytes", s->name,
+                        s->line + 1, s->max_line);
+            return -1;
+        }
         if (s->eof) {
             if (avail == 0)
                 return 0;

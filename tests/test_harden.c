@@ -60,9 +60,250 @@ static void test_fuzz_mtx_symmetric_overflow(void)
                      "non-finite value ('-inf')");
 }
 
+/* ------------------------------------------------------------ limits */
+
+#define LIM "tests/fixtures/limits/"
+
+/* Declared sizes above --max-n or the memory limit are refused at the line
+ * that declares them, before the matrix is allocated (a 60-byte file may
+ * claim 2000 x 2000: the message names the size line, not the missing data). */
+static void test_limit_mtx_declared_size(void)
+{
+    lrs_read_opts_t o = fmt(LRS_FMT_AUTO);
+    expect_error(LIM "mtx_over_max_n.mtx", &o, LRS_ELIMIT,
+                 LIM "mtx_over_max_n.mtx:2:1: matrix of 100000x100000 is larger than --max-n "
+                     "20000 ('100000 100000 1')");
+    expect_error(LIM "mtx_size_overflow.mtx", &o, LRS_EPARSE,
+                 LIM "mtx_size_overflow.mtx:2:1: integer out of range ('99999999999999999999')");
+    expect_error(LIM "mtx_nnz_over_holds.mtx", &o, LRS_EPARSE,
+                 LIM "mtx_nnz_over_holds.mtx:2:5: header declares 10 entries, more than a 3x3 "
+                     "general matrix holds (9) ('3 3 10')");
+    expect_error(LIM "mtx_nnz_over_memory.mtx", &o, LRS_ELIMIT,
+                 LIM "mtx_nnz_over_memory.mtx:2:13: 400000000 entries need more than the memory "
+                     "allowed ('20000 20000 400000000')");
+    o.max_bytes = (size_t)1 << 20;
+    expect_error(LIM "mtx_over_memory.mtx", &o, LRS_ELIMIT,
+                 LIM "mtx_over_memory.mtx:3:1: matrix of 2000x2000 needs 0.032 GB, more than "
+                     "the 0.00105 GB allowed");
+}
+
+static void test_limit_npy_declared_size(void)
+{
+    lrs_read_opts_t o = fmt(LRS_FMT_AUTO);
+    expect_error(LIM "npy_over_max_n.npy", &o, LRS_ELIMIT,
+                 LIM "npy_over_max_n.npy:1:11: matrix of 30000x30000 is larger than --max-n "
+                     "20000 ('(30000, 30000)')");
+    expect_error(LIM "npy_shape_overflow.npy", &o, LRS_EPARSE,
+                 LIM "npy_shape_overflow.npy:1:75: bad npy header: dimension too large "
+                     "('9999999, 1), }  ')");
+    expect_error(LIM "npy_header_length_lie.npy", &o, LRS_EPARSE,
+                 LIM "npy_header_length_lie.npy:1:9: npy header length 4294967280 is "
+                     "implausible (over 1 MiB)");
+    o.max_bytes = (size_t)1 << 20;
+    expect_error(LIM "npy_over_memory.npy", &o, LRS_ELIMIT,
+                 LIM "npy_over_memory.npy:1:11: matrix of 2000x2000 needs 0.032 GB, more than "
+                     "the 0.00105 GB allowed");
+}
+
+/* Text formats have no declared size: the implied size is refused as soon
+ * as a row, a row count, a node id or a node count passes --max-n. */
+static void test_limit_text_implied_size(void)
+{
+    lrs_read_opts_t o = fmt(LRS_FMT_AUTO);
+    o.max_n = 8;
+    expect_error(LIM "dense_row_over_max_n.csv", &o, LRS_ELIMIT,
+                 LIM "dense_row_over_max_n.csv:1:17: row has 9 values, more than --max-n 8");
+    expect_error(LIM "dense_rows_over_max_n.txt", &o, LRS_ELIMIT,
+                 LIM "dense_rows_over_max_n.txt:9:1: more than 8 rows (--max-n 8)");
+    o.format = LRS_FMT_EDGES;
+    expect_error(LIM "edges_names_over_max_n.edges", &o, LRS_ELIMIT,
+                 LIM "edges_names_over_max_n.edges:8:4: more than --max-n 8 nodes ('n8')");
+    o = fmt(LRS_FMT_EDGES);
+    o.ids = 1;
+    expect_error(LIM "edges_id_over_max_n.edges", &o, LRS_ELIMIT,
+                 LIM "edges_id_over_max_n.edges:2:3: node id 20000 needs more than --max-n "
+                     "20000 nodes ('20000')");
+}
+
+/* A text of n bytes: `fill` repeated, then `tail`. */
+static char *make_text(size_t n, char fill, const char *tail, size_t *len)
+{
+    size_t t = strlen(tail);
+    char *s = malloc(n + t + 1);
+    if (!s)
+        return NULL;
+    memset(s, fill, n);
+    memcpy(s + n, tail, t + 1);
+    *len = n + t;
+    return s;
+}
+
+/* Long lines: a 1 MB comment line, a 1 MB field (blanks around one number)
+ * and a 1 MB node name are read (the limit is max(1 MiB, 64 max_n); above it
+ * see test_regress_overlong_line). */
+static void test_limit_long_lines(void)
+{
+    lrs_read_opts_t o = fmt(LRS_FMT_AUTO);
+    lrs_err_t e;
+    gsl_matrix *W = NULL;
+    lrs_read_info_t info;
+    size_t len;
+    char *s = make_text(1000000, '#', "\n1 2\n3 4\n", &len);
+    CHECK(s != NULL, "out of memory");
+    if (!s)
+        return;
+    CHECK_OK(lrs_read_buffer(s, len, "long.txt", &o, &W, NULL, &e), &e);
+    CHECK(W && W->size1 == 2 && W->size2 == 2 && gsl_matrix_get(W, 1, 0) == 3.0,
+          "1 MB comment line then a 2x2 matrix: wrong result (exact)");
+    gsl_matrix_free(W);
+    W = NULL;
+    free(s);
+    s = make_text(1000000, ' ', "7", &len); /* no final newline either */
+    CHECK_OK(lrs_read_buffer(s, len, "pad.txt", &o, &W, NULL, &e), &e);
+    CHECK(W && W->size1 == 1 && gsl_matrix_get(W, 0, 0) == 7.0, "1 MB padded field: not 7");
+    gsl_matrix_free(W);
+    W = NULL;
+    free(s);
+    /* a 1 MB node name: "aaa...a b\nb aaa...a" */
+    s = make_text(1000000, 'a', " b\n", &len);
+    {
+        char *t = malloc(2 * len + 4);
+        CHECK(t != NULL, "out of memory");
+        if (t) {
+            memcpy(t, s, len);
+            memcpy(t + len, "b ", 2);
+            memcpy(t + len + 2, s, 1000000);
+            o = fmt(LRS_FMT_EDGES);
+            lrs_read_info_init(&info);
+            CHECK_OK(lrs_read_buffer(t, len + 2 + 1000000, "long.edges", &o, &W, &info, &e), &e);
+            CHECK(W && W->size1 == 2 && gsl_matrix_get(W, 0, 1) == 1.0 &&
+                      gsl_matrix_get(W, 1, 0) == 1.0 && info.nnames == 2 &&
+                      strlen(info.names[0]) == 1000000,
+                  "1 MB node name: wrong result (exact)");
+            lrs_read_info_clear(&info);
+            gsl_matrix_free(W);
+            W = NULL;
+            free(t);
+        }
+    }
+    free(s);
+}
+
+/* Runs of quotes: 9999 '"' open a field that "" escapes never close (an
+ * error, not a crash or a quadratic scan); 20000 "" pairs inside a quoted
+ * node name are one name of 20000 quotes. */
+static void test_limit_quote_runs(void)
+{
+    lrs_read_opts_t o = fmt(LRS_FMT_AUTO);
+    lrs_read_info_t info;
+    gsl_matrix *W = NULL;
+    lrs_err_t e;
+    size_t k, nq = 0;
+    expect_error(LIM "dense_quote_run.csv", &o, LRS_EPARSE,
+                 LIM "dense_quote_run.csv:1:1: unterminated quote "
+                     "('\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"...')");
+    o.format = LRS_FMT_EDGES;
+    lrs_read_info_init(&info);
+    CHECK_OK(lrs_read_matrix(LIM "edges_quote_run.csv", &o, &W, &info, &e), &e);
+    CHECK(W && W->size1 == 3 && info.nnames == 3, "quote run: expected 3 nodes");
+    if (info.nnames == 3) {
+        for (k = 0; info.names[0][k]; k++)
+            nq += info.names[0][k] == '"';
+        CHECK(k == 20000 && nq == 20000, "first name: %zu bytes, %zu quotes; want 20000 quotes",
+              k, nq);
+        CHECK(strcmp(info.names[1], "b") == 0 && strcmp(info.names[2], "c") == 0,
+              "names 2, 3: '%s', '%s'", info.names[1], info.names[2]);
+    }
+    lrs_read_info_clear(&info);
+    gsl_matrix_free(W);
+}
+
+/* Files without a final newline (and with bare CR line ends) read in full:
+ * the last row, edge or entry is not lost. */
+static void test_limit_no_final_newline(void)
+{
+    static const struct {
+        const char *file;
+        lrs_format_t f;
+        double w[4];
+    } cases[] = {
+        {LIM "dense_no_final_newline.csv", LRS_FMT_AUTO, {1, 2, 3, 4}},
+        {LIM "dense_cr_only.txt", LRS_FMT_AUTO, {1, 2, 3, 4}},
+        {LIM "edges_no_final_newline.edges", LRS_FMT_EDGES, {0, 2, 3, 0}},
+        {LIM "mtx_no_final_newline.mtx", LRS_FMT_AUTO, {0, 5, 0, 0}},
+    };
+    size_t c, k;
+    for (c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        lrs_read_opts_t o = fmt(cases[c].f);
+        gsl_matrix *W = NULL;
+        lrs_err_t e;
+        CHECK_OK(lrs_read_matrix(cases[c].file, &o, &W, NULL, &e), &e);
+        CHECK(W && W->size1 == 2 && W->size2 == 2, "%s: not 2x2", cases[c].file);
+        if (W && W->size1 == 2 && W->size2 == 2)
+            for (k = 0; k < 4; k++)
+                CHECK(W->data[k] == cases[c].w[k], "%s: entry %zu = %g, want %g (exact)",
+                      cases[c].file, k, W->data[k], cases[c].w[k]);
+        gsl_matrix_free(W);
+    }
+}
+
+/* Regression (found by test_limit_long_lines): a line longer than the limit
+ * made io_src_getline return the positive code LRS_ELIMIT, which the readers
+ * took for "a line was read" and then used the previous line's pointer, into
+ * a buffer the realloc had freed (heap-use-after-free under ASan; a garbage
+ * "ragged rows" message otherwise).  Each text reader, with and without a
+ * newline after the long line, from memory and from a FILE*. */
+static void test_regress_overlong_line(void)
+{
+    static const struct {
+        const char *name, *head;
+        lrs_format_t f;
+    } cases[] = {
+        {"huge.txt", "1 2\n", LRS_FMT_AUTO},
+        {"huge.edges", "a b\n", LRS_FMT_EDGES},
+        {"huge.mtx", "%%MatrixMarket matrix coordinate real general\n", LRS_FMT_AUTO},
+    };
+    size_t c, len, nl;
+    for (c = 0; c < sizeof cases / sizeof cases[0]; c++)
+        for (nl = 0; nl < 2; nl++) {
+            size_t h = strlen(cases[c].head);
+            char *s = make_text((2u << 20) + h, '1', nl ? "\n" : "", &len), want[128];
+            lrs_read_opts_t o = fmt(cases[c].f);
+            gsl_matrix *W = NULL;
+            lrs_err_t e;
+            FILE *fp;
+            CHECK(s != NULL, "out of memory");
+            if (!s)
+                return;
+            memcpy(s, cases[c].head, h);
+            o.max_n = 8;
+            snprintf(want, sizeof want, "%s:2:1: line longer than 1048576 bytes", cases[c].name);
+            CHECK_ERR(lrs_read_buffer(s, len, cases[c].name, &o, &W, NULL, &e), LRS_ELIMIT, &e,
+                      want);
+            CHECK(strcmp(e.msg, want) == 0, "message '%s', want exactly '%s'", e.msg, want);
+            CHECK(W == NULL, "*out set on failure");
+            fp = fmemopen(s, len, "rb");
+            CHECK(fp != NULL, "fmemopen failed");
+            if (fp) {
+                CHECK_ERR(lrs_read_stream(fp, cases[c].name, &o, &W, NULL, &e), LRS_ELIMIT, &e,
+                          want);
+                CHECK(W == NULL, "*out set on failure");
+                fclose(fp);
+            }
+            free(s);
+        }
+}
+
 int main(void)
 {
     RUN(test_fuzz_edges_weight_overflow);
     RUN(test_fuzz_mtx_symmetric_overflow);
+    RUN(test_limit_mtx_declared_size);
+    RUN(test_limit_npy_declared_size);
+    RUN(test_limit_text_implied_size);
+    RUN(test_limit_long_lines);
+    RUN(test_regress_overlong_line);
+    RUN(test_limit_quote_runs);
+    RUN(test_limit_no_final_newline);
     return harness_summary();
 }
