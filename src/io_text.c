@@ -307,13 +307,13 @@ int io_read_dense(io_ctx_t *c, int auto_mode, gsl_matrix **out, lrs_err_t *err)
         if (t.n != nd) {
             if (t.n > nd)
                 rc = io_err(c, err, LRS_EPARSE, c->src->line, t.f[nd].col,
-                            "ragged rows: %zu fields, expected %zu as on line %zu ('%s')",
-                            t.n, nd, first_line,
+                            "ragged rows: %zu field%s, expected %zu as on line %zu ('%s')",
+                            t.n, t.n == 1 ? "" : "s", nd, first_line,
                             lrs_io_quote(t.f[nd].p, t.f[nd].len, q, sizeof q));
             else
                 rc = io_err(c, err, LRS_EPARSE, c->src->line, colbase + len + 1,
-                            "ragged rows: %zu fields, expected %zu as on line %zu ('%s')",
-                            t.n, nd, first_line,
+                            "ragged rows: %zu field%s, expected %zu as on line %zu ('%s')",
+                            t.n, t.n == 1 ? "" : "s", nd, first_line,
                             lrs_io_quote(t.f[t.n - 1].p, t.f[t.n - 1].len, q, sizeof q));
             goto done;
         }
@@ -499,7 +499,8 @@ int io_read_edges(io_ctx_t *c, gsl_matrix **out, lrs_err_t *err)
             size_t at = t.n > nf ? nf : t.n - 1;
             rc = io_err(c, err, LRS_EPARSE, c->src->line,
                         t.n > nf ? t.f[nf].col : colbase + len + 1,
-                        "ragged rows: %zu fields, expected %zu as on line %zu ('%s')", t.n, nf,
+                        "ragged rows: %zu field%s, expected %zu as on line %zu ('%s')", t.n,
+                        t.n == 1 ? "" : "s", nf,
                         first_line, lrs_io_quote(t.f[at].p, t.f[at].len, q, sizeof q));
             goto done;
         }
