@@ -22,6 +22,12 @@
  * Samples are produced at t_n = n dt, n = 0, 1, 2, ... in internal chunks of
  * fixed size, so the output is bit-identical however the caller splits the
  * run into blocks.  Memory is O(N * (chunk + kernel)), independent of T.
+ * The white-noise draws xi_k are taken in order k = -KL-1, -KL, ... (k
+ * major, channel minor; KL = ceil(tau_x sqrt(ln 1e9) / Delta)) with
+ * gsl_ran_gaussian_ziggurat, whenever a chunk needs them: give the generator
+ * an rng of its own (draws by others in between would depend on where the
+ * chunks fall).  A simulation may fill inputs on its helper thread (see
+ * lrs_sim_run): do not use the rng elsewhere during the run.
  */
 #ifndef LRS_NOISE_H
 #define LRS_NOISE_H

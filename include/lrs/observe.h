@@ -82,6 +82,13 @@ size_t lrs_proj_count(const lrs_proj_t *p);
  * probe keeps z[n] for the last step n with n*dt < t_j (the state "just
  * before t_j", as the step protocol of PAPER.md defines it).  Times must lie
  * inside the run; unreached probes report an error when read.
+ * Precisely: n_j = ceil(t_j/dt - 1e-9) - 1 (a time within 1e-9 dt of the
+ * grid counts as on it), so with a step input on n_on <= n < n_off,
+ * n_off = round(t_off/dt), the probe at t_off holds z[n_off - 1], the state
+ * to which the last step of input is applied.  The same rule defines "t <
+ * t_max" for traces (n < ceil(t_max/dt - 1e-9)) and "t >= t_start" for the
+ * statistics (n >= ceil(t_start/dt - 1e-9)).  A block with n0 = 0 (a new
+ * run) clears the states captured by an earlier run.
  */
 typedef struct lrs_probe lrs_probe_t;
 
