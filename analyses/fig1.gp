@@ -23,7 +23,7 @@ if (out eq "png") {
     set terminal pngcairo size 1800,1300 font "DejaVu Sans,14" enhanced
     set output outpng
 } else {
-    set terminal pdfcairo size 30cm,21.67cm font "DejaVu Sans,14" enhanced fontscale 0.5
+    set terminal pdfcairo size 30cm,21.67cm font "DejaVu Sans,14" enhanced fontscale 0.5 linewidth 0.5 pointscale 0.5
     set output outpdf
 }
 set multiplot
@@ -58,8 +58,8 @@ call S "pca" D
 call S "frame" 0.405 0.567 0.38 0.60 "e"
 vr = sumval(D, "var_ratio_rand_over_u")
 ang = sumval(D, "angle_uN_u_deg")
-set label 40 sprintf("var ratio %s\n(paper 132)", vr) at graph 0.04, graph 0.93 left font ",11" front
-set label 41 sprintf("{/Symbol \320}(u_N, u) = %s{/Symbol \260}", ang) at graph 0.04, graph 0.08 left font ",11" front
+set label 40 sprintf("var ratio %s\n(paper 132)", vr) at graph 0.04, graph 0.93 left font ",11" front boxed
+set label 41 sprintf("{/Symbol \320}(u_N, u) = %s{/Symbol \260}", ang) at graph 0.04, graph 0.08 left font ",11" front boxed
 call S "scatter" D 1 0 0 "z{/Symbol \267}u_{rand}" "z{/Symbol \267}u" c_resp "response, t < 2000"
 
 # ---------------------------------------------------------------- f: x.u vs x.u_rand

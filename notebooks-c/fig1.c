@@ -46,6 +46,7 @@
 #define RHO 0.5         /* strength of the random part rho G / sqrt(N) */
 #define TAU 1.0         /* time constant */
 #define DT 0.01         /* Euler step */
+#define DT_FAST 0.05    /* --fast: coarser step (still stable: dt (1 - c) < 1) */
 /* step protocol */
 #define C_X 1.0         /* step amplitude */
 #define T_ON1 15.0      /* aligned input (along u) on [T_ON1, T_OFF1) */
@@ -95,7 +96,7 @@ int main(int argc, char **argv)
     p.v = v;
     p.u_rand = u_rand;
     p.tau = TAU;
-    p.dt = DT;
+    p.dt = a.fast ? DT_FAST : DT;
     p.c_x = C_X;
     p.on1 = T_ON1;
     p.off1 = T_OFF1;

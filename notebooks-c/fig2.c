@@ -42,7 +42,8 @@
 #define C (-10.0)       /* strength of the rank-one part c u v^T */
 #define RHO 0.5         /* strength of the random part */
 #define TAU 1.0
-#define DT 0.01
+#define DT 0.01         /* Euler step */
+#define DT_FAST 0.05    /* --fast: coarser step (still stable: dt (1 - c) < 1) */
 /* step protocol */
 #define C_X 1.0
 #define T_ON1 15.0      /* aligned input (along u_opt) on [T_ON1, T_OFF1) */
@@ -106,7 +107,7 @@ int main(int argc, char **argv)
     p.extra[1] = u_opt;
     p.extra_name[1] = "u_opt";
     p.tau = TAU;
-    p.dt = DT;
+    p.dt = a.fast ? DT_FAST : DT;
     p.c_x = C_X;
     p.on1 = T_ON1;
     p.off1 = T_OFF1;

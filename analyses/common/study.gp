@@ -59,6 +59,7 @@ if (ARG1 eq "frame") {
     set tics nomirror out scale 0.6
     set grid lc rgb "#e4e4e4" lw 1 dt 1 back
     set key noautotitle
+    set style textbox opaque fc rgb "white" noborder margins 0.5, 0.5
     set lmargin at screen real(ARG2)
     set rmargin at screen real(ARG3)
     set bmargin at screen real(ARG4)
@@ -139,8 +140,9 @@ if (ARG1 eq "eig") {
     Rr = real(ARG3)
     set xrange [-Rr:(Rr > 1.15 ? Rr : 1.15)]
     set yrange [-Rr:Rr]
-    set xtics (Rr > 0.8 ? 0.5 : 0.25)
-    set ytics (Rr > 0.8 ? 0.5 : 0.25)
+    tstep = (Rr > 0.4 ? 0.5 : 0.2)
+    set xtics tstep
+    set ytics tstep
     set arrow 1 from 1, graph 0 to 1, graph 1 nohead dt 2 lc rgb c_gray lw 1.5
     set label 2 "Re {/Symbol l} = 1" at 1, graph 0.94 offset -0.4,0 right tc rgb c_gray font ",11"
     if (ARGC >= 4) {
@@ -264,7 +266,7 @@ if (ARG1 eq "layout1" || ARG1 eq "layout2") {
             set terminal pngcairo size 1800,1300 font "DejaVu Sans,14" enhanced
             set output outpng
         } else {
-            set terminal pdfcairo size 30cm,21.67cm font "DejaVu Sans,14" enhanced fontscale 0.5
+            set terminal pdfcairo size 30cm,21.67cm font "DejaVu Sans,14" enhanced fontscale 0.5 linewidth 0.5 pointscale 0.5
             set output outpdf
         }
         set multiplot
@@ -286,12 +288,16 @@ if (ARG1 eq "layout1" || ARG1 eq "layout2") {
         call S "frame" 0.055 0.33 0.38 0.60 "d"
         call S "pca" D
         call S "frame" 0.405 0.567 0.38 0.60 "e"
-        set label 40 sprintf("var(z{/Symbol \267}u_{rand})/var(z{/Symbol \267}u)\n= %s", sumval(D, "var_ratio_rand_over_u")) at graph 0.04, graph 0.93 left font ",11" front
+        if (lay2) {
+            set label 40 sprintf("var(z{/Symbol \267}u)/var(z{/Symbol \267}u_{rand})\n= %s", sumval(D, "var_ratio_u_over_rand")) at graph 0.04, graph 0.93 left font ",11" front boxed
+        } else {
+            set label 40 sprintf("var(z{/Symbol \267}u_{rand})/var(z{/Symbol \267}u)\n= %s", sumval(D, "var_ratio_rand_over_u")) at graph 0.04, graph 0.93 left font ",11" front boxed
+        }
         call S "scatter" D 1 0 0 "z{/Symbol \267}u_{rand}" "z{/Symbol \267}u" c_resp "response, t < 2000"
         call S "frame" 0.635 0.797 0.38 0.60 "f"
         if (lay2) {
-            set label 50 sprintf("var(z{/Symbol \267}u_{rand})/var(z{/Symbol \267}u_N)\n= %s", sumval(D, "var_ratio_rand_over_uN")) at graph 0.04, graph 0.93 left font ",11" front
-            set label 51 sprintf("{/Symbol \320}(u_N, u) = %s{/Symbol \260}", sumval(D, "angle_uN_u_deg")) at graph 0.04, graph 0.08 left font ",11" front
+            set label 50 sprintf("var(z{/Symbol \267}u_{rand})/var(z{/Symbol \267}u_N)\n= %s", sumval(D, "var_ratio_rand_over_uN")) at graph 0.04, graph 0.93 left font ",11" front boxed
+            set label 51 sprintf("{/Symbol \320}(u_N, u) = %s{/Symbol \260}", sumval(D, "angle_uN_u_deg")) at graph 0.04, graph 0.08 left font ",11" front boxed
             call S "scatter" D 1 2 0 "z{/Symbol \267}u_{rand}" "z{/Symbol \267}u_N" c_resp "last PC u_N"
         } else {
             call S "scatter" D 1 0 1 "x{/Symbol \267}u_{rand}" "x{/Symbol \267}u" c_in "input, t < 2000"

@@ -21,7 +21,7 @@ study_params_t study_params_default(const nb_args_t *a)
     p.f = LRS_F_IDENTITY;
     p.mode = LRS_SIM_RECURRENT;
     p.tau = 1.0;
-    p.dt = 0.01;
+    p.dt = a->fast ? 0.05 : 0.01;
     p.do_spectra = 1;
     p.do_step = 1;
     p.c_x = 1.0;

@@ -72,7 +72,7 @@ typedef struct study_params {
     lrs_sim_mode_t mode;       /* LRS_SIM_RECURRENT default (FEEDFORWARD: figS-ffwd) */
     double tau;                /* 1 */
     const gsl_vector *tau_vec; /* per-unit tau or NULL */
-    double dt;                 /* 0.01 */
+    double dt;                 /* 0.01 (--fast: 0.05) */
     double max_norm;           /* divergence bound (0: library default) */
 
     /* --- (a) spectra --- */
@@ -108,7 +108,7 @@ typedef struct study_params {
 } study_params_t;
 
 /* The authors' protocol (PAPER.md s.5) for notebook `a`: seeds a->seed + 1001
- * (step) and a->seed + 1002 (noise); with a->fast, T_noise = 2500 (shorter runs leave
+ * (step) and a->seed + 1002 (noise); with a->fast, dt = 0.05 and T_noise = 2500 (shorter runs leave
  * the x covariance rank-deficient: a Gaussian-correlated input of width
  * tau_x = 10 has only ~T/tau_x degrees of freedom per channel). */
 study_params_t study_params_default(const nb_args_t *a);
