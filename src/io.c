@@ -454,7 +454,7 @@ int io_split(io_tok_t *t, const char *line, size_t len, char delim,
         size_t b = io_binary_at(line, len);
         if (b < len)
             return io_err(c, err, LRS_EPARSE, lineno, colbase + b + 1,
-                          "binary data, not text ('%s')",
+                          "binary data, not a text matrix ('%s')",
                           lrs_io_quote(line + b, len - b < 8 ? len - b : 8, q, sizeof q));
     }
     for (;;) {
@@ -912,9 +912,12 @@ static int read_source(io_src_t *src, const char *name, const lrs_read_opts_t *o
                     col++;
                 }
             }
+            size_t qn = 0;
+            while (qn < 8 && b + qn < avail && p[b + qn] != '\n' && p[b + qn] != '\r')
+                qn++;
             rc = io_err(&c, err, LRS_EPARSE, line, col,
                         "binary data, not a text matrix ('%s')",
-                        lrs_io_quote(p + b, avail - b < 8 ? avail - b : 8, q, sizeof q));
+                        lrs_io_quote(p + b, qn ? qn : 1, q, sizeof q));
             goto done;
         }
     }

@@ -318,8 +318,13 @@ int io_read_dense(io_ctx_t *c, int auto_mode, gsl_matrix **out, lrs_err_t *err)
             goto done;
         }
         if (nrows >= row_limit) {
-            rc = io_err(c, err, LRS_ELIMIT, c->src->line, 1,
-                        "more than %zu rows (--max-n %zu)", row_limit, c->o.max_n);
+            if (row_limit == c->o.max_n)
+                rc = io_err(c, err, LRS_ELIMIT, c->src->line, 1,
+                            "more than %zu rows (--max-n %zu)", row_limit, c->o.max_n);
+            else
+                rc = io_err(c, err, LRS_ELIMIT, c->src->line, 1,
+                            "more than %zu rows (the memory limit for a table that may be an "
+                            "edge list)", row_limit);
             goto done;
         }
         if ((rc = io_check_size(c, nrows + 1 > ncols ? ncols : nrows + 1, ncols,
