@@ -20,6 +20,8 @@
 #   D = "results/figS-x/"; fig_title = "..."; aligned = "u"   (step input name)
 #   num_keys = "response_ratio ..."; num_labels = "label;label;.."
 #   eig_R = 1.2  (radius of the eigenvalue panel; eig_rho: dotted circle, optional)
+#   rec_name = "W tanh z"  (optional: label of the recurrent input, default "Wz")
+#   series_title = "..."   (optional: title of panel g, layout1)
 #   call S "layout1"      or      call S "layout2"
 #
 # layout1: a sv, b eig, c step; d PCs, e z.u vs z.u_rand, f x.u vs x.u_rand,
@@ -140,7 +142,8 @@ if (ARG1 eq "eig") {
     Rr = real(ARG3)
     set xrange [-Rr:(Rr > 1.15 ? Rr : 1.15)]
     set yrange [-Rr:Rr]
-    tstep = (Rr > 0.4 ? 0.5 : 0.2)
+    # tics: 0.2 up to R = 0.4, 0.5 up to R = 3, then about 4-6 tics per axis
+    tstep = (Rr > 0.4 ? (Rr > 3 ? (Rr > 6 ? (Rr > 15 ? (Rr > 30 ? 20 : 5) : 2) : 1) : 0.5) : 0.2)
     set xtics tstep
     set ytics tstep
     set arrow 1 from 1, graph 0 to 1, graph 1 nohead dt 2 lc rgb c_gray lw 1.5
@@ -186,12 +189,16 @@ if (ARG1 eq "pca") {
     stats f u 1 nooutput
     set xrange [0:STATS_max * 1.03]
     set key top right opaque box samplen 2 font ",12"
-    if (nc >= 7) {
-        stats f u 7 nooutput
+    # theory 2 is the column named "theory2" (absent: no theory; theory 1 is
+    # left out when the input is mixed, so its position varies)
+    ths = system(sprintf("awk -F'\t' '/^# k\t/{sub(/^# /,\"\"); for(i=1;i<=NF;i++) if($i==\"theory2\"){print i; exit}}' '%s'", f))
+    thc = (ths eq "" ? 0 : int(ths))
+    if (thc > 0) {
+        stats f u thc nooutput
         th_sum = STATS_sum
         plot f u 1:3 w p pt 7 ps 0.55 lc rgb c_in title "input x", \
              f u 1:2 w p pt 7 ps 0.55 lc rgb c_resp title "response z", \
-             f u 1:(100 * $7 / th_sum) w l lw 1.5 dt 2 lc rgb c_th title "theory (I-W)^{-1}C_x(I-W)^{-T}"
+             f u 1:(100 * column(thc) / th_sum) w l lw 1.5 dt 2 lc rgb c_th title "theory (I-W)^{-1}C_x(I-W)^{-T}"
     } else {
         plot f u 1:3 w p pt 7 ps 0.55 lc rgb c_in title "input x", \
              f u 1:2 w p pt 7 ps 0.55 lc rgb c_resp title "response z"
@@ -219,6 +226,9 @@ if (ARG1 eq "scatter") {
 if (ARG1 eq "series") {
     # Time series along direction ARG3 (name ARG4): input x.d, recurrent
     # input (W f(z)).d and response z.d.  The recurrent input cancels the input.
+    # rec_name (optional): how to write the recurrent input, default "Wz"
+    # ("W tanh z" for tanh networks, "xW" for the feed-forward drive).
+    if (!exists("rec_name")) { rec_name = "Wz" }
     f = ARG2."series.tsv"
     j = int(ARG3)
     set xlabel "time t"
@@ -227,7 +237,7 @@ if (ARG1 eq "series") {
     set xrange [0:*]
     set key at graph 1, graph 1.02 right bottom horizontal nobox samplen 2 font ",12"
     plot f u 1:pcol(j, 1) w l lw 2 lc rgb c_in title sprintf("x{/Symbol \267}%s", ARG4), \
-         f u 1:pcol(j, 2) w l lw 2 lc rgb c_rec title sprintf("(Wz){/Symbol \267}%s", ARG4), \
+         f u 1:pcol(j, 2) w l lw 2 lc rgb c_rec title sprintf("(%s){/Symbol \267}%s", rec_name, ARG4), \
          f u 1:pcol(j, 0) w l lw 2.5 lc rgb c_resp title sprintf("z{/Symbol \267}%s", ARG4)
 }
 
@@ -261,6 +271,7 @@ if (ARG1 eq "layout1" || ARG1 eq "layout2") {
     lay2 = (ARG1 eq "layout2")
     if (!exists("aligned")) { aligned = "u" }
     if (!exists("eig_R")) { eig_R = 1.2 }
+    if (!exists("rec_name")) { rec_name = "Wz" }
     do for [out in "png pdf"] {
         if (out eq "png") {
             set terminal pngcairo size 1800,1300 font "DejaVu Sans,14" enhanced
@@ -309,8 +320,12 @@ if (ARG1 eq "layout1" || ARG1 eq "layout2") {
             set label 60 sprintf("corr(x{/Symbol \267}u_N, (Wz){/Symbol \267}u_N) = %s", sumval(D, "corr_xuN_WzuN")) at graph 0.01, graph 0.07 left font ",12" front
             call S "series" D 2 "u_N"
         } else {
-            set label 60 sprintf("corr(x{/Symbol \267}u, (Wz){/Symbol \267}u) = %s", sumval(D, "corr_xu_Wzu")) at graph 0.01, graph 0.07 left font ",12" front
-            call S "series" D 0 "u"
+            set label 60 sprintf("corr(x{/Symbol \267}u, (%s){/Symbol \267}u) = %s", rec_name, sumval(D, "corr_xu_Wzu")) at graph 0.01, graph 0.07 left font ",12" front
+            if (exists("series_title")) {
+                call S "series" D 0 "u" series_title
+            } else {
+                call S "series" D 0 "u"
+            }
         }
         unset multiplot
     }
