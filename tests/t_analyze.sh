@@ -253,6 +253,21 @@ else
     fail "simulate_half_identity" "status $RC: $(grep -v '^#' "$TMP/out" | tr '\n' '|') (want sum 100, |sim - theory| < 8 points)"
 fi
 
+# Ctrl-C during a long simulation: exit 130, one message, nothing on stdout,
+# the previous -o result intact
+echo "old result" >"$TMP/sim.tsv"
+"$BIN" simulate "$G/rank1-normal.csv" --T 1000000 -o "$TMP/sim.tsv" >"$TMP/out" 2>"$TMP/err" &
+pid=$!
+sleep 1
+kill -INT "$pid" 2>/dev/null
+wait "$pid"; RC=$?
+if [ "$RC" -eq 130 ] && [ "$(cat "$TMP/err")" = "lrs-analyze: interrupted" ] && [ ! -s "$TMP/out" ] \
+    && [ "$(cat "$TMP/sim.tsv")" = "old result" ]; then
+    ok "simulate_interrupted_cleanly"
+else
+    fail "simulate_interrupted_cleanly" "status $RC, stderr '$(cat "$TMP/err")', file '$(head -c 40 "$TMP/sim.tsv")'"
+fi
+
 # header lines: title, input with shape, options, column names
 run svals "$G/tabs.tsv" --scale 2
 if [ "$(sed -n 1p "$TMP/out" | cut -c1-20)" = "# lrs-analyze svals:" ] \

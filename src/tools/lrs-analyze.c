@@ -128,7 +128,7 @@ static const sub_t subs[] = {
      "+ x for input of correlation time --taux (10) and time constant --tau (1)\n"
      "(lrs/exact.h; no quasi-static approximation; the route is in the header).\n"
      "Example:\n"
-     "  lrs-analyze spectrum net.csv --normalize --scale 0.9 --gnuplot | gnuplot -p\n"
+     "  lrs-analyze spectrum net.csv --scale 0.02 --gnuplot | gnuplot -p\n"
      "  lrs-analyze spectrum net.csv --exact --taux 2\n"},
     {"simulate", S_SIMULATE, "simulate the driven network; simulated vs predicted PC % variance",
      "Simulates tau dz/dt = -z + W f(z) + x(t) (forward Euler; x smooth Gaussian\n"
@@ -1864,10 +1864,17 @@ int main(int argc, char **argv)
     st = parse_args(argc, argv, &o);
     if (st >= 0)
         return st;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    /* Runs that check a stop flag (simulations, the SIS relaxation) stop
+     * cleanly on the first Ctrl-C; a second one, or one during a LAPACK call
+     * of another subcommand, ends the process at once.  Either way nothing
+     * was written yet: output is only written at the very end. */
+    if (strcmp(o.sub->name, "simulate") == 0 || strcmp(o.sub->name, "response") == 0 || o.sis) {
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_signal;
+        sa.sa_flags = SA_RESETHAND;
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGTERM, &sa, NULL);
+    }
 
     memset(&c, 0, sizeof c);
     c.o = &o;
