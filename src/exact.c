@@ -35,7 +35,7 @@
  * |Re u| <= 6.9 is used: its error is below e^{-50} (pole side: e^{-2 pi eta/h};
  * Gaussian side: e^{-(pi/h)^2 + 2 pi eta/h}) and rounding is amplified by at
  * most e^{eta^2} ~ 500.  Each node is one triangular inverse (ztrtri).  The
- * Lyapunov equation is then solved by Bartels-Stewart on T (ztrsyl3); the
+ * Lyapunov equation is then solved by Bartels-Stewart on T (ex_trsyl); the
  * Stein equation through the Cayley transform
  *     A_c = (P + I)^{-1}(P - I):  A_c X + X A_c^H = -2 (P+I)^{-1} Q (P+I)^{-H}.
  *
@@ -48,6 +48,43 @@
 #include <string.h>
 #include <gsl/gsl_cblas.h>
 #include <lapacke.h>
+
+/* Solve T X + X T^H = C for X (overwrites C); T upper triangular N x N
+ * complex, column-major.  Bartels-Stewart on the triangular form: column j
+ * of the equation is  (T + conj(T_jj) I) x_j = c_j - sum_{k>j} conj(T_jk) x_k,
+ * solved for j = N-1 .. 0 (one zgemv and one ztrsv each; 2 N^3 complex
+ * flops).  Written out because ZTRSYL/ZTRSYL3 of the installed OpenBLAS
+ * 0.3.21 crash in zdotu for some sizes (N = 200, 201 here).  The diagonal
+ * l_i + conj(l_j) never vanishes for a stable T.  Returns 0, or -1000 if out
+ * of memory. */
+static int ex_trsyl(int n, const double complex *T, double complex *C)
+{
+    size_t N = (size_t)n;
+    double complex *Tw = malloc(N * N * sizeof *Tw), *t = malloc(N * sizeof *t);
+    if (!Tw || !t) {
+        free(Tw);
+        free(t);
+        return -1000;
+    }
+    memcpy(Tw, T, N * N * sizeof *Tw);
+    const double complex mone = -1.0, one = 1.0;
+    for (size_t j = N; j-- > 0;) {
+        size_t m = N - j - 1;
+        if (m > 0) {
+            for (size_t k = 0; k < m; k++)
+                t[k] = conj(T[j + (j + 1 + k) * N]);
+            cblas_zgemv(CblasColMajor, CblasNoTrans, n, (int)m, &mone, C + (j + 1) * N, n, t, 1,
+                        &one, C + j * N, 1);
+        }
+        double complex sh = conj(T[j + j * N]);
+        for (size_t i = 0; i < N; i++)
+            Tw[i + i * N] = T[i + i * N] + sh;
+        cblas_ztrsv(CblasColMajor, CblasUpper, CblasNoTrans, CblasNonUnit, n, Tw, n, C + j * N, 1);
+    }
+    free(Tw);
+    free(t);
+    return 0;
+}
 
 #define EX_ETA 2.5     /* contour shift (Schur route) */
 #define EX_HQ 0.3      /* trapezoidal step (Schur route) */
@@ -450,12 +487,11 @@ static int ex_schur(const ex_problem_t *p, double *Cov, lrs_exact_info_t *info, 
             R[i + j * N] = p->dt == 0.0 ? qij : p->dt * p->dt * (qij - c0 * M[i + j * N]);
         }
     /* R now holds the Hermitian right-hand side Q. */
-    double scale = 1.0;
     if (p->dt == 0.0) {
         /* T X + X T^H = -Q */
         for (size_t k = 0; k < NN; k++)
             R[k] = -R[k];
-        info_l = LAPACKE_ztrsyl3(LAPACK_COL_MAJOR, 'N', 'C', 1, n, n, T, n, T, n, R, n, &scale);
+        info_l = ex_trsyl((int)n, T, R);
     } else {
         /* X - P X P^H = Q, P = I + dt T:  Ac = (P+I)^{-1}(P-I),
          * Ac X + X Ac^H = -2 (P+I)^{-1} Q (P+I)^{-H}. */
@@ -479,16 +515,17 @@ static int ex_schur(const ex_problem_t *p, double *Cov, lrs_exact_info_t *info, 
                     Pi, n, R, n);
         cblas_ztrmm(CblasColMajor, CblasRight, CblasUpper, CblasConjTrans, CblasNonUnit, n, n,
                     &one, Pi, n, R, n);
-        info_l = LAPACKE_ztrsyl3(LAPACK_COL_MAJOR, 'N', 'C', 1, n, n, Ac, n, Ac, n, R, n, &scale);
+        info_l = ex_trsyl((int)n, Ac, R);
+    }
+    if (info_l == -1000) {
+        rc = lrs_err_set(err, LRS_ENOMEM, "lrs_exact_cov: out of memory (N = %zu)", N);
+        goto done;
     }
     if (info_l < 0) {
-        rc = lrs_err_set(err, LRS_ENUMERIC, "lrs_exact_cov: ztrsyl3 failed (info %d)",
+        rc = lrs_err_set(err, LRS_ENUMERIC, "lrs_exact_cov: Lyapunov solve failed (info %d)",
                          (int)info_l);
         goto done;
     }
-    if (scale != 1.0)
-        for (size_t k = 0; k < NN; k++)
-            R[k] /= scale;
     /* Cov = Re(U X U^H) */
     cblas_zgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, n, n, n, &one, U, n, R, n, &zero, Q, n);
     cblas_zgemm(CblasColMajor, CblasNoTrans, CblasConjTrans, n, n, n, &one, Q, n, U, n, &zero, M,

@@ -730,6 +730,31 @@ static void test_propagator_ramp(void)
     gsl_vector_free(x1);
 }
 
+/* Regression: the Schur route crashed for N = 200 and 201 inside ZTRSYL3 ->
+ * ZTRSYL -> zdotu of the installed OpenBLAS; it now has its own triangular
+ * Lyapunov solver.  Figure 1 network, both routes must agree. */
+static void test_regression_schur_n200(void)
+{
+    size_t N = 200;
+    gsl_rng *r = new_rng(1);
+    gsl_matrix *W = gsl_matrix_calloc(N, N), *C1 = gsl_matrix_alloc(N, N), *C2 = gsl_matrix_alloc(N, N);
+    gsl_vector *u = gsl_vector_alloc(N), *v = gsl_vector_alloc(N);
+    lrs_err_t err;
+    lrs_conn_rank1_vectors(r, LRS_RANK1_NORMAL, u, v, &err);
+    lrs_conn_add_rank1(W, -10.0, u, v, &err);
+    lrs_conn_add_gaussian(W, 0.5, r, &err);
+    CHECK_OK(lrs_exact_cov(W, 1.0, NULL, 10.0, 1.0, LRS_EXACT_SCHUR, C2, NULL, NULL, &err), &err);
+    CHECK_OK(lrs_exact_cov(W, 1.0, NULL, 10.0, 1.0, LRS_EXACT_EIGEN, C1, NULL, NULL, &err), &err);
+    double d = rel_fro(C1, C2);
+    CHECK(d <= 1e-11, "N = 200: eigen vs schur rel diff %.3g > 1e-11", d);
+    gsl_matrix_free(W);
+    gsl_matrix_free(C1);
+    gsl_matrix_free(C2);
+    gsl_vector_free(u);
+    gsl_vector_free(v);
+    gsl_rng_free(r);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -747,5 +772,6 @@ int main(void)
     RUN(test_expm);
     RUN(test_propagator_augmented);
     RUN(test_propagator_ramp);
+    RUN(test_regression_schur_n200);
     return harness_summary();
 }

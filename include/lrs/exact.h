@@ -33,7 +33,7 @@
  *    SCHUR  A = U T U^H (complex Schur, from the real Schur form), Phi(T) by
  *           a contour-shifted trapezoidal quadrature of the resolvent
  *           (error < 1e-13 relative), then the Lyapunov equation by
- *           Bartels-Stewart (ztrsyl3).  Robust when V is ill-conditioned or
+ *           Bartels-Stewart on the triangular T.  Robust when V is ill-conditioned or
  *           A is not diagonalisable.
  *    AUTO uses EIGEN when the 1-norm condition estimate of V is at most
  *    LRS_EXACT_COND_MAX and SCHUR otherwise.
