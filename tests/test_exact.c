@@ -758,6 +758,7 @@ static void test_regression_schur_n200(void)
 int main(void)
 {
     gsl_set_error_handler_off();
+    lrs_blas_set_threads(1); /* small matrices: one thread is fastest */
     RUN(test_faddeeva_axes);
     RUN(test_faddeeva_complex);
     RUN(test_scalar_closed_form);
