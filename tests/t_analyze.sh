@@ -224,6 +224,18 @@ if [ "$RC" -eq 0 ] && echo "$adv" | grep -q "^unstable: max Re eig(W) = 2 >= 1.*
 else
     fail "report_unstable_advice" "status $RC: $adv"
 fi
+# nearly singular I - W: a warning on the condition number (1e14 > 1e12)
+printf '0.99999999999999,0,0\n0,0,0\n0,0,0\n' >"$TMP/cond.csv"
+run report "$TMP/cond.csv"
+if [ "$RC" -eq 0 ] && kv cond_I_minus_W | grep -qE "^1\.0[0-9]*e\+14  WARNING: I - W is ill-conditioned" \
+    && kv high_dimensional | grep -q "^no: "; then
+    ok "report_ill_conditioned_warning"
+else
+    fail "report_ill_conditioned_warning" "status $RC: $(kv cond_I_minus_W) | $(kv high_dimensional)"
+fi
+run report "$G/half-identity.csv"
+if [ "$RC" -eq 0 ] && kv cond_I_minus_W | grep -qE "^1$"; then ok "report_no_warning_when_well_conditioned"; else fail "report_no_warning_when_well_conditioned" "$(kv cond_I_minus_W)"; fi
+
 # the SIS Jacobian of the path graph at coupling 3 is stable
 run report "$G/path-pattern-sym.mtx" --model sis --coupling 3
 if [ "$RC" -eq 0 ] && kv stability | grep -q "^stable (max Re eig(J) < 0)" && grep -q "^# matrix: .*Jacobian of the SIS model" "$TMP/out"; then
