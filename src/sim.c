@@ -14,9 +14,16 @@
  * dgemm, X W, followed by f.  The recurrent input R = f(Z) W^T of a block is
  * computed with one dgemm after the block, only if an observer needs it.
  *
+ * The matrix-vector product is a hand-written AVX2/FMA kernel where the CPU
+ * has it, else cblas_dgemv (see gemv_avx2); with a scalar tau the input term
+ * is dgemv's beta (rows of X copied into the next states first).
+ *
  * Storage.  States of a block are rows 0..b-1 of a (B+1) x N buffer, row b
  * holds z[n0+b], which becomes row 0 of the next block.  The input rows are
- * filled per block by lrs_input_fill.  Nothing else is stored.
+ * filled per block by lrs_input_fill.  Blocks are B ~ 256 rows (~1 MB of
+ * states for large N); two sets of state buffers and three of input buffers
+ * let a helper thread observe block k-1 and fill block k+1 while block k is
+ * integrated (see "one run" below).  Nothing else is stored.
  *
  * Divergence: every observed state is checked (||z||^2 <= max_norm^2, which
  * is false for NaN) before a block is handed to observers.  The stop flag is
