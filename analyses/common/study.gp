@@ -142,8 +142,8 @@ if (ARG1 eq "eig") {
     Rr = real(ARG3)
     set xrange [-Rr:(Rr > 1.15 ? Rr : 1.15)]
     set yrange [-Rr:Rr]
-    # tics: 0.2 up to R = 0.4, 0.5 up to R = 3, then about 4-6 tics per axis
-    tstep = (Rr > 0.4 ? (Rr > 3 ? (Rr > 6 ? (Rr > 15 ? (Rr > 30 ? 20 : 5) : 2) : 1) : 0.5) : 0.2)
+    # tics: 0.2 up to R = 0.4, 0.5 up to R = 3, 1 up to 6, 5 up to 30, then 20
+    tstep = (Rr > 0.4 ? (Rr > 3 ? (Rr > 6 ? (Rr > 30 ? 20 : 5) : 1) : 0.5) : 0.2)
     set xtics tstep
     set ytics tstep
     set arrow 1 from 1, graph 0 to 1, graph 1 nohead dt 2 lc rgb c_gray lw 1.5
