@@ -134,7 +134,8 @@ static const sub_t subs[] = {
      "Simulates tau dz/dt = -z + W f(z) + x(t) (forward Euler; x smooth Gaussian\n"
      "noise of variance sigma_x^2 and correlation time tau_x; z(0) = 0.1 randn),\n"
      "takes the PCA of z over t >= discard, and prints index, sim_pct (simulated\n"
-     "% variance explained) and theory_pct (theory 1, linear).\n"
+     "% variance explained), theory_pct (theory 1, linear) and theory2_pct (theory 2:\n"
+     "theory 1 with the run's own input covariance, which follows the finite sample).\n"
      "Parameters: --T (5000) --dt (0.01) --tau (1) --taux (10) --sigmax (1) --seed (1)\n"
      "--f identity|tanh|relu (identity) --discard (10 (tau + taux)).\n"
      "Example:\n"
@@ -1575,12 +1576,12 @@ static int cmd_simulate(ctx_t *c)
     lrs_noise_t *nz = NULL;
     lrs_input_t *in = NULL;
     lrs_sim_t *sim = NULL;
-    lrs_cov_t *cov = NULL;
+    lrs_cov_t *cov = NULL, *covx = NULL;
     lrs_pca_t *pca = NULL;
-    gsl_vector *z0 = NULL, *th = NULL;
-    gsl_matrix *C = NULL;
+    gsl_vector *z0 = NULL, *th = NULL, *th2 = NULL;
+    gsl_matrix *C = NULL, *Cx = NULL;
     lrs_sim_params_t p = lrs_sim_params_default();
-    lrs_observer_t obs;
+    lrs_observer_t obs[2];
     double discard = o->have_discard ? o->discard : 10.0 * (o->tau + o->taux);
     int rc = LRS_OK, have_theory = 1, oldthreads;
 
@@ -1593,8 +1594,10 @@ static int cmd_simulate(ctx_t *c)
     rng = gsl_rng_alloc(gsl_rng_mt19937);
     z0 = gsl_vector_alloc(N);
     th = gsl_vector_alloc(N);
+    th2 = gsl_vector_alloc(N);
     C = gsl_matrix_alloc(N, N);
-    if (!rng || !z0 || !th || !C) {
+    Cx = gsl_matrix_alloc(N, N);
+    if (!rng || !z0 || !th || !th2 || !C || !Cx) {
         rc = fail(c, LRS_ENOMEM, "out of memory");
         goto done;
     }
@@ -1622,11 +1625,12 @@ static int cmd_simulate(ctx_t *c)
     p.z0 = z0;
     p.stop = &g_stop;
     if ((rc = lrs_sim_alloc(&sim, &p, &c->err)) || (rc = lrs_cov_alloc(&cov, N, &c->err)) ||
-        (rc = lrs_pca_alloc(&pca, N, &c->err)))
+        (rc = lrs_cov_alloc(&covx, N, &c->err)) || (rc = lrs_pca_alloc(&pca, N, &c->err)))
         goto done;
-    obs = lrs_cov_observer(cov, LRS_FIELD_Z, discard);
+    obs[0] = lrs_cov_observer(cov, LRS_FIELD_Z, discard);
+    obs[1] = lrs_cov_observer(covx, LRS_FIELD_X, discard);
     oldthreads = lrs_blas_set_threads(1);
-    rc = lrs_sim_run(sim, in, &obs, 1, &c->err);
+    rc = lrs_sim_run(sim, in, obs, have_theory ? 2 : 1, &c->err);
     lrs_blas_set_threads(oldthreads);
     if (rc) {
         if (rc == LRS_EDIVERGE && !have_theory)
@@ -1636,6 +1640,13 @@ static int cmd_simulate(ctx_t *c)
     }
     if ((rc = lrs_cov_get(cov, C, &c->err)) || (rc = lrs_pca_from_cov(pca, C, 0, 0, &c->err)))
         goto done;
+    /* theory 2: the quasi-static prediction with the run's own input covariance */
+    if (have_theory) {
+        if ((rc = lrs_cov_get(covx, Cx, &c->err)) ||
+            (rc = lrs_theory_pcvar2(c->Wd, Cx, th2, &c->err)))
+            goto done;
+        to_percent(th2);
+    }
     fprintf(c->hdr.fp,
             "# simulated: tau dz/dt = -z + %s f(z) + x, f = %s, tau = %g, dt = %g, T = %g, "
             "smooth noise tau_x = %g, sigma_x = %g, seed %lu; PCA over t >= %g (%zu samples)\n",
@@ -1645,31 +1656,38 @@ static int cmd_simulate(ctx_t *c)
         fprintf(c->hdr.fp, "# theory_pct: not defined (the linear network is unstable)\n");
     else if (o->f != LRS_F_IDENTITY)
         fprintf(c->hdr.fp, "# theory_pct: theory 1 of the linear network (f = identity)\n");
-    fprintf(d, "# index\tsim_pct\ttheory_pct\n");
+    fprintf(c->hdr.fp, "# theory2_pct: theory 2, the eigenvalues of (I-W)^-1 C_x (I-W)^-T with "
+                       "C_x the run's own input covariance (corrects for the finite sample)\n");
+    fprintf(d, "# index\tsim_pct\ttheory_pct\ttheory2_pct\n");
     for (k = 0; k < N; k++) {
         if (have_theory)
-            fprintf(d, "%zu\t%.12g\t%.12g\n", k + 1, gsl_vector_get(pca->pct, k),
-                    gsl_vector_get(th, k));
+            fprintf(d, "%zu\t%.12g\t%.12g\t%.12g\n", k + 1, gsl_vector_get(pca->pct, k),
+                    gsl_vector_get(th, k), gsl_vector_get(th2, k));
         else
-            fprintf(d, "%zu\t%.12g\tNaN\n", k + 1, gsl_vector_get(pca->pct, k));
+            fprintf(d, "%zu\t%.12g\tNaN\tNaN\n", k + 1, gsl_vector_get(pca->pct, k));
     }
     fprintf(c->gp.fp,
-            "set title 'PC spectrum of z: simulation vs theory 1 (%s)'\nset xlabel 'PC index'\n"
+            "set title 'PC spectrum of z: simulation vs theory (%s)'\nset xlabel 'PC index'\n"
             "set ylabel '%% variance explained'\nset logscale y\nset grid\nset key top right\n"
             "plot $simulate using 1:2 with points pt 7 ps 0.5 lc rgb '#1f77b4' title 'simulated'%s\n",
             o->file,
-            have_theory ? ", $simulate using 1:3 with lines lw 2 lc rgb '#d62728' title 'theory 1'"
+            have_theory ? ", $simulate using 1:3 with lines lw 2 lc rgb '#d62728' title 'theory 1', "
+                          "$simulate using 1:4 with lines lw 2 dt 2 lc rgb '#2ca02c' title 'theory 2 (sample C_x)'"
                         : "");
 done:
     lrs_sim_free(sim);
     lrs_input_free(in);
     lrs_noise_free(nz);
     lrs_cov_free(cov);
+    lrs_cov_free(covx);
     lrs_pca_free(pca);
     gsl_vector_free(z0);
     gsl_vector_free(th);
+    gsl_vector_free(th2);
     if (C)
         gsl_matrix_free(C);
+    if (Cx)
+        gsl_matrix_free(Cx);
     gsl_rng_free(rng);
     return rc;
 }
