@@ -297,10 +297,11 @@ static int snap_observe(void *self, const lrs_block_t *b, lrs_err_t *err)
 }
 
 /* After the run, recurrent mode: R rows <- W f(z) of the snapshots. */
-static void snap_fill_recurrent(snap_t *s, const gsl_matrix *W, lrs_transfer_t f)
+static int snap_fill_recurrent(snap_t *s, const gsl_matrix *W, lrs_transfer_t f,
+                               lrs_err_t *err)
 {
     if (!s->n)
-        return;
+        return LRS_OK;
     gsl_matrix_view Z = gsl_matrix_submatrix(s->Z, 0, 0, s->n, s->Z->size2);
     gsl_matrix_view R = gsl_matrix_submatrix(s->R, 0, 0, s->n, s->R->size2);
     /* R <- f(Z), then R <- f(Z) W^T (rows are states) */
@@ -308,11 +309,12 @@ static void snap_fill_recurrent(snap_t *s, const gsl_matrix *W, lrs_transfer_t f
         apply_f(f, Z.matrix.data + i * Z.matrix.tda, R.matrix.data + i * R.matrix.tda,
                 Z.matrix.size2);
     gsl_matrix *tmp = gsl_matrix_alloc(s->n, s->R->size2);
-    if (tmp) {
-        gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, &R.matrix, W, 0.0, tmp);
-        gsl_matrix_memcpy(&R.matrix, tmp);
-        gsl_matrix_free(tmp);
-    }
+    if (!tmp)
+        return lrs_err_set(err, LRS_ENOMEM, "study: out of memory (%zu snapshots)", s->n);
+    gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, &R.matrix, W, 0.0, tmp);
+    gsl_matrix_memcpy(&R.matrix, tmp);
+    gsl_matrix_free(tmp);
+    return LRS_OK;
 }
 
 static lrs_observer_t snap_observer(snap_t *s, int needs_r)
@@ -467,8 +469,8 @@ static int run_noise(job_t *j)
     rc = lrs_sim_run(sim, in, obs, 4, &j->err);
     nb_progress_done(&prog);
     if (rc == LRS_OK && !ff) {
-        snap_fill_recurrent(&j->proj, p->W, p->f);
-        snap_fill_recurrent(&j->series, p->W, p->f);
+        if ((rc = snap_fill_recurrent(&j->proj, p->W, p->f, &j->err)) == LRS_OK)
+            rc = snap_fill_recurrent(&j->series, p->W, p->f, &j->err);
     }
 done:
     r->wall_noise = lrs_wall_seconds() - t0;
