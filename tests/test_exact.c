@@ -264,7 +264,7 @@ static void brute_force_cov(const gsl_matrix *W, const double *tau, double tau_x
 
 /* Small test networks. kind 0: symmetric (normal); 1: rank one v orthogonal
  * to u (non-normal) plus a random part; 2: random with complex eigenvalues;
- * 3: defective (a Jordan block). */
+ * 3: defective (a Jordan block); 4: nearly defective. */
 static gsl_matrix *small_net(int kind, size_t N, unsigned long seed)
 {
     gsl_rng *r = new_rng(seed);
@@ -293,6 +293,14 @@ static gsl_matrix *small_net(int kind, size_t N, unsigned long seed)
         lrs_conn_add_gaussian(W, 1.5, r, &e);
         for (size_t i = 0; i < N; i++) /* keep it stable */
             gsl_matrix_set(W, i, i, gsl_matrix_get(W, i, i) - 1.0);
+    } else if (kind == 4) {
+        /* nearly defective: W - I upper bidiagonal, diagonal -1 - 0.01 i,
+         * superdiagonal 2: cond(V) ~ 1e7, where the eigen route loses ~1e-4 */
+        for (size_t i = 0; i < N; i++) {
+            gsl_matrix_set(W, i, i, -0.01 * (double)i);
+            if (i + 1 < N)
+                gsl_matrix_set(W, i, i + 1, 2.0);
+        }
     } else {
         /* W - I = [[-1, 4, 0..], [0, -1, 4..], ...]: one Jordan block */
         for (size_t i = 0; i + 1 < N; i++)
@@ -361,10 +369,12 @@ static void test_cov_complex_eigs_per_unit_tau(void)
     check_against_quadrature(1, 6, 1, 5.0, LRS_EXACT_EIGEN, LRS_EXACT_EIGEN);
 }
 
-/* A defective A (one Jordan block): AUTO must avoid the eigen route. */
+/* A defective A (one Jordan block) and a nearly defective one (cond(V) ~ 1e7):
+ * AUTO must avoid the eigen route. */
 static void test_cov_defective(void)
 {
     check_against_quadrature(3, 4, 0, 4.0, LRS_EXACT_AUTO, LRS_EXACT_SCHUR);
+    check_against_quadrature(4, 4, 0, 3.0, LRS_EXACT_AUTO, LRS_EXACT_SCHUR);
 }
 
 /* The two routes on a larger non-normal network, continuous and Euler. */
