@@ -40,6 +40,7 @@
 #define RHO 0.5         /* random part */
 #define TAU 1.0
 #define DT 0.01
+#define DT_FAST 0.05   /* --fast: coarser step; no recurrence: any dt < 2 tau is stable */
 #define TAU_X 10.0      /* smooth input: correlation time */
 #define SIGMA_X 1.0     /* and standard deviation */
 #define T_NOISE 5000.0
@@ -79,7 +80,7 @@ int main(int argc, char **argv)
     p.u_rand = u_rand;
     p.mode = LRS_SIM_FEEDFORWARD;
     p.tau = TAU;
-    p.dt = DT;
+    p.dt = a.fast ? DT_FAST : DT;
     p.tau_x = TAU_X;
     p.sigma_x = SIGMA_X;
     p.T_noise = a.fast ? T_NOISE_FAST : T_NOISE;

@@ -41,6 +41,7 @@
 #define RHO 0.5         /* random parts of W and of W_x */
 #define TAU 1.0
 #define DT 0.01
+#define DT_FAST 0.05   /* --fast: coarser step; dt (1 - c) = 0.55 < 2: Euler still stable */
 #define TAU_X 10.0      /* smooth noise xi: correlation time */
 #define SIGMA_X 1.0     /* and standard deviation */
 #define T_NOISE 5000.0
@@ -84,7 +85,7 @@ int main(int argc, char **argv)
     p.extra_name[0] = "u_x";
     p.mix = Wx;
     p.tau = TAU;
-    p.dt = DT;
+    p.dt = a.fast ? DT_FAST : DT;
     p.tau_x = TAU_X;
     p.sigma_x = SIGMA_X;
     p.T_noise = a.fast ? T_NOISE_FAST : T_NOISE;

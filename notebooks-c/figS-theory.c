@@ -52,6 +52,7 @@ static const double C_LOWRANK = -10.0; /* W0 = c u u^T (normal rank one) */
 static const double RHO = 0.5;      /* W1 = rho G / sqrt(N) */
 static const double TAU = 1.0;      /* membrane time constant */
 static const double DT = 0.01;      /* Euler step */
+static const double DT_FAST = 0.05;  /* --fast: coarser step (stable: dt (1 - c) = 0.55 < 2) */
 static const double TAU_X = 10.0;   /* input correlation time */
 static const double SIGMA_X = 2.0;  /* input standard deviation */
 static const double T_RUN[2] = {5e3, 5e4};      /* the two run lengths */
@@ -77,7 +78,7 @@ static const unsigned long DEFAULT_SEED = 1;  /* default --seed (as the other fi
  * or exit, so errors come back in the context. */
 typedef struct run {
     const gsl_matrix *W;
-    double T;
+    double T, dt;
     unsigned long seed;
     const char *progress;  /* label of a progress line, or NULL */
     lrs_cov_t *cz, *cx;    /* accumulators of z and x (owned by main) */
@@ -135,14 +136,14 @@ static int noise_run(void *ctx)
 
     for (size_t i = 0; i < N; i++)
         gsl_vector_set(z0, i, Z0_SD * gsl_ran_gaussian(rng, 1.0));
-    RUN_TRY(lrs_noise_alloc(&noise, N, TAU_X, SIGMA_X, DT, rng, err));
+    RUN_TRY(lrs_noise_alloc(&noise, N, TAU_X, SIGMA_X, r->dt, rng, err));
     RUN_TRY(lrs_input_alloc(&in, N, err));
     RUN_TRY(lrs_input_add_noise(in, noise, 1.0, NULL, err));
 
     lrs_sim_params_t p = lrs_sim_params_default();
     p.W = r->W;
     p.tau = TAU;
-    p.dt = DT;
+    p.dt = r->dt;
     p.T = r->T;
     p.z0 = z0;
     p.stop = &nb_stop;
@@ -150,7 +151,7 @@ static int noise_run(void *ctx)
 
     /* Covariances of z and of x over the same steps (t >= T_DISCARD):
      * streamed, nothing but two N x N scatter matrices is kept. */
-    stats_t st = {r->cz, r->cx, STAT_EVERY, (size_t)ceil(T_DISCARD / DT - 1e-9)};
+    stats_t st = {r->cz, r->cx, STAT_EVERY, (size_t)ceil(T_DISCARD / r->dt - 1e-9)};
     lrs_observer_t obs[2];
     size_t nobs = 0;
     obs[nobs++] = (lrs_observer_t){stats_observe, &st, 0};
@@ -191,6 +192,7 @@ int main(int argc, char **argv)
             "theory 1, theory 2 and the exact theory at T = 5e3 and 5e4",
             DEFAULT_SEED, argc, argv);
     const double *Trun = a.fast ? T_RUN_FAST : T_RUN;
+    const double dt = a.fast ? DT_FAST : DT;
 
     /* ---------------------------------------------------------- network
      * Figure 1: W = c u u^T + rho G / sqrt(N), u a random unit vector. */
@@ -230,6 +232,7 @@ int main(int argc, char **argv)
         memset(r, 0, sizeof *r);
         r->W = W;
         r->T = j == 0 ? Trun[0] : Trun[1] / LONG_SEGMENTS;
+        r->dt = dt;
         r->seed = a.seed + 1 + (unsigned long)j;
         r->progress = j == 1 ? "long run" : NULL;
         if (j <= 1) {
@@ -282,7 +285,7 @@ int main(int argc, char **argv)
     gsl_vector *th1 = gsl_vector_alloc(N), *thx = gsl_vector_alloc(N);
     gsl_vector *th2[2] = {gsl_vector_alloc(N), gsl_vector_alloc(N)};
     NB_TRY(lrs_theory_pcvar1(W, SIGMA_X, th1, &err), &err);
-    NB_TRY(lrs_exact_pcvar(W, TAU, DT, TAU_X, SIGMA_X, thx, &err), &err);
+    NB_TRY(lrs_exact_pcvar(W, TAU, dt, TAU_X, SIGMA_X, thx, &err), &err);
     for (int j = 0; j < 2; j++)
         NB_TRY(lrs_theory_pcvar2(W, Cx[j], th2[j], &err), &err);
 
@@ -304,7 +307,7 @@ int main(int argc, char **argv)
                     "k\tsim\ttheory1\ttheory2\texact\tx_sim\tdev1\tdev2\tdev_exact");
         fprintf(fp, "# N %d  c %g  rho %g  tau %g  dt %g  tau_x %g  sigma_x %g  T %g"
                     "  discard %g  stat_every %zu\n",
-                N, C_LOWRANK, RHO, TAU, DT, TAU_X, SIGMA_X, Trun[j], T_DISCARD, STAT_EVERY);
+                N, C_LOWRANK, RHO, TAU, dt, TAU_X, SIGMA_X, Trun[j], T_DISCARD, STAT_EVERY);
         for (size_t k = 0; k < N; k++) {
             double sv = gsl_vector_get(pcz[j], k);
             double t1 = gsl_vector_get(th1, k), t2 = gsl_vector_get(th2[j], k);
