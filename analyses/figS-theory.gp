@@ -24,7 +24,7 @@ if (out eq "png") {
     set terminal pngcairo size 1800,1050 font "DejaVu Sans,14" enhanced
     set output outpng
 } else {
-    set terminal pdfcairo size 18cm,10.5cm font "DejaVu Sans,6" enhanced
+    set terminal pdfcairo size 30cm,17.5cm font "DejaVu Sans,14" enhanced fontscale 0.5 linewidth 0.5 pointscale 0.5
     set output outpdf
 }
 set multiplot layout 2,3 title "Supplementary: low-rank suppression, simulation vs theory (Figure-1 network, {/Symbol t}_x = 10, {/Symbol s}_x = 2)"
