@@ -55,7 +55,7 @@ call S "step" D "u_{opt}"
 
 # ---------------------------------------------------------------- e: PC spectra
 call S "frame" 0.055 0.33 0.38 0.60 "e"
-set label 30 "first PC: along u\n(amplified)" at 20, 30 left tc rgb c_resp font ",11" front
+set label 30 sprintf("first PC: amplified,\n%s{/Symbol \260} from u", sumval(D, "angle_pc1_u_deg")) at 20, 30 left tc rgb c_resp font ",11" front
 set label 31 "last PC u_N\n(suppressed)" at 150, 0.004 center tc rgb c_resp font ",11" front
 set arrow 32 from 178, 0.0035 to 196, 0.0019 head filled size 4,20 lc rgb c_resp lw 1.5 front
 call S "pca" D

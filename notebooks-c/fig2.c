@@ -139,9 +139,12 @@ int main(int argc, char **argv)
             r->norm_aligned, r->norm_random);
 
     /* ------------------------------------------------------------ panel e
-     * PC spectra: one PC of z is amplified (along u), one suppressed (u_N). */
-    nb_note("e: %% variance of z: first PC %.3g%%, last PC %.3g%%", r->pct_z_first,
-            r->pct_z_last);
+     * PC spectra: one PC of z is amplified, one suppressed (u_N).  The
+     * amplified PC is close to u but not on it (~30 degrees here): the
+     * amplified output direction is about (I - W1)^{-1} u, bent by the random
+     * part of W. */
+    nb_note("e: %% variance of z: first PC %.3g%% (%.3g deg from u), last PC %.3g%%",
+            r->pct_z_first, r->angle_pc1_u_deg, r->pct_z_last);
 
     /* ------------------------------------------------------------ panels f-h
      * u is amplified: var(z.u) >> var(z.u_rand); u_N is suppressed and nearly
