@@ -20,7 +20,7 @@
  *     Uo' = X6 (b13 X4 + b11 X2 + b9) + b7 X4 + b5 X2 + b3   (odd part / X^3)
  *     Ve' = X6 (b12 X4 + b10 X2 + b8) + b6 X4 + b4 X2 + b2   (even part / X^2)
  *     Uo = b1 + X2 Uo',  V = b0 + X2 Ve',  U = X Uo,  P = V + U,  Q = V - U.
- * Nine N x N products and one LU solve with 3N right-hand sides.  Squaring of
+ * Nine N x N products, one LU and three solves.  Squaring of
  * [[E, F1, F2], [0, I, eI], [0, 0, I]]:
  *     E <- E^2,  F1 <- (E + I) F1,  F2 <- (E + I) F2 + e F1,  e <- 2e.
  * s = max(0, ceil(log2(||M||_1 / theta13))), theta13 = 5.37192035114815.
@@ -59,23 +59,23 @@ static void lincomb(size_t N, double a, const double *X4, double b, const double
 }
 
 /* E = e^X, and (if y != NULL) F1 = phi1(X) diag(y), F2 = phi2(X) diag(y).
- * X, y are not modified. */
+ * X, y are not modified; E, F1, F2 are dense N x N outputs (not aliasing X).
+ * Work: 7 N x N arrays, reused as the evaluation proceeds:
+ *   w0 Xs | w1 X2 | w2 X4 -> V -> Q | w3 X6 -> Uo | w4 T (temporary)
+ *   w5 Uo' -> U -> P | w6 Ve' -> Wm */
 static int expm_phi(size_t N, const double *X, const double *y, double *E, double *F1,
                     double *F2, const char *who, lrs_err_t *err)
 {
     size_t NN = N * N;
     int rc = LRS_OK;
-    double *w = calloc(11 * NN, sizeof *w), *rhs = NULL;
+    double *w = calloc(7 * NN, sizeof *w);
     lapack_int *ipiv = malloc(N * sizeof *ipiv);
-    if (y)
-        rhs = malloc(3 * NN * sizeof *rhs);
-    if (!w || !ipiv || (y && !rhs)) {
+    if (!w || !ipiv) {
         rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory (N = %zu)", who, N);
         goto done;
     }
-    double *Xs = w, *X2 = w + NN, *X4 = w + 2 * NN, *X6 = w + 3 * NN, *Uop = w + 4 * NN;
-    double *Vep = w + 5 * NN, *V = w + 6 * NN, *Uo = w + 7 * NN, *U = w + 8 * NN;
-    double *Wm = w + 9 * NN, *T = w + 10 * NN;
+    double *Xs = w, *X2 = w + NN, *X4 = w + 2 * NN, *X6 = w + 3 * NN, *T = w + 4 * NN;
+    double *Uop = w + 5 * NN, *Vep = w + 6 * NN;
     /* scaling */
     double nrm = 1.0;
     for (size_t j = 0; j < N; j++) {
@@ -110,44 +110,46 @@ static int expm_phi(size_t N, const double *X, const double *y, double *E, doubl
     lincomb(N, b[6], X4, b[4], X2, b[2], T);
     for (size_t k = 0; k < NN; k++)
         Vep[k] += T[k];
+    double *V = X4, *Uo = X6; /* X4, X6 no longer needed */
     mm(N, X2, Vep, V);
     mm(N, X2, Uop, Uo);
     for (size_t i = 0; i < N; i++) {
         V[i * N + i] += b[0];
         Uo[i * N + i] += b[1];
     }
+    double *Wm = NULL;
+    if (y) {
+        for (size_t k = 0; k < NN; k++)
+            T[k] = Uop[k] - 0.5 * Vep[k];
+        Wm = Vep; /* Ve' no longer needed */
+        mm(N, Xs, T, Wm);
+    }
+    double *U = Uop; /* Uo' no longer needed */
     mm(N, Xs, Uo, U);
-    /* Q = V - U (into V), P = V + U (into U) */
+    /* Q = V - U (into V), P = V + U (into E) */
     for (size_t k = 0; k < NN; k++) {
         double v = V[k], u = U[k];
         V[k] = v - u;
-        U[k] = v + u;
+        E[k] = v + u;
     }
-    lapack_int n = (lapack_int)N, info;
-    if (!y) {
-        memcpy(E, U, NN * sizeof *E);
-        info = LAPACKE_dgesv(LAPACK_ROW_MAJOR, n, n, V, n, ipiv, E, n);
-    } else {
-        for (size_t k = 0; k < NN; k++)
-            T[k] = Uop[k] - 0.5 * Vep[k];
-        mm(N, Xs, T, Wm);
-        /* rhs (N x 3N) = [P, 2 Uo Ys, 2 e (Wm + Uo/2) Ys] */
+    lapack_int n = (lapack_int)N;
+    lapack_int info = LAPACKE_dgetrf(LAPACK_ROW_MAJOR, n, n, V, n, ipiv);
+    if (info == 0)
+        info = LAPACKE_dgetrs(LAPACK_ROW_MAJOR, 'N', n, n, V, n, ipiv, E, n);
+    if (info == 0 && y) {
+        /* F1 <- Q^{-1} 2 Uo Ys,  F2 <- Q^{-1} 2 e (Wm + Uo/2) Ys */
         for (size_t i = 0; i < N; i++)
             for (size_t j = 0; j < N; j++) {
-                double ys = sc * y[j];
-                rhs[i * 3 * N + j] = U[i * N + j];
-                rhs[i * 3 * N + N + j] = 2.0 * Uo[i * N + j] * ys;
-                rhs[i * 3 * N + 2 * N + j] = 2.0 * eps_s * (Wm[i * N + j] + 0.5 * Uo[i * N + j]) * ys;
+                double ys = sc * y[j], uo = Uo[i * N + j];
+                F1[i * N + j] = 2.0 * uo * ys;
+                F2[i * N + j] = 2.0 * eps_s * (Wm[i * N + j] + 0.5 * uo) * ys;
             }
-        info = LAPACKE_dgesv(LAPACK_ROW_MAJOR, n, 3 * n, V, n, ipiv, rhs, 3 * n);
-        for (size_t i = 0; i < N; i++) {
-            memcpy(E + i * N, rhs + i * 3 * N, N * sizeof *E);
-            memcpy(F1 + i * N, rhs + i * 3 * N + N, N * sizeof *E);
-            memcpy(F2 + i * N, rhs + i * 3 * N + 2 * N, N * sizeof *E);
-        }
+        info = LAPACKE_dgetrs(LAPACK_ROW_MAJOR, 'N', n, n, V, n, ipiv, F1, n);
+        if (info == 0)
+            info = LAPACKE_dgetrs(LAPACK_ROW_MAJOR, 'N', n, n, V, n, ipiv, F2, n);
     }
     if (info != 0) {
-        rc = lrs_err_set(err, LRS_ENUMERIC, "%s: Pade denominator is singular (dgesv info %d)",
+        rc = lrs_err_set(err, LRS_ENUMERIC, "%s: Pade denominator is singular (LU info %d)",
                          who, (int)info);
         goto done;
     }
@@ -169,7 +171,6 @@ static int expm_phi(size_t N, const double *X, const double *y, double *E, doubl
     }
 done:
     free(w);
-    free(rhs);
     free(ipiv);
     return rc;
 }
@@ -226,9 +227,13 @@ int lrs_exact_propagator(const gsl_matrix *W, double tau, const gsl_vector *tau_
         return lrs_err_set(err, LRS_EINVAL, "%s: h = %g; need h > 0", who, h);
     size_t NN = N * N;
     int rc = LRS_OK;
+    /* h phi1(Ah) B is computed into F0 and h phi2(Ah) B into F1 directly
+     * when they are dense (tda = N); otherwise through temporaries. */
+    int dense = E->tda == N && F0->tda == N && F1->tda == N;
     double *X = malloc(NN * sizeof *X), *y = malloc(N * sizeof *y);
-    double *Ed = malloc(NN * sizeof *Ed), *P1 = malloc(NN * sizeof *P1);
-    double *P2 = malloc(NN * sizeof *P2);
+    double *Ed = dense ? E->data : malloc(NN * sizeof *Ed);
+    double *P1 = dense ? F0->data : malloc(NN * sizeof *P1);
+    double *P2 = dense ? F1->data : malloc(NN * sizeof *P2);
     if (!X || !y || !Ed || !P1 || !P2) {
         rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory (N = %zu)", who, N);
         goto done;
@@ -255,15 +260,18 @@ int lrs_exact_propagator(const gsl_matrix *W, double tau, const gsl_vector *tau_
         goto done;
     for (size_t i = 0; i < N; i++)
         for (size_t j = 0; j < N; j++) {
+            double p1 = P1[i * N + j], p2 = P2[i * N + j];
             gsl_matrix_set(E, i, j, Ed[i * N + j]);
-            gsl_matrix_set(F0, i, j, P1[i * N + j] - P2[i * N + j]);
-            gsl_matrix_set(F1, i, j, P2[i * N + j]);
+            gsl_matrix_set(F0, i, j, p1 - p2);
+            gsl_matrix_set(F1, i, j, p2);
         }
 done:
     free(X);
     free(y);
-    free(Ed);
-    free(P1);
-    free(P2);
+    if (!dense) {
+        free(Ed);
+        free(P1);
+        free(P2);
+    }
     return rc;
 }

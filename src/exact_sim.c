@@ -58,7 +58,6 @@ int lrs_exact_sim_alloc(lrs_exact_sim_t **out, const lrs_sim_params_t *p, lrs_er
     const char *who = "lrs_exact_sim_alloc";
     int rc = LRS_OK;
     lrs_exact_sim_t *s = NULL;
-    gsl_matrix *E = NULL, *F0 = NULL, *F1 = NULL;
     if (!out)
         return lrs_err_set(err, LRS_EINVAL, "%s: out is NULL", who);
     *out = NULL;
@@ -93,16 +92,25 @@ int lrs_exact_sim_alloc(lrs_exact_sim_t **out, const lrs_sim_params_t *p, lrs_er
         return lrs_err_set(err, LRS_EINVAL, "%s: max_norm = %g; need max_norm >= 0 (0: default)",
                            who, p->max_norm);
     s = calloc(1, sizeof *s);
-    E = gsl_matrix_alloc(N, N);
-    F0 = gsl_matrix_alloc(N, N);
-    F1 = gsl_matrix_alloc(N, N);
-    if (!s || !E || !F0 || !F1) {
+    if (!s)
+        return lrs_err_set(err, LRS_ENOMEM, "%s: out of memory", who);
+    size_t NN = N * N;
+    s->E = malloc(NN * sizeof(double));
+    s->F0 = malloc(NN * sizeof(double));
+    s->F1 = malloc(NN * sizeof(double));
+    if (!s->E || !s->F0 || !s->F1) {
         rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory for N = %zu", who, N);
         goto done;
     }
-    rc = lrs_exact_propagator(p->W, p->tau, p->tau_vec, p->dt, E, F0, F1, err);
-    if (rc)
-        goto done;
+    {
+        gsl_matrix_view Ev = gsl_matrix_view_array(s->E, N, N);
+        gsl_matrix_view F0v = gsl_matrix_view_array(s->F0, N, N);
+        gsl_matrix_view F1v = gsl_matrix_view_array(s->F1, N, N);
+        rc = lrs_exact_propagator(p->W, p->tau, p->tau_vec, p->dt, &Ev.matrix, &F0v.matrix,
+                                  &F1v.matrix, err);
+        if (rc)
+            goto done;
+    }
     s->N = N;
     s->nt = (size_t)ntd;
     s->h = p->dt;
@@ -114,29 +122,21 @@ int lrs_exact_sim_alloc(lrs_exact_sim_t **out, const lrs_sim_params_t *p, lrs_er
         s->B = 16;
     if (s->B > s->nt)
         s->B = s->nt;
-    size_t NN = N * N, BN = s->B * N;
+    size_t BN = s->B * N;
     s->W = malloc(NN * sizeof(double));
-    s->E = malloc(NN * sizeof(double));
-    s->F0 = malloc(NN * sizeof(double));
-    s->F1 = malloc(NN * sizeof(double));
     s->z0 = calloc(N, sizeof(double));
     s->zfinal = calloc(N, sizeof(double));
     s->Xb = malloc((BN + N) * sizeof(double));
     s->Zb = malloc((BN + N) * sizeof(double));
     s->U = malloc(BN * sizeof(double));
     s->Rb = malloc(BN * sizeof(double));
-    if (!s->W || !s->E || !s->F0 || !s->F1 || !s->z0 || !s->zfinal || !s->Xb || !s->Zb || !s->U ||
-        !s->Rb) {
+    if (!s->W || !s->z0 || !s->zfinal || !s->Xb || !s->Zb || !s->U || !s->Rb) {
         rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory for N = %zu", who, N);
         goto done;
     }
     for (size_t i = 0; i < N; i++)
-        for (size_t j = 0; j < N; j++) {
+        for (size_t j = 0; j < N; j++)
             s->W[i * N + j] = gsl_matrix_get(p->W, i, j);
-            s->E[i * N + j] = gsl_matrix_get(E, i, j);
-            s->F0[i * N + j] = gsl_matrix_get(F0, i, j);
-            s->F1[i * N + j] = gsl_matrix_get(F1, i, j);
-        }
     if (p->z0)
         for (size_t i = 0; i < N; i++) {
             s->z0[i] = gsl_vector_get(p->z0, i);
@@ -155,9 +155,6 @@ int lrs_exact_sim_alloc(lrs_exact_sim_t **out, const lrs_sim_params_t *p, lrs_er
     *out = s;
     s = NULL;
 done:
-    gsl_matrix_free(E);
-    gsl_matrix_free(F0);
-    gsl_matrix_free(F1);
     lrs_exact_sim_free(s);
     return rc;
 }
