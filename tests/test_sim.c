@@ -584,6 +584,68 @@ static void test_stop_flag(void)
     gsl_matrix_free(W);
 }
 
+/* Counts the rows handed to it. */
+static int count_rows(void *self, const lrs_block_t *b, lrs_err_t *err)
+{
+    (void)err;
+    *(size_t *)self += b->Z->size1;
+    return LRS_OK;
+}
+
+static int failing_input(void *ctx, double t, gsl_vector *x, lrs_err_t *err)
+{
+    (void)ctx;
+    (void)x;
+    if (t >= 5.12 - 1e-9)
+        return lrs_err_set(err, LRS_EIO, "test input: no data at t = %g", t);
+    return LRS_OK;
+}
+
+/* Errors come in the order of a serial run, pipelined or not: the blocks
+ * before a failing input block (steps 0..511 for a failure at step 512) and
+ * before a diverging block are observed, nothing after. */
+static void test_error_order(void)
+{
+    lrs_err_t e;
+    double w = 0.5, w2 = 2.0;
+    gsl_matrix *W = diag_matrix(1, &w), *W2 = diag_matrix(1, &w2);
+    gsl_vector *z0 = gsl_vector_alloc(1);
+    gsl_vector_set(z0, 0, 1.0);
+    for (int serial = 0; serial < 2; serial++) {
+        lrs_input_t *in = NULL;
+        lrs_sim_t *s = NULL;
+        size_t rows = 0;
+        lrs_observer_t o = {count_rows, &rows, 0};
+        CHECK_OK(lrs_input_alloc(&in, 1, &e), &e);
+        CHECK_OK(lrs_input_add_callback(in, failing_input, NULL, &e), &e);
+        lrs_sim_params_t p = lrs_sim_params_default();
+        p.W = W;
+        p.T = 20;
+        p.serial = serial;
+        CHECK_OK(lrs_sim_alloc(&s, &p, &e), &e);
+        CHECK_ERR(lrs_sim_run(s, in, &o, 1, &e), LRS_EIO, &e, "no data at t = 5.12");
+        CHECK(rows == 512, "serial %d: observers saw %zu rows before the input failed, want 512",
+              serial, rows);
+        lrs_sim_free(s);
+        lrs_input_free(in);
+        /* divergence at step 1852 (block 7 = steps 1792..2047): 1792 rows seen */
+        CHECK_OK(lrs_input_alloc(&in, 1, &e), &e);
+        p.W = W2;
+        p.z0 = z0;
+        p.T = 100;
+        rows = 0;
+        CHECK_OK(lrs_sim_alloc(&s, &p, &e), &e);
+        CHECK_ERR(lrs_sim_run(s, in, &o, 1, &e), LRS_EDIVERGE, &e, "diverged at t = 18.52:");
+        CHECK(rows == 1792, "serial %d: observers saw %zu rows before divergence, want 1792", serial,
+              rows);
+        lrs_sim_free(s);
+        lrs_input_free(in);
+    }
+    gsl_matrix_free(W);
+    gsl_matrix_free(W2);
+    gsl_vector_free(z0);
+}
+
 /* Same seed: same trajectory bit for bit, pipelined or serial, and on a
  * second run of the same simulation object. */
 static int noise_run(const gsl_matrix *W, int serial, unsigned long seed, gsl_vector *zf,
@@ -1014,6 +1076,7 @@ int main(void)
     RUN(test_divergence_message);
     RUN(test_nonfinite_input_diverges);
     RUN(test_stop_flag);
+    RUN(test_error_order);
     RUN(test_same_seed_identical);
     RUN(test_mixed_noise_input);
     RUN(test_projection_observer);
