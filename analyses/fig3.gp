@@ -49,8 +49,10 @@ set xrange [0.8:600]
 set yrange [0.005:100]
 set key bottom left box opaque samplen 2
 set grid lc rgb "#dddddd"
-plot for [k=1:4] D.'svals.tsv' u 1:(column(k+1)) w lp pt 7 ps 0.5 pi 10 lw 1.5 \
+set label 2 "the same for all four:\nsingular values alone do not\ntell the cases apart" at graph 0.3, graph 0.8 left font ",11"
+plot for [k=1:4] D.'svals.tsv' u 1:(column(k+1)) w lp pt (k + 3) ps 0.9 pi 12 lw 1.5 dt k \
      lc rgb c_case[k] t title[k]
+unset label 2
 unset label 1
 unset logscale
 unset format
@@ -63,7 +65,7 @@ do for [k=1:4] {
     pc1 = getv(name[k]."_pc1_pct_z")
 
     # P heat map, rows top to bottom as in the matrix
-    set origin x0 + 0.035, 0.55
+    set origin x0 + 0.02, 0.55
     set size 0.12, 0.38
     set lmargin 3; set rmargin 3
     set title sprintf("%s\nP, singular values %s", title[k], sv) font ",12"
@@ -76,7 +78,8 @@ do for [k=1:4] {
     set xlabel "column" offset 0, 0.5
     set ylabel "row" offset 1.5, 0
     set size ratio -1
-    if (k == 4) { set colorbox user origin x0 + 0.165, 0.6 size 0.008, 0.26; set cbtics 1 } \
+    unset key
+    if (k == 4) { set colorbox user origin x0 + 0.138, 0.6 size 0.008, 0.26; set cbtics 1 } \
     else { unset colorbox }
     plot D.'P_'.name[k].'.tsv' u 2:1:3 w image notitle, \
          '' u 2:1:(sprintf("%.2f", $3)) w labels font ",12" notitle
@@ -91,11 +94,12 @@ do for [k=1:4] {
     set origin x0, 0.0
     set size 0.1875, 0.55
     set lmargin 8; set rmargin 1
-    set title sprintf("first PC of z: %s %%", pc1) font ",12"
+    r1 = getv(name[k]."_median_over_lastpc"); r2 = getv(name[k]."_median_over_lastpc2")
+    set title sprintf("first PC of z: %s %%\nmedian / last two PCs: %.0f, %.0f", pc1, real(r1), real(r2)) font ",12"
     set logscale y
     set format y "10^{%L}"
     set xrange [0:510]
-    set yrange [1e-6:100]
+    set yrange [1e-3:100]
     set xtics 100
     set xlabel "PC index k" offset 0, 0
     if (k == 1) { set ylabel "% variance explained" offset 1, 0 } else { unset ylabel }

@@ -52,7 +52,7 @@ call S "step" D "u"
 
 # ---------------------------------------------------------------- d: PC spectra
 call S "frame" 0.055 0.33 0.38 0.60 "d"
-set label 30 sprintf("first PC %s %%", sumval(D, "pct_z_first")) at graph 0.5, graph 0.93 center tc rgb c_resp font ",12" front
+set label 30 sprintf("first PC %s %%; last PC: %s below the median\n(the input's own last PC: %s below)", sumval(D, "pct_z_first"), sumval(D, "median_over_lastpc"), sumval(D, "x_median_over_lastpc")) at graph 0.03, graph 0.12 left tc rgb c_resp font ",11" front
 call S "pca" D
 
 # ---------------------------------------------------------------- e: z.u vs z.u_rand

@@ -139,6 +139,7 @@ int main(int argc, char **argv)
     p.sigma_x = SIGMA_X;
     p.T_noise = a.fast ? T_NOISE_FAST : T_NOISE;
     p.t_discard = T_DISCARD;
+    p.theory = 1; /* quasi-static theory with the run's own C_x (panel d) */
     study_result_t *r = NULL;
     NB_TRY(study_run(&a, &p, &r, &err), &err);
 
@@ -163,6 +164,30 @@ int main(int argc, char **argv)
         fputc('\n', fp);
     }
 
+    /* Where is the last PC?  Quasi-statically z ~ (I - W)^{-1} x, whose least
+     * variance lies along the top right singular vector of I - W; and it
+     * should lie in the column space of W0 (span of u1, u2 = span of the population indicators). */
+    double ang_span, ang_IW;
+    {
+        gsl_matrix *IW = gsl_matrix_alloc(N, N), *Ul = gsl_matrix_alloc(N, N),
+                   *Vr = gsl_matrix_alloc(N, N);
+        gsl_vector *sIW = gsl_vector_alloc(N), *ang = gsl_vector_alloc(1);
+        gsl_matrix_set_identity(IW);
+        gsl_matrix_sub(IW, W);
+        NB_TRY(lrs_spectra_svd(IW, sIW, Ul, Vr, &err), &err);
+        gsl_vector_view vtop = gsl_matrix_column(Vr, 0);
+        NB_TRY(lrs_spectra_line_angle_deg(r->uN, &vtop.vector, &ang_IW, &err), &err);
+        gsl_matrix_const_view Us = gsl_matrix_const_submatrix(U0, 0, 0, N, 2);
+        gsl_matrix_const_view uNm = gsl_matrix_const_view_vector(r->uN, N, 1);
+        NB_TRY(lrs_spectra_subspace_angles(&uNm.matrix, &Us.matrix, ang, &err), &err);
+        ang_span = gsl_vector_get(ang, 0);
+        gsl_matrix_free(IW);
+        gsl_matrix_free(Ul);
+        gsl_matrix_free(Vr);
+        gsl_vector_free(sIW);
+        gsl_vector_free(ang);
+    }
+
     study_summary(&p, r);
     nb_summary("svals_W0_top2", "%.4f %.4f", gsl_vector_get(s0, 0), gsl_vector_get(s0, 1));
     nb_summary("P_svals", "%.4f %.4f", gsl_vector_get(sP, 0), gsl_vector_get(sP, 1));
@@ -173,7 +198,29 @@ int main(int argc, char **argv)
     nb_summary("median_over_lastpc", "%.2f", med / gsl_vector_get(var, N - 1));
     nb_summary("median_over_lastpc2", "%.2f", med / gsl_vector_get(var, N - 2));
     nb_summary("median_over_lastpc3", "%.2f", med / gsl_vector_get(var, N - 3));
+    {
+        const gsl_vector *vx = r->pca_x->var;
+        size_t mx = vx->size;
+        double medx = mx % 2 ? gsl_vector_get(vx, mx / 2)
+                             : 0.5 * (gsl_vector_get(vx, mx / 2 - 1) + gsl_vector_get(vx, mx / 2));
+        nb_summary("x_median_over_lastpc", "%.2f", medx / gsl_vector_get(vx, mx - 1));
+    }
+    nb_summary("angle_uN_span_W0_deg", "%.1f", ang_span);
+    nb_summary("angle_uN_top_right_sv_I_minus_W_deg", "%.1f", ang_IW);
     nb_summary("seed", "%lu", a.seed);
+    /* A caveat on the PC spectrum at these parameters: tau_x = 20 and
+     * T = 5000 give the input only about T / (sqrt(pi) tau_x) ~ 140
+     * independent samples for 200 channels, so the sample C_x itself has
+     * near-empty directions (x_median_over_lastpc) and the last PCs of z are
+     * those, not the low-rank directions (a large angle_uN_span_W0_deg, 66
+     * degrees at the default seed: u_N is NOT in span{u, v}).  The
+     * suppression shows in the projections
+     * (var_ratio_rand_over_v, var_ratio_rand_over_u) and in panel d as the
+     * gap between z and x at the bottom of the spectrum, which the
+     * quasi-static theory with the run's own C_x reproduces. */
+    nb_note("tau_x = %g, T = %g: ~%.0f independent input samples for N = %d channels; "
+            "the last PCs of z follow the sample input covariance, see the notebook",
+            TAU_X, p.T_noise, (p.T_noise - T_DISCARD) / (sqrt(M_PI) * TAU_X), N);
     if (a.fast)
         nb_note("fast run (T = %g): statistics from a short run", p.T_noise);
 

@@ -120,6 +120,7 @@ int main(int argc, char **argv)
     p.sigma_x = SIGMA_X;
     p.T_noise = a.fast ? T_NOISE_FAST : T_NOISE;
     p.t_discard = T_DISCARD;
+    p.theory = 1; /* quasi-static theory with the run's own C_x (panel d) */
     study_result_t *r = NULL;
     NB_TRY(study_run(&a, &p, &r, &err), &err);
 
@@ -147,6 +148,30 @@ int main(int argc, char **argv)
             nsupp_th++;
     }
 
+    /* Where is the last PC?  Quasi-statically z ~ (I - W)^{-1} x, whose least
+     * variance lies along the top right singular vector of I - W; and it
+     * should lie in the span of the first 3 left singular vectors of W0 (Fourier k = 0 and the k = 1 pair). */
+    double ang_span, ang_IW;
+    {
+        gsl_matrix *IW = gsl_matrix_alloc(N, N), *Ul = gsl_matrix_alloc(N, N),
+                   *Vr = gsl_matrix_alloc(N, N);
+        gsl_vector *sIW = gsl_vector_alloc(N), *ang = gsl_vector_alloc(1);
+        gsl_matrix_set_identity(IW);
+        gsl_matrix_sub(IW, W);
+        NB_TRY(lrs_spectra_svd(IW, sIW, Ul, Vr, &err), &err);
+        gsl_vector_view vtop = gsl_matrix_column(Vr, 0);
+        NB_TRY(lrs_spectra_line_angle_deg(r->uN, &vtop.vector, &ang_IW, &err), &err);
+        gsl_matrix_const_view Us = gsl_matrix_const_submatrix(U0, 0, 0, N, 3);
+        gsl_matrix_const_view uNm = gsl_matrix_const_view_vector(r->uN, N, 1);
+        NB_TRY(lrs_spectra_subspace_angles(&uNm.matrix, &Us.matrix, ang, &err), &err);
+        ang_span = gsl_vector_get(ang, 0);
+        gsl_matrix_free(IW);
+        gsl_matrix_free(Ul);
+        gsl_matrix_free(Vr);
+        gsl_vector_free(sIW);
+        gsl_vector_free(ang);
+    }
+
     study_summary(&p, r);
     nb_summary("svals_W0_top5", "%.4f %.4f %.4f %.4f %.4f", gsl_vector_get(s0, 0),
                gsl_vector_get(s0, 1), gsl_vector_get(s0, 2), gsl_vector_get(s0, 3),
@@ -156,6 +181,15 @@ int main(int argc, char **argv)
     nb_summary("median_over_lastpc", "%.2f", med / gsl_vector_get(var, N - 1));
     nb_summary("n_pcs_suppressed_10x", "%zu", nsupp);
     nb_summary("n_modes_suppressed_10x_theory", "%zu", nsupp_th);
+    {
+        const gsl_vector *vx = r->pca_x->var;
+        size_t mx = vx->size;
+        double medx = mx % 2 ? gsl_vector_get(vx, mx / 2)
+                             : 0.5 * (gsl_vector_get(vx, mx / 2 - 1) + gsl_vector_get(vx, mx / 2));
+        nb_summary("x_median_over_lastpc", "%.2f", medx / gsl_vector_get(vx, mx - 1));
+    }
+    nb_summary("angle_uN_span_W0_deg", "%.1f", ang_span);
+    nb_summary("angle_uN_top_right_sv_I_minus_W_deg", "%.1f", ang_IW);
     nb_summary("seed", "%lu", a.seed);
     if (a.fast)
         nb_note("fast run (T = %g): statistics from a short run", p.T_noise);
