@@ -33,10 +33,15 @@
  *    SCHUR  A = U T U^H (complex Schur, from the real Schur form), Phi(T) by
  *           a contour-shifted trapezoidal quadrature of the resolvent
  *           (error < 1e-13 relative), then the Lyapunov equation by
- *           Bartels-Stewart on the triangular T.  Robust when V is ill-conditioned or
- *           A is not diagonalisable.
+ *           Bartels-Stewart on the triangular T.  Robust when V is
+ *           ill-conditioned or A is not diagonalisable.
  *    AUTO uses EIGEN when the 1-norm condition estimate of V is at most
- *    LRS_EXACT_COND_MAX and SCHUR otherwise.
+ *    LRS_EXACT_COND_MAX and SCHUR otherwise.  Cost: EIGEN is dgeev plus
+ *    about 8 N^3 flops (Figure 1 network: ~0.035 s CPU at N = 200, ~10-14 s
+ *    at N = 2000, dominated by dgeev); SCHUR is dgees, 47 triangular
+ *    inverses and a level-2 Lyapunov solve, several times slower.  The
+ *    library never changes the BLAS thread count (two threads help the
+ *    N^3 parts for N >~ 1000).
  *    With dt > 0 (lrs_exact_cov_euler) the same two routes give the exact
  *    stationary covariance of the forward-Euler recursion
  *        z[n+1] = z[n] + dt (A z[n] + B x(n dt)),
