@@ -383,10 +383,11 @@ int lrs_input_fill(lrs_input_t *in, size_t n0, double dt, gsl_matrix *X, lrs_err
 /* ------------------------------------------------------------------ per-step kernel
  * y = A x + beta y for the row-major N x N matrix A: the one matrix-vector
  * product per Euler step.  On x86-64 CPUs with AVX2 and FMA (checked at
- * run time, per simulation) a hand-written kernel is used: eight rows at a
- * time, four-wide FMA accumulators, one pass over A.  It streams A from the
- * cache about 20% faster than OpenBLAS's dgemv at N = 200 (the per-step cost
- * is the whole budget of the Figure 1 workload).  Elsewhere cblas_dgemv.
+ * run time, per simulation) and N <= 362 (A within ~1 MB, so it streams from
+ * L2/L3) a hand-written kernel is used: four rows at a time, four-wide FMA
+ * accumulators, one pass over A.  It is 10-20% faster than OpenBLAS's dgemv
+ * at N = 64..300 (the per-step product is most of the Figure 1 budget) and
+ * no faster for larger N.  Elsewhere cblas_dgemv.
  * Both are deterministic; they differ from each other only in rounding. */
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
@@ -396,35 +397,29 @@ __attribute__((target("avx2,fma")))
 static void gemv_avx2(size_t n, const double *A, const double *x, double beta, double *y)
 {
     size_t i = 0, n4 = n & ~(size_t)3;
-    for (; i + 8 <= n; i += 8) {
-        const double *a = A + i * n;
-        __m256d s0 = _mm256_setzero_pd(), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0,
-                s7 = s0;
+    for (; i + 4 <= n; i += 4) {
+        const double *a0 = A + i * n, *a1 = a0 + n, *a2 = a1 + n, *a3 = a2 + n;
+        __m256d s0 = _mm256_setzero_pd(), s1 = s0, s2 = s0, s3 = s0;
         for (size_t j = 0; j < n4; j += 4) {
             __m256d xv = _mm256_loadu_pd(x + j);
-            s0 = _mm256_fmadd_pd(_mm256_loadu_pd(a + j), xv, s0);
-            s1 = _mm256_fmadd_pd(_mm256_loadu_pd(a + n + j), xv, s1);
-            s2 = _mm256_fmadd_pd(_mm256_loadu_pd(a + 2 * n + j), xv, s2);
-            s3 = _mm256_fmadd_pd(_mm256_loadu_pd(a + 3 * n + j), xv, s3);
-            s4 = _mm256_fmadd_pd(_mm256_loadu_pd(a + 4 * n + j), xv, s4);
-            s5 = _mm256_fmadd_pd(_mm256_loadu_pd(a + 5 * n + j), xv, s5);
-            s6 = _mm256_fmadd_pd(_mm256_loadu_pd(a + 6 * n + j), xv, s6);
-            s7 = _mm256_fmadd_pd(_mm256_loadu_pd(a + 7 * n + j), xv, s7);
+            s0 = _mm256_fmadd_pd(_mm256_loadu_pd(a0 + j), xv, s0);
+            s1 = _mm256_fmadd_pd(_mm256_loadu_pd(a1 + j), xv, s1);
+            s2 = _mm256_fmadd_pd(_mm256_loadu_pd(a2 + j), xv, s2);
+            s3 = _mm256_fmadd_pd(_mm256_loadu_pd(a3 + j), xv, s3);
         }
-        /* horizontal sums of the eight accumulators */
+        /* horizontal sums of the four accumulators: r[q] = sum of s_q */
         __m256d t01 = _mm256_hadd_pd(s0, s1), t23 = _mm256_hadd_pd(s2, s3);
-        __m256d t45 = _mm256_hadd_pd(s4, s5), t67 = _mm256_hadd_pd(s6, s7);
-        __m256d lo = _mm256_add_pd(_mm256_permute2f128_pd(t01, t23, 0x20),
-                                   _mm256_permute2f128_pd(t01, t23, 0x31));
-        __m256d hi = _mm256_add_pd(_mm256_permute2f128_pd(t45, t67, 0x20),
-                                   _mm256_permute2f128_pd(t45, t67, 0x31));
-        double r[8];
-        _mm256_storeu_pd(r, lo);
-        _mm256_storeu_pd(r + 4, hi);
-        for (size_t j = n4; j < n; j++)
-            for (size_t q = 0; q < 8; q++)
-                r[q] += a[q * n + j] * x[j];
-        for (size_t q = 0; q < 8; q++)
+        __m256d sum = _mm256_add_pd(_mm256_permute2f128_pd(t01, t23, 0x20),
+                                    _mm256_permute2f128_pd(t01, t23, 0x31));
+        double r[4];
+        _mm256_storeu_pd(r, sum);
+        for (size_t j = n4; j < n; j++) {
+            r[0] += a0[j] * x[j];
+            r[1] += a1[j] * x[j];
+            r[2] += a2[j] * x[j];
+            r[3] += a3[j] * x[j];
+        }
+        for (size_t q = 0; q < 4; q++)
             y[i + q] = r[q] + beta * y[i + q];
     }
     for (; i < n; i++) {
@@ -568,7 +563,7 @@ int lrs_sim_alloc(lrs_sim_t **out, const lrs_sim_params_t *p, lrs_err_t *err)
     s->stop = p->stop;
     s->serial = p->serial;
 #ifdef LRS_HAVE_GEMV_AVX2
-    s->fast_gemv = cpu_has_avx2_fma();
+    s->fast_gemv = N * N * sizeof(double) <= (1u << 20) && cpu_has_avx2_fma();
 #endif
     /* ~256 rows per block, or ~1 MB per block matrix for large N */
     s->B = (1u << 17) / N;

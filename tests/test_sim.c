@@ -256,63 +256,72 @@ static int run_constant(const gsl_matrix *W, lrs_transfer_t f, lrs_sim_mode_t mo
     return rc;
 }
 
-/* A coupled linear network of odd size (N = 37: exercises every remainder of
- * the per-step kernel) and per-unit tau, against a plain scalar Euler loop
- * z <- z + (dt/tau) (-z + W z + c) over 50 steps: 1e-12 relative to ||z||. */
+/* Coupled linear networks of odd size (N = 37: every remainder of the
+ * per-step kernel; N = 401: the cblas_dgemv path used for large N), scalar
+ * and per-unit tau, against a plain scalar Euler loop
+ * z <- z + (dt/tau) (-z + W z + c): 1e-12 relative to ||z||. */
 static void test_linear_against_scalar_euler(void)
 {
     lrs_err_t e;
-    size_t N = 37;
-    gsl_matrix *W = random_matrix(N, 0.8 / sqrt((double)N), 41);
-    gsl_rng *r = new_rng(42);
-    gsl_vector *z0 = gsl_vector_alloc(N), *c = gsl_vector_alloc(N), *z = gsl_vector_alloc(N);
-    gsl_vector *tau = gsl_vector_alloc(N);
-    for (size_t i = 0; i < N; i++) {
-        gsl_vector_set(z0, i, gsl_ran_gaussian(r, 1.0));
-        gsl_vector_set(c, i, gsl_ran_gaussian(r, 1.0));
-        gsl_vector_set(tau, i, 0.5 + 0.05 * (double)i);
-    }
-    for (int per_unit = 0; per_unit < 2; per_unit++) {
-        lrs_input_t *in = NULL;
-        lrs_sim_t *s = NULL;
-        CHECK_OK(lrs_input_alloc(&in, N, &e), &e);
-        CHECK_OK(lrs_input_add_constant(in, c, &e), &e);
-        lrs_sim_params_t p = lrs_sim_params_default();
-        p.W = W;
-        p.z0 = z0;
-        p.T = 0.51; /* nt = 51: final state z[50] */
-        p.tau_vec = per_unit ? tau : NULL;
-        CHECK_OK(lrs_sim_alloc(&s, &p, &e), &e);
-        CHECK_OK(lrs_sim_run(s, in, NULL, 0, &e), &e);
-        CHECK_OK(lrs_sim_final_state(s, z, &e), &e);
-        double ref[37], nxt[37], nrm = 0, dev = 0;
-        for (size_t i = 0; i < N; i++)
-            ref[i] = gsl_vector_get(z0, i);
-        for (int n = 0; n < 50; n++) {
-            for (size_t i = 0; i < N; i++) {
-                double wz = 0;
-                for (size_t j = 0; j < N; j++)
-                    wz += gsl_matrix_get(W, i, j) * ref[j];
-                double ti = per_unit ? gsl_vector_get(tau, i) : 1.0;
-                nxt[i] = ref[i] + 0.01 / ti * (-ref[i] + wz + gsl_vector_get(c, i));
-            }
-            memcpy(ref, nxt, sizeof ref);
-        }
+    size_t sizes[2] = {37, 401};
+    int steps[2] = {50, 8};
+    for (int si = 0; si < 2; si++) {
+        size_t N = sizes[si];
+        gsl_matrix *W = random_matrix(N, 0.8 / sqrt((double)N), 41);
+        gsl_rng *r = new_rng(42);
+        gsl_vector *z0 = gsl_vector_alloc(N), *c = gsl_vector_alloc(N), *z = gsl_vector_alloc(N);
+        gsl_vector *tau = gsl_vector_alloc(N);
+        double *ref = malloc(N * sizeof *ref), *nxt = malloc(N * sizeof *nxt);
         for (size_t i = 0; i < N; i++) {
-            nrm += ref[i] * ref[i];
-            dev = fmax(dev, fabs(gsl_vector_get(z, i) - ref[i]));
+            gsl_vector_set(z0, i, gsl_ran_gaussian(r, 1.0));
+            gsl_vector_set(c, i, gsl_ran_gaussian(r, 1.0));
+            gsl_vector_set(tau, i, 0.5 + 0.05 * (double)(i % 40));
         }
-        CHECK(dev <= 1e-12 * sqrt(nrm), "per_unit %d: max |z - z_ref| = %.3g > 1e-12 ||z|| = %.3g",
-              per_unit, dev, 1e-12 * sqrt(nrm));
-        lrs_sim_free(s);
-        lrs_input_free(in);
+        for (int per_unit = 0; per_unit < 2; per_unit++) {
+            lrs_input_t *in = NULL;
+            lrs_sim_t *s = NULL;
+            CHECK_OK(lrs_input_alloc(&in, N, &e), &e);
+            CHECK_OK(lrs_input_add_constant(in, c, &e), &e);
+            lrs_sim_params_t p = lrs_sim_params_default();
+            p.W = W;
+            p.z0 = z0;
+            p.T = 0.01 * (steps[si] + 1); /* final state z[steps] */
+            p.tau_vec = per_unit ? tau : NULL;
+            CHECK_OK(lrs_sim_alloc(&s, &p, &e), &e);
+            CHECK_OK(lrs_sim_run(s, in, NULL, 0, &e), &e);
+            CHECK_OK(lrs_sim_final_state(s, z, &e), &e);
+            double nrm = 0, dev = 0;
+            for (size_t i = 0; i < N; i++)
+                ref[i] = gsl_vector_get(z0, i);
+            for (int n = 0; n < steps[si]; n++) {
+                for (size_t i = 0; i < N; i++) {
+                    double wz = 0;
+                    for (size_t j = 0; j < N; j++)
+                        wz += gsl_matrix_get(W, i, j) * ref[j];
+                    double ti = per_unit ? gsl_vector_get(tau, i) : 1.0;
+                    nxt[i] = ref[i] + 0.01 / ti * (-ref[i] + wz + gsl_vector_get(c, i));
+                }
+                memcpy(ref, nxt, N * sizeof *ref);
+            }
+            for (size_t i = 0; i < N; i++) {
+                nrm += ref[i] * ref[i];
+                dev = fmax(dev, fabs(gsl_vector_get(z, i) - ref[i]));
+            }
+            CHECK(dev <= 1e-12 * sqrt(nrm),
+                  "N = %zu per_unit %d: max |z - z_ref| = %.3g > 1e-12 ||z|| = %.3g", N, per_unit,
+                  dev, 1e-12 * sqrt(nrm));
+            lrs_sim_free(s);
+            lrs_input_free(in);
+        }
+        gsl_matrix_free(W);
+        gsl_rng_free(r);
+        gsl_vector_free(z0);
+        gsl_vector_free(c);
+        gsl_vector_free(z);
+        gsl_vector_free(tau);
+        free(ref);
+        free(nxt);
     }
-    gsl_matrix_free(W);
-    gsl_rng_free(r);
-    gsl_vector_free(z0);
-    gsl_vector_free(c);
-    gsl_vector_free(z);
-    gsl_vector_free(tau);
 }
 
 /* Fixed points: z = W f(z) + c for tanh (coupled, contracting: ||W|| < 1)
