@@ -102,7 +102,8 @@ FIGARGS_figS-epidemiological = $(FIGARGS_fig6)
 $(FIG_MAIN) $(FIG_SUPP): %: $(BUILD)/notebooks/%
 	@mkdir -p results/$@
 	$(BUILD)/notebooks/$@ $(if $(FAST),--fast) $(FIGARGS_$@) $(ARGS)
-	@gnuplot -e "outpng='results/.$@.png.tmp'; outpdf='results/.$@.pdf.tmp'" analyses/$@.gp \
+	@trap 'rm -f results/.$@.png.tmp results/.$@.pdf.tmp; exit 130' INT TERM; \
+	 gnuplot -e "outpng='results/.$@.png.tmp'; outpdf='results/.$@.pdf.tmp'" analyses/$@.gp \
 	  && mv -f results/.$@.png.tmp results/$@.png && mv -f results/.$@.pdf.tmp results/$@.pdf \
 	  || { rm -f results/.$@.png.tmp results/.$@.pdf.tmp; exit 1; }
 	@echo "$@: results/$@.png results/$@.pdf (data in results/$@/)"
@@ -145,6 +146,46 @@ uninstall:
 	  $(INST_PC)/lrs.pc $(INST_MAN)/lrs-analyze.1
 	rm -f $(addprefix $(INST_INC)/,$(notdir $(wildcard include/lrs/*.h)))
 	-rmdir $(INST_INC) 2>/dev/null
+
+# ---------------------------------------------------------------- hardening
+# make fuzz: build the libFuzzer targets tests/fuzz/fuzz_*.c with clang and
+# ASan+UBSan into $(FUZZ_BUILD)/, then run each for FUZZ_SECONDS from the
+# committed seed corpus tests/fuzz/corpus/<target>/; new interesting inputs go
+# to $(FUZZ_BUILD)/corpus/<target>/ (scratch, not git), crashes to
+# $(FUZZ_BUILD)/artifacts/.  FUZZ_TARGETS=dense selects targets.
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_CC      ?= clang
+FUZZ_CFLAGS   = $(CSTD) -Wall -Wextra -g -O1 -fno-omit-frame-pointer \
+                -fsanitize=address,undefined -fno-sanitize-recover=undefined -MMD -MP
+FUZZ_TARGETS ?= $(sort $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ_IO_OBJ   = $(patsubst src/%.c,$(FUZZ_BUILD)/obj/%.o,$(wildcard src/io*.c) src/common.c)
+FUZZ_LIB_OBJ  = $(patsubst src/%.c,$(FUZZ_BUILD)/obj/%.o,$(LIB_SRC))
+FUZZ_BINS     = $(patsubst %,$(FUZZ_BUILD)/fuzz_%,$(FUZZ_TARGETS))
+
+.PHONY: fuzz fuzz-build test-valgrind
+fuzz: fuzz-build
+	@bash tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+fuzz-build: $(FUZZ_BINS)
+
+$(FUZZ_BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+# The report target calls lrs-analyze's main, renamed.
+$(FUZZ_BUILD)/tools/lrs-analyze.o: src/tools/lrs-analyze.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -Dmain=lrs_analyze_main -c $< -o $@
+$(FUZZ_BUILD)/fuzz_report: tests/fuzz/fuzz_report.c $(FUZZ_BUILD)/tools/lrs-analyze.o $(FUZZ_LIB_OBJ)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ -o $@ $(LDLIBS)
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(FUZZ_IO_OBJ)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_IO_OBJ) -o $@ $(LDLIBS)
+-include $(wildcard $(FUZZ_BUILD)/obj/*.d $(FUZZ_BUILD)/tools/*.d)
+
+# make test-valgrind: every unit-test program under valgrind memcheck; last
+# line "valgrind: N programs, N errors, N leaks".
+test-valgrind: tests
+	@bash tests/valgrind.sh $(BUILD)
+
 
 clean:
 	rm -rf build build-san

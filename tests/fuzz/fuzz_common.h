@@ -1,0 +1,169 @@
+/*
+ * fuzz_common.h -- shared oracle of the reader fuzz targets (tests/fuzz/).
+ *
+ * Every input is [options byte][file bytes].  The options byte picks reader
+ * options the way a user could (limits, square or not, memory or FILE* path,
+ * format-specific switches), so one corpus covers them all.  Beyond "no crash,
+ * no sanitizer report, no leak", every call is checked against the contract of
+ * lrs/io.h and abort()s (a libFuzzer finding) when it is broken:
+ *   - failure: *out is NULL, err.code equals the status, the message is one
+ *     printable line, and data errors (LRS_EPARSE, LRS_ENONFINITE, LRS_ELIMIT)
+ *     start with "NAME:LINE:COLUMN: " (LINE, COLUMN >= 1);
+ *   - success: status 0, info->rows x info->cols is the matrix shape, within
+ *     max_n, square unless allowed, every entry finite, names consistent;
+ *   - round trip: the matrix written as dense text ("%.17g") reads back
+ *     bit-identical with the dense reader (up to 64K entries: a 1000 x 1000
+ *     edge-list matrix from a 10-byte input would otherwise take seconds
+ *     under the sanitizers and trip the 10 s timeout).
+ * Build: make fuzz (clang -fsanitize=fuzzer,address,undefined).
+ */
+#ifndef LRS_FUZZ_COMMON_H
+#define LRS_FUZZ_COMMON_H
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_matrix.h>
+#include "lrs/io.h"
+
+#define FUZZ_FAIL(...)                                                          \
+    do {                                                                       \
+        fprintf(stderr, "fuzz oracle: " __VA_ARGS__);                          \
+        fputc('\n', stderr);                                                   \
+        abort();                                                               \
+    } while (0)
+
+/* max_n from two bits of the options byte: small limits reach the limit
+ * paths quickly; the default exercises the production setting. */
+static inline size_t fuzz_max_n(unsigned bits)
+{
+    static const size_t tab[4] = {8, 64, 1000, 0 /* default 20000 */};
+    return tab[bits & 3];
+}
+
+static void fuzz_check_msg(const char *name, int rc, const lrs_err_t *e)
+{
+    size_t i, n = strlen(name);
+    if (e->code != rc)
+        FUZZ_FAIL("status %d but err.code %d ('%s')", rc, e->code, e->msg);
+    if (e->msg[0] == '\0')
+        FUZZ_FAIL("status %d with an empty message", rc);
+    for (i = 0; e->msg[i]; i++)
+        if ((unsigned char)e->msg[i] < 0x20 || (unsigned char)e->msg[i] == 0x7f)
+            FUZZ_FAIL("control byte 0x%02x in message '%s'", (unsigned char)e->msg[i], e->msg);
+    if (rc == LRS_EPARSE || rc == LRS_ENONFINITE || rc == LRS_ELIMIT) {
+        const char *p = e->msg + n;
+        char *end;
+        unsigned long line, col;
+        if (strncmp(e->msg, name, n) != 0 || *p != ':')
+            FUZZ_FAIL("message does not start with '%s:': '%s'", name, e->msg);
+        line = strtoul(p + 1, &end, 10);
+        if (end == p + 1 || *end != ':' || line < 1)
+            FUZZ_FAIL("no LINE >= 1 in '%s'", e->msg);
+        p = end;
+        col = strtoul(p + 1, &end, 10);
+        if (end == p + 1 || end[0] != ':' || end[1] != ' ' || col < 1)
+            FUZZ_FAIL("no COLUMN >= 1 in '%s'", e->msg);
+    }
+}
+
+/* Read buf with opts, from memory or (stream != 0) through a FILE*. */
+static int fuzz_read(const uint8_t *buf, size_t len, const char *name,
+                     const lrs_read_opts_t *o, int stream, gsl_matrix **W,
+                     lrs_read_info_t *info, lrs_err_t *e)
+{
+    if (stream && len > 0) {
+        FILE *fp = fmemopen((void *)buf, len, "rb");
+        int rc;
+        if (!fp)
+            return lrs_read_buffer(buf, len, name, o, W, info, e);
+        rc = lrs_read_stream(fp, name, o, W, info, e);
+        fclose(fp);
+        return rc;
+    }
+    return lrs_read_buffer(buf, len, name, o, W, info, e);
+}
+
+static void fuzz_roundtrip(const gsl_matrix *W, const lrs_read_opts_t *o0)
+{
+    char *text = NULL;
+    size_t tlen = 0, i, j;
+    FILE *fp = open_memstream(&text, &tlen);
+    gsl_matrix *R = NULL;
+    lrs_read_opts_t o = lrs_read_opts_default();
+    lrs_err_t e;
+    int rc;
+    if (!fp)
+        return;
+    for (i = 0; i < W->size1; i++)
+        for (j = 0; j < W->size2; j++)
+            fprintf(fp, "%.17g%c", gsl_matrix_get(W, i, j), j + 1 < W->size2 ? ' ' : '\n');
+    fclose(fp);
+    o.format = LRS_FMT_DENSE;
+    o.allow_nonsquare = 1;
+    o.max_n = W->size1 > W->size2 ? W->size1 : W->size2;
+    o.max_bytes = o0->max_bytes;
+    rc = lrs_read_buffer(text, tlen, "roundtrip", &o, &R, NULL, &e);
+    if (rc)
+        FUZZ_FAIL("round trip of a %zux%zu matrix failed: %s", W->size1, W->size2, e.msg);
+    if (R->size1 != W->size1 || R->size2 != W->size2)
+        FUZZ_FAIL("round trip shape %zux%zu != %zux%zu", R->size1, R->size2, W->size1,
+                  W->size2);
+    for (i = 0; i < W->size1; i++)
+        for (j = 0; j < W->size2; j++) {
+            double a = gsl_matrix_get(W, i, j), b = gsl_matrix_get(R, i, j);
+            if (memcmp(&a, &b, sizeof a) != 0)
+                FUZZ_FAIL("round trip [%zu,%zu]: %.17g != %.17g", i, j, a, b);
+        }
+    gsl_matrix_free(R);
+    free(text);
+}
+
+/* The whole check of one read. */
+static void fuzz_one(const uint8_t *buf, size_t len, const char *name,
+                     const lrs_read_opts_t *o, int stream)
+{
+    gsl_matrix *W = (gsl_matrix *)(uintptr_t)1; /* must be overwritten */
+    lrs_read_info_t info;
+    lrs_err_t e;
+    size_t i, j, max_n = o->max_n ? o->max_n : LRS_IO_MAX_N_DEFAULT;
+    int rc;
+    memset(&e, 0, sizeof e);
+    rc = fuzz_read(buf, len, name, o, stream, &W, &info, &e);
+    if (rc != LRS_OK) {
+        if (W != NULL)
+            FUZZ_FAIL("failure %d but *out is not NULL", rc);
+        fuzz_check_msg(name, rc, &e);
+        if (info.names || info.nnames)
+            FUZZ_FAIL("failure %d leaves names in info", rc);
+        return;
+    }
+    if (!W)
+        FUZZ_FAIL("success but *out is NULL");
+    if (info.rows != W->size1 || info.cols != W->size2)
+        FUZZ_FAIL("info says %zux%zu, matrix is %zux%zu", info.rows, info.cols, W->size1,
+                  W->size2);
+    if (W->size1 == 0 || W->size2 == 0 || W->size1 > max_n || W->size2 > max_n)
+        FUZZ_FAIL("matrix %zux%zu outside 1..max_n %zu", W->size1, W->size2, max_n);
+    if (!o->allow_nonsquare && W->size1 != W->size2)
+        FUZZ_FAIL("non-square %zux%zu accepted", W->size1, W->size2);
+    if (info.names) {
+        if (info.nnames != W->size1)
+            FUZZ_FAIL("%zu names for %zu nodes", info.nnames, W->size1);
+        for (i = 0; i < info.nnames; i++)
+            if (!info.names[i])
+                FUZZ_FAIL("name %zu is NULL", i);
+    }
+    for (i = 0; i < W->size1; i++)
+        for (j = 0; j < W->size2; j++)
+            if (!isfinite(gsl_matrix_get(W, i, j)))
+                FUZZ_FAIL("non-finite W[%zu,%zu] = %g accepted", i, j, gsl_matrix_get(W, i, j));
+    if (W->size1 * W->size2 <= 65536)
+        fuzz_roundtrip(W, o);
+    lrs_read_info_clear(&info);
+    gsl_matrix_free(W);
+}
+
+#endif

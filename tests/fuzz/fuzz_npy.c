@@ -1,0 +1,22 @@
+/*
+ * fuzz_npy.c -- libFuzzer target: the NumPy .npy reader (io_npy.c).
+ * Input: [options byte][file].  Options: bit 0 auto-detection (by the magic
+ * bytes) instead of --format npy; bit 1 allow non-square; bit 2 read through
+ * a FILE*; bits 3-4 max_n (8, 64, 1000, default).  Oracle: fuzz_common.h.
+ */
+#include "fuzz_common.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    lrs_read_opts_t o = lrs_read_opts_default();
+    unsigned f;
+    if (size < 1)
+        return 0;
+    f = data[0];
+    o.format = (f & 1) ? LRS_FMT_AUTO : LRS_FMT_NPY;
+    o.allow_nonsquare = (f >> 1) & 1;
+    o.max_n = fuzz_max_n(f >> 3);
+    o.max_bytes = (size_t)1 << 24;
+    fuzz_one(data + 1, size - 1, "fuzz.data", &o, (f >> 2) & 1);
+    return 0;
+}

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Runs every unit-test program BUILD/tests/test_* under valgrind memcheck
+# (--leak-check=full, definite and indirect leaks are errors) and prints the
+# tests' own "ok"/"FAIL" counts per program and, last, one summary line:
+#   valgrind: N programs, N errors, N leaks
+# where errors are memcheck errors (invalid reads/writes, uninitialised
+# values, bad frees) and leaks the definitely + indirectly lost blocks.
+# Exit status 0 only when both are 0 and every program passed.
+# Usage: tests/valgrind.sh [BUILD]  (not an ASan build: build-san cannot run
+# under valgrind).  Logs: BUILD/valgrind/test_x.log.
+set -u
+BUILD=${1:-build}
+cd "$(dirname "$0")/.." || exit 2
+command -v valgrind >/dev/null || { echo "valgrind: not installed (apt-get install valgrind)"; exit 2; }
+if nm "$BUILD"/tests/test_* 2>/dev/null | grep -q __asan_init; then
+    echo "valgrind: $BUILD is an ASan build; use an ordinary build (make test-valgrind)"; exit 2
+fi
+mkdir -p "$BUILD/valgrind"
+nprog=0; nerr=0; nleak=0; nfail=0
+for t in "$BUILD"/tests/test_*; do
+    [ -x "$t" ] || continue
+    name=$(basename "$t")
+    log=$BUILD/valgrind/$name.log
+    out=$BUILD/valgrind/$name.out
+    t0=$SECONDS
+    valgrind --tool=memcheck --leak-check=full --show-leak-kinds=definite,indirect \
+        --errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
+        --track-origins=yes --num-callers=30 --log-file="$log" "$t" >"$out" 2>&1
+    rc=$?
+    nprog=$((nprog + 1))
+    # "ERROR SUMMARY: E errors from C contexts" counts leak errors too; the
+    # leak summary gives the lost blocks.
+    e=$(sed -n 's/.*ERROR SUMMARY: \([0-9]*\) errors.*/\1/p' "$log" | tail -1)
+    dl=$(sed -n 's/.*definitely lost: [0-9,]* bytes in \([0-9,]*\) blocks.*/\1/p' "$log" | tail -1 | tr -d ,)
+    il=$(sed -n 's/.*indirectly lost: [0-9,]* bytes in \([0-9,]*\) blocks.*/\1/p' "$log" | tail -1 | tr -d ,)
+    leak=$(( ${dl:-0} + ${il:-0} ))
+    lerr=$(grep -c 'are definitely lost\|are indirectly lost' "$log")
+    e=$(( ${e:-0} - lerr )); [ "$e" -lt 0 ] && e=0
+    p=$(grep -c '^ok ' "$out"); f=$(grep -c '^FAIL ' "$out")
+    if [ "$rc" -ne 0 ] && [ "$rc" -ne 99 ] && [ "$f" -eq 0 ]; then f=1; fi
+    nerr=$((nerr + e)); nleak=$((nleak + leak)); nfail=$((nfail + f))
+    echo "# $name: $p passed, $f failed, $e errors, $leak leaked blocks ($((SECONDS - t0)) s)"
+    if [ "$e" -gt 0 ] || [ "$leak" -gt 0 ]; then
+        grep -m 5 -A 12 'Invalid\|uninitialised\|definitely lost in\|indirectly lost in\|Mismatched\|free()' "$log" | head -60 | sed 's/^/    /'
+    fi
+    [ "$f" -gt 0 ] && grep '^FAIL ' "$out" | head -5 | sed 's/^/    /'
+done
+echo "valgrind: $nprog programs, $nerr errors, $nleak leaks"
+[ "$nerr" -eq 0 ] && [ "$nleak" -eq 0 ] && [ "$nfail" -eq 0 ]
