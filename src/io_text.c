@@ -567,6 +567,7 @@ int io_read_edges(io_ctx_t *c, gsl_matrix **out, lrs_err_t *err)
         n = c->o.nodes ? c->o.nodes : (size_t)maxid + 1;
         if (c->o.compact) {
             size_t m = 0;
+            n = (size_t)maxid + 1; /* no id above maxid occurs, whatever --nodes says */
             used = calloc(n, 1);
             remap = malloc(n * sizeof *remap);
             if (!used || !remap) {
