@@ -377,7 +377,8 @@ int main(int argc, char **argv)
         runs[k].t_discard = T_DISCARD;
         runs[k].cov_every = COV_EVERY;
         runs[k].seed = a.seed + 1 + (unsigned long)k;
-        runs[k].progress = k == 0 ? "noise runs (case 1)" : NULL;
+        /* progress lines: the first run of each pair that runs side by side */
+        runs[k].progress = k == 0 ? "noise runs 1-2" : (k == 2 ? "noise runs 3-4" : NULL);
         ctx[k] = &runs[k];
     }
     nb_parallel(a.jobs, NCASE, noise_run, ctx);
