@@ -411,6 +411,23 @@ int main(int argc, char **argv)
     nb_summary("mf_jacobian_eig_re", "%.4f", mf_re);
     nb_summary("mf_jacobian_eig_im", "%.4f", mf_im);
     nb_summary("mf_jacobian_eig_at_origin", "%.4f +/- %.4fi", lin_re, lin_im);
+    nb_summary("paper_mf_jacobian_eig", "-1.19 +/- 5.13i");
+    /* The paper prints the fixed point (0.051, 0.431).  It is not a fixed point
+     * of the two-population equations above with input 1 (those give the
+     * values printed in mf_fixed_point_z), but it is what the LINEAR mean
+     * field gives for the input vector sqrt(2) (tau_E, tau_I):
+     * z = sqrt(2) (I - K)^{-1} (tau_E, tau_I) -- a different input convention
+     * in the authors' code, we presume.  Printed so the two can be compared. */
+    {
+        double a11 = 1.0 - mf.K[0][0], a12 = -mf.K[0][1];
+        double a21 = -mf.K[1][0], a22 = 1.0 - mf.K[1][1];
+        double det = a11 * a22 - a12 * a21;
+        double b1 = sqrt(2.0) * TAU_E, b2 = sqrt(2.0) * TAU_I;
+        nb_summary("paper_mf_fixed_point", "0.051 0.431");
+        nb_summary("paper_mf_fixed_point_reproduced_by",
+                   "%.3f %.3f  (= sqrt(2) (I-K)^-1 (tau_E, tau_I), linear mean field)",
+                   (a22 * b1 - a12 * b2) / det, (a11 * b2 - a21 * b1) / det);
+    }
     nb_summary("network_outlier_eig", "%.4f +/- %.4fi", out_re, out_im);
     nb_summary("step_norm_aligned", "%.4f", norm_u);
     nb_summary("step_norm_random", "%.4f", norm_r);
