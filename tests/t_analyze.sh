@@ -314,6 +314,13 @@ if command -v gnuplot >/dev/null 2>&1; then
         else
             fail "gnuplot_png_$sub" "no PNG written: $(head -c 300 "$TMP/err")"
         fi
+        # Regression: a 1 x 1 overlap matrix drawn `with image` made gnuplot warn
+        # "Image grid must be at least 4 points"; gnuplot must stay silent.
+        if grep -qiE 'warning|error' "$TMP/err"; then
+            fail "gnuplot_quiet_$sub" "gnuplot said: $(grep -iE 'warning|error' "$TMP/err" | head -n 2 | tr '\n' ' ')"
+        else
+            ok "gnuplot_quiet_$sub"
+        fi
     done
 fi
 run svals "$G/tabs.tsv" --gnuplot

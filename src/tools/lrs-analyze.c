@@ -1050,6 +1050,7 @@ static void print_overlap(FILE *d, const gsl_matrix *P, const gsl_vector *sP, co
     print_vector_rows(d, sP);
 }
 
+/* P is drawn as filled boxes, not `with image`, which needs at least 2 x 2. */
 static void plot_overlap(FILE *gp, const char *data, const char *mname, const gsl_vector *sP,
                          const char *file)
 {
@@ -1060,7 +1061,8 @@ static void plot_overlap(FILE *gp, const char *data, const char *mname, const gs
             "set xrange [-0.5:%zu.5]\nset yrange [%zu.5:-0.5]\nset cbrange [-1:1]\n"
             "set palette defined (-1 '#2166ac', 0 'white', 1 '#b2182b')\n"
             "set xtics 1\nset ytics 1\nset size ratio -1\n"
-            "plot %s index 0 matrix with image, %s index 0 matrix using 1:2:(sprintf('%%.2f', "
+            "plot %s index 0 matrix using 1:2:(0.5):(0.5):3 with boxxyerror fs solid lc palette, "
+            "%s index 0 matrix using 1:2:(sprintf('%%.2f', "
             "abs($3) < 0.005 ? 0 : $3)) with labels\n",
             mname, file, r, gsl_vector_get(sP, r - 1), r - 1, r - 1, data, data);
 }
@@ -1548,7 +1550,8 @@ static int cmd_report(ctx_t *c)
             "set xrange [-0.5:%zu.5]\nset yrange [%zu.5:-0.5]\nset cbrange [-1:1]\n"
             "set palette defined (-1 '#2166ac', 0 'white', 1 '#b2182b')\n"
             "set xtics 1\nset ytics 1\n"
-            "plot $overlap index 0 matrix with image\nunset multiplot\n",
+            "plot $overlap index 0 matrix using 1:2:(0.5):(0.5):3 with boxxyerror fs solid "
+            "lc palette notitle\nunset multiplot\n",
             r, r - 1, r - 1);
 done:
     gsl_vector_complex_free(te.l);
