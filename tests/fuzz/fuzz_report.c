@@ -11,7 +11,10 @@
  * Oracle: exit status 0 or 1 (never a crash, a sanitizer report, a leak, a
  * usage error or 130), and nothing on stdout when the status is 1 (issue 5:
  * "no partial output").  stdout goes to a temporary file that is checked
- * and emptied after each run; stderr is left alone (sanitizer reports).
+ * and emptied after each run.  The tool's error messages on stderr are
+ * silenced by running with -close_fd_mask=3 (tests/fuzz/run.sh does):
+ * libFuzzer then sends its own output and the sanitizer reports to a copy of
+ * stderr, and so does this oracle (oracle_fd, taken before the close).
  */
 #include <fcntl.h>
 #include <stdint.h>
@@ -25,7 +28,17 @@ int lrs_analyze_main(int argc, char **argv);
 
 static const char *const ext[8] = {".csv", ".txt", ".edges", ".mtx", ".npy", "", ".tsv", ".el"};
 static char dir[64];
-static int out_fd = -1;
+static int out_fd = -1, oracle_fd = 2;
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    oracle_fd = dup(2);
+    if (oracle_fd < 0)
+        oracle_fd = 2;
+    return 0;
+}
 
 static void setup(void)
 {
@@ -87,7 +100,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     st = lrs_analyze_main(argc, argv);
     fflush(stdout);
     if (st != 0 && st != 1) {
-        fprintf(stderr, "fuzz oracle: lrs-analyze report exited %d (want 0 or 1)\n", st);
+        dprintf(oracle_fd, "fuzz oracle: lrs-analyze report exited %d (want 0 or 1)\n", st);
         abort();
     }
     if (fstat(out_fd, &sb) != 0) {
@@ -95,7 +108,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     }
     if (st == 1 && sb.st_size != 0) {
-        fprintf(stderr, "fuzz oracle: status 1 but %lld bytes on stdout\n", (long long)sb.st_size);
+        dprintf(oracle_fd, "fuzz oracle: status 1 but %lld bytes on stdout\n",
+                (long long)sb.st_size);
         abort();
     }
     if (ftruncate(out_fd, 0) != 0) {

@@ -22,9 +22,12 @@ for t in "$@"; do
     mkdir -p "$BUILD/corpus/$t" "$BUILD/artifacts"
     log=$BUILD/fuzz_$t.log
     t0=$SECONDS
-    # -close_fd_mask=1: the report target's stdout is the tool's output.
+    # -close_fd_mask: the report target's stdout and stderr are the tool's
+    # output and error messages (libFuzzer's and the sanitizers' reports
+    # still reach the log).
+    mask=1; [ "$t" = report ] && mask=3
     "$bin" -max_total_time="$SECS" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-        -close_fd_mask=1 -artifact_prefix="$BUILD/artifacts/$t-" \
+        -close_fd_mask=$mask -artifact_prefix="$BUILD/artifacts/$t-" \
         "$BUILD/corpus/$t" "tests/fuzz/corpus/$t" >"$log" 2>&1
     rc=$?
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
