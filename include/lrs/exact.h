@@ -40,8 +40,9 @@
  *    about 8 N^3 flops (Figure 1 network: ~0.035 s CPU at N = 200, ~10-14 s
  *    at N = 2000, dominated by dgeev); SCHUR is dgees, 47 triangular
  *    inverses and a level-2 Lyapunov solve, several times slower.  The
- *    library never changes the BLAS thread count (two threads help the
- *    N^3 parts for N >~ 1000).
+ *    library never changes the BLAS thread count (on the 2-core machine
+ *    used for development a second thread gave no gain: N = 1000 took
+ *    1.51 s on one thread, 1.78 s on two).
  *    With dt > 0 (lrs_exact_cov_euler) the same two routes give the exact
  *    stationary covariance of the forward-Euler recursion
  *        z[n+1] = z[n] + dt (A z[n] + B x(n dt)),

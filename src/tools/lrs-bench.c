@@ -12,7 +12,10 @@
  *
  * Every measurement runs in a fresh child process (this program re-executed
  * with --child), so its wall time and peak RSS (getrusage) belong to that
- * mode alone.  Wall time = median of --reps runs; RSS = the largest.  The
+ * mode alone.  BLAS runs on one thread in every mode (--threads K to
+ * change): measured here, two threads gave no gain even for the N^3 parts
+ * (dgemm N = 2000: 0.42 s on one thread, 0.40 s on two; lrs_exact_cov
+ * N = 1000: 1.51 s vs 1.78 s).  Wall time = median of --reps runs; RSS = the largest.  The
  * PC spectrum of z of each run is compared with the exact covariance's:
  * median and largest relative deviation over the PCs.  For a finite run this
  * deviation is mostly sampling error (about T / (sqrt(pi) tau_x) independent
@@ -102,7 +105,7 @@ static int child(const char *mode, size_t N, double T, unsigned long seed, doubl
     const char *extra = "";
     char infobuf[64];
     if (!strcmp(mode, "exact-covariance")) {
-        lrs_blas_set_threads(threads > 0 ? threads : 2);
+        lrs_blas_set_threads(threads > 0 ? threads : 1);
         lrs_exact_info_t info;
         if (lrs_exact_cov(W, 1.0, NULL, TAU_X, SIGMA_X, LRS_EXACT_AUTO, NULL, pz, &info, &err))
             die("exact covariance", &err);
@@ -136,13 +139,9 @@ static int child(const char *mode, size_t N, double T, unsigned long seed, doubl
         p.T = T;
         p.z0 = z0;
         if (exact) {
-            /* the propagator (a dozen N x N products) on both cores, the
-             * per-step work on one */
             lrs_exact_sim_t *s = NULL;
-            lrs_blas_set_threads(threads > 0 ? threads : (N >= 400 ? 2 : 1));
             if (lrs_exact_sim_alloc(&s, &p, &err))
                 die("exact propagator", &err);
-            lrs_blas_set_threads(threads > 0 ? threads : 1);
             if (lrs_exact_sim_run(s, in, obs, 2, &err))
                 die("exact integrator", &err);
             lrs_exact_sim_free(s);
