@@ -60,6 +60,10 @@ else
     dt=$(stop_time "$t0" "$t1")
     echo "# timing interrupt_notebook: SIGINT after 1 s, exit status $rc after $dt s"
     after=$(sums); left=$(leftovers)
+    for f in "./$name.png" "./$name/spectrum.tsv"; do
+        echo "# md5 $f: before $(echo "$before" | awk -v f="$f" '$2 == f { print $1 }')," \
+             "after $(echo "$after" | awk -v f="$f" '$2 == f { print $1 }')"
+    done
     if [ "$rc" -ne 130 ]; then fail interrupt_notebook "exit status $rc, want 130"
     elif awk -v d="$dt" 'BEGIN { exit !(d >= 1.0) }'; then fail interrupt_notebook "took $dt s to stop (want < 1 s)"
     elif [ "$before" != "$after" ]; then fail interrupt_notebook "files changed: $(diff <(echo "$before") <(echo "$after") | grep '^[<>]' | head -3 | tr '\n' ' ')"
