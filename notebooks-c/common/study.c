@@ -962,6 +962,9 @@ void study_summary_paper(const study_params_t *p, const study_result_t *r,
         put(paper, "pct_z_last", "%.4g", r->pct_z_last);
         put(paper, "dim_z", "%.4g", r->dim_z);
         put(paper, "dim_x", "%.4g", r->dim_x);
+        /* The PCA covariances use every stat_every-th Euler step (the
+         * projections and the cancellation correlation use every step). */
+        nb_summary("pca_every_steps", "%zu", (size_t)(p->stat_every ? p->stat_every : 1));
     }
 }
 
