@@ -42,6 +42,8 @@ DEPS_OK  = build/.deps-ok
 
 .PHONY: all lib tools notebooks tests test deps clean figs figs-main figs-supp bench bench-figs install
 .DEFAULT_GOAL := all
+# Keep intermediate objects (notebook objects would otherwise be deleted after each figure).
+.SECONDARY:
 
 all: lib tools notebooks
 lib: $(STATIC) $(SHARED)
@@ -112,41 +114,6 @@ figs-main: $(FIG_MAIN)
 figs-supp: $(FIG_SUPP)
 figs: figs-main figs-supp
 
-# ---------------------------------------------------------------- benchmarks
-# make bench: speed and memory of the Figure 1 noise workload in faithful,
-# exact-integrator and exact-covariance modes (BENCH_ARGS=--quick for a short run).
-# make bench-figs: wall time of every figure target.
-bench: $(BUILD)/lrs-bench
-	$(BUILD)/lrs-bench $(BENCH_ARGS)
-bench-figs:
-	@bash bench/figs.sh $(BUILD) $(FIG_MAIN) $(FIG_SUPP)
-
-# ---------------------------------------------------------------- install
-# make install PREFIX=/usr/local [DESTDIR=/staging]: lrs-analyze, liblrs.a and
-# liblrs.so, the headers (include/lrs/), lrs.pc (pkg-config) and the man page.
-# make uninstall removes exactly those files.
-LRS_VERSION ?= 0.1.0
-INST_BIN  = $(DESTDIR)$(PREFIX)/bin
-INST_LIB  = $(DESTDIR)$(PREFIX)/lib
-INST_INC  = $(DESTDIR)$(PREFIX)/include/lrs
-INST_PC   = $(DESTDIR)$(PREFIX)/lib/pkgconfig
-INST_MAN  = $(DESTDIR)$(PREFIX)/share/man/man1
-.PHONY: uninstall
-install: lib $(BUILD)/lrs-analyze
-	install -d $(INST_BIN) $(INST_LIB) $(INST_INC) $(INST_PC) $(INST_MAN)
-	install -m 755 $(BUILD)/lrs-analyze $(INST_BIN)/lrs-analyze
-	install -m 644 $(STATIC) $(INST_LIB)/liblrs.a
-	install -m 755 $(SHARED) $(INST_LIB)/liblrs.so
-	install -m 644 include/lrs/*.h $(INST_INC)/
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(LRS_VERSION)|g' lrs.pc.in > $(INST_PC)/lrs.pc
-	chmod 644 $(INST_PC)/lrs.pc
-	install -m 644 src/tools/lrs-analyze.1 $(INST_MAN)/lrs-analyze.1
-uninstall:
-	rm -f $(INST_BIN)/lrs-analyze $(INST_LIB)/liblrs.a $(INST_LIB)/liblrs.so \
-	  $(INST_PC)/lrs.pc $(INST_MAN)/lrs-analyze.1
-	rm -f $(addprefix $(INST_INC)/,$(notdir $(wildcard include/lrs/*.h)))
-	-rmdir $(INST_INC) 2>/dev/null
-
 # ---------------------------------------------------------------- hardening
 # make fuzz: build the libFuzzer targets tests/fuzz/fuzz_*.c with clang and
 # ASan+UBSan into $(FUZZ_BUILD)/, then run each for FUZZ_SECONDS from the
@@ -186,6 +153,40 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(FUZZ_IO_OBJ
 test-valgrind: tests
 	@bash tests/valgrind.sh $(BUILD)
 
+# ---------------------------------------------------------------- install
+# make install PREFIX=/usr/local [DESTDIR=/staging]: lrs-analyze, liblrs.a and
+# liblrs.so, the headers (include/lrs/), lrs.pc (pkg-config) and the man page.
+# make uninstall removes exactly those files.
+LRS_VERSION ?= 0.1.0
+INST_BIN  = $(DESTDIR)$(PREFIX)/bin
+INST_LIB  = $(DESTDIR)$(PREFIX)/lib
+INST_INC  = $(DESTDIR)$(PREFIX)/include/lrs
+INST_PC   = $(DESTDIR)$(PREFIX)/lib/pkgconfig
+INST_MAN  = $(DESTDIR)$(PREFIX)/share/man/man1
+.PHONY: uninstall
+install: lib $(BUILD)/lrs-analyze
+	install -d $(INST_BIN) $(INST_LIB) $(INST_INC) $(INST_PC) $(INST_MAN)
+	install -m 755 $(BUILD)/lrs-analyze $(INST_BIN)/lrs-analyze
+	install -m 644 $(STATIC) $(INST_LIB)/liblrs.a
+	install -m 755 $(SHARED) $(INST_LIB)/liblrs.so
+	install -m 644 include/lrs/*.h $(INST_INC)/
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(LRS_VERSION)|g' lrs.pc.in > $(INST_PC)/lrs.pc
+	chmod 644 $(INST_PC)/lrs.pc
+	install -m 644 src/tools/lrs-analyze.1 $(INST_MAN)/lrs-analyze.1
+uninstall:
+	rm -f $(INST_BIN)/lrs-analyze $(INST_LIB)/liblrs.a $(INST_LIB)/liblrs.so \
+	  $(INST_PC)/lrs.pc $(INST_MAN)/lrs-analyze.1
+	rm -f $(addprefix $(INST_INC)/,$(notdir $(wildcard include/lrs/*.h)))
+	-rmdir $(INST_INC) 2>/dev/null
+
+# ---------------------------------------------------------------- benchmarks
+# make bench: speed and memory of the Figure 1 noise workload in faithful,
+# exact-integrator and exact-covariance modes (BENCH_ARGS=--quick for a short run).
+# make bench-figs: wall time of every figure target.
+bench: $(BUILD)/lrs-bench
+	$(BUILD)/lrs-bench $(BENCH_ARGS)
+bench-figs:
+	@bash bench/figs.sh $(BUILD) $(FIG_MAIN) $(FIG_SUPP)
 
 clean:
 	rm -rf build build-san
