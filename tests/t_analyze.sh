@@ -381,9 +381,13 @@ int main(int argc, char **argv)
     return 0;
 }
 EOF
+        # A sanitizer build installs a sanitized library: its users link the
+        # sanitizer runtimes too.
+        san=""
+        case $BUILD in *san*) san="-fsanitize=address,undefined" ;; esac
         # shared library through pkg-config
         flags=$(PKG_CONFIG_PATH="$P/lib/pkgconfig" pkg-config --cflags --libs lrs 2>&1)
-        if ${CC:-cc} -std=c11 "$TMP/use.c" -o "$TMP/use" $flags 2>"$TMP/cc.log" \
+        if ${CC:-cc} -std=c11 $san "$TMP/use.c" -o "$TMP/use" $flags 2>"$TMP/cc.log" \
             && [ "$(LD_LIBRARY_PATH="$P/lib" "$TMP/use" "$G/tabs.tsv")" = 3 ]; then
             ok "install_pkg_config_shared"
         else
@@ -392,7 +396,7 @@ EOF
         # static library with the private libraries of lrs.pc
         cflags=$(PKG_CONFIG_PATH="$P/lib/pkgconfig" pkg-config --cflags lrs)
         priv=$(PKG_CONFIG_PATH="$P/lib/pkgconfig" pkg-config --libs --static lrs | sed 's/-llrs//; s/-L[^ ]*//')
-        if ${CC:-cc} -std=c11 $cflags "$TMP/use.c" -o "$TMP/use-static" "$P/lib/liblrs.a" $priv 2>"$TMP/cc.log" \
+        if ${CC:-cc} -std=c11 $san $cflags "$TMP/use.c" -o "$TMP/use-static" "$P/lib/liblrs.a" $priv 2>"$TMP/cc.log" \
             && [ "$("$TMP/use-static" "$G/tabs.tsv")" = 3 ]; then
             ok "install_pkg_config_static"
         else
