@@ -57,7 +57,7 @@
 #define NCASE 4
 static const double S1 = 1.5, S2 = 0.5; /* s = sqrt(N) * (S1, S2) */
 static const double RHO = 0.5;       /* W1 = rho G / sqrt(N) */
-static const lrs_transfer_t F = LRS_F_TANH;
+static const lrs_sim_transfer_t F = LRS_F_TANH;
 static const double TAU = 1.0;       /* time constant */
 static const double DT = 0.01;       /* Euler step */
 static const double TAU_X = 5.0;     /* input correlation time */
@@ -86,7 +86,7 @@ static const unsigned long DEFAULT_SEED = 3;
 typedef struct noiserun {
     /* ---- set by the caller */
     const gsl_matrix *W;        /* N x N connectivity */
-    lrs_transfer_t f;           /* transfer function */
+    lrs_sim_transfer_t f;           /* transfer function */
     double tau;                 /* scalar time constant (if tau_vec NULL) */
     const gsl_vector *tau_vec;  /* per-unit time constants, or NULL */
     double dt, T;               /* Euler step, duration */

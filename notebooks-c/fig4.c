@@ -51,7 +51,7 @@
 static const double JEE = 0.5, JEI = -2.0, JIE = 1.0, JII = -1.0; /* x 1/sqrt(N) */
 static const double RHO = 0.5;       /* W1 = rho G / sqrt(N) */
 static const double TAU_E = 2.0, TAU_I = 1.0; /* per-population time constants */
-static const lrs_transfer_t F = LRS_F_TANH;
+static const lrs_sim_transfer_t F = LRS_F_TANH;
 static const double DT = 0.01;       /* Euler step */
 /* step run */
 static const double C_X_STEP = 10.0; /* step amplitude */

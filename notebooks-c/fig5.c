@@ -43,7 +43,7 @@
 static const double C = -0.5;        /* strength of the spatial part */
 static const double SIGMA_W = 0.05;  /* width of the connection profile */
 static const double RHO = 0.1;       /* W1 = rho G / sqrt(N) */
-static const lrs_transfer_t F = LRS_F_TANH;
+static const lrs_sim_transfer_t F = LRS_F_TANH;
 static const double TAU = 1.0, DT = 0.01;
 static const double C_X = 1.0;       /* input strength (unit-norm directions) */
 static const double T_RUN = 100.0;   /* constant input for the whole run */

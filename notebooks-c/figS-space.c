@@ -41,7 +41,7 @@
 static const double C = -0.5;        /* strength of the spatial part */
 static const double SIGMA_W = 0.05;  /* width of the connection profile */
 static const double RHO = 0.1;       /* W1 = rho G / sqrt(N) */
-static const lrs_transfer_t F = LRS_F_TANH;
+static const lrs_sim_transfer_t F = LRS_F_TANH;
 static const double TAU = 1.0, DT = 0.01;
 static const double BUMP_WIDTH = 0.1, BUMP_CENTRE = 0.5; /* Figure 5's smooth input */
 static const double TAU_X = 10.0;    /* input correlation time */

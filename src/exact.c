@@ -130,7 +130,7 @@ int lrs_exact_route_parse(const char *name, lrs_exact_route_t *r, lrs_err_t *err
 static double complex phi_cont(const ex_problem_t *p, double complex l)
 {
     double c0 = p->sigma_x * p->sigma_x;
-    return c0 * p->tau_x * sqrt(M_PI / 2.0) * lrs_erfcx(-l * p->tau_x / sqrt(2.0));
+    return c0 * p->tau_x * sqrt(M_PI / 2.0) * lrs_exact_erfcx(-l * p->tau_x / sqrt(2.0));
 }
 
 /* Phid(m) = sum_{k>=0} c(k dt) m^k (|m| < 1), summed until the Gaussian or

@@ -175,27 +175,27 @@ done:
     return rc;
 }
 
-int lrs_expm(const gsl_matrix *A, gsl_matrix *E, lrs_err_t *err)
+int lrs_exact_expm(const gsl_matrix *A, gsl_matrix *E, lrs_err_t *err)
 {
     if (!A || !E)
-        return lrs_err_set(err, LRS_EINVAL, "lrs_expm: %s is NULL", A ? "E" : "A");
+        return lrs_err_set(err, LRS_EINVAL, "lrs_exact_expm: %s is NULL", A ? "E" : "A");
     size_t N = A->size1;
     if (A->size2 != N || N == 0)
-        return lrs_err_set(err, LRS_EINVAL, "lrs_expm: A is %zux%zu; expected square, non-empty",
+        return lrs_err_set(err, LRS_EINVAL, "lrs_exact_expm: A is %zux%zu; expected square, non-empty",
                            A->size1, A->size2);
     if (E->size1 != N || E->size2 != N)
-        return lrs_err_set(err, LRS_EINVAL, "lrs_expm: E is %zux%zu; expected %zux%zu", E->size1,
+        return lrs_err_set(err, LRS_EINVAL, "lrs_exact_expm: E is %zux%zu; expected %zux%zu", E->size1,
                            E->size2, N, N);
     double *X = malloc(N * N * sizeof *X), *Ed = malloc(N * N * sizeof *Ed);
     int rc = LRS_OK;
     if (!X || !Ed) {
-        rc = lrs_err_set(err, LRS_ENOMEM, "lrs_expm: out of memory (N = %zu)", N);
+        rc = lrs_err_set(err, LRS_ENOMEM, "lrs_exact_expm: out of memory (N = %zu)", N);
         goto done;
     }
     for (size_t i = 0; i < N; i++)
         for (size_t j = 0; j < N; j++)
             X[i * N + j] = gsl_matrix_get(A, i, j);
-    rc = expm_phi(N, X, NULL, Ed, NULL, NULL, "lrs_expm", err);
+    rc = expm_phi(N, X, NULL, Ed, NULL, NULL, "lrs_exact_expm", err);
     if (rc)
         goto done;
     for (size_t i = 0; i < N; i++)

@@ -70,7 +70,7 @@ int lrs_exact_sim_alloc(lrs_exact_sim_t **out, const lrs_sim_params_t *p, lrs_er
     if (p->f != LRS_F_IDENTITY)
         return lrs_err_set(err, LRS_EINVAL,
                            "%s: the exact integrator needs a linear network (f = identity), got %s",
-                           who, lrs_transfer_name(p->f));
+                           who, lrs_sim_transfer_name(p->f));
     if (p->mode != LRS_SIM_RECURRENT)
         return lrs_err_set(err, LRS_EINVAL, "%s: the exact integrator supports the recurrent mode "
                            "only", who);

@@ -47,14 +47,14 @@ static double complex faddeeva_upper(double complex z)
     return w;
 }
 
-double complex lrs_faddeeva_w(double complex z)
+double complex lrs_exact_faddeeva_w(double complex z)
 {
     if (cimag(z) >= 0.0)
         return faddeeva_upper(z);
     return 2.0 * cexp(-z * z) - faddeeva_upper(-z);
 }
 
-double complex lrs_erfcx(double complex z)
+double complex lrs_exact_erfcx(double complex z)
 {
-    return lrs_faddeeva_w(I * z);
+    return lrs_exact_faddeeva_w(I * z);
 }

@@ -180,16 +180,16 @@ done:
 
 /* ------------------------------------------------------------------ formats */
 
-int lrs_format_parse(const char *name, lrs_format_t *fmt, lrs_err_t *err)
+int lrs_io_format_parse(const char *name, lrs_io_format_t *fmt, lrs_err_t *err)
 {
-    static const struct { const char *s; lrs_format_t f; } tab[] = {
+    static const struct { const char *s; lrs_io_format_t f; } tab[] = {
         {"auto", LRS_FMT_AUTO},   {"dense", LRS_FMT_DENSE}, {"csv", LRS_FMT_DENSE},
         {"tsv", LRS_FMT_DENSE},   {"txt", LRS_FMT_DENSE},   {"edges", LRS_FMT_EDGES},
         {"edgelist", LRS_FMT_EDGES}, {"mtx", LRS_FMT_MTX},  {"mm", LRS_FMT_MTX},
         {"npy", LRS_FMT_NPY}};
     size_t i;
     if (!name || !fmt)
-        return lrs_err_set(err, LRS_EINVAL, "lrs_format_parse: NULL argument");
+        return lrs_err_set(err, LRS_EINVAL, "lrs_io_format_parse: NULL argument");
     for (i = 0; i < sizeof tab / sizeof tab[0]; i++)
         if (strcmp(name, tab[i].s) == 0) {
             *fmt = tab[i].f;
@@ -199,7 +199,7 @@ int lrs_format_parse(const char *name, lrs_format_t *fmt, lrs_err_t *err)
                        "unknown format '%s'; expected auto, dense, edges, mtx or npy", name);
 }
 
-const char *lrs_format_name(lrs_format_t fmt)
+const char *lrs_io_format_name(lrs_io_format_t fmt)
 {
     switch (fmt) {
     case LRS_FMT_AUTO: return "auto";
@@ -211,9 +211,9 @@ const char *lrs_format_name(lrs_format_t fmt)
     }
 }
 
-lrs_read_opts_t lrs_read_opts_default(void)
+lrs_io_read_opts_t lrs_io_read_opts_default(void)
 {
-    lrs_read_opts_t o;
+    lrs_io_read_opts_t o;
     memset(&o, 0, sizeof o);
     o.format = LRS_FMT_AUTO;
     o.max_n = LRS_IO_MAX_N_DEFAULT;
@@ -222,13 +222,13 @@ lrs_read_opts_t lrs_read_opts_default(void)
     return o;
 }
 
-void lrs_read_info_init(lrs_read_info_t *info)
+void lrs_io_read_info_init(lrs_io_read_info_t *info)
 {
     if (info)
         memset(info, 0, sizeof *info);
 }
 
-void lrs_read_info_clear(lrs_read_info_t *info)
+void lrs_io_read_info_clear(lrs_io_read_info_t *info)
 {
     size_t k;
     if (!info)
@@ -852,18 +852,18 @@ static int starts_ci(const char *p, size_t len, const char *word)
     return 1;
 }
 
-static int read_source(io_src_t *src, const char *name, const lrs_read_opts_t *opts,
-                       gsl_matrix **out, lrs_read_info_t *info, lrs_err_t *err)
+static int read_source(io_src_t *src, const char *name, const lrs_io_read_opts_t *opts,
+                       gsl_matrix **out, lrs_io_read_info_t *info, lrs_err_t *err)
 {
     io_ctx_t c;
-    lrs_read_info_t local;
-    lrs_format_t fmt;
+    lrs_io_read_info_t local;
+    lrs_io_format_t fmt;
     int rc, detected = 0;
     const char *p;
     size_t avail;
 
     memset(&c, 0, sizeof c);
-    c.o = opts ? *opts : lrs_read_opts_default();
+    c.o = opts ? *opts : lrs_io_read_opts_default();
     if (c.o.max_n == 0)
         c.o.max_n = LRS_IO_MAX_N_DEFAULT;
     if (c.o.max_bytes == 0)
@@ -876,7 +876,7 @@ static int read_source(io_src_t *src, const char *name, const lrs_read_opts_t *o
     c.src = src;
     c.name = name;
     c.info = info ? info : &local;
-    lrs_read_info_init(c.info);
+    lrs_io_read_info_init(c.info);
     src->name = name;
     src->max_line = 64 * c.o.max_n > ((size_t)1 << 20) ? 64 * c.o.max_n : ((size_t)1 << 20);
 
@@ -937,20 +937,20 @@ static int read_source(io_src_t *src, const char *name, const lrs_read_opts_t *o
     }
 done:
     if (rc != LRS_OK || c.info == &local)
-        lrs_read_info_clear(c.info);
+        lrs_io_read_info_clear(c.info);
     return rc;
 }
 
-int lrs_read_stream(FILE *fp, const char *name, const lrs_read_opts_t *opts,
-                    gsl_matrix **out, lrs_read_info_t *info, lrs_err_t *err)
+int lrs_io_read_stream(FILE *fp, const char *name, const lrs_io_read_opts_t *opts,
+                    gsl_matrix **out, lrs_io_read_info_t *info, lrs_err_t *err)
 {
     io_src_t s;
     int rc;
     if (!out)
-        return lrs_err_set(err, LRS_EINVAL, "lrs_read_stream: out is NULL");
+        return lrs_err_set(err, LRS_EINVAL, "lrs_io_read_stream: out is NULL");
     *out = NULL;
     if (!fp)
-        return lrs_err_set(err, LRS_EINVAL, "lrs_read_stream: fp is NULL");
+        return lrs_err_set(err, LRS_EINVAL, "lrs_io_read_stream: fp is NULL");
     memset(&s, 0, sizeof s);
     s.fp = fp;
     rc = read_source(&s, name ? name : "<input>", opts, out, info, err);
@@ -958,17 +958,17 @@ int lrs_read_stream(FILE *fp, const char *name, const lrs_read_opts_t *opts,
     return rc;
 }
 
-int lrs_read_buffer(const void *buf, size_t len, const char *name,
-                    const lrs_read_opts_t *opts, gsl_matrix **out,
-                    lrs_read_info_t *info, lrs_err_t *err)
+int lrs_io_read_buffer(const void *buf, size_t len, const char *name,
+                    const lrs_io_read_opts_t *opts, gsl_matrix **out,
+                    lrs_io_read_info_t *info, lrs_err_t *err)
 {
     io_src_t s;
     int rc;
     if (!out)
-        return lrs_err_set(err, LRS_EINVAL, "lrs_read_buffer: out is NULL");
+        return lrs_err_set(err, LRS_EINVAL, "lrs_io_read_buffer: out is NULL");
     *out = NULL;
     if (!buf && len)
-        return lrs_err_set(err, LRS_EINVAL, "lrs_read_buffer: buf is NULL");
+        return lrs_err_set(err, LRS_EINVAL, "lrs_io_read_buffer: buf is NULL");
     memset(&s, 0, sizeof s);
     s.mem = buf;
     s.memlen = len;
@@ -978,22 +978,22 @@ int lrs_read_buffer(const void *buf, size_t len, const char *name,
     return rc;
 }
 
-int lrs_read_matrix(const char *path, const lrs_read_opts_t *opts,
-                    gsl_matrix **out, lrs_read_info_t *info, lrs_err_t *err)
+int lrs_io_read_matrix(const char *path, const lrs_io_read_opts_t *opts,
+                    gsl_matrix **out, lrs_io_read_info_t *info, lrs_err_t *err)
 {
     FILE *fp;
     int rc;
     if (!out)
-        return lrs_err_set(err, LRS_EINVAL, "lrs_read_matrix: out is NULL");
+        return lrs_err_set(err, LRS_EINVAL, "lrs_io_read_matrix: out is NULL");
     *out = NULL;
     if (!path)
-        return lrs_err_set(err, LRS_EINVAL, "lrs_read_matrix: path is NULL");
+        return lrs_err_set(err, LRS_EINVAL, "lrs_io_read_matrix: path is NULL");
     if (strcmp(path, "-") == 0)
-        return lrs_read_stream(stdin, "<stdin>", opts, out, info, err);
+        return lrs_io_read_stream(stdin, "<stdin>", opts, out, info, err);
     fp = fopen(path, "rb");
     if (!fp)
         return lrs_err_set(err, LRS_EIO, "%s: cannot open: %s", path, strerror(errno));
-    rc = lrs_read_stream(fp, path, opts, out, info, err);
+    rc = lrs_io_read_stream(fp, path, opts, out, info, err);
     fclose(fp);
     return rc;
 }

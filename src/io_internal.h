@@ -37,8 +37,8 @@ typedef struct io_src {
 /* The options with defaults filled in, the source, and where results go. */
 typedef struct io_ctx {
     io_src_t *src;
-    lrs_read_opts_t o;
-    lrs_read_info_t *info;    /* never NULL inside the readers */
+    lrs_io_read_opts_t o;
+    lrs_io_read_info_t *info;    /* never NULL inside the readers */
     const char *name;
 } io_ctx_t;
 

@@ -49,9 +49,9 @@ int lrs_perturb_uopt(const gsl_matrix *W1, double c, const gsl_vector *u,
     return LRS_OK;
 }
 
-lrs_step_windows_t lrs_step_windows_default(void)
+lrs_perturb_windows_t lrs_perturb_windows_default(void)
 {
-    lrs_step_windows_t w = { 15.0, 40.0, 55.0, 80.0, 100.0, 1.0 };
+    lrs_perturb_windows_t w = { 15.0, 40.0, 55.0, 80.0, 100.0, 1.0 };
     return w;
 }
 
@@ -61,7 +61,7 @@ lrs_step_windows_t lrs_step_windows_default(void)
  * copies W); nothing of the trajectory is kept besides the two states.
  */
 int lrs_perturb_step(const lrs_sim_params_t *p, const gsl_vector *d_aligned,
-                     const gsl_vector *d_random, const lrs_step_windows_t *win,
+                     const gsl_vector *d_random, const lrs_perturb_windows_t *win,
                      const lrs_observer_t *extra, size_t nextra,
                      lrs_step_result_t *res, lrs_err_t *err)
 {
@@ -88,7 +88,7 @@ int lrs_perturb_step(const lrs_sim_params_t *p, const gsl_vector *d_aligned,
                            d_aligned->size, d_random->size);
     if ((res->z_aligned && res->z_aligned->size != N) || (res->z_random && res->z_random->size != N))
         return lrs_err_set(err, LRS_EINVAL, "%s: result state vectors must have %zu entries", fn, N);
-    lrs_step_windows_t w = win ? *win : lrs_step_windows_default();
+    lrs_perturb_windows_t w = win ? *win : lrs_perturb_windows_default();
     if (!isfinite(w.on1) || !isfinite(w.off1) || !isfinite(w.on2) || !isfinite(w.off2) ||
         !isfinite(w.T) || !isfinite(w.c_x))
         return lrs_err_set(err, LRS_ENONFINITE, "%s: non-finite window, T or c_x", fn);

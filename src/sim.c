@@ -40,10 +40,10 @@
 
 /* ------------------------------------------------------------------ transfer */
 
-int lrs_transfer_parse(const char *name, lrs_transfer_t *f, lrs_err_t *err)
+int lrs_sim_transfer_parse(const char *name, lrs_sim_transfer_t *f, lrs_err_t *err)
 {
     if (!name || !f)
-        return lrs_err_set(err, LRS_EINVAL, "lrs_transfer_parse: %s is NULL", name ? "f" : "name");
+        return lrs_err_set(err, LRS_EINVAL, "lrs_sim_transfer_parse: %s is NULL", name ? "f" : "name");
     if (!strcmp(name, "identity") || !strcmp(name, "linear"))
         *f = LRS_F_IDENTITY;
     else if (!strcmp(name, "tanh"))
@@ -57,7 +57,7 @@ int lrs_transfer_parse(const char *name, lrs_transfer_t *f, lrs_err_t *err)
     return LRS_OK;
 }
 
-const char *lrs_transfer_name(lrs_transfer_t f)
+const char *lrs_sim_transfer_name(lrs_sim_transfer_t f)
 {
     switch (f) {
     case LRS_F_IDENTITY: return "identity";
@@ -453,7 +453,7 @@ lrs_sim_params_t lrs_sim_params_default(void)
 
 struct lrs_sim {
     size_t N, nt, B;
-    lrs_transfer_t f;
+    lrs_sim_transfer_t f;
     lrs_sim_mode_t mode;
     double dt, T, max_norm;
     volatile sig_atomic_t *stop;
@@ -650,7 +650,7 @@ int lrs_sim_final_state(const lrs_sim_t *s, gsl_vector *z, lrs_err_t *err)
     return LRS_OK;
 }
 
-static void apply_f(lrs_transfer_t f, const double *in, double *out, size_t n)
+static void apply_f(lrs_sim_transfer_t f, const double *in, double *out, size_t n)
 {
     switch (f) {
     case LRS_F_TANH:

@@ -372,7 +372,7 @@ int main(int argc, char **argv)
     gsl_matrix *W = NULL;
     gsl_vector *s;
     lrs_err_t e;
-    if (argc < 2 || lrs_read_matrix(argv[1], NULL, &W, NULL, &e)) return 1;
+    if (argc < 2 || lrs_io_read_matrix(argv[1], NULL, &W, NULL, &e)) return 1;
     s = gsl_vector_alloc(W->size1);
     if (lrs_spectra_svd(W, s, NULL, NULL, &e)) return 1;
     printf("%.12g\n", gsl_vector_get(s, 0));

@@ -151,7 +151,7 @@ static void test_ramp_run(void)
     gsl_blas_dgemv(CblasNoTrans, -1.0, Ai, tmp, 0.0, gam);
     gsl_matrix_memcpy(At, A);
     gsl_matrix_scale(At, tl);
-    CHECK_OK(lrs_expm(At, Et, &err), &err);
+    CHECK_OK(lrs_exact_expm(At, Et, &err), &err);
     for (size_t i = 0; i < N; i++)
         gsl_vector_set(tmp, i, z0[i] - gsl_vector_get(beta, i) - gsl_vector_get(gam, i));
     gsl_blas_dgemv(CblasNoTrans, 1.0, Et, tmp, 0.0, ref);

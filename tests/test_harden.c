@@ -15,12 +15,12 @@
 #define FIX "tests/fixtures/fuzz/"
 
 /* Read a fixture with opts; it must fail with `code` and exactly `msg`. */
-static void expect_error(const char *path, const lrs_read_opts_t *o, int code,
+static void expect_error(const char *path, const lrs_io_read_opts_t *o, int code,
                          const char *msg)
 {
     gsl_matrix *W = NULL;
     lrs_err_t e;
-    int rc = lrs_read_matrix(path, o, &W, NULL, &e);
+    int rc = lrs_io_read_matrix(path, o, &W, NULL, &e);
     CHECK(rc == code && strcmp(e.msg, msg) == 0,
           "%s: status %d (want %d), message\n  '%s'\nwant\n  '%s'", path, rc, code,
           rc ? e.msg : "", msg);
@@ -28,9 +28,9 @@ static void expect_error(const char *path, const lrs_read_opts_t *o, int code,
     gsl_matrix_free(W);
 }
 
-static lrs_read_opts_t fmt(lrs_format_t f)
+static lrs_io_read_opts_t fmt(lrs_io_format_t f)
 {
-    lrs_read_opts_t o = lrs_read_opts_default();
+    lrs_io_read_opts_t o = lrs_io_read_opts_default();
     o.format = f;
     return o;
 }
@@ -42,7 +42,7 @@ static lrs_read_opts_t fmt(lrs_format_t f)
  * sum must be refused too), pointing at the edge that overflows. */
 static void test_fuzz_edges_weight_overflow(void)
 {
-    lrs_read_opts_t o = fmt(LRS_FMT_EDGES);
+    lrs_io_read_opts_t o = fmt(LRS_FMT_EDGES);
     expect_error(FIX "edges_weight_overflow.edges", &o, LRS_ENONFINITE,
                  FIX "edges_weight_overflow.edges:2:1: repeated entries add up to a "
                      "non-finite value ('inf')");
@@ -55,7 +55,7 @@ static void test_fuzz_edges_weight_overflow(void)
 /* The same through Matrix Market: a symmetric file giving (2,1) and (1,2). */
 static void test_fuzz_mtx_symmetric_overflow(void)
 {
-    lrs_read_opts_t o = fmt(LRS_FMT_AUTO);
+    lrs_io_read_opts_t o = fmt(LRS_FMT_AUTO);
     expect_error(FIX "mtx_symmetric_overflow.mtx", &o, LRS_ENONFINITE,
                  FIX "mtx_symmetric_overflow.mtx:4:1: repeated entries add up to a "
                      "non-finite value ('-inf')");
@@ -67,20 +67,20 @@ static void test_fuzz_mtx_symmetric_overflow(void)
  * memory").  Now the work is bounded by the largest id. */
 static void test_regress_compact_nodes_alloc(void)
 {
-    lrs_read_opts_t o = fmt(LRS_FMT_EDGES);
-    lrs_read_info_t info;
+    lrs_io_read_opts_t o = fmt(LRS_FMT_EDGES);
+    lrs_io_read_info_t info;
     gsl_matrix *W = NULL;
     lrs_err_t e;
     o.ids = 1;
     o.compact = 1;
     o.nodes = SIZE_MAX / 2;
-    lrs_read_info_init(&info);
-    CHECK_OK(lrs_read_matrix(FIX "edges_compact_huge_nodes.edges", &o, &W, &info, &e), &e);
+    lrs_io_read_info_init(&info);
+    CHECK_OK(lrs_io_read_matrix(FIX "edges_compact_huge_nodes.edges", &o, &W, &info, &e), &e);
     CHECK(W && W->size1 == 3 && W->size2 == 3 && gsl_matrix_get(W, 0, 1) == 1.0 &&
               gsl_matrix_get(W, 1, 2) == 1.0 && info.nnames == 3 &&
               strcmp(info.names[2], "2") == 0,
           "expected the 3 x 3 path 0 -> 1 -> 2 with names 0, 1, 2 (exact)");
-    lrs_read_info_clear(&info);
+    lrs_io_read_info_clear(&info);
     gsl_matrix_free(W);
 }
 
@@ -93,7 +93,7 @@ static void test_regress_compact_nodes_alloc(void)
  * claim 2000 x 2000: the message names the size line, not the missing data). */
 static void test_limit_mtx_declared_size(void)
 {
-    lrs_read_opts_t o = fmt(LRS_FMT_AUTO);
+    lrs_io_read_opts_t o = fmt(LRS_FMT_AUTO);
     expect_error(LIM "mtx_over_max_n.mtx", &o, LRS_ELIMIT,
                  LIM "mtx_over_max_n.mtx:2:1: matrix of 100000x100000 is larger than --max-n "
                      "20000 ('100000 100000 1')");
@@ -113,7 +113,7 @@ static void test_limit_mtx_declared_size(void)
 
 static void test_limit_npy_declared_size(void)
 {
-    lrs_read_opts_t o = fmt(LRS_FMT_AUTO);
+    lrs_io_read_opts_t o = fmt(LRS_FMT_AUTO);
     expect_error(LIM "npy_over_max_n.npy", &o, LRS_ELIMIT,
                  LIM "npy_over_max_n.npy:1:11: matrix of 30000x30000 is larger than --max-n "
                      "20000 ('(30000, 30000)')");
@@ -133,7 +133,7 @@ static void test_limit_npy_declared_size(void)
  * as a row, a row count, a node id or a node count passes --max-n. */
 static void test_limit_text_implied_size(void)
 {
-    lrs_read_opts_t o = fmt(LRS_FMT_AUTO);
+    lrs_io_read_opts_t o = fmt(LRS_FMT_AUTO);
     o.max_n = 8;
     expect_error(LIM "dense_row_over_max_n.csv", &o, LRS_ELIMIT,
                  LIM "dense_row_over_max_n.csv:1:17: row has 9 values, more than --max-n 8");
@@ -167,23 +167,23 @@ static char *make_text(size_t n, char fill, const char *tail, size_t *len)
  * see test_regress_overlong_line). */
 static void test_limit_long_lines(void)
 {
-    lrs_read_opts_t o = fmt(LRS_FMT_AUTO);
+    lrs_io_read_opts_t o = fmt(LRS_FMT_AUTO);
     lrs_err_t e;
     gsl_matrix *W = NULL;
-    lrs_read_info_t info;
+    lrs_io_read_info_t info;
     size_t len;
     char *s = make_text(1000000, '#', "\n1 2\n3 4\n", &len);
     CHECK(s != NULL, "out of memory");
     if (!s)
         return;
-    CHECK_OK(lrs_read_buffer(s, len, "long.txt", &o, &W, NULL, &e), &e);
+    CHECK_OK(lrs_io_read_buffer(s, len, "long.txt", &o, &W, NULL, &e), &e);
     CHECK(W && W->size1 == 2 && W->size2 == 2 && gsl_matrix_get(W, 1, 0) == 3.0,
           "1 MB comment line then a 2x2 matrix: wrong result (exact)");
     gsl_matrix_free(W);
     W = NULL;
     free(s);
     s = make_text(1000000, ' ', "7", &len); /* no final newline either */
-    CHECK_OK(lrs_read_buffer(s, len, "pad.txt", &o, &W, NULL, &e), &e);
+    CHECK_OK(lrs_io_read_buffer(s, len, "pad.txt", &o, &W, NULL, &e), &e);
     CHECK(W && W->size1 == 1 && gsl_matrix_get(W, 0, 0) == 7.0, "1 MB padded field: not 7");
     gsl_matrix_free(W);
     W = NULL;
@@ -198,13 +198,13 @@ static void test_limit_long_lines(void)
             memcpy(t + len, "b ", 2);
             memcpy(t + len + 2, s, 1000000);
             o = fmt(LRS_FMT_EDGES);
-            lrs_read_info_init(&info);
-            CHECK_OK(lrs_read_buffer(t, len + 2 + 1000000, "long.edges", &o, &W, &info, &e), &e);
+            lrs_io_read_info_init(&info);
+            CHECK_OK(lrs_io_read_buffer(t, len + 2 + 1000000, "long.edges", &o, &W, &info, &e), &e);
             CHECK(W && W->size1 == 2 && gsl_matrix_get(W, 0, 1) == 1.0 &&
                       gsl_matrix_get(W, 1, 0) == 1.0 && info.nnames == 2 &&
                       strlen(info.names[0]) == 1000000,
                   "1 MB node name: wrong result (exact)");
-            lrs_read_info_clear(&info);
+            lrs_io_read_info_clear(&info);
             gsl_matrix_free(W);
             W = NULL;
             free(t);
@@ -218,8 +218,8 @@ static void test_limit_long_lines(void)
  * node name are one name of 20000 quotes. */
 static void test_limit_quote_runs(void)
 {
-    lrs_read_opts_t o = fmt(LRS_FMT_AUTO);
-    lrs_read_info_t info;
+    lrs_io_read_opts_t o = fmt(LRS_FMT_AUTO);
+    lrs_io_read_info_t info;
     gsl_matrix *W = NULL;
     lrs_err_t e;
     size_t k, nq = 0;
@@ -227,8 +227,8 @@ static void test_limit_quote_runs(void)
                  LIM "dense_quote_run.csv:1:1: unterminated quote "
                      "('\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"...')");
     o.format = LRS_FMT_EDGES;
-    lrs_read_info_init(&info);
-    CHECK_OK(lrs_read_matrix(LIM "edges_quote_run.csv", &o, &W, &info, &e), &e);
+    lrs_io_read_info_init(&info);
+    CHECK_OK(lrs_io_read_matrix(LIM "edges_quote_run.csv", &o, &W, &info, &e), &e);
     CHECK(W && W->size1 == 3 && info.nnames == 3, "quote run: expected 3 nodes");
     if (info.nnames == 3) {
         for (k = 0; info.names[0][k]; k++)
@@ -238,7 +238,7 @@ static void test_limit_quote_runs(void)
         CHECK(strcmp(info.names[1], "b") == 0 && strcmp(info.names[2], "c") == 0,
               "names 2, 3: '%s', '%s'", info.names[1], info.names[2]);
     }
-    lrs_read_info_clear(&info);
+    lrs_io_read_info_clear(&info);
     gsl_matrix_free(W);
 }
 
@@ -248,7 +248,7 @@ static void test_limit_no_final_newline(void)
 {
     static const struct {
         const char *file;
-        lrs_format_t f;
+        lrs_io_format_t f;
         double w[4];
     } cases[] = {
         {LIM "dense_no_final_newline.csv", LRS_FMT_AUTO, {1, 2, 3, 4}},
@@ -258,10 +258,10 @@ static void test_limit_no_final_newline(void)
     };
     size_t c, k;
     for (c = 0; c < sizeof cases / sizeof cases[0]; c++) {
-        lrs_read_opts_t o = fmt(cases[c].f);
+        lrs_io_read_opts_t o = fmt(cases[c].f);
         gsl_matrix *W = NULL;
         lrs_err_t e;
-        CHECK_OK(lrs_read_matrix(cases[c].file, &o, &W, NULL, &e), &e);
+        CHECK_OK(lrs_io_read_matrix(cases[c].file, &o, &W, NULL, &e), &e);
         CHECK(W && W->size1 == 2 && W->size2 == 2, "%s: not 2x2", cases[c].file);
         if (W && W->size1 == 2 && W->size2 == 2)
             for (k = 0; k < 4; k++)
@@ -281,7 +281,7 @@ static void test_regress_overlong_line(void)
 {
     static const struct {
         const char *name, *head;
-        lrs_format_t f;
+        lrs_io_format_t f;
     } cases[] = {
         {"huge.txt", "1 2\n", LRS_FMT_AUTO},
         {"huge.edges", "a b\n", LRS_FMT_EDGES},
@@ -292,7 +292,7 @@ static void test_regress_overlong_line(void)
         for (nl = 0; nl < 2; nl++) {
             size_t h = strlen(cases[c].head);
             char *s = make_text((2u << 20) + h, '1', nl ? "\n" : "", &len), want[128];
-            lrs_read_opts_t o = fmt(cases[c].f);
+            lrs_io_read_opts_t o = fmt(cases[c].f);
             gsl_matrix *W = NULL;
             lrs_err_t e;
             FILE *fp;
@@ -302,14 +302,14 @@ static void test_regress_overlong_line(void)
             memcpy(s, cases[c].head, h);
             o.max_n = 8;
             snprintf(want, sizeof want, "%s:2:1: line longer than 1048576 bytes", cases[c].name);
-            CHECK_ERR(lrs_read_buffer(s, len, cases[c].name, &o, &W, NULL, &e), LRS_ELIMIT, &e,
+            CHECK_ERR(lrs_io_read_buffer(s, len, cases[c].name, &o, &W, NULL, &e), LRS_ELIMIT, &e,
                       want);
             CHECK(strcmp(e.msg, want) == 0, "message '%s', want exactly '%s'", e.msg, want);
             CHECK(W == NULL, "*out set on failure");
             fp = fmemopen(s, len, "rb");
             CHECK(fp != NULL, "fmemopen failed");
             if (fp) {
-                CHECK_ERR(lrs_read_stream(fp, cases[c].name, &o, &W, NULL, &e), LRS_ELIMIT, &e,
+                CHECK_ERR(lrs_io_read_stream(fp, cases[c].name, &o, &W, NULL, &e), LRS_ELIMIT, &e,
                           want);
                 CHECK(W == NULL, "*out set on failure");
                 fclose(fp);

@@ -15,10 +15,10 @@
 
 /* ------------------------------------------------------------------ helpers */
 
-static int read_str(const char *text, const lrs_read_opts_t *o, gsl_matrix **W,
-                    lrs_read_info_t *info, lrs_err_t *e)
+static int read_str(const char *text, const lrs_io_read_opts_t *o, gsl_matrix **W,
+                    lrs_io_read_info_t *info, lrs_err_t *e)
 {
-    return lrs_read_buffer(text, strlen(text), "t", o, W, info, e);
+    return lrs_io_read_buffer(text, strlen(text), "t", o, W, info, e);
 }
 
 /* W equals the row-major values v (exactly: every reader must give the
@@ -35,9 +35,9 @@ static int same(const gsl_matrix *W, size_t r, size_t c, const double *v)
     return 1;
 }
 
-static lrs_read_opts_t fmt(lrs_format_t f)
+static lrs_io_read_opts_t fmt(lrs_io_format_t f)
 {
-    lrs_read_opts_t o = lrs_read_opts_default();
+    lrs_io_read_opts_t o = lrs_io_read_opts_default();
     o.format = f;
     return o;
 }
@@ -145,17 +145,17 @@ static void test_quote(void)
 
 static void test_format_names(void)
 {
-    lrs_format_t f;
+    lrs_io_format_t f;
     lrs_err_t e;
     const char *names[] = {"auto", "dense", "edges", "mtx", "npy"};
     size_t k;
     for (k = 0; k < 5; k++) {
-        CHECK_OK(lrs_format_parse(names[k], &f, &e), &e);
-        CHECK(strcmp(lrs_format_name(f), names[k]) == 0, "%s -> %s", names[k], lrs_format_name(f));
+        CHECK_OK(lrs_io_format_parse(names[k], &f, &e), &e);
+        CHECK(strcmp(lrs_io_format_name(f), names[k]) == 0, "%s -> %s", names[k], lrs_io_format_name(f));
     }
-    CHECK_OK(lrs_format_parse("csv", &f, &e), &e);
+    CHECK_OK(lrs_io_format_parse("csv", &f, &e), &e);
     CHECK(f == LRS_FMT_DENSE, "csv -> %d", (int)f);
-    CHECK_ERR(lrs_format_parse("xls", &f, &e), LRS_EINVAL, &e, "unknown format 'xls'");
+    CHECK_ERR(lrs_io_format_parse("xls", &f, &e), LRS_EINVAL, &e, "unknown format 'xls'");
 }
 
 /* ------------------------------------------------------------------ dense */
@@ -176,7 +176,7 @@ static void test_dense_layouts(void)
     for (k = 0; k < sizeof texts / sizeof texts[0]; k++) {
         gsl_matrix *W = NULL;
         lrs_err_t e;
-        lrs_read_info_t info;
+        lrs_io_read_info_t info;
         int rc = read_str(texts[k], NULL, &W, &info, &e);
         if (k == 7) {
             /* all-quoted first row is taken for a header: then 2 rows of 3 */
@@ -197,7 +197,7 @@ static void test_dense_layouts(void)
                   "pandas case: header %d labels %d delim '%c'", info.header, info.labels,
                   info.delim);
         gsl_matrix_free(W);
-        lrs_read_info_clear(&info);
+        lrs_io_read_info_clear(&info);
     }
 }
 
@@ -208,7 +208,7 @@ static void test_dense_long_lines(void)
     char *t = malloc(pad + 64);
     gsl_matrix *W = NULL;
     lrs_err_t e;
-    lrs_read_opts_t o = lrs_read_opts_default();
+    lrs_io_read_opts_t o = lrs_io_read_opts_default();
     double v[4] = {1.5, 2, 3, 4};
     if (!t)
         return;
@@ -216,7 +216,7 @@ static void test_dense_long_lines(void)
     memset(t + n, ' ', pad);
     n += pad;
     n += (size_t)sprintf(t + n, "2\n3 4\n");
-    CHECK_OK(lrs_read_buffer(t, n, "t", NULL, &W, NULL, &e), &e);
+    CHECK_OK(lrs_io_read_buffer(t, n, "t", NULL, &W, NULL, &e), &e);
     CHECK(same(W, 2, 2, v), "padded long line misread");
     gsl_matrix_free(W);
     W = NULL;
@@ -228,7 +228,7 @@ static void test_dense_long_lines(void)
     memset(t, ' ', 2u << 20);
     memcpy(t + (2u << 20), "1 2\n3 4\n", 8);
     o.max_n = 2;
-    CHECK_ERR(lrs_read_buffer(t, (2u << 20) + 8, "t", &o, &W, NULL, &e), LRS_ELIMIT, &e,
+    CHECK_ERR(lrs_io_read_buffer(t, (2u << 20) + 8, "t", &o, &W, NULL, &e), LRS_ELIMIT, &e,
               "t:1:1: line longer than 1048576 bytes");
     CHECK(W == NULL, "*out set on failure");
     free(t);
@@ -257,7 +257,7 @@ static void test_dense_errors(void)
     for (k = 0; k < sizeof bad / sizeof bad[0]; k++) {
         gsl_matrix *W = NULL;
         lrs_err_t e;
-        lrs_read_info_t info;
+        lrs_io_read_info_t info;
         int rc = read_str(bad[k].text, NULL, &W, &info, &e);
         CHECK(rc == bad[k].code && strcmp(e.msg, bad[k].msg) == 0,
               "case %zu: status %d msg '%s'; want %d '%s'", k, rc, rc ? e.msg : "", bad[k].code,
@@ -271,7 +271,7 @@ static void test_dense_options(void)
 {
     gsl_matrix *W = NULL;
     lrs_err_t e;
-    lrs_read_opts_t o = fmt(LRS_FMT_DENSE);
+    lrs_io_read_opts_t o = fmt(LRS_FMT_DENSE);
     double v[6] = {1, 2, 3, 4, 5, 6};
     o.allow_nonsquare = 1;
     CHECK_OK(read_str("1,2,3\n4,5,6\n", &o, &W, NULL, &e), &e);
@@ -290,7 +290,7 @@ static void test_dense_options(void)
     CHECK_ERR(read_str("0 3 0\n0 0 2\n1 0 0\n", &o, &W, NULL, &e), LRS_ELIMIT, &e,
               "t:3:1: more than 2 rows (the memory limit for a table that may be an edge list)");
     /* the ambiguous square integer table is dense, not an edge list */
-    o = lrs_read_opts_default();
+    o = lrs_io_read_opts_default();
     CHECK_OK(read_str("0 1 3\n1 2 2\n2 0 1\n", &o, &W, NULL, &e), &e);
     {
         double w[9] = {0, 1, 3, 1, 2, 2, 2, 0, 1};
@@ -305,7 +305,7 @@ static void test_edges_names(void)
 {
     gsl_matrix *W = NULL;
     lrs_err_t e;
-    lrs_read_info_t info;
+    lrs_io_read_info_t info;
     /* header, quoted name with an escaped quote, a repeated edge, a self-loop */
     const char *t = "source,target,weight\n"
                     "alice,bob,3\n"
@@ -324,7 +324,7 @@ static void test_edges_names(void)
               strcmp(info.names[1], "bob") == 0 && strcmp(info.names[2], "o\"neil") == 0,
           "names: %zu", info.nnames);
     gsl_matrix_free(W);
-    lrs_read_info_clear(&info);
+    lrs_io_read_info_clear(&info);
     CHECK(info.names == NULL && info.nnames == 0, "info not cleared");
 }
 
@@ -332,8 +332,8 @@ static void test_edges_undirected_ids(void)
 {
     gsl_matrix *W = NULL;
     lrs_err_t e;
-    lrs_read_info_t info;
-    lrs_read_opts_t o = lrs_read_opts_default();
+    lrs_io_read_info_t info;
+    lrs_io_read_opts_t o = lrs_io_read_opts_default();
     /* 1-based ids, (2,1) repeats (1,2) when undirected, id 4 never occurs */
     double v[25] = {0, 3, 0, 0, 0,
                     3, 0, 2, 0, 0,
@@ -348,7 +348,7 @@ static void test_edges_undirected_ids(void)
     CHECK(info.repeated == 1 && info.self_loops == 1 && info.names == NULL,
           "repeated %zu loops %zu", info.repeated, info.self_loops);
     gsl_matrix_free(W);
-    lrs_read_info_clear(&info);
+    lrs_io_read_info_clear(&info);
     W = NULL;
     o.compact = 1;
     CHECK_OK(read_str("1 2 1\n2 3 2\n2 1 2\n5 5 5\n", &o, &W, &info, &e), &e);
@@ -356,7 +356,7 @@ static void test_edges_undirected_ids(void)
               strcmp(info.names[3], "5") == 0,
           "compact: %zu nodes", W ? W->size1 : 0);
     gsl_matrix_free(W);
-    lrs_read_info_clear(&info);
+    lrs_io_read_info_clear(&info);
     W = NULL;
     o.compact = 0;
     o.nodes = 3;
@@ -373,7 +373,7 @@ static void test_edges_names_limit(void)
 {
     gsl_matrix *W = NULL;
     lrs_err_t e;
-    lrs_read_opts_t o = fmt(LRS_FMT_EDGES);
+    lrs_io_read_opts_t o = fmt(LRS_FMT_EDGES);
     o.max_n = 3;
     CHECK_ERR(read_str("a b\nc d\n", &o, &W, NULL, &e), LRS_ELIMIT, &e,
               "t:2:3: more than --max-n 3 nodes ('d')");
@@ -390,13 +390,13 @@ static void test_edges_many_names(void)
     char *t = malloc(n * 32);
     gsl_matrix *W = NULL;
     lrs_err_t e;
-    lrs_read_info_t info;
+    lrs_io_read_info_t info;
     int okorder = 1;
     if (!t)
         return;
     for (k = 0; k < n; k++)
         len += (size_t)sprintf(t + len, "n%zu n%zu\n", k, (k + 1) % n);
-    CHECK_OK(lrs_read_buffer(t, len, "t", NULL, &W, &info, &e), &e);
+    CHECK_OK(lrs_io_read_buffer(t, len, "t", NULL, &W, &info, &e), &e);
     CHECK(W && W->size1 == n, "%zu nodes", W ? W->size1 : 0);
     for (k = 0; W && k < n; k++) {
         char want[32];
@@ -406,7 +406,7 @@ static void test_edges_many_names(void)
     }
     CHECK(okorder, "names out of order or edges misplaced");
     gsl_matrix_free(W);
-    lrs_read_info_clear(&info);
+    lrs_io_read_info_clear(&info);
     free(t);
 }
 
@@ -416,18 +416,18 @@ static void test_mtx(void)
 {
     gsl_matrix *W = NULL;
     lrs_err_t e;
-    lrs_read_info_t info;
+    lrs_io_read_info_t info;
     double sym[9] = {1, 2, 0, 2, 0, 3, 0, 3, 0};
     double skew[4] = {0, -2.5, 2.5, 0};
     double arr[6] = {1, 2, 3, 4, 5, 6};
-    lrs_read_opts_t o = lrs_read_opts_default();
+    lrs_io_read_opts_t o = lrs_io_read_opts_default();
     CHECK_OK(read_str("%%MatrixMarket matrix coordinate real symmetric\n% c\n3 3 3\n1 1 1\n2 1 "
                       "2\n3 2 3\n", NULL, &W, &info, &e), &e);
     CHECK(same(W, 3, 3, sym), "symmetric coordinate misread");
     CHECK(info.format == LRS_FMT_MTX && info.entries == 3 && info.self_loops == 1,
           "info %d %zu", (int)info.format, info.entries);
     gsl_matrix_free(W);
-    lrs_read_info_clear(&info);
+    lrs_io_read_info_clear(&info);
     W = NULL;
     CHECK_OK(read_str("%%matrixmarket MATRIX Coordinate Real Skew-Symmetric\n2 2 1\n2 1 2.5",
                       NULL, &W, NULL, &e), &e);
@@ -445,7 +445,7 @@ static void test_mtx(void)
     CHECK_ERR(read_str("%%MatrixMarket matrix coordinate real general\n2 2 1\n1 2\n", NULL, &W,
                        NULL, &e), LRS_EPARSE, &e,
               "t:3:3: entry has 2 fields; expected 3 (row column value) ('2')");
-    o = lrs_read_opts_default();
+    o = lrs_io_read_opts_default();
     o.max_n = 100;
     CHECK_ERR(read_str("%%MatrixMarket matrix coordinate real general\n101 101 0\n", &o, &W,
                        NULL, &e), LRS_ELIMIT, &e,
@@ -481,7 +481,7 @@ static void test_npy(void)
     unsigned char buf[512];
     gsl_matrix *W = NULL;
     lrs_err_t e;
-    lrs_read_info_t info;
+    lrs_io_read_info_t info;
     size_t n;
     const int16_t i2[4] = {-1, 2, -300, 4};         /* little-endian host assumed below */
     const double v2[4] = {-1, 2, -300, 4};
@@ -490,28 +490,28 @@ static void test_npy(void)
     const double vbe[2] = {1.5, -2};
     const uint8_t u1[4] = {0, 255, 7, 1};
     const double vu1[4] = {0, 255, 7, 1};
-    lrs_read_opts_t o = lrs_read_opts_default();
+    lrs_io_read_opts_t o = lrs_io_read_opts_default();
     uint16_t probe = 1;
     int little = *(unsigned char *)&probe == 1;
 
     if (little) {
         n = make_npy(buf, "<i2", "(2, 2)", 0, i2, sizeof i2);
-        CHECK_OK(lrs_read_buffer(buf, n, "x.npy", NULL, &W, &info, &e), &e);
+        CHECK_OK(lrs_io_read_buffer(buf, n, "x.npy", NULL, &W, &info, &e), &e);
         CHECK(same(W, 2, 2, v2) && info.format == LRS_FMT_NPY, "int16 misread");
         gsl_matrix_free(W);
-        lrs_read_info_clear(&info);
+        lrs_io_read_info_clear(&info);
         W = NULL;
     }
     o.allow_nonsquare = 1;
     n = make_npy(buf, ">f8", "(1, 2)", 0, be, sizeof be);
-    CHECK_OK(lrs_read_buffer(buf, n, "x.npy", &o, &W, NULL, &e), &e);
+    CHECK_OK(lrs_io_read_buffer(buf, n, "x.npy", &o, &W, NULL, &e), &e);
     CHECK(same(W, 1, 2, vbe), "big-endian float64 misread");
     gsl_matrix_free(W);
     W = NULL;
     n = make_npy(buf, "|u1", "(2, 2)", 1, u1, sizeof u1); /* Fortran order */
     {
         const double vf[4] = {vu1[0], vu1[2], vu1[1], vu1[3]};
-        CHECK_OK(lrs_read_buffer(buf, n, "x.npy", NULL, &W, NULL, &e), &e);
+        CHECK_OK(lrs_io_read_buffer(buf, n, "x.npy", NULL, &W, NULL, &e), &e);
         CHECK(same(W, 2, 2, vf), "uint8 Fortran order misread");
     }
     gsl_matrix_free(W);
@@ -520,7 +520,7 @@ static void test_npy(void)
     {
         FILE *fp = fmemopen(buf, n, "rb");
         if (fp) {
-            CHECK_OK(lrs_read_stream(fp, NULL, NULL, &W, NULL, &e), &e);
+            CHECK_OK(lrs_io_read_stream(fp, NULL, NULL, &W, NULL, &e), &e);
             CHECK(W && W->size1 == 2, "stream read failed");
             fclose(fp);
             gsl_matrix_free(W);
@@ -528,15 +528,15 @@ static void test_npy(void)
         }
     }
     n = make_npy(buf, "<f8", "(2, 2)", 0, be, 12);
-    CHECK_ERR(lrs_read_buffer(buf, n, "x.npy", NULL, &W, NULL, &e), LRS_EPARSE, &e,
+    CHECK_ERR(lrs_io_read_buffer(buf, n, "x.npy", NULL, &W, NULL, &e), LRS_EPARSE, &e,
               "x.npy:1:141: truncated npy data: 12 of 32 bytes");
     n = make_npy(buf, "<f8", "(2, 2, 2)", 0, be, 16);
-    CHECK_ERR(lrs_read_buffer(buf, n, "x.npy", NULL, &W, NULL, &e), LRS_EPARSE, &e,
+    CHECK_ERR(lrs_io_read_buffer(buf, n, "x.npy", NULL, &W, NULL, &e), LRS_EPARSE, &e,
               "npy array has 3 dimensions (2, 2, 2); expected a 2-D matrix");
     n = make_npy(buf, "<U8", "(2, 2)", 0, be, 16);
-    CHECK_ERR(lrs_read_buffer(buf, n, "x.npy", NULL, &W, NULL, &e), LRS_EPARSE, &e,
+    CHECK_ERR(lrs_io_read_buffer(buf, n, "x.npy", NULL, &W, NULL, &e), LRS_EPARSE, &e,
               "unsupported npy dtype");
-    CHECK_ERR(lrs_read_buffer("\x93NUMPY", 6, "x.npy", NULL, &W, NULL, &e), LRS_EPARSE, &e,
+    CHECK_ERR(lrs_io_read_buffer("\x93NUMPY", 6, "x.npy", NULL, &W, NULL, &e), LRS_EPARSE, &e,
               "x.npy:1:7: truncated npy preamble (6 of 8 bytes)");
     CHECK(W == NULL, "*out set on failure");
 }
@@ -547,13 +547,13 @@ static void test_files_and_stdin_name(void)
 {
     gsl_matrix *W = NULL;
     lrs_err_t e;
-    CHECK_ERR(lrs_read_matrix("tests/fixtures/no-such-file.csv", NULL, &W, NULL, &e), LRS_EIO,
+    CHECK_ERR(lrs_io_read_matrix("tests/fixtures/no-such-file.csv", NULL, &W, NULL, &e), LRS_EIO,
               &e, "tests/fixtures/no-such-file.csv: cannot open: No such file or directory");
-    CHECK_OK(lrs_read_matrix("tests/fixtures/analyze/A-coord.mtx", NULL, &W, NULL, &e), &e);
+    CHECK_OK(lrs_io_read_matrix("tests/fixtures/analyze/A-coord.mtx", NULL, &W, NULL, &e), &e);
     CHECK(same(W, 3, 3, A), "A-coord.mtx misread");
     gsl_matrix_free(W);
     W = NULL;
-    CHECK_ERR(lrs_read_matrix(NULL, NULL, &W, NULL, &e), LRS_EINVAL, &e, "path is NULL");
+    CHECK_ERR(lrs_io_read_matrix(NULL, NULL, &W, NULL, &e), LRS_EINVAL, &e, "path is NULL");
 }
 
 int main(void)

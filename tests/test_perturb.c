@@ -138,7 +138,7 @@ static void test_step_protocol_scalar_exact(void)
     lrs_sim_params_t p = lrs_sim_params_default();
     p.W = W;
     p.dt = dt;
-    lrs_step_windows_t win = lrs_step_windows_default();
+    lrs_perturb_windows_t win = lrs_perturb_windows_default();
     win.c_x = 2.0;
     lrs_step_result_t res = { 0 };
     res.z_aligned = gsl_vector_alloc(N);
@@ -171,7 +171,7 @@ static void test_step_protocol_scalar_exact(void)
     CHECK_REL(a40, win.c_x / (1 - w), 1e-4);
 
     /* error paths */
-    lrs_step_windows_t bad = win;
+    lrs_perturb_windows_t bad = win;
     bad.off2 = 120;
     CHECK_ERR(lrs_perturb_step(&p, d1, d2, &bad, NULL, 0, &res, &e), LRS_EINVAL, &e,
               "must satisfy 0 <= on < off <= T = 100");

@@ -233,7 +233,7 @@ static void test_per_unit_tau(void)
 
 /* Run a network with a constant input c to (near) its fixed point; return
  * the final state in z. */
-static int run_constant(const gsl_matrix *W, lrs_transfer_t f, lrs_sim_mode_t mode,
+static int run_constant(const gsl_matrix *W, lrs_sim_transfer_t f, lrs_sim_mode_t mode,
                         const gsl_vector *c, double T, gsl_vector *z, lrs_err_t *e)
 {
     lrs_input_t *in = NULL;
@@ -377,7 +377,7 @@ static void test_feedforward_fixed_point(void)
     gsl_vector *c = gsl_vector_alloc(N), *z = gsl_vector_alloc(N);
     for (size_t i = 0; i < N; i++)
         gsl_vector_set(c, i, 1.0 - 0.7 * (double)i);
-    lrs_transfer_t fs[3] = {LRS_F_IDENTITY, LRS_F_TANH, LRS_F_RELU};
+    lrs_sim_transfer_t fs[3] = {LRS_F_IDENTITY, LRS_F_TANH, LRS_F_RELU};
     for (int k = 0; k < 3; k++) {
         CHECK_OK(run_constant(W, fs[k], LRS_SIM_FEEDFORWARD, c, 50, z, &e), &e);
         for (size_t j = 0; j < N; j++) {
@@ -397,14 +397,14 @@ static void test_feedforward_fixed_point(void)
  * recurrent R = W f(Z), feed-forward R = f(W^T X), rows 1e-12 relative. */
 typedef struct {
     const gsl_matrix *W;
-    lrs_transfer_t f;
+    lrs_sim_transfer_t f;
     lrs_sim_mode_t mode;
     size_t next_n0, blocks;
     double dt, worst;
     int bad_structure;
 } r_check;
 
-static double tf(lrs_transfer_t f, double u)
+static double tf(lrs_sim_transfer_t f, double u)
 {
     return f == LRS_F_TANH ? tanh(u) : f == LRS_F_RELU ? fmax(u, 0) : u;
 }
@@ -442,7 +442,7 @@ static void test_recurrent_input_R(void)
     lrs_err_t e;
     size_t N = 5;
     gsl_matrix *W = random_matrix(N, 0.3, 9);
-    lrs_transfer_t fs[3] = {LRS_F_IDENTITY, LRS_F_TANH, LRS_F_RELU};
+    lrs_sim_transfer_t fs[3] = {LRS_F_IDENTITY, LRS_F_TANH, LRS_F_RELU};
     for (int mode = 0; mode < 2; mode++)
         for (int k = 0; k < 3; k++) {
             gsl_rng *rng = new_rng(10);
@@ -1051,12 +1051,12 @@ static void test_errors(void)
     CHECK_ERR(lrs_sim_run(s, in, &o, 1, &e), LRS_EIO, &e, "disk full at step 512");
     CHECK(calls == 3, "observer called %zu times, want 3 (blocks at 0, 256, 512)", calls);
     /* transfer names */
-    lrs_transfer_t f;
-    CHECK_OK(lrs_transfer_parse("linear", &f, &e), &e);
+    lrs_sim_transfer_t f;
+    CHECK_OK(lrs_sim_transfer_parse("linear", &f, &e), &e);
     CHECK(f == LRS_F_IDENTITY, "linear -> %d", (int)f);
-    CHECK_OK(lrs_transfer_parse("relu", &f, &e), &e);
-    CHECK(f == LRS_F_RELU && strcmp(lrs_transfer_name(f), "relu") == 0, "relu round trip");
-    CHECK_ERR(lrs_transfer_parse("sigmoid", &f, &e), LRS_EINVAL, &e, "unknown transfer function 'sigmoid'");
+    CHECK_OK(lrs_sim_transfer_parse("relu", &f, &e), &e);
+    CHECK(f == LRS_F_RELU && strcmp(lrs_sim_transfer_name(f), "relu") == 0, "relu round trip");
+    CHECK_ERR(lrs_sim_transfer_parse("sigmoid", &f, &e), LRS_EINVAL, &e, "unknown transfer function 'sigmoid'");
     lrs_sim_free(s);
     lrs_sim_free(NULL);
     lrs_input_free(in);

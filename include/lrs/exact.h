@@ -69,8 +69,8 @@ extern "C" {
  * 1971, node grid shifted away from Re z; lower half plane by
  * w(z) = 2 exp(-z^2) - w(-z)).  Relative accuracy ~1e-15 for Im z >= 0.
  * erfcx(z) = exp(z^2) erfc(z) = w(i z). */
-double complex lrs_faddeeva_w(double complex z);
-double complex lrs_erfcx(double complex z);
+double complex lrs_exact_faddeeva_w(double complex z);
+double complex lrs_exact_erfcx(double complex z);
 
 /* ------------------------------------------------------------------ covariance */
 typedef enum {
@@ -129,7 +129,7 @@ int lrs_exact_propagator(const gsl_matrix *W, double tau,
 
 /* Matrix exponential e^A (N x N; Pade 13 scaling and squaring, Higham 2005).
  * E may not alias A. */
-int lrs_expm(const gsl_matrix *A, gsl_matrix *E, lrs_err_t *err);
+int lrs_exact_expm(const gsl_matrix *A, gsl_matrix *E, lrs_err_t *err);
 
 /* ------------------------------------------------------------------ integrator
  * Streaming exact integrator.  Parameters as for lrs_sim (lrs/sim.h) with

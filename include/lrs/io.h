@@ -40,10 +40,10 @@
  * Example (Figure 6: the high-school contact network, 327 nodes numbered in
  * order of first appearance; with opts.ids = 1 it would be 329 nodes 0..328,
  * two of them isolated, unless opts.compact = 1):
- *     lrs_read_opts_t o = lrs_read_opts_default();
+ *     lrs_io_read_opts_t o = lrs_io_read_opts_default();
  *     o.format = LRS_FMT_EDGES; o.undirected = 1;
  *     gsl_matrix *A = NULL;
- *     if (lrs_read_matrix(path, &o, &A, NULL, &err)) ... err.msg ...
+ *     if (lrs_io_read_matrix(path, &o, &A, NULL, &err)) ... err.msg ...
  *
  * Limits: a line may be as long as max(1 MiB, 64 * max_n) bytes; the matrix
  * may have at most max_n rows and columns and take at most max_bytes bytes;
@@ -91,15 +91,15 @@ typedef enum {
     LRS_FMT_EDGES = 2,
     LRS_FMT_MTX = 3,
     LRS_FMT_NPY = 4
-} lrs_format_t;
+} lrs_io_format_t;
 
 /* "auto", "dense", "edges", "mtx", "npy" (also "csv", "tsv", "txt" = dense,
  * "edgelist" = edges, "mm" = mtx). */
-int lrs_format_parse(const char *name, lrs_format_t *fmt, lrs_err_t *err);
-const char *lrs_format_name(lrs_format_t fmt);
+int lrs_io_format_parse(const char *name, lrs_io_format_t *fmt, lrs_err_t *err);
+const char *lrs_io_format_name(lrs_io_format_t fmt);
 
-typedef struct lrs_read_opts {
-    lrs_format_t format;  /* LRS_FMT_AUTO: detect */
+typedef struct lrs_io_read_opts {
+    lrs_io_format_t format;  /* LRS_FMT_AUTO: detect */
     size_t max_n;         /* largest allowed rows/cols (0: LRS_IO_MAX_N_DEFAULT) */
     size_t max_bytes;     /* largest allowed matrix storage (0: LRS_IO_MAX_BYTES_DEFAULT) */
     int allow_nonsquare;  /* 0: a non-square matrix is an error that gives its shape */
@@ -109,14 +109,14 @@ typedef struct lrs_read_opts {
     int undirected;       /* symmetrise */
     int compact;          /* with ids: drop ids that never occur (keep order) */
     size_t nodes;         /* with ids: number of nodes (0: largest id + 1 - base) */
-} lrs_read_opts_t;
+} lrs_io_read_opts_t;
 
 /* Defaults: auto format, limits at their defaults, square required, names,
  * base -1 (unset), directed. */
-lrs_read_opts_t lrs_read_opts_default(void);
+lrs_io_read_opts_t lrs_io_read_opts_default(void);
 
-typedef struct lrs_read_info {
-    lrs_format_t format;   /* the format actually read */
+typedef struct lrs_io_read_info {
+    lrs_io_format_t format;   /* the format actually read */
     int detected;          /* 1 if the format was auto-detected */
     size_t rows, cols;
     /* dense text */
@@ -130,27 +130,27 @@ typedef struct lrs_read_info {
     /* edge lists with names (NULL otherwise): node k's name; owned */
     char **names;
     size_t nnames;
-} lrs_read_info_t;
+} lrs_io_read_info_t;
 
 /* Zero an info record / free what it owns (names) and zero it.  Accept NULL. */
-void lrs_read_info_init(lrs_read_info_t *info);
-void lrs_read_info_clear(lrs_read_info_t *info);
+void lrs_io_read_info_init(lrs_io_read_info_t *info);
+void lrs_io_read_info_clear(lrs_io_read_info_t *info);
 
 /* Read the matrix in `path` ("-": standard input) into a new *out (caller
  * frees with gsl_matrix_free).  opts NULL: defaults; info nullable.  On
  * failure *out is NULL and nothing is leaked. */
-int lrs_read_matrix(const char *path, const lrs_read_opts_t *opts,
-                    gsl_matrix **out, lrs_read_info_t *info, lrs_err_t *err);
+int lrs_io_read_matrix(const char *path, const lrs_io_read_opts_t *opts,
+                    gsl_matrix **out, lrs_io_read_info_t *info, lrs_err_t *err);
 
 /* The same from an open stream (not closed); `name` is used in messages and
  * for detection by extension (may be NULL: "<input>"). */
-int lrs_read_stream(FILE *fp, const char *name, const lrs_read_opts_t *opts,
-                    gsl_matrix **out, lrs_read_info_t *info, lrs_err_t *err);
+int lrs_io_read_stream(FILE *fp, const char *name, const lrs_io_read_opts_t *opts,
+                    gsl_matrix **out, lrs_io_read_info_t *info, lrs_err_t *err);
 
 /* The same from a memory buffer (tests, fuzzing). */
-int lrs_read_buffer(const void *buf, size_t len, const char *name,
-                    const lrs_read_opts_t *opts, gsl_matrix **out,
-                    lrs_read_info_t *info, lrs_err_t *err);
+int lrs_io_read_buffer(const void *buf, size_t len, const char *name,
+                    const lrs_io_read_opts_t *opts, gsl_matrix **out,
+                    lrs_io_read_info_t *info, lrs_err_t *err);
 
 #ifdef __cplusplus
 }

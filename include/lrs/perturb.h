@@ -41,10 +41,10 @@ typedef struct lrs_step_windows {
     double on2, off2; /* random input window [on2, off2) */
     double T;         /* duration of the run */
     double c_x;       /* input amplitude */
-} lrs_step_windows_t;
+} lrs_perturb_windows_t;
 
 /* {15, 40, 55, 80, T = 100, c_x = 1} (PAPER.md s.5, Figs 1-2). */
-lrs_step_windows_t lrs_step_windows_default(void);
+lrs_perturb_windows_t lrs_perturb_windows_default(void);
 
 typedef struct lrs_step_result {
     double norm_aligned; /* ||z|| just before off1 */
@@ -64,7 +64,7 @@ typedef struct lrs_step_result {
  * Windows must satisfy 0 <= on < off <= T for both; off1, off2 > dt.
  */
 int lrs_perturb_step(const lrs_sim_params_t *p, const gsl_vector *d_aligned,
-                     const gsl_vector *d_random, const lrs_step_windows_t *win,
+                     const gsl_vector *d_random, const lrs_perturb_windows_t *win,
                      const lrs_observer_t *extra, size_t nextra,
                      lrs_step_result_t *res, lrs_err_t *err);
 

@@ -34,12 +34,12 @@
 extern "C" {
 #endif
 
-typedef enum { LRS_F_IDENTITY = 0, LRS_F_TANH = 1, LRS_F_RELU = 2 } lrs_transfer_t;
+typedef enum { LRS_F_IDENTITY = 0, LRS_F_TANH = 1, LRS_F_RELU = 2 } lrs_sim_transfer_t;
 typedef enum { LRS_SIM_RECURRENT = 0, LRS_SIM_FEEDFORWARD = 1 } lrs_sim_mode_t;
 
 /* Parse "identity"/"linear", "tanh", "relu"; LRS_EINVAL otherwise. */
-int lrs_transfer_parse(const char *name, lrs_transfer_t *f, lrs_err_t *err);
-const char *lrs_transfer_name(lrs_transfer_t f);
+int lrs_sim_transfer_parse(const char *name, lrs_sim_transfer_t *f, lrs_err_t *err);
+const char *lrs_sim_transfer_name(lrs_sim_transfer_t f);
 
 /* ------------------------------------------------------------------ inputs */
 typedef struct lrs_input lrs_input_t;
@@ -70,7 +70,7 @@ int lrs_input_fill(lrs_input_t *in, size_t n0, double dt, gsl_matrix *X,
 /* ------------------------------------------------------------------ simulation */
 typedef struct lrs_sim_params {
     const gsl_matrix *W;        /* N x N connectivity (copied at alloc) */
-    lrs_transfer_t f;           /* transfer function */
+    lrs_sim_transfer_t f;           /* transfer function */
     lrs_sim_mode_t mode;        /* recurrent (default) or feed-forward */
     double tau;                 /* scalar time constant (used if tau_vec NULL) */
     const gsl_vector *tau_vec;  /* per-unit time constants, or NULL */

@@ -169,13 +169,13 @@ void epi_network(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
         /* The SocioPatterns edge list: "source,target" per line, '#' comments,
          * integer ids 0..328 of which 327 occur (compact drops the two unused
          * ones, keeping the file's order), undirected, unweighted. */
-        lrs_read_opts_t o = lrs_read_opts_default();
+        lrs_io_read_opts_t o = lrs_io_read_opts_default();
         o.format = LRS_FMT_EDGES;
         o.undirected = 1;
         o.ids = 1;
         o.base = 0;
         o.compact = 1;
-        NB_TRY(lrs_read_matrix(a->data, &o, &s->A, NULL, &err), &err);
+        NB_TRY(lrs_io_read_matrix(a->data, &o, &s->A, NULL, &err), &err);
         s->synthetic = 0;
         snprintf(s->source, sizeof s->source, "real contact network (%s)", a->data);
     } else {

@@ -99,7 +99,7 @@ static int peak_observe(void *self, const lrs_block_t *b, lrs_err_t *err)
 }
 
 /* f applied elementwise: dst <- f(src) (n values). */
-static void apply_f(lrs_transfer_t f, const double *src, double *dst, size_t n)
+static void apply_f(lrs_sim_transfer_t f, const double *src, double *dst, size_t n)
 {
     switch (f) {
     case LRS_F_TANH:
@@ -130,7 +130,7 @@ static void apply_f(lrs_transfer_t f, const double *src, double *dst, size_t n)
  *    step with t < t_snap, for the plots: their projections on u_N can only
  *    be formed after the run. */
 typedef struct {
-    lrs_transfer_t f;
+    lrs_sim_transfer_t f;
     int feedforward;
     size_t N, K, every;
     size_t n_start;           /* first step in the statistics */
@@ -297,7 +297,7 @@ static int snap_observe(void *self, const lrs_block_t *b, lrs_err_t *err)
 }
 
 /* After the run, recurrent mode: R rows <- W f(z) of the snapshots. */
-static int snap_fill_recurrent(snap_t *s, const gsl_matrix *W, lrs_transfer_t f,
+static int snap_fill_recurrent(snap_t *s, const gsl_matrix *W, lrs_sim_transfer_t f,
                                lrs_err_t *err)
 {
     if (!s->n)

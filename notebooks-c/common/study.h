@@ -68,7 +68,7 @@ typedef struct study_params {
     const char *extra_name[STUDY_MAX_EXTRA];
 
     /* --- dynamics --- */
-    lrs_transfer_t f;          /* LRS_F_IDENTITY default */
+    lrs_sim_transfer_t f;          /* LRS_F_IDENTITY default */
     lrs_sim_mode_t mode;       /* LRS_SIM_RECURRENT default (FEEDFORWARD: figS-ffwd) */
     double tau;                /* 1 */
     const gsl_vector *tau_vec; /* per-unit tau or NULL */

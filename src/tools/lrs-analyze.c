@@ -161,7 +161,7 @@ static const sub_t subs[] = {
 typedef struct opts {
     const sub_t *sub;
     const char *file;
-    lrs_read_opts_t rd;
+    lrs_io_read_opts_t rd;
     double scale;
     int have_scale, normalize, transpose;
     int sis;
@@ -171,7 +171,7 @@ typedef struct opts {
     int have_discard;
     int exact; /* spectrum --exact */
     unsigned long seed;
-    lrs_transfer_t f;
+    lrs_sim_transfer_t f;
     int direction; /* 0 u, 1 v, 2 opt */
     int trace;
     const char *out, *png;
@@ -320,7 +320,7 @@ static int parse_args(int argc, char **argv, opts_t *o)
     const optdef_t *used[128];
     size_t nused = 0, k;
     memset(o, 0, sizeof *o);
-    o->rd = lrs_read_opts_default();
+    o->rd = lrs_io_read_opts_default();
     o->scale = 1.0;
     o->coupling = 3.0;
     o->rank = 0;
@@ -379,7 +379,7 @@ static int parse_args(int argc, char **argv, opts_t *o)
             given_append(o, val);
         if (strcmp(name, "--format") == 0) {
             lrs_err_t e;
-            if (lrs_format_parse(val, &o->rd.format, &e))
+            if (lrs_io_format_parse(val, &o->rd.format, &e))
                 return usage_error("bad value for --format: %s", e.msg);
         } else if (strcmp(name, "--ids") == 0) {
             o->rd.ids = 1;
@@ -452,7 +452,7 @@ static int parse_args(int argc, char **argv, opts_t *o)
             o->seed = (unsigned long)s;
         } else if (strcmp(name, "--f") == 0) {
             lrs_err_t e;
-            if (lrs_transfer_parse(val, &o->f, &e))
+            if (lrs_sim_transfer_parse(val, &o->f, &e))
                 return usage_error("bad value for --f: expected identity, tanh or relu ('%s')",
                                    val);
         } else if (strcmp(name, "--amp") == 0) {
@@ -511,7 +511,7 @@ typedef struct mem {
 
 typedef struct ctx {
     opts_t *o;
-    lrs_read_info_t info;
+    lrs_io_read_info_t info;
     gsl_matrix *M;    /* the matrix analysed: W, or the SIS Jacobian J */
     gsl_matrix *Wd;   /* W of the linear dynamics: M, or I + J */
     const char *mname;
@@ -785,8 +785,8 @@ static int load(ctx_t *c)
     int rc;
     size_t N;
     char fmt[256];
-    lrs_read_info_init(&c->info);
-    rc = lrs_read_matrix(o->file, &o->rd, &A, &c->info, &c->err);
+    lrs_io_read_info_init(&c->info);
+    rc = lrs_io_read_matrix(o->file, &o->rd, &A, &c->info, &c->err);
     if (rc)
         return rc;
     N = A->size1;
@@ -1653,7 +1653,7 @@ static int cmd_simulate(ctx_t *c)
     fprintf(c->hdr.fp,
             "# simulated: tau dz/dt = -z + %s f(z) + x, f = %s, tau = %g, dt = %g, T = %g, "
             "smooth noise tau_x = %g, sigma_x = %g, seed %lu; PCA over t >= %g (%zu samples)\n",
-            c->shift != 0 ? "(I + J)" : "W", lrs_transfer_name(o->f), o->tau, o->dt, o->T,
+            c->shift != 0 ? "(I + J)" : "W", lrs_sim_transfer_name(o->f), o->tau, o->dt, o->T,
             o->taux, o->sigmax, o->seed, discard, lrs_cov_count(cov));
     if (!have_theory)
         fprintf(c->hdr.fp, "# theory_pct: not defined (the linear network is unstable)\n");
@@ -1750,7 +1750,7 @@ static int cmd_response(ctx_t *c)
     lrs_trace_t *tr = NULL;
     lrs_observer_t extra;
     lrs_sim_params_t p = lrs_sim_params_default();
-    lrs_step_windows_t win;
+    lrs_perturb_windows_t win;
     lrs_step_result_t res;
     static const char *dname[3] = {"u (top left singular vector of W)",
                                    "v (top right singular vector of W)",
@@ -1804,7 +1804,7 @@ static int cmd_response(ctx_t *c)
     p.dt = o->dt;
     p.z0 = z0;
     p.stop = &g_stop;
-    win = lrs_step_windows_default();
+    win = lrs_perturb_windows_default();
     win.c_x = o->amp;
     if (o->trace || o->gnuplot) {
         size_t every = (size_t)llround(0.1 / o->dt);
@@ -1832,7 +1832,7 @@ static int cmd_response(ctx_t *c)
             "# step protocol (lrs_perturb_step): tau dz/dt = -z + %s f(z) + x, f = %s, tau = %g, "
             "dt = %g, T = %g; z(0) = 0.1/sqrt(N) randn (seed %lu); %g * d on [%g, %g) with d = %s; "
             "%g * u_rand on [%g, %g)\n",
-            c->shift != 0 ? "(I + J)" : "W", lrs_transfer_name(o->f), o->tau, o->dt, win.T,
+            c->shift != 0 ? "(I + J)" : "W", lrs_sim_transfer_name(o->f), o->tau, o->dt, win.T,
             o->seed, o->amp, win.on1, win.off1, dname[o->direction], o->amp, win.on2, win.off2);
     if (!stable)
         fprintf(c->hdr.fp, "# warning: the linear network is unstable (max Re eig(W) = %.4g)\n",
@@ -1954,6 +1954,6 @@ int main(int argc, char **argv)
         gsl_matrix_free(c.Wd);
     if (c.M)
         gsl_matrix_free(c.M);
-    lrs_read_info_clear(&c.info);
+    lrs_io_read_info_clear(&c.info);
     return st;
 }

@@ -75,28 +75,28 @@ static void fuzz_check_msg(const char *name, int rc, const lrs_err_t *e)
 
 /* Read buf with opts, from memory or (stream != 0) through a FILE*. */
 static int fuzz_read(const uint8_t *buf, size_t len, const char *name,
-                     const lrs_read_opts_t *o, int stream, gsl_matrix **W,
-                     lrs_read_info_t *info, lrs_err_t *e)
+                     const lrs_io_read_opts_t *o, int stream, gsl_matrix **W,
+                     lrs_io_read_info_t *info, lrs_err_t *e)
 {
     if (stream && len > 0) {
         FILE *fp = fmemopen((void *)buf, len, "rb");
         int rc;
         if (!fp)
-            return lrs_read_buffer(buf, len, name, o, W, info, e);
-        rc = lrs_read_stream(fp, name, o, W, info, e);
+            return lrs_io_read_buffer(buf, len, name, o, W, info, e);
+        rc = lrs_io_read_stream(fp, name, o, W, info, e);
         fclose(fp);
         return rc;
     }
-    return lrs_read_buffer(buf, len, name, o, W, info, e);
+    return lrs_io_read_buffer(buf, len, name, o, W, info, e);
 }
 
-static void fuzz_roundtrip(const gsl_matrix *W, const lrs_read_opts_t *o0)
+static void fuzz_roundtrip(const gsl_matrix *W, const lrs_io_read_opts_t *o0)
 {
     char *text = NULL;
     size_t tlen = 0, i, j;
     FILE *fp = open_memstream(&text, &tlen);
     gsl_matrix *R = NULL;
-    lrs_read_opts_t o = lrs_read_opts_default();
+    lrs_io_read_opts_t o = lrs_io_read_opts_default();
     lrs_err_t e;
     int rc;
     if (!fp)
@@ -109,7 +109,7 @@ static void fuzz_roundtrip(const gsl_matrix *W, const lrs_read_opts_t *o0)
     o.allow_nonsquare = 1;
     o.max_n = W->size1 > W->size2 ? W->size1 : W->size2;
     o.max_bytes = o0->max_bytes;
-    rc = lrs_read_buffer(text, tlen, "roundtrip", &o, &R, NULL, &e);
+    rc = lrs_io_read_buffer(text, tlen, "roundtrip", &o, &R, NULL, &e);
     if (rc)
         FUZZ_FAIL("round trip of a %zux%zu matrix failed: %s", W->size1, W->size2, e.msg);
     if (R->size1 != W->size1 || R->size2 != W->size2)
@@ -127,10 +127,10 @@ static void fuzz_roundtrip(const gsl_matrix *W, const lrs_read_opts_t *o0)
 
 /* The whole check of one read. */
 static void fuzz_one(const uint8_t *buf, size_t len, const char *name,
-                     const lrs_read_opts_t *o, int stream)
+                     const lrs_io_read_opts_t *o, int stream)
 {
     gsl_matrix *W = (gsl_matrix *)(uintptr_t)1; /* must be overwritten */
-    lrs_read_info_t info;
+    lrs_io_read_info_t info;
     lrs_err_t e;
     size_t i, j, max_n = o->max_n ? o->max_n : LRS_IO_MAX_N_DEFAULT;
     int rc;
@@ -166,7 +166,7 @@ static void fuzz_one(const uint8_t *buf, size_t len, const char *name,
                 FUZZ_FAIL("non-finite W[%zu,%zu] = %g accepted", i, j, gsl_matrix_get(W, i, j));
     if (W->size1 * W->size2 <= 65536)
         fuzz_roundtrip(W, o);
-    lrs_read_info_clear(&info);
+    lrs_io_read_info_clear(&info);
     gsl_matrix_free(W);
 }
 

@@ -9,7 +9,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    lrs_read_opts_t o = lrs_read_opts_default();
+    lrs_io_read_opts_t o = lrs_io_read_opts_default();
     unsigned f;
     if (size < 1)
         return 0;
