@@ -13,10 +13,31 @@
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int harness_passed, harness_failed, harness_cur_failed;
 static char harness_msg[1024];
+static const char *harness_cur_quick; /* set by QUICK_MODE(): why, for the ok line */
+
+/*
+ * Quick mode, LRS_TEST_QUICK=1 (set by tests/valgrind.sh, never by
+ * tests/run.sh): a long statistical test runs its whole code path at a short
+ * length, so valgrind still checks every allocation and access, and skips
+ * only the statistical checks whose tolerances need the full length.  Such a
+ * test calls QUICK_MODE("reason") and guards those checks with
+ * `if (!harness_quick())`; its ok line then says "(quick: reason)".
+ */
+static inline int harness_quick(void)
+{
+    const char *s = getenv("LRS_TEST_QUICK");
+    return s && *s && strcmp(s, "0") != 0;
+}
+#define QUICK_MODE(reason)                                                     \
+    do {                                                                       \
+        if (harness_quick())                                                   \
+            harness_cur_quick = (reason);                                      \
+    } while (0)
 
 #define CHECK(cond, ...)                                                       \
     do {                                                                       \
@@ -67,6 +88,7 @@ static char harness_msg[1024];
 #define RUN(fn)                                                                \
     do {                                                                       \
         harness_cur_failed = 0;                                                \
+        harness_cur_quick = NULL;                                              \
         harness_msg[0] = '\0';                                                 \
         fn();                                                                  \
         if (harness_cur_failed) {                                              \
@@ -74,7 +96,10 @@ static char harness_msg[1024];
             printf("FAIL %s: %s\n", #fn, harness_msg);                         \
         } else {                                                               \
             harness_passed++;                                                  \
-            printf("ok %s\n", #fn);                                            \
+            if (harness_cur_quick)                                             \
+                printf("ok %s (quick: %s)\n", #fn, harness_cur_quick);         \
+            else                                                               \
+                printf("ok %s\n", #fn);                                        \
         }                                                                      \
         fflush(stdout);                                                        \
     } while (0)

@@ -309,6 +309,9 @@ static void test_long_run_vs_exact_cov(void)
 {
     size_t N = 20;
     double tau_x = 1.0, sx = 1.0, T = 2e5, t_start = 20.0;
+    QUICK_MODE("T = 500; the 3% PC checks need T = 2e5");
+    if (harness_quick())
+        T = 500;
     gsl_rng *r = new_rng(23);
     gsl_matrix *W = fig1_net(N, -10.0, 0.5, r);
     gsl_rng_free(r);
@@ -322,17 +325,21 @@ static void test_long_run_vs_exact_cov(void)
     /* faithful Euler */
     CHECK_OK(noise_run(W, tau_x, sx, T, t_start, 29, (run_kind){0, 0.01}, ps, &err), &err);
     double mx, med = median_rel_dev(ps, ex, &mx);
-    CHECK(mx <= 0.03, "Euler run: max PC deviation from the exact covariance %.4f > 3%% (median %.4f)",
-          mx, med);
+    if (!harness_quick())
+        CHECK(mx <= 0.03, "Euler run: max PC deviation from the exact covariance %.4f > 3%% (median %.4f)",
+              mx, med);
     med = median_rel_dev(ps, exe, &mx);
-    CHECK(mx <= 0.03, "Euler run: max PC deviation from the exact Euler covariance %.4f > 3%%", mx);
+    if (!harness_quick())
+        CHECK(mx <= 0.03, "Euler run: max PC deviation from the exact Euler covariance %.4f > 3%%", mx);
     /* exact integrator, default step */
     CHECK_OK(noise_run(W, tau_x, sx, T, t_start, 29, (run_kind){1, lrs_exact_default_step(tau_x)},
                        ps, &err),
              &err);
     med = median_rel_dev(ps, ex, &mx);
-    CHECK(mx <= 0.03, "exact integrator: max PC deviation from the exact covariance %.4f > 3%% "
-          "(median %.4f)", mx, med);
+    if (!harness_quick())
+        CHECK(mx <= 0.03, "exact integrator: max PC deviation from the exact covariance %.4f > 3%% "
+              "(median %.4f)", mx, med);
+    CHECK(isfinite(med) && isfinite(mx), "non-finite PC deviation");
     if (getenv("LRS_TEST_VERBOSE"))
         fprintf(stderr, "long run: exact-integrator median %.4f max %.4f\n", med, mx);
     gsl_matrix_free(W);

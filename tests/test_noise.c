@@ -50,6 +50,9 @@ static void stats_check(double dt, size_t lag1)
     size_t N = 200, L = 4 * lag1; /* lags lag1, 2 lag1, 4 lag1 = tau/2, tau, 2 tau */
     double tau_x = (double)(2 * lag1) * dt, sigma = 1.7;
     size_t total = (size_t)(20000.0 * tau_x / dt), B = 1000;
+    QUICK_MODE("2 blocks of 1000 steps; the 3% statistics need T = 20000 tau_x");
+    if (harness_quick())
+        total = 2 * B;
     gsl_rng *r = new_rng(5);
     lrs_noise_t *nz = NULL;
     CHECK_OK(lrs_noise_alloc(&nz, N, tau_x, sigma, dt, r, &e), &e);
@@ -83,12 +86,16 @@ static void stats_check(double dt, size_t lag1)
         memmove(buf->data, buf->data + B * N, L * N * sizeof(double));
     }
     double mean = sum / (double)count, var = sum2 / (double)count;
-    CHECK(fabs(mean) <= 5e-3 * sigma, "mean %.3g; want |mean| <= 5e-3 sigma (6 standard errors)", mean);
-    CHECK_REL(var, sigma * sigma, 0.015);
-    double s[3] = {0.5, 1.0, 2.0};
-    for (int l = 0; l < 3; l++) {
-        double rho = lagsum[l] / (double)lagcount[l] / (sigma * sigma);
-        CHECK_REL(rho, exp(-0.5 * s[l] * s[l]), 0.03);
+    CHECK(isfinite(mean) && isfinite(var), "mean %g, variance %g", mean, var);
+    if (!harness_quick()) {
+        CHECK(fabs(mean) <= 5e-3 * sigma, "mean %.3g; want |mean| <= 5e-3 sigma (6 standard errors)",
+              mean);
+        CHECK_REL(var, sigma * sigma, 0.015);
+        double s[3] = {0.5, 1.0, 2.0};
+        for (int l = 0; l < 3; l++) {
+            double rho = lagsum[l] / (double)lagcount[l] / (sigma * sigma);
+            CHECK_REL(rho, exp(-0.5 * s[l] * s[l]), 0.03);
+        }
     }
     CHECK(lrs_noise_position(nz) == total, "position %zu, want %zu", lrs_noise_position(nz), total);
     CHECK(lrs_noise_channels(nz) == N, "channels %zu", lrs_noise_channels(nz));

@@ -264,6 +264,9 @@ static void test_theory_vs_simulation(void)
     p.dt = 0.01;
     p.T = 5000;
     p.z0 = z0;
+    QUICK_MODE("T = 100; the PC checks against theory need T = 5000");
+    if (harness_quick())
+        p.T = 100;
     int old = lrs_blas_set_threads(1);
     CHECK_OK(lrs_noise_alloc(&nz, N, 10.0, 1.0, p.dt, r, &e), &e);
     CHECK_OK(lrs_input_alloc(&in, N, &e), &e);
@@ -294,9 +297,12 @@ static void test_theory_vs_simulation(void)
     }
     qsort(dev, top, sizeof *dev, cmp_double);
     double med = 0.5 * (dev[top / 2 - 1] + dev[top / 2]);
-    CHECK(med < 0.03, "top-190 PC variances vs theory 2: median rel dev %.4g >= 3%%", med);
-    CHECK(maxdev < 0.10, "top-190 PC variances vs theory 2: max rel dev %.4g >= 10%%", maxdev);
-    CHECK_REL(tr_sim, tr_th1, 0.05);
+    CHECK(isfinite(med) && isfinite(maxdev) && isfinite(tr_sim), "non-finite deviations");
+    if (!harness_quick()) {
+        CHECK(med < 0.03, "top-190 PC variances vs theory 2: median rel dev %.4g >= 3%%", med);
+        CHECK(maxdev < 0.10, "top-190 PC variances vs theory 2: max rel dev %.4g >= 10%%", maxdev);
+        CHECK_REL(tr_sim, tr_th1, 0.05);
+    }
     printf("# theory vs sim: median rel dev %.4f, max %.4f (top %zu); trace sim %.5g, theory 1 %.5g; "
            "last PC: sim %.4g, theory 2 %.4g, theory 1 %.4g\n", med, maxdev, top, tr_sim, tr_th1,
            gsl_vector_get(vs, N - 1), gsl_vector_get(v2, N - 1), gsl_vector_get(v1, N - 1));

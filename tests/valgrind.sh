@@ -8,6 +8,11 @@
 # Exit status 0 only when both are 0 and every program passed.  Known defects
 # outside lrs are suppressed narrowly in tests/valgrind.supp (each with its
 # reproducer); the count of suppressed errors is printed per program.
+# The programs run in quick mode (LRS_TEST_QUICK=1, tests/harness.h): the two
+# long statistical tests (T = 2e5 and T = 5000 simulations, about an hour
+# each under memcheck) run their whole code path at a short length and skip
+# only the checks whose tolerances need the full length; `make test` runs
+# them in full.  The per-program line counts these as "quick".
 # Usage: tests/valgrind.sh [BUILD]  (not an ASan build: build-san cannot run
 # under valgrind).  Logs: BUILD/valgrind/test_x.log.
 set -u
@@ -21,6 +26,7 @@ mkdir -p "$BUILD/valgrind"
 # one BLAS thread: valgrind serialises threads anyway (and OpenBLAS's own
 # thread pool is not ours to check)
 export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
+export LRS_TEST_QUICK=1
 nprog=0; nerr=0; nleak=0; nfail=0
 for t in "$BUILD"/tests/test_*; do
     [ -x "$t" ] || continue
@@ -42,11 +48,11 @@ for t in "$BUILD"/tests/test_*; do
     leak=$(( ${dl:-0} + ${il:-0} ))
     lerr=$(grep -c 'are definitely lost\|are indirectly lost' "$log")
     e=$(( ${e:-0} - lerr )); [ "$e" -lt 0 ] && e=0
-    p=$(grep -c '^ok ' "$out"); f=$(grep -c '^FAIL ' "$out")
+    p=$(grep -c '^ok ' "$out"); f=$(grep -c '^FAIL ' "$out"); q=$(grep -c '^ok .*(quick: ' "$out")
     if [ "$rc" -ne 0 ] && [ "$rc" -ne 99 ] && [ "$f" -eq 0 ]; then f=1; fi
     nerr=$((nerr + e)); nleak=$((nleak + leak)); nfail=$((nfail + f))
     sup=$(sed -n 's/.*ERROR SUMMARY:.*(suppressed: \([0-9]*\) from.*/\1/p' "$log" | tail -1)
-    echo "# $name: $p passed, $f failed, $e errors, $leak leaked blocks, ${sup:-0} suppressed ($((SECONDS - t0)) s)"
+    echo "# $name: $p passed ($q quick), $f failed, $e errors, $leak leaked blocks, ${sup:-0} suppressed ($((SECONDS - t0)) s)"
     if [ "$e" -gt 0 ] || [ "$leak" -gt 0 ]; then
         grep -m 5 -A 12 'Invalid\|uninitialised\|definitely lost in\|indirectly lost in\|Mismatched\|free()' "$log" | head -60 | sed 's/^/    /'
     fi
