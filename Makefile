@@ -150,7 +150,7 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(FUZZ_IO_OBJ
 
 # make test-valgrind: every unit-test program under valgrind memcheck; last
 # line "valgrind: N programs, N errors, N leaks".
-test-valgrind: tests
+test-valgrind: all tests
 	@bash tests/valgrind.sh $(BUILD)
 
 # ---------------------------------------------------------------- install

@@ -12,11 +12,15 @@
 #   lrs-analyze $(cat NAME.args)                                        (no input file)
 # and stdout must stay empty.
 # Prints "ok NAME" or "FAIL NAME: why" per check.  Run from the repository root
-# with LRS_BUILD set (tests/run.sh does); default build.
+# with LRS_BUILD set (tests/run.sh does); default build.  LRS_ANALYZE_WRAP, if
+# set, is a command put before lrs-analyze in the reader, bad-input and
+# subcommand checks (tests/valgrind.sh sets it to valgrind; the interrupt and
+# gnuplot checks run the tool bare).
 set -u
 cd "$(dirname "$0")/.." || exit 2
 BUILD=${LRS_BUILD:-build}
 BIN=$BUILD/lrs-analyze
+read -r -a WRAP <<<"${LRS_ANALYZE_WRAP:-}"
 G=tests/fixtures/analyze
 BADDIR=tests/fixtures/bad
 TMP=$(mktemp -d)
@@ -32,7 +36,7 @@ fail() { echo "FAIL $1: $2"; }
 
 # run NAME ARGS...: stdout to $TMP/out, stderr to $TMP/err, status in $RC
 run() {
-    "$BIN" "$@" >"$TMP/out" 2>"$TMP/err"
+    "${WRAP[@]}" "$BIN" "$@" >"$TMP/out" 2>"$TMP/err"
     RC=$?
 }
 
@@ -86,7 +90,7 @@ run svals "$G/edges-repeated.txt" --format edges
 check_rows "svals_edges_repeated_add" 1e-12 "${SV_A[@]}"
 run svals - <"$G/tabs.tsv"
 check_rows "svals_stdin" 1e-12 "${SV_A[@]}"
-"$BIN" svals - <"$G/A-f8-c.npy" >"$TMP/out" 2>"$TMP/err"; RC=$?
+"${WRAP[@]}" "$BIN" svals - <"$G/A-f8-c.npy" >"$TMP/out" 2>"$TMP/err"; RC=$?
 check_rows "svals_stdin_npy" 1e-12 "${SV_A[@]}"
 
 # The matrix itself, not only its singular values: the eigenvalues of A are
@@ -154,11 +158,11 @@ for exp in "$BADDIR"/*.expected; do
     [ -f "$BADDIR/$name.args" ] && read -r -a args <"$BADDIR/$name.args"
     input=$(ls "$BADDIR/$name".* 2>/dev/null | grep -v -E '\.(expected|args)$' | head -1)
     if [ -n "$input" ] && [ "${input##*.}" = stdin ]; then
-        "$BIN" report - "${args[@]}" <"$input" >"$TMP/out" 2>"$TMP/err"; RC=$?
+        "${WRAP[@]}" "$BIN" report - "${args[@]}" <"$input" >"$TMP/out" 2>"$TMP/err"; RC=$?
     elif [ -n "$input" ]; then
-        "$BIN" report "$input" "${args[@]}" >"$TMP/out" 2>"$TMP/err" </dev/null; RC=$?
+        "${WRAP[@]}" "$BIN" report "$input" "${args[@]}" >"$TMP/out" 2>"$TMP/err" </dev/null; RC=$?
     else
-        "$BIN" "${args[@]}" >"$TMP/out" 2>"$TMP/err" </dev/null; RC=$?
+        "${WRAP[@]}" "$BIN" "${args[@]}" >"$TMP/out" 2>"$TMP/err" </dev/null; RC=$?
     fi
     nbad=$((nbad + 1))
     got_msg=$(cat "$TMP/err")
