@@ -96,6 +96,7 @@ typedef struct noiserun {
     size_t cov_every;           /* ... sampled every cov_every-th step */
     unsigned long seed;         /* this run's RNG stream */
     const char *progress;       /* progress label (NULL: no progress line) */
+    int serial;                 /* lrs_sim without its helper thread */
     /* ---- results */
     lrs_pca_t *pz, *px;         /* PCA of z and of x */
     size_t samples;             /* time steps in the statistics */
@@ -170,6 +171,7 @@ static int noise_run(void *ctx)
     p.T = r->T;
     p.z0 = z0;
     p.stop = &nb_stop;
+    p.serial = r->serial;
     RUN_TRY(lrs_sim_alloc(&sim, &p, err));
 
     lrs_observer_t obs[3];
@@ -379,6 +381,9 @@ int main(int argc, char **argv)
         runs[k].seed = a.seed + 1 + (unsigned long)k;
         /* progress lines: the first run of each pair that runs side by side */
         runs[k].progress = k == 0 ? "noise runs 1-2" : (k == 2 ? "noise runs 3-4" : NULL);
+        /* Runs side by side: one thread each (a helper thread per run would
+         * put four threads on two cores). */
+        runs[k].serial = a.jobs > 1;
         ctx[k] = &runs[k];
     }
     nb_parallel(a.jobs, NCASE, noise_run, ctx);

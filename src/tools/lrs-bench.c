@@ -27,9 +27,12 @@
  * plus, for the exact integrator,
  *   bench-compare mode=exact-integrator N=<n> T=<t> h=<h> median_dev_vs_faithful=<d> max_dev_vs_faithful=<e>
  *
+ * and, for the first size, two seeds run at once (bench_two_seeds):
+ *   bench-two-seeds N=<n> T=<t> one_seed_s=<x> one_seed_serial_s=<y> two_seeds_s=<z> ratio=<z/x>
+ *
  * Usage: lrs-bench [--quick] [--reps R] [--sizes 200,500,...] [--faithful-max-n N]
- *                  [--long-T T] [--seed S] [--h H]
- *        lrs-bench --child MODE --N n --T t [--seed S] [--h H] [--threads K]
+ *                  [--long-T T] [--seed S] [--h H] [--no-two-seeds]
+ *        lrs-bench --child MODE --N n --T t [--seed S] [--h H] [--threads K] [--serial]
  */
 #include <errno.h>
 #include <limits.h>
@@ -94,7 +97,8 @@ static gsl_matrix *fig1_network(size_t N, gsl_rng *rng, gsl_vector *z0, lrs_err_
     return W;
 }
 
-static int child(const char *mode, size_t N, double T, unsigned long seed, double h, int threads)
+static int child(const char *mode, size_t N, double T, unsigned long seed, double h, int threads,
+                 int serial)
 {
     lrs_err_t err;
     double t0 = lrs_wall_seconds();
@@ -138,6 +142,7 @@ static int child(const char *mode, size_t N, double T, unsigned long seed, doubl
         p.dt = step;
         p.T = T;
         p.z0 = z0;
+        p.serial = serial;
         if (exact) {
             lrs_exact_sim_t *s = NULL;
             if (lrs_exact_sim_alloc(&s, &p, &err))
@@ -189,15 +194,20 @@ typedef struct {
 
 static char self_path[PATH_MAX];
 
-static int run_child(const char *mode, size_t N, double T, unsigned long seed, double h,
-                     int threads, run_t *r)
+/* Start one child (popen); its output is read by finish_child.  The child's
+ * output is a few kB, well inside a pipe buffer, so several children can run
+ * at once and be read one after the other. */
+static FILE *start_child(const char *mode, size_t N, double T, unsigned long seed, double h,
+                         int threads, int serial, char *cmd, size_t cmdsize)
 {
-    char cmd[PATH_MAX + 256];
-    snprintf(cmd, sizeof cmd, "'%s' --child %s --N %zu --T %.17g --seed %lu --h %.17g --threads %d",
-             self_path, mode, N, T, seed, h, threads);
-    FILE *fp = popen(cmd, "r");
-    if (!fp)
-        return -1;
+    snprintf(cmd, cmdsize,
+             "'%s' --child %s --N %zu --T %.17g --seed %lu --h %.17g --threads %d%s", self_path,
+             mode, N, T, seed, h, threads, serial ? " --serial" : "");
+    return popen(cmd, "r");
+}
+
+static int finish_child(FILE *fp, const char *cmd, size_t N, run_t *r)
+{
     r->pc = calloc(N, sizeof *r->pc);
     char line[512];
     int ok = 0;
@@ -219,6 +229,16 @@ static int run_child(const char *mode, size_t N, double T, unsigned long seed, d
         return -1;
     }
     return 0;
+}
+
+static int run_child(const char *mode, size_t N, double T, unsigned long seed, double h,
+                     int threads, run_t *r)
+{
+    char cmd[PATH_MAX + 256];
+    FILE *fp = start_child(mode, N, T, seed, h, threads, 0, cmd, sizeof cmd);
+    if (!fp)
+        return -1;
+    return finish_child(fp, cmd, N, r);
 }
 
 static double median(double *v, size_t n)
@@ -289,6 +309,68 @@ static int bench_row(const char *mode, size_t N, double T, unsigned long seed, d
     return 0;
 }
 
+/*
+ * Two independent seeds at once (issue 7: "a run with two independent seeds
+ * uses both cores and takes little more than one").  One faithful run of
+ * seed S alone (default: the simulation hands observers to a helper thread,
+ * so it already keeps two cores partly busy), then seeds S and S + 1
+ * started together, each serial (p.serial: one thread per run, as the figure
+ * programs do when --jobs runs several simulations at once).  Reports the
+ * wall time of the pair (from the first start to the last finish) against
+ * the single run's, median of reps.
+ */
+static int bench_two_seeds(size_t N, double T, unsigned long seed, double h, int reps)
+{
+    double *one = malloc((size_t)reps * sizeof *one), *ser = malloc((size_t)reps * sizeof *ser);
+    double *two = malloc((size_t)reps * sizeof *two), rss = 0;
+    int rc = 0;
+    for (int i = 0; i < reps && !rc; i++) {
+        run_t r1 = {0}, rs = {0}, ra = {0}, rb = {0};
+        char cmda[PATH_MAX + 256], cmdb[PATH_MAX + 256];
+        FILE *fa = NULL, *fb = NULL;
+        if (run_child("faithful", N, T, seed, h, 0, &r1))
+            rc = -1;
+        if (!rc && (!(fa = start_child("faithful", N, T, seed, h, 0, 1, cmda, sizeof cmda)) ||
+                    finish_child(fa, cmda, N, &rs)))
+            rc = -1;
+        double t0 = lrs_wall_seconds();
+        fa = rc ? NULL : start_child("faithful", N, T, seed, h, 0, 1, cmda, sizeof cmda);
+        fb = rc ? NULL : start_child("faithful", N, T, seed + 1, h, 0, 1, cmdb, sizeof cmdb);
+        if (fa && finish_child(fa, cmda, N, &ra))
+            rc = -1;
+        if (fb && finish_child(fb, cmdb, N, &rb))
+            rc = -1;
+        if (!rc && (!fa || !fb))
+            rc = -1;
+        one[i] = r1.wall;
+        ser[i] = rs.wall;
+        two[i] = lrs_wall_seconds() - t0;
+        rss = fmax(rss, fmax(ra.rss, rb.rss));
+        free(r1.pc);
+        free(rs.pc);
+        free(ra.pc);
+        free(rb.pc);
+    }
+    if (!rc) {
+        double w1 = median(one, (size_t)reps), ws = median(ser, (size_t)reps);
+        double w2 = median(two, (size_t)reps);
+        printf("\ntwo independent seeds (faithful, N = %zu, T = %g; wall = median of %d):\n"
+               "  one seed:                          %.3f s (simulation + helper thread)\n"
+               "  one seed, serial:                  %.3f s (one thread)\n"
+               "  seeds %lu and %lu at once, serial:    %.3f s for both = %.2f x one seed "
+               "(%.1f MB each)\n",
+               N, T, reps, w1, ws, seed, seed + 1, w2, w2 / w1, rss);
+        printf("bench-two-seeds N=%zu T=%g one_seed_s=%.4f one_seed_serial_s=%.4f "
+               "two_seeds_s=%.4f ratio=%.4f\n",
+               N, T, w1, ws, w2, w2 / w1);
+        fflush(stdout);
+    }
+    free(one);
+    free(two);
+    free(ser);
+    return rc;
+}
+
 static void header(void)
 {
     printf("| %-17s | %5s | %7s | %-14s | %9s | %8s | %8s | %10s | %9s |\n", "mode", "N", "T",
@@ -303,7 +385,7 @@ int main(int argc, char **argv)
     size_t N = 200;
     double T = 5000, h = lrs_exact_default_step(TAU_X), long_T = 50000, faithful_max_n = 500;
     unsigned long seed = 1;
-    int reps = 3, threads = 0, quick = 0;
+    int reps = 3, threads = 0, quick = 0, serial = 0, two_seeds = 1;
     size_t sizes[16] = {200, 500, 1000, 2000}, nsizes = 4;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -326,6 +408,10 @@ int main(int argc, char **argv)
             long_T = parse_num(a, argv[++i]);
         else if (!strcmp(a, "--faithful-max-n") && more)
             faithful_max_n = parse_num(a, argv[++i]);
+        else if (!strcmp(a, "--no-two-seeds"))
+            two_seeds = 0;
+        else if (!strcmp(a, "--serial"))
+            serial = 1;
         else if (!strcmp(a, "--quick"))
             quick = 1;
         else if (!strcmp(a, "--sizes") && more) {
@@ -336,8 +422,11 @@ int main(int argc, char **argv)
         } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             printf("usage: lrs-bench [--quick] [--reps R] [--sizes 200,500,1000,2000]\n"
                    "                 [--faithful-max-n N] [--long-T T] [--seed S] [--h H]\n"
+                   "                 [--no-two-seeds]\n"
                    "Figure 1 noise workload in faithful, exact-integrator and exact-covariance\n"
-                   "modes; each measurement in its own process (wall = median of R runs).\n");
+                   "modes; each measurement in its own process (wall = median of R runs).\n"
+                   "Last, two seeds of the faithful run at once against one (both cores).\n"
+                   "--quick: one run of N = 200 per mode, no T = 50000 row, no two-seed row.\n");
             return 0;
         } else {
             fprintf(stderr, "lrs-bench: unknown or incomplete option '%s' (see --help)\n", a);
@@ -345,7 +434,7 @@ int main(int argc, char **argv)
         }
     }
     if (child_mode)
-        return child(child_mode, N, T, seed, h, threads);
+        return child(child_mode, N, T, seed, h, threads, serial);
     ssize_t len = readlink("/proc/self/exe", self_path, sizeof self_path - 1);
     if (len <= 0)
         die("readlink /proc/self/exe", NULL);
@@ -354,6 +443,7 @@ int main(int argc, char **argv)
         reps = 1;
         nsizes = 1;
         long_T = 0;
+        two_seeds = 0;
     }
     if (reps < 1)
         reps = 1;
@@ -400,6 +490,8 @@ int main(int argc, char **argv)
         free(pe);
         free(pf);
     }
+    if (two_seeds && bench_two_seeds(sizes[0], T, seed, h, reps))
+        return 1;
     printf("\nexact integrator (h = %g) vs faithful Euler (dt = %g), same seed and noise path:\n", h,
            DT);
     for (int k = 0; k < ncmp; k++) {
