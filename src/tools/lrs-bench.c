@@ -28,7 +28,8 @@
  *   bench-compare mode=exact-integrator N=<n> T=<t> h=<h> median_dev_vs_faithful=<d> max_dev_vs_faithful=<e>
  *
  * and, for the first size, two seeds run at once (bench_two_seeds):
- *   bench-two-seeds N=<n> T=<t> one_seed_s=<x> one_seed_serial_s=<y> two_seeds_s=<z> ratio=<z/x>
+ *   bench-two-seeds N=<n> T=<t> one_seed_s=<x> one_seed_serial_s=<y> two_seeds_s=<z>
+ *                   two_seeds_cpu_s=<c> ratio=<z/x> ratio_serial=<z/y>
  *
  * Usage: lrs-bench [--quick] [--reps R] [--sizes 200,500,...] [--faithful-max-n N]
  *                  [--long-T T] [--seed S] [--h H] [--no-two-seeds]
@@ -322,7 +323,8 @@ static int bench_row(const char *mode, size_t N, double T, unsigned long seed, d
 static int bench_two_seeds(size_t N, double T, unsigned long seed, double h, int reps)
 {
     double *one = malloc((size_t)reps * sizeof *one), *ser = malloc((size_t)reps * sizeof *ser);
-    double *two = malloc((size_t)reps * sizeof *two), rss = 0;
+    double *two = malloc((size_t)reps * sizeof *two), *cpu2 = malloc((size_t)reps * sizeof *cpu2);
+    double rss = 0;
     int rc = 0;
     for (int i = 0; i < reps && !rc; i++) {
         run_t r1 = {0}, rs = {0}, ra = {0}, rb = {0};
@@ -345,6 +347,7 @@ static int bench_two_seeds(size_t N, double T, unsigned long seed, double h, int
         one[i] = r1.wall;
         ser[i] = rs.wall;
         two[i] = lrs_wall_seconds() - t0;
+        cpu2[i] = ra.cpu + rb.cpu;
         rss = fmax(rss, fmax(ra.rss, rb.rss));
         free(r1.pc);
         free(rs.pc);
@@ -353,20 +356,22 @@ static int bench_two_seeds(size_t N, double T, unsigned long seed, double h, int
     }
     if (!rc) {
         double w1 = median(one, (size_t)reps), ws = median(ser, (size_t)reps);
-        double w2 = median(two, (size_t)reps);
+        double w2 = median(two, (size_t)reps), c2 = median(cpu2, (size_t)reps);
         printf("\ntwo independent seeds (faithful, N = %zu, T = %g; wall = median of %d):\n"
-               "  one seed:                          %.3f s (simulation + helper thread)\n"
-               "  one seed, serial:                  %.3f s (one thread)\n"
-               "  seeds %lu and %lu at once, serial:    %.3f s for both = %.2f x one seed "
-               "(%.1f MB each)\n",
-               N, T, reps, w1, ws, seed, seed + 1, w2, w2 / w1, rss);
+               "  one seed:                        %6.3f s (simulation + helper thread)\n"
+               "  one seed, serial:                %6.3f s (one thread)\n"
+               "  seeds %lu and %lu at once, serial:  %6.3f s for both = %.2f x one serial seed, "
+               "%.2f x one seed\n"
+               "  the pair's CPU time:             %6.3f s = %.2f cores busy (%.1f MB each)\n",
+               N, T, reps, w1, ws, seed, seed + 1, w2, w2 / ws, w2 / w1, c2, c2 / w2, rss);
         printf("bench-two-seeds N=%zu T=%g one_seed_s=%.4f one_seed_serial_s=%.4f "
-               "two_seeds_s=%.4f ratio=%.4f\n",
-               N, T, w1, ws, w2, w2 / w1);
+               "two_seeds_s=%.4f two_seeds_cpu_s=%.4f ratio=%.4f ratio_serial=%.4f\n",
+               N, T, w1, ws, w2, c2, w2 / w1, w2 / ws);
         fflush(stdout);
     }
     free(one);
     free(two);
+    free(cpu2);
     free(ser);
     return rc;
 }
