@@ -47,7 +47,7 @@ set xlabel "index k"
 set ylabel "singular value {/Symbol s}_k(W)"
 set xrange [0.8:600]
 set yrange [0.005:100]
-set key bottom left box opaque samplen 2
+set key bottom left box opaque samplen 2 font ",10" width -3
 set grid lc rgb "#dddddd"
 set label 2 "the same for all four:\nsingular values alone do not\ntell the cases apart" at graph 0.3, graph 0.8 left font ",11"
 plot for [k=1:4] D.'svals.tsv' u 1:(column(k+1)) w lp pt (k + 3) ps 0.9 pi 12 lw 1.5 dt k \
@@ -79,7 +79,7 @@ do for [k=1:4] {
     set ylabel "row" offset 1.5, 0
     set size ratio -1
     unset key
-    if (k == 4) { set colorbox user origin x0 + 0.138, 0.6 size 0.008, 0.26; set cbtics 1 } \
+    if (k == 4) { set colorbox user origin x0 + 0.142, 0.6 size 0.008, 0.21; set cbtics 1 } \
     else { unset colorbox }
     plot D.'P_'.name[k].'.tsv' u 2:1:3 w image notitle, \
          '' u 2:1:(sprintf("%.2f", $3)) w labels font ",12" notitle
@@ -103,7 +103,7 @@ do for [k=1:4] {
     set xtics 100
     set xlabel "PC index k" offset 0, 0
     if (k == 1) { set ylabel "% variance explained" offset 1, 0 } else { unset ylabel }
-    set key top right box opaque samplen 1.5
+    set key top right box opaque samplen 1.5 font "" width 0
     set grid lc rgb "#dddddd"
     plot D.'pcs.tsv' u 1:(column(k+5)) w l lw 2.5 lc rgb c_in t "input x", \
          '' u 1:(column(k+1)) w lp pt 7 ps 0.35 pi 5 lw 1.5 lc rgb c_resp t "response z"
