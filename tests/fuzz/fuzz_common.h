@@ -170,4 +170,23 @@ static void fuzz_one(const uint8_t *buf, size_t len, const char *name,
     gsl_matrix_free(W);
 }
 
+/* The whole target of a matrix reader (dense, mtx, npy): input [options
+ * byte][file]; bit 0 auto-detection instead of `fmt`, bit 1 allow
+ * non-square, bit 2 read through a FILE*, bits 3-4 max_n (fuzz_max_n). */
+static int fuzz_matrix_reader(const uint8_t *data, size_t size, lrs_io_format_t fmt,
+                              const char *name)
+{
+    lrs_io_read_opts_t o = lrs_io_read_opts_default();
+    unsigned f;
+    if (size < 1)
+        return 0;
+    f = data[0];
+    o.format = (f & 1) ? LRS_FMT_AUTO : fmt;
+    o.allow_nonsquare = (f >> 1) & 1;
+    o.max_n = fuzz_max_n(f >> 3);
+    o.max_bytes = (size_t)1 << 24;
+    fuzz_one(data + 1, size - 1, name, &o, (f >> 2) & 1);
+    return 0;
+}
+
 #endif

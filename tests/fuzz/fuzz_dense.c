@@ -9,15 +9,5 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    lrs_io_read_opts_t o = lrs_io_read_opts_default();
-    unsigned f;
-    if (size < 1)
-        return 0;
-    f = data[0];
-    o.format = (f & 1) ? LRS_FMT_AUTO : LRS_FMT_DENSE;
-    o.allow_nonsquare = (f >> 1) & 1;
-    o.max_n = fuzz_max_n(f >> 3);
-    o.max_bytes = (size_t)1 << 24;
-    fuzz_one(data + 1, size - 1, "fuzz.csv", &o, (f >> 2) & 1);
-    return 0;
+    return fuzz_matrix_reader(data, size, LRS_FMT_DENSE, "fuzz.csv");
 }
