@@ -233,10 +233,10 @@ static int finish_child(FILE *fp, const char *cmd, size_t N, run_t *r)
 }
 
 static int run_child(const char *mode, size_t N, double T, unsigned long seed, double h,
-                     int threads, run_t *r)
+                     int threads, int serial, run_t *r)
 {
     char cmd[PATH_MAX + 256];
-    FILE *fp = start_child(mode, N, T, seed, h, threads, 0, cmd, sizeof cmd);
+    FILE *fp = start_child(mode, N, T, seed, h, threads, serial, cmd, sizeof cmd);
     if (!fp)
         return -1;
     return finish_child(fp, cmd, N, r);
@@ -271,7 +271,7 @@ static int bench_row(const char *mode, size_t N, double T, unsigned long seed, d
     double *walls = malloc((size_t)reps * sizeof *walls), rss = 0;
     double *cpus = malloc((size_t)reps * sizeof *cpus);
     for (int i = 0; i < reps; i++) {
-        if (run_child(mode, N, T, seed, h, 0, &runs[i])) {
+        if (run_child(mode, N, T, seed, h, 0, 0, &runs[i])) {
             for (int j = 0; j <= i; j++)
                 free(runs[j].pc);
             free(runs);
@@ -329,15 +329,12 @@ static int bench_two_seeds(size_t N, double T, unsigned long seed, double h, int
     for (int i = 0; i < reps && !rc; i++) {
         run_t r1 = {0}, rs = {0}, ra = {0}, rb = {0};
         char cmda[PATH_MAX + 256], cmdb[PATH_MAX + 256];
-        FILE *fa = NULL, *fb = NULL;
-        if (run_child("faithful", N, T, seed, h, 0, &r1))
-            rc = -1;
-        if (!rc && (!(fa = start_child("faithful", N, T, seed, h, 0, 1, cmda, sizeof cmda)) ||
-                    finish_child(fa, cmda, N, &rs)))
+        if (run_child("faithful", N, T, seed, h, 0, 0, &r1) ||
+            run_child("faithful", N, T, seed, h, 0, 1, &rs))
             rc = -1;
         double t0 = lrs_wall_seconds();
-        fa = rc ? NULL : start_child("faithful", N, T, seed, h, 0, 1, cmda, sizeof cmda);
-        fb = rc ? NULL : start_child("faithful", N, T, seed + 1, h, 0, 1, cmdb, sizeof cmdb);
+        FILE *fa = rc ? NULL : start_child("faithful", N, T, seed, h, 0, 1, cmda, sizeof cmda);
+        FILE *fb = rc ? NULL : start_child("faithful", N, T, seed + 1, h, 0, 1, cmdb, sizeof cmdb);
         if (fa && finish_child(fa, cmda, N, &ra))
             rc = -1;
         if (fb && finish_child(fb, cmdb, N, &rb))
