@@ -86,7 +86,9 @@ $(BUILD)/tests/%: tests/%.c tests/harness.h $(STATIC)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -Itests $< -o $@ $(STATIC) $(LDLIBS)
 
--include $(LIB_OBJ:.o=.d)
+# Header dependencies (gcc -MMD) of every object and program, so touching a
+# library header rebuilds the notebook objects, notebooks, tools and tests.
+-include $(LIB_OBJ:.o=.d) $(NB_COMMON:.o=.d) $(NOTEBOOKS:=.d) $(TOOLS:=.d) $(TESTS:=.d)
 
 # ---------------------------------------------------------------- tests
 test: all tests
@@ -104,10 +106,7 @@ FIGARGS_figS-epidemiological = $(FIGARGS_fig6)
 $(FIG_MAIN) $(FIG_SUPP): %: $(BUILD)/notebooks/%
 	@mkdir -p results/$@
 	$(BUILD)/notebooks/$@ $(if $(FAST),--fast) $(FIGARGS_$@) $(ARGS)
-	@trap 'rm -f results/.$@.png.tmp results/.$@.pdf.tmp; exit 130' INT TERM; \
-	 gnuplot -e "outpng='results/.$@.png.tmp'; outpdf='results/.$@.pdf.tmp'" analyses/$@.gp \
-	  && mv -f results/.$@.png.tmp results/$@.png && mv -f results/.$@.pdf.tmp results/$@.pdf \
-	  || { rm -f results/.$@.png.tmp results/.$@.pdf.tmp; exit 1; }
+	@bash analyses/draw.sh $@
 	@echo "$@: results/$@.png results/$@.pdf (data in results/$@/)"
 
 figs-main: $(FIG_MAIN)
@@ -189,4 +188,4 @@ bench-figs:
 	@bash bench/figs.sh $(BUILD) $(FIG_MAIN) $(FIG_SUPP)
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san $(FUZZ_BUILD)
