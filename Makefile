@@ -152,6 +152,12 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(FUZZ_IO_OBJ
 test-valgrind: all tests
 	@bash tests/valgrind.sh $(BUILD)
 
+# make test-interrupt-stress: 100 Ctrl-Cs at random moments of make fig1 FAST=1;
+# last line "interrupt stress: N runs, N hangs, N bad".
+.PHONY: test-interrupt-stress
+test-interrupt-stress: all
+	@bash tests/stress/interrupt.sh fig1 100
+
 # ---------------------------------------------------------------- install
 # make install PREFIX=/usr/local [DESTDIR=/staging]: lrs-analyze, liblrs.a and
 # liblrs.so, the headers (include/lrs/), lrs.pc (pkg-config) and the man page.
