@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Ctrl-C during a figure run (issue 6): the run stops within a second with exit
+# Ctrl-C during a figure run: the run stops within a second with exit
 # status 130 and the previous results are left byte-identical, with no
 # temporaries behind.  Everything happens in a scratch folder (the real
 # results/ are never touched):
