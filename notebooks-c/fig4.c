@@ -10,7 +10,7 @@
  * plus a random part rho G / sqrt(N).  W0 has rank 2 and its column space
  * equals its row space (span of the two population indicators): it is EP, so
  * its overlap matrix P = U^T V (top-2 singular vectors) is orthogonal and
- * PAPER.md s.4 predicts low-rank suppression without an amplified direction.
+ * the linear theory of arXiv:2504.13727 predicts low-rank suppression without an amplified direction.
  * Per-unit time constants tau_e = 2, tau_i = 1; f = tanh.
  *
  * Panels: (a) W as an image; (b) singular values of W and W0; (c) eigenvalues
