@@ -34,7 +34,8 @@ LIB_OBJ  = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRC))
 TOOL_SRC = $(wildcard src/tools/*.c)
 TOOL_DIRS= $(patsubst src/tools/%/,%,$(sort $(dir $(wildcard src/tools/*/*.c))))
 TOOL_OBJ = $(patsubst src/tools/%.c,$(BUILD)/toolobj/%.o,$(wildcard src/tools/*/*.c))
-TOOLS    = $(patsubst src/tools/%.c,$(BUILD)/%,$(TOOL_SRC)) $(addprefix $(BUILD)/,$(TOOL_DIRS))
+TOOL_ONE = $(patsubst src/tools/%.c,$(BUILD)/%,$(TOOL_SRC))
+TOOLS    = $(TOOL_ONE) $(addprefix $(BUILD)/,$(TOOL_DIRS))
 NB_SRC   = $(wildcard notebooks-c/fig*.c)
 NB_COMMON= $(patsubst notebooks-c/common/%.c,$(BUILD)/nbobj/%.o,$(wildcard notebooks-c/common/*.c))
 NOTEBOOKS= $(patsubst notebooks-c/%.c,$(BUILD)/notebooks/%,$(NB_SRC))
@@ -101,7 +102,9 @@ $(BUILD)/tests/%: tests/%.c tests/harness.h $(STATIC)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -Itests $< -o $@ $(STATIC) $(LDLIBS)
 
--include $(LIB_OBJ:.o=.d) $(TOOL_OBJ:.o=.d)
+# Header dependencies (gcc -MMD) of every object and program, so touching a
+# library header rebuilds the notebook objects, notebooks, tools and tests.
+-include $(LIB_OBJ:.o=.d) $(NB_COMMON:.o=.d) $(NOTEBOOKS:=.d) $(TOOL_ONE:=.d) $(TESTS:=.d) $(TOOL_OBJ:.o=.d)
 
 # ---------------------------------------------------------------- tests
 test: all tests
@@ -119,10 +122,7 @@ FIGARGS_figS-epidemiological = $(FIGARGS_fig6)
 $(FIG_MAIN) $(FIG_SUPP): %: $(BUILD)/notebooks/%
 	@mkdir -p results/$@
 	$(BUILD)/notebooks/$@ $(if $(FAST),--fast) $(FIGARGS_$@) $(ARGS)
-	@trap 'rm -f results/.$@.png.tmp results/.$@.pdf.tmp; exit 130' INT TERM; \
-	 gnuplot -e "outpng='results/.$@.png.tmp'; outpdf='results/.$@.pdf.tmp'" analyses/$@.gp \
-	  && mv -f results/.$@.png.tmp results/$@.png && mv -f results/.$@.pdf.tmp results/$@.pdf \
-	  || { rm -f results/.$@.png.tmp results/.$@.pdf.tmp; exit 1; }
+	@bash analyses/draw.sh $@
 	@echo "$@: results/$@.png results/$@.pdf (data in results/$@/)"
 
 figs-main: $(FIG_MAIN)
@@ -170,6 +170,12 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(FUZZ_IO_OBJ
 test-valgrind: all tests
 	@bash tests/valgrind.sh $(BUILD)
 
+# make test-interrupt-stress: 100 Ctrl-Cs at random moments of make fig1 FAST=1;
+# last line "interrupt stress: N runs, N hangs, N bad".
+.PHONY: test-interrupt-stress
+test-interrupt-stress: all
+	@bash tests/stress/interrupt.sh fig1 100
+
 # ---------------------------------------------------------------- install
 # make install PREFIX=/usr/local [DESTDIR=/staging]: lrs-analyze, liblrs.a and
 # liblrs.so, the headers (include/lrs/), lrs.pc (pkg-config) and the man page.
@@ -206,4 +212,4 @@ bench-figs:
 	@bash bench/figs.sh $(BUILD) $(FIG_MAIN) $(FIG_SUPP)
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san $(FUZZ_BUILD)
