@@ -34,7 +34,8 @@ LIB_OBJ  = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRC))
 TOOL_SRC = $(wildcard src/tools/*.c)
 TOOL_DIRS= $(patsubst src/tools/%/,%,$(sort $(dir $(wildcard src/tools/*/*.c))))
 TOOL_OBJ = $(patsubst src/tools/%.c,$(BUILD)/toolobj/%.o,$(wildcard src/tools/*/*.c))
-TOOLS    = $(patsubst src/tools/%.c,$(BUILD)/%,$(TOOL_SRC)) $(addprefix $(BUILD)/,$(TOOL_DIRS))
+TOOL_ONE = $(patsubst src/tools/%.c,$(BUILD)/%,$(TOOL_SRC))
+TOOLS    = $(TOOL_ONE) $(addprefix $(BUILD)/,$(TOOL_DIRS))
 NB_SRC   = $(wildcard notebooks-c/fig*.c)
 NB_COMMON= $(patsubst notebooks-c/common/%.c,$(BUILD)/nbobj/%.o,$(wildcard notebooks-c/common/*.c))
 NOTEBOOKS= $(patsubst notebooks-c/%.c,$(BUILD)/notebooks/%,$(NB_SRC))
@@ -103,8 +104,7 @@ $(BUILD)/tests/%: tests/%.c tests/harness.h $(STATIC)
 
 # Header dependencies (gcc -MMD) of every object and program, so touching a
 # library header rebuilds the notebook objects, notebooks, tools and tests.
--include $(LIB_OBJ:.o=.d) $(TOOL_OBJ:.o=.d) $(NB_COMMON:.o=.d) $(NOTEBOOKS:=.d) $(TESTS:=.d) \
-          $(patsubst src/tools/%.c,$(BUILD)/%.d,$(TOOL_SRC))
+-include $(LIB_OBJ:.o=.d) $(NB_COMMON:.o=.d) $(NOTEBOOKS:=.d) $(TOOL_ONE:=.d) $(TESTS:=.d) $(TOOL_OBJ:.o=.d)
 
 # ---------------------------------------------------------------- tests
 test: all tests
