@@ -1,8 +1,8 @@
 /*
  * fuzz_report.c -- libFuzzer target: the whole `lrs-analyze report` path
  * (reader, transforms, SVD, eigenvalues, ranks, overlap, theory, verdicts,
- * output) on small matrices.  src/tools/lrs-analyze.c is compiled with
- * -Dmain=lrs_analyze_main and called with an argv on a temporary file:
+ * output) on small matrices.  The files of src/tools/lrs-analyze/ are compiled
+ * with -Dmain=lrs_analyze_main and called with an argv on a temporary file:
  *     lrs-analyze report FILE --max-n 40 [options]
  * Input: [options byte][file].  Options: bits 0-2 the file's extension
  * (.csv .txt .edges .mtx .npy none .tsv .el: auto-detection sees it);
