@@ -103,7 +103,8 @@ $(BUILD)/tests/%: tests/%.c tests/harness.h $(STATIC)
 
 # Header dependencies (gcc -MMD) of every object and program, so touching a
 # library header rebuilds the notebook objects, notebooks, tools and tests.
--include $(LIB_OBJ:.o=.d) $(TOOL_OBJ:.o=.d) $(NB_COMMON:.o=.d) $(NOTEBOOKS:=.d) $(TOOLS:=.d) $(TESTS:=.d)
+-include $(LIB_OBJ:.o=.d) $(TOOL_OBJ:.o=.d) $(NB_COMMON:.o=.d) $(NOTEBOOKS:=.d) $(TESTS:=.d) \
+          $(patsubst src/tools/%.c,$(BUILD)/%.d,$(TOOL_SRC))
 
 # ---------------------------------------------------------------- tests
 test: all tests
