@@ -93,7 +93,7 @@ call S "scatter" D 3 1 0 "z{/Symbol \267}v" "z{/Symbol \267}u_{rand}" c_resp "re
 
 # ---------------------------------------------------------------- h, i: cancellation
 call S "frame" 0.055 0.40 0.065 0.265 "h"
-set label 60 sprintf("corr(x{/Symbol \267}u, (%s){/Symbol \267}u) = %s", rec_name, sumval(D, "corr_xu_Wzu")) at graph 0.01, graph 0.07 left font ",12" front
+set label 60 sprintf("corr(x{/Symbol \267}u, (%s){/Symbol \267}u) = %s", rec_name, sumval(D, "corr_xu_Wzu")) at graph 0.01, graph 0.07 left font ",12" front boxed
 call S "series" D 0 "u" ""
 call S "frame" 0.46 0.805 0.065 0.265 "i"
 call S "series" D 3 "v" ""
