@@ -25,14 +25,16 @@ c_x = net("c_x"); T_run = net("T_run")
 # a tic step giving 3 to 6 tics over a data range r (small stacked panels)
 tstep(r) = (r / 10.0**floor(log10(r / 2)) > 6 ? 2 : 1) * 10.0**floor(log10(r / 2))
 
-set palette defined (-1 "#2166ac", 0 "#ffffff", 1 "#b2182b")
 
 do for [out in "png pdf"] {
+# each pass starts from the defaults (the previous pass left its settings)
+reset
+set palette defined (-1 "#2166ac", 0 "#ffffff", 1 "#b2182b")
 if (out eq "png") {
     set terminal pngcairo size 1800,1000 font "DejaVu Sans,13" enhanced
     set output outpng
 } else {
-    set terminal pdfcairo size 18cm,10cm font "DejaVu Sans,6.5" enhanced
+    set terminal pdfcairo size 31.75cm,17.64cm font "DejaVu Sans,13" enhanced fontscale 0.5 linewidth 0.5 pointscale 0.5
     set output outpdf
 }
 set multiplot title sprintf("Figure 5: spatial ring network (N = %d, c = %s, {/Symbol s}_w = %s, {/Symbol r} = %s, %s): disordered input is amplified relative to smooth input", N, c, sigma_w, rho, fname)

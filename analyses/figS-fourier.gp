@@ -24,14 +24,16 @@ rho = pval("network", "rho")
 nvec = int(pval("fourier", "nvec")); min_share = real(pval("fourier", "min_share"))
 c_conn = "#d62728"; c_conn2 = "#8c1a1a"; c_light = "#f4a582"
 
-set palette defined (0 "#ffffff", 0.3 "#fdae61", 1 "#b2182b")
 
 do for [out in "png pdf"] {
+# each pass starts from the defaults (the previous pass left its settings)
+reset
+set palette defined (0 "#ffffff", 0.3 "#fdae61", 1 "#b2182b")
 if (out eq "png") {
     set terminal pngcairo size 1800,1000 font "DejaVu Sans,13" enhanced
     set output outpng
 } else {
-    set terminal pdfcairo size 18cm,10cm font "DejaVu Sans,6.5" enhanced
+    set terminal pdfcairo size 31.75cm,17.64cm font "DejaVu Sans,13" enhanced fontscale 0.5 linewidth 0.5 pointscale 0.5
     set output outpdf
 }
 set multiplot layout 2,2 title sprintf("Supplementary: the leading singular vectors of the spatial W_0 (N = %d, c = %s, {/Symbol s}_w = %s) are Fourier modes", N, c, sigma_w)
