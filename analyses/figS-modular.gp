@@ -39,7 +39,7 @@ if (out eq "png") {
     set terminal pngcairo size 1800,1300 font "DejaVu Sans,14" enhanced
     set output outpng
 } else {
-    set terminal pdfcairo size 30cm,21.67cm font "DejaVu Sans,14" enhanced fontscale 0.5
+    set terminal pdfcairo size 30cm,21.67cm font "DejaVu Sans,14" enhanced fontscale 0.5 linewidth 0.5 pointscale 0.5
     set output outpdf
 }
 set multiplot
