@@ -25,6 +25,8 @@ Ne = pval("network", "Ne"); Ni = pval("network", "Ni"); tau_e = pval("network", 
 tau_i = pval("network", "tau_i"); fname = pval("network", "f")
 tau_x = pval("noise", "tau_x"); sigma_x = pval("noise", "sigma_x")
 rec_name = sprintf("W %s z", fname)
+# the scatter panels' window: "t < T" on proj.tsv's "# every ..." line
+t_proj = system(sprintf("awk '/^# every /{print $NF; exit}' '%s'", D."proj.tsv"))
 # one scale for the three scatter panels: the largest |projection| of z and x
 # on u, v and u_rand
 Lmax = 0
@@ -78,12 +80,12 @@ call S "frame" 0.375 0.53 0.38 0.60 "e"
 set label 40 sprintf("var(z{/Symbol \267}u_{rand})/var(z{/Symbol \267}u)\n= %s", sumval(D, "var_ratio_rand_over_u")) at graph 0.04, graph 0.93 left font ",11" front boxed
 set label 41 sprintf("{/Symbol \320}(u_N, u) = %s{/Symbol \260}", sumval(D, "angle_uN_u_deg")) at graph 0.04, graph 0.08 left font ",11" front boxed
 set xtics 1; set ytics 1
-call S "scatter" D 0 1 0 "z{/Symbol \267}u" "z{/Symbol \267}u_{rand}" c_resp "response, t < 2000"
+call S "scatter" D 0 1 0 "z{/Symbol \267}u" "z{/Symbol \267}u_{rand}" c_resp sprintf("response, t < %s", t_proj)
 
 # ---------------------------------------------------------------- f: x.u vs x.u_rand
 call S "frame" 0.605 0.76 0.38 0.60 "f"
 set xtics 1; set ytics 1
-call S "scatter" D 0 1 1 "x{/Symbol \267}u" "x{/Symbol \267}u_{rand}" c_in "input (isotropic), t < 2000"
+call S "scatter" D 0 1 1 "x{/Symbol \267}u" "x{/Symbol \267}u_{rand}" c_in sprintf("input (isotropic), t < %s", t_proj)
 
 # ---------------------------------------------------------------- g: z.v vs z.u_rand
 call S "frame" 0.835 0.99 0.38 0.60 "g"
