@@ -114,8 +114,10 @@ test: all tests
 # make figN: run the notebook program, then its gnuplot script.
 FIG_MAIN = $(sort $(patsubst notebooks-c/%.c,%,$(wildcard notebooks-c/fig[0-9].c)))
 FIG_SUPP = $(sort $(patsubst notebooks-c/%.c,%,$(wildcard notebooks-c/figS-*.c)))
-FIG6_DATA = $(or $(DATA),$(wildcard ../shared/data/high_school_proximity_edges.csv))
-FIGARGS_fig6 = $(if $(FIG6_DATA),--data $(FIG6_DATA))
+# Figure 6's contact network ships in data/ (data/README.md); DATA=path reads
+# another edge list.
+FIG6_DATA = $(or $(DATA),data/high_school_proximity_edges.csv)
+FIGARGS_fig6 = --data $(FIG6_DATA)
 FIGARGS_figS-epidemiological = $(FIGARGS_fig6)
 
 .PHONY: $(FIG_MAIN) $(FIG_SUPP)
