@@ -269,20 +269,19 @@ void epi_fixed_point(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
     gsl_rng *rng = nb_rng(a->seed + 1);
     s->x0 = gsl_vector_alloc(N);
     s->xs = gsl_vector_alloc(N);
-    for (size_t i = 0; i < N; i++)
-        gsl_vector_set(s->x0, i, p->x0_lo + (p->x0_hi - p->x0_lo) * gsl_rng_uniform(rng));
+    NB_TRY(lrs_epidemic_start(s->x0, p->x0_lo, p->x0_hi, rng, &err), &err);
     gsl_rng_free(rng);
-    /* Adaptive Dormand-Prince (tolerances 1e-10) for t_relax: the distance to
-     * x* then sits at the integrator's tolerance; Newton removes that last bit. */
-    gsl_vector_memcpy(s->xs, s->x0);
-    NB_TRY(lrs_epidemic_relax(ep, s->xs, p->t_relax, 1, NULL, NULL, &nb_stop, &err), &err);
-    gsl_vector *relaxed = gsl_vector_alloc(N);
-    gsl_vector_memcpy(relaxed, s->xs);
-    NB_TRY(lrs_epidemic_fixed_point(ep, s->xs, p->newton_tol, 50, &s->newton_res,
-                                    &s->newton_iters, &err), &err);
-    gsl_vector_sub(relaxed, s->xs);
-    s->relaxed_dist = gsl_blas_dnrm2(relaxed);
-    gsl_vector_free(relaxed);
+    /* Relaxation (adaptive Dormand-Prince, tolerances 1e-10) for t_relax, then
+     * Newton removes the integrator's last bit; J is taken in epi_jacobian. */
+    lrs_epidemic_endemic_opts_t eo = lrs_epidemic_endemic_default();
+    lrs_epidemic_endemic_info_t info;
+    eo.t_relax = p->t_relax;
+    eo.newton_tol = p->newton_tol;
+    eo.stop = &nb_stop;
+    NB_TRY(lrs_epidemic_endemic(ep, s->x0, &eo, s->xs, NULL, &info, &err), &err);
+    s->newton_res = info.newton_residual;
+    s->newton_iters = info.newton_iters;
+    s->relaxed_dist = info.relaxed_dist;
     lrs_epidemic_free(ep);
 }
 

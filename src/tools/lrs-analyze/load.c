@@ -73,46 +73,41 @@ static int normalize(ctx_t *c)
 }
 
 /* --model sis: M <- the Jacobian J of the SIS model on W/sigma_max(W) at its
- * endemic fixed point (relaxation from x(0) uniform on [0.3, 0.6), then Newton). */
+ * endemic fixed point, from x(0) uniform on [0.3, 0.6) (seed --seed), by the
+ * library's pipeline lrs_epidemic_endemic (relaxation, Newton, Jacobian). */
 static int sis_jacobian(ctx_t *c)
 {
     opts_t *o = c->o;
-    size_t N = c->M->size1, i, it = 0;
+    size_t N = c->M->size1;
     lrs_epidemic_t *ep = NULL;
+    lrs_epidemic_endemic_opts_t eo = lrs_epidemic_endemic_default();
+    lrs_epidemic_endemic_info_t info;
     gsl_matrix *W = gsl_matrix_alloc(N, N), *J = gsl_matrix_alloc(N, N);
     gsl_vector *x = gsl_vector_alloc(N);
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    double smax = 0, res = 0, mean = 0;
+    double smax = 0;
     int rc;
     if (!W || !J || !x || !rng) {
         rc = analyze_fail(c, LRS_ENOMEM, "out of memory");
         goto done;
     }
     gsl_rng_set(rng, o->seed);
-    if ((rc = lrs_epidemic_normalize(c->M, W, &smax, &c->err)))
+    eo.stop = &g_stop;
+    if ((rc = lrs_epidemic_normalize(c->M, W, &smax, &c->err)) ||
+        (rc = lrs_epidemic_alloc(&ep, W, o->coupling, &c->err)) ||
+        (rc = lrs_epidemic_start(x, 0.3, 0.6, rng, &c->err)) ||
+        (rc = lrs_epidemic_endemic(ep, x, &eo, x, J, &info, &c->err)))
         goto done;
-    if ((rc = lrs_epidemic_alloc(&ep, W, o->coupling, &c->err)))
-        goto done;
-    for (i = 0; i < N; i++)
-        gsl_vector_set(x, i, 0.3 + 0.3 * gsl_rng_uniform(rng));
-    if ((rc = lrs_epidemic_relax(ep, x, 300.0, 1, NULL, NULL, &g_stop, &c->err)))
-        goto done;
-    if ((rc = lrs_epidemic_fixed_point(ep, x, 1e-12, 100, &res, &it, &c->err)))
-        goto done;
-    for (i = 0; i < N; i++)
-        mean += gsl_vector_get(x, i) / (double)N;
-    if (!(mean > 1e-6)) {
+    if (!info.endemic) {
         rc = analyze_fail(c, LRS_EINVAL,
                           "%s: the SIS model at --coupling %g has no endemic state (the "
                           "infection dies out: mean x* = %.3g); use a larger --coupling",
-                          o->file, o->coupling, mean);
+                          o->file, o->coupling, info.mean);
         goto done;
     }
-    if ((rc = lrs_epidemic_jacobian(ep, x, J, &c->err)))
-        goto done;
     what_append(c, "; then J = the Jacobian of the SIS model (W/%.6g, coupling %g) at its "
                 "endemic fixed point (mean x* = %.4g, Newton residual %.1e); dynamics dz/dt "
-                "= J z + x", smax, o->coupling, mean, res);
+                "= J z + x", smax, o->coupling, info.mean, info.newton_residual);
     gsl_matrix_free(c->M);
     c->M = J;
     J = NULL;
@@ -120,7 +115,8 @@ static int sis_jacobian(ctx_t *c)
     c->shift = 1.0;
 done:
     lrs_epidemic_free(ep);
-    gsl_matrix_free(W);
+    if (W)
+        gsl_matrix_free(W);
     if (J)
         gsl_matrix_free(J);
     gsl_vector_free(x);
