@@ -41,7 +41,7 @@ struct lrs_linear {
 int linear_alloc_fn(lrs_linear_t **out, const gsl_matrix *W, const char *fn, lrs_err_t *err)
 {
     lrs_linear_t *L = NULL;
-    size_t i, N;
+    size_t N;
     if (!out)
         return lrs_err_set(err, LRS_EINVAL, "%s: out is NULL", fn);
     *out = NULL;
@@ -57,17 +57,29 @@ int linear_alloc_fn(lrs_linear_t **out, const gsl_matrix *W, const char *fn, lrs
                            W->size1, W->size2);
     N = W->size1;
     L = calloc(1, sizeof *L);
-    if (!L || !(L->W = la_matrix_alloc(N, N)) || !(L->IW = la_matrix_alloc(N, N))) {
+    if (!L || !(L->W = la_matrix_alloc(N, N))) {
         lrs_linear_free(L);
         return lrs_err_set(err, LRS_ENOMEM, "%s: out of memory (W is %zux%zu)", fn, N, N);
     }
     L->N = N;
     gsl_matrix_memcpy(L->W, W);
-    gsl_matrix_memcpy(L->IW, W);
+    *out = L;
+    return LRS_OK;
+}
+
+/* I - W, built on first use (N^2 more doubles). */
+static int ensure_imw(lrs_linear_t *L, const char *fn, lrs_err_t *err)
+{
+    size_t i, N = L->N;
+    if (L->IW)
+        return LRS_OK;
+    L->IW = la_matrix_alloc(N, N);
+    if (!L->IW)
+        return lrs_err_set(err, LRS_ENOMEM, "%s: out of memory (N = %zu)", fn, N);
+    gsl_matrix_memcpy(L->IW, L->W);
     gsl_matrix_scale(L->IW, -1.0);
     for (i = 0; i < N; i++)
         gsl_matrix_set(L->IW, i, i, gsl_matrix_get(L->IW, i, i) + 1.0);
-    *out = L;
     return LRS_OK;
 }
 
@@ -116,9 +128,13 @@ const gsl_matrix *lrs_linear_matrix(const lrs_linear_t *L)
     return L ? L->W : NULL;
 }
 
-const gsl_matrix *lrs_linear_i_minus(const lrs_linear_t *L)
+const gsl_matrix *lrs_linear_i_minus(lrs_linear_t *L, lrs_err_t *err)
 {
-    return L ? L->IW : NULL;
+    if (!L) {
+        lrs_err_set(err, LRS_EINVAL, "lrs_linear_i_minus: L is NULL");
+        return NULL;
+    }
+    return ensure_imw(L, "lrs_linear_i_minus", err) ? NULL : L->IW;
 }
 
 /* ------------------------------------------------------------------ factorisations */
@@ -204,9 +220,11 @@ static gsl_permutation *perm_alloc(size_t n)
 static int ensure_lu(lrs_linear_t *L, const char *fn, lrs_err_t *err)
 {
     size_t i, N = L->N;
-    int sgn;
+    int sgn, rc;
     if (L->LU)
         return LRS_OK;
+    if ((rc = ensure_imw(L, fn, err)))
+        return rc;
     L->perm = perm_alloc(N);
     L->LU = la_matrix_alloc(N, N);
     if (!L->perm || !L->LU) {
@@ -278,7 +296,10 @@ int lrs_linear_svd_imw(lrs_linear_t *L, const gsl_vector **s, const gsl_matrix *
                        const gsl_matrix **V, lrs_err_t *err)
 {
     static const char *fn = "lrs_linear_svd_imw";
+    int rc;
     CHECK_L(L, fn);
+    if (!L->si.vals && !L->si.s && (rc = ensure_imw(L, fn, err)))
+        return rc;
     return svd_query(L->IW, &L->si, s, U, V, fn, err);
 }
 
@@ -338,7 +359,7 @@ int lrs_linear_rcond_imw(lrs_linear_t *L, double *rcond, lrs_err_t *err)
     CHECK_L(L, fn);
     if (!rcond)
         return lrs_err_set(err, LRS_EINVAL, "%s: rcond is NULL", fn);
-    if ((rc = svd_query(L->IW, &L->si, &s, NULL, NULL, fn, err)))
+    if ((rc = ensure_imw(L, fn, err)) || (rc = svd_query(L->IW, &L->si, &s, NULL, NULL, fn, err)))
         return rc;
     smax = gsl_vector_get(s, 0);
     smin = gsl_vector_get(s, L->N - 1);
@@ -371,7 +392,7 @@ int linear_pcvar1_fn(lrs_linear_t *L, double sigma_x, gsl_vector *var, const cha
                            sigma_x);
     if ((rc = linear_require_stable(L, fn, err)))
         return rc;
-    if ((rc = svd_query(L->IW, &L->si, &s, NULL, NULL, fn, err)))
+    if ((rc = ensure_imw(L, fn, err)) || (rc = svd_query(L->IW, &L->si, &s, NULL, NULL, fn, err)))
         return rc;
     if (!(gsl_vector_get(s, N - 1) > 0))
         return lrs_err_set(err, LRS_ENUMERIC, "%s: I - W is singular", fn);

@@ -72,7 +72,12 @@ static int quasistatic(lrs_linear_t *L, const gsl_matrix *Cx, double sigma_x,
         rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory (N = %zu)", fn, N);
         goto done;
     }
-    la_to_colmajor(lrs_linear_i_minus(L), m);
+    const gsl_matrix *IW = lrs_linear_i_minus(L, err);
+    if (!IW) {
+        rc = err ? err->code : LRS_ENOMEM;
+        goto done;
+    }
+    la_to_colmajor(IW, m);
     if (Cx) {
         la_to_colmajor(Cx, b);
     } else {

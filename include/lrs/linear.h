@@ -4,7 +4,7 @@
  *
  *     tau dz/dt = -z + W z + x(t)                (arXiv:2504.13727, sec. 2)
  *
- * lrs_linear_alloc() copies W (and builds I - W); each factorisation is
+ * lrs_linear_alloc() copies W; I - W and each factorisation are
  * computed the first time a query needs it and cached until
  * lrs_linear_free(), as GSL's gsl_linalg_LU_decomp is followed by any number
  * of gsl_linalg_LU_solve calls:
@@ -28,14 +28,15 @@
  *                   high-dimensional dynamics (no PC variance far above it),
  *                   with the participation ratio (sum var)^2 / sum var^2.
  *
- * Memory: 2 N^2 doubles for W and I - W, plus each cached factorisation
+ * Memory: N^2 doubles for W, N^2 for I - W once used, plus each cached factorisation
  * (N^2 per matrix of vectors).  Values-only and with-vectors SVDs are cached
  * apart: a values-only query after a with-vectors one returns the
  * with-vectors values (equal to rounding), never a second factorisation.
  *
  * Threads: an object is used by one thread at a time, except that the
- * eigenvalues, the SVD of W and the SVD of I - W (each a separate cache) may
- * be computed concurrently from different threads.
+ * eigenvalues, the SVD of W and the SVD of I - W (each a separate cache, and
+ * only the last builds I - W) may be computed concurrently from different
+ * threads.
  */
 #ifndef LRS_LINEAR_H
 #define LRS_LINEAR_H
@@ -55,9 +56,10 @@ typedef struct lrs_linear lrs_linear_t;
 int lrs_linear_alloc(lrs_linear_t **out, const gsl_matrix *W, lrs_err_t *err);
 void lrs_linear_free(lrs_linear_t *L);
 size_t lrs_linear_size(const lrs_linear_t *L);
-/* The copy of W and I - W (valid until lrs_linear_free). */
+/* The copy of W (valid until lrs_linear_free). */
 const gsl_matrix *lrs_linear_matrix(const lrs_linear_t *L);
-const gsl_matrix *lrs_linear_i_minus(const lrs_linear_t *L);
+/* I - W, built on first use and kept (NULL with err set if out of memory). */
+const gsl_matrix *lrs_linear_i_minus(lrs_linear_t *L, lrs_err_t *err);
 
 /* ------------------------------------------------------------------ factorisations
  * Each returns pointers into the cache (valid until lrs_linear_free; do not

@@ -13,7 +13,9 @@
 #include "lrs/spectra.h"
 #include "analyze.h"
 
-gsl_vector *analyze_svals(ctx_t *c, const gsl_matrix *A)
+/* The singular values of the matrix read, for --normalize (before the
+ * analysed matrix exists). */
+static gsl_vector *svals_of(ctx_t *c, const gsl_matrix *A)
 {
     gsl_vector *s = gsl_vector_alloc(A->size1 < A->size2 ? A->size1 : A->size2);
     if (!s) {
@@ -25,22 +27,6 @@ gsl_vector *analyze_svals(ctx_t *c, const gsl_matrix *A)
         return NULL;
     }
     return s;
-}
-
-/* I - W (a new matrix) */
-gsl_matrix *analyze_i_minus(ctx_t *c, const gsl_matrix *W)
-{
-    size_t i, N = W->size1;
-    gsl_matrix *B = gsl_matrix_alloc(N, N);
-    if (!B) {
-        analyze_fail(c, LRS_ENOMEM, "out of memory");
-        return NULL;
-    }
-    gsl_matrix_memcpy(B, W);
-    gsl_matrix_scale(B, -1.0);
-    for (i = 0; i < N; i++)
-        gsl_matrix_set(B, i, i, gsl_matrix_get(B, i, i) + 1.0);
-    return B;
 }
 
 /* Append to the "# matrix:" description. */
@@ -57,7 +43,7 @@ static void what_append(ctx_t *c, const char *fmt, ...)
 /* --normalize: divide by the largest singular value. */
 static int normalize(ctx_t *c)
 {
-    gsl_vector *s = analyze_svals(c, c->M);
+    gsl_vector *s = svals_of(c, c->M);
     double smax;
     if (!s)
         return c->err.code;
@@ -141,6 +127,20 @@ static int dynamics_matrix(ctx_t *c)
     return LRS_OK;
 }
 
+/* The matrices analysed, prepared once for every factorisation the
+ * subcommand queries (lrs/linear.h): Wd, and M when it differs (the SIS J). */
+static int prepare(ctx_t *c)
+{
+    int rc = lrs_linear_alloc(&c->lin, c->Wd, &c->err);
+    if (rc)
+        return rc;
+    if (c->Wd == c->M) {
+        c->linM = c->lin;
+        return LRS_OK;
+    }
+    return lrs_linear_alloc(&c->linM, c->M, &c->err);
+}
+
 /* The "# input", "# options" and "# matrix" header lines. */
 static void header_lines(ctx_t *c)
 {
@@ -197,7 +197,7 @@ int analyze_load(ctx_t *c)
         return rc;
     if (o->sis && (rc = sis_jacobian(c)))
         return rc;
-    if ((rc = dynamics_matrix(c)))
+    if ((rc = dynamics_matrix(c)) || (rc = prepare(c)))
         return rc;
     header_lines(c);
     return LRS_OK;
