@@ -268,8 +268,8 @@ int main(int argc, char **argv)
         fp = nb_tsv(&a, file, title,
                     "k\tsim\ttheory1\ttheory2\texact\tx_sim\tdev1\tdev2\tdev_exact");
         fprintf(fp, "# N %d  c %g  rho %g  tau %g  dt %g  tau_x %g  sigma_x %g  T %g"
-                    "  discard %g  stat_every %zu\n",
-                N, C_LOWRANK, RHO, TAU, dt, TAU_X, SIGMA_X, Trun[j], T_DISCARD, STAT_EVERY);
+                    "  discard %g  stat_every %zu  ntop %zu\n",
+                N, C_LOWRANK, RHO, TAU, dt, TAU_X, SIGMA_X, Trun[j], T_DISCARD, STAT_EVERY, NTOP);
         for (size_t k = 0; k < N; k++) {
             double sv = gsl_vector_get(pcz[j], k);
             double t1 = gsl_vector_get(th1, k), t2 = gsl_vector_get(th2[j], k);
