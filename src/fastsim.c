@@ -190,9 +190,11 @@ int lrs_fastsim_alloc(lrs_fastsim_t **out, const lrs_fastsim_params_t *p, lrs_er
     s->tau = p->tau;
     s->dt = p->dt;
     s->stop = p->stop;
-    /* ~64 steps per block, at most ~512 KB of block states per trajectory */
-    s->B = (1u << 16) / N;
-    s->B = s->B > 64 ? 64 : (s->B < 4 ? 4 : s->B);
+    /* up to 256 steps per block, at most ~1 MB of block states per
+     * trajectory: observers get large blocks (a covariance update per block
+     * is one pass over its N x N scatter matrix) */
+    s->B = (1u << 17) / N;
+    s->B = s->B > 256 ? 256 : (s->B < 4 ? 4 : s->B);
     if (s->B > s->nt)
         s->B = s->nt;
     int ok = 1;
