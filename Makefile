@@ -105,9 +105,11 @@ SP_STATIC = $(BUILD)/liblrs-sparse.a
 SP_SHARED = $(BUILD)/liblrs-sparse.so
 SP_LDLIBS = $(SLEPC_LIBS) $(MPI_LIBS) $(LDLIBS)
 SP_TESTS  = $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_sparse*.c))
+SP_CLI_OBJ= $(BUILD)/spobj/cli/analyze_sparse.o
+SP_TOOLS  = $(BUILD)/lrs-analyze-sparse $(BUILD)/lrs-sparse-bench
 
 ifneq ($(SLEPC_LIBS),)
-sparse: $(SP_STATIC) $(SP_SHARED) $(SP_TESTS)
+sparse: $(SP_STATIC) $(SP_SHARED) $(SP_TESTS) $(SP_TOOLS)
 else
 sparse:
 	@echo "lrs: SLEPc/PETSc not found; the sparse module needs them: make deps-sparse" >&2
@@ -117,6 +119,22 @@ endif
 $(BUILD)/spobj/%.o: src/sparse/%.c $(wildcard src/sparse/*.h) | $(DEPS_OK)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(SLEPC_CFLAGS) $(ALLCFLAGS) -c $< -o $@
+
+$(BUILD)/spobj/cli/%.o: src/tools/sparse/%.c src/tools/sparse/analyze_sparse.h | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(SLEPC_CFLAGS) $(ALLCFLAGS) -c $< -o $@
+
+$(BUILD)/lrs-analyze-sparse: $(BUILD)/spobj/cli/main.o $(SP_CLI_OBJ) $(SP_STATIC) $(STATIC)
+	$(CC) $(ALLCFLAGS) $^ -o $@ $(SP_LDLIBS)
+
+# make bench-sparse: rows for N in BENCH_SPARSE_N at P = 1 and 2 (wall, peak
+# RSS per rank, iterations, residuals); BENCH_SPARSE_ARGS for lrs-sparse-bench.
+BENCH_SPARSE_N ?= 10000 100000 1000000
+$(BUILD)/lrs-sparse-bench: bench/sparse_bench.c $(SP_STATIC) $(STATIC)
+	$(CC) $(CPPFLAGS) $(SLEPC_CFLAGS) $(ALLCFLAGS) $< -o $@ $(SP_STATIC) $(STATIC) $(SP_LDLIBS)
+.PHONY: bench-sparse
+bench-sparse: sparse
+	@bash bench/sparse.sh $(BUILD) "$(BENCH_SPARSE_N)" $(BENCH_SPARSE_ARGS)
 
 $(SP_STATIC): $(SP_OBJ)
 	@rm -f $@

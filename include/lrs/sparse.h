@@ -46,6 +46,8 @@ int lrs_sparse_finalize(void);
 /* This process's MPI rank and the number of ranks (0 and 1 before init). */
 int lrs_sparse_rank(void);
 int lrs_sparse_size(void);
+/* The largest x over all ranks (collective; x itself before init). */
+double lrs_sparse_max_over_ranks(double x);
 
 /* ------------------------------------------------------------------ matrices */
 typedef struct lrs_sparse_mat lrs_sparse_mat_t;
@@ -63,6 +65,9 @@ int lrs_sparse_read(const char *path, const lrs_io_read_opts_t *opts, lrs_sparse
 int lrs_sparse_save_petsc(const lrs_sparse_mat_t *A, const char *path, lrs_err_t *err);
 int lrs_sparse_load_petsc(const char *path, lrs_sparse_mat_t **out, lrs_err_t *err);
 void lrs_sparse_free(lrs_sparse_mat_t *A);
+
+/* W <- s W (entries, ||W||_F^2 and trace updated). */
+int lrs_sparse_scale(lrs_sparse_mat_t *A, double s, lrs_err_t *err);
 
 /* Order N, stored entries, and ||W||_F^2, trace(W) (exact, from the entries). */
 size_t lrs_sparse_order(const lrs_sparse_mat_t *A);
@@ -146,7 +151,8 @@ void lrs_sparse_stability_free(lrs_sparse_stability_t *s);
  * is the largest one unless Lanczos from a random start missed the top of the
  * spectrum entirely (Kaniel-Paige: probability vanishing with the iterations),
  * so abscissa_bound = omega + r is reported as the bound, and the Gershgorin
- * bound of H, which holds unconditionally, next to it. */
+ * bound of H, which holds unconditionally, next to it.  k = 0: the bounds
+ * only (no eigenvalues of W; the cheap check at the largest scales). */
 int lrs_sparse_stability(const lrs_sparse_mat_t *W, size_t k, const lrs_sparse_opts_t *opts,
                          lrs_sparse_stability_t *out, lrs_err_t *err);
 

@@ -107,6 +107,16 @@ int lrs_sparse_size(void)
     return s;
 }
 
+double lrs_sparse_max_over_ranks(double x)
+{
+    PetscBool on = PETSC_FALSE;
+    double m = x;
+    PetscInitialized(&on);
+    if (on)
+        (void)MPI_Allreduce(&x, &m, 1, MPI_DOUBLE, MPI_MAX, PETSC_COMM_WORLD);
+    return m;
+}
+
 lrs_sparse_opts_t lrs_sparse_opts_default(void)
 {
     lrs_sparse_opts_t o;
@@ -426,6 +436,18 @@ void lrs_sparse_free(lrs_sparse_mat_t *A)
             MatDestroy(&A->A);
         free(A);
     }
+}
+
+int lrs_sparse_scale(lrs_sparse_mat_t *A, double s, lrs_err_t *err)
+{
+    int rc = LRS_OK;
+    if (!A || !isfinite(s))
+        return lrs_err_set(err, LRS_EINVAL, "lrs_sparse_scale: %s", A ? "scale not finite" : "A is NULL");
+    SP_TRY(MatScale(A->A, s), "scaling W");
+    A->frob2 *= s * s;
+    A->trace *= s;
+done:
+    return sp_agree(rc, err);
 }
 
 size_t lrs_sparse_order(const lrs_sparse_mat_t *A) { return A ? A->n : 0; }

@@ -200,14 +200,14 @@ int lrs_sparse_stability(const lrs_sparse_mat_t *W, size_t k, const lrs_sparse_o
     if (!out)
         return lrs_err_set(err, LRS_EINVAL, "lrs_sparse_stability: out is NULL");
     memset(out, 0, sizeof *out);
-    if (!W || k == 0 || k > W->n)
-        return lrs_err_set(err, LRS_EINVAL, "lrs_sparse_stability: k is %zu; expected 1..%zu",
+    if (!W || k > W->n)
+        return lrs_err_set(err, LRS_EINVAL, "lrs_sparse_stability: k is %zu; expected 0..%zu",
                            k, W ? W->n : 0);
     o = sp_opts(opts, W->n, k);
     out->k = k;
-    out->re = calloc(k, sizeof *out->re);
-    out->im = calloc(k, sizeof *out->im);
-    out->resid = calloc(k, sizeof *out->resid);
+    out->re = calloc(k + 1, sizeof *out->re);
+    out->im = calloc(k + 1, sizeof *out->im);
+    out->resid = calloc(k + 1, sizeof *out->resid);
     if (!out->re || !out->im || !out->resid) {
         rc = lrs_err_set(err, LRS_ENOMEM, "lrs_sparse_stability: out of memory");
         goto done;
@@ -216,8 +216,8 @@ int lrs_sparse_stability(const lrs_sparse_mat_t *W, size_t k, const lrs_sparse_o
         goto done;
     if ((rc = sp_abscissa(W, &o, out, err)) && rc != LRS_ENUMERIC)
         goto done;
-    rc2 = sp_rightmost(W, k, &o, out, rc ? NULL : err);
-    if (rc == LRS_OK && rc2 == LRS_OK && !out->converged)
+    rc2 = k ? sp_rightmost(W, k, &o, out, rc ? NULL : err) : LRS_OK;
+    if (rc == LRS_OK && rc2 == LRS_OK && k && !out->converged)
         rc2 = lrs_err_set(err, LRS_ENUMERIC, "eigenvalues: %zu of %zu rightmost eigenvalues "
                           "converged in %zu iterations (raise --ncv or --max-it)", out->nconv,
                           k, out->iterations);
