@@ -20,6 +20,8 @@
 #include "lrs/ranks.h"
 #include "lrs/sparse.h"
 #include "lrs/spectra.h"
+#include "lrs/theory.h"
+#include "lrs/verdict.h"
 
 #define HS_PATH "tests/fixtures/sparse/high_school_proximity_edges.csv"
 
@@ -347,6 +349,108 @@ static void test_errors(void)
     lrs_sparse_free(A);
 }
 
+/* The verdicts from all singular values of I - W (dense) and from ten at
+ * each end (sparse) are the same numbers. */
+static void test_verdicts_agree(void)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_matrix *W, *IW;
+    gsl_vector *sI = gsl_vector_alloc(200);
+    double asc[200], f2 = 0;
+    lrs_err_t err = {0};
+    lrs_sparse_mat_t *A;
+    lrs_sparse_svals_t hi, lo;
+    lrs_sparse_opts_t o = tight();
+    lrs_verdict_t vd, vs;
+    size_t i;
+    gsl_rng_set(rng, 1);
+    W = fig1_matrix(rng);
+    IW = gsl_matrix_alloc(200, 200);
+    gsl_matrix_set_identity(IW);
+    gsl_matrix_sub(IW, W);
+    lrs_spectra_svd(IW, sI, NULL, NULL, NULL);
+    for (i = 0; i < 200; i++) {
+        asc[i] = gsl_vector_get(sI, 199 - i);
+        f2 += asc[i] * asc[i];
+    }
+    A = sparse_of(W, &err);
+    CHECK_OK(lrs_verdict_compute(200, f2, sI->data, 200, asc, 200, 1.0, &vd, &err), &err);
+    CHECK_OK(lrs_sparse_svd(A, 1, 10, LRS_SPARSE_LARGEST, 0, &o, &hi, &err), &err);
+    CHECK_OK(lrs_sparse_svd(A, 1, 10, LRS_SPARSE_SMALLEST, 0, &o, &lo, &err), &err);
+    if (!harness_cur_failed) {
+        double f2s = lrs_sparse_frob2(A) - 2 * lrs_sparse_trace(A) + 200;
+        CHECK_REL(f2s, f2, 1e-12);
+        CHECK_OK(lrs_verdict_compute(200, f2s, hi.sigma, 10, lo.sigma, 10, 1.0, &vs, &err), &err);
+        CHECK_REL(vs.suppression, vd.suppression, 1e-8);
+        CHECK_REL(vs.amplification, vd.amplification, 1e-8);
+        CHECK(vs.lrs == vd.lrs && vs.high_dimensional == vd.high_dimensional && vs.lrs == 2,
+              "verdicts differ: %d/%d vs %d/%d", vs.lrs, vs.high_dimensional, vd.lrs,
+              vd.high_dimensional);
+        CHECK(vs.nsupp == vd.nsupp && vs.namp == vd.namp, "counts differ");
+    }
+    lrs_sparse_svals_free(&hi);
+    lrs_sparse_svals_free(&lo);
+    lrs_sparse_free(A);
+    gsl_matrix_free(W);
+    gsl_matrix_free(IW);
+    gsl_vector_free(sI);
+    gsl_rng_free(rng);
+}
+
+/* Simulation with projection observers on the Figure 1 network: theory 1
+ * per direction equals the dense quasi-static covariance d^T Cov d to 1e-8;
+ * the simulated variances follow it (fixed seed; T = 2000 is about 200
+ * input correlation times, so 30% on the mean of three); the top direction
+ * u is suppressed against random ones (the paper reports 132x). */
+static void test_simulate_fig1(void)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_matrix *W, *Cov;
+    gsl_vector *d = gsl_vector_alloc(200), *Cd = gsl_vector_alloc(200);
+    lrs_err_t err = {0};
+    lrs_sparse_mat_t *A;
+    lrs_sparse_svals_t top;
+    lrs_sparse_sim_t sim;
+    lrs_sparse_sim_opts_t so = lrs_sparse_sim_opts_default();
+    lrs_sparse_opts_t o = tight();
+    size_t j;
+    gsl_rng_set(rng, 1);
+    W = fig1_matrix(rng);
+    Cov = gsl_matrix_alloc(200, 200);
+    A = sparse_of(W, &err);
+    so.T = 2000;
+    so.dt = 0.05;
+    so.k = 3;
+    so.seed = 7;
+    CHECK_OK(lrs_theory_cov_quasistatic(W, NULL, 1.0, Cov, &err), &err);
+    CHECK_OK(lrs_sparse_svd(A, 0, 3, LRS_SPARSE_LARGEST, 1, &o, &top, &err), &err);
+    CHECK_OK(lrs_sparse_simulate(A, &top, &so, &o, &sim, &err), &err);
+    if (!harness_cur_failed) {
+        double vr = 0, tr = 0, dCd;
+        CHECK_OK(lrs_sparse_vecs_get(top.U, 0, 0, 200, d->data, &err), &err);
+        gsl_blas_dsymv(CblasLower, 1.0, Cov, d, 0.0, Cd);
+        gsl_blas_ddot(d, Cd, &dCd);
+        CHECK_REL(sim.theory_top[0], dCd, 1e-8);
+        for (j = 0; j < 3; j++) {
+            vr += sim.var_rand[j] / 3;
+            tr += sim.theory_rand[j] / 3;
+            CHECK(sim.theory_resid[j] < 1e-9, "GMRES residual %g", sim.theory_resid[j]);
+        }
+        CHECK_REL(vr, tr, 0.3);
+        CHECK(vr / sim.var_top[0] > 30, "suppression var(z.u_rand)/var(z.u) = %g; expected > 30",
+              vr / sim.var_top[0]);
+        CHECK(sim.steps == 40000, "steps %zu", sim.steps);
+        lrs_sparse_sim_free(&sim);
+    }
+    lrs_sparse_svals_free(&top);
+    lrs_sparse_free(A);
+    gsl_matrix_free(W);
+    gsl_matrix_free(Cov);
+    gsl_vector_free(d);
+    gsl_vector_free(Cd);
+    gsl_rng_free(rng);
+}
+
 int main(int argc, char **argv)
 {
     lrs_err_t err = {0};
@@ -363,6 +467,8 @@ int main(int argc, char **argv)
     if (lrs_sparse_size() == 1)
         RUN(test_ranks_vs_dense);
     RUN(test_petsc_binary_roundtrip);
+    RUN(test_verdicts_agree);
+    RUN(test_simulate_fig1);
     RUN(test_errors);
     lrs_sparse_finalize();
     return harness_summary();
