@@ -1,7 +1,7 @@
 /*
  * fig3.c -- Figure 3: rank-two networks with four overlap structures.
  *
- * The question (PAPER.md s.4): when does a strong low-rank part give
+ * The question (arXiv:2504.13727, Fig. 3): when does a strong low-rank part give
  * high-dimensional responses to high-dimensional input?  For
  *
  *     W = U S V^T + rho G / sqrt(N),   U, V: N x 2,   S = sqrt(N) diag(1.5, 0.5)

@@ -2,7 +2,7 @@
  * figS-theory.c -- supplementary figure "Theory": simulated PC variances of the
  * Figure-1 network against the quasi-static theory, at two run lengths.
  *
- * PAPER.md s.4: when the input varies slowly (tau_x >> tau), the linear
+ * arXiv:2504.13727, linear theory: when the input varies slowly (tau_x >> tau), the linear
  * network follows its quasi-steady state z ~ (I - W)^{-1} x, so
  *
  *   theory 1:  PC variance k = sigma_x^2 / sigma_{N+1-k}(I - W)^2

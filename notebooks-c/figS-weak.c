@@ -7,7 +7,7 @@
  * suppression divides the input along u by the singular value of I - W along
  * u, about 1 - c = 1.5, so z.u loses only (1.5)^2 ~ 2.3x of its variance
  * instead of ~120x: there is no strong suppression and no abrupt drop of the
- * last PC (PAPER.md s.4).  LRS needs a STRONG low-rank part.
+ * last PC (arXiv:2504.13727, linear theory).  LRS needs a STRONG low-rank part.
  *
  * Panels (as Figure 1): singular values of W; step responses to u and
  * u_rand; PC spectra of z and x; z.u vs z.u_rand; time series along u.

@@ -9,7 +9,7 @@
  * aligned step response is larger than the random one (response_ratio < 1,
  * var(z.u_rand)/var(z.u) ~ (1 - c)^2 = 0.25).  A positive low-rank part
  * (excitatory feedback) amplifies its direction, as long as c < 1 keeps
- * the network stable (PAPER.md s.4).
+ * the network stable (arXiv:2504.13727, linear theory).
  *
  * Panels (as Figure 1): singular values of W; step responses to u and
  * u_rand; PC spectra of z and x; z.u vs z.u_rand; time series along u.

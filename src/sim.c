@@ -2,7 +2,7 @@
  * Inputs and the forward-Euler simulation streamed into observers
  * (see lrs/sim.h).
  *
- * Maths (PAPER.md s.2).  With alpha_i = dt / tau_i:
+ * Maths (arXiv:2504.13727, the network model).  With alpha_i = dt / tau_i:
  *   recurrent:     z[n+1] = z[n] + alpha (-z[n] + W f(z[n]) + x[n])
  *   feed-forward:  z[n+1] = z[n] + alpha (-z[n] + f(W^T x[n]))
  * Implementation, per step, one dgemv:

@@ -32,7 +32,7 @@
 # Directions j in proj.tsv / series.tsv: 0 u, 1 u_rand, 2 u_N, 3.. extras;
 # column of field f (0 z, 1 x, 2 r) on direction j is 2 + 3 j + f.
 #
-# Colour roles (issue 3): input green, recurrent input magenta, response
+# Colour roles: input green, recurrent input magenta, response
 # blue, connectivity red.
 
 if (ARG1 eq "init") {

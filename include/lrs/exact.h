@@ -3,7 +3,7 @@
  * an exact propagator / streaming integrator, and the exact stationary
  * covariance driven by the Gaussian-correlated input, without simulation.
  *
- * Model (PAPER.md s.2):  T dz/dt = -z + W z + x(t),  T = diag(tau) (scalar or
+ * Model (arXiv:2504.13727):  T dz/dt = -z + W z + x(t),  T = diag(tau) (scalar or
  * per unit), i.e.  dz/dt = A z + B x  with  A = T^{-1}(W - I),  B = T^{-1}.
  * Input: iid channels, E[x_i(t) x_i(t+s)] = sigma_x^2 exp(-s^2/(2 tau_x^2)),
  * spectral density S_x(w) = sigma_x^2 tau_x sqrt(2 pi) exp(-w^2 tau_x^2/2).

@@ -1,7 +1,7 @@
 /*
  * lrs/sim.h -- driven recurrent dynamics, streamed into observers.
  *
- * Model (PAPER.md s.2):      tau dz/dt = -z + W f(z) + x(t)
+ * Model (arXiv:2504.13727):  tau dz/dt = -z + W f(z) + x(t)
  * Forward Euler, step dt:    z[n+1] = z[n] + (dt/tau) (-z[n] + W f(z[n]) + x[n])
  * with f in {identity, tanh, relu} and tau a scalar or one value per unit.
  * Feed-forward variant (figS-ffwd):  tau dz/dt = -z + f(W^T x(t))  (x W in the

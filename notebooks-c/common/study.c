@@ -54,7 +54,7 @@ void study_randn(gsl_rng *rng, double scale, gsl_vector *z)
         gsl_vector_set(z, i, scale * gsl_ran_gaussian_ziggurat(rng, 1.0));
 }
 
-/* u_opt = normalize(u + (W1 v - v)/c).  Why (PAPER.md s.4): for
+/* u_opt = normalize(u + (W1 v - v)/c).  Why (arXiv:2504.13727, Fig. 2): for
  * W = c u v^T + W1, (I - W) u_opt' = u_opt' - c u (v.u_opt') - W1 u_opt';
  * the response to an input d is z = (I - W)^{-1} d, and the input that is
  * suppressed most is the one whose response is along v: (I - W) v =
@@ -808,7 +808,7 @@ int study_run(const nb_args_t *a, const study_params_t *p, study_result_t **out,
         r->dim_z = participation_ratio(r->pca_z->var);
         r->dim_x = participation_ratio(r->pca_x->var);
 
-        /* Quasi-static theory (PAPER.md s.4), when asked for and meaningful. */
+        /* Quasi-static theory (arXiv:2504.13727), when asked for and meaningful. */
         int th_ok = p->theory && p->mode == LRS_SIM_RECURRENT;
         if (th_ok) {
             lrs_err_t e2;

@@ -1,7 +1,7 @@
 /*
  * study.h -- the "Figure-1 protocol": the standard set of experiments the
  * paper runs on a connectivity matrix W (Figs 1-2 and most supplementary
- * figures; PAPER.md s.3 and s.5).  A notebook builds W and its directions,
+ * figures of arXiv:2504.13727).  A notebook builds W and its directions,
  * fills a study_params_t (defaults = the authors' values), calls study_run()
  * and prints the numbers it cares about from the study_result_t.
  *
@@ -107,7 +107,7 @@ typedef struct study_params {
     unsigned long seed_noise;  /* RNG stream of the noise run */
 } study_params_t;
 
-/* The authors' protocol (PAPER.md s.5) for notebook `a`: seeds a->seed + 1001
+/* The authors' protocol (arXiv:2504.13727) for notebook `a`: seeds a->seed + 1001
  * (step) and a->seed + 1002 (noise); with a->fast, dt = 0.05 and T_noise = 2500 (shorter runs leave
  * the x covariance rank-deficient: a Gaussian-correlated input of width
  * tau_x = 10 has only ~T/tau_x degrees of freedom per channel). */
@@ -176,7 +176,7 @@ void study_summary_paper(const study_params_t *p, const study_result_t *r,
 
 /* Small helpers for notebooks. */
 /* d <- normalize(u + (W1 v - v) / c): the input direction suppressed most by
- * a rank-one non-normal W = c u v^T + W1 (PAPER.md s.4). */
+ * a rank-one non-normal W = c u v^T + W1 (arXiv:2504.13727, Fig. 2). */
 int study_u_opt(const gsl_matrix *W1, double c, const gsl_vector *u,
                 const gsl_vector *v, gsl_vector *d, lrs_err_t *err);
 /* Fill z with scale * N(0,1) draws from rng. */

@@ -1,6 +1,6 @@
 /*
  * lrs-bench -- speed and memory benchmark of the Figure 1 noise workload
- * (issue 7): N units, W = c u u^T + rho G/sqrt(N) (c = -10, rho = 0.5),
+ * N units, W = c u u^T + rho G/sqrt(N) (c = -10, rho = 0.5),
  * smooth noise tau_x = 10, sigma_x = 1, z0 = 0.1 randn, duration T; noise,
  * simulation and PCA of z and x (covariance over every step), in three modes:
  *
@@ -311,8 +311,8 @@ static int bench_row(const char *mode, size_t N, double T, unsigned long seed, d
 }
 
 /*
- * Two independent seeds at once (issue 7: "a run with two independent seeds
- * uses both cores and takes little more than one").  One faithful run of
+ * Two independent seeds at once (the goal: a run with two independent seeds
+ * uses both cores and takes little more than one).  One faithful run of
  * seed S alone (default: the simulation hands observers to a helper thread,
  * so it already keeps two cores partly busy), then seeds S and S + 1
  * started together, each serial (p.serial: one thread per run, as the figure
