@@ -31,6 +31,24 @@ ALLCFLAGS = $(CSTD) $(WARN) $(CFLAGS) $(SANFLAGS) -fPIC -MMD -MP
 
 LIB_SRC  = $(wildcard src/*.c)
 LIB_OBJ  = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRC))
+# The sparse module (SLEPc/PETSc) when pkg-config finds it; see "sparse module".
+SLEPC_LIBS  := $(shell pkg-config --libs slepc 2>/dev/null)
+SLEPC_CFLAGS:= $(if $(SLEPC_LIBS),$(shell pkg-config --cflags slepc ompi-c 2>/dev/null))
+MPI_LIBS    := $(if $(SLEPC_LIBS),$(shell pkg-config --libs ompi-c 2>/dev/null))
+SP_SRC    = $(wildcard src/sparse/*.c)
+SP_OBJ    = $(patsubst src/sparse/%.c,$(BUILD)/spobj/%.o,$(SP_SRC))
+SP_STATIC = $(BUILD)/liblrs-sparse.a
+SP_SHARED = $(BUILD)/liblrs-sparse.so
+SP_LDLIBS = $(SLEPC_LIBS) $(MPI_LIBS) $(LDLIBS)
+SP_TESTS  = $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_sparse*.c))
+SP_TOOLS  = $(BUILD)/lrs-sparse-bench
+
+# lrs-analyze --sparse: with SLEPc found, lrs-analyze compiles its sparse
+# command (src/tools/lrs-analyze/cmd_sparse.c) and links liblrs-sparse;
+# without it, --sparse prints the command that adds the module.
+ifneq ($(SLEPC_LIBS),)
+TOOL_LIBS_lrs-analyze = $(SP_STATIC) $(SLEPC_LIBS) $(MPI_LIBS)
+endif
 # A tool is src/tools/NAME.c, or a folder src/tools/NAME/ whose .c files
 # together build $(BUILD)/NAME.
 TOOL_SRC = $(wildcard src/tools/*.c)
@@ -88,8 +106,8 @@ $(BUILD)/toolobj/%.o: src/tools/%.c | $(DEPS_OK)
 
 # $(call tool_dir_rule,NAME): link $(BUILD)/NAME from the objects of src/tools/NAME/*.c.
 define tool_dir_rule
-$(BUILD)/$(1): $(filter $(BUILD)/toolobj/$(1)/%,$(TOOL_OBJ)) $(STATIC)
-	$(CC) $(ALLCFLAGS) $$(filter %.o,$$^) -o $$@ $(STATIC) $(LDLIBS)
+$(BUILD)/$(1): $(filter $(BUILD)/toolobj/$(1)/%,$(TOOL_OBJ)) $(STATIC) $$(filter %.a,$$(TOOL_LIBS_$(1)))
+	$(CC) $(ALLCFLAGS) $$(filter %.o,$$^) -o $$@ $$(TOOL_LIBS_$(1)) $(STATIC) $(LDLIBS)
 endef
 $(foreach t,$(TOOL_DIRS),$(eval $(call tool_dir_rule,$(t))))
 
@@ -113,20 +131,10 @@ $(BUILD)/tests/%: tests/%.c tests/harness.h $(STATIC)
 # liblrs-sparse: include/lrs/sparse.h, src/sparse/*.c on SLEPc/PETSc (MPI).
 # Found through pkg-config; without it `make sparse` says how to add it and
 # everything else builds as before (the dense core never links PETSc).
-SLEPC_LIBS  := $(shell pkg-config --libs slepc 2>/dev/null)
-SLEPC_CFLAGS:= $(if $(SLEPC_LIBS),$(shell pkg-config --cflags slepc ompi-c 2>/dev/null))
-MPI_LIBS    := $(if $(SLEPC_LIBS),$(shell pkg-config --libs ompi-c 2>/dev/null))
-SP_SRC    = $(wildcard src/sparse/*.c)
-SP_OBJ    = $(patsubst src/sparse/%.c,$(BUILD)/spobj/%.o,$(SP_SRC))
-SP_STATIC = $(BUILD)/liblrs-sparse.a
-SP_SHARED = $(BUILD)/liblrs-sparse.so
-SP_LDLIBS = $(SLEPC_LIBS) $(MPI_LIBS) $(LDLIBS)
-SP_TESTS  = $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_sparse*.c))
-SP_CLI_OBJ= $(BUILD)/spobj/cli/analyze_sparse.o
-SP_TOOLS  = $(BUILD)/lrs-analyze-sparse $(BUILD)/lrs-sparse-bench
-
 ifneq ($(SLEPC_LIBS),)
-sparse: $(SP_STATIC) $(SP_SHARED) $(SP_TESTS) $(SP_TOOLS)
+$(BUILD)/toolobj/lrs-analyze/main.o $(BUILD)/toolobj/lrs-analyze/cmd_sparse.o: \
+    CPPFLAGS += -DLRS_HAVE_SPARSE
+sparse: $(SP_STATIC) $(SP_SHARED) $(SP_TESTS) $(SP_TOOLS) $(BUILD)/lrs-analyze
 else
 sparse:
 	@echo "lrs: SLEPc/PETSc not found; the sparse module needs them: make deps-sparse" >&2
@@ -136,13 +144,6 @@ endif
 $(BUILD)/spobj/%.o: src/sparse/%.c $(wildcard src/sparse/*.h) | $(DEPS_OK)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(SLEPC_CFLAGS) $(ALLCFLAGS) -c $< -o $@
-
-$(BUILD)/spobj/cli/%.o: src/tools/sparse/%.c src/tools/sparse/analyze_sparse.h | $(DEPS_OK)
-	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(SLEPC_CFLAGS) $(ALLCFLAGS) -c $< -o $@
-
-$(BUILD)/lrs-analyze-sparse: $(BUILD)/spobj/cli/main.o $(SP_CLI_OBJ) $(SP_STATIC) $(STATIC)
-	$(CC) $(ALLCFLAGS) $^ -o $@ $(SP_LDLIBS)
 
 # make bench-sparse: rows for N in BENCH_SPARSE_N at P = 1 and 2 (wall, peak
 # RSS per rank, iterations, residuals); BENCH_SPARSE_ARGS for lrs-sparse-bench.

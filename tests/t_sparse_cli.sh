@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# lrs-analyze --sparse (lrs-analyze-sparse): P = 1 and P = 2 agree to the
+# lrs-analyze --sparse: P = 1 and P = 2 agree to the
 # solver tolerance, the PETSc binary written by convert gives the same
 # numbers, bad input gives one-line messages.  Skipped (with a reason) when
 # the sparse module is not built.
 set -u
 B=${LRS_BUILD:-build}
-X=$B/lrs-analyze-sparse
+X=$B/lrs-analyze
 HS=tests/fixtures/sparse/high_school_proximity_edges.csv
-if [ ! -x "$X" ]; then echo "ok t_sparse_cli (skipped: $X not built; make deps-sparse sparse)"; exit 0; fi
+if [ ! -x "$B/lrs-sparse-bench" ]; then echo "ok t_sparse_cli (skipped: the sparse module is not built; make deps-sparse sparse)"; exit 0; fi
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 

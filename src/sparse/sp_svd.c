@@ -4,6 +4,7 @@
  */
 #include "sp_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_matrix.h>
@@ -86,8 +87,8 @@ done:
 }
 
 /* Copy the solver's k triplets (or its best nconv < k) into out. */
-static int sp_svd_collect(SVD svd, size_t k, int vectors, lrs_sparse_svals_t *out,
-                          lrs_err_t *err)
+static int sp_svd_collect(SVD svd, size_t k, int vectors, const char *what, double tol,
+                          lrs_sparse_svals_t *out, lrs_err_t *err)
 {
     PetscInt nconv, its, i;
     int rc = LRS_OK;
@@ -106,8 +107,8 @@ static int sp_svd_collect(SVD svd, size_t k, int vectors, lrs_sparse_svals_t *ou
     }
     if (out->nconv < k)
         rc = lrs_err_set(err, LRS_ENUMERIC,
-                         "SVD: %zu of %zu singular values converged to tol in %ld iterations "
-                         "(raise --ncv or --max-it, or ask for fewer)", out->nconv, k, (long)its);
+                         "%s: %zu of %zu converged to tol %g in %ld restarts (raise --ncv or "
+                         "--max-it, or ask for fewer)", what, out->nconv, k, tol, (long)its);
 done:
     return rc;
 }
@@ -120,6 +121,7 @@ int lrs_sparse_svd(const lrs_sparse_mat_t *W, double shift, size_t k, lrs_sparse
     Mat A = NULL;
     Vec v0 = NULL;
     lrs_sparse_opts_t o;
+    char what[64];
     int rc = LRS_OK;
     if (!out)
         return lrs_err_set(err, LRS_EINVAL, "lrs_sparse_svd: out is NULL");
@@ -156,7 +158,10 @@ int lrs_sparse_svd(const lrs_sparse_mat_t *W, double shift, size_t k, lrs_sparse
     SP_TRY(SVDSetInitialSpaces(svd, 1, &v0, 0, NULL), "SVDSetInitialSpaces");
     SP_TRY(SVDSetFromOptions(svd), "SVD options");
     SP_TRY(SVDSolve(svd), "SVDSolve");
-    rc = sp_svd_collect(svd, k, vectors, out, err);
+    snprintf(what, sizeof what, "%s singular values of %s",
+             end == LRS_SPARSE_SMALLEST ? "smallest" : "largest",
+             shift == 0 ? "W" : shift == 1 ? "I - W" : "s I - W");
+    rc = sp_svd_collect(svd, k, vectors, what, o.tol, out, err);
 done:
     if (svd)
         SVDDestroy(&svd);

@@ -1,5 +1,5 @@
 /*
- * analyze_sparse.c -- `lrs-analyze --sparse`: the analysis of large sparse
+ * cmd_sparse.c -- `lrs-analyze --sparse`: the analysis of large sparse
  * networks through liblrs-sparse (SLEPc/PETSc, MPI).  Never an N x N array.
  *
  *   lrs-analyze --sparse [report|svals|eig|ranks|simulate|convert] FILE [options] [-- PETSc options]
@@ -8,8 +8,11 @@
  * PETSc binary, loaded in parallel) and distributes the rows; every rank
  * computes, rank 0 prints.  Output: "key value" lines (report, ranks,
  * simulate) or TSV columns with a '#' header (svals, eig).
+ * Compiled only when the sparse module is (LRS_HAVE_SPARSE).
  */
-#include "analyze_sparse.h"
+#include "cmd_sparse.h"
+
+#ifdef LRS_HAVE_SPARSE
 
 #include <math.h>
 #include <stdio.h>
@@ -500,3 +503,5 @@ int lrs_analyze_sparse(int argc, char **argv)
     lrs_sparse_finalize();
     return rc ? 1 : 0;
 }
+
+#endif /* LRS_HAVE_SPARSE */

@@ -1,6 +1,6 @@
 /*
- * analyze_sparse.h -- entry of `lrs-analyze --sparse` (built when SLEPc/PETSc
- * is installed; see analyze_sparse.c).
+ * cmd_sparse.h -- entry of `lrs-analyze --sparse` (built when SLEPc/PETSc
+ * is installed; see cmd_sparse.c).
  */
 #ifndef LRS_ANALYZE_SPARSE_H
 #define LRS_ANALYZE_SPARSE_H
