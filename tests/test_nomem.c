@@ -308,11 +308,12 @@ static int c_sim(lrs_err_t *e)
 }
 static int c_exact_sim(lrs_err_t *e)
 {
-    lrs_exact_sim_t *s = NULL;
+    lrs_sim_t *s = NULL;
     lrs_input_t *in = NULL;
     lrs_cov_t *cov = NULL;
     lrs_sim_params_t p = sim_params();
-    int rc = lrs_exact_sim_alloc(&s, &p, e);
+    p.method = lrs_sim_exact;
+    int rc = lrs_sim_alloc(&s, &p, e);
     if (!rc)
         rc = lrs_input_alloc(&in, N, e);
     if (!rc)
@@ -321,11 +322,11 @@ static int c_exact_sim(lrs_err_t *e)
         rc = lrs_cov_alloc(&cov, N, e);
     if (!rc) {
         lrs_observer_t ob = lrs_cov_observer(cov, LRS_FIELD_Z, 0.0);
-        rc = lrs_exact_sim_run(s, in, &ob, 1, e);
+        rc = lrs_sim_run(s, in, &ob, 1, e);
     }
     lrs_cov_free(cov);
     lrs_input_free(in);
-    lrs_exact_sim_free(s);
+    lrs_sim_free(s);
     return rc;
 }
 static int exact_cov(lrs_exact_route_t route, lrs_err_t *e)
