@@ -2,13 +2,13 @@
  * networks.h -- the two structured networks of arXiv:2504.13727, built once
  * for every notebook that uses them:
  *
- *   modular E/I network (section "Modular networks", Fig 4 and the Modular
- *   supplementary figure): Ne excitatory then Ni inhibitory units,
+ *   modular E/I network (Fig. 4 and the Modular supplementary figure):
+ *   Ne excitatory then Ni inhibitory units,
  *       W0_ij = j_ab / sqrt(N)  for i in population a, j in population b,
  *   per-population time constants tau_e, tau_i;
  *
- *   spatial ring network (section "Spatial networks", Fig 5 and the Space and
- *   Fourier supplementary figures): units at theta_i = i/N on a ring,
+ *   spatial ring network (Fig. 5 and the Space and Fourier supplementary
+ *   figures): units at theta_i = i/N on a ring,
  *       W0_ij = c g(theta_i - theta_j) / sqrt(N),
  *   g the wrapped Gaussian density of width sigma_w.
  *
