@@ -91,7 +91,7 @@ int main(int argc, char **argv)
     NB_TRY(lrs_conn_add_rank1(W, C, u, v, &err), &err);
 
     /* The most suppressed input direction (section 4 of PAPER.md). */
-    NB_TRY(study_u_opt(W1, C, u, v, u_opt, &err), &err);
+    NB_TRY(lrs_perturb_uopt(W1, C, u, v, u_opt, &err), &err);
 
     /* ------------------------------------------------------------ the protocol */
     study_params_t p = study_params_default(&a);

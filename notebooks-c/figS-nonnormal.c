@@ -58,7 +58,7 @@ int main(int argc, char **argv)
     /* u_opt as in Figure 2: (I - W) v = v - c u (v.v) - W1 v = -c (u + (W1 v - v)/c)
      * holds for any unit v, so an input along u_opt still gives a response
      * exactly along v, whatever v.u is. */
-    NB_TRY(study_u_opt(W1, C, u, v, u_opt, &err), &err);
+    NB_TRY(lrs_perturb_uopt(W1, C, u, v, u_opt, &err), &err);
     double vu;
     gsl_blas_ddot(v, u, &vu);
 

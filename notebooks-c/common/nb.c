@@ -46,10 +46,11 @@ static void remove_temporaries(void)
 static void usage(const char *name, const char *about, unsigned long seed, FILE *to)
 {
     fprintf(to,
-            "usage: %s [--seed S] [--fast] [--jobs J] [--data PATH] [--out DIR]\n"
+            "usage: %s [--seed S] [--fast] [--euler] [--jobs J] [--data PATH] [--out DIR]\n"
             "%s\n\n"
             "  --seed S    random seed (default %lu)\n"
             "  --fast      shorter runs, for smoke tests\n"
+            "  --euler     linear noise runs use the paper's forward Euler (default: exact)\n"
             "  --jobs J    independent runs in parallel (default 2)\n"
             "  --data PATH input data file (figures that read one)\n"
             "  --out DIR   output folder (default results/%s)\n",
@@ -92,6 +93,8 @@ void nb_init(nb_args_t *a, const char *name, const char *about,
             exit(0);
         } else if (!strcmp(o, "--fast")) {
             a->fast = 1;
+        } else if (!strcmp(o, "--euler")) {
+            a->euler = 1;
         } else if (!strcmp(o, "--seed") && v) {
             errno = 0;
             a->seed = strtoul(v, &end, 10);

@@ -21,6 +21,8 @@ typedef struct nb_args {
     const char *name;     /* figure name, e.g. "fig1" */
     unsigned long seed;   /* --seed S */
     int fast;             /* --fast: shorter runs for smoke tests */
+    int euler;            /* --euler: linear noise runs by forward Euler, the paper's
+                             scheme (default: the exact integrator) */
     int jobs;             /* --jobs J: independent runs in parallel (default 2) */
     const char *data;     /* --data PATH (figure 6) */
     const char *outdir;   /* --out DIR (default results/<name>) */
