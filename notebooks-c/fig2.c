@@ -121,6 +121,10 @@ int main(int argc, char **argv)
     p.t_series = T_SERIES;
     p.theory = 1;
 
+    nb_param("c", "%g", C);
+    nb_param("rho", "%g", RHO);
+    nb_param("paper_angle_response_uopt_v_deg", "%g", PAPER_ANGLE_UOPT_V);
+    study_record_params(&p, PAPER);
     study_result_t *r = NULL;
     NB_TRY(study_run(&a, &p, &r, &err), &err);
 

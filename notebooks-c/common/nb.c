@@ -24,6 +24,7 @@ static struct {
     char final[NB_MAX_FILES][1024];
     size_t nsum;
     char *sum[NB_MAX_SUMMARY];
+    char params[2048];   /* "key value  key value ..." (nb_param) */
 } nb;
 
 static void on_signal(int sig)
@@ -167,9 +168,32 @@ FILE *nb_tsv(const nb_args_t *a, const char *file, const char *title,
     }
     nb.fp[i] = fp;
     nb.nfiles++;
-    fprintf(fp, "# %s\n# figure %s  seed %lu%s\n# %s\n", title, a->name, a->seed,
-            a->fast ? "  (fast run)" : "", columns);
+    fprintf(fp, "# %s\n# figure %s  seed %lu%s\n", title, a->name, a->seed,
+            a->fast ? "  (fast run)" : "");
+    if (nb.params[0])
+        fprintf(fp, "# parameters %s\n", nb.params);
+    fprintf(fp, "# %s\n", columns);
     return fp;
+}
+
+void nb_param(const char *key, const char *fmt, ...)
+{
+    char val[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(val, sizeof val, fmt, ap);
+    va_end(ap);
+    for (char *c = val; *c; c++)
+        if (*c == ' ' || *c == '\t')
+            *c = '_';
+    size_t used = strlen(nb.params);
+    int n = snprintf(nb.params + used, sizeof nb.params - used, "%s%s %s", used ? "  " : "",
+                     key, val);
+    if (n < 0 || (size_t)n >= sizeof nb.params - used) {
+        fprintf(stderr, "%s: too many parameters for the header (at %s)\n",
+                nb.args ? nb.args->name : "lrs", key);
+        exit(1);
+    }
 }
 
 void nb_write_columns(FILE *fp, const gsl_vector *first, ...)

@@ -49,6 +49,13 @@ gsl_rng *nb_rng(unsigned long seed);
 FILE *nb_tsv(const nb_args_t *a, const char *file, const char *title,
              const char *columns);
 
+/* Record a parameter of the figure: every TSV opened afterwards carries the
+ * header line "# parameters <key> <value>  <key> <value> ..." (spaces in a
+ * value become '_'), which the gnuplot scripts read, so that a constant
+ * changed in the program changes the figure's text.  The authors' printed
+ * numbers go there too, as paper_<key>.  Call before the first nb_tsv. */
+void nb_param(const char *key, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Write a vector as rows "k<TAB>v[k]" (k from 1) or "k<TAB>v1<TAB>v2" for
  * several vectors of the same length (NULL-terminated list). */
 void nb_write_columns(FILE *fp, const gsl_vector *first, ...);

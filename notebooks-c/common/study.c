@@ -1005,6 +1005,7 @@ void study_summary_paper(const study_params_t *p, const study_result_t *r,
         put(paper, "max_real_eig_W", "%.4g", r->max_re_eig);
     }
     if (p->do_step) {
+        put(paper, "c_x", "%.4g", p->c_x);
         put(paper, "norm_aligned", "%.4g", r->norm_aligned);
         put(paper, "norm_random", "%.4g", r->norm_random);
         put(paper, "response_ratio", "%.4g", r->response_ratio);
@@ -1030,6 +1031,20 @@ void study_summary_paper(const study_params_t *p, const study_result_t *r,
         nb_summary("noise_method", "%s", r->noise_exact ? "exact" : "euler");
         nb_summary("noise_dt", "%g", r->noise_dt);
         nb_summary("pca_every_steps", "%zu", r->stat_every);
+    }
+}
+
+void study_record_params(const study_params_t *p, const study_paper_t *paper)
+{
+    nb_param("N", "%zu", p->W ? p->W->size1 : (size_t)0);
+    nb_param("c_x", "%.6g", p->c_x);
+    nb_param("tau_x", "%g", p->tau_x);
+    nb_param("sigma_x", "%g", p->sigma_x);
+    nb_param("T_noise", "%g", p->T_noise);
+    for (; paper && paper->key; paper++) {
+        char key[128];
+        snprintf(key, sizeof key, "paper_%s", paper->key);
+        nb_param(key, "%g", paper->value);
     }
 }
 

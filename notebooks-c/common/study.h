@@ -193,6 +193,12 @@ typedef struct study_paper {
 void study_summary_paper(const study_params_t *p, const study_result_t *r,
                          const study_paper_t *paper);
 
+/* Record the protocol's parameters (N, c_x, tau_x, sigma_x, T_noise) and
+ * the authors' numbers (paper_<key>; `paper` may be NULL) with nb_param, for
+ * the "# parameters" header line of every TSV.  Call after filling p (with
+ * p->W set) and before study_run. */
+void study_record_params(const study_params_t *p, const study_paper_t *paper);
+
 /* Small helpers for notebooks. */
 /* Fill z with scale * N(0,1) draws from rng. */
 void study_randn(gsl_rng *rng, double scale, gsl_vector *z);
