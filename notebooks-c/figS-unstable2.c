@@ -112,6 +112,9 @@ int main(int argc, char **argv)
     nb_summary("noise_max_norm_z", "%.4g", r->noise_max_norm_z);
     nb_summary("tanh_bound_rowsum", "%.4g", rowsum_max);
     nb_summary("bounded", "%d", bounded);
+    /* The aligned input pushes the saturated state off its fixed point:
+     * ||z|| dips during [on1, off1) (authors' figure). */
+    nb_summary("aligned_dip", "%.4g", r->norm_aligned / r->norm_before_aligned);
     nb_summary("seed", "%lu", a.seed);
 
     study_result_free(r);

@@ -381,6 +381,11 @@ static int run_step(job_t *j)
     r->norm_random = res.norm_random;
     r->response_ratio = res.ratio;
     r->step_peak_norm = peak.peak;
+    /* ||z|| at the last trace sample before the aligned input starts. */
+    for (size_t n = 0; n < j->steps.n && gsl_vector_get(j->steps.t, n) < p->on1; n++) {
+        gsl_vector_const_view z = gsl_matrix_const_row(j->steps.Z, n);
+        r->norm_before_aligned = gsl_blas_dnrm2(&z.vector);
+    }
     if (p->v &&
         (rc = lrs_spectra_line_angle_deg(r->resp_aligned, p->v, &r->angle_resp_aligned_v_deg,
                                          &j->err)))
@@ -626,7 +631,7 @@ static study_result_t *result_new(size_t N)
     r->N = N;
     r->max_re_eig = r->angle_resp_aligned_v_deg = r->angle_resp_aligned_u_deg = NAN;
     r->angle_uN_u_deg = r->angle_uN_v_deg = r->angle_pc1_u_deg = NAN;
-    r->response_ratio = r->norm_aligned = r->norm_random = NAN;
+    r->response_ratio = r->norm_aligned = r->norm_random = r->norm_before_aligned = NAN;
     r->corr_xu_Wzu = r->corr_xrand_Wzrand = r->corr_xuN_WzuN = NAN;
     r->var_ratio_rand_over_u = r->var_ratio_u_over_rand = r->var_ratio_rand_over_uN = NAN;
     r->noise_dt = NAN;
@@ -1006,6 +1011,7 @@ void study_summary_paper(const study_params_t *p, const study_result_t *r,
     }
     if (p->do_step) {
         put(paper, "c_x", "%.4g", p->c_x);
+        put(paper, "norm_before_aligned", "%.4g", r->norm_before_aligned);
         put(paper, "norm_aligned", "%.4g", r->norm_aligned);
         put(paper, "norm_random", "%.4g", r->norm_random);
         put(paper, "response_ratio", "%.4g", r->response_ratio);

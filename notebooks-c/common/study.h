@@ -136,6 +136,7 @@ typedef struct study_result {
     gsl_vector_complex *eig;   /* eigenvalues of W (descending real part) */
     double max_re_eig;
     /* (b) */
+    double norm_before_aligned; /* ||z|| at the last trace sample before on1 */
     double norm_aligned;       /* ||z|| just before off1 */
     double norm_random;        /* ||z|| just before off2 */
     double response_ratio;     /* norm_random / norm_aligned */
