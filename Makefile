@@ -29,8 +29,12 @@ ALLCFLAGS = $(CSTD) $(WARN) $(CFLAGS) $(SANFLAGS) -fPIC -MMD -MP
 
 LIB_SRC  = $(wildcard src/*.c)
 LIB_OBJ  = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRC))
+# A tool is src/tools/NAME.c, or a folder src/tools/NAME/ whose .c files
+# together build $(BUILD)/NAME.
 TOOL_SRC = $(wildcard src/tools/*.c)
-TOOLS    = $(patsubst src/tools/%.c,$(BUILD)/%,$(TOOL_SRC))
+TOOL_DIRS= $(patsubst src/tools/%/,%,$(sort $(dir $(wildcard src/tools/*/*.c))))
+TOOL_OBJ = $(patsubst src/tools/%.c,$(BUILD)/toolobj/%.o,$(wildcard src/tools/*/*.c))
+TOOLS    = $(patsubst src/tools/%.c,$(BUILD)/%,$(TOOL_SRC)) $(addprefix $(BUILD)/,$(TOOL_DIRS))
 NB_SRC   = $(wildcard notebooks-c/fig*.c)
 NB_COMMON= $(patsubst notebooks-c/common/%.c,$(BUILD)/nbobj/%.o,$(wildcard notebooks-c/common/*.c))
 NOTEBOOKS= $(patsubst notebooks-c/%.c,$(BUILD)/notebooks/%,$(NB_SRC))
@@ -74,6 +78,17 @@ $(SHARED): $(LIB_OBJ)
 $(BUILD)/%: src/tools/%.c $(STATIC)
 	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $< -o $@ $(STATIC) $(LDLIBS)
 
+$(BUILD)/toolobj/%.o: src/tools/%.c | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -c $< -o $@
+
+# $(call tool_dir_rule,NAME): link $(BUILD)/NAME from the objects of src/tools/NAME/*.c.
+define tool_dir_rule
+$(BUILD)/$(1): $(filter $(BUILD)/toolobj/$(1)/%,$(TOOL_OBJ)) $(STATIC)
+	$(CC) $(ALLCFLAGS) $$(filter %.o,$$^) -o $$@ $(STATIC) $(LDLIBS)
+endef
+$(foreach t,$(TOOL_DIRS),$(eval $(call tool_dir_rule,$(t))))
+
 $(BUILD)/nbobj/%.o: notebooks-c/common/%.c $(wildcard notebooks-c/common/*.h) | $(DEPS_OK)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -Inotebooks-c/common -c $< -o $@
@@ -86,7 +101,10 @@ $(BUILD)/tests/%: tests/%.c tests/harness.h $(STATIC)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -Itests $< -o $@ $(STATIC) $(LDLIBS)
 
--include $(LIB_OBJ:.o=.d)
+# Header dependencies (gcc -MMD) of every object and program, so touching a
+# library header rebuilds the notebook objects, notebooks, tools and tests.
+-include $(LIB_OBJ:.o=.d) $(TOOL_OBJ:.o=.d) $(NB_COMMON:.o=.d) $(NOTEBOOKS:=.d) $(TESTS:=.d) \
+          $(patsubst src/tools/%.c,$(BUILD)/%.d,$(TOOL_SRC))
 
 # ---------------------------------------------------------------- tests
 test: all tests
@@ -104,10 +122,7 @@ FIGARGS_figS-epidemiological = $(FIGARGS_fig6)
 $(FIG_MAIN) $(FIG_SUPP): %: $(BUILD)/notebooks/%
 	@mkdir -p results/$@
 	$(BUILD)/notebooks/$@ $(if $(FAST),--fast) $(FIGARGS_$@) $(ARGS)
-	@trap 'rm -f results/.$@.png.tmp results/.$@.pdf.tmp; exit 130' INT TERM; \
-	 gnuplot -e "outpng='results/.$@.png.tmp'; outpdf='results/.$@.pdf.tmp'" analyses/$@.gp \
-	  && mv -f results/.$@.png.tmp results/$@.png && mv -f results/.$@.pdf.tmp results/$@.pdf \
-	  || { rm -f results/.$@.png.tmp results/.$@.pdf.tmp; exit 1; }
+	@bash analyses/draw.sh $@
 	@echo "$@: results/$@.png results/$@.pdf (data in results/$@/)"
 
 figs-main: $(FIG_MAIN)
@@ -138,20 +153,28 @@ fuzz-build: $(FUZZ_BINS)
 $(FUZZ_BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
-# The report target calls lrs-analyze's main, renamed.
-$(FUZZ_BUILD)/tools/lrs-analyze.o: src/tools/lrs-analyze.c
+# The report target calls lrs-analyze's main, renamed (all of the tool's
+# objects are compiled with -Dmain=lrs_analyze_main; only main.c defines it).
+FUZZ_ANALYZE_OBJ = $(patsubst src/tools/%.c,$(FUZZ_BUILD)/tools/%.o,$(wildcard src/tools/lrs-analyze/*.c))
+$(FUZZ_BUILD)/tools/lrs-analyze/%.o: src/tools/lrs-analyze/%.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -Dmain=lrs_analyze_main -c $< -o $@
-$(FUZZ_BUILD)/fuzz_report: tests/fuzz/fuzz_report.c $(FUZZ_BUILD)/tools/lrs-analyze.o $(FUZZ_LIB_OBJ)
+$(FUZZ_BUILD)/fuzz_report: tests/fuzz/fuzz_report.c $(FUZZ_ANALYZE_OBJ) $(FUZZ_LIB_OBJ)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ -o $@ $(LDLIBS)
 $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(FUZZ_IO_OBJ)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_IO_OBJ) -o $@ $(LDLIBS)
--include $(wildcard $(FUZZ_BUILD)/obj/*.d $(FUZZ_BUILD)/tools/*.d)
+-include $(wildcard $(FUZZ_BUILD)/obj/*.d $(FUZZ_BUILD)/tools/*/*.d)
 
 # make test-valgrind: every unit-test program under valgrind memcheck; last
 # line "valgrind: N programs, N errors, N leaks".
 test-valgrind: all tests
 	@bash tests/valgrind.sh $(BUILD)
+
+# make test-interrupt-stress: 100 Ctrl-Cs at random moments of make fig1 FAST=1;
+# last line "interrupt stress: N runs, N hangs, N bad".
+.PHONY: test-interrupt-stress
+test-interrupt-stress: all
+	@bash tests/stress/interrupt.sh fig1 100
 
 # ---------------------------------------------------------------- install
 # make install PREFIX=/usr/local [DESTDIR=/staging]: lrs-analyze, liblrs.a and
@@ -172,7 +195,7 @@ install: lib $(BUILD)/lrs-analyze
 	install -m 644 include/lrs/*.h $(INST_INC)/
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(LRS_VERSION)|g' lrs.pc.in > $(INST_PC)/lrs.pc
 	chmod 644 $(INST_PC)/lrs.pc
-	install -m 644 src/tools/lrs-analyze.1 $(INST_MAN)/lrs-analyze.1
+	install -m 644 src/tools/lrs-analyze/lrs-analyze.1 $(INST_MAN)/lrs-analyze.1
 uninstall:
 	rm -f $(INST_BIN)/lrs-analyze $(INST_LIB)/liblrs.a $(INST_LIB)/liblrs.so \
 	  $(INST_PC)/lrs.pc $(INST_MAN)/lrs-analyze.1
@@ -189,4 +212,4 @@ bench-figs:
 	@bash bench/figs.sh $(BUILD) $(FIG_MAIN) $(FIG_SUPP)
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san $(FUZZ_BUILD)

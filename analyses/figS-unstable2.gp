@@ -11,7 +11,7 @@ D = "results/figS-unstable2/"
 S = "analyses/common/study.gp"
 call S "init"
 c = real(par(D, "c")); rho = real(par(D, "rho"))
-fig_title = sprintf("{/:Bold Supplementary: unstable low-rank part.}  {/Symbol t} dz/dt = -z + W tanh(z) + x,  W = c uu^T + {/Symbol r}G/{/Symbol \326}N,  c = %+g,  {/Symbol r} = %g (saturating); steps of size c_x = %s   (seed %s)", c, rho, par(D, "c_x"), hdrval(D."spectrum.tsv", "seed"))
+fig_title = sprintf("{/:Bold Supplementary: unstable low-rank part.}  {/Symbol t} dz/dt = -z + W tanh(z) + x,  W = c uu^T + {/Symbol r}G/{/Symbol \326}N,  c = %+g,  {/Symbol r} = %g (saturating), c_x = %.3g   (seed %s)", c, rho, real(par(D, "c_x")), hdrval(D."spectrum.tsv", "seed"))
 aligned = "u"
 eig_R = abs(c) + 0.5
 eig_rho = rho

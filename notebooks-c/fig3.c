@@ -1,7 +1,7 @@
 /*
  * fig3.c -- Figure 3: rank-two networks with four overlap structures.
  *
- * The question (PAPER.md s.4): when does a strong low-rank part give
+ * The question (arXiv:2504.13727, Fig. 3): when does a strong low-rank part give
  * high-dimensional responses to high-dimensional input?  For
  *
  *     W = U S V^T + rho G / sqrt(N),   U, V: N x 2,   S = sqrt(N) diag(1.5, 0.5)
@@ -105,31 +105,6 @@ typedef struct noiserun {
     const char *what;           /* the call that failed */
 } noiserun_t;
 
-/* Covariance observer that takes every `every`-th step n with n dt >= t_start:
- * a strided view of the block's rows (no copy) handed to lrs_cov_add_block. */
-typedef struct dec_cov {
-    lrs_cov_t *c;
-    lrs_field_t field;
-    size_t every;
-    double t_start;
-} dec_cov_t;
-
-static int dec_cov_observe(void *self, const lrs_block_t *b, lrs_err_t *err)
-{
-    dec_cov_t *d = self;
-    const gsl_matrix *M = lrs_block_field(b, d->field);
-    size_t rows = M->size1;
-    size_t n_start = (size_t)fmax(0.0, ceil(d->t_start / b->dt - 1e-9));
-    size_t n = b->n0 > n_start ? b->n0 : n_start;
-    n = (n + d->every - 1) / d->every * d->every; /* first multiple of every */
-    if (n >= b->n0 + rows)
-        return 0;
-    size_t i0 = n - b->n0, count = (rows - i0 + d->every - 1) / d->every;
-    gsl_matrix_const_view v = gsl_matrix_const_view_array_with_tda(
-        M->data + i0 * M->tda, count, M->size2, M->tda * d->every);
-    return lrs_cov_add_block(d->c, &v.matrix, err);
-}
-
 #define RUN_TRY(call)                                                          \
     do {                                                                       \
         if ((rc = (call)) != 0) {                                              \
@@ -178,10 +153,8 @@ static int noise_run(void *ctx)
     size_t nobs = 0;
     RUN_TRY(lrs_cov_alloc(&cz, N, err));
     RUN_TRY(lrs_cov_alloc(&cx, N, err));
-    dec_cov_t dz = {cz, LRS_FIELD_Z, r->cov_every, r->t_discard};
-    dec_cov_t dx = {cx, LRS_FIELD_X, r->cov_every, r->t_discard};
-    obs[nobs++] = (lrs_observer_t){dec_cov_observe, &dz, 0};
-    obs[nobs++] = (lrs_observer_t){dec_cov_observe, &dx, 0};
+    obs[nobs++] = lrs_cov_observer_every(cz, LRS_FIELD_Z, r->t_discard, r->cov_every);
+    obs[nobs++] = lrs_cov_observer_every(cx, LRS_FIELD_X, r->t_discard, r->cov_every);
     if (r->progress)
         obs[nobs++] = nb_progress_observer(&prog, r->progress, lrs_sim_steps(sim));
     RUN_TRY(lrs_sim_run(sim, in, obs, nobs, err));

@@ -15,7 +15,7 @@
  *     d(dx)/dt = J dx + diag(x* (1 - x*)) p,
  *     J = -I - gamma diag(W x*) + gamma (I - diag(x*)) W,
  *
- * i.e. J plays the part of -(I - W) of the network model (PAPER.md s.4): the
+ * i.e. J plays the part of -(I - W) of the network model (arXiv:2504.13727): the
  * perturbation patterns along J's top left singular vectors are divided by
  * its largest singular values (suppressed), and the response would be
  * low-dimensional only if J had a few tiny singular values, which a stable,

@@ -38,7 +38,7 @@
 #include "nb_epi.h"
 
 /* ------------------------------------------------------------ parameters
- * The authors' Figure 6 values (PAPER.md s.5), as in fig6.c. */
+ * The authors' Figure 6 values (arXiv:2504.13727), as in fig6.c. */
 static const double GAMMA = 3.0;          /* infection coupling */
 static const double X0_LO = 0.3, X0_HI = 0.6; /* x0 ~ U(0.3, 0.6) */
 static const double T_RELAX = 300.0;      /* unperturbed relaxation */

@@ -106,7 +106,7 @@ int main(int argc, char **argv)
     /* ------------------------------------------------------------ summary */
     study_summary(&p, r);
     nb_summary("predicted_var_ratio_u_over_rand", "%.4g", predicted);
-    /* Acceptance (issue 4): amplified, var(z.u)/var(z.u_rand) > 10. */
+    /* Acceptance: amplified, var(z.u)/var(z.u_rand) > 10. */
     nb_summary("acceptance_met", "%d", r->var_ratio_u_over_rand > 10);
     nb_summary("seed", "%lu", a.seed);
 

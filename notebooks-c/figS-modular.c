@@ -7,7 +7,7 @@
  * W0 (jee = 0.5, jei = -2, jie = 1, jii = -1, over sqrt N) plus rho G / sqrt(N),
  * rho = 0.5; tau_e = 2, tau_i = 1; f = tanh.  W0 has rank 2 and is EP (its
  * column space equals its row space, the span of the two population
- * indicators), so P = U^T V is orthogonal and PAPER.md s.4 predicts low-rank
+ * indicators), so P = U^T V is orthogonal and arXiv:2504.13727 predicts low-rank
  * suppression WITHOUT an amplified direction: I - W has two large singular
  * values (about 1 + 14.6 and 1 + 3.9) and no small one.  Under noise:
  *   - the response stays high-dimensional (no dominant PC);

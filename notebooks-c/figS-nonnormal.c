@@ -9,7 +9,7 @@
  * N = 200.  The overlap P = v.u is then small and I - W still has one tiny
  * singular value (roughly 1/|c| times the others, ~|1 - c v.u|/|c|): the
  * network behaves like Figure 2 -- u amplified, u_opt suppressed -- and not
- * like the normal network of Figure 1 (PAPER.md s.4: what matters is whether
+ * like the normal network of Figure 1 (arXiv:2504.13727: what matters is whether
  * P has small singular values, not the sign or size of eigenvalues).
  *
  * Panels (as Figure 2): singular values and eigenvalues of W; step responses

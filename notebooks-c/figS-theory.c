@@ -2,7 +2,7 @@
  * figS-theory.c -- supplementary figure "Theory": simulated PC variances of the
  * Figure-1 network against the quasi-static theory, at two run lengths.
  *
- * PAPER.md s.4: when the input varies slowly (tau_x >> tau), the linear
+ * arXiv:2504.13727, linear theory: when the input varies slowly (tau_x >> tau), the linear
  * network follows its quasi-steady state z ~ (I - W)^{-1} x, so
  *
  *   theory 1:  PC variance k = sigma_x^2 / sigma_{N+1-k}(I - W)^2
@@ -89,30 +89,6 @@ typedef struct run {
     const char *what;      /* the call that failed */
 } run_t;
 
-/* Covariances of z and x from every `every`-th step with n >= n_start
- * (strided views of the block: no copies). */
-typedef struct stats {
-    lrs_cov_t *cz, *cx;
-    size_t every, n_start;
-} stats_t;
-
-static int stats_observe(void *self, const lrs_block_t *b, lrs_err_t *err)
-{
-    stats_t *st = self;
-    size_t rows = b->Z->size1, n0 = b->n0;
-    size_t first = n0 < st->n_start ? st->n_start : n0;   /* first eligible step */
-    first += (st->every - first % st->every) % st->every; /* ... on the grid */
-    if (first >= n0 + rows)
-        return 0;
-    size_t i0 = first - n0, cnt = (rows - 1 - i0) / st->every + 1;
-    gsl_matrix_const_view Zv = gsl_matrix_const_view_array_with_tda(
-        b->Z->data + i0 * b->Z->tda, cnt, b->Z->size2, st->every * b->Z->tda);
-    gsl_matrix_const_view Xv = gsl_matrix_const_view_array_with_tda(
-        b->X->data + i0 * b->X->tda, cnt, b->X->size2, st->every * b->X->tda);
-    int rc = lrs_cov_add_block(st->cz, &Zv.matrix, err);
-    return rc ? rc : lrs_cov_add_block(st->cx, &Xv.matrix, err);
-}
-
 #define RUN_TRY(call)                                                          \
     do {                                                                       \
         if ((rc = (call)) != 0) {                                              \
@@ -151,10 +127,10 @@ static int noise_run(void *ctx)
 
     /* Covariances of z and of x over the same steps (t >= T_DISCARD):
      * streamed, nothing but two N x N scatter matrices is kept. */
-    stats_t st = {r->cz, r->cx, STAT_EVERY, (size_t)ceil(T_DISCARD / r->dt - 1e-9)};
-    lrs_observer_t obs[2];
+    lrs_observer_t obs[3];
     size_t nobs = 0;
-    obs[nobs++] = (lrs_observer_t){stats_observe, &st, 0};
+    obs[nobs++] = lrs_cov_observer_every(r->cz, LRS_FIELD_Z, T_DISCARD, STAT_EVERY);
+    obs[nobs++] = lrs_cov_observer_every(r->cx, LRS_FIELD_X, T_DISCARD, STAT_EVERY);
     if (r->progress)
         obs[nobs++] = nb_progress_observer(&prog, r->progress, lrs_sim_steps(sim));
     RUN_TRY(lrs_sim_run(sim, in, obs, nobs, err));

@@ -1,5 +1,5 @@
 /*
- * Effective ranks from singular values (lrs/ranks.h; PAPER.md s.6;
+ * Effective ranks from singular values (lrs/ranks.h;
  * Thibeault, Allard & Desrosiers, Nat Phys 2024).  Definitions are in the
  * header; this file says how each number is computed.
  */

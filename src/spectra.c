@@ -277,7 +277,8 @@ int lrs_spectra_max_real_eig(const gsl_matrix *A, double *re, double *im,
 }
 
 /*
- * Overlap matrix of the top-r part of A (PAPER.md s.3-4):
+ * Overlap matrix of the top-r part of A (arXiv:2504.13727, the overlap P of
+ * the linear theory, Figs 2-3):
  *   A = U S V^T (SVD),  P = U_r^T V_r  (r x r),  sP = singular values of P.
  * Joint sign flips (u_k, v_k) -> (-u_k, -v_k) change signs of P's k-th row
  * and column together, so the singular values sP are well defined; P's

@@ -1,6 +1,6 @@
 /*
  * Quasi-static theory of the driven linear network (lrs/theory.h,
- * PAPER.md s.4):  for tau_x >> tau,  z ~ (I - W)^{-1} x,  so
+ * arXiv:2504.13727, linear theory for slowly varying input):  for tau_x >> tau,  z ~ (I - W)^{-1} x,  so
  *   Cov(z) = (I - W)^{-1} C_x (I - W)^{-T}.
  */
 #include "lrs/theory.h"

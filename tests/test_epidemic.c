@@ -152,7 +152,7 @@ static void test_fixed_point_complete_graph(void)
 
 /* The Figure 6 protocol on a synthetic school network: relax from
  * x0 ~ U(0.3, 0.6) for T = 300 with odeiv2, polish with Newton: residual
- * below 1e-9 (issue 2), endemic (x* > 0), and the relaxed state already
+ * below 1e-9, endemic (x* > 0), and the relaxed state already
  * within 1e-6 of it (integrator tolerance 1e-10, relaxation ~ e^{-300}). */
 static void test_fixed_point_school_residual(void)
 {

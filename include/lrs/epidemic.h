@@ -1,7 +1,7 @@
 /*
  * lrs/epidemic.h -- the quenched mean-field SIS epidemic model of Figure 6.
  *
- * Model (PAPER.md s.5, Figure 6): x_i(t) in [0, 1] is the probability that
+ * Model (arXiv:2504.13727, Figure 6): x_i(t) in [0, 1] is the probability that
  * node i is infected; W = A / sigma_max(A) is the normalised contact matrix,
  * gamma the infection coupling, recovery D = I (unit rates):
  *
@@ -16,7 +16,7 @@
  *     J = -I - gamma diag(W x*) + gamma (I - diag(x*)) W     (lrs_conn_sis_jacobian)
  *
  * so J plays the role of -(I - W) of the network model and its singular
- * vectors tell which perturbations are suppressed (PAPER.md s.4).
+ * vectors tell which perturbations are suppressed (arXiv:2504.13727, linear theory).
  *
  * What this module gives:
  *   - the right-hand side F and its Jacobian;

@@ -1,7 +1,7 @@
 /*
  * lrs/io.h -- reading connectivity matrices from the files people have.
  *
- * Formats (PAPER.md s.6 users; issue 5):
+ * Formats (the files network data come in):
  *   dense text   numbers separated by whitespace, commas, tabs or semicolons;
  *                optional header row and/or label column (pandas/R CSV);
  *                '#' and '%' comment lines; padded fields ("   0,   1,") and one

@@ -1,7 +1,7 @@
 /*
  * lrs/theory.h -- predicted PC variances of the driven linear network.
  *
- * Quasi-static theory (PAPER.md s.4, tau_x >> tau): z ~ (I - W)^{-1} x, so
+ * Quasi-static theory (arXiv:2504.13727, linear theory, tau_x >> tau): z ~ (I - W)^{-1} x, so
  *   theory 1:  Cov(z) = sigma_x^2 (I-W)^{-1} (I-W)^{-T};  the k-th PC variance is
  *              sigma_x^2 / sigma_{N+1-k}(I - W)^2  (descending in k);
  *   theory 2:  the eigenvalues of (I-W)^{-1} C_x (I-W)^{-T} for a given input

@@ -5,7 +5,7 @@
  * panels.  Each step below is one stage of the analysis; the figure programs
  * call them in order, one section per panel, and write the summary.
  *
- * Model (PAPER.md s.5, Figure 6; lrs/epidemic.h): quenched mean-field SIS on a
+ * Model (arXiv:2504.13727, Figure 6; lrs/epidemic.h): quenched mean-field SIS on a
  * contact network, W = A / sigma_max(A), recovery D = I,
  *     dx/dt = -x + (1 - x) .* (gamma W x) + p(t) .* x .* (1 - x).
  *

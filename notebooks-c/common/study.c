@@ -98,8 +98,8 @@ static void apply_f(lrs_sim_transfer_t f, const double *src, double *dst, size_t
 
 /* Statistics of the noise run, streamed block by block:
  *
- *  - the covariances of z and of x (lrs_cov_t), from every `every`-th step
- *    with t >= t_discard (a strided view of the block: no copy);
+ *  - the covariances of z and of x: two lrs_cov_observer_every observers
+ *    beside this one (every `every`-th step with t >= t_discard);
  *  - the mean and covariance of the 3K projections z.d_k, x.d_k, r.d_k on
  *    the K known directions, r = W f(z), from every step with t >= t_discard.
  *    For a recurrent run r.d = f(z).(W^T d): the observer projects f(z) on
@@ -168,21 +168,6 @@ static int stats_observe(void *self, const lrs_block_t *b, lrs_err_t *err)
         return LRS_OK;
     size_t m = rows - i0;
     int rc;
-
-    /* Covariances of z and x from the steps n >= n_start with n % every == 0. */
-    size_t first = i0, rem = (b->n0 + i0) % st->every;
-    if (rem)
-        first += st->every - rem;
-    if (first < rows) {
-        size_t ns = (rows - first + st->every - 1) / st->every;
-        gsl_matrix_const_view zs = gsl_matrix_const_view_array_with_tda(
-            b->Z->data + first * b->Z->tda, ns, N, b->Z->tda * st->every);
-        gsl_matrix_const_view xs = gsl_matrix_const_view_array_with_tda(
-            b->X->data + first * b->X->tda, ns, N, b->X->tda * st->every);
-        if ((rc = lrs_cov_add_block(st->cz, &zs.matrix, err)) ||
-            (rc = lrs_cov_add_block(st->cx, &xs.matrix, err)))
-            return rc;
-    }
 
     /* Projections of every step: P = [Z D, X D, f(Z) W^T D] (or R D). */
     if ((rc = stats_reserve(st, m, err)))
@@ -400,26 +385,6 @@ done:
     return rc;
 }
 
-/* One simulation with the chosen integrator: the exact propagator of the
- * linear network (lrs/exact.h) or forward Euler, the paper's scheme. */
-static int integrate(const lrs_sim_params_t *sp, int exact, lrs_input_t *in,
-                     const lrs_observer_t *obs, size_t nobs, lrs_err_t *err)
-{
-    int rc;
-    if (exact) {
-        lrs_exact_sim_t *sim = NULL;
-        if ((rc = lrs_exact_sim_alloc(&sim, sp, err)) == LRS_OK)
-            rc = lrs_exact_sim_run(sim, in, obs, nobs, err);
-        lrs_exact_sim_free(sim);
-    } else {
-        lrs_sim_t *sim = NULL;
-        if ((rc = lrs_sim_alloc(&sim, sp, err)) == LRS_OK)
-            rc = lrs_sim_run(sim, in, obs, nobs, err);
-        lrs_sim_free(sim);
-    }
-    return rc;
-}
-
 /* (c) The noise run: smooth input (mixed if p->mix), statistics and
  * snapshots streamed into the observers. */
 static int run_noise(job_t *j)
@@ -433,6 +398,7 @@ static int run_noise(job_t *j)
     gsl_vector *z0 = gsl_vector_alloc(N);
     lrs_input_t *in = NULL;
     lrs_noise_t *noise = NULL;
+    lrs_sim_t *sim = NULL;
     nb_progress_t prog;
     double t0 = lrs_wall_seconds();
     if (!rng || !z0) {
@@ -441,6 +407,7 @@ static int run_noise(job_t *j)
     }
     study_randn(rng, p->z0_noise_scale, z0); /* z0 = 0.1 randn */
     lrs_sim_params_t sp = sim_params(p, j->dt, p->T_noise, z0);
+    sp.method = j->exact ? lrs_sim_exact : lrs_sim_euler;
     /* Smooth Gaussian input, K channels, mixed into N units if p->mix.  The
      * same seed gives the same continuous input path at any step. */
     if ((rc = lrs_noise_alloc(&noise, K, p->tau_x, p->sigma_x, j->dt, rng, &j->err)) ||
@@ -450,15 +417,20 @@ static int run_noise(job_t *j)
     /* R is needed from the simulation only in feed-forward mode (the
      * statistics form r = W f(z) themselves otherwise). */
     int ff = p->mode == LRS_SIM_FEEDFORWARD;
-    lrs_observer_t obs[4] = {
-        {stats_observe, &j->st, ff}, snap_observer(&j->proj, ff), snap_observer(&j->series, ff),
+    lrs_observer_t obs[6] = {
+        {stats_observe, &j->st, ff},
+        lrs_cov_observer_every(j->st.cz, LRS_FIELD_Z, p->t_discard, j->st.every),
+        lrs_cov_observer_every(j->st.cx, LRS_FIELD_X, p->t_discard, j->st.every),
+        snap_observer(&j->proj, ff), snap_observer(&j->series, ff),
         nb_progress_observer(&prog, "noise run", steps_of(p->T_noise, j->dt))};
-    rc = integrate(&sp, j->exact, in, obs, 4, &j->err);
+    if ((rc = lrs_sim_alloc(&sim, &sp, &j->err)) == LRS_OK)
+        rc = lrs_sim_run(sim, in, obs, 6, &j->err);
     nb_progress_done(&prog);
     if (rc == LRS_OK && !ff && (rc = snap_fill_recurrent(&j->proj, p->W, p->f, &j->err)) == LRS_OK)
         rc = snap_fill_recurrent(&j->series, p->W, p->f, &j->err);
 done:
     r->wall_noise = lrs_wall_seconds() - t0;
+    lrs_sim_free(sim);
     lrs_input_free(in);
     lrs_noise_free(noise);
     gsl_vector_free(z0);

@@ -1,11 +1,11 @@
 /*
  * lrs-bench -- speed and memory benchmark of the Figure 1 noise workload
- * (issue 7): N units, W = c u u^T + rho G/sqrt(N) (c = -10, rho = 0.5),
+ * N units, W = c u u^T + rho G/sqrt(N) (c = -10, rho = 0.5),
  * smooth noise tau_x = 10, sigma_x = 1, z0 = 0.1 randn, duration T; noise,
  * simulation and PCA of z and x (covariance over every step), in three modes:
  *
  *   faithful          forward Euler at dt = 0.01 (lrs_sim, streaming)
- *   exact-integrator  exact propagator at step h (lrs_exact_sim, default
+ *   exact-integrator  exact propagator at step h (lrs_sim_exact, default
  *                     lrs_exact_default_step(tau_x)); same noise path
  *   exact-covariance  the exact stationary covariance (lrs_exact_cov), no
  *                     simulation at all
@@ -144,19 +144,13 @@ static int child(const char *mode, size_t N, double T, unsigned long seed, doubl
         p.T = T;
         p.z0 = z0;
         p.serial = serial;
-        if (exact) {
-            lrs_exact_sim_t *s = NULL;
-            if (lrs_exact_sim_alloc(&s, &p, &err))
-                die("exact propagator", &err);
-            if (lrs_exact_sim_run(s, in, obs, 2, &err))
-                die("exact integrator", &err);
-            lrs_exact_sim_free(s);
-        } else {
-            lrs_sim_t *s = NULL;
-            if (lrs_sim_alloc(&s, &p, &err) || lrs_sim_run(s, in, obs, 2, &err))
-                die("Euler simulation", &err);
-            lrs_sim_free(s);
-        }
+        p.method = exact ? lrs_sim_exact : lrs_sim_euler;
+        lrs_sim_t *s = NULL;
+        if (lrs_sim_alloc(&s, &p, &err))
+            die(exact ? "exact propagator" : "Euler simulation", &err);
+        if (lrs_sim_run(s, in, obs, 2, &err))
+            die(exact ? "exact integrator" : "Euler simulation", &err);
+        lrs_sim_free(s);
         if (lrs_cov_get(cx, C, &err) || lrs_pca_from_cov(pca, C, 0, 0, &err))
             die("PCA of x", &err);
         if (lrs_cov_get(cz, C, &err) || lrs_pca_from_cov(pca, C, 0, 0, &err))
@@ -311,8 +305,8 @@ static int bench_row(const char *mode, size_t N, double T, unsigned long seed, d
 }
 
 /*
- * Two independent seeds at once (issue 7: "a run with two independent seeds
- * uses both cores and takes little more than one").  One faithful run of
+ * Two independent seeds at once (the goal: a run with two independent seeds
+ * uses both cores and takes little more than one).  One faithful run of
  * seed S alone (default: the simulation hands observers to a helper thread,
  * so it already keeps two cores partly busy), then seeds S and S + 1
  * started together, each serial (p.serial: one thread per run, as the figure
