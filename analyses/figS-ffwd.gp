@@ -17,6 +17,7 @@ aligned = "u"
 eig_R = abs(c) + 0.5
 eig_rho = rho
 schem_eq = "{/Symbol t} dz/dt = -z + xW"
+schem_ffwd = 1
 rec_name = "xW"
 series_title = "feed-forward drive along u: (xW){/Symbol \267}u = c x{/Symbol \267}u + ..., amplified; z follows it"
 num_keys = "response_ratio var_ratio_u_over_rand predicted_var_ratio_u_over_rand pct_z_first angle_pc1_u_deg"

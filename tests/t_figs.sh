@@ -14,7 +14,7 @@ mkdir -p "$tmp/results"
 cd "$tmp" || exit 2
 data=$repo/../shared/data/high_school_proximity_edges.csv
 
-# Keys each figure must print (issues 3 and 4), besides wall_seconds.
+# Keys each figure must print, besides wall_seconds.
 declare -A keys=(
   [fig1]="response_ratio var_ratio_rand_over_u angle_uN_u_deg corr_xu_Wzu c_x noise_method noise_dt norm_before_aligned paper_response_ratio"
   [fig2]="response_ratio var_ratio_u_over_rand var_ratio_rand_over_uN angle_uN_u_deg angle_response_uopt_v_deg noise_method paper_angle_response_uopt_v_deg"

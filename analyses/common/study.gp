@@ -109,8 +109,12 @@ if (ARG1 eq "schematic") {
         a = 2 * pi * (k - 1) / 8 + pi / 8
         set object (200 + k) circle at cx + R * cos(a), cy + R * sin(a) size 0.05 fs solid 1.0 noborder fc rgb c_resp front
     }
-    # recurrent connections W (red), a few chords and neighbours
-    do for [k=1:8] {
+    # recurrent connections W (red), a few chords and neighbours; a
+    # feed-forward network (schem_ffwd = 1) has none: W acts on the input
+    # arrows, drawn red
+    ffwd = (exists("schem_ffwd") ? schem_ffwd : 0)
+    c_arrow = (ffwd ? "#60d62728" : "#602ca02c")
+    do for [k=1:(ffwd ? 0 : 8)] {
         a1 = 2 * pi * (k - 1) / 8 + pi / 8
         a2 = 2 * pi * (k + 2) / 8 + pi / 8
         a3 = 2 * pi * k / 8 + pi / 8
@@ -127,14 +131,14 @@ if (ARG1 eq "schematic") {
                 ex = cx + R * cos(a); ey = cy + R * sin(a)
                 dd = sqrt((ex - 0.17)**2 + (ey - yi)**2)
                 set arrow (400 + 10 * i + k) from 0.17, yi to ex - 0.06 * (ex - 0.17) / dd, ey - 0.06 * (ey - yi) / dd \
-                    head filled size 0.035,25 lc rgb "#602ca02c" lw 1.2 back
+                    head filled size 0.035,25 lc rgb c_arrow lw 1.2 back
             }
         }
     }
     set label 501 (compact ? "x(t)" : "input x(t)") at 0.12, 0.02 center tc rgb c_in font fs_big
     if (!compact) { set label 502 "smooth noise" at 0.12, 0.93 center tc rgb c_in font fs_small }
     set label 503 (compact ? "z(t)" : "response z(t)") at cx, 0.02 center tc rgb c_resp font fs_big
-    set label 504 ARG2 at (compact ? 0.8 : cx), 0.95 center tc rgb c_conn font fs_big
+    set label 504 ARG2 at (compact || ffwd ? 0.8 : cx), 0.95 center tc rgb c_conn font fs_big
     set label 505 ARG3 at (compact ? 0.8 : 0.62), (compact ? -0.17 : -0.12) center font fs_big front
     plot NaN notitle
 }
