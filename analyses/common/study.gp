@@ -242,16 +242,22 @@ if (ARG1 eq "scatter") {
     # (0 z, 1 x, 2 r), ARG6 x label, ARG7 y label, ARG8 colour, ARG9 title.
     # Equal scales on both axes, centred on the data after the initial
     # transient (t >= 5% of the window; a saturated network sits far from 0),
-    # padded so that the corner annotations stay clear of the points.
+    # padded so that the corner annotations stay clear of the points.  If the
+    # variable scatter_L exists, both axes span [-scatter_L:scatter_L] (panels
+    # that share one scale).
     f = ARG2."proj.tsv"
     jx = int(ARG3); jy = int(ARG4); fld = int(ARG5)
-    stats f u 1 nooutput
-    tskip = 0.05 * STATS_max
-    stats f u (column(1) >= tskip ? column(pcol(jx, fld)) : NaN) nooutput
-    mx = (STATS_max + STATS_min) / 2; hx = (STATS_max - STATS_min) / 2
-    stats f u (column(1) >= tskip ? column(pcol(jy, fld)) : NaN) nooutput
-    my = (STATS_max + STATS_min) / 2; hy = (STATS_max - STATS_min) / 2
-    L = (hx > hy ? hx : hy) * 1.45
+    if (exists("scatter_L")) {
+        mx = 0; my = 0; L = scatter_L
+    } else {
+        stats f u 1 nooutput
+        tskip = 0.05 * STATS_max
+        stats f u (column(1) >= tskip ? column(pcol(jx, fld)) : NaN) nooutput
+        mx = (STATS_max + STATS_min) / 2; hx = (STATS_max - STATS_min) / 2
+        stats f u (column(1) >= tskip ? column(pcol(jy, fld)) : NaN) nooutput
+        my = (STATS_max + STATS_min) / 2; hy = (STATS_max - STATS_min) / 2
+        L = (hx > hy ? hx : hy) * 1.45
+    }
     set xrange [mx - L:mx + L]
     set yrange [my - L:my + L]
     set xlabel ARG6
