@@ -112,10 +112,10 @@ static int noise_run(void *ctx)
 
     /* Covariances of z and of x over the same steps (t >= T_DISCARD):
      * streamed, nothing but two N x N scatter matrices is kept. */
-    nb_dec_cov_t st = {r->cz, r->cx, STAT_EVERY, T_DISCARD, 0};
-    lrs_observer_t obs[2];
+    lrs_observer_t obs[3];
     size_t nobs = 0;
-    obs[nobs++] = nb_dec_cov_observer(&st);
+    obs[nobs++] = lrs_cov_observer_every(r->cz, LRS_FIELD_Z, T_DISCARD, STAT_EVERY);
+    obs[nobs++] = lrs_cov_observer_every(r->cx, LRS_FIELD_X, T_DISCARD, STAT_EVERY);
     if (r->progress)
         obs[nobs++] = nb_progress_observer(&prog, r->progress, lrs_sim_steps(sim));
     NB_RUN_TRY(&r->what, lrs_sim_run(sim, src.in, obs, nobs, err));

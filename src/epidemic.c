@@ -5,14 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_blas.h>
-#include <gsl/gsl_errno.h>
-#include <gsl/gsl_odeiv2.h>
 #include <lapacke.h>
 
 #include "lrs/connectivity.h"
 #include "lrs/spectra.h"
+#include "la_internal.h"
+#include "ode_internal.h"
 
-/* odeiv2 settings of the unperturbed relaxation (documented in the header). */
+/* Integrator settings of the unperturbed relaxation (documented in the header). */
 #define EPI_ODE_EPS 1e-10
 #define EPI_ODE_H0 1e-3
 #define EPI_ODE_NMAX 10000000UL
@@ -34,8 +34,7 @@ struct lrs_epidemic {
     gsl_vector *xlast;
     int have_last;
     int ode_bad;    /* the ODE right-hand side met a non-finite value */
-    gsl_odeiv2_system sys;
-    gsl_odeiv2_driver *drv;
+    ode_t *ode;     /* adaptive integrator of the relaxation */
 };
 
 /* ------------------------------------------------------------------ helpers */
@@ -82,7 +81,7 @@ static void rhs_raw(lrs_epidemic_t *ep, const double *x, const double *p, double
     }
 }
 
-/* odeiv2 callback: the unperturbed right-hand side. */
+/* Integrator callback: the unperturbed right-hand side. */
 static int ode_func(double t, const double y[], double dydt[], void *params)
 {
     (void)t;
@@ -90,10 +89,10 @@ static int ode_func(double t, const double y[], double dydt[], void *params)
     for (size_t i = 0; i < ep->N; i++)
         if (!isfinite(y[i])) {
             ep->ode_bad = 1;
-            return GSL_EBADFUNC;
+            return 1;
         }
     rhs_raw(ep, y, NULL, dydt);
-    return GSL_SUCCESS;
+    return 0;
 }
 
 /* ------------------------------------------------------------------ network */
@@ -119,7 +118,7 @@ int lrs_epidemic_normalize(const gsl_matrix *A, gsl_matrix *W, double *smax,
             if (!isfinite(gsl_matrix_get(A, i, j)))
                 return lrs_err_set(err, LRS_ENONFINITE,
                                    "lrs_epidemic_normalize: A(%zu,%zu) is not finite", i, j);
-    s = gsl_vector_alloc(A->size1);
+    s = la_vector_alloc(A->size1);
     if (!s) {
         rc = lrs_err_set(err, LRS_ENOMEM, "lrs_epidemic_normalize: out of memory");
         goto done;
@@ -211,30 +210,24 @@ int lrs_epidemic_alloc(lrs_epidemic_t **out, const gsl_matrix *W, double gamma,
         return lrs_err_set(err, LRS_ENOMEM, "%s: out of memory", fn);
     ep->N = N;
     ep->gamma = gamma;
-    ep->W = gsl_matrix_alloc(N, N);
-    ep->J = gsl_matrix_alloc(N, N);
+    ep->W = la_matrix_alloc(N, N);
+    ep->J = la_matrix_alloc(N, N);
     ep->ipiv = malloc(N * sizeof *ep->ipiv);
-    ep->wx = gsl_vector_alloc(N);
-    ep->f = gsl_vector_alloc(N);
-    ep->xw = gsl_vector_alloc(N);
-    ep->pw = gsl_vector_alloc(N);
-    ep->xlast = gsl_vector_alloc(N);
+    ep->wx = la_vector_alloc(N);
+    ep->f = la_vector_alloc(N);
+    ep->xw = la_vector_alloc(N);
+    ep->pw = la_vector_alloc(N);
+    ep->xlast = la_vector_alloc(N);
     if (!ep->W || !ep->J || !ep->ipiv || !ep->wx || !ep->f || !ep->xw || !ep->pw || !ep->xlast) {
         rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory (N = %zu)", fn, N);
         goto done;
     }
     gsl_matrix_memcpy(ep->W, W);
-    ep->sys.function = ode_func;
-    ep->sys.jacobian = NULL; /* rk8pd is explicit: no Jacobian needed */
-    ep->sys.dimension = N;
-    ep->sys.params = ep;
-    ep->drv = gsl_odeiv2_driver_alloc_y_new(&ep->sys, gsl_odeiv2_step_rk8pd, EPI_ODE_H0,
-                                            EPI_ODE_EPS, EPI_ODE_EPS);
-    if (!ep->drv) {
-        rc = lrs_err_set(err, LRS_ENOMEM, "%s: cannot allocate the odeiv2 driver", fn);
+    ep->ode = ode_alloc(N, ode_func, ep, EPI_ODE_H0, EPI_ODE_EPS, EPI_ODE_EPS, EPI_ODE_NMAX);
+    if (!ep->ode) {
+        rc = lrs_err_set(err, LRS_ENOMEM, "%s: cannot allocate the integrator (N = %zu)", fn, N);
         goto done;
     }
-    gsl_odeiv2_driver_set_nmax(ep->drv, EPI_ODE_NMAX);
     *out = ep;
     ep = NULL;
 done:
@@ -246,8 +239,7 @@ void lrs_epidemic_free(lrs_epidemic_t *ep)
 {
     if (!ep)
         return;
-    if (ep->drv)
-        gsl_odeiv2_driver_free(ep->drv);
+    ode_free(ep->ode);
     gsl_matrix_free(ep->W);
     gsl_matrix_free(ep->J);
     free(ep->ipiv);
@@ -303,9 +295,10 @@ int lrs_epidemic_jacobian(const lrs_epidemic_t *ep, const gsl_vector *x, gsl_mat
 }
 
 /*
- * Unperturbed integration with GSL odeiv2 (rk8pd, epsabs = epsrel = 1e-10,
- * first trial step 1e-3, at most 1e7 steps) from x over [0, T], stopping at
- * the nout + 1 output times t_k = k T / nout.  The driver keeps its step size
+ * Unperturbed integration with the Dormand-Prince 5(4) integrator of
+ * ode_internal.h (eps_abs = eps_rel = 1e-10, first trial step 1e-3, at most
+ * 1e7 steps per output interval) from x over [0, T], stopping at the
+ * nout + 1 output times t_k = k T / nout.  The integrator keeps its step size
  * across output times, so a dense output grid costs little.  The state lives
  * in ep->y's storage (contiguous), separate from the scratch vectors that
  * lrs_epidemic_rhs uses, so a callback may call the other functions.
@@ -316,29 +309,28 @@ static int relax_impl(lrs_epidemic_t *ep, gsl_vector *x, double T, size_t nout,
 {
     int rc = LRS_OK;
     gsl_vector_memcpy(y, x);
-    gsl_odeiv2_driver_reset(ep->drv);
-    gsl_odeiv2_driver_reset_hstart(ep->drv, EPI_ODE_H0);
+    ode_reset(ep->ode, EPI_ODE_H0);
     ep->ode_bad = 0;
     double t = 0.0;
     if (fn && (rc = fn(ctx, 0.0, y, err)))
         return rc;
     for (size_t k = 1; k <= nout; k++) {
         double tk = k == nout ? T : T * (double)k / (double)nout;
-        int s = gsl_odeiv2_driver_apply(ep->drv, &t, tk, y->data);
-        if (s != GSL_SUCCESS) {
+        int s = ode_apply(ep->ode, &t, tk, y->data);
+        if (s != ODE_OK) {
             /* SIS states are probabilities: far outside [0, 1] the quadratic
-             * term makes the solution blow up in finite time, and odeiv2
-             * fails when its step cannot shrink further. */
+             * term makes the solution blow up in finite time, and the
+             * integrator fails when its step cannot shrink further. */
             double big = 0.0;
             for (size_t i = 0; i < ep->N; i++)
                 big = fmax(big, fabs(y->data[i]));
             if (ep->ode_bad || !(big <= EPI_DIVERGE_BOUND))
                 return lrs_err_set(err, LRS_EDIVERGE,
                                    "lrs_epidemic_relax: the state diverged near t = %g "
-                                   "(max |x| = %g; %s)", t, big, gsl_strerror(s));
+                                   "(max |x| = %g; %s)", t, big, ode_strerror(s));
             return lrs_err_set(err, LRS_ENUMERIC,
-                               "lrs_epidemic_relax: odeiv2 failed at t = %g: %s", t,
-                               gsl_strerror(s));
+                               "lrs_epidemic_relax: the integrator failed at t = %g: %s",
+                               t, ode_strerror(s));
         }
         if (fn && (rc = fn(ctx, tk, y, err)))
             return rc;
@@ -373,7 +365,7 @@ int lrs_epidemic_relax(lrs_epidemic_t *ep, gsl_vector *x, double T, size_t nout,
         return rc;
     if ((rc = check_vec(x, ep->N, fn_name, "x", err)))
         return rc;
-    y = gsl_vector_alloc(ep->N);
+    y = la_vector_alloc(ep->N);
     if (!y)
         return lrs_err_set(err, LRS_ENOMEM, "%s: out of memory", fn_name);
     rc = relax_impl(ep, x, T, nout, fn, ctx, stop, y, err);
@@ -419,8 +411,8 @@ int lrs_epidemic_relax_curve(lrs_epidemic_t *ep, const gsl_vector *x0,
         return rc;
     if ((rc = check_vec(x0, ep->N, fn, "x0", err)) || (rc = check_vec(xs, ep->N, fn, "xs", err)))
         return rc;
-    y = gsl_vector_alloc(ep->N);
-    x = gsl_vector_alloc(ep->N);
+    y = la_vector_alloc(ep->N);
+    x = la_vector_alloc(ep->N);
     if (!y || !x) {
         rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory", fn);
         goto done;
@@ -723,16 +715,16 @@ int lrs_epidemic_run(lrs_epidemic_t *ep, const lrs_epidemic_run_t *run, lrs_inpu
         needR |= obs[j].needs_recurrent != 0;
     }
     size_t B = nt < EPI_BLOCK ? nt : EPI_BLOCK;
-    Zb = gsl_matrix_alloc(B, N);
-    Xb = gsl_matrix_alloc(B, N);
-    Rb = needR ? gsl_matrix_alloc(B, N) : NULL;
-    x = gsl_vector_alloc(N);
-    xt = gsl_vector_alloc(N);
-    k1 = gsl_vector_alloc(N);
-    k2 = gsl_vector_alloc(N);
-    k3 = gsl_vector_alloc(N);
-    k4 = gsl_vector_alloc(N);
-    xr = run->xref ? gsl_vector_alloc(N) : NULL;
+    Zb = la_matrix_alloc(B, N);
+    Xb = la_matrix_alloc(B, N);
+    Rb = needR ? la_matrix_alloc(B, N) : NULL;
+    x = la_vector_alloc(N);
+    xt = la_vector_alloc(N);
+    k1 = la_vector_alloc(N);
+    k2 = la_vector_alloc(N);
+    k3 = la_vector_alloc(N);
+    k4 = la_vector_alloc(N);
+    xr = run->xref ? la_vector_alloc(N) : NULL;
     if (!Zb || !Xb || (needR && !Rb) || !x || !xt || !k1 || !k2 || !k3 || !k4 ||
         (run->xref && !xr)) {
         rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory (N = %zu)", fn, N);

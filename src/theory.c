@@ -59,8 +59,8 @@ int lrs_theory_pcvar1(const gsl_matrix *W, double sigma_x, gsl_vector *var,
     if (!isfinite(sigma_x) || sigma_x < 0)
         return lrs_err_set(err, LRS_EINVAL, "%s: sigma_x = %g; must be finite and >= 0", fn,
                            sigma_x);
-    gsl_matrix *M = gsl_matrix_alloc(N, N);
-    gsl_vector *s = gsl_vector_alloc(N);
+    gsl_matrix *M = la_matrix_alloc(N, N);
+    gsl_vector *s = la_vector_alloc(N);
     if (!M || !s) {
         rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory (N = %zu)", fn, N);
         goto done;
@@ -241,7 +241,7 @@ int lrs_theory_pcvar2(const gsl_matrix *W, const gsl_matrix *Cx,
     int rc = check_w(W, fn, err);
     if (rc)
         return rc;
-    Cov = gsl_matrix_alloc(N, N);
+    Cov = la_matrix_alloc(N, N);
     a = malloc(N * N * sizeof *a);
     if (!Cov || !a) {
         rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory (N = %zu)", fn, N);

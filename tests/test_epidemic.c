@@ -95,7 +95,7 @@ static void test_rhs_path_graph(void)
     gsl_matrix_free(W);
 }
 
-/* odeiv2 integration against the logistic closed form on K_20. */
+/* Adaptive integration against the logistic closed form on K_20. */
 static void test_relax_logistic_closed_form(void)
 {
     lrs_err_t e;
@@ -116,7 +116,7 @@ static void test_relax_logistic_closed_form(void)
         double c = gsl_vector_get(d, k) / sqrt((double)n);
         worst = fmax(worst, fabs(c - logistic(0.05, 3.0, 0.0, tk)) / logistic(0.05, 3.0, 0.0, tk));
     }
-    CHECK(worst < 1e-8, "max relative error vs logistic %.3g; tol 1e-8 (odeiv2 tol 1e-10)", worst);
+    CHECK(worst < 1e-8, "max relative error vs logistic %.3g; tol 1e-8 (integrator tol 1e-10)", worst);
     /* lrs_epidemic_relax leaves x(T) in x. */
     CHECK_OK(lrs_epidemic_relax(ep, x0, 5.0, 1, NULL, NULL, NULL, &e), &e);
     CHECK_REL(gsl_vector_get(x0, 7), logistic(0.05, 3.0, 0.0, 5.0), 1e-8);
@@ -151,7 +151,7 @@ static void test_fixed_point_complete_graph(void)
 }
 
 /* The Figure 6 protocol on a synthetic school network: relax from
- * x0 ~ U(0.3, 0.6) for T = 300 with odeiv2, polish with Newton: residual
+ * x0 ~ U(0.3, 0.6) for T = 300 (adaptive Dormand-Prince), polish with Newton: residual
  * below 1e-9, endemic (x* > 0), and the relaxed state already
  * within 1e-6 of it (integrator tolerance 1e-10, relaxation ~ e^{-300}). */
 static void test_fixed_point_school_residual(void)
@@ -326,7 +326,7 @@ static void test_relaxation_time_complete_graph(void)
     CHECK_OK(lrs_epidemic_relax_curve(ep, x0, xs, 15.0, t, d, NULL, &e), &e);
     double tau = 0;
     /* window: t >= 3 (the non-uniform modes, rate 3 + 1/24, are e^{-3} below
-     * the uniform one at t = 3 and fall further), d above 1e-9 (odeiv2 tol) */
+     * the uniform one at t = 3 and fall further), d above 1e-9 (integrator tol) */
     CHECK_OK(lrs_epidemic_fit_exp(t, d, 3, 15, 1e-9, LRS_EPI_FIT_LOG, NULL, &tau, NULL, &e), &e);
     CHECK_REL(tau, 0.5, 1e-3);
     gsl_vector_free(t);

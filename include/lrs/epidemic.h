@@ -20,9 +20,9 @@
  *
  * What this module gives:
  *   - the right-hand side F and its Jacobian;
- *   - the unperturbed relaxation integrated with GSL odeiv2 (adaptive
- *     Runge-Kutta-Prince-Dormand 8(9), tolerances 1e-10 absolute and
- *     relative), with the state handed to a callback on an output grid;
+ *   - the unperturbed relaxation integrated by an adaptive Dormand-Prince
+ *     5(4) Runge-Kutta method (tolerances 1e-10 absolute and relative),
+ *     with the state handed to a callback on an output grid;
  *   - the fixed point polished by Newton's method (LAPACK dgesv);
  *   - an exponential fit of a relaxation curve d(t) = ||x(t) - x*||;
  *   - perturbed runs with a time-dependent p(t) (an lrs_input_t of sim.h:
@@ -111,12 +111,12 @@ typedef int (*lrs_epidemic_sample_fn)(void *ctx, double t, const gsl_vector *x,
                                       lrs_err_t *err);
 
 /* Integrate the unperturbed system (p = 0) from the state in x over [0, T]
- * with GSL odeiv2 (rk8pd, epsabs = epsrel = 1e-10); x <- x(T).  If fn is not
+ * with adaptive Dormand-Prince 5(4) (eps_abs = eps_rel = 1e-10); x <- x(T).  If fn is not
  * NULL it is called at the nout + 1 times t_k = k T / nout, k = 0 .. nout
  * (nout >= 1), with x(t_k).  stop (nullable): a raised flag stops the run
  * with LRS_EINTR at the next output time.  A solution that blows up (from a
- * start far outside [0, 1]: non-finite, or odeiv2 fails with max |x| above
- * 1e6) gives LRS_EDIVERGE; another odeiv2 failure LRS_ENUMERIC. */
+ * start far outside [0, 1]: non-finite, or the integrator fails with max |x|
+ * above 1e6) gives LRS_EDIVERGE; another integrator failure LRS_ENUMERIC. */
 int lrs_epidemic_relax(lrs_epidemic_t *ep, gsl_vector *x, double T, size_t nout,
                        lrs_epidemic_sample_fn fn, void *ctx,
                        volatile sig_atomic_t *stop, lrs_err_t *err);
@@ -132,7 +132,7 @@ int lrs_epidemic_fixed_point(lrs_epidemic_t *ep, gsl_vector *x, double tol,
                              size_t max_iter, double *residual, size_t *iters,
                              lrs_err_t *err);
 
-/* Relaxation curve: integrate from x0 (p = 0, odeiv2 as in relax) over
+/* Relaxation curve: integrate from x0 (p = 0, integrated as in relax) over
  * [0, T] and write t_k = k T / (n - 1) into t and ||x(t_k) - xs||_2 into d
  * (t, d: length n >= 2).  x0 is not modified. */
 int lrs_epidemic_relax_curve(lrs_epidemic_t *ep, const gsl_vector *x0,

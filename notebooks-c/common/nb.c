@@ -46,12 +46,13 @@ static void remove_temporaries(void)
 static void usage(const char *name, const char *about, unsigned long seed, FILE *to)
 {
     fprintf(to,
-            "usage: %s [--seed S] [--fast] [--jobs J] [--data PATH] [--out DIR]\n"
+            "usage: %s [--seed S] [--fast] [--jobs J] [--data PATH | --synthetic] [--out DIR]\n"
             "%s\n\n"
             "  --seed S    random seed (default %lu)\n"
             "  --fast      shorter runs, for smoke tests\n"
             "  --jobs J    independent runs in parallel (default 2)\n"
             "  --data PATH input data file (figures that read one)\n"
+            "  --synthetic synthetic network instead of the data (figure 6)\n"
             "  --out DIR   output folder (default results/%s)\n",
             name, about, seed, name);
 }
@@ -109,6 +110,8 @@ void nb_init(nb_args_t *a, const char *name, const char *about,
             }
             a->jobs = (int)j;
             i++;
+        } else if (!strcmp(o, "--synthetic")) {
+            a->synthetic = 1;
         } else if (!strcmp(o, "--data") && v) {
             a->data = v;
             i++;

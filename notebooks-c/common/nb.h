@@ -23,6 +23,7 @@ typedef struct nb_args {
     int fast;             /* --fast: shorter runs for smoke tests */
     int jobs;             /* --jobs J: independent runs in parallel (default 2) */
     const char *data;     /* --data PATH (figure 6) */
+    int synthetic;        /* --synthetic: figure 6 on its synthetic network */
     const char *outdir;   /* --out DIR (default results/<name>) */
 } nb_args_t;
 

@@ -118,8 +118,8 @@ static void apply_f(lrs_sim_transfer_t f, const double *src, double *dst, size_t
 
 /* Statistics of the noise run, streamed block by block:
  *
- *  - the covariances of z and of x (lrs_cov_t), from every `every`-th step
- *    with t >= t_discard (a strided view of the block: no copy);
+ *  - the covariances of z and of x: two lrs_cov_observer_every observers
+ *    beside this one (every `every`-th step with t >= t_discard);
  *  - the mean and covariance of the 3K projections z.d_k, x.d_k, r.d_k on
  *    the K known directions, r = W f(z), from every step with t >= t_discard.
  *    For a recurrent run r.d = f(z).(W^T d): the observer projects f(z) on
@@ -188,21 +188,6 @@ static int stats_observe(void *self, const lrs_block_t *b, lrs_err_t *err)
         return LRS_OK;
     size_t m = rows - i0;
     int rc;
-
-    /* Covariances of z and x from the steps n >= n_start with n % every == 0. */
-    size_t first = i0, rem = (b->n0 + i0) % st->every;
-    if (rem)
-        first += st->every - rem;
-    if (first < rows) {
-        size_t ns = (rows - first + st->every - 1) / st->every;
-        gsl_matrix_const_view zs = gsl_matrix_const_view_array_with_tda(
-            b->Z->data + first * b->Z->tda, ns, N, b->Z->tda * st->every);
-        gsl_matrix_const_view xs = gsl_matrix_const_view_array_with_tda(
-            b->X->data + first * b->X->tda, ns, N, b->X->tda * st->every);
-        if ((rc = lrs_cov_add_block(st->cz, &zs.matrix, err)) ||
-            (rc = lrs_cov_add_block(st->cx, &xs.matrix, err)))
-            return rc;
-    }
 
     /* Projections of every step: P = [Z D, X D, f(Z) W^T D] (or R D). */
     if ((rc = stats_reserve(st, m, err)))
@@ -461,12 +446,14 @@ static int run_noise(job_t *j)
     /* R is needed from the simulation only in feed-forward mode (study.c
      * computes r = W f(z) itself otherwise). */
     int ff = p->mode == LRS_SIM_FEEDFORWARD;
-    lrs_observer_t obs[4] = {
+    lrs_observer_t obs[6] = {
         {stats_observe, &j->st, ff},
+        lrs_cov_observer_every(j->st.cz, LRS_FIELD_Z, p->t_discard, j->st.every),
+        lrs_cov_observer_every(j->st.cx, LRS_FIELD_X, p->t_discard, j->st.every),
         snap_observer(&j->proj, ff),
         snap_observer(&j->series, ff),
         nb_progress_observer(&prog, "noise run", lrs_sim_steps(sim))};
-    rc = lrs_sim_run(sim, in, obs, 4, &j->err);
+    rc = lrs_sim_run(sim, in, obs, 6, &j->err);
     nb_progress_done(&prog);
     if (rc == LRS_OK && !ff) {
         if ((rc = snap_fill_recurrent(&j->proj, p->W, p->f, &j->err)) == LRS_OK)

@@ -5,7 +5,7 @@
  * simulation and PCA of z and x (covariance over every step), in three modes:
  *
  *   faithful          forward Euler at dt = 0.01 (lrs_sim, streaming)
- *   exact-integrator  exact propagator at step h (lrs_exact_sim, default
+ *   exact-integrator  exact propagator at step h (lrs_sim_exact, default
  *                     lrs_exact_default_step(tau_x)); same noise path
  *   exact-covariance  the exact stationary covariance (lrs_exact_cov), no
  *                     simulation at all
@@ -157,19 +157,13 @@ static int child(const char *mode, size_t N, double T, unsigned long seed, doubl
         p.T = T;
         p.z0 = z0;
         p.serial = serial;
-        if (exact) {
-            lrs_exact_sim_t *s = NULL;
-            if (lrs_exact_sim_alloc(&s, &p, &err))
-                die("exact propagator", &err);
-            if (lrs_exact_sim_run(s, in, obs, 2, &err))
-                die("exact integrator", &err);
-            lrs_exact_sim_free(s);
-        } else {
-            lrs_sim_t *s = NULL;
-            if (lrs_sim_alloc(&s, &p, &err) || lrs_sim_run(s, in, obs, 2, &err))
-                die("Euler simulation", &err);
-            lrs_sim_free(s);
-        }
+        p.method = exact ? lrs_sim_exact : lrs_sim_euler;
+        lrs_sim_t *s = NULL;
+        if (lrs_sim_alloc(&s, &p, &err))
+            die(exact ? "exact propagator" : "Euler simulation", &err);
+        if (lrs_sim_run(s, in, obs, 2, &err))
+            die(exact ? "exact integrator" : "Euler simulation", &err);
+        lrs_sim_free(s);
         if (lrs_cov_get(cx, C, &err) || lrs_pca_from_cov(pca, C, 0, 0, &err))
             die("PCA of x", &err);
         if (lrs_cov_get(cz, C, &err) || lrs_pca_from_cov(pca, C, 0, 0, &err))

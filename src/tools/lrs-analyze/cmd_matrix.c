@@ -98,7 +98,7 @@ int cmd_ranks(ctx_t *c)
         return c->err.code;
     }
     fprintf(d,
-            "# effective ranks of %s from its %zu singular values (PAPER.md s.6):\n"
+            "# effective ranks of %s from its %zu singular values (Thibeault et al., Nat Phys 2024):\n"
             "#   rank               numerical: #{sigma_i > max(m,n) eps sigma_1}\n"
             "#   optimal_threshold  Gavish-Donoho 2014: #{sigma_i > omega(beta) sigma_med} "
             "(tau = %.6g)\n"
