@@ -13,6 +13,7 @@
 #include <string.h>
 #include <gsl/gsl_cblas.h>
 #include <lapacke.h>
+#include "la_internal.h"
 
 /* ------------------------------------------------------------------ PCA */
 
@@ -45,9 +46,9 @@ int lrs_pca_alloc(lrs_pca_t **out, size_t N, lrs_err_t *err)
         goto done;
     }
     p->pub.N = N;
-    p->pub.var = gsl_vector_alloc(N);
-    p->pub.pct = gsl_vector_alloc(N);
-    p->pub.pcs = gsl_matrix_alloc(N, N);
+    p->pub.var = la_vector_alloc(N);
+    p->pub.pct = la_vector_alloc(N);
+    p->pub.pcs = la_matrix_alloc(N, N);
     p->A = malloc(N * N * sizeof *p->A);
     p->w = malloc(N * sizeof *p->w);
     p->Z = malloc(N * N * sizeof *p->Z);

@@ -38,12 +38,10 @@
  *           ill-conditioned or A is not diagonalisable.
  *    AUTO uses EIGEN when the 1-norm condition estimate of V is at most
  *    LRS_EXACT_COND_MAX and SCHUR otherwise.  Cost: EIGEN is dgeev plus
- *    about 8 N^3 flops (Figure 1 network: ~0.035 s CPU at N = 200, ~10-14 s
- *    at N = 2000, dominated by dgeev); SCHUR is dgees, 47 triangular
- *    inverses and a level-2 Lyapunov solve, several times slower.  The
- *    library never changes the BLAS thread count (on the 2-core machine
- *    used for development a second thread gave no gain: N = 1000 took
- *    1.51 s on one thread, 1.78 s on two).
+ *    about 8 N^3 flops, dominated by dgeev; SCHUR is dgees, 47 triangular
+ *    inverses and a level-2 Lyapunov solve, several times slower (the
+ *    benchmarks measure both).  The library never changes the BLAS thread
+ *    count.
  *    With dt > 0 (lrs_exact_cov_euler) the same two routes give the exact
  *    stationary covariance of the forward-Euler recursion
  *        z[n+1] = z[n] + dt (A z[n] + B x(n dt)),
