@@ -49,14 +49,16 @@ py(r) = 0.89 - r * 0.318
 frame(c, r, letter) = sprintf("set lmargin at screen %g; set rmargin at screen %g; set tmargin at screen %g; set bmargin at screen %g; set label 1 '%s' at screen %g, %g font ',22:Bold' front", \
     px(c), px(c) + 0.235, py(r), py(r) - 0.2, letter, px(c) - 0.055, py(r) + 0.035)
 
-set palette defined (-1 "#2166ac", 0 "#ffffff", 1 "#b2182b")
 
 do for [out in "png pdf"] {
+# each pass starts from the defaults (the previous pass left its settings)
+reset
+set palette defined (-1 "#2166ac", 0 "#ffffff", 1 "#b2182b")
 if (out eq "png") {
     set terminal pngcairo size 1800,1350 font "DejaVu Sans,13" enhanced
     set output outpng
 } else {
-    set terminal pdfcairo size 18cm,13.5cm font "DejaVu Sans,6.5" enhanced
+    set terminal pdfcairo size 31.75cm,23.81cm font "DejaVu Sans,13" enhanced fontscale 0.5 linewidth 0.5 pointscale 0.5
     set output outpdf
 }
 set multiplot title sprintf("Figure 4: modular E/I network (N_E = %d, N_I = %d, {/Symbol t}_E = %s, {/Symbol t}_I = %s, %s): EP-like low-rank part, suppression and balance", Ne, Ni, tau_e, tau_i, fname)

@@ -40,6 +40,7 @@ typedef struct io_ctx {
     lrs_io_read_opts_t o;
     lrs_io_read_info_t *info;    /* never NULL inside the readers */
     const char *name;
+    lrs_io_coo_t *coo;           /* non-NULL: io_ents_build fills it, no dense matrix */
 } io_ctx_t;
 
 /* Make at least `want` bytes available in buf[beg..end) if the source has
@@ -121,6 +122,12 @@ void io_ents_free(io_ents_t *es);
 int io_ents_build(const io_ents_t *es, size_t rows, size_t cols, int sym,
                   gsl_matrix **out, size_t *repeated, size_t *loops,
                   const io_ctx_t *c, lrs_err_t *err);
+
+/* Coordinate form of the entries (when c->coo is set): the same sums, repeats
+ * and mirroring as io_ents_build, sorted by row then column. */
+int io_ents_build_coo(const io_ents_t *es, size_t rows, size_t cols, int sym,
+                      lrs_io_coo_t *out, size_t *repeated, size_t *loops,
+                      const io_ctx_t *c, lrs_err_t *err);
 
 /* Check rows x cols against max_n and max_bytes (LRS_ELIMIT with a message at
  * line:col). */

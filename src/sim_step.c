@@ -2,7 +2,7 @@
  * The stepping methods of the simulator (lrs/sim.h): forward Euler and
  * classical RK4, for K trajectories at once, and the per-step kernel.
  *
- * Maths (arXiv:2504.13727, Sec. 2).  With alpha_i = dt / tau_i and the
+ * Maths (arXiv:2504.13727, the network model).  With alpha_i = dt / tau_i and the
  * connectivity of trajectory k, W_k = W + U_k S_k V_k^T (low-rank part
  * optional):
  *   Euler, recurrent:    z[n+1] = z[n] + alpha o (-z[n] + W_k f(z[n]) + x[n])

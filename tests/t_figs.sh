@@ -17,12 +17,29 @@ data=$repo/data/high_school_proximity_edges.csv   # shipped with the repo
 declare -A keys=(
   [fig1]="response_ratio var_ratio_rand_over_u angle_uN_u_deg corr_xu_Wzu"
   [fig2]="response_ratio var_ratio_u_over_rand var_ratio_rand_over_uN angle_uN_u_deg angle_response_uopt_v_deg"
-  [fig5]="response_ratio"
+  [fig4]="response_ratio mf_jacobian_eig_at_origin mf_linear_fixed_point_authors_input ei_mean_exc_input ei_mean_inh_input ei_mean_total_input"
+  [fig5]="response_ratio norm_smooth norm_random"
+  [figS-modular]="response_ratio var_ratio_rand_over_u var_ratio_rand_over_v corr_xu_Wzu"
+  [figS-space]="response_ratio var_ratio_rand_over_u var_ratio_rand_over_bump corr_xu_Wzu"
+  [figS-fourier]="min_pct_power full_W_min_pct_power"
   [fig6]="N relaxation_time max_real_eig_J step_sign_convention response_ratio response_ratio_other_sign"
   [figS-epidemiological]="response_ratio response_ratio_other_sign var_ratio_rand_over_u corr_qu_Ru"
   [figS-ffwd]="var_ratio_u_over_rand"
   [figS-biased]="var_ratio_rand_over_u corr_xu_Wzu"
 )
+# Figure 4's fidelity checks: the printed mean-field point is the authors'
+# linear one, and panel h is the authors' balance (all-unit means of the
+# positive and negative parts of the total input, about 0.03 in size; the
+# synaptic sums, about 1, would fail the bound).
+fig4_checks() {
+    awk -F' = ' '
+        $1 == "mf_linear_fixed_point_authors_input" && $2 != "0.051 0.431" { printf " %s = %s (expected 0.051 0.431);", $1, $2 }
+        $1 == "ei_mean_exc_input" && !($2 > 0 && $2 < 0.1) { printf " %s = %s (expected in (0, 0.1));", $1, $2 }
+        $1 == "ei_mean_inh_input" && !($2 < 0 && $2 > -0.1) { printf " %s = %s (expected in (-0.1, 0));", $1, $2 }
+        $1 == "ei_mean_exc_input" { e = $2 } $1 == "ei_mean_inh_input" { h = $2 }
+        $1 == "ei_mean_total_input" { t = $2 }
+        END { d = e + h - t; if (d > 0.00015 || d < -0.00015) printf " exc + inh = %g but total = %s;", e + h, t }' "$1"
+}
 command -v gnuplot >/dev/null || { echo "FAIL figs_smoke: gnuplot not installed"; exit 1; }
 n=0
 for prog in "$build"/notebooks/fig*; do
@@ -62,6 +79,7 @@ for prog in "$build"/notebooks/fig*; do
         r=$(sed -n 's/^response_ratio = //p' "results/$name.out")
         awk -v r="$r" 'BEGIN { exit !(r + 0 > 5) }' || why="$why response_ratio $r not above 5;"
     fi
+    [ "$name" = fig4 ] && why="$why$(fig4_checks "results/$name.out")"
     secs=$(awk -v a="$(date +%s.%N)" -v b="$t0" 'BEGIN{printf "%.1f", a - b}')
     if [ -z "$why" ]; then echo "ok fig_$name (${secs} s)"; else echo "FAIL fig_$name:$why"; fi
 done

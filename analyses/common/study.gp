@@ -209,12 +209,15 @@ if (ARG1 eq "scatter") {
     # Projections of one field on two directions over t < t_proj, equal axes.
     # ARG2 dir, ARG3 direction on the x axis, ARG4 direction on y, ARG5 field
     # (0 z, 1 x, 2 r), ARG6 x label, ARG7 y label, ARG8 colour, ARG9 title.
+    # If the variable scatter_L exists, both axes span [-scatter_L:scatter_L]
+    # (panels that share one scale).
     f = ARG2."proj.tsv"
     jx = int(ARG3); jy = int(ARG4); fld = int(ARG5)
     stats f u (abs(column(pcol(jx, fld)))) nooutput
     L1 = STATS_max
     stats f u (abs(column(pcol(jy, fld)))) nooutput
     L = (STATS_max > L1 ? STATS_max : L1) * 1.05
+    if (exists("scatter_L")) { L = scatter_L }
     set xrange [-L:L]
     set yrange [-L:L]
     set xlabel ARG6

@@ -1,8 +1,8 @@
 /*
  * lrs/cov.h -- streaming covariance over time.
  *
- * Covariance over time, as in arXiv:2504.13727, Sec. 3: centred, divided by
- * Nt - 1.  lrs_cov_t accumulates blocks of observations (rows) with a
+ * Covariance over time, as in arXiv:2504.13727 (PCA of Figs 1-6): centred,
+ * divided by Nt - 1.  lrs_cov_t accumulates blocks of observations (rows) with a
  * numerically stable block update (Chan, Golub & LeVeque 1979): each
  * block's own mean and centred scatter (one dsyrk) are merged into the
  * running totals, so one pass agrees with a two-pass computation to ~1e-14

@@ -1,7 +1,7 @@
 /*
  * lrs/sim.h -- driven recurrent dynamics, streamed into observers.
  *
- * Model (arXiv:2504.13727, Sec. 2):   tau dz/dt = -z + W f(z) + x(t)
+ * Model (arXiv:2504.13727):   tau dz/dt = -z + W f(z) + x(t)
  * with f in {identity, tanh, relu} and tau a scalar or one value per unit.
  * Feed-forward variant (the paper's feed-forward supplementary figure):
  * tau dz/dt = -z + f(W^T x(t)) (x W in the paper's row-vector notation); no

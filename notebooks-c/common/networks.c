@@ -266,3 +266,57 @@ int net_fourier_power(const gsl_vector *x, gsl_vector *pw, lrs_err_t *err)
     free(data);
     return rc;
 }
+
+int net_lastpc_angles(const net_t *net, const gsl_vector *uN, size_t k, double *ang_span,
+                      double *ang_IW, lrs_err_t *err)
+{
+    if (!net || !uN || !ang_span || !ang_IW || uN->size != net->N || k == 0 || k > net->N)
+        return lrs_err_set(err, LRS_EINVAL, "net_lastpc_angles: bad arguments (k = %zu)", k);
+    size_t N = net->N;
+    gsl_matrix *IW = gsl_matrix_alloc(N, N), *Ul = gsl_matrix_alloc(N, N),
+               *Vr = gsl_matrix_alloc(N, N);
+    gsl_vector *s = gsl_vector_alloc(N), *ang = gsl_vector_alloc(1);
+    int rc = LRS_OK;
+    if (!IW || !Ul || !Vr || !s || !ang) {
+        rc = lrs_err_set(err, LRS_ENOMEM, "net_lastpc_angles: out of memory (N = %zu)", N);
+        goto done;
+    }
+    gsl_matrix_set_identity(IW);
+    gsl_matrix_sub(IW, net->W);
+    if ((rc = lrs_spectra_svd(IW, s, Ul, Vr, err)) != LRS_OK)
+        goto done;
+    gsl_vector_view vtop = gsl_matrix_column(Vr, 0);
+    if ((rc = lrs_spectra_line_angle_deg(uN, &vtop.vector, ang_IW, err)) != LRS_OK)
+        goto done;
+    gsl_matrix_const_view Us = gsl_matrix_const_submatrix(net->U0, 0, 0, N, k);
+    gsl_matrix_const_view uNm = gsl_matrix_const_view_vector(uN, N, 1);
+    if ((rc = lrs_spectra_subspace_angles(&uNm.matrix, &Us.matrix, ang, err)) != LRS_OK)
+        goto done;
+    *ang_span = gsl_vector_get(ang, 0);
+done:
+    gsl_matrix_free(IW);
+    gsl_matrix_free(Ul);
+    gsl_matrix_free(Vr);
+    gsl_vector_free(s);
+    gsl_vector_free(ang);
+    return rc;
+}
+
+double net_var_along(const gsl_matrix *C, const gsl_vector *d)
+{
+    gsl_vector *Cd = gsl_vector_alloc(d->size);
+    double q = NAN;
+    if (Cd) {
+        gsl_blas_dsymv(CblasUpper, 1.0, C, d, 0.0, Cd);
+        gsl_blas_ddot(d, Cd, &q);
+        gsl_vector_free(Cd);
+    }
+    return q;
+}
+
+double net_median_sorted(const gsl_vector *v)
+{
+    size_t m = v->size;
+    return m % 2 ? gsl_vector_get(v, m / 2)
+                 : 0.5 * (gsl_vector_get(v, m / 2 - 1) + gsl_vector_get(v, m / 2));
+}

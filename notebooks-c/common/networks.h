@@ -103,4 +103,18 @@ int net_ring_fourier_eigs(const gsl_matrix *W0, gsl_vector *lambda, lrs_err_t *e
  * N even, k = N/2), X the DFT of x (Parseval).  pw: length N/2 + 1. */
 int net_fourier_power(const gsl_vector *x, gsl_vector *pw, lrs_err_t *err);
 
+/* Where the last PC u_N of a response lies (quasi-statically z ~ (I - W)^{-1} x
+ * has the least variance along the top right singular vector of I - W):
+ * *ang_span = angle (degrees) between u_N and the span of the first k left
+ * singular vectors of W0; *ang_IW = line angle between u_N and the top right
+ * singular vector of I - W.  One SVD of I - W, O(N^3). */
+int net_lastpc_angles(const net_t *net, const gsl_vector *uN, size_t k, double *ang_span,
+                      double *ang_IW, lrs_err_t *err);
+
+/* d^T C d: the variance along d of a signal with covariance C (symmetric,
+ * upper triangle used). */
+double net_var_along(const gsl_matrix *C, const gsl_vector *d);
+/* Median of a vector sorted in descending (or ascending) order. */
+double net_median_sorted(const gsl_vector *v);
+
 #endif

@@ -81,6 +81,7 @@ typedef struct opts {
     lrs_io_read_opts_t rd;
     double scale;
     int have_scale, normalize, transpose;
+    int sparse; /* --sparse: handled by lrs_analyze_sparse before parsing */
     int sis;
     double coupling;
     long rank;

@@ -215,6 +215,9 @@ static const optdef_t optdefs[] = {
     {"--transpose", 0, S_ALL, NULL, "use W^T (edge lists read W[src][dst]; this gives W[dst][src])", set_flag, OFF(transpose)},
     {"--scale", 1, S_ALL, "S", "multiply W by S (first transform)", set_scale, 0},
     {"--normalize", 0, S_ALL, NULL, "divide W by its largest singular value (second)", set_flag, OFF(normalize)},
+    {"--sparse", 0, S_ALL, NULL, "large sparse networks with SLEPc/PETSc, under mpiexec too: report, svals, eig, "
+     "ranks, simulate, convert; --top K, --ncv, --tol, --max-it, --probes, --lanczos; PETSc options after -- "
+     "(needs the sparse module: make deps-sparse sparse)", set_flag, OFF(sparse)},
     {"--model", 1, S_ALL, "sis", "use the Jacobian J of the SIS epidemic model at its fixed point (third)", set_model, 0},
     {"--coupling", 1, S_ALL, "G", "SIS coupling gamma (default 3)", set_positive, OFF(coupling)},
     {"--rank", 1, S_REPORT | S_OVERLAP, "R", "rank r of the overlap matrix (default optimal threshold, at most 10)", set_rank, 0},

@@ -29,6 +29,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "analyze.h"
+#include "cmd_sparse.h"
 
 volatile sig_atomic_t g_stop;
 
@@ -184,6 +185,15 @@ int main(int argc, char **argv)
     int st, rc;
 
     gsl_set_error_handler_off();
+    for (st = 1; st < argc && strcmp(argv[st], "--"); st++)
+        if (!strcmp(argv[st], "--sparse")) {
+#ifdef LRS_HAVE_SPARSE
+            return lrs_analyze_sparse(argc, argv);
+#else
+            fputs(LRS_SPARSE_MISSING_MSG, stderr);
+            return EXIT_USAGE;
+#endif
+        }
     st = analyze_parse_args(argc, argv, &o);
     if (st >= 0)
         return st;
