@@ -17,10 +17,17 @@
  */
 const char *__asan_default_options(void);
 const char *__lsan_default_suppressions(void);
+const char *__lsan_default_options(void);
 
 const char *__asan_default_options(void)
 {
     return "fast_unwind_on_malloc=0:malloc_context_size=40";
+}
+
+/* quiet about what was suppressed: error output stays one line */
+const char *__lsan_default_options(void)
+{
+    return "print_suppressions=0";
 }
 
 const char *__lsan_default_suppressions(void)
