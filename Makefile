@@ -54,7 +54,8 @@ endif
 TOOL_SRC = $(wildcard src/tools/*.c)
 TOOL_DIRS= $(patsubst src/tools/%/,%,$(sort $(dir $(wildcard src/tools/*/*.c))))
 TOOL_OBJ = $(patsubst src/tools/%.c,$(BUILD)/toolobj/%.o,$(wildcard src/tools/*/*.c))
-TOOLS    = $(patsubst src/tools/%.c,$(BUILD)/%,$(TOOL_SRC)) $(addprefix $(BUILD)/,$(TOOL_DIRS))
+TOOL_ONE = $(patsubst src/tools/%.c,$(BUILD)/%,$(TOOL_SRC))
+TOOLS    = $(TOOL_ONE) $(addprefix $(BUILD)/,$(TOOL_DIRS))
 NB_SRC   = $(wildcard notebooks-c/fig*.c)
 NB_COMMON= $(patsubst notebooks-c/common/%.c,$(BUILD)/nbobj/%.o,$(wildcard notebooks-c/common/*.c))
 NOTEBOOKS= $(patsubst notebooks-c/%.c,$(BUILD)/notebooks/%,$(NB_SRC))
@@ -125,7 +126,7 @@ $(BUILD)/tests/%: tests/%.c tests/harness.h $(STATIC)
 
 # Header dependencies (gcc -MMD) of every object and program, so touching a
 # library header rebuilds the notebook objects, notebooks, tools and tests.
--include $(LIB_OBJ:.o=.d) $(TOOL_OBJ:.o=.d) $(NB_COMMON:.o=.d) $(NOTEBOOKS:=.d) $(TOOLS:=.d) $(TESTS:=.d)
+-include $(LIB_OBJ:.o=.d) $(NB_COMMON:.o=.d) $(NOTEBOOKS:=.d) $(TOOL_ONE:=.d) $(TESTS:=.d) $(TOOL_OBJ:.o=.d)
 
 # ---------------------------------------------------------------- sparse module
 # liblrs-sparse: include/lrs/sparse.h, src/sparse/*.c on SLEPc/PETSc (MPI).
@@ -179,8 +180,10 @@ test: all tests
 # make figN: run the notebook program, then its gnuplot script.
 FIG_MAIN = $(sort $(patsubst notebooks-c/%.c,%,$(wildcard notebooks-c/fig[0-9].c)))
 FIG_SUPP = $(sort $(patsubst notebooks-c/%.c,%,$(wildcard notebooks-c/figS-*.c)))
-FIG6_DATA = $(or $(DATA),$(wildcard ../shared/data/high_school_proximity_edges.csv))
-FIGARGS_fig6 = $(if $(FIG6_DATA),--data $(FIG6_DATA))
+# Figure 6's contact network ships in data/ (data/README.md); DATA=path reads
+# another edge list.
+FIG6_DATA = $(or $(DATA),data/high_school_proximity_edges.csv)
+FIGARGS_fig6 = --data $(FIG6_DATA)
 FIGARGS_figS-epidemiological = $(FIGARGS_fig6)
 
 .PHONY: $(FIG_MAIN) $(FIG_SUPP)

@@ -142,7 +142,7 @@ int lrs_conn_add_lowrank(gsl_matrix *W, const gsl_matrix *U, const gsl_vector *s
                            V->size1, V->size2, W->size1, r, W->size2, r);
     if (!la_matrix_finite(U) || !la_matrix_finite(V) || !la_vector_finite(s))
         return lrs_err_set(err, LRS_ENONFINITE, "%s: non-finite value in U, s or V", fn);
-    gsl_matrix *B = gsl_matrix_alloc(U->size1, r);
+    gsl_matrix *B = la_matrix_alloc(U->size1, r);
     if (!B)
         return lrs_err_set(err, LRS_ENOMEM, "%s: out of memory", fn);
     gsl_matrix_memcpy(B, U);
@@ -378,7 +378,7 @@ int lrs_conn_sis_jacobian(const gsl_matrix *W, double gamma, const gsl_vector *x
                            fn, N, N, xs->size, J->size1, J->size2);
     if (!isfinite(gamma) || !la_matrix_finite(W) || !la_vector_finite(xs))
         return lrs_err_set(err, LRS_ENONFINITE, "%s: non-finite value in W, gamma or xs", fn);
-    gsl_vector *wx = gsl_vector_alloc(N);
+    gsl_vector *wx = la_vector_alloc(N);
     if (!wx)
         return lrs_err_set(err, LRS_ENOMEM, "%s: out of memory", fn);
     gsl_blas_dgemv(CblasNoTrans, 1.0, W, xs, 0.0, wx);

@@ -134,21 +134,47 @@ INLINE_SIMD void block_rk(size_t m, const float *A, size_t lda, const float *X, 
     }
 }
 
-/* Rows 0..n-1 in blocks of R, the remainder one row at a time. */
-#define DEFINE_ROWS(R, K)                                                      \
-    SIMD static void rows_##K(size_t n, size_t m, const float *A, size_t lda,  \
-                              const float *X, size_t ldx, float *Y, size_t ldy) \
-    {                                                                          \
-        size_t i = 0;                                                          \
-        for (; i + (R) <= n; i += (R))                                         \
-            block_rk(m, A, lda, X, ldx, Y, ldy, i, (R), (K));                  \
-        for (; i < n; i++)                                                     \
-            block_rk(m, A, lda, X, ldx, Y, ldy, i, 1, (K));                    \
-    }
-DEFINE_ROWS(8, 1)
-DEFINE_ROWS(4, 2)
-DEFINE_ROWS(3, 3)
-DEFINE_ROWS(2, 4)
+/* Rows 0..n-1 in blocks of R, the remainder one row at a time; one function
+ * per K with its (R, K) pair. */
+SIMD static void rows_1(size_t n, size_t m, const float *A, size_t lda, const float *X,
+                        size_t ldx, float *Y, size_t ldy)
+{
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        block_rk(m, A, lda, X, ldx, Y, ldy, i, 8, 1);
+    for (; i < n; i++)
+        block_rk(m, A, lda, X, ldx, Y, ldy, i, 1, 1);
+}
+
+SIMD static void rows_2(size_t n, size_t m, const float *A, size_t lda, const float *X,
+                        size_t ldx, float *Y, size_t ldy)
+{
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4)
+        block_rk(m, A, lda, X, ldx, Y, ldy, i, 4, 2);
+    for (; i < n; i++)
+        block_rk(m, A, lda, X, ldx, Y, ldy, i, 1, 2);
+}
+
+SIMD static void rows_3(size_t n, size_t m, const float *A, size_t lda, const float *X,
+                        size_t ldx, float *Y, size_t ldy)
+{
+    size_t i = 0;
+    for (; i + 3 <= n; i += 3)
+        block_rk(m, A, lda, X, ldx, Y, ldy, i, 3, 3);
+    for (; i < n; i++)
+        block_rk(m, A, lda, X, ldx, Y, ldy, i, 1, 3);
+}
+
+SIMD static void rows_4(size_t n, size_t m, const float *A, size_t lda, const float *X,
+                        size_t ldx, float *Y, size_t ldy)
+{
+    size_t i = 0;
+    for (; i + 2 <= n; i += 2)
+        block_rk(m, A, lda, X, ldx, Y, ldy, i, 2, 4);
+    for (; i < n; i++)
+        block_rk(m, A, lda, X, ldx, Y, ldy, i, 1, 4);
+}
 
 INLINE_SIMD __m256 tanh8(__m256 x)
 {
@@ -198,32 +224,29 @@ static int cpu_avx2_fma(void)
 
 /* ------------------------------------------------------------ dispatch */
 
-/* -1: not decided yet; 0 portable; 1 AVX2/FMA.  Decided once; a benign race
- * (every thread computes the same value). */
-static int kernel_path = -1;
+/* -1: not checked yet; 0: no AVX2/FMA; 1: AVX2/FMA.  A cache of a property
+ * of the CPU (every thread computes the same value: a benign race). */
+static int cpu_simd = -1;
 
 int lrs_kernel_simd(void)
 {
-    if (kernel_path < 0) {
-        int use = 0;
+    if (cpu_simd < 0) {
 #ifdef KERNEL_HAVE_AVX2
-        const char *env = getenv("LRS_KERNEL_PORTABLE");
-        use = cpu_avx2_fma() && !(env && *env && strcmp(env, "0") != 0);
+        cpu_simd = cpu_avx2_fma();
+#else
+        cpu_simd = 0;
 #endif
-        kernel_path = use;
     }
-    return kernel_path;
+    return cpu_simd;
 }
 
-int lrs_kernel_use_simd(int on)
+void lrs_kernel_sgemm_k_portable(size_t n, size_t m, size_t K, const float *A, size_t lda,
+                                 const float *X, size_t ldx, float *Y, size_t ldy)
 {
-    kernel_path = 0;
-#ifdef KERNEL_HAVE_AVX2
-    kernel_path = on && cpu_avx2_fma();
-#else
-    (void)on;
-#endif
-    return kernel_path;
+    for (size_t k0 = 0; k0 < K; k0 += 4) {
+        size_t kb = K - k0 < 4 ? K - k0 : 4;
+        rows_portable(n, m, kb, A, lda, X + k0 * ldx, ldx, Y + k0 * ldy, ldy);
+    }
 }
 
 void lrs_kernel_sgemv(size_t n, size_t m, const float *A, size_t lda, const float *x, float *y)
@@ -234,23 +257,29 @@ void lrs_kernel_sgemv(size_t n, size_t m, const float *A, size_t lda, const floa
 void lrs_kernel_sgemm_k(size_t n, size_t m, size_t K, const float *A, size_t lda,
                         const float *X, size_t ldx, float *Y, size_t ldy)
 {
-    for (size_t k0 = 0; k0 < K; k0 += 4) {
-        size_t kb = K - k0 < 4 ? K - k0 : 4;
-        const float *Xk = X + k0 * ldx;
-        float *Yk = Y + k0 * ldy;
 #ifdef KERNEL_HAVE_AVX2
-        if (lrs_kernel_simd()) {
+    if (lrs_kernel_simd()) {
+        for (size_t k0 = 0; k0 < K; k0 += 4) {
+            size_t kb = K - k0 < 4 ? K - k0 : 4;
+            const float *Xk = X + k0 * ldx;
+            float *Yk = Y + k0 * ldy;
             switch (kb) {
             case 1: rows_1(n, m, A, lda, Xk, ldx, Yk, ldy); break;
             case 2: rows_2(n, m, A, lda, Xk, ldx, Yk, ldy); break;
             case 3: rows_3(n, m, A, lda, Xk, ldx, Yk, ldy); break;
             default: rows_4(n, m, A, lda, Xk, ldx, Yk, ldy); break;
             }
-            continue;
         }
-#endif
-        rows_portable(n, m, kb, A, lda, Xk, ldx, Yk, ldy);
+        return;
     }
+#endif
+    lrs_kernel_sgemm_k_portable(n, m, K, A, lda, X, ldx, Y, ldy);
+}
+
+void lrs_kernel_tanhf_portable(size_t n, const float *x, float *y)
+{
+    for (size_t i = 0; i < n; i++)
+        y[i] = tanh_portable(x[i]);
 }
 
 void lrs_kernel_tanhf(size_t n, const float *x, float *y)
@@ -261,6 +290,5 @@ void lrs_kernel_tanhf(size_t n, const float *x, float *y)
         return;
     }
 #endif
-    for (size_t i = 0; i < n; i++)
-        y[i] = tanh_portable(x[i]);
+    lrs_kernel_tanhf_portable(n, x, y);
 }

@@ -12,7 +12,7 @@
  *
  * The built-in observers below accumulate statistics (projections and their
  * covariances), capture full states at chosen times, and write decimated
- * traces; the covariance accumulator for PCA is in lrs/pca.h.
+ * traces; the covariance accumulator is in lrs/cov.h.
  */
 #ifndef LRS_OBSERVE_H
 #define LRS_OBSERVE_H

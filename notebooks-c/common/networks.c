@@ -266,3 +266,102 @@ int net_fourier_power(const gsl_vector *x, gsl_vector *pw, lrs_err_t *err)
     free(data);
     return rc;
 }
+
+int net_lastpc_angles(const net_t *net, const gsl_vector *uN, size_t k, double *ang_span,
+                      double *ang_IW, lrs_err_t *err)
+{
+    if (!net || !uN || !ang_span || !ang_IW || uN->size != net->N || k == 0 || k > net->N)
+        return lrs_err_set(err, LRS_EINVAL, "net_lastpc_angles: bad arguments (k = %zu)", k);
+    size_t N = net->N;
+    gsl_matrix *IW = gsl_matrix_alloc(N, N), *Ul = gsl_matrix_alloc(N, N),
+               *Vr = gsl_matrix_alloc(N, N);
+    gsl_vector *s = gsl_vector_alloc(N), *ang = gsl_vector_alloc(1);
+    int rc = LRS_OK;
+    if (!IW || !Ul || !Vr || !s || !ang) {
+        rc = lrs_err_set(err, LRS_ENOMEM, "net_lastpc_angles: out of memory (N = %zu)", N);
+        goto done;
+    }
+    gsl_matrix_set_identity(IW);
+    gsl_matrix_sub(IW, net->W);
+    if ((rc = lrs_spectra_svd(IW, s, Ul, Vr, err)) != LRS_OK)
+        goto done;
+    gsl_vector_view vtop = gsl_matrix_column(Vr, 0);
+    if ((rc = lrs_spectra_line_angle_deg(uN, &vtop.vector, ang_IW, err)) != LRS_OK)
+        goto done;
+    gsl_matrix_const_view Us = gsl_matrix_const_submatrix(net->U0, 0, 0, N, k);
+    gsl_matrix_const_view uNm = gsl_matrix_const_view_vector(uN, N, 1);
+    if ((rc = lrs_spectra_subspace_angles(&uNm.matrix, &Us.matrix, ang, err)) != LRS_OK)
+        goto done;
+    *ang_span = gsl_vector_get(ang, 0);
+done:
+    gsl_matrix_free(IW);
+    gsl_matrix_free(Ul);
+    gsl_matrix_free(Vr);
+    gsl_vector_free(s);
+    gsl_vector_free(ang);
+    return rc;
+}
+
+double net_var_along(const gsl_matrix *C, const gsl_vector *d)
+{
+    gsl_vector *Cd = gsl_vector_alloc(d->size);
+    double q = NAN;
+    if (Cd) {
+        gsl_blas_dsymv(CblasUpper, 1.0, C, d, 0.0, Cd);
+        gsl_blas_ddot(d, Cd, &q);
+        gsl_vector_free(Cd);
+    }
+    return q;
+}
+
+double net_median_sorted(const gsl_vector *v)
+{
+    size_t m = v->size;
+    return m % 2 ? gsl_vector_get(v, m / 2)
+                 : 0.5 * (gsl_vector_get(v, m / 2 - 1) + gsl_vector_get(v, m / 2));
+}
+
+study_params_t net_study_params(const nb_args_t *a, const net_t *net, lrs_sim_transfer_t f,
+                                double tau, const net_noise_t *nz)
+{
+    study_params_t sp = study_params_default(a);
+    sp.W = net->W;
+    sp.u = net->u;
+    sp.v = net->v;
+    sp.u_rand = net->u_rand;
+    sp.nextra = 1;
+    sp.extra[0] = net->v;
+    sp.extra_name[0] = "v";
+    sp.f = f;
+    sp.tau = tau;
+    sp.tau_vec = net->tau;
+    sp.dt = nz->dt;
+    sp.tau_x = nz->tau_x;
+    sp.sigma_x = nz->sigma_x;
+    sp.T_noise = a->fast ? nz->T_fast : nz->T;
+    sp.t_discard = nz->t_discard;
+    sp.theory = 1;
+    return sp;
+}
+
+void net_noise_header(FILE *fp, const net_noise_t *nz)
+{
+    fprintf(fp, "# noise  tau_x %g  sigma_x %g  t_discard %g\n", nz->tau_x, nz->sigma_x,
+            nz->t_discard);
+}
+
+void net_summary_lastpc(const nb_args_t *a, const net_t *net, const study_params_t *sp,
+                        const study_result_t *r, size_t k)
+{
+    lrs_err_t err = {0};
+    double ang_span, ang_IW;
+    NB_TRY(net_lastpc_angles(net, r->uN, k, &ang_span, &ang_IW, &err), &err);
+    const gsl_vector *vx = r->pca_x->var;
+    nb_summary("x_median_over_lastpc", "%.2f",
+               net_median_sorted(vx) / gsl_vector_get(vx, vx->size - 1));
+    nb_summary("angle_uN_span_W0_deg", "%.1f", ang_span);
+    nb_summary("angle_uN_top_right_sv_I_minus_W_deg", "%.1f", ang_IW);
+    nb_summary("seed", "%lu", a->seed);
+    if (a->fast)
+        nb_note("fast run (T = %g): statistics from a short run", sp->T_noise);
+}

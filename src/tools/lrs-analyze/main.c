@@ -48,7 +48,7 @@ const cmd_t analyze_cmds[] = {
      "eigenvalue of largest real part and the stability of tau dz/dt = -z + W z + x\n"
      "(with a suggested --scale if unstable), cond(I - W) (warning above 1e12), the\n"
      "overlap matrix P = U_r^T V_r of the top-r part and its singular values, and two\n"
-     "verdicts from the predicted PC variances of z (theory 1, PAPER.md s.4):\n"
+     "verdicts from the predicted PC variances of z (theory 1 of arXiv:2504.13727):\n"
      "  low_rank_suppression  how far the smallest PC variance falls below the median\n"
      "  high_dimensional      how far the largest rises above the median\n"
      "Example:\n"
@@ -70,7 +70,7 @@ const cmd_t analyze_cmds[] = {
      "One 'name<TAB>value' line each for rank (numerical), optimal_threshold\n"
      "(Gavish-Donoho 2014), optimal_shrinkage (Gavish-Donoho 2017), erank (Roy &\n"
      "Vetterli 2007), elbow, energy_ratio (90% of sum sigma^2), stable_rank and\n"
-     "nuclear_rank (PAPER.md s.6, Thibeault et al. 2024).\n"
+     "nuclear_rank (Thibeault, Allard & Desrosiers, Nat Phys 2024).\n"
      "Example:\n"
      "  lrs-analyze ranks edges.txt --ids --base 1 --undirected\n"},
     {"overlap", cmd_overlap, S_OVERLAP, 0,
@@ -106,10 +106,10 @@ const cmd_t analyze_cmds[] = {
      "  lrs-analyze simulate W.npy --T 1000 --f tanh --gnuplot --png sim.png | gnuplot\n"},
     {"response", cmd_response, S_RESPONSE, CMD_INTERRUPTIBLE,
      "aligned vs random step response ratio",
-     "Step protocol of PAPER.md s.5: z(0) = 0.1/sqrt(N) randn, input amp*d on\n"
-     "[15, 40) along the aligned direction d, then amp*u_rand on [55, 80) along a\n"
-     "random unit vector, T = 100.  Prints aligned_response = ||z|| just before\n"
-     "t = 40, random_response = ||z|| just before t = 80, their ratio\n"
+     "Step protocol of arXiv:2504.13727 (Figs 1-2): z(0) = 0.1/sqrt(N) randn, input\n"
+     "amp*d on [15, 40) along the aligned direction d, then amp*u_rand on [55, 80)\n"
+     "along a random unit vector, T = 100.  Prints aligned_response = ||z|| just\n"
+     "before t = 40, random_response = ||z|| just before t = 80, their ratio\n"
      "(random/aligned; above 1: the aligned input is suppressed) and, for a linear\n"
      "network, the steady-state prediction ||(I-W)^-1 u_rand|| / ||(I-W)^-1 d||.\n"
      "d: --direction u (top left singular vector of W, default), v (top right) or\n"
@@ -171,6 +171,9 @@ static void ctx_free(ctx_t *c)
     mem_close(&c->gp);
     for (k = 0; k < c->nblk; k++)
         mem_close(&c->blk[k]);
+    if (c->linM != c->lin)
+        lrs_linear_free(c->linM);
+    lrs_linear_free(c->lin);
     if (c->Wd && c->Wd != c->M)
         gsl_matrix_free(c->Wd);
     if (c->M)
