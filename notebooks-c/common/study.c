@@ -7,6 +7,7 @@
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_complex_math.h>
 #include <gsl/gsl_randist.h>
+#include "lrs/linear.h"
 #include "lrs/noise.h"
 #include "lrs/observe.h"
 #include "lrs/spectra.h"
@@ -491,17 +492,6 @@ static double cov_corr(const gsl_matrix *C, size_t i, size_t j)
            sqrt(gsl_matrix_get(C, i, i) * gsl_matrix_get(C, j, j));
 }
 
-static double participation_ratio(const gsl_vector *var)
-{
-    double s = 0, s2 = 0;
-    for (size_t k = 0; k < var->size; k++) {
-        double l = gsl_vector_get(var, k);
-        s += l;
-        s2 += l * l;
-    }
-    return s2 > 0 ? s * s / s2 : NAN;
-}
-
 static double dot_row(const gsl_matrix *M, size_t i, const gsl_vector *d)
 {
     gsl_vector_const_view row = gsl_matrix_const_row(M, i);
@@ -792,8 +782,8 @@ int study_run(const nb_args_t *a, const study_params_t *p, study_result_t **out,
         r->corr_xuN_WzuN = pearson(pa, pb, m);
         r->pct_z_first = gsl_vector_get(r->pca_z->pct, 0);
         r->pct_z_last = gsl_vector_get(r->pca_z->pct, N - 1);
-        r->dim_z = participation_ratio(r->pca_z->var);
-        r->dim_x = participation_ratio(r->pca_x->var);
+        r->dim_z = lrs_linear_participation_ratio(r->pca_z->var);
+        r->dim_x = lrs_linear_participation_ratio(r->pca_x->var);
 
         /* Quasi-static theory (arXiv:2504.13727), when asked for and meaningful. */
         int th_ok = p->theory && p->mode == LRS_SIM_RECURRENT;
