@@ -73,6 +73,7 @@
 #include "nb_noise.h"
 #include "lrs/connectivity.h"
 #include "lrs/cov.h"
+#include "lrs/linear.h"
 #include "lrs/noise.h"
 #include "lrs/pca.h"
 #include "lrs/sim.h"
@@ -245,19 +246,6 @@ static void batch_release(batch_t *b)
         lrs_pca_free(b->px[k]);
         lrs_pca_free(b->pz_short[k]);
     }
-}
-
-/* Participation ratio (sum lambda)^2 / sum lambda^2: an effective dimension
- * between 1 and N. */
-static double participation_ratio(const gsl_vector *var)
-{
-    double s = 0, s2 = 0;
-    for (size_t k = 0; k < var->size; k++) {
-        double l = gsl_vector_get(var, k);
-        s += l;
-        s2 += l * l;
-    }
-    return s2 > 0 ? s * s / s2 : NAN;
 }
 
 static double median(const gsl_vector *v)
@@ -502,7 +490,7 @@ static pcstats_t pc_stats(const lrs_pca_t *p, const double supp[2])
     double med = median(var);
     pcstats_t st = {med / gsl_vector_get(var, N - 1), med / gsl_vector_get(var, N - 2),
                     med / gsl_vector_get(var, N - 3), gsl_vector_get(p->pct, 0),
-                    participation_ratio(var), supp[0], supp[1]};
+                    lrs_linear_participation_ratio(var), supp[0], supp[1]};
     return st;
 }
 

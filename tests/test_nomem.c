@@ -265,9 +265,9 @@ static int c_noise(lrs_err_t *e)
     lrs_noise_free(nz);
     return rc;
 }
-/* Euler simulation driven by noise and a step, observed by a covariance,
- * a projection and a probe. */
-static int c_sim(lrs_err_t *e)
+/* A simulation (method m) driven by noise and a step, observed by a
+ * covariance, a projection and a probe. */
+static int sim_with(const lrs_sim_method_t *m, lrs_err_t *e)
 {
     lrs_sim_t *s = NULL;
     lrs_input_t *in = NULL;
@@ -277,6 +277,7 @@ static int c_sim(lrs_err_t *e)
     lrs_probe_t *pb = NULL;
     double t1 = 2.0;
     lrs_sim_params_t p = sim_params();
+    p.method = m;
     gsl_matrix_view D = gsl_matrix_submatrix(Q, 0, 0, N, 2);
     int rc = lrs_sim_alloc(&s, &p, e);
     if (!rc)
@@ -306,27 +307,76 @@ static int c_sim(lrs_err_t *e)
     lrs_sim_free(s);
     return rc;
 }
-static int c_exact_sim(lrs_err_t *e)
+static int c_sim_euler(lrs_err_t *e) { return sim_with(lrs_sim_euler, e); }
+static int c_sim_rk4(lrs_err_t *e) { return sim_with(lrs_sim_rk4, e); }
+static int c_sim_exact(lrs_err_t *e) { return sim_with(lrs_sim_exact, e); }
+/* K = 2 trajectories with their own step inputs and covariance observers. */
+static int batch_inputs(lrs_input_t **in, lrs_cov_t **cov, lrs_observer_t *ob, lrs_err_t *e)
+{
+    int rc = LRS_OK;
+    for (size_t k = 0; k < 2 && !rc; k++) {
+        rc = lrs_input_alloc(&in[k], N, e);
+        if (!rc)
+            rc = lrs_input_add_step(in[k], 0.5, 1.5, 1.0 + (double)k, d, e);
+        if (!rc)
+            rc = lrs_cov_alloc(&cov[k], N, e);
+        if (!rc)
+            ob[k] = lrs_cov_observer(cov[k], LRS_FIELD_Z, 0.0);
+    }
+    return rc;
+}
+static void batch_free(lrs_input_t **in, lrs_cov_t **cov)
+{
+    for (size_t k = 0; k < 2; k++) {
+        lrs_input_free(in[k]);
+        lrs_cov_free(cov[k]);
+    }
+}
+static int c_sim_batch(lrs_err_t *e)
 {
     lrs_sim_t *s = NULL;
-    lrs_input_t *in = NULL;
-    lrs_cov_t *cov = NULL;
+    lrs_input_t *in[2] = {NULL, NULL};
+    lrs_cov_t *cov[2] = {NULL, NULL};
+    lrs_observer_t ob[2];
     lrs_sim_params_t p = sim_params();
-    p.method = lrs_sim_exact;
-    int rc = lrs_sim_alloc(&s, &p, e);
+    const lrs_observer_t *obs[2] = {&ob[0], &ob[1]};
+    size_t nobs[2] = {1, 1};
+    int rc = lrs_sim_batch_alloc(&s, &p, 2, NULL, NULL, e);
     if (!rc)
-        rc = lrs_input_alloc(&in, N, e);
+        rc = batch_inputs(in, cov, ob, e);
     if (!rc)
-        rc = lrs_input_add_step(in, 0.5, 1.5, 1.0, d, e);
-    if (!rc)
-        rc = lrs_cov_alloc(&cov, N, e);
-    if (!rc) {
-        lrs_observer_t ob = lrs_cov_observer(cov, LRS_FIELD_Z, 0.0);
-        rc = lrs_sim_run(s, in, &ob, 1, e);
-    }
-    lrs_cov_free(cov);
-    lrs_input_free(in);
+        rc = lrs_sim_batch_run(s, in, obs, nobs, e);
+    batch_free(in, cov);
     lrs_sim_free(s);
+    return rc;
+}
+/* The batched simulator in float32 precision (shared W applied in float). */
+static int c_sim_batch_f32(lrs_err_t *e)
+{
+    lrs_sim_t *s = NULL;
+    lrs_input_t *in[2] = {NULL, NULL};
+    lrs_cov_t *cov[2] = {NULL, NULL};
+    lrs_observer_t ob[2];
+    lrs_sim_params_t p = sim_params();
+    p.precision = LRS_SIM_FLOAT32;
+    const lrs_observer_t *obs[2] = {&ob[0], &ob[1]};
+    size_t nobs[2] = {1, 1};
+    int rc = lrs_sim_batch_alloc(&s, &p, 2, NULL, NULL, e);
+    if (!rc)
+        rc = batch_inputs(in, cov, ob, e);
+    if (!rc)
+        rc = lrs_sim_batch_run(s, in, obs, nobs, e);
+    batch_free(in, cov);
+    lrs_sim_free(s);
+    return rc;
+}
+static int c_read_coo(lrs_err_t *e)
+{
+    lrs_io_coo_t m;
+    memset(&m, 0, sizeof m);
+    lrs_io_read_opts_t o = lrs_io_read_opts_default();
+    int rc = lrs_io_read_coo_buffer(mtx_txt, strlen(mtx_txt), "m.mtx", &o, &m, NULL, e);
+    lrs_io_coo_free(&m);
     return rc;
 }
 static int exact_cov(lrs_exact_route_t route, lrs_err_t *e)
@@ -403,30 +453,57 @@ typedef struct {
 } nm_case_t;
 
 static const nm_case_t CASES[] = {
-    {"spectra_svd", c_svd, 0},           {"spectra_eig", c_eig, 0},
-    {"spectra_max_real_eig", c_max_real_eig, 0}, {"spectra_overlap", c_overlap, 0},
-    {"spectra_subspace_angles", c_subspace, 0}, {"spectra_nonnormality", c_nonnormal, 0},
-    {"theory_pcvar1", c_pcvar1, 0},      {"theory_pcvar2", c_pcvar2, 0},
-    {"theory_cov_quasistatic", c_cov_qs, 0}, {"conn_orthonormal", c_orthonormal, 0},
-    {"conn_add_lowrank", c_lowrank, 0},  {"conn_add_gaussian", c_gaussian, 1},
-    {"conn_biased", c_biased, 1},        {"conn_rank1_vectors", c_rank1_vectors, 1},
-    {"conn_modular_ei", c_modular_ei, 1}, {"conn_ring", c_ring, 1},
-    {"conn_sis_jacobian", c_sis_jacobian, 0}, {"epidemic_normalize", c_epi_normalize, 0},
-    {"epidemic_school_network", c_epi_school, 1}, {"epidemic_alloc", c_epi_alloc, 0},
-    {"epidemic_relax", c_epi_relax, 0},  {"epidemic_fixed_point", c_epi_fixed_point, 1},
-    {"epidemic_relax_curve", c_epi_curve, 0}, {"epidemic_fit_exp", c_epi_fit, 0},
-    {"epidemic_run", c_epi_run, 0},      {"cov", c_cov, 0},
-    {"pca", c_pca, 0},                   {"pca_symeig", c_symeig, 0},
-    {"noise", c_noise, 0},               {"sim", c_sim, 0},
-    {"exact_sim", c_exact_sim, 0},       {"exact_cov_auto", c_exact_auto, 0},
-    {"exact_cov_eigen", c_exact_eigen, 0}, {"exact_cov_schur", c_exact_schur, 0},
-    {"exact_cov_euler", c_exact_euler, 0}, {"exact_pcvar", c_exact_pcvar, 0},
-    {"exact_propagator", c_propagator, 0}, {"exact_expm", c_expm, 0},
-    {"perturb_uopt", c_uopt, 1},         {"perturb_step", c_step, 0},
-    {"ranks_of_matrix", c_ranks, 0},     {"ranks_shrink_frobenius", c_shrink, 0},
-    {"io_read_dense", c_read_dense, 0},  {"io_read_edges", c_read_edges, 0},
-    {"io_read_mtx", c_read_mtx, 0},      {"io_read_npy", c_read_npy, 0},
+    {"spectra_svd", c_svd, 0},
+    {"spectra_eig", c_eig, 0},
+    {"spectra_max_real_eig", c_max_real_eig, 0},
+    {"spectra_overlap", c_overlap, 0},
+    {"spectra_subspace_angles", c_subspace, 0},
+    {"spectra_nonnormality", c_nonnormal, 0},
+    {"theory_pcvar1", c_pcvar1, 0},
+    {"theory_pcvar2", c_pcvar2, 0},
+    {"theory_cov_quasistatic", c_cov_qs, 0},
+    {"conn_orthonormal", c_orthonormal, 0},
+    {"conn_add_lowrank", c_lowrank, 0},
+    {"conn_add_gaussian", c_gaussian, 1},
+    {"conn_biased", c_biased, 1},
+    {"conn_rank1_vectors", c_rank1_vectors, 1},
+    {"conn_modular_ei", c_modular_ei, 1},
+    {"conn_ring", c_ring, 1},
+    {"conn_sis_jacobian", c_sis_jacobian, 0},
+    {"epidemic_normalize", c_epi_normalize, 0},
+    {"epidemic_school_network", c_epi_school, 1},
+    {"epidemic_alloc", c_epi_alloc, 0},
+    {"epidemic_relax", c_epi_relax, 0},
+    {"epidemic_fixed_point", c_epi_fixed_point, 1},
+    {"epidemic_relax_curve", c_epi_curve, 0},
+    {"epidemic_fit_exp", c_epi_fit, 0},
+    {"epidemic_run", c_epi_run, 0},
+    {"cov", c_cov, 0},
+    {"pca", c_pca, 0},
+    {"pca_symeig", c_symeig, 0},
+    {"noise", c_noise, 0},
+    {"sim_euler", c_sim_euler, 0},
+    {"sim_rk4", c_sim_rk4, 0},
+    {"sim_exact", c_sim_exact, 0},
+    {"sim_batch", c_sim_batch, 0},
+    {"sim_batch_f32", c_sim_batch_f32, 0},
+    {"exact_cov_auto", c_exact_auto, 0},
+    {"exact_cov_eigen", c_exact_eigen, 0},
+    {"exact_cov_schur", c_exact_schur, 0},
+    {"exact_cov_euler", c_exact_euler, 0},
+    {"exact_pcvar", c_exact_pcvar, 0},
+    {"exact_propagator", c_propagator, 0},
+    {"exact_expm", c_expm, 0},
+    {"perturb_uopt", c_uopt, 1},
+    {"perturb_step", c_step, 0},
+    {"ranks_of_matrix", c_ranks, 0},
+    {"ranks_shrink_frobenius", c_shrink, 0},
+    {"io_read_dense", c_read_dense, 0},
+    {"io_read_edges", c_read_edges, 0},
+    {"io_read_mtx", c_read_mtx, 0},
+    {"io_read_npy", c_read_npy, 0},
     {"io_read_file", c_read_file, 0},
+    {"io_read_coo", c_read_coo, 0},
 };
 
 /* ------------------------------------------------------------ the driver */

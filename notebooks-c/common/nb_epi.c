@@ -12,6 +12,7 @@
 
 #include "lrs/connectivity.h"
 #include "lrs/io.h"
+#include "lrs/linear.h"
 #include "lrs/noise.h"
 #include "lrs/observe.h"
 #include "lrs/sim.h"
@@ -269,20 +270,19 @@ void epi_fixed_point(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
     gsl_rng *rng = nb_rng(a->seed + 1);
     s->x0 = gsl_vector_alloc(N);
     s->xs = gsl_vector_alloc(N);
-    for (size_t i = 0; i < N; i++)
-        gsl_vector_set(s->x0, i, p->x0_lo + (p->x0_hi - p->x0_lo) * gsl_rng_uniform(rng));
+    NB_TRY(lrs_epidemic_start(s->x0, p->x0_lo, p->x0_hi, rng, &err), &err);
     gsl_rng_free(rng);
-    /* Adaptive Dormand-Prince (tolerances 1e-10) for t_relax: the distance to
-     * x* then sits at the integrator's tolerance; Newton removes that last bit. */
-    gsl_vector_memcpy(s->xs, s->x0);
-    NB_TRY(lrs_epidemic_relax(ep, s->xs, p->t_relax, 1, NULL, NULL, &nb_stop, &err), &err);
-    gsl_vector *relaxed = gsl_vector_alloc(N);
-    gsl_vector_memcpy(relaxed, s->xs);
-    NB_TRY(lrs_epidemic_fixed_point(ep, s->xs, p->newton_tol, 50, &s->newton_res,
-                                    &s->newton_iters, &err), &err);
-    gsl_vector_sub(relaxed, s->xs);
-    s->relaxed_dist = gsl_blas_dnrm2(relaxed);
-    gsl_vector_free(relaxed);
+    /* Relaxation (adaptive Dormand-Prince, tolerances 1e-10) for t_relax, then
+     * Newton removes the integrator's last bit; J is taken in epi_jacobian. */
+    lrs_epidemic_endemic_opts_t eo = lrs_epidemic_endemic_default();
+    lrs_epidemic_endemic_info_t info;
+    eo.t_relax = p->t_relax;
+    eo.newton_tol = p->newton_tol;
+    eo.stop = &nb_stop;
+    NB_TRY(lrs_epidemic_endemic(ep, s->x0, &eo, s->xs, NULL, &info, &err), &err);
+    s->newton_res = info.newton_residual;
+    s->newton_iters = info.newton_iters;
+    s->relaxed_dist = info.relaxed_dist;
     lrs_epidemic_free(ep);
 }
 
@@ -332,7 +332,8 @@ void epi_relaxation(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
 
 /* ------------------------------------------------------------------ Jacobian */
 
-void epi_jacobian(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
+/* J at x*, its singular values and vectors, eigenvalues and overlap P. */
+static void jacobian_spectra(const epi_params_t *p, epi_study_t *s)
 {
     lrs_err_t err = {0};
     lrs_epidemic_t *ep = NULL;
@@ -349,11 +350,26 @@ void epi_jacobian(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
     NB_TRY(lrs_spectra_svd(s->W, s->sW, NULL, NULL, &err), &err);
     s->evJ = gsl_vector_complex_alloc(N);
     NB_TRY(lrs_spectra_eig(s->J, s->evJ, NULL, &err), &err);
-    NB_TRY(lrs_spectra_max_real_eig(s->J, &s->max_re, &s->max_im, &err), &err);
+    /* The rightmost eigenvalue, from the ones just computed. */
+    s->max_re = -INFINITY;
+    for (size_t k = 0; k < N; k++) {
+        gsl_complex z = gsl_vector_complex_get(s->evJ, k);
+        if (GSL_REAL(z) > s->max_re) {
+            s->max_re = GSL_REAL(z);
+            s->max_im = GSL_IMAG(z);
+        }
+    }
     s->P = gsl_matrix_alloc(r, r);
     s->sP = gsl_vector_alloc(r);
     NB_TRY(lrs_spectra_overlap(s->J, r, s->P, s->sP, &err), &err);
+}
 
+/* u, v from J's SVD with the sign convention below, where they live, and
+ * the random direction u_rand (stream seed + 2). */
+static void singular_pair(unsigned long seed, epi_study_t *s)
+{
+    lrs_err_t err = {0};
+    size_t N = s->N;
     /* u, v: the top left/right singular vectors of J (J v = s_1 u).  Their
      * joint sign is arbitrary, and the model is nonlinear, so the step
      * response to p = c v depends on it.  Convention (the authors' run):
@@ -387,11 +403,16 @@ void epi_jacobian(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
     s->u_top_degree = 0;
     for (size_t j = 0; j < N; j++)
         s->u_top_degree += gsl_matrix_get(s->A, itop, j);
-    gsl_rng *rng = nb_rng(a->seed + 2);
+    gsl_rng *rng = nb_rng(seed + 2);
     s->urand = gsl_vector_alloc(N);
     NB_TRY(lrs_conn_random_unit(rng, s->urand, &err), &err);
     gsl_rng_free(rng);
+}
 
+/* svals.tsv, eig_J.tsv, P.tsv and groups.tsv. */
+static void jacobian_tsvs(const nb_args_t *a, const epi_params_t *p, const epi_study_t *s)
+{
+    size_t N = s->N, r = p->r_overlap;
     FILE *fp = nb_tsv(a, "svals.tsv", "singular values of J and of W, descending",
                       "k\tsigma_J\tsigma_W");
     fprintf(fp, "# param: N %zu gamma %g\n", N, p->gamma);
@@ -422,6 +443,13 @@ void epi_jacobian(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
         fprintf(fp, "%zu\t%zu\t%zu\t%g\t%.8g\t%.8g\t%.8g\n", k + 1, i, s->group[i] + 1, deg,
                 gsl_vector_get(s->xs, i), gsl_vector_get(s->u, i), gsl_vector_get(s->v, i));
     }
+}
+
+void epi_jacobian(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
+{
+    jacobian_spectra(p, s);
+    singular_pair(a->seed, s);
+    jacobian_tsvs(a, p, s);
 }
 
 /* ------------------------------------------------------------------ step run */
@@ -595,6 +623,41 @@ static int qadapt_observe(void *self, const lrs_block_t *b, lrs_err_t *err)
     return qa->inner.observe(qa->inner.self, &bb, err);
 }
 
+/* Scaled (correlation matrix: each unit standardised, as the authors do for
+ * the epidemic, whose nodes fluctuate on very different scales) and raw
+ * (for the directions) PCA of dx and p from their covariances; the angles of
+ * dx's last PC to v and u; pcs.tsv. */
+static void noise_pca(const nb_args_t *a, const epi_params_t *p, epi_study_t *s,
+                      const lrs_cov_t *cx, const lrs_cov_t *cp)
+{
+    lrs_err_t err = {0};
+    size_t N = s->N;
+    gsl_matrix *C = gsl_matrix_alloc(N, N);
+    s->samples = lrs_cov_count(cx);
+    NB_TRY(lrs_pca_alloc(&s->pca_x, N, &err), &err);
+    NB_TRY(lrs_pca_alloc(&s->pca_p, N, &err), &err);
+    NB_TRY(lrs_pca_alloc(&s->pca_x_raw, N, &err), &err);
+    NB_TRY(lrs_pca_alloc(&s->pca_p_raw, N, &err), &err);
+    NB_TRY(lrs_cov_get(cx, C, &err), &err);
+    NB_TRY(lrs_pca_from_cov(s->pca_x, C, 1, 0, &err), &err);
+    NB_TRY(lrs_pca_from_cov(s->pca_x_raw, C, 0, 1, &err), &err);
+    NB_TRY(lrs_cov_get(cp, C, &err), &err);
+    NB_TRY(lrs_pca_from_cov(s->pca_p, C, 1, 0, &err), &err);
+    NB_TRY(lrs_pca_from_cov(s->pca_p_raw, C, 0, 0, &err), &err);
+    gsl_vector_const_view last = gsl_matrix_const_column(s->pca_x_raw->pcs, N - 1);
+    NB_TRY(lrs_spectra_line_angle_deg(&last.vector, s->v, &s->angle_lastpc_v_deg, &err), &err);
+    NB_TRY(lrs_spectra_line_angle_deg(&last.vector, s->u, &s->angle_lastpc_u_deg, &err), &err);
+    FILE *fp = nb_tsv(a, "pcs.tsv", "% variance explained by each PC",
+                      "k\tdx_scaled\tp_scaled\tdx_raw\tp_raw");
+    fprintf(fp, "# noise run: p = %g xi(t), tau_x %g, T %g, dt %g, statistics over t >= %g\n",
+            p->noise_sigma, p->noise_tau_x, p->noise_T, p->noise_dt, s->t_discard);
+    fprintf(fp, "# param: sigma %g tau_x %g T %g dt %g t_discard %g N %zu\n", p->noise_sigma,
+            p->noise_tau_x, p->noise_T, p->noise_dt, s->t_discard, N);
+    nb_write_columns(fp, s->pca_x->pct, s->pca_p->pct, s->pca_x_raw->pct, s->pca_p_raw->pct,
+                     NULL);
+    gsl_matrix_free(C);
+}
+
 void epi_noise_run(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
 {
     lrs_err_t err = {0};
@@ -650,38 +713,12 @@ void epi_noise_run(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
     nb_progress_done(&prog);
     gsl_matrix_free(qa.Q);
 
-    /* PCA: scaled (correlation matrix: each unit standardised, as the
-     * authors do for the epidemic, whose nodes fluctuate on very different
-     * scales) and raw (for the directions). */
-    s->samples = lrs_cov_count(cx);
-    gsl_matrix *C = gsl_matrix_alloc(N, N);
-    NB_TRY(lrs_pca_alloc(&s->pca_x, N, &err), &err);
-    NB_TRY(lrs_pca_alloc(&s->pca_p, N, &err), &err);
-    NB_TRY(lrs_pca_alloc(&s->pca_x_raw, N, &err), &err);
-    NB_TRY(lrs_pca_alloc(&s->pca_p_raw, N, &err), &err);
-    NB_TRY(lrs_cov_get(cx, C, &err), &err);
-    NB_TRY(lrs_pca_from_cov(s->pca_x, C, 1, 0, &err), &err);
-    NB_TRY(lrs_pca_from_cov(s->pca_x_raw, C, 0, 1, &err), &err);
-    NB_TRY(lrs_cov_get(cp, C, &err), &err);
-    NB_TRY(lrs_pca_from_cov(s->pca_p, C, 1, 0, &err), &err);
-    NB_TRY(lrs_pca_from_cov(s->pca_p_raw, C, 0, 0, &err), &err);
-    gsl_vector_const_view last = gsl_matrix_const_column(s->pca_x_raw->pcs, N - 1);
-    NB_TRY(lrs_spectra_line_angle_deg(&last.vector, s->v, &s->angle_lastpc_v_deg, &err), &err);
-    NB_TRY(lrs_spectra_line_angle_deg(&last.vector, s->u, &s->angle_lastpc_u_deg, &err), &err);
     for (size_t k = 0; k < 3; k++) {
         NB_TRY(lrs_proj_var(proj, LRS_FIELD_Z, k, &s->var_dx[k], &err), &err);
         NB_TRY(lrs_proj_corr(proj, LRS_FIELD_X, k, LRS_FIELD_R, k, &s->corr_qR[k], &err), &err);
     }
-    fp = nb_tsv(a, "pcs.tsv", "% variance explained by each PC",
-                "k\tdx_scaled\tp_scaled\tdx_raw\tp_raw");
-    fprintf(fp, "# noise run: p = %g xi(t), tau_x %g, T %g, dt %g, statistics over t >= %g\n",
-            p->noise_sigma, p->noise_tau_x, p->noise_T, p->noise_dt, s->t_discard);
-    fprintf(fp, "# param: sigma %g tau_x %g T %g dt %g t_discard %g N %zu\n", p->noise_sigma,
-            p->noise_tau_x, p->noise_T, p->noise_dt, s->t_discard, N);
-    nb_write_columns(fp, s->pca_x->pct, s->pca_p->pct, s->pca_x_raw->pct, s->pca_p_raw->pct,
-                     NULL);
+    noise_pca(a, p, s, cx, cp);
     s->noise_seconds = lrs_wall_seconds() - t0;
-    gsl_matrix_free(C);
     gsl_matrix_free(D);
     lrs_proj_free(proj);
     lrs_cov_free(cx);
@@ -693,17 +730,6 @@ void epi_noise_run(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
 }
 
 /* ------------------------------------------------------------------ summary */
-
-static double participation(const gsl_vector *var)
-{
-    double a = 0, b = 0;
-    for (size_t k = 0; k < var->size; k++) {
-        double l = gsl_vector_get(var, k);
-        a += l;
-        b += l * l;
-    }
-    return b > 0 ? a * a / b : NAN;
-}
 
 /* One summary line with the values v[from .. from+n-1]. */
 static void summary_list(const char *key, const gsl_vector *v, size_t from, size_t n,
@@ -768,8 +794,10 @@ void epi_summary(const epi_params_t *p, const epi_study_t *s)
     summary_list("pc_pct_x_scaled_last3", s->pca_x->pct, N - 3, 3, "%.3g");
     summary_list("pc_pct_p_scaled_top5", s->pca_p->pct, 0, 5, "%.3f");
     summary_list("pc_pct_p_scaled_last3", s->pca_p->pct, N - 3, 3, "%.3g");
-    nb_summary("participation_ratio_x_scaled", "%.1f", participation(s->pca_x->var));
-    nb_summary("participation_ratio_p_scaled", "%.1f", participation(s->pca_p->var));
+    nb_summary("participation_ratio_x_scaled", "%.1f",
+               lrs_linear_participation_ratio(s->pca_x->var));
+    nb_summary("participation_ratio_p_scaled", "%.1f",
+               lrs_linear_participation_ratio(s->pca_p->var));
     nb_summary("var_ratio_rand_over_u", "%.3f", s->var_dx[2] / s->var_dx[0]);
     nb_summary("var_ratio_rand_over_v", "%.3f", s->var_dx[2] / s->var_dx[1]);
     nb_summary("angle_lastPC_v_deg", "%.2f", s->angle_lastpc_v_deg);
