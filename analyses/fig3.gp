@@ -60,8 +60,8 @@ set grid lc rgb "#dddddd"
 set label 2 "the same for all four:\nsingular values alone do not\ntell the cases apart" at graph 0.3, graph 0.8 left font ",11"
 holds = int(getv("rk4_picture_holds")); rkdiff = 100 * real(getv("rk4_vs_euler_pc_median_rel_diff_max"))
 rkstat = 100 * real(getv("rk4_vs_euler_stats_rel_diff_max"))
-set label 3 sprintf("RK4 check (b-e: circles RK4, dots Euler,\nsame input, T = %s): PC spectra\nwithin %.2f%%, first PC, PR and\nv_{1,2} suppression within %.2f%%:\nthe picture %s for the\ncontinuous model", \
-    Trk4, rkdiff, rkstat, holds ? "holds" : "is NOT shown") at graph 0.04, graph 0.47 left font ",10"
+set label 3 sprintf("RK4 check (b-e: circles RK4,\ndots Euler, same input,\nT = %s): spectra within %.2f%%,\nPC1, PR, v_{1,2} suppression\nwithin %.2f%%: the picture %s\nfor the continuous model", \
+    Trk4, rkdiff, rkstat, holds ? "holds" : "is NOT shown") at graph 0.04, graph 0.42 left font ",10"
 plot for [k=1:4] D.'svals.tsv' u 1:(column(k+1)) w lp pt (k + 3) ps 0.9 pi 12 lw 1.5 dt k \
      lc rgb c_case[k] t title[k]
 unset label 2
@@ -106,11 +106,12 @@ do for [k=1:4] {
     # PC spectra of z and x, % variance explained, log y
     set origin x0, 0.0
     set size 0.1875, 0.55
-    set lmargin 8; set rmargin 1
+    set lmargin 8; set rmargin (k == 4 ? 5 : 1)
     r1 = getv(name[k]."_median_over_lastpc"); r2 = getv(name[k]."_median_over_lastpc2")
     sve = getv(name[k]."_euler_short_suppression_v1_v2"); svr = getv(name[k]."_rk4_suppression_v1_v2")
-    set title sprintf("first PC of z: %.1f %%; median / last 2 PCs: %.0f, %.0f\nT = %s, z.v_{1,2} suppressed: Euler %s, RK4 %s", \
-        real(pc1), real(r1), real(r2), Trk4, sve, svr) font ",10"
+    set title sprintf("PC1 %.1f %%, median / last 2 PCs %.0f, %.0f\nT = %s, z.v_{1,2} supp.: Euler %.2g, %.2g; RK4 %.2g, %.2g", \
+        real(pc1), real(r1), real(r2), Trk4, real(word(sve, 1)), real(word(sve, 2)), \
+        real(word(svr, 1)), real(word(svr, 2))) font ",9"
     set logscale y
     set format y "10^{%L}"
     set xrange [0:N + 15]
