@@ -12,7 +12,8 @@
  *     k3 = G(z + k2/2, x_h),       k4 = G(z + k3, x[n+1]),
  *     z[n+1] = z + (k1 + 2 k2 + 2 k3 + k4) / 6,
  *   x_h = (x[n] + x[n+1]) / 2 + the callbacks' half-step correction (o is
- *   the elementwise product; Butcher 2008, Sec. 23, for the scheme).
+ *   the elementwise product).  The classical scheme of Kutta (1901); see
+ *   Hairer, Norsett & Wanner, Solving ODEs I, Sec. II.1.
  * Implementation, per step and per stage, one product with the dense part:
  *   Euler linear:    z[n+1] = A z[n] + alpha o x[n],
  *                    A = I + diag(alpha) (W - I)  (precomputed)

@@ -1,7 +1,7 @@
 /*
  * lrs/fastsim.h -- K related networks advanced together in float32.
  *
- * The model of lrs/sim.h (arXiv:2504.13727, s.2),
+ * The model of lrs/sim.h (arXiv:2504.13727),
  *
  *     tau dz_k/dt = -z_k + W_k f(z_k) + x_k(t),     k = 0 .. K-1,
  *

@@ -43,7 +43,10 @@
  * Figure 3 cases).  Each step multiplies W by the K states at once.  Every
  * trajectory's numbers are bit-identical to a single run with the same
  * parameters (lrs_sim_alloc with p->lowrank = the part), because each column
- * is computed with exactly the arithmetic of the single-vector kernel.
+ * is computed with exactly the arithmetic of the single-vector kernel.  The
+ * shared pass over W is the AVX2 kernel's (N <= 362 on CPUs with AVX2/FMA:
+ * two states per pass); elsewhere each state is one cblas_dgemv, the same
+ * bits as a single run without the shared read.
  *
  * Divergence: if z becomes non-finite or ||z|| exceeds max_norm, the run stops
  * with LRS_EDIVERGE and a message giving the time and the largest real part
@@ -91,6 +94,9 @@ int lrs_input_add_constant(lrs_input_t *in, const gsl_vector *c, lrs_err_t *err)
  * n_off = round(t_off/dt). */
 int lrs_input_add_step(lrs_input_t *in, double t_on, double t_off,
                        double amplitude, const gsl_vector *d, lrs_err_t *err);
+/* x += fn(t).  Under the RK4 method the callback is also called at the
+ * half steps t_n + dt/2 and again at t_n, t_{n+1} (three extra calls per
+ * step, not in time order): it must be a function of t only. */
 int lrs_input_add_callback(lrs_input_t *in, lrs_input_fn fn, void *ctx,
                            lrs_err_t *err);
 /* Rows of X get the inputs at steps n0, n0+1, ... (t = n dt).  Noise sources
