@@ -24,8 +24,7 @@ Ne = par(D, "Ne"); Ni = par(D, "Ni"); tau_e = par(D, "tau_e")
 tau_i = par(D, "tau_i"); fname = par(D, "f")
 tau_x = par(D, "tau_x"); sigma_x = par(D, "sigma_x")
 rec_name = sprintf("W %s z", fname)
-# the scatter panels' window: "t < T" on proj.tsv's "# every ..." line
-t_proj = system(sprintf("awk '/^# every /{print $NF; exit}' '%s'", D."proj.tsv"))
+t_proj = tproj(D)
 # one scale for the three scatter panels: the largest |projection| of z and x
 # on u, v and u_rand
 Lmax = 0

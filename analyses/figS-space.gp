@@ -26,8 +26,7 @@ rho = par(D, "rho"); fname = par(D, "f")
 csqrtN = real(c) * sqrt(real(N))
 tau_x = par(D, "tau_x"); sigma_x = par(D, "sigma_x")
 rec_name = sprintf("W %s z", fname)
-# the scatter panels' window: "t < T" on proj.tsv's "# every ..." line
-t_proj = system(sprintf("awk '/^# every /{print $NF; exit}' '%s'", D."proj.tsv"))
+t_proj = tproj(D)
 # one scale for the three scatter panels: the largest |projection| of z and x
 # on u, the bump and u_rand
 Lmax = 0
