@@ -58,9 +58,13 @@ set yrange [0.005:100]
 set key bottom left box opaque samplen 2 font ",10" width -3
 set grid lc rgb "#dddddd"
 set label 2 "the same for all four:\nsingular values alone do not\ntell the cases apart" at graph 0.3, graph 0.8 left font ",11"
+holds = int(getv("rk4_picture_holds")); rkdiff = 100 * real(getv("rk4_vs_euler_pc_median_rel_diff_max"))
+set label 3 sprintf("RK4 check (grey circles in b-e,\nsame input, T = %s): PC spectra\nwithin %.2f%% of Euler's (median);\nthe picture %s for the\ncontinuous model", \
+    Trk4, rkdiff, holds ? "holds" : "does NOT hold") at graph 0.04, graph 0.45 left font ",10"
 plot for [k=1:4] D.'svals.tsv' u 1:(column(k+1)) w lp pt (k + 3) ps 0.9 pi 12 lw 1.5 dt k \
      lc rgb c_case[k] t title[k]
 unset label 2
+unset label 3
 unset label 1
 unset logscale
 unset format
@@ -105,8 +109,8 @@ do for [k=1:4] {
     r1 = getv(name[k]."_median_over_lastpc"); r2 = getv(name[k]."_median_over_lastpc2")
     q1 = getv(name[k]."_rk4_median_over_lastpc"); q2 = getv(name[k]."_rk4_median_over_lastpc2")
     qpc1 = getv(name[k]."_rk4_pc1_pct_z")
-    set title sprintf("first PC of z: %.1f %% (RK4 %.1f %%)\nmedian / last two PCs: %.0f, %.0f (RK4 %.0f, %.0f)", \
-        real(pc1), real(qpc1), real(r1), real(r2), real(q1), real(q2)) font ",11"
+    set title sprintf("first PC of z: %.1f %% (RK4 %.1f %%)\nmedian / last 2 PCs: %.0f, %.0f (RK4 %.0f, %.0f)", \
+        real(pc1), real(qpc1), real(r1), real(r2), real(q1), real(q2)) font ",10.5"
     set logscale y
     set format y "10^{%L}"
     set xrange [0:N + 10]

@@ -35,12 +35,25 @@ ei_exc = sumval(D, "ei_mean_exc_input"); ei_inh = sumval(D, "ei_mean_inh_input")
 ei_tot = sumval(D, "ei_mean_total_input"); t_stat = shared("t_stat")
 stats D.'W.tsv' matrix u 3 nooutput
 Wmax = (abs(STATS_min) > STATS_max ? abs(STATS_min) : STATS_max)
+# data ranges for the panels whose content the parameters move
+stats D.'eig.tsv' u 2 nooutput
+eig_re_lo = STATS_min
+stats D.'eig.tsv' u 3 nooutput
+eig_im_hi = STATS_max
+stats D.'shared.tsv' u 5 nooutput
+g_lo = STATS_min; g_hi = STATS_max
+stats D.'shared.tsv' u 6 nooutput
+g_lo = (STATS_min < g_lo ? STATS_min : g_lo); g_hi = (STATS_max > g_hi ? STATS_max : g_hi)
 # the balance panels start at t = 5, past the initial transient (as the authors')
 t_plot0 = 5
 stats D.'shared.tsv' u ($1 >= t_plot0 ? $13 : NaN) nooutput
 h_hi = STATS_max
 stats D.'shared.tsv' u ($1 >= t_plot0 ? $14 : NaN) nooutput
 h_lo = STATS_min
+stats D.'shared.tsv' u ($1 >= t_plot0 ? $7 : NaN) nooutput
+i_hi = STATS_max
+stats D.'shared.tsv' u ($1 >= t_plot0 ? $8 : NaN) nooutput
+i_lo = STATS_min
 
 # Panel box in screen coordinates on a 3 x 3 grid (col, row from the top) and
 # its letter, left of the y axis label and above the plot.
@@ -92,9 +105,9 @@ unset logscale; unset format
 # ---- (c) eigenvalues of the linearised network, mean-field pair
 eval frame(2, 0, "c")
 set title sprintf("eigenvalues of diag(1/{/Symbol t})(W - I)\nauthors' mean field: %s", paper_eig)
-set xrange [-2:0.5]; set yrange [-7:7]
+set xrange [floor(eig_re_lo * 1.2):0.5]; set yrange [-eig_im_hi * 1.35:eig_im_hi * 1.35]
 set xlabel "Re {/Symbol l}"; set ylabel "Im {/Symbol l}" offset 1, 0
-set arrow 1 from 0, -7 to 0, 7 nohead dt 2 lc rgb "#888888"
+set arrow 1 from 0, graph 0 to 0, graph 1 nohead dt 2 lc rgb "#888888"
 set key top right box opaque samplen 1 font ",11"
 plot D.'eig.tsv' u 2:3 w p pt 7 ps 0.5 lc rgb c_conn t "network", \
      D.'meanfield.tsv' u ((strcol(1) eq "fixed_point") ? $2 : 1/0):3 w p pt 2 ps 2.5 lw 2.5 lc rgb "#000000" t "mean field at z*", \
@@ -148,7 +161,7 @@ set xlabel "time t"; set ylabel sprintf("population mean of %s(z)", fname) offse
 set y2label "shared input x(t)" offset -1, 0 tc rgb c_in
 set y2tics tc rgb c_in; set ytics nomirror
 set key inside top left box opaque samplen 1.5 font ",11"
-set yrange [-0.2:0.45]
+set yrange [g_lo - 0.5 * (g_hi - g_lo):g_hi + 0.8 * (g_hi - g_lo)]
 plot D.'shared.tsv' u 1:5 w l lw 2 lc rgb c_resp t "E", \
      '' u 1:6 w l lw 2 lc rgb c_dark t "I", \
      mfE w l lw 1.5 dt 2 lc rgb "#000000" t "mean-field fixed point", \
@@ -172,7 +185,7 @@ set title "extra view (ours, not the authors'):\nsums of the positive and negati
 set xrange [t_plot0:*]; set yrange [*:*]
 set xlabel "time t"; set ylabel "mean input to an E unit" offset 1, 0
 set key inside top left box opaque samplen 1.5 font ",11" maxrows 3
-set yrange [-2.5:3]
+set yrange [i_lo * 1.4:i_hi * 1.9]
 plot D.'shared.tsv' u 1:7 w l lw 2 lc rgb c_exc t sprintf("sum of W_{ij} %s(z_j) > 0", fname), \
      '' u 1:8 w l lw 2 lc rgb c_inh t sprintf("sum of W_{ij} %s(z_j) < 0", fname), \
      '' u 1:9 w l lw 2 lc rgb "#000000" t sprintf("total W %s(z) + x", fname)

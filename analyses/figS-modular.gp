@@ -56,13 +56,17 @@ call S "sv" D
 # ---------------------------------------------------------------- b: eigenvalues
 call S "frame" 0.37 0.518 0.70 0.905 "b"
 # (not study.gp's square panel: the outlier pair lies far up the imaginary axis)
-set xrange [-1.2:1.5]; set yrange [-9:9]
+stats D."spectrum.tsv" u 4 nooutput
+im_hi = STATS_max
+stats D."spectrum.tsv" u 3 every ::STATS_index_max::STATS_index_max nooutput
+re_out = STATS_min
+set xrange [-1.2:1.5]; set yrange [-im_hi * 1.2:im_hi * 1.2]
 set xtics 1; set ytics 4
 set xlabel "Re {/Symbol l}"; set ylabel "Im {/Symbol l}"
 set title "eigenvalues of W"
 set arrow 1 from 1, graph 0 to 1, graph 1 nohead dt 2 lc rgb c_gray lw 1.5
 set label 2 "Re {/Symbol l} = 1" at 1, graph 0.5 offset 0.3, 0 left rotate by 90 tc rgb c_gray font ",11"
-set label 3 "E/I outlier pair" at 0.84, 7.4 offset -0.8, 0 right tc rgb c_conn font ",11"
+set label 3 "E/I outlier pair" at re_out, im_hi offset -0.8, 0 right tc rgb c_conn font ",11"
 plot D."spectrum.tsv" u 3:4 w p pt 7 ps 0.6 lc rgb c_conn
 
 # ---------------------------------------------------------------- c: step responses

@@ -75,7 +75,7 @@ call S "step" D "u"
 
 # ---------------------------------------------------------------- d: PC spectra
 call S "frame" 0.055 0.30 0.38 0.60 "d"
-set label 30 sprintf("first PC %s %%;  %s PCs %sx below the median", sumval(D, "pct_z_first"), sumval(D, "n_pcs_suppressed_10x"), pval("noise", "suppressed")) at graph 0.03, graph 0.07 left tc rgb c_resp font ",12" front
+set label 30 sprintf("first PC %s %%;  %s PCs %sx below the median", sumval(D, "pct_z_first"), sumval(D, "n_pcs_suppressed_10x"), pval("pcs", "suppressed")) at graph 0.03, graph 0.07 left tc rgb c_resp font ",12" front
 call S "pca" D
 
 # ---------------------------------------------------------------- e: z.u vs z.u_rand
@@ -106,7 +106,7 @@ call S "series" D 4 "bump" ""
 # ---------------------------------------------------------------- numbers
 call S "frame" 0.845 0.99 0.04 0.275 ""
 call S "numbers" D "response_ratio var_ratio_rand_over_u var_ratio_rand_over_bump n_pcs_suppressed_10x corr_xu_Wzu" \
-    "response ratio (c);var(z{/Symbol \267}u_{rand}) / var(z{/Symbol \267}u)  (e);var(z{/Symbol \267}u_{rand}) / var(z{/Symbol \267}bump)  (g);".sprintf("PCs %sx below the median (d);", pval("noise", "suppressed")).sprintf("corr(x{/Symbol \267}u, (%s){/Symbol \267}u)  (h)", rec_name) \
+    "response ratio (c);var(z{/Symbol \267}u_{rand}) / var(z{/Symbol \267}u)  (e);var(z{/Symbol \267}u_{rand}) / var(z{/Symbol \267}bump)  (g);".sprintf("PCs %sx below the median (d);", pval("pcs", "suppressed")).sprintf("corr(x{/Symbol \267}u, (%s){/Symbol \267}u)  (h)", rec_name) \
     "numbers of this run"
 
 unset multiplot

@@ -108,7 +108,12 @@ int main(int argc, char **argv)
     p.T_noise = a.fast ? T_NOISE_FAST : T_NOISE;
     p.t_proj = T_PROJ;
     p.t_series = T_SERIES;
-    p.theory = 1; /* panel d also shows the quasi-static prediction */
+    p.theory = 1; /* panel e also shows the quasi-static prediction */
+    /* The parameters and the authors' numbers go into every TSV header:
+     * analyses/fig1.gp reads its text from there. */
+    nb_param("c", "%g", C);
+    nb_param("rho", "%g", RHO);
+    study_record_params(&p, PAPER);
 
     /* Runs (a) spectra, (b) the step run and (c) the noise run; (b) and (c)
      * in parallel.  Everything below reads the result. */

@@ -91,7 +91,7 @@ int main(int argc, char **argv)
     NB_TRY(lrs_conn_add_rank1(W, C, u, v, &err), &err);
 
     /* The most suppressed input direction (arXiv:2504.13727, Fig. 2). */
-    NB_TRY(study_u_opt(W1, C, u, v, u_opt, &err), &err);
+    NB_TRY(lrs_perturb_uopt(W1, C, u, v, u_opt, &err), &err);
 
     /* ------------------------------------------------------------ the protocol */
     study_params_t p = study_params_default(&a);
@@ -121,6 +121,10 @@ int main(int argc, char **argv)
     p.t_series = T_SERIES;
     p.theory = 1;
 
+    nb_param("c", "%g", C);
+    nb_param("rho", "%g", RHO);
+    nb_param("paper_angle_response_uopt_v_deg", "%g", PAPER_ANGLE_UOPT_V);
+    study_record_params(&p, PAPER);
     study_result_t *r = NULL;
     NB_TRY(study_run(&a, &p, &r, &err), &err);
 

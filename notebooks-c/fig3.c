@@ -51,9 +51,10 @@
  * float32 (W1 is 1 MB, so it stays in a core's L2 cache, where a double W of
  * 2 MB streams from L3 every step), products accumulate in float; the states,
  * the inputs, the rank-two part U S V^T f(z) (the strong feedback, in double)
- * and the covariances are double.  Checked against the double simulator at
- * seeds 3-5: every summary number moves by less than its spread across seeds
- * (see the commit that introduced this path).
+ * and the covariances are double.  Checked against the double simulator
+ * (lrs_sim) at the default seed: every number of the summary agrees to all
+ * printed digits (e.g. normal median / last PC 16.64 both), far inside the
+ * spread across seeds.
  *
  * Runs: cases that share W1 (normal and EP; non-EP and partly EP when the
  * non-EP case redrew W1) are advanced together, one K-vector product with W1
@@ -116,17 +117,38 @@ typedef struct batch {
     const gsl_matrix *W1;           /* N x N shared random part */
     size_t K;                       /* cases in this batch */
     int cases[NCASE];               /* their indices */
-    const gsl_matrix *L[NCASE], *R[NCASE]; /* U S and V of each */
+    const gsl_matrix *L[NCASE], *R[NCASE]; /* U S and V of each (V: orthonormal columns) */
     lrs_fastsim_method_t method;
     double T, T_short;              /* run length; window of the short covariance */
     const char *progress;           /* progress label (NULL: none) */
     unsigned long seed0;            /* case k's stream: seed0 + 1 + k */
     /* ---- results, per member */
     lrs_pca_t *pz[NCASE], *px[NCASE], *pz_short[NCASE];
+    double supp[NCASE][2], supp_short[NCASE][2]; /* suppression along v_1, v_2 */
     double seconds;
     lrs_err_t err;
     const char *what;
 } batch_t;
+
+/* Suppression of z along the unit directions v_j (columns of V): the mean
+ * variance per direction, tr(C)/N, over the variance along v_j, v_j^T C v_j.
+ * One number per direction, well estimated even when the run is too short
+ * for the smallest PC variances of an N x N sample covariance. */
+static void suppression(const gsl_matrix *C, const gsl_matrix *V, double out[2])
+{
+    double tr = 0;
+    for (size_t i = 0; i < N; i++)
+        tr += gsl_matrix_get(C, i, i);
+    gsl_vector *Cv = gsl_vector_alloc(N);
+    for (size_t j = 0; j < 2; j++) {
+        gsl_vector_const_view v = gsl_matrix_const_column(V, j);
+        double q;
+        gsl_blas_dsymv(CblasUpper, 1.0, C, &v.vector, 0.0, Cv);
+        gsl_blas_ddot(&v.vector, Cv, &q);
+        out[j] = tr / (double)N / q;
+    }
+    gsl_vector_free(Cv);
+}
 
 /* PCA (variances only) of an accumulated covariance into a new *out. */
 static int pca_of(lrs_cov_t *c, gsl_matrix *C, lrs_pca_t **out, lrs_err_t *err)
@@ -194,8 +216,10 @@ static int batch_run(void *ctx)
         nb_progress_done(&prog);
     for (size_t k = 0; k < K; k++) {
         NB_RUN_TRY(&b->what, pca_of(cz[k], C, &b->pz[k], err));
-        NB_RUN_TRY(&b->what, pca_of(cx[k], C, &b->px[k], err));
+        suppression(C, b->R[k], b->supp[k]);
         NB_RUN_TRY(&b->what, pca_of(cs[k], C, &b->pz_short[k], err));
+        suppression(C, b->R[k], b->supp_short[k]);
+        NB_RUN_TRY(&b->what, pca_of(cx[k], C, &b->px[k], err));
     }
     b->seconds = lrs_wall_seconds() - t0;
 done:
@@ -404,6 +428,7 @@ typedef struct runs {
     batch_t b[2 * NCASE];
     size_t nb;
     const lrs_pca_t *pz[NCASE], *px[NCASE], *pz_short[NCASE], *pz_rk4[NCASE];
+    double supp[NCASE][2], supp_short[NCASE][2], supp_rk4[NCASE][2];
     double seconds[NCASE], seconds_rk4[NCASE];
 } runs_t;
 
@@ -448,9 +473,12 @@ static void plan_and_run(runs_t *r, const nets_t *n, const nb_args_t *a, double 
                 r->px[k] = b->px[j];
                 r->pz_short[k] = b->pz_short[j];
                 r->seconds[k] = b->seconds;
+                memcpy(r->supp[k], b->supp[j], sizeof r->supp[k]);
+                memcpy(r->supp_short[k], b->supp_short[j], sizeof r->supp_short[k]);
             } else {
                 r->pz_rk4[k] = b->pz[j];
                 r->seconds_rk4[k] = b->seconds;
+                memcpy(r->supp_rk4[k], b->supp[j], sizeof r->supp_rk4[k]);
             }
         }
     }
@@ -461,27 +489,31 @@ static void plan_and_run(runs_t *r, const nets_t *n, const nb_args_t *a, double 
 /* The PC statistics of one spectrum: median / last three PC variances,
  * first PC share, participation ratio. */
 typedef struct pcstats {
-    double r1, r2, r3, pc1, pr;
+    double r1, r2, r3, pc1, pr, s1, s2;
 } pcstats_t;
 
-static pcstats_t pc_stats(const lrs_pca_t *p)
+static pcstats_t pc_stats(const lrs_pca_t *p, const double supp[2])
 {
     const gsl_vector *var = p->var;
     double med = median(var);
     pcstats_t st = {med / gsl_vector_get(var, N - 1), med / gsl_vector_get(var, N - 2),
                     med / gsl_vector_get(var, N - 3), gsl_vector_get(p->pct, 0),
-                    participation_ratio(var)};
+                    participation_ratio(var), supp[0], supp[1]};
     return st;
 }
 
 /* The expected picture: (1), (2) high-dimensional with the last two PCs at
  * least 10x below the median and a first PC below 5%; (3) one dominant PC
- * (above 20%). */
-static int picture_holds(const pcstats_t st[NCASE])
+ * (above 20%).  For a window too short to resolve the smallest PCs of the
+ * sample covariance (T_rk4: ~T/tau_x independent samples < N), `by_v` asks
+ * instead that z be suppressed at least 10x along both v_1 and v_2. */
+static int picture_holds(const pcstats_t st[NCASE], int by_v)
 {
     int ok = 1;
     for (int k = 0; k < NCASE; k++) {
-        if (k <= 1)
+        if (k <= 1 && by_v)
+            ok = ok && st[k].s1 >= 10 && st[k].s2 >= 10 && st[k].pc1 <= 5.0;
+        else if (k <= 1)
             ok = ok && st[k].r1 >= 10 && st[k].r2 >= 10 && st[k].pc1 <= 5.0;
         if (k == 2)
             ok = ok && st[k].pc1 > 20.0;
@@ -498,11 +530,24 @@ static void summary_stats(int k, const char *tag, const pcstats_t *st)
     nb_summary(KEY("median_over_lastpc2"), "%.2f", st->r2);
     nb_summary(KEY("median_over_lastpc3"), "%.2f", st->r3);
     nb_summary(KEY("participation_ratio_z"), "%.1f", st->pr);
+    nb_summary(KEY("suppression_v1_v2"), "%.2f %.2f", st->s1, st->s2);
 #undef KEY
+}
+
+/* Median over the PCs of |pct_a / pct_b - 1|: how far two spectra differ. */
+static double spectrum_rel_diff(const lrs_pca_t *a, const lrs_pca_t *b)
+{
+    gsl_vector *d = gsl_vector_alloc(N);
+    for (size_t k = 0; k < N; k++)
+        gsl_vector_set(d, k, fabs(gsl_vector_get(a->pct, k) / gsl_vector_get(b->pct, k) - 1));
+    double m = median(d);
+    gsl_vector_free(d);
+    return m;
 }
 
 static void write_summary(const nets_t *n, const runs_t *r, double T, double T_rk4, int fast)
 {
+    double worst_diff = 0;
     pcstats_t st[NCASE], st_short[NCASE], st_rk4[NCASE];
     nb_summary("N", "%d", N);
     nb_summary("T", "%g", T);
@@ -510,9 +555,9 @@ static void write_summary(const nets_t *n, const runs_t *r, double T, double T_r
     for (int k = 0; k < NCASE; k++) {
         char key[96];
 #define KEY(what) (snprintf(key, sizeof key, "%s_%s", CASE_NAME[k], what), key)
-        st[k] = pc_stats(r->pz[k]);
-        st_short[k] = pc_stats(r->pz_short[k]);
-        st_rk4[k] = pc_stats(r->pz_rk4[k]);
+        st[k] = pc_stats(r->pz[k], r->supp[k]);
+        st_short[k] = pc_stats(r->pz_short[k], r->supp_short[k]);
+        st_rk4[k] = pc_stats(r->pz_rk4[k], r->supp_rk4[k]);
         nb_summary(KEY("P_svals"), "%.4f %.4f", gsl_vector_get(n->sP[k], 0),
                    gsl_vector_get(n->sP[k], 1));
         nb_summary(KEY("max_re_eig_W"), "%.4f", n->max_re[k]);
@@ -525,15 +570,24 @@ static void write_summary(const nets_t *n, const runs_t *r, double T, double T_r
         nb_summary(KEY("pc1_pct_x"), "%.3f", gsl_vector_get(r->px[k]->pct, 0));
         summary_stats(k, "euler_short_", &st_short[k]);
         summary_stats(k, "rk4_", &st_rk4[k]);
+        double dk = spectrum_rel_diff(r->pz_rk4[k], r->pz_short[k]);
+        worst_diff = fmax(worst_diff, dk);
+        nb_summary(KEY("rk4_vs_euler_pc_median_rel_diff"), "%.5f", dk);
         nb_summary(KEY("run_seconds"), "%.2f", r->seconds[k]);
         nb_summary(KEY("rk4_run_seconds"), "%.2f", r->seconds_rk4[k]);
 #undef KEY
     }
     /* The RK4 question: does the picture (thresholds above) hold for the
      * continuous model?  Compared on the same window and input path. */
-    nb_summary("euler_short_picture_holds", "%d", picture_holds(st_short));
-    nb_summary("rk4_picture_holds", "%d", picture_holds(st_rk4));
-    nb_summary("acceptance_met", "%d", picture_holds(st));
+    int holds_e = picture_holds(st_short, 1), holds_rk4 = picture_holds(st_rk4, 1);
+    nb_summary("euler_short_picture_holds", "%d", holds_e);
+    nb_summary("rk4_picture_holds", "%d", holds_rk4);
+    nb_summary("rk4_vs_euler_pc_median_rel_diff_max", "%.5f", worst_diff);
+    nb_summary("acceptance_met", "%d", picture_holds(st, 0));
+    nb_note("RK4 vs Euler, same input over t < %g: PC spectra differ by at most %.2f%% (median "
+            "over PCs, worst case); the picture (normal, EP high-dimensional with z suppressed "
+            "along v_1, v_2; non-EP one dominant PC) %s under RK4, i.e. for the continuous model",
+            T_rk4, 100 * worst_diff, holds_rk4 ? "holds" : "does NOT hold");
     if (fast)
         nb_note("fast run (T = %g): the acceptance thresholds apply to the default run", T);
 }

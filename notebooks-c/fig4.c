@@ -12,7 +12,7 @@
  * column space equals its row space (span of the two population indicators):
  * it is EP, so its overlap matrix P = U^T V (top-2 singular vectors) is
  * orthogonal and low-rank suppression comes without an amplified direction
- * (arXiv:2504.13727, section on modular networks).  Per-unit time constants
+ * (arXiv:2504.13727, Fig. 4 and the linear theory).  Per-unit time constants
  * tau_e = 2, tau_i = 1; f = tanh.
  *
  * Panels: (a) W as an image; (b) singular values of W and W0; (c) eigenvalues

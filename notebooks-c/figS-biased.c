@@ -74,6 +74,10 @@ int main(int argc, char **argv)
     p.sigma_x = SIGMA_X;
     p.T_noise = a.fast ? T_NOISE_FAST : T_NOISE;
     p.theory = 1;
+    nb_param("mu", "%g", MU);
+    nb_param("sigma", "%g", SIGMA);
+    nb_param("c_eff", "%.4g", c_eff);
+    study_record_params(&p, NULL);
     study_result_t *r = NULL;
     NB_TRY(study_run(&a, &p, &r, &err), &err);
 

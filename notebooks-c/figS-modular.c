@@ -43,41 +43,25 @@
 
 /* ------------------------------------------------------------ parameters
  * The network and the step protocol: net_modular_fig4() (Figure 4's). */
-static const double DT = 0.01;
-static const double TAU_X = 20.0;    /* input correlation time */
-static const double SIGMA_X = 0.5;   /* input standard deviation */
-static const double T_NOISE = 5000.0;
-static const double T_NOISE_FAST = 500.0; /* --fast */
-static const double T_DISCARD = 100.0; /* statistics over t >= 100 */
+static const net_noise_t NOISE = {
+    .tau_x = 20.0, .sigma_x = 0.5,     /* input correlation time and sd */
+    .T = 5000.0, .T_fast = 500.0,      /* run length (--fast) */
+    .t_discard = 100.0,                /* statistics over t >= 100 */
+    .dt = 0.01,
+};
 
 /* ------------------------------------------------------------ the protocol
- * Figure 1's protocol (study.h) on this network: spectra, Figure 4's step
- * run, then the noise run; projections also on v. */
+ * Figure 1's protocol (study.h) on this network, with Figure 4's step run. */
 static study_params_t protocol(const nb_args_t *a, const net_modular_params_t *p,
                                const net_t *net)
 {
-    study_params_t sp = study_params_default(a);
-    sp.W = net->W;
-    sp.u = net->u;
-    sp.v = net->v;
-    sp.u_rand = net->u_rand;
-    sp.nextra = 1;
-    sp.extra[0] = net->v;
-    sp.extra_name[0] = "v";
-    sp.f = p->f;
-    sp.tau_vec = net->tau;
-    sp.dt = DT;
+    study_params_t sp = net_study_params(a, net, p->f, 1.0, &NOISE);
     sp.c_x = p->steps.c_x;
     sp.on1 = p->steps.on_u;
     sp.off1 = p->steps.off_u;
     sp.on2 = p->steps.on_r;
     sp.off2 = p->steps.off_r;
     sp.T_step = p->steps.T;
-    sp.tau_x = TAU_X;
-    sp.sigma_x = SIGMA_X;
-    sp.T_noise = a->fast ? T_NOISE_FAST : T_NOISE;
-    sp.t_discard = T_DISCARD;
-    sp.theory = 1; /* quasi-static theory with the run's own C_x (panel d) */
     return sp;
 }
 
@@ -91,7 +75,7 @@ static void write_overlap(const nb_args_t *a, const net_modular_params_t *p, con
     FILE *fp = nb_tsv(a, "P.tsv", "overlap matrix P = U^T V of the top-2 part of W0",
                       "row\tcol\tP");
     net_modular_header(fp, p);
-    fprintf(fp, "# noise  tau_x %g  sigma_x %g  t_discard %g\n", TAU_X, SIGMA_X, T_DISCARD);
+    net_noise_header(fp, &NOISE);
     for (size_t i = 0; i < 2; i++) {
         for (size_t j = 0; j < 2; j++)
             fprintf(fp, "%zu\t%zu\t%.6f\n", i + 1, j + 1, gsl_matrix_get(P, i, j));
@@ -103,19 +87,16 @@ static void write_overlap(const nb_args_t *a, const net_modular_params_t *p, con
 /* ------------------------------------------------------------ numbers
  * Beyond the Figure-1 keys: the variance along v (v^T C_z v), the three last
  * PCs against the median (W0 has rank 2: two suppressed directions, the
- * second less so), and where the last PC lies: quasi-statically
- * z ~ (I - W)^{-1} x has its least variance along the top right singular
- * vector of I - W, which should lie in the column space of W0 (span of u1, u2
- * = span of the population indicators). */
+ * second less so), and where the last PC lies (net_summary_lastpc): it
+ * should lie in the column space of W0 (span of u1, u2 = span of the
+ * population indicators). */
 static void summary(const nb_args_t *a, const study_params_t *sp, const study_result_t *r,
                     const net_t *net, const gsl_vector *sP)
 {
-    lrs_err_t err = {0};
     size_t N = net->N;
     double var_zv = net_var_along(r->Cz, net->v), var_xv = net_var_along(r->Cx, net->v);
-    const gsl_vector *var = r->pca_z->var, *vx = r->pca_x->var;
-    double med = net_median_sorted(var), ang_span, ang_IW;
-    NB_TRY(net_lastpc_angles(net, r->uN, 2, &ang_span, &ang_IW, &err), &err);
+    const gsl_vector *var = r->pca_z->var;
+    double med = net_median_sorted(var);
     study_summary(sp, r);
     nb_summary("svals_W0_top2", "%.4f %.4f", gsl_vector_get(net->s0, 0),
                gsl_vector_get(net->s0, 1));
@@ -127,11 +108,7 @@ static void summary(const nb_args_t *a, const study_params_t *sp, const study_re
     nb_summary("median_over_lastpc", "%.2f", med / gsl_vector_get(var, N - 1));
     nb_summary("median_over_lastpc2", "%.2f", med / gsl_vector_get(var, N - 2));
     nb_summary("median_over_lastpc3", "%.2f", med / gsl_vector_get(var, N - 3));
-    nb_summary("x_median_over_lastpc", "%.2f",
-               net_median_sorted(vx) / gsl_vector_get(vx, vx->size - 1));
-    nb_summary("angle_uN_span_W0_deg", "%.1f", ang_span);
-    nb_summary("angle_uN_top_right_sv_I_minus_W_deg", "%.1f", ang_IW);
-    nb_summary("seed", "%lu", a->seed);
+    net_summary_lastpc(a, net, sp, r, 2);
     /* A caveat on the PC spectrum at these parameters: tau_x = 20 and
      * T = 5000 give the input only about T / (sqrt(pi) tau_x) ~ 140
      * independent samples for 200 channels, so the sample C_x itself has
@@ -144,9 +121,8 @@ static void summary(const nb_args_t *a, const study_params_t *sp, const study_re
      * own C_x reproduces. */
     nb_note("tau_x = %g, T = %g: ~%.0f independent input samples for N = %zu channels; "
             "the last PCs of z follow the sample input covariance, see the notebook",
-            TAU_X, sp->T_noise, (sp->T_noise - T_DISCARD) / (sqrt(M_PI) * TAU_X), N);
-    if (a->fast)
-        nb_note("fast run (T = %g): statistics from a short run", sp->T_noise);
+            NOISE.tau_x, sp->T_noise,
+            (sp->T_noise - NOISE.t_discard) / (sqrt(M_PI) * NOISE.tau_x), N);
 }
 
 int main(int argc, char **argv)

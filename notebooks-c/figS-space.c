@@ -39,40 +39,25 @@
 
 /* ------------------------------------------------------------ parameters
  * The network and Figure 5's smooth input: net_ring_fig5(). */
-static const double DT = 0.01;
-static const double TAU_X = 10.0;    /* input correlation time */
-static const double SIGMA_X = 0.5;   /* input standard deviation */
-static const double T_NOISE = 5000.0;
-static const double T_NOISE_FAST = 500.0; /* --fast */
-static const double T_DISCARD = 100.0; /* statistics over t >= 100 (ours, as figS-modular) */
+static const net_noise_t NOISE = {
+    .tau_x = 10.0, .sigma_x = 0.5,     /* input correlation time and sd */
+    .T = 5000.0, .T_fast = 500.0,      /* run length (--fast) */
+    .t_discard = 100.0,                /* statistics over t >= 100 (ours, as figS-modular) */
+    .dt = 0.01,
+};
 static const double SUPPRESSED = 10.0; /* "suppressed": variance 10x below the median */
 
 /* ------------------------------------------------------------ the protocol
  * Figure 1's protocol (study.h) on this network, with u = the uniform mode
  * (top singular vector of W0; v = -u since its eigenvalue is negative); the
- * step run keeps the protocol's defaults; projections also on v and on the
- * bump. */
+ * step run keeps the protocol's defaults; projections also on the bump. */
 static study_params_t protocol(const nb_args_t *a, const net_ring_params_t *p,
                                const net_t *net, const gsl_vector *bump)
 {
-    study_params_t sp = study_params_default(a);
-    sp.W = net->W;
-    sp.u = net->u;
-    sp.v = net->v;
-    sp.u_rand = net->u_rand;
+    study_params_t sp = net_study_params(a, net, p->f, p->tau, &NOISE);
     sp.nextra = 2;
-    sp.extra[0] = net->v;
-    sp.extra_name[0] = "v";
     sp.extra[1] = bump;
     sp.extra_name[1] = "bump";
-    sp.f = p->f;
-    sp.tau = p->tau;
-    sp.dt = DT;
-    sp.tau_x = TAU_X;
-    sp.sigma_x = SIGMA_X;
-    sp.T_noise = a->fast ? T_NOISE_FAST : T_NOISE;
-    sp.t_discard = T_DISCARD;
-    sp.theory = 1; /* quasi-static theory with the run's own C_x (panel d) */
     return sp;
 }
 
@@ -81,8 +66,8 @@ static void write_params(const nb_args_t *a, const net_ring_params_t *p)
 {
     FILE *fp = nb_tsv(a, "params.tsv", "parameters of the network and of the noise run", "none");
     net_ring_header(fp, p);
-    fprintf(fp, "# noise  tau_x %g  sigma_x %g  t_discard %g  suppressed %g\n", TAU_X, SIGMA_X,
-            T_DISCARD, SUPPRESSED);
+    net_noise_header(fp, &NOISE);
+    fprintf(fp, "# pcs  suppressed %g\n", SUPPRESSED);
 }
 
 /* Modes of W0 whose quasi-static suppression (1 - lambda_k)^2 exceeds
@@ -106,20 +91,18 @@ static size_t modes_suppressed(const net_t *net)
  * Beyond the Figure-1 keys: the variance along the bump; how many PCs are
  * suppressed SUPPRESSED-fold below the median PC variance (one per strong
  * Fourier mode of W0), against the count of modes suppressed that much by the
- * quasi-static theory; where the last PC lies (in the span of the first 3 left
- * singular vectors of W0: Fourier k = 0 and the k = 1 pair). */
+ * quasi-static theory; where the last PC lies (net_summary_lastpc: in the
+ * span of the first 3 left singular vectors of W0, Fourier k = 0 and the
+ * k = 1 pair). */
 static void summary(const nb_args_t *a, const study_params_t *sp, const study_result_t *r,
                     const net_t *net, const gsl_vector *bump)
 {
-    lrs_err_t err = {0};
-    const gsl_vector *var = r->pca_z->var, *vx = r->pca_x->var;
+    const gsl_vector *var = r->pca_z->var;
     double var_zb = net_var_along(r->Cz, bump), med = net_median_sorted(var);
     size_t nsupp = 0;
     for (size_t k = 0; k < var->size; k++)
         if (gsl_vector_get(var, k) * SUPPRESSED < med)
             nsupp++;
-    double ang_span, ang_IW;
-    NB_TRY(net_lastpc_angles(net, r->uN, 3, &ang_span, &ang_IW, &err), &err);
     const gsl_vector *s0 = net->s0;
     study_summary(sp, r);
     nb_summary("svals_W0_top5", "%.4f %.4f %.4f %.4f %.4f", gsl_vector_get(s0, 0),
@@ -130,13 +113,7 @@ static void summary(const nb_args_t *a, const study_params_t *sp, const study_re
     nb_summary("median_over_lastpc", "%.2f", med / gsl_vector_get(var, var->size - 1));
     nb_summary("n_pcs_suppressed_10x", "%zu", nsupp);
     nb_summary("n_modes_suppressed_10x_theory", "%zu", modes_suppressed(net));
-    nb_summary("x_median_over_lastpc", "%.2f",
-               net_median_sorted(vx) / gsl_vector_get(vx, vx->size - 1));
-    nb_summary("angle_uN_span_W0_deg", "%.1f", ang_span);
-    nb_summary("angle_uN_top_right_sv_I_minus_W_deg", "%.1f", ang_IW);
-    nb_summary("seed", "%lu", a->seed);
-    if (a->fast)
-        nb_note("fast run (T = %g): statistics from a short run", sp->T_noise);
+    net_summary_lastpc(a, net, sp, r, 3);
 }
 
 int main(int argc, char **argv)

@@ -110,11 +110,12 @@ static uint32_t next_sample(uint32_t bits)
 {
     float v;
     memcpy(&v, &bits, sizeof v);
-    return bits + (v < 100.0f ? 64u : 65536u);
+    return bits + (v < 100.0f && !harness_quick() ? 64u : 65536u);
 }
 
 static void check_tanh(int simd)
 {
+    QUICK_MODE("every 65536th float only");
     int path = simd && lrs_kernel_simd();
     void (*tanhf_k)(size_t, const float *, float *) =
         path ? lrs_kernel_tanhf : lrs_kernel_tanhf_portable;

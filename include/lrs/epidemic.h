@@ -132,6 +132,45 @@ int lrs_epidemic_fixed_point(lrs_epidemic_t *ep, gsl_vector *x, double tol,
                              size_t max_iter, double *residual, size_t *iters,
                              lrs_err_t *err);
 
+/* ------------------------------------------------------------------ endemic state
+ * The pipeline of Figure 6 (arXiv:2504.13727, sec. 5) and of lrs-analyze
+ * --model sis, in one call: from a start x0, relax the unperturbed system
+ * for t_relax (lrs_epidemic_relax), polish x* by Newton
+ * (lrs_epidemic_fixed_point), and take the Jacobian there
+ * (lrs_epidemic_jacobian).  x* counts as endemic when its mean exceeds
+ * LRS_EPI_ENDEMIC_MIN (below, the infection has died out: x* = 0). */
+#define LRS_EPI_ENDEMIC_MIN 1e-6
+
+typedef struct lrs_epidemic_endemic_opts {
+    double t_relax;              /* relaxation time span before Newton (> 0) */
+    double newton_tol;           /* Newton stops at ||F(x*)||_inf <= tol (> 0) */
+    size_t newton_max_iter;      /* Newton iterations at most (>= 1) */
+    volatile sig_atomic_t *stop; /* nullable: a raised flag stops the relaxation */
+} lrs_epidemic_endemic_opts_t;
+
+/* t_relax 300, newton_tol 1e-12, newton_max_iter 100, stop NULL. */
+lrs_epidemic_endemic_opts_t lrs_epidemic_endemic_default(void);
+
+typedef struct lrs_epidemic_endemic_info {
+    double newton_residual;  /* ||F(x*, 0)||_inf */
+    size_t newton_iters;     /* Newton iterations done */
+    double relaxed_dist;     /* ||x(t_relax) - x*||_2: what Newton corrected */
+    double mean;             /* mean of x* */
+    int endemic;             /* mean > LRS_EPI_ENDEMIC_MIN */
+} lrs_epidemic_endemic_info_t;
+
+/* x0 <- lo + (hi - lo) u_i, u_i uniform on [0, 1) drawn from rng in index
+ * order (the starting state of the pipeline; 0 <= lo <= hi <= 1). */
+int lrs_epidemic_start(gsl_vector *x0, double lo, double hi, gsl_rng *rng, lrs_err_t *err);
+
+/* xs <- x* from the start x0 (xs may alias x0); J (nullable, N x N) <- the
+ * Jacobian at x*; info (nullable) <- the numbers above.  opts NULL: the
+ * defaults.  A state that is not endemic is not an error: check
+ * info->endemic.  Errors: those of the three steps. */
+int lrs_epidemic_endemic(lrs_epidemic_t *ep, const gsl_vector *x0,
+                         const lrs_epidemic_endemic_opts_t *opts, gsl_vector *xs,
+                         gsl_matrix *J, lrs_epidemic_endemic_info_t *info, lrs_err_t *err);
+
 /* Relaxation curve: integrate from x0 (p = 0, integrated as in relax) over
  * [0, T] and write t_k = k T / (n - 1) into t and ||x(t_k) - xs||_2 into d
  * (t, d: length n >= 2).  x0 is not modified. */

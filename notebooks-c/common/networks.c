@@ -320,3 +320,48 @@ double net_median_sorted(const gsl_vector *v)
     return m % 2 ? gsl_vector_get(v, m / 2)
                  : 0.5 * (gsl_vector_get(v, m / 2 - 1) + gsl_vector_get(v, m / 2));
 }
+
+study_params_t net_study_params(const nb_args_t *a, const net_t *net, lrs_sim_transfer_t f,
+                                double tau, const net_noise_t *nz)
+{
+    study_params_t sp = study_params_default(a);
+    sp.W = net->W;
+    sp.u = net->u;
+    sp.v = net->v;
+    sp.u_rand = net->u_rand;
+    sp.nextra = 1;
+    sp.extra[0] = net->v;
+    sp.extra_name[0] = "v";
+    sp.f = f;
+    sp.tau = tau;
+    sp.tau_vec = net->tau;
+    sp.dt = nz->dt;
+    sp.tau_x = nz->tau_x;
+    sp.sigma_x = nz->sigma_x;
+    sp.T_noise = a->fast ? nz->T_fast : nz->T;
+    sp.t_discard = nz->t_discard;
+    sp.theory = 1;
+    return sp;
+}
+
+void net_noise_header(FILE *fp, const net_noise_t *nz)
+{
+    fprintf(fp, "# noise  tau_x %g  sigma_x %g  t_discard %g\n", nz->tau_x, nz->sigma_x,
+            nz->t_discard);
+}
+
+void net_summary_lastpc(const nb_args_t *a, const net_t *net, const study_params_t *sp,
+                        const study_result_t *r, size_t k)
+{
+    lrs_err_t err = {0};
+    double ang_span, ang_IW;
+    NB_TRY(net_lastpc_angles(net, r->uN, k, &ang_span, &ang_IW, &err), &err);
+    const gsl_vector *vx = r->pca_x->var;
+    nb_summary("x_median_over_lastpc", "%.2f",
+               net_median_sorted(vx) / gsl_vector_get(vx, vx->size - 1));
+    nb_summary("angle_uN_span_W0_deg", "%.1f", ang_span);
+    nb_summary("angle_uN_top_right_sv_I_minus_W_deg", "%.1f", ang_IW);
+    nb_summary("seed", "%lu", a->seed);
+    if (a->fast)
+        nb_note("fast run (T = %g): statistics from a short run", sp->T_noise);
+}

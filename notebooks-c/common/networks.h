@@ -2,13 +2,13 @@
  * networks.h -- the two structured networks of arXiv:2504.13727, built once
  * for every notebook that uses them:
  *
- *   modular E/I network (section "Modular networks", Fig 4 and the Modular
- *   supplementary figure): Ne excitatory then Ni inhibitory units,
+ *   modular E/I network (Fig. 4 and the Modular supplementary figure):
+ *   Ne excitatory then Ni inhibitory units,
  *       W0_ij = j_ab / sqrt(N)  for i in population a, j in population b,
  *   per-population time constants tau_e, tau_i;
  *
- *   spatial ring network (section "Spatial networks", Fig 5 and the Space and
- *   Fourier supplementary figures): units at theta_i = i/N on a ring,
+ *   spatial ring network (Fig. 5 and the Space and Fourier supplementary
+ *   figures): units at theta_i = i/N on a ring,
  *       W0_ij = c g(theta_i - theta_j) / sqrt(N),
  *   g the wrapped Gaussian density of width sigma_w.
  *
@@ -30,6 +30,8 @@
 #include <gsl/gsl_rng.h>
 #include "lrs/common.h"
 #include "lrs/sim.h"
+#include "nb.h"
+#include "study.h"
 
 /* Step protocol shared by a figure and its supplementary figure: input
  * c_x u on [on_u, off_u), c_x u_rand on [on_r, off_r), run length T. */
@@ -102,6 +104,30 @@ int net_ring_fourier_eigs(const gsl_matrix *W0, gsl_vector *lambda, lrs_err_t *e
  * as fractions of the total: |X_k|^2 + |X_{N-k}|^2 (one term for k = 0 and,
  * N even, k = N/2), X the DFT of x (Parseval).  pw: length N/2 + 1. */
 int net_fourier_power(const gsl_vector *x, gsl_vector *pw, lrs_err_t *err);
+
+/* The noise run of a supplementary figure built on one of these networks
+ * (Figure 1's protocol, study.h). */
+typedef struct net_noise {
+    double tau_x, sigma_x;   /* input correlation time and standard deviation */
+    double T, T_fast;        /* run length (--fast: T_fast) */
+    double t_discard;        /* statistics over t >= t_discard */
+    double dt;               /* Euler step (also under --fast) */
+} net_noise_t;
+
+/* Figure 1's protocol on a built network: W, u, v, u_rand, v as the first
+ * extra direction, the network's per-unit tau if it has one (else tau), f,
+ * the noise run nz and the quasi-static theory with the run's own C_x.  The
+ * step run keeps the protocol's defaults. */
+study_params_t net_study_params(const nb_args_t *a, const net_t *net, lrs_sim_transfer_t f,
+                                double tau, const net_noise_t *nz);
+/* "# noise  tau_x ..  sigma_x ..  t_discard .." header line. */
+void net_noise_header(FILE *fp, const net_noise_t *nz);
+/* The summary keys that close both noise figures: x_median_over_lastpc,
+ * angle_uN_span_W0_deg (span of the first k left singular vectors of W0),
+ * angle_uN_top_right_sv_I_minus_W_deg (net_lastpc_angles), seed, and a note
+ * under --fast. */
+void net_summary_lastpc(const nb_args_t *a, const net_t *net, const study_params_t *sp,
+                        const study_result_t *r, size_t k);
 
 /* Where the last PC u_N of a response lies (quasi-statically z ~ (I - W)^{-1} x
  * has the least variance along the top right singular vector of I - W):

@@ -22,6 +22,7 @@
 
 #include "lrs/common.h"
 #include "lrs/io.h"
+#include "lrs/linear.h"
 #include "lrs/ranks.h"
 #include "lrs/sim.h"
 
@@ -116,6 +117,8 @@ typedef struct ctx {
     const char *mname;
     double shift;     /* eig(Wd) = eig(M) + shift */
     double factor;    /* total factor applied to the matrix read (--scale, --normalize) */
+    lrs_linear_t *lin;  /* Wd prepared once: I - Wd, theory 1, solves */
+    lrs_linear_t *linM; /* M prepared once: eigenvalues, SVD, overlap (lin when M = Wd) */
     char what[512];   /* "# matrix:" line */
     mem_t hdr, gp, blk[NBLK];
     const char *blkname[NBLK];
@@ -128,8 +131,6 @@ int analyze_parse_args(int argc, char **argv, opts_t *o);
 
 /* load.c */
 int analyze_load(ctx_t *c);
-gsl_vector *analyze_svals(ctx_t *c, const gsl_matrix *A);
-gsl_matrix *analyze_i_minus(ctx_t *c, const gsl_matrix *W);
 
 /* output.c */
 int mem_open(mem_t *m);

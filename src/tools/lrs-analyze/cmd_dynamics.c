@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include <gsl/gsl_blas.h>
-#include <gsl/gsl_linalg.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
@@ -18,7 +17,6 @@
 #include "lrs/observe.h"
 #include "lrs/pca.h"
 #include "lrs/perturb.h"
-#include "lrs/spectra.h"
 #include "lrs/theory.h"
 #include "analyze.h"
 
@@ -114,7 +112,7 @@ static void simulate_print(ctx_t *c, FILE *d, const gsl_vector *pct, const gsl_v
 /* th <- theory-1 % variances; *have <- 0 for an unstable linear part. */
 static int simulate_theory1(ctx_t *c, gsl_vector *th, int *have)
 {
-    int rc = lrs_theory_pcvar1(c->Wd, c->o->sigmax, th, &c->err);
+    int rc = lrs_linear_pcvar1(c->lin, c->o->sigmax, th, &c->err);
     *have = rc == LRS_OK;
     if (rc == LRS_EUNSTABLE)
         return LRS_OK;
@@ -159,7 +157,7 @@ int cmd_simulate(ctx_t *c)
     /* theory 2: the quasi-static prediction with the run's own input covariance */
     if (have_theory) {
         if ((rc = lrs_cov_get(covx, Cx, &c->err)) ||
-            (rc = lrs_theory_pcvar2(c->Wd, Cx, th2, &c->err)))
+            (rc = lrs_theory_pcvar2_prepared(c->lin, Cx, th2, &c->err)))
             goto done;
         analyze_to_percent(th2);
     }
@@ -190,71 +188,41 @@ static void fix_sign(gsl_vector *d)
         gsl_vector_scale(d, -1.0);
 }
 
-/* ||(I - Wd)^{-1} b|| for each column b of B (N x 2): steady states. */
+/* Steady states of the linear dynamics for the two inputs: nd = ||(I - Wd)^{-1} d||,
+ * nu = ||(I - Wd)^{-1} u|| (one LU of I - Wd, two solves). */
 static int steady_norms(ctx_t *c, const gsl_vector *d, const gsl_vector *u, double *nd,
                         double *nu)
 {
-    size_t N = d->size;
-    gsl_matrix *A = analyze_i_minus(c, c->Wd);
-    gsl_permutation *perm = gsl_permutation_alloc(N);
-    gsl_vector *y = gsl_vector_alloc(N);
-    int sgn, rc = LRS_OK;
-    if (!A || !perm || !y) {
-        rc = A ? analyze_fail(c, LRS_ENOMEM, "out of memory") : c->err.code;
-        goto done;
+    gsl_vector *y = gsl_vector_alloc(d->size);
+    int rc;
+    if (!y)
+        return analyze_fail(c, LRS_ENOMEM, "out of memory");
+    if ((rc = lrs_linear_solve(c->lin, d, y, &c->err)) == LRS_OK) {
+        *nd = gsl_blas_dnrm2(y);
+        if ((rc = lrs_linear_solve(c->lin, u, y, &c->err)) == LRS_OK)
+            *nu = gsl_blas_dnrm2(y);
     }
-    if (gsl_linalg_LU_decomp(A, perm, &sgn) || gsl_linalg_LU_solve(A, perm, d, y)) {
-        rc = analyze_fail(c, LRS_ENUMERIC, "I - W is singular");
-        goto done;
-    }
-    *nd = gsl_blas_dnrm2(y);
-    if (gsl_linalg_LU_solve(A, perm, u, y)) {
-        rc = analyze_fail(c, LRS_ENUMERIC, "I - W is singular");
-        goto done;
-    }
-    *nu = gsl_blas_dnrm2(y);
-done:
-    if (A)
-        gsl_matrix_free(A);
-    gsl_permutation_free(perm);
     gsl_vector_free(y);
+    if (rc == LRS_ENUMERIC) /* exactly singular: the CLI's own line */
+        rc = analyze_fail(c, rc, "I - W is singular");
     return rc;
 }
 
 /* dir <- the aligned direction of --direction, sign fixed. */
 static int aligned_direction(ctx_t *c, gsl_vector *dir)
 {
-    size_t N = c->M->size1;
-    gsl_vector *s = gsl_vector_alloc(N);
-    gsl_matrix *U = gsl_matrix_alloc(N, N), *V = gsl_matrix_alloc(N, N), *B = NULL;
-    int rc = LRS_OK;
-    if (!s || !U || !V) {
-        rc = analyze_fail(c, LRS_ENOMEM, "out of memory");
-        goto done;
-    }
-    if (c->o->direction == DIR_OPT) {
-        if (!(B = analyze_i_minus(c, c->Wd))) {
-            rc = c->err.code;
-            goto done;
-        }
-        if ((rc = lrs_spectra_svd(B, s, U, V, &c->err)))
-            goto done;
-        gsl_matrix_get_col(dir, U, 0);
-    } else {
-        if ((rc = lrs_spectra_svd(c->M, s, U, V, &c->err)))
-            goto done;
-        gsl_matrix_get_col(dir, c->o->direction == DIR_U ? U : V, 0);
-    }
+    const gsl_vector *s;
+    const gsl_matrix *U, *V;
+    int rc;
+    if (c->o->direction == DIR_OPT)
+        rc = lrs_linear_svd_imw(c->lin, &s, &U, &V, &c->err);
+    else
+        rc = lrs_linear_svd(c->linM, &s, &U, &V, &c->err);
+    if (rc)
+        return rc;
+    gsl_matrix_get_col(dir, c->o->direction == DIR_V ? V : U, 0);
     fix_sign(dir);
-done:
-    gsl_vector_free(s);
-    if (U)
-        gsl_matrix_free(U);
-    if (V)
-        gsl_matrix_free(V);
-    if (B)
-        gsl_matrix_free(B);
-    return rc;
+    return LRS_OK;
 }
 
 static const char *direction_name(direction_t d)
@@ -371,7 +339,7 @@ int cmd_response(ctx_t *c)
         gsl_vector_set(z0, k, 0.1 / sqrt((double)N) * gsl_ran_gaussian(rng, 1.0));
     if ((rc = lrs_conn_random_unit(rng, ur, &c->err)))
         goto done;
-    if ((rc = lrs_spectra_max_real_eig(c->M, &re, &im, &c->err)))
+    if ((rc = lrs_linear_max_real_eig(c->linM, &re, &im, &c->err)))
         goto done;
     re += c->shift;
     stable = re < 1.0;

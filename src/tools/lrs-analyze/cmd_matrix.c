@@ -7,17 +7,15 @@
 
 #include <gsl/gsl_complex_math.h>
 
-#include "lrs/spectra.h"
 #include "analyze.h"
 
 int cmd_svals(ctx_t *c)
 {
     FILE *d = analyze_block(c, "svals");
-    gsl_vector *s;
+    const gsl_vector *s;
     if (!d)
         return analyze_fail(c, LRS_ENOMEM, "out of memory");
-    s = analyze_svals(c, c->M);
-    if (!s)
+    if (lrs_linear_svd(c->linM, &s, NULL, NULL, &c->err))
         return c->err.code;
     fprintf(d, "# singular values of %s, descending\n# index\tsigma\n", c->mname);
     analyze_print_rows(d, s);
@@ -26,7 +24,6 @@ int cmd_svals(ctx_t *c)
             "set ylabel 'singular value'\nset logscale y\nset grid\n"
             "plot $svals using 1:($2 > 0 ? $2 : NaN) with linespoints pt 7 ps 0.5 lc rgb '#1f77b4'\n",
             c->mname, c->o->file);
-    gsl_vector_free(s);
     return LRS_OK;
 }
 
@@ -34,16 +31,12 @@ int cmd_eig(ctx_t *c)
 {
     FILE *d = analyze_block(c, "eig");
     size_t N = c->M->size1, k;
-    gsl_vector_complex *l = gsl_vector_complex_alloc(N);
+    const gsl_vector_complex *l;
     double thr = 1.0 - c->shift;
-    if (!d || !l) {
-        gsl_vector_complex_free(l);
+    if (!d)
         return analyze_fail(c, LRS_ENOMEM, "out of memory");
-    }
-    if (lrs_spectra_eig(c->M, l, NULL, &c->err)) {
-        gsl_vector_complex_free(l);
+    if (lrs_linear_eig(c->linM, &l, &c->err))
         return c->err.code;
-    }
     fprintf(c->hdr.fp, "# stability: max Re eig(%s) = %.6g %s %g: %s\n", c->mname,
             GSL_REAL(gsl_vector_complex_get(l, 0)),
             GSL_REAL(gsl_vector_complex_get(l, 0)) < thr ? "<" : ">=", thr,
@@ -67,7 +60,6 @@ int cmd_eig(ctx_t *c)
             "set label 'stability limit Re = %g' at %g, graph 0.95 left offset 0.5,0 tc rgb 'red'\n"
             "plot $eig using 2:3 with points pt 7 ps 0.5 lc rgb '#1f77b4'\n",
             c->mname, c->o->file, thr, thr, thr, thr);
-    gsl_vector_complex_free(l);
     return LRS_OK;
 }
 
@@ -86,17 +78,13 @@ static void print_ranks(FILE *d, const lrs_ranks_t *rk)
 int cmd_ranks(ctx_t *c)
 {
     FILE *d = analyze_block(c, "ranks"), *sv = analyze_block(c, "svals");
-    gsl_vector *s;
+    const gsl_vector *s;
     lrs_ranks_t rk;
     if (!d || !sv)
         return analyze_fail(c, LRS_ENOMEM, "out of memory");
-    s = analyze_svals(c, c->M);
-    if (!s)
+    if (lrs_linear_svd(c->linM, &s, NULL, NULL, &c->err) ||
+        lrs_ranks_compute(s, c->M->size1, c->M->size2, NULL, &rk, &c->err))
         return c->err.code;
-    if (lrs_ranks_compute(s, c->M->size1, c->M->size2, NULL, &rk, &c->err)) {
-        gsl_vector_free(s);
-        return c->err.code;
-    }
     fprintf(d,
             "# effective ranks of %s from its %zu singular values (Thibeault et al., Nat Phys 2024):\n"
             "#   rank               numerical: #{sigma_i > max(m,n) eps sigma_1}\n"
@@ -127,7 +115,6 @@ int cmd_ranks(ctx_t *c)
             c->mname, c->o->file, rk.optimal_threshold, rk.optimal_threshold,
             rk.optimal_threshold, rk.optimal_threshold, rk.elbow, rk.elbow, rk.elbow, rk.elbow,
             rk.energy, rk.energy, rk.energy, rk.energy);
-    gsl_vector_free(s);
     return LRS_OK;
 }
 
@@ -151,7 +138,8 @@ static void plot_overlap(FILE *gp, const char *data, const char *mname, const gs
 int cmd_overlap(ctx_t *c)
 {
     FILE *d = analyze_block(c, "overlap");
-    gsl_vector *s = NULL, *sP = NULL;
+    const gsl_vector *s;
+    gsl_vector *sP = NULL;
     gsl_matrix *P = NULL;
     lrs_ranks_t rk;
     size_t r;
@@ -159,10 +147,8 @@ int cmd_overlap(ctx_t *c)
     if (!d)
         return analyze_fail(c, LRS_ENOMEM, "out of memory");
     if (c->o->rank <= 0) {
-        s = analyze_svals(c, c->M);
-        if (!s)
-            return c->err.code;
-        if ((rc = lrs_ranks_compute(s, c->M->size1, c->M->size2, NULL, &rk, &c->err)))
+        if ((rc = lrs_linear_svd(c->linM, &s, NULL, NULL, &c->err)) ||
+            (rc = lrs_ranks_compute(s, c->M->size1, c->M->size2, NULL, &rk, &c->err)))
             goto done;
         r = analyze_default_rank(&rk, 0, c->M->size1);
         fprintf(c->hdr.fp, "# r = %zu (the optimal-threshold rank %zu, at most 10)\n", r,
@@ -182,12 +168,11 @@ int cmd_overlap(ctx_t *c)
         rc = analyze_fail(c, LRS_ENOMEM, "out of memory");
         goto done;
     }
-    if ((rc = lrs_spectra_overlap(c->M, r, P, sP, &c->err)))
+    if ((rc = lrs_linear_overlap(c->linM, r, P, sP, &c->err)))
         goto done;
     analyze_print_overlap(d, P, sP, c->mname);
     plot_overlap(c->gp.fp, "$overlap", c->mname, sP, c->o->file);
 done:
-    gsl_vector_free(s);
     gsl_vector_free(sP);
     if (P)
         gsl_matrix_free(P);

@@ -14,89 +14,58 @@
 #include "lrs/spectra.h"
 #include "analyze.h"
 
-/* What the report computes once and every section reads. */
+/* What the report reads: the cached factorisations of the prepared
+ * matrices (lrs/linear.h) and what it derives from them. */
 typedef struct rep {
     size_t N;
-    gsl_vector_complex *l; /* eigenvalues of M, by descending real part */
-    gsl_vector *s;         /* singular values of M */
-    gsl_matrix *U, *V;     /* its singular vectors */
-    gsl_vector *sI;        /* singular values of I - Wd */
-    double nonnormal;      /* relative commutator of M */
+    const gsl_vector_complex *l; /* eigenvalues of M, by descending real part */
+    const gsl_vector *s;         /* singular values of M */
+    const gsl_matrix *U, *V;     /* its singular vectors */
+    const gsl_vector *sI;        /* singular values of I - Wd */
+    double nonnormal;            /* relative commutator of M */
     lrs_ranks_t rk;
-    gsl_matrix *P;         /* overlap U_r^T V_r */
-    gsl_vector *sP;        /* its singular values */
+    gsl_matrix *P;               /* overlap U_r^T V_r */
+    gsl_vector *sP;              /* its singular values */
     size_t r;
 } rep_t;
 
 /* ------------------------------------------------------------------ decomposition
- * The expensive parts run in two threads (eigenvalues | SVDs and the
- * commutator), each with single-threaded BLAS: for N = 2000 the two halves
- * take about the same time. */
+ * The factorisations run in two threads (eigenvalues of M and SVD of
+ * I - Wd | SVD of M with vectors and the commutator), each with
+ * single-threaded BLAS: for N = 2000 the two halves take about the same
+ * time.  They fill different caches of the prepared objects, which
+ * lrs/linear.h allows concurrently. */
 
-/* Thread A: eigenvalues of M, then the singular values of I - Wd. */
-typedef struct rep_eig {
-    const gsl_matrix *M, *Wd;
-    gsl_vector_complex *l;
-    gsl_vector *sI;
+typedef struct rep_half {
+    ctx_t *c;
+    rep_t *R;
     int rc;
     lrs_err_t err;
-} rep_eig_t;
-
-/* Thread B: the SVD of M with vectors, then the relative commutator. */
-typedef struct rep_svd {
-    const gsl_matrix *M;
-    gsl_vector *s;
-    gsl_matrix *U, *V;
-    double nonnormal;
-    int rc;
-    lrs_err_t err;
-} rep_svd_t;
+} rep_half_t;
 
 static void *rep_eig_run(void *arg)
 {
-    rep_eig_t *t = arg;
-    size_t i, N = t->M->size1;
-    gsl_matrix *B = NULL;
-    if ((t->rc = lrs_spectra_eig(t->M, t->l, NULL, &t->err)))
+    rep_half_t *t = arg;
+    if ((t->rc = lrs_linear_eig(t->c->linM, &t->R->l, &t->err)))
         return NULL;
-    B = gsl_matrix_alloc(N, N);
-    if (!B) {
-        t->rc = lrs_err_set(&t->err, LRS_ENOMEM, "out of memory");
-        return NULL;
-    }
-    gsl_matrix_memcpy(B, t->Wd);
-    gsl_matrix_scale(B, -1.0);
-    for (i = 0; i < N; i++)
-        gsl_matrix_set(B, i, i, gsl_matrix_get(B, i, i) + 1.0);
-    t->rc = lrs_spectra_svd(B, t->sI, NULL, NULL, &t->err);
-    gsl_matrix_free(B);
+    t->rc = lrs_linear_svd_imw(t->c->lin, &t->R->sI, NULL, NULL, &t->err);
     return NULL;
 }
 
 static void *rep_svd_run(void *arg)
 {
-    rep_svd_t *t = arg;
-    if ((t->rc = lrs_spectra_svd(t->M, t->s, t->U, t->V, &t->err)))
+    rep_half_t *t = arg;
+    if ((t->rc = lrs_linear_svd(t->c->linM, &t->R->s, &t->R->U, &t->R->V, &t->err)))
         return NULL;
-    t->rc = lrs_spectra_nonnormality(t->M, &t->nonnormal, &t->err);
+    t->rc = lrs_spectra_nonnormality(t->c->M, &t->R->nonnormal, &t->err);
     return NULL;
 }
 
 static int report_decompose(ctx_t *c, rep_t *R)
 {
-    rep_eig_t te;
-    rep_svd_t ts;
+    rep_half_t te = {c, R, 0, {0}}, ts = {c, R, 0, {0}};
     pthread_t th;
     int threaded = 0, oldthreads;
-    memset(&te, 0, sizeof te);
-    memset(&ts, 0, sizeof ts);
-    te.M = ts.M = c->M;
-    te.Wd = c->Wd;
-    te.l = R->l;
-    te.sI = R->sI;
-    ts.s = R->s;
-    ts.U = R->U;
-    ts.V = R->V;
     oldthreads = lrs_blas_set_threads(1);
     if (R->N >= 200 && pthread_create(&th, NULL, rep_eig_run, &te) == 0)
         threaded = 1;
@@ -110,17 +79,10 @@ static int report_decompose(ctx_t *c, rep_t *R)
         c->err = te.rc ? te.err : ts.err;
         return c->err.code;
     }
-    R->nonnormal = ts.nonnormal;
     return lrs_ranks_compute(R->s, R->N, R->N, NULL, &R->rk, &c->err);
 }
 
 /* ------------------------------------------------------------------ sections */
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 #define KV(fp, key, ...)                                                       \
     do {                                                                       \
@@ -213,12 +175,7 @@ static int report_overlap(ctx_t *c, FILE *d, rep_t *R)
     R->sP = gsl_vector_alloc(r);
     if (!R->P || !R->sP)
         return analyze_fail(c, LRS_ENOMEM, "out of memory");
-    {
-        gsl_matrix_const_view Ur = gsl_matrix_const_submatrix(R->U, 0, 0, N, r);
-        gsl_matrix_const_view Vr = gsl_matrix_const_submatrix(R->V, 0, 0, N, r);
-        gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, &Ur.matrix, &Vr.matrix, 0.0, R->P);
-    }
-    if (lrs_spectra_svd(R->P, R->sP, NULL, NULL, &c->err))
+    if (lrs_linear_overlap(c->linM, r, R->P, R->sP, &c->err))
         return c->err.code;
     KV(d, "overlap_rank", "%zu (%s)", r,
        c->o->rank > 0 ? "--rank" : "optimal-threshold rank, at most 10");
@@ -242,49 +199,47 @@ static int report_overlap(ctx_t *c, FILE *d, rep_t *R)
     return LRS_OK;
 }
 
-/* The verdicts from theory 1: var_k = sigma_x^2 / sigma_{N+1-k}(I - W)^2, and
- * the predicted spectrum block. */
+/* The verdicts (lrs_linear_verdict: theory 1, var_k = sigma_x^2 /
+ * sigma_{N+1-k}(I - W)^2, and the library's thresholds) and the predicted
+ * spectrum block; "not defined" when theory 1 is (unstable or singular). */
 static int report_verdicts(ctx_t *c, FILE *d, FILE *bp, const rep_t *R)
 {
-    size_t N = R->N, k, nsupp = 0, namp = 0;
-    double med, vmin, vmax, sum = 0, sum2 = 0, supp, amp, sx2 = c->o->sigmax * c->o->sigmax;
-    double *var = malloc(N * sizeof *var);
+    size_t N = R->N, k;
+    lrs_linear_verdict_t v;
+    gsl_vector *var = gsl_vector_alloc(N);
+    int rc;
     if (!var)
         return analyze_fail(c, LRS_ENOMEM, "out of memory for a %zu x %zu report", N, N);
-    for (k = 0; k < N; k++) {
-        double sk = gsl_vector_get(R->sI, N - 1 - k);
-        var[k] = sx2 / (sk * sk);
-        sum += var[k];
-        sum2 += var[k] * var[k];
+    rc = lrs_linear_verdict(c->lin, c->o->sigmax, &v, &c->err);
+    if (rc == LRS_OK)
+        rc = lrs_linear_pcvar1(c->lin, c->o->sigmax, var, &c->err);
+    if (rc == LRS_EUNSTABLE || rc == LRS_ENUMERIC) {
+        KV(d, "low_rank_suppression", "not defined: the linear network is unstable (see stability)");
+        KV(d, "high_dimensional", "not defined: the linear network is unstable (see stability)");
+        gsl_vector_free(var);
+        lrs_err_clear(&c->err);
+        return LRS_OK;
     }
-    vmax = var[0];
-    vmin = var[N - 1];
-    qsort(var, N, sizeof *var, cmp_double);
-    med = N % 2 ? var[N / 2] : 0.5 * (var[N / 2 - 1] + var[N / 2]);
-    for (k = 0; k < N; k++) {
-        if (var[k] < med / 10)
-            nsupp++;
-        if (var[k] > 10 * med)
-            namp++;
+    if (rc) {
+        gsl_vector_free(var);
+        return rc;
     }
-    supp = med / vmin;
-    amp = vmax / med;
     KV(d, "pc_variance", "largest %.4g, median %.4g, smallest %.4g (theory 1, sigma_x = %g); "
-       "participation ratio %.1f of %zu", vmax, med, vmin, c->o->sigmax, sum * sum / sum2, N);
+       "participation ratio %.1f of %zu", v.var_max, v.var_median, v.var_min, c->o->sigmax,
+       v.participation, N);
     KV(d, "low_rank_suppression", "%s: the smallest predicted PC variance is %.3g times below "
-       "the median (%zu PC%s more than 10x below)",
-       supp >= 10 ? "YES" : supp >= 3 ? "weak" : "no", supp, nsupp, nsupp == 1 ? "" : "s");
+       "the median (%zu PC%s more than 10x below)", lrs_suppression_name(v.suppressed),
+       v.suppression, v.n_suppressed, v.n_suppressed == 1 ? "" : "s");
     KV(d, "high_dimensional", "%s: the largest predicted PC variance is %.3g times the median "
        "(%zu PC%s more than 10x above)%s",
-       amp <= 10 ? "YES" : "no", amp, namp, namp == 1 ? "" : "s",
-       amp <= 10 ? "" : ": a few amplified directions dominate the dynamics");
+       v.high_dimensional ? "YES" : "no", v.amplification, v.n_amplified,
+       v.n_amplified == 1 ? "" : "s",
+       v.high_dimensional ? "" : ": a few amplified directions dominate the dynamics");
+    analyze_to_percent(var);
     fprintf(bp, "# index\tpct_z\tpct_x\n");
-    for (k = 0; k < N; k++) {
-        double sk = gsl_vector_get(R->sI, N - 1 - k);
-        fprintf(bp, "%zu\t%.12g\t%.12g\n", k + 1, 100 * (sx2 / (sk * sk)) / sum,
-                100.0 / (double)N);
-    }
-    free(var);
+    for (k = 0; k < N; k++)
+        fprintf(bp, "%zu\t%.12g\t%.12g\n", k + 1, gsl_vector_get(var, k), 100.0 / (double)N);
+    gsl_vector_free(var);
     return LRS_OK;
 }
 
@@ -334,51 +289,25 @@ static void report_plots(ctx_t *c, FILE *bs, FILE *be, FILE *bo, const rep_t *R,
             r, r - 1, r - 1);
 }
 
-static void rep_free(rep_t *R)
-{
-    gsl_vector_complex_free(R->l);
-    gsl_vector_free(R->s);
-    gsl_vector_free(R->sI);
-    if (R->U)
-        gsl_matrix_free(R->U);
-    if (R->V)
-        gsl_matrix_free(R->V);
-    if (R->P)
-        gsl_matrix_free(R->P);
-    gsl_vector_free(R->sP);
-}
-
 int cmd_report(ctx_t *c)
 {
     FILE *d = analyze_block(c, "report"), *bs = analyze_block(c, "svals"),
          *be = analyze_block(c, "eig"), *bp = analyze_block(c, "spectrum"),
          *bo = analyze_block(c, "overlap");
-    size_t N = c->M->size1;
     rep_t R;
-    int rc = LRS_OK, stable;
-    double re;
+    int rc, stable;
 
     memset(&R, 0, sizeof R);
     if (!d || !bs || !be || !bp || !bo)
         return analyze_fail(c, LRS_ENOMEM, "out of memory");
-    R.N = N;
-    R.l = gsl_vector_complex_alloc(N);
-    R.sI = gsl_vector_alloc(N);
-    R.s = gsl_vector_alloc(N);
-    R.U = gsl_matrix_alloc(N, N);
-    R.V = gsl_matrix_alloc(N, N);
-    if (!R.l || !R.s || !R.sI || !R.U || !R.V) {
-        rc = analyze_fail(c, LRS_ENOMEM, "out of memory for a %zu x %zu report", N, N);
-        goto done;
-    }
+    R.N = c->M->size1;
     if ((rc = report_decompose(c, &R)))
         goto done;
     report_structure(c, d, &R);
-    re = report_stability(c, d, &R);
-    stable = re < 1.0 - c->shift;
+    stable = report_stability(c, d, &R) < 1.0 - c->shift;
     if ((rc = report_overlap(c, d, &R)))
         goto done;
-    if (stable && gsl_vector_get(R.sI, N - 1) > 0) {
+    if (stable) {
         if ((rc = report_verdicts(c, d, bp, &R)))
             goto done;
     } else {
@@ -387,6 +316,8 @@ int cmd_report(ctx_t *c)
     }
     report_plots(c, bs, be, bo, &R, stable);
 done:
-    rep_free(&R);
+    if (R.P)
+        gsl_matrix_free(R.P);
+    gsl_vector_free(R.sP);
     return rc;
 }

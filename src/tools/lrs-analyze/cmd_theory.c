@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "lrs/exact.h"
-#include "lrs/theory.h"
 #include "analyze.h"
 
 /* Predicted % variance columns of `spectrum`.  Each fills pct (length N,
@@ -23,7 +22,7 @@ typedef struct spec_col {
 
 static int fill_theory1(ctx_t *c, gsl_vector *pct)
 {
-    if (lrs_theory_pcvar1(c->Wd, c->o->sigmax, pct, &c->err))
+    if (lrs_linear_pcvar1(c->lin, c->o->sigmax, pct, &c->err))
         return c->err.code;
     analyze_to_percent(pct);
     return LRS_OK;

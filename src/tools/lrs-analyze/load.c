@@ -13,7 +13,9 @@
 #include "lrs/spectra.h"
 #include "analyze.h"
 
-gsl_vector *analyze_svals(ctx_t *c, const gsl_matrix *A)
+/* The singular values of the matrix read, for --normalize (before the
+ * analysed matrix exists). */
+static gsl_vector *svals_of(ctx_t *c, const gsl_matrix *A)
 {
     gsl_vector *s = gsl_vector_alloc(A->size1 < A->size2 ? A->size1 : A->size2);
     if (!s) {
@@ -25,22 +27,6 @@ gsl_vector *analyze_svals(ctx_t *c, const gsl_matrix *A)
         return NULL;
     }
     return s;
-}
-
-/* I - W (a new matrix) */
-gsl_matrix *analyze_i_minus(ctx_t *c, const gsl_matrix *W)
-{
-    size_t i, N = W->size1;
-    gsl_matrix *B = gsl_matrix_alloc(N, N);
-    if (!B) {
-        analyze_fail(c, LRS_ENOMEM, "out of memory");
-        return NULL;
-    }
-    gsl_matrix_memcpy(B, W);
-    gsl_matrix_scale(B, -1.0);
-    for (i = 0; i < N; i++)
-        gsl_matrix_set(B, i, i, gsl_matrix_get(B, i, i) + 1.0);
-    return B;
 }
 
 /* Append to the "# matrix:" description. */
@@ -57,7 +43,7 @@ static void what_append(ctx_t *c, const char *fmt, ...)
 /* --normalize: divide by the largest singular value. */
 static int normalize(ctx_t *c)
 {
-    gsl_vector *s = analyze_svals(c, c->M);
+    gsl_vector *s = svals_of(c, c->M);
     double smax;
     if (!s)
         return c->err.code;
@@ -73,46 +59,41 @@ static int normalize(ctx_t *c)
 }
 
 /* --model sis: M <- the Jacobian J of the SIS model on W/sigma_max(W) at its
- * endemic fixed point (relaxation from x(0) uniform on [0.3, 0.6), then Newton). */
+ * endemic fixed point, from x(0) uniform on [0.3, 0.6) (seed --seed), by the
+ * library's pipeline lrs_epidemic_endemic (relaxation, Newton, Jacobian). */
 static int sis_jacobian(ctx_t *c)
 {
     opts_t *o = c->o;
-    size_t N = c->M->size1, i, it = 0;
+    size_t N = c->M->size1;
     lrs_epidemic_t *ep = NULL;
+    lrs_epidemic_endemic_opts_t eo = lrs_epidemic_endemic_default();
+    lrs_epidemic_endemic_info_t info;
     gsl_matrix *W = gsl_matrix_alloc(N, N), *J = gsl_matrix_alloc(N, N);
     gsl_vector *x = gsl_vector_alloc(N);
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    double smax = 0, res = 0, mean = 0;
+    double smax = 0;
     int rc;
     if (!W || !J || !x || !rng) {
         rc = analyze_fail(c, LRS_ENOMEM, "out of memory");
         goto done;
     }
     gsl_rng_set(rng, o->seed);
-    if ((rc = lrs_epidemic_normalize(c->M, W, &smax, &c->err)))
+    eo.stop = &g_stop;
+    if ((rc = lrs_epidemic_normalize(c->M, W, &smax, &c->err)) ||
+        (rc = lrs_epidemic_alloc(&ep, W, o->coupling, &c->err)) ||
+        (rc = lrs_epidemic_start(x, 0.3, 0.6, rng, &c->err)) ||
+        (rc = lrs_epidemic_endemic(ep, x, &eo, x, J, &info, &c->err)))
         goto done;
-    if ((rc = lrs_epidemic_alloc(&ep, W, o->coupling, &c->err)))
-        goto done;
-    for (i = 0; i < N; i++)
-        gsl_vector_set(x, i, 0.3 + 0.3 * gsl_rng_uniform(rng));
-    if ((rc = lrs_epidemic_relax(ep, x, 300.0, 1, NULL, NULL, &g_stop, &c->err)))
-        goto done;
-    if ((rc = lrs_epidemic_fixed_point(ep, x, 1e-12, 100, &res, &it, &c->err)))
-        goto done;
-    for (i = 0; i < N; i++)
-        mean += gsl_vector_get(x, i) / (double)N;
-    if (!(mean > 1e-6)) {
+    if (!info.endemic) {
         rc = analyze_fail(c, LRS_EINVAL,
                           "%s: the SIS model at --coupling %g has no endemic state (the "
                           "infection dies out: mean x* = %.3g); use a larger --coupling",
-                          o->file, o->coupling, mean);
+                          o->file, o->coupling, info.mean);
         goto done;
     }
-    if ((rc = lrs_epidemic_jacobian(ep, x, J, &c->err)))
-        goto done;
     what_append(c, "; then J = the Jacobian of the SIS model (W/%.6g, coupling %g) at its "
                 "endemic fixed point (mean x* = %.4g, Newton residual %.1e); dynamics dz/dt "
-                "= J z + x", smax, o->coupling, mean, res);
+                "= J z + x", smax, o->coupling, info.mean, info.newton_residual);
     gsl_matrix_free(c->M);
     c->M = J;
     J = NULL;
@@ -120,7 +101,8 @@ static int sis_jacobian(ctx_t *c)
     c->shift = 1.0;
 done:
     lrs_epidemic_free(ep);
-    gsl_matrix_free(W);
+    if (W)
+        gsl_matrix_free(W);
     if (J)
         gsl_matrix_free(J);
     gsl_vector_free(x);
@@ -143,6 +125,20 @@ static int dynamics_matrix(ctx_t *c)
     for (i = 0; i < N; i++)
         gsl_matrix_set(c->Wd, i, i, gsl_matrix_get(c->Wd, i, i) + c->shift);
     return LRS_OK;
+}
+
+/* The matrices analysed, prepared once for every factorisation the
+ * subcommand queries (lrs/linear.h): Wd, and M when it differs (the SIS J). */
+static int prepare(ctx_t *c)
+{
+    int rc = lrs_linear_alloc(&c->lin, c->Wd, &c->err);
+    if (rc)
+        return rc;
+    if (c->Wd == c->M) {
+        c->linM = c->lin;
+        return LRS_OK;
+    }
+    return lrs_linear_alloc(&c->linM, c->M, &c->err);
 }
 
 /* The "# input", "# options" and "# matrix" header lines. */
@@ -201,7 +197,7 @@ int analyze_load(ctx_t *c)
         return rc;
     if (o->sis && (rc = sis_jacobian(c)))
         return rc;
-    if ((rc = dynamics_matrix(c)))
+    if ((rc = dynamics_matrix(c)) || (rc = prepare(c)))
         return rc;
     header_lines(c);
     return LRS_OK;

@@ -171,6 +171,9 @@ static void ctx_free(ctx_t *c)
     mem_close(&c->gp);
     for (k = 0; k < c->nblk; k++)
         mem_close(&c->blk[k]);
+    if (c->linM != c->lin)
+        lrs_linear_free(c->linM);
+    lrs_linear_free(c->lin);
     if (c->Wd && c->Wd != c->M)
         gsl_matrix_free(c->Wd);
     if (c->M)

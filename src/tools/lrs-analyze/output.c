@@ -14,7 +14,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "lrs/spectra.h"
 #include "analyze.h"
 
 int mem_open(mem_t *m)
@@ -235,7 +234,7 @@ int analyze_require_stable(ctx_t *c, const char *what, double *re_out)
 {
     double re = 0, im = 0;
     char adv[512];
-    if (lrs_spectra_max_real_eig(c->M, &re, &im, &c->err))
+    if (lrs_linear_max_real_eig(c->linM, &re, &im, &c->err))
         return c->err.code;
     re += c->shift;
     if (re_out)
