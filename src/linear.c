@@ -357,7 +357,7 @@ int lrs_linear_rcond_imw(lrs_linear_t *L, double *rcond, lrs_err_t *err)
 }
 
 /*
- * Theory 1 (arXiv:2504.13727, sec. 4, quasi-static limit): z ~ (I - W)^{-1} x,
+ * Theory 1 (arXiv:2504.13727, linear theory, quasi-static limit): z ~ (I - W)^{-1} x,
  * Cov(z) = sigma_x^2 (I - W)^{-1} (I - W)^{-T}, whose eigenvalues are
  * sigma_x^2 over the squared singular values of I - W:
  *   var_k = sigma_x^2 / sigma_{N+1-k}(I - W)^2, k = 1..N, descending.
@@ -398,7 +398,7 @@ int lrs_linear_pcvar1(lrs_linear_t *L, double sigma_x, gsl_vector *var, lrs_err_
 }
 
 /*
- * Overlap of the top-r part (arXiv:2504.13727, sec. 3-4): with W = U S V^T,
+ * Overlap of the top-r part (arXiv:2504.13727, Figs 2-3): with W = U S V^T,
  * P = U_r^T V_r (r x r) and its singular values.  Joint sign flips of
  * (u_k, v_k) flip row and column k of P together, so sP is well defined.
  * Cost after the cached SVD with vectors: O(N r^2 + r^3).
