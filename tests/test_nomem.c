@@ -43,7 +43,6 @@
 #include "lrs/connectivity.h"
 #include "lrs/epidemic.h"
 #include "lrs/exact.h"
-#include "lrs/fastsim.h"
 #include "lrs/io.h"
 #include "lrs/linear.h"
 #include "lrs/noise.h"
@@ -354,26 +353,24 @@ static int c_sim_batch(lrs_err_t *e)
     lrs_sim_free(s);
     return rc;
 }
-static int c_fastsim(lrs_err_t *e)
+/* The batched simulator in float32 precision (shared W applied in float). */
+static int c_sim_batch_f32(lrs_err_t *e)
 {
-    lrs_fastsim_t *s = NULL;
+    lrs_sim_t *s = NULL;
     lrs_input_t *in[2] = {NULL, NULL};
     lrs_cov_t *cov[2] = {NULL, NULL};
     lrs_observer_t ob[2];
-    lrs_fastsim_params_t p = lrs_fastsim_params_default();
-    p.D = W;
-    p.K = 2;
-    p.dt = 0.1;
-    p.T = 3.0;
+    lrs_sim_params_t p = sim_params();
+    p.precision = LRS_SIM_FLOAT32;
     const lrs_observer_t *obs[2] = {&ob[0], &ob[1]};
     size_t nobs[2] = {1, 1};
-    int rc = lrs_fastsim_alloc(&s, &p, e);
+    int rc = lrs_sim_batch_alloc(&s, &p, 2, NULL, NULL, e);
     if (!rc)
         rc = batch_inputs(in, cov, ob, e);
     if (!rc)
-        rc = lrs_fastsim_run(s, in, obs, nobs, e);
+        rc = lrs_sim_batch_run(s, in, obs, nobs, e);
     batch_free(in, cov);
-    lrs_fastsim_free(s);
+    lrs_sim_free(s);
     return rc;
 }
 static int c_read_coo(lrs_err_t *e)
@@ -547,7 +544,7 @@ static const nm_case_t CASES[] = {
     {"sim_rk4", c_sim_rk4, 0},
     {"sim_exact", c_sim_exact, 0},
     {"sim_batch", c_sim_batch, 0},
-    {"fastsim", c_fastsim, 0},
+    {"sim_batch_f32", c_sim_batch_f32, 0},
     {"exact_cov_auto", c_exact_auto, 0},
     {"exact_cov_eigen", c_exact_eigen, 0},
     {"exact_cov_schur", c_exact_schur, 0},
