@@ -2,7 +2,8 @@
 # Installs the Debian packages lrs needs, if any is missing.  As root it runs
 # apt-get itself; otherwise it tries sudo without a password; when neither
 # works it prints the exact command to run and fails.
-PKGS="libgsl-dev liblapacke-dev libopenblas-dev gnuplot-nox make gcc pkg-config"
+PKGS="libgsl-dev liblapacke-dev libopenblas-dev gnuplot-nox make gcc pkg-config
+      libigraph-dev libmatio-dev libzip-dev zlib1g-dev libbz2-dev liblzma-dev"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"

@@ -14,7 +14,8 @@
  * Symmetric and skew-symmetric entries may come from either triangle; a
  * position given twice is added and counted as a repeat.
  */
-#include "io_internal.h"
+#include "io_core.h"
+#include "io_readers.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -14,7 +14,8 @@
  * number of fields (2 or 3).  W[src][dst] += weight (row = source, as in an
  * adjacency matrix A_ij for the edge i -> j and as Matrix Market's "i j v").
  */
-#include "io_internal.h"
+#include "io_core.h"
+#include "io_readers.h"
 
 #include <ctype.h>
 #include <math.h>

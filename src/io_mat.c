@@ -1,0 +1,318 @@
+/*
+ * io_mat.c -- MATLAB .mat files through matio (see lrs/io.h).
+ *
+ * matio reads v4, v5 (with or without zlib compression of each variable)
+ * and v7.3 (HDF5) files, by name only: a file read from a path is opened
+ * there; any other input (standard input, a decompressed stream, a memory
+ * buffer) is copied to an anonymous memory file (memfd) first, within
+ * io_expand_cap().  The variables' headers are listed first
+ * (Mat_VarReadNextInfo: class, rank, dimensions), the choice and every
+ * limit are checked on them, and only then is the one variable's data read
+ * (Mat_VarRead), so the allocation is bounded by the checked dimensions.
+ * Dense data is column-major; sparse data is compressed sparse column
+ * (jc: column starts, ir: row indices), both validated before use.
+ * matio's log messages go to a handler that keeps the last one for our
+ * error message instead of printing it.
+ */
+#define _GNU_SOURCE /* memfd_create */
+#include "io_core.h"
+#include "io_readers.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <matio.h>
+#include <hdf5.h>
+
+static _Thread_local char mat_last[256];
+
+static void mat_logger(int level, char *message)
+{
+    (void)level;
+    snprintf(mat_last, sizeof mat_last, "%s", message ? message : "");
+}
+
+static const char *class_name(const matvar_t *v)
+{
+    static const char *names[] = {"empty", "cell array", "struct", "object", "char array",
+                                  "sparse", "double", "single", "int8", "uint8", "int16",
+                                  "uint16", "int32", "uint32", "int64", "uint64",
+                                  "function handle", "opaque object"};
+    if (v->isLogical)
+        return "logical";
+    if ((size_t)v->class_type < sizeof names / sizeof names[0])
+        return names[v->class_type];
+    return "unknown class";
+}
+
+static int is_numeric(const matvar_t *v)
+{
+    return v->class_type == MAT_C_SPARSE ||
+           (v->class_type >= MAT_C_DOUBLE && v->class_type <= MAT_C_UINT64);
+}
+
+/* "NAME (3x3 double)" */
+static void describe(const matvar_t *v, char *buf, size_t size)
+{
+    size_t o = (size_t)snprintf(buf, size, "%s (", v->name ? v->name : "?");
+    int k;
+    for (k = 0; k < v->rank && o < size; k++)
+        o += (size_t)snprintf(buf + o, size - o, "%s%zu", k ? "x" : "", v->dims[k]);
+    if (o < size)
+        snprintf(buf + o, size - o, " %s%s)", v->isComplex ? "complex " : "", class_name(v));
+}
+
+static int is_candidate(const matvar_t *v)
+{
+    return is_numeric(v) && !v->isComplex && v->rank == 2 && v->dims[0] == v->dims[1] &&
+           v->dims[0] > 1;
+}
+
+/* The variable to read (a copy of its header, Mat_VarFree by the caller):
+ * opts.var, else the only 2-D square real numeric one (scalars do not
+ * count), else the only one. */
+static int choose_var(io_ctx_t *c, mat_t *mat, matvar_t **pick, lrs_err_t *err)
+{
+    char list[LRS_ERR_MSG_MAX / 2] = "", one[128];
+    matvar_t *v, *cand = NULL, *only = NULL;
+    size_t ncand = 0, nvar = 0, o;
+    int rc = LRS_OK;
+    *pick = NULL;
+    while ((v = Mat_VarReadNextInfo(mat)) != NULL) {
+        nvar++;
+        if (c->o.var && v->name && strcmp(v->name, c->o.var) == 0) {
+            *pick = v;
+            goto done;
+        }
+        describe(v, one, sizeof one);
+        o = strlen(list);
+        if (o < sizeof list)
+            snprintf(list + o, sizeof list - o, "%s%s", o ? ", " : "", one);
+        if (is_candidate(v) && ncand++ == 0) {
+            cand = v;
+            continue;
+        }
+        if (nvar == 1) {
+            only = v;
+            continue;
+        }
+        Mat_VarFree(v);
+    }
+    if (nvar == 0)
+        rc = io_err(c, err, LRS_EPARSE, 0, 0, "MAT file with no variable%s%s",
+                    mat_last[0] ? ": " : "", mat_last);
+    else if (c->o.var)
+        rc = io_err(c, err, LRS_EPARSE, 0, 0, "no variable '%s' in the file; it has: %s",
+                    c->o.var, list);
+    else if (ncand == 1)
+        *pick = cand, cand = NULL;
+    else if (nvar == 1)
+        *pick = only, only = NULL;
+    else if (ncand == 0)
+        rc = io_err(c, err, LRS_EPARSE, 0, 0, "no 2-D square numeric variable in the file; it "
+                    "has: %s", list);
+    else
+        rc = io_err(c, err, LRS_EPARSE, 0, 0, "%zu 2-D square numeric variables in the file "
+                    "(%s); choose one with --var NAME", ncand, list);
+done:
+    if (cand && cand != *pick)
+        Mat_VarFree(cand);
+    if (only && only != *pick)
+        Mat_VarFree(only);
+    return rc;
+}
+
+/* The header of the chosen variable against the reader's contract. */
+static int check_var(io_ctx_t *c, const matvar_t *v, lrs_err_t *err)
+{
+    char d[128];
+    int rc;
+    if (!v->name)
+        return io_err(c, err, LRS_EPARSE, 0, 0, "a variable without a name (truncated or "
+                      "corrupt file)%s%s", mat_last[0] ? ": " : "", mat_last);
+    describe(v, d, sizeof d);
+    if (!is_numeric(v))
+        return io_err(c, err, LRS_EPARSE, 0, 0, "variable %s is not a numeric matrix", d);
+    if (v->isComplex)
+        return io_err(c, err, LRS_EPARSE, 0, 0, "variable %s is complex; expected a real "
+                      "matrix", d);
+    if (v->rank != 2)
+        return io_err(c, err, LRS_EPARSE, 0, 0, "variable %s has %d dimensions; expected a "
+                      "2-D matrix", d, v->rank);
+    if (v->dims[0] == 0 || v->dims[1] == 0)
+        return io_err(c, err, LRS_EPARSE, 0, 0, "variable %s is empty", d);
+    if ((rc = io_check_size(c, v->dims[0], v->dims[1], 0, 0, err)))
+        return rc;
+    return io_check_square(c, v->dims[0], v->dims[1], 0, NULL, err);
+}
+
+/* Element k of data of matio type t, as a double. */
+static double elem(const void *data, enum matio_types t, size_t k)
+{
+    switch (t) {
+    case MAT_T_DOUBLE: return ((const double *)data)[k];
+    case MAT_T_SINGLE: return ((const float *)data)[k];
+    case MAT_T_INT8: return ((const int8_t *)data)[k];
+    case MAT_T_UINT8: return ((const uint8_t *)data)[k];
+    case MAT_T_INT16: return ((const int16_t *)data)[k];
+    case MAT_T_UINT16: return ((const uint16_t *)data)[k];
+    case MAT_T_INT32: return ((const int32_t *)data)[k];
+    case MAT_T_UINT32: return ((const uint32_t *)data)[k];
+    case MAT_T_INT64: return (double)((const int64_t *)data)[k];
+    case MAT_T_UINT64: return (double)((const uint64_t *)data)[k];
+    default: return NAN;
+    }
+}
+
+static size_t type_size(enum matio_types t)
+{
+    switch (t) {
+    case MAT_T_DOUBLE: case MAT_T_INT64: case MAT_T_UINT64: return 8;
+    case MAT_T_SINGLE: case MAT_T_INT32: case MAT_T_UINT32: return 4;
+    case MAT_T_INT16: case MAT_T_UINT16: return 2;
+    case MAT_T_INT8: case MAT_T_UINT8: return 1;
+    default: return 0;
+    }
+}
+
+static int put(io_ctx_t *c, const matvar_t *v, gsl_matrix *W, size_t i, size_t j, double x,
+               lrs_err_t *err)
+{
+    if (!isfinite(x))
+        return io_err(c, err, LRS_ENONFINITE, 0, 0, "variable '%s' has a non-finite value at "
+                      "[%zu, %zu] ('%s')", v->name, i, j,
+                      isnan(x) ? "nan" : x > 0 ? "inf" : "-inf");
+    W->data[i * W->tda + j] += x;
+    return LRS_OK;
+}
+
+static int fill_dense(io_ctx_t *c, const matvar_t *v, gsl_matrix *W, lrs_err_t *err)
+{
+    size_t rows = W->size1, cols = W->size2, i, j;
+    int rc;
+    if (!v->data || type_size(v->data_type) == 0 ||
+        v->nbytes < rows * cols * type_size(v->data_type))
+        return io_err(c, err, LRS_EPARSE, 0, 0, "variable '%s': data missing or of an "
+                      "unsupported type%s%s", v->name, mat_last[0] ? ": " : "", mat_last);
+    for (j = 0; j < cols; j++)
+        for (i = 0; i < rows; i++)
+            if ((rc = put(c, v, W, i, j, elem(v->data, v->data_type, j * rows + i), err)))
+                return rc;
+    return LRS_OK;
+}
+
+static int fill_sparse(io_ctx_t *c, const matvar_t *v, gsl_matrix *W, lrs_err_t *err)
+{
+    const mat_sparse_t *sp = v->data;
+    size_t rows = W->size1, cols = W->size2, j, k;
+    int rc;
+    if (!sp || !sp->jc || sp->njc < cols + 1 || type_size(v->data_type) == 0 ||
+        (sp->ndata > 0 && (!sp->data || !sp->ir)))
+        return io_err(c, err, LRS_EPARSE, 0, 0, "variable '%s': malformed sparse data",
+                      v->name);
+    for (j = 0; j < cols; j++) {
+        if (sp->jc[j] > sp->jc[j + 1] || sp->jc[j + 1] > sp->ndata || sp->jc[j + 1] > sp->nir)
+            return io_err(c, err, LRS_EPARSE, 0, 0, "variable '%s': sparse column %zu "
+                          "points outside its %u entries", v->name, j, (unsigned)sp->ndata);
+        for (k = sp->jc[j]; k < sp->jc[j + 1]; k++) {
+            if (sp->ir[k] >= rows)
+                return io_err(c, err, LRS_EPARSE, 0, 0, "variable '%s': sparse row index "
+                              "%u outside 0..%zu", v->name, (unsigned)sp->ir[k], rows - 1);
+            if ((rc = put(c, v, W, sp->ir[k], j, elem(sp->data, v->data_type, k), err)))
+                return rc;
+        }
+    }
+    return LRS_OK;
+}
+
+/* A path matio can open: the file itself, or a memfd holding the input. */
+static int mat_path(io_ctx_t *c, int *fd, char *path, size_t size, lrs_err_t *err)
+{
+    unsigned char *buf = NULL;
+    size_t len = 0, off = 0;
+    int rc;
+    *fd = -1;
+    if (c->path) {
+        snprintf(path, size, "%s", c->path);
+        return LRS_OK;
+    }
+    if ((rc = io_src_slurp(c->src, io_expand_cap(&c->o), "the limit for --max-n", &buf, &len,
+                           err)))
+        return rc;
+    *fd = memfd_create("lrs-mat", 0);
+    if (*fd < 0) {
+        free(buf);
+        return lrs_err_set(err, LRS_EIO, "%s: cannot make a memory file: %s", c->name,
+                           strerror(errno));
+    }
+    while (off < len) {
+        ssize_t w = write(*fd, buf + off, len - off);
+        if (w <= 0) {
+            free(buf);
+            return lrs_err_set(err, LRS_EIO, "%s: cannot write a memory file: %s", c->name,
+                               strerror(errno));
+        }
+        off += (size_t)w;
+    }
+    free(buf);
+    snprintf(path, size, "/proc/self/fd/%d", *fd);
+    return LRS_OK;
+}
+
+int io_read_mat(io_ctx_t *c, gsl_matrix **out, lrs_err_t *err)
+{
+    char path[4096];
+    mat_t *mat = NULL;
+    matvar_t *hdr = NULL, *v = NULL;
+    gsl_matrix *W = NULL;
+    int fd = -1, rc;
+
+    *out = NULL;
+    mat_last[0] = '\0';
+    Mat_LogInitFunc("lrs", mat_logger);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    if ((rc = mat_path(c, &fd, path, sizeof path, err)))
+        goto done;
+    mat = Mat_Open(path, MAT_ACC_RDONLY);
+    if (!mat) {
+        rc = io_err(c, err, LRS_EPARSE, 0, 0, "not a MATLAB .mat file matio can read%s%s",
+                    mat_last[0] ? ": " : "", mat_last);
+        goto done;
+    }
+    if ((rc = choose_var(c, mat, &hdr, err)) || (rc = check_var(c, hdr, err)))
+        goto done;
+    v = Mat_VarRead(mat, hdr->name);
+    if (!v || v->class_type != hdr->class_type || v->rank != 2 || v->dims[0] != hdr->dims[0] ||
+        v->dims[1] != hdr->dims[1]) {
+        rc = io_err(c, err, LRS_EPARSE, 0, 0, "cannot read variable '%s' (truncated or "
+                    "corrupt file)%s%s", hdr->name, mat_last[0] ? ": " : "", mat_last);
+        goto done;
+    }
+    W = io_matrix_calloc(v->dims[0], v->dims[1]);
+    if (!W) {
+        rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory for a %zux%zu matrix", c->name,
+                         v->dims[0], v->dims[1]);
+        goto done;
+    }
+    rc = v->class_type == MAT_C_SPARSE ? fill_sparse(c, v, W, err) : fill_dense(c, v, W, err);
+    if (rc)
+        goto done;
+    snprintf(c->info->var, sizeof c->info->var, "%s", v->name);
+    c->info->format = LRS_FMT_MAT;
+    *out = W;
+    W = NULL;
+done:
+    if (W)
+        gsl_matrix_free(W);
+    Mat_VarFree(v);
+    Mat_VarFree(hdr);
+    if (mat)
+        Mat_Close(mat);
+    if (fd >= 0)
+        close(fd);
+    return rc;
+}
