@@ -205,6 +205,17 @@ int io_err_wrap(const io_ctx_t *c, lrs_err_t *err, const lrs_err_t *sub,
     return io_err(c, err, sub->code, line, col, "%s", sub->msg);
 }
 
+void io_append(char *buf, size_t size, const char *fmt, ...)
+{
+    size_t o = strlen(buf);
+    va_list ap;
+    if (o + 1 >= size)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(buf + o, size - o, fmt, ap);
+    va_end(ap);
+}
+
 size_t io_binary_at(const char *p, size_t len)
 {
     size_t i;

@@ -86,6 +86,11 @@ int io_err(const io_ctx_t *c, lrs_err_t *err, int code, size_t line, size_t col,
 int io_err_wrap(const io_ctx_t *c, lrs_err_t *err, const lrs_err_t *sub,
                 size_t line, size_t col);
 
+/* Append to the NUL-terminated buf of size bytes (cut at the end when full:
+ * message lists are bounded). */
+void io_append(char *buf, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* First byte of [p, p+len) that cannot be in a text file (NUL or a control
  * character other than \t \n \v \f \r), or len if none. */
 size_t io_binary_at(const char *p, size_t len);

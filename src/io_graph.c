@@ -31,8 +31,22 @@ static void graph_error(const char *reason, const char *file, int line, igraph_e
     (void)file;
     (void)line;
     (void)no;
-    if (!graph_last[0])
-        snprintf(graph_last, sizeof graph_last, "%s", reason ? reason : "igraph error");
+    if (!graph_last[0]) {
+        /* one printable line: libxml2's reasons carry newlines and input bytes */
+        size_t k, o = 0;
+        const char *r = reason ? reason : "igraph error";
+        for (k = 0; r[k] && o + 1 < sizeof graph_last; k++) {
+            unsigned char ch = (unsigned char)r[k];
+            if (ch < 0x20 || ch >= 0x7f)
+                ch = ' ';
+            if (ch == ' ' && (o == 0 || graph_last[o - 1] == ' '))
+                continue;
+            graph_last[o++] = (char)ch;
+        }
+        while (o > 0 && graph_last[o - 1] == ' ')
+            o--;
+        graph_last[o] = '\0';
+    }
     IGRAPH_FINALLY_FREE();
 }
 

@@ -27,13 +27,18 @@
 #include <unistd.h>
 #include <matio.h>
 #include <hdf5.h>
+#include <zlib.h>
 
 static _Thread_local char mat_last[256];
 
 static void mat_logger(int level, char *message)
 {
+    size_t k;
     (void)level;
     snprintf(mat_last, sizeof mat_last, "%s", message ? message : "");
+    for (k = 0; mat_last[k]; k++)
+        if ((unsigned char)mat_last[k] < 0x20 || (unsigned char)mat_last[k] >= 0x7f)
+            mat_last[k] = ' ';
 }
 
 static const char *class_name(const matvar_t *v)
@@ -55,10 +60,17 @@ static int is_numeric(const matvar_t *v)
            (v->class_type >= MAT_C_DOUBLE && v->class_type <= MAT_C_UINT64);
 }
 
+/* The variable's name quoted for messages (non-printable bytes as \xHH). */
+static const char *vname(const matvar_t *v, char *q, size_t size)
+{
+    return v->name ? lrs_io_quote(v->name, strlen(v->name), q, size) : "?";
+}
+
 /* "NAME (3x3 double)" */
 static void describe(const matvar_t *v, char *buf, size_t size)
 {
-    size_t o = (size_t)snprintf(buf, size, "%s (", v->name ? v->name : "?");
+    char q[160];
+    size_t o = (size_t)snprintf(buf, size, "%s (", vname(v, q, sizeof q));
     int k;
     for (k = 0; k < v->rank && o < size; k++)
         o += (size_t)snprintf(buf + o, size - o, "%s%zu", k ? "x" : "", v->dims[k]);
@@ -182,9 +194,10 @@ static size_t type_size(enum matio_types t)
 static int put(io_ctx_t *c, const matvar_t *v, gsl_matrix *W, size_t i, size_t j, double x,
                lrs_err_t *err)
 {
+    char q[160];
     if (!isfinite(x))
         return io_err(c, err, LRS_ENONFINITE, 0, 0, "variable '%s' has a non-finite value at "
-                      "[%zu, %zu] ('%s')", v->name, i, j,
+                      "[%zu, %zu] ('%s')", vname(v, q, sizeof q), i, j,
                       isnan(x) ? "nan" : x > 0 ? "inf" : "-inf");
     W->data[i * W->tda + j] += x;
     return LRS_OK;
@@ -192,12 +205,13 @@ static int put(io_ctx_t *c, const matvar_t *v, gsl_matrix *W, size_t i, size_t j
 
 static int fill_dense(io_ctx_t *c, const matvar_t *v, gsl_matrix *W, lrs_err_t *err)
 {
+    char q[160];
     size_t rows = W->size1, cols = W->size2, i, j;
     int rc;
     if (!v->data || type_size(v->data_type) == 0 ||
         v->nbytes < rows * cols * type_size(v->data_type))
         return io_err(c, err, LRS_EPARSE, 0, 0, "variable '%s': data missing or of an "
-                      "unsupported type%s%s", v->name, mat_last[0] ? ": " : "", mat_last);
+                      "unsupported type%s%s", vname(v, q, sizeof q), mat_last[0] ? ": " : "", mat_last);
     for (j = 0; j < cols; j++)
         for (i = 0; i < rows; i++)
             if ((rc = put(c, v, W, i, j, elem(v->data, v->data_type, j * rows + i), err)))
@@ -208,25 +222,121 @@ static int fill_dense(io_ctx_t *c, const matvar_t *v, gsl_matrix *W, lrs_err_t *
 static int fill_sparse(io_ctx_t *c, const matvar_t *v, gsl_matrix *W, lrs_err_t *err)
 {
     const mat_sparse_t *sp = v->data;
+    char q[160];
     size_t rows = W->size1, cols = W->size2, j, k;
     int rc;
     if (!sp || !sp->jc || sp->njc < cols + 1 || type_size(v->data_type) == 0 ||
         (sp->ndata > 0 && (!sp->data || !sp->ir)))
         return io_err(c, err, LRS_EPARSE, 0, 0, "variable '%s': malformed sparse data",
-                      v->name);
+                      vname(v, q, sizeof q));
     for (j = 0; j < cols; j++) {
         if (sp->jc[j] > sp->jc[j + 1] || sp->jc[j + 1] > sp->ndata || sp->jc[j + 1] > sp->nir)
             return io_err(c, err, LRS_EPARSE, 0, 0, "variable '%s': sparse column %zu "
-                          "points outside its %u entries", v->name, j, (unsigned)sp->ndata);
+                          "points outside its %u entries", vname(v, q, sizeof q), j, (unsigned)sp->ndata);
         for (k = sp->jc[j]; k < sp->jc[j + 1]; k++) {
             if (sp->ir[k] >= rows)
                 return io_err(c, err, LRS_EPARSE, 0, 0, "variable '%s': sparse row index "
-                              "%u outside 0..%zu", v->name, (unsigned)sp->ir[k], rows - 1);
+                              "%u outside 0..%zu", vname(v, q, sizeof q), (unsigned)sp->ir[k], rows - 1);
             if ((rc = put(c, v, W, sp->ir[k], j, elem(sp->data, v->data_type, k), err)))
                 return rc;
         }
     }
     return LRS_OK;
+}
+
+/* ------------------------------------------------------------------ v5 pre-scan
+ * matio trusts the sizes in a v5 file: a dimensions block claiming 4 GB, or
+ * a cell array of 10^9 elements, makes Mat_VarReadNextInfo allocate that
+ * much before anything can be checked.  So each top-level element's header
+ * is checked first.  Layout: a 128-byte header (bytes 126-127 "IM", or "MI"
+ * when the file's byte order is swapped), then elements: a tag (type,
+ * nbytes; 32-bit each) and nbytes of data padded to 8 bytes, or for
+ * miCOMPRESSED (15) a zlib stream of one element.  An miMATRIX (14) starts
+ * with an array-flags sub-element (class in the low byte) and a dimensions
+ * sub-element (int32 each, 4 * rank bytes). */
+
+static uint32_t rd32(const unsigned char *p, int swap)
+{
+    return swap ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]
+                : (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
+}
+
+/* One miMATRIX header (its first n bytes after the tag). */
+static int check_matrix_hdr(io_ctx_t *c, const unsigned char *p, size_t n, int swap, size_t k,
+                            lrs_err_t *err)
+{
+    uint32_t t, dn, cls, r;
+    unsigned long long numel = 1;
+    if (n < 24)
+        return LRS_OK;
+    cls = swap ? p[11] : p[8];
+    t = rd32(p + 16, swap);
+    dn = (t >> 16) ? t >> 16 : rd32(p + 20, swap);
+    if (dn % 4 != 0 || dn < 8 || dn > 4 * 32)
+        return io_err(c, err, LRS_EPARSE, 0, 0, "variable #%zu: malformed dimensions block "
+                      "(%u bytes)", k, (unsigned)dn);
+    for (r = 0; r < dn / 4 && 24 + 4 * (size_t)r + 4 <= n && (t >> 16) == 0; r++) {
+        uint32_t d = rd32(p + 24 + 4 * r, swap);
+        numel = numel > (1ULL << 40) ? numel : numel * d;
+    }
+    if (cls >= MAT_C_CELL && cls <= MAT_C_OBJECT && numel > ((unsigned long long)1 << 20))
+        return io_err(c, err, LRS_ELIMIT, 0, 0, "variable #%zu: a cell array or struct of "
+                      "%llu elements; refused (lrs reads numeric matrices)", k, numel);
+    return LRS_OK;
+}
+
+/* The first bytes of a compressed element, inflated into out. */
+static size_t inflate_head(const unsigned char *in, size_t n, unsigned char *out, size_t size)
+{
+    z_stream z;
+    size_t got;
+    memset(&z, 0, sizeof z);
+    if (inflateInit(&z) != Z_OK)
+        return 0;
+    z.next_in = (Bytef *)in;
+    z.avail_in = (uInt)n;
+    z.next_out = out;
+    z.avail_out = (uInt)size;
+    inflate(&z, Z_SYNC_FLUSH);
+    got = size - z.avail_out;
+    inflateEnd(&z);
+    return got;
+}
+
+static int prescan_v5(io_ctx_t *c, FILE *fp, lrs_err_t *err)
+{
+    unsigned char hdr[128], tag[8], buf[4096], head[512];
+    long size, pos = 128;
+    size_t k = 0;
+    int swap, rc = LRS_OK;
+    if (fseek(fp, 0, SEEK_END) || (size = ftell(fp)) < 0 || fseek(fp, 0, SEEK_SET) ||
+        fread(hdr, 1, 128, fp) != 128 || memcmp(hdr, "MATLAB 5.0", 10) != 0)
+        return LRS_OK; /* not v5 (v4, v7.3): matio's own checks */
+    swap = hdr[126] == 'M';
+    while (rc == LRS_OK && pos + 8 <= size && fread(tag, 1, 8, fp) == 8) {
+        uint32_t type = rd32(tag, swap), nb = rd32(tag + 4, swap);
+        size_t n, skip;
+        k++;
+        if (type >> 16) { /* small element: all in the tag */
+            pos += 8;
+            continue;
+        }
+        if ((long long)nb > (long long)size - pos - 8)
+            return io_err(c, err, LRS_EPARSE, 0, 0, "variable #%zu: element of %u bytes runs "
+                          "past the end of the file; truncated", k, (unsigned)nb);
+        n = nb < sizeof buf ? nb : sizeof buf;
+        if (fread(buf, 1, n, fp) != n)
+            break;
+        if (type == 14)
+            rc = check_matrix_hdr(c, buf, n, swap, k, err);
+        else if (type == 15 && (n = inflate_head(buf, n, head, sizeof head)) >= 8)
+            rc = check_matrix_hdr(c, head + 8, n - 8, swap, k, err);
+        skip = type == 15 ? nb : (nb + 7u) / 8u * 8u;
+        pos += 8 + (long)skip;
+        if (fseek(fp, pos, SEEK_SET))
+            break;
+    }
+    return rc;
 }
 
 /* A path matio can open: the file itself, or a memfd holding the input. */
@@ -265,7 +375,7 @@ static int mat_path(io_ctx_t *c, int *fd, char *path, size_t size, lrs_err_t *er
 
 int io_read_mat(io_ctx_t *c, gsl_matrix **out, lrs_err_t *err)
 {
-    char path[4096];
+    char path[4096], q[160];
     mat_t *mat = NULL;
     matvar_t *hdr = NULL, *v = NULL;
     gsl_matrix *W = NULL;
@@ -277,6 +387,17 @@ int io_read_mat(io_ctx_t *c, gsl_matrix **out, lrs_err_t *err)
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     if ((rc = mat_path(c, &fd, path, sizeof path, err)))
         goto done;
+    {
+        FILE *fp = fopen(path, "rb");
+        if (!fp) {
+            rc = lrs_err_set(err, LRS_EIO, "%s: cannot open: %s", c->name, strerror(errno));
+            goto done;
+        }
+        rc = prescan_v5(c, fp, err);
+        fclose(fp);
+        if (rc)
+            goto done;
+    }
     mat = Mat_Open(path, MAT_ACC_RDONLY);
     if (!mat) {
         rc = io_err(c, err, LRS_EPARSE, 0, 0, "not a MATLAB .mat file matio can read%s%s",
@@ -289,7 +410,7 @@ int io_read_mat(io_ctx_t *c, gsl_matrix **out, lrs_err_t *err)
     if (!v || v->class_type != hdr->class_type || v->rank != 2 || v->dims[0] != hdr->dims[0] ||
         v->dims[1] != hdr->dims[1]) {
         rc = io_err(c, err, LRS_EPARSE, 0, 0, "cannot read variable '%s' (truncated or "
-                    "corrupt file)%s%s", hdr->name, mat_last[0] ? ": " : "", mat_last);
+                    "corrupt file)%s%s", vname(hdr, q, sizeof q), mat_last[0] ? ": " : "", mat_last);
         goto done;
     }
     W = io_matrix_calloc(v->dims[0], v->dims[1]);
@@ -301,7 +422,7 @@ int io_read_mat(io_ctx_t *c, gsl_matrix **out, lrs_err_t *err)
     rc = v->class_type == MAT_C_SPARSE ? fill_sparse(c, v, W, err) : fill_dense(c, v, W, err);
     if (rc)
         goto done;
-    snprintf(c->info->var, sizeof c->info->var, "%s", v->name);
+    vname(v, c->info->var, sizeof c->info->var);
     c->info->format = LRS_FMT_MAT;
     *out = W;
     W = NULL;

@@ -65,15 +65,23 @@ static void member_free(void *ctx)
     }
 }
 
+/* Member idx's name, quoted for messages (non-printable bytes as \xHH). */
+static void member_name(npz_t *z, zip_int64_t idx, char *buf, size_t size)
+{
+    const char *nm = zip_get_name(z->za, (zip_uint64_t)idx, 0);
+    lrs_io_quote(nm ? nm : "", nm ? strlen(nm) : 0, buf, size);
+}
+
 /* A sub-context reading member idx: its own source, the archive's options. */
 static int member_open(npz_t *z, zip_int64_t idx, io_src_t *src, io_ctx_t *sub,
                        lrs_err_t *err)
 {
     io_ctx_t *c = z->c;
-    const char *nm = zip_get_name(z->za, (zip_uint64_t)idx, 0);
+    char nm[160];
     zip_stat_t st;
     member_t *m;
     size_t cap = io_expand_cap(&c->o);
+    member_name(z, idx, nm, sizeof nm);
     zip_stat_init(&st);
     if (zip_stat_index(z->za, (zip_uint64_t)idx, 0, &st) == 0 && (st.valid & ZIP_STAT_SIZE) &&
         st.size > cap)
@@ -129,7 +137,8 @@ static int describe(npz_t *z, zip_int64_t idx, char *list, size_t size)
     char shp[96];
     size_t o = strlen(list), k, w = 0;
     int cand = 0;
-    const char *nm = zip_get_name(z->za, (zip_uint64_t)idx, 0);
+    char nm[160];
+    member_name(z, idx, nm, sizeof nm);
     memset(&src, 0, sizeof src);
     if (member_open(z, idx, &src, &sub, &e) == LRS_OK && io_npy_peek(&sub, &d, &e) == LRS_OK) {
         w += (size_t)snprintf(shp + w, sizeof shp - w, "(");
@@ -144,8 +153,7 @@ static int describe(npz_t *z, zip_int64_t idx, char *list, size_t size)
         snprintf(shp, sizeof shp, "(not a readable numeric array)");
     }
     io_src_release(&src);
-    if (o < size)
-        snprintf(list + o, size - o, "%s%s %s", o ? ", " : "", nm, shp);
+    io_append(list, size, "%s%s %s", o ? ", " : "", nm, shp);
     return cand;
 }
 
@@ -242,7 +250,7 @@ int io_read_npz(io_ctx_t *c, gsl_matrix **out, lrs_err_t *err)
     }
     if ((rc = member_open(&z, idx, &src, &sub, err)) || (rc = io_read_npy(&sub, out, err)))
         goto done;
-    snprintf(c->info->var, sizeof c->info->var, "%s", zip_get_name(z.za, (zip_uint64_t)idx, 0));
+    member_name(&z, idx, c->info->var, sizeof c->info->var);
     c->info->format = LRS_FMT_NPZ;
 done:
     io_src_release(&src);
