@@ -7,6 +7,8 @@
 #   make deps       install the Debian packages lrs needs (run automatically)
 #   make SAN=1 ...  the same with AddressSanitizer + UndefinedBehaviorSanitizer (build-san/)
 #   make bench      speed and memory benchmarks
+#   make deps-sparse  install SLEPc/PETSc (OpenMPI) for the sparse module
+#   make sparse     liblrs-sparse (SLEPc/PETSc), its tests; make bench-sparse
 
 CC      ?= gcc
 OPT     ?= -O2
@@ -35,18 +37,41 @@ ALLCFLAGS = $(CSTD) $(WARN) $(CFLAGS) $(SANFLAGS) -fPIC -MMD -MP
 
 LIB_SRC  = $(wildcard src/*.c)
 LIB_OBJ  = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRC))
+# The sparse module (SLEPc/PETSc) when pkg-config finds it; see "sparse module".
+SLEPC_LIBS  := $(shell pkg-config --libs slepc 2>/dev/null)
+SLEPC_CFLAGS:= $(if $(SLEPC_LIBS),$(shell pkg-config --cflags slepc ompi-c 2>/dev/null))
+MPI_LIBS    := $(if $(SLEPC_LIBS),$(shell pkg-config --libs ompi-c 2>/dev/null))
+SP_SRC    = $(wildcard src/sparse/*.c)
+SP_OBJ    = $(patsubst src/sparse/%.c,$(BUILD)/spobj/%.o,$(SP_SRC))
+SP_STATIC = $(BUILD)/liblrs-sparse.a
+SP_SHARED = $(BUILD)/liblrs-sparse.so
+SP_LDLIBS = $(SLEPC_LIBS) $(MPI_LIBS) $(LDLIBS)
+SP_TESTS  = $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_sparse*.c))
+SP_TOOLS  = $(BUILD)/lrs-sparse-bench
+
+# lrs-analyze --sparse: with SLEPc found, lrs-analyze compiles its sparse
+# command (src/tools/lrs-analyze/cmd_sparse.c) and links liblrs-sparse;
+# without it, --sparse prints the command that adds the module.
+ifneq ($(SLEPC_LIBS),)
+TOOL_LIBS_lrs-analyze = $(SP_STATIC) $(SLEPC_LIBS) $(MPI_LIBS)
+endif
+# A tool is src/tools/NAME.c, or a folder src/tools/NAME/ whose .c files
+# together build $(BUILD)/NAME.
 TOOL_SRC = $(wildcard src/tools/*.c)
-TOOLS    = $(patsubst src/tools/%.c,$(BUILD)/%,$(TOOL_SRC))
+TOOL_DIRS= $(patsubst src/tools/%/,%,$(sort $(dir $(wildcard src/tools/*/*.c))))
+TOOL_OBJ = $(patsubst src/tools/%.c,$(BUILD)/toolobj/%.o,$(wildcard src/tools/*/*.c))
+TOOL_ONE = $(patsubst src/tools/%.c,$(BUILD)/%,$(TOOL_SRC))
+TOOLS    = $(TOOL_ONE) $(addprefix $(BUILD)/,$(TOOL_DIRS))
 NB_SRC   = $(wildcard notebooks-c/fig*.c)
 NB_COMMON= $(patsubst notebooks-c/common/%.c,$(BUILD)/nbobj/%.o,$(wildcard notebooks-c/common/*.c))
 NOTEBOOKS= $(patsubst notebooks-c/%.c,$(BUILD)/notebooks/%,$(NB_SRC))
-TEST_SRC = $(wildcard tests/test_*.c)
+TEST_SRC = $(filter-out tests/test_sparse%,$(wildcard tests/test_*.c))
 TESTS    = $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 STATIC   = $(BUILD)/liblrs.a
 SHARED   = $(BUILD)/liblrs.so
 DEPS_OK  = build/.deps-ok
 
-.PHONY: all lib tools notebooks tests test deps clean figs figs-main figs-supp bench bench-figs install
+.PHONY: all lib tools notebooks tests test deps deps-sparse sparse clean figs figs-main figs-supp bench bench-figs install
 .DEFAULT_GOAL := all
 # Keep intermediate objects (notebook objects would otherwise be deleted after each figure).
 .SECONDARY:
@@ -63,6 +88,8 @@ $(DEPS_OK):
 	@mkdir -p build && touch $@
 deps:
 	@sh .ci/deps.sh
+deps-sparse:
+	@sh .ci/deps.sh sparse
 
 # ---------------------------------------------------------------- library
 $(BUILD)/obj/%.o: src/%.c | $(DEPS_OK)
@@ -80,6 +107,17 @@ $(SHARED): $(LIB_OBJ)
 $(BUILD)/%: src/tools/%.c $(STATIC)
 	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $< -o $@ $(STATIC) $(LDLIBS)
 
+$(BUILD)/toolobj/%.o: src/tools/%.c | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -c $< -o $@
+
+# $(call tool_dir_rule,NAME): link $(BUILD)/NAME from the objects of src/tools/NAME/*.c.
+define tool_dir_rule
+$(BUILD)/$(1): $(filter $(BUILD)/toolobj/$(1)/%,$(TOOL_OBJ)) $(STATIC) $$(filter %.a,$$(TOOL_LIBS_$(1)))
+	$(CC) $(ALLCFLAGS) $$(filter %.o,$$^) -o $$@ $$(TOOL_LIBS_$(1)) $(STATIC) $(LDLIBS)
+endef
+$(foreach t,$(TOOL_DIRS),$(eval $(call tool_dir_rule,$(t))))
+
 $(BUILD)/nbobj/%.o: notebooks-c/common/%.c $(wildcard notebooks-c/common/*.h) | $(DEPS_OK)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -Inotebooks-c/common -c $< -o $@
@@ -92,28 +130,73 @@ $(BUILD)/tests/%: tests/%.c tests/harness.h $(STATIC)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -Itests $< -o $@ $(STATIC) $(LDLIBS)
 
--include $(LIB_OBJ:.o=.d)
+# Header dependencies (gcc -MMD) of every object and program, so touching a
+# library header rebuilds the notebook objects, notebooks, tools and tests.
+-include $(LIB_OBJ:.o=.d) $(NB_COMMON:.o=.d) $(NOTEBOOKS:=.d) $(TOOL_ONE:=.d) $(TESTS:=.d) $(TOOL_OBJ:.o=.d)
+
+# ---------------------------------------------------------------- sparse module
+# liblrs-sparse: include/lrs/sparse.h, src/sparse/*.c on SLEPc/PETSc (MPI).
+# Found through pkg-config; without it `make sparse` says how to add it and
+# everything else builds as before (the dense core never links PETSc).
+ifneq ($(SLEPC_LIBS),)
+$(BUILD)/toolobj/lrs-analyze/main.o $(BUILD)/toolobj/lrs-analyze/cmd_sparse.o: \
+    CPPFLAGS += -DLRS_HAVE_SPARSE
+sparse: $(SP_STATIC) $(SP_SHARED) $(SP_TESTS) $(SP_TOOLS) $(BUILD)/lrs-analyze
+else
+sparse:
+	@echo "lrs: SLEPc/PETSc not found; the sparse module needs them: make deps-sparse" >&2
+	@echo "     (or: sudo apt-get install -y slepc-dev petsc-dev pkg-config), then make sparse" >&2
+endif
+
+$(BUILD)/spobj/%.o: src/sparse/%.c $(wildcard src/sparse/*.h) | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(SLEPC_CFLAGS) $(ALLCFLAGS) -c $< -o $@
+
+# make bench-sparse: rows for N in BENCH_SPARSE_N at P = 1 and 2 (wall, peak
+# RSS per rank, iterations, residuals); BENCH_SPARSE_ARGS for lrs-sparse-bench.
+BENCH_SPARSE_N ?= 10000 100000 1000000
+$(BUILD)/lrs-sparse-bench: bench/sparse_bench.c $(SP_STATIC) $(STATIC)
+	$(CC) $(CPPFLAGS) $(SLEPC_CFLAGS) $(ALLCFLAGS) $< -o $@ $(SP_STATIC) $(STATIC) $(SP_LDLIBS)
+.PHONY: bench-sparse
+bench-sparse: sparse
+	@bash bench/sparse.sh $(BUILD) "$(BENCH_SPARSE_N)" $(BENCH_SPARSE_ARGS)
+
+$(SP_STATIC): $(SP_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(SP_SHARED): $(SP_OBJ) $(SHARED)
+	$(CC) -shared $(SANFLAGS) -o $@ $(SP_OBJ) -L$(BUILD) -llrs $(SP_LDLIBS)
+
+$(SP_TESTS): $(BUILD)/tests/%: tests/%.c tests/harness.h $(SP_STATIC) $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(SLEPC_CFLAGS) $(ALLCFLAGS) -Itests $< -o $@ $(SP_STATIC) $(STATIC) $(SP_LDLIBS)
+
+-include $(SP_OBJ:.o=.d)
 
 # ---------------------------------------------------------------- tests
+# make test also installs and builds the sparse module (a fresh make, so
+# that pkg-config sees a SLEPc installed a moment ago).
 test: all tests
+	@sh .ci/deps.sh sparse
+	@$(MAKE) --no-print-directory sparse
 	@bash tests/run.sh $(BUILD)
 
 # ---------------------------------------------------------------- figures
 # make figN: run the notebook program, then its gnuplot script.
 FIG_MAIN = $(sort $(patsubst notebooks-c/%.c,%,$(wildcard notebooks-c/fig[0-9].c)))
 FIG_SUPP = $(sort $(patsubst notebooks-c/%.c,%,$(wildcard notebooks-c/figS-*.c)))
-FIG6_DATA = $(or $(DATA),$(wildcard ../shared/data/high_school_proximity_edges.csv))
-FIGARGS_fig6 = $(if $(FIG6_DATA),--data $(FIG6_DATA))
+# Figure 6's contact network ships in data/ (data/README.md); DATA=path reads
+# another edge list.
+FIG6_DATA = $(or $(DATA),data/high_school_proximity_edges.csv)
+FIGARGS_fig6 = --data $(FIG6_DATA)
 FIGARGS_figS-epidemiological = $(FIGARGS_fig6)
 
 .PHONY: $(FIG_MAIN) $(FIG_SUPP)
 $(FIG_MAIN) $(FIG_SUPP): %: $(BUILD)/notebooks/%
 	@mkdir -p results/$@
 	$(BUILD)/notebooks/$@ $(if $(FAST),--fast) $(FIGARGS_$@) $(ARGS)
-	@trap 'rm -f results/.$@.png.tmp results/.$@.pdf.tmp; exit 130' INT TERM; \
-	 gnuplot -e "outpng='results/.$@.png.tmp'; outpdf='results/.$@.pdf.tmp'" analyses/$@.gp \
-	  && mv -f results/.$@.png.tmp results/$@.png && mv -f results/.$@.pdf.tmp results/$@.pdf \
-	  || { rm -f results/.$@.png.tmp results/.$@.pdf.tmp; exit 1; }
+	@bash analyses/draw.sh $@
 	@echo "$@: results/$@.png results/$@.pdf (data in results/$@/)"
 
 figs-main: $(FIG_MAIN)
@@ -144,20 +227,28 @@ fuzz-build: $(FUZZ_BINS)
 $(FUZZ_BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
-# The report target calls lrs-analyze's main, renamed.
-$(FUZZ_BUILD)/tools/lrs-analyze.o: src/tools/lrs-analyze.c
+# The report target calls lrs-analyze's main, renamed (all of the tool's
+# objects are compiled with -Dmain=lrs_analyze_main; only main.c defines it).
+FUZZ_ANALYZE_OBJ = $(patsubst src/tools/%.c,$(FUZZ_BUILD)/tools/%.o,$(wildcard src/tools/lrs-analyze/*.c))
+$(FUZZ_BUILD)/tools/lrs-analyze/%.o: src/tools/lrs-analyze/%.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -Dmain=lrs_analyze_main -c $< -o $@
-$(FUZZ_BUILD)/fuzz_report: tests/fuzz/fuzz_report.c $(FUZZ_BUILD)/tools/lrs-analyze.o $(FUZZ_LIB_OBJ)
+$(FUZZ_BUILD)/fuzz_report: tests/fuzz/fuzz_report.c $(FUZZ_ANALYZE_OBJ) $(FUZZ_LIB_OBJ)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ -o $@ $(LDLIBS)
 $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(FUZZ_IO_OBJ)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_IO_OBJ) -o $@ $(LDLIBS)
--include $(wildcard $(FUZZ_BUILD)/obj/*.d $(FUZZ_BUILD)/tools/*.d)
+-include $(wildcard $(FUZZ_BUILD)/obj/*.d $(FUZZ_BUILD)/tools/*/*.d)
 
 # make test-valgrind: every unit-test program under valgrind memcheck; last
 # line "valgrind: N programs, N errors, N leaks".
 test-valgrind: all tests
 	@bash tests/valgrind.sh $(BUILD)
+
+# make test-interrupt-stress: 100 Ctrl-Cs at random moments of make fig1 FAST=1;
+# last line "interrupt stress: N runs, N hangs, N bad".
+.PHONY: test-interrupt-stress
+test-interrupt-stress: all
+	@bash tests/stress/interrupt.sh fig1 100
 
 # ---------------------------------------------------------------- install
 # make install PREFIX=/usr/local [DESTDIR=/staging]: lrs-analyze, liblrs.a and
@@ -178,7 +269,7 @@ install: lib $(BUILD)/lrs-analyze
 	install -m 644 include/lrs/*.h $(INST_INC)/
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(LRS_VERSION)|g' lrs.pc.in > $(INST_PC)/lrs.pc
 	chmod 644 $(INST_PC)/lrs.pc
-	install -m 644 src/tools/lrs-analyze.1 $(INST_MAN)/lrs-analyze.1
+	install -m 644 src/tools/lrs-analyze/lrs-analyze.1 $(INST_MAN)/lrs-analyze.1
 uninstall:
 	rm -f $(INST_BIN)/lrs-analyze $(INST_LIB)/liblrs.a $(INST_LIB)/liblrs.so \
 	  $(INST_PC)/lrs.pc $(INST_MAN)/lrs-analyze.1
@@ -195,7 +286,7 @@ bench-figs:
 	@bash bench/figs.sh $(BUILD) $(FIG_MAIN) $(FIG_SUPP)
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san $(FUZZ_BUILD)
 
 # ---------------------------------------------------------------- fixtures
 # make fixtures-formats: rewrite tests/fixtures/formats/ (every format written

@@ -2,8 +2,11 @@
 # Installs the Debian packages lrs needs, if any is missing.  As root it runs
 # apt-get itself; otherwise it tries sudo without a password; when neither
 # works it prints the exact command to run and fails.
+# With the argument "sparse" it adds the sparse module's SLEPc/PETSc (OpenMPI,
+# MUMPS; about 100 MB); the figure targets never ask for it.
 PKGS="libgsl-dev liblapacke-dev libopenblas-dev gnuplot-nox make gcc pkg-config
       libigraph-dev libmatio-dev libzip-dev zlib1g-dev libbz2-dev liblzma-dev"
+[ "${1:-}" = sparse ] && PKGS="$PKGS slepc-dev petsc-dev openmpi-bin"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"

@@ -1,6 +1,9 @@
 # fig3.gp -- Figure 3: rank-two networks with four overlap structures.
 # (a) singular values of W for the four cases; (b-e) for each case the 2 x 2
-# overlap matrix P = U^T V (colour range -1..1) above the PC spectra of z and x.
+# overlap matrix P = U^T V (colour range -1..1) above the PC spectra of z and x
+# (points, as the authors draw them: the two suppressed last PCs stand out),
+# with the RK4 spectrum of z over the shorter comparison window beside Euler's.
+# Every parameter comes from the TSV headers the program writes.
 # Data: results/fig3/*.tsv (written by notebooks-c/fig3.c).
 # Usage: gnuplot analyses/fig3.gp   (or -e "outpng='..'; outpdf='..'")
 
@@ -17,10 +20,15 @@ array title[4] = ["(1) normal: V = -U", "(2) EP: V = [e_2, -e_1]", \
                   "(3) non-EP: V = [e_3, -e_1]", "(4) partly EP"]
 array letter[4] = ["b", "c", "d", "e"]
 
-# Numbers from the summary (P's singular values, first-PC share).
+# Numbers from the summary (P's singular values, first-PC share) and the
+# parameters from the "# N ..." header line of each TSV.
 S = D.'summary.txt'
 getv(key) = system(sprintf("awk -F' = ' '$1==\"%s\"{print $2}' %s", key, S))
-T = getv("T")
+hdr(file, key) = system(sprintf("awk '/^# N /{for(i=2;i<NF;i++) if($i==\"%s\") {print $(i+1); exit}}' %s", key, D.file))
+N = int(hdr('svals.tsv', 'N')); s1 = hdr('svals.tsv', 's1'); s2 = hdr('svals.tsv', 's2')
+rho = hdr('svals.tsv', 'rho')
+T = hdr('pcs.tsv', 'T'); dt = hdr('pcs.tsv', 'dt'); taux = hdr('pcs.tsv', 'tau_x')
+sigx = hdr('pcs.tsv', 'sigma_x'); Trk4 = hdr('pcs_rk4.tsv', 'T')
 
 # Diverging palette for P: blue (-1), white (0), red (+1).
 set palette defined (-1 "#2166ac", 0 "#ffffff", 1 "#b2182b")
@@ -33,7 +41,7 @@ if (out eq "png") {
     set terminal pdfcairo size 18cm,10cm font "DejaVu Sans,6.5" enhanced
     set output outpdf
 }
-set multiplot title sprintf("Figure 3: rank-two low-rank parts, s = {/Symbol \326}N (1.5, 0.5), N = 500, tanh, T = %s: the overlap P = U^T V decides", T)
+set multiplot title sprintf("Figure 3: rank-two low-rank parts, s = {/Symbol \326}N (%s, %s), {/Symbol r} = %s, N = %d, tanh, {/Symbol t}_x = %s, {/Symbol s}_x = %s, Euler dt = %s, T = %s (RK4: T = %s): the overlap P = U^T V decides", s1, s2, rho, N, taux, sigx, dt, T, Trk4)
 
 # ---- (a) singular values of W, log-log
 set origin 0.0, 0.04
@@ -45,14 +53,18 @@ set logscale xy
 set format y "10^{%L}"
 set xlabel "index k"
 set ylabel "singular value {/Symbol s}_k(W)"
-set xrange [0.8:600]
+set xrange [0.8:1.2 * N]
 set yrange [0.005:100]
 set key bottom left box opaque samplen 2 font ",10" width -3
 set grid lc rgb "#dddddd"
 set label 2 "the same for all four:\nsingular values alone do not\ntell the cases apart" at graph 0.3, graph 0.8 left font ",11"
+holds = int(getv("rk4_picture_holds")); rkdiff = 100 * real(getv("rk4_vs_euler_pc_median_rel_diff_max"))
+set label 3 sprintf("RK4 check (grey circles in b-e,\nsame input, T = %s): PC spectra\nwithin %.2f%% of Euler's (median);\nthe picture %s for the\ncontinuous model", \
+    Trk4, rkdiff, holds ? "holds" : "does NOT hold") at graph 0.04, graph 0.45 left font ",10"
 plot for [k=1:4] D.'svals.tsv' u 1:(column(k+1)) w lp pt (k + 3) ps 0.9 pi 12 lw 1.5 dt k \
      lc rgb c_case[k] t title[k]
 unset label 2
+unset label 3
 unset label 1
 unset logscale
 unset format
@@ -69,7 +81,7 @@ do for [k=1:4] {
     set size 0.12, 0.38
     set lmargin 3; set rmargin 3
     set title sprintf("%s\nP, singular values %s", title[k], sv) font ",12"
-    set label 1 letter[k] at graph -0.35, 1.3 font ",20:Bold"
+    set label 1 letter[k] at screen x0 + 0.006, 0.895 font ",20:Bold"
     set xrange [0.5:2.5]
     set yrange [2.5:0.5]
     set cbrange [-1:1]
@@ -95,18 +107,22 @@ do for [k=1:4] {
     set size 0.1875, 0.55
     set lmargin 8; set rmargin 1
     r1 = getv(name[k]."_median_over_lastpc"); r2 = getv(name[k]."_median_over_lastpc2")
-    set title sprintf("first PC of z: %s %%\nmedian / last two PCs: %.0f, %.0f", pc1, real(r1), real(r2)) font ",12"
+    q1 = getv(name[k]."_rk4_median_over_lastpc"); q2 = getv(name[k]."_rk4_median_over_lastpc2")
+    qpc1 = getv(name[k]."_rk4_pc1_pct_z")
+    set title sprintf("first PC of z: %.1f %% (RK4 %.1f %%)\nmedian / last 2 PCs: %.0f, %.0f (RK4 %.0f, %.0f)", \
+        real(pc1), real(qpc1), real(r1), real(r2), real(q1), real(q2)) font ",10.5"
     set logscale y
     set format y "10^{%L}"
-    set xrange [0:510]
+    set xrange [0:N + 10]
     set yrange [1e-3:100]
     set xtics 100
     set xlabel "PC index k" offset 0, 0
     if (k == 1) { set ylabel "% variance explained" offset 1, 0 } else { unset ylabel }
     set key top right box opaque samplen 1.5 font "" width 0
     set grid lc rgb "#dddddd"
-    plot D.'pcs.tsv' u 1:(column(k+5)) w l lw 2.5 lc rgb c_in t "input x", \
-         '' u 1:(column(k+1)) w lp pt 7 ps 0.35 pi 5 lw 1.5 lc rgb c_resp t "response z"
+    plot D.'pcs.tsv' u 1:(column(k+5)) w p pt 7 ps 0.3 lc rgb c_in t "input x", \
+         D.'pcs_rk4.tsv' u 1:(column(k+1)) w p pt 6 ps 0.45 lc rgb "#7f7f7f" t sprintf("z, RK4 (T = %s)", Trk4), \
+         D.'pcs.tsv' u 1:(column(k+1)) w p pt 7 ps 0.45 lc rgb c_resp t "response z (Euler)"
     unset logscale
     unset format
     unset grid

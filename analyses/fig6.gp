@@ -15,24 +15,26 @@ if (!exists("D")) D = 'results/fig6/'
 c_in = "#2ca02c"; c_resp = "#1f5fbf"; c_conn = "#d62728"; c_rec = "#c71585"
 c_resp_light = "#a9c4eb"; c_conn_light = "#f4a6a6"
 
-# Numbers from the summary block.
+# Parameters from the "# param: key value ..." lines of the TSV headers.
+prm(f, k) = system(sprintf("sed -n 's/^# param:.* %s \\([^ ]*\\).*/\\1/p' %s | head -n 1", k, D.f))
+N       = int(prm("svals.tsv", "N"))
+gam     = real(prm("svals.tsv", "gamma"))
+synthetic = int(prm("adjacency.tsv", "synthetic"))
+maxre   = real(prm("eig_J.tsv", "max_re"))
+tau     = real(prm("relax.tsv", "tau_linear"))
+tautail = real(prm("relax.tsv", "tau_tail"))
+amp  = real(prm("step_trace.tsv", "amp"));  stepT = real(prm("step_trace.tsv", "T"))
+on1  = real(prm("step_trace.tsv", "on1"));  off1 = real(prm("step_trace.tsv", "off1"))
+on2  = real(prm("step_trace.tsv", "on2"));  off2 = real(prm("step_trace.tsv", "off2"))
+sigp = real(prm("pcs.tsv", "sigma"))
+# Results from the summary block.
 sum = D.'summary.txt'
 getv(k) = system(sprintf("sed -n 's/^%s = //p' %s | head -n 1", k, sum))
-data    = getv("data")
-N       = int(getv("N"))
-tau     = real(getv("relaxation_time"))
-tautail = real(getv("relaxation_time_tail"))
-maxre   = real(getv("max_real_eig_J"))
 ratio   = real(getv("response_ratio"))
-gam     = real(getv("gamma"))
+ratio_o = real(getv("response_ratio_other_sign"))
 vw      = real(getv("v_top_node_weight"))
 udeg    = real(getv("u_top_node_degree"))
-synthetic = (strstrt(data, "synthetic") == 1)
-net = synthetic ? "a SYNTHETIC school network (real data absent)" : "the high-school contact network"
-
-# Step windows, from the step trace header.
-win = system("sed -n 's/^# p = .* on \\[\\([0-9.]*\\), \\([0-9.]*\\)), p = .* on \\[\\([0-9.]*\\), \\([0-9.]*\\)).*/\\1 \\2 \\3 \\4/p' ".D."step_trace.tsv")
-on1 = real(word(win, 1)); off1 = real(word(win, 2)); on2 = real(word(win, 3)); off2 = real(word(win, 4))
+net = synthetic ? "a SYNTHETIC school network (--synthetic)" : "the high-school contact network"
 
 do for [out in "png pdf"] {
 if (out eq "png") {
@@ -108,7 +110,7 @@ set xrange [0:22]
 set yrange [1e-10:20]
 set xlabel "t"
 set ylabel "||x(t) - x*||"
-plot D.'relax.tsv' u 1:2 w l lw 3 lc rgb c_resp t "simulation (odeiv2)", \
+plot D.'relax.tsv' u 1:2 w l lw 3 lc rgb c_resp t "simulation (adaptive RK)", \
      D.'relax.tsv' u 1:3 w l lw 2 dt 2 lc rgb "black" t sprintf("fit a e^{-t/{/Symbol t}}, {/Symbol t} = %.2f", tau), \
      D.'relax.tsv' u 1:4 w l lw 1.5 dt 3 lc rgb "gray40" t sprintf("tail fit, {/Symbol t} = %.2f", tautail)
 unset logscale y
@@ -117,17 +119,17 @@ unset label 1
 
 # ---- e: step responses
 set label 1 "e" at graph -0.14, 1.06 font sprintf(",%g:Bold", 20 * fs)
-set title sprintf("step responses (ratio random / v = %.2f)", ratio)
-set xrange [0:100]
+set title sprintf("step responses: ratio random / v = %.2f\n(v with a positive sum; with -v: %.2f)", ratio, ratio_o)
+set xrange [0:stepT]
 set yrange [*:*]
 set offsets 0, 0, graph 0.15, 0
 set xlabel "t"
 set ylabel "x_i(t) - x_i*"
 set object 1 rect from on1, graph 0 to off1, graph 1 fc rgb c_in fs transparent solid 0.12 noborder behind
 set object 2 rect from on2, graph 0 to off2, graph 1 fc rgb c_in fs transparent solid 0.12 noborder behind
-set label 3 "p = 10 v" at (on1 + off1) / 2, graph 0.95 center tc rgb "#1a701a"
-set label 4 "p = 10 u_{rand}" at (on2 + off2) / 2, graph 0.95 center tc rgb "#1a701a"
-set label 5 sprintf("v: %.1f%% on one\nstudent (degree %g)", 100 * vw, udeg) at (on1 + off1) / 2, graph 0.8 center font sprintf(",%g", 11 * fs)
+set label 3 sprintf("p = %g v", amp) at (on1 + off1) / 2, graph 0.95 center tc rgb "#1a701a"
+set label 4 sprintf("p = %g u_{rand}", amp) at (on2 + off2) / 2, graph 0.95 center tc rgb "#1a701a"
+set label 5 sprintf("v: %.1f%% on one\nstudent (degree %g),\nits infection raised", 100 * vw, udeg) at (on1 + off1) / 2, graph 0.76 center font sprintf(",%g", 11 * fs)
 set key at graph 0.98, graph 0.06 right bottom noopaque
 plot D.'step_units.tsv' u 1:2 w l lw 0.5 lc rgb c_resp_light notitle, \
      D.'step_trace.tsv' u 1:2 w l lw 3 lc rgb c_resp t "||x - x*||"
@@ -142,7 +144,7 @@ unset label 1
 
 # ---- f: scaled PC spectra
 set label 1 "f" at graph -0.14, 1.06 font sprintf(",%g:Bold", 20 * fs)
-set title "scaled PCA under smooth noise p = 0.01 {/Symbol x}(t)"
+set title sprintf("scaled PCA under smooth noise p = %g {/Symbol x}(t)", sigp)
 set yrange [*:*]
 set logscale y
 set format y "10^{%L}"

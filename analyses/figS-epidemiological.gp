@@ -5,7 +5,9 @@
 #
 # Panels: a overlap matrix P of J; b, c projections of x - x* on u and on v
 # against a random direction; d cancellation along u (q.u, R.u, dx.u);
-# e PC spectra, scaled and raw; f endemic state x* against contacts.
+# e PC spectra, scaled and raw; f endemic state x* against contacts;
+# g singular values of gamma W (linear axes); h step responses under both
+# joint signs of (u, v).
 
 if (!exists("outpng")) outpng = 'results/figS-epidemiological.png'
 if (!exists("outpdf")) outpdf = 'results/figS-epidemiological.pdf'
@@ -16,38 +18,46 @@ if (!exists("D")) D = 'results/figS-epidemiological/'
 c_in = "#2ca02c"; c_resp = "#1f5fbf"; c_conn = "#d62728"; c_rec = "#c71585"
 c_resp_light = "#9fb8d9"; c_in_light = "#98d698"
 
+# Parameters from the "# param: key value ..." lines of the TSV headers.
+prm(f, k) = system(sprintf("sed -n 's/^# param:.* %s \\([^ ]*\\).*/\\1/p' %s | head -n 1", k, D.f))
+N      = int(prm("svals.tsv", "N"))
+gam    = real(prm("svals.tsv", "gamma"))
+synthetic = int(prm("adjacency.tsv", "synthetic"))
+tdisc  = real(prm("proj_trace.tsv", "t_discard"))
+traceT = real(prm("proj_trace.tsv", "trace_T"))
+amp    = real(prm("step_trace.tsv", "amp"));  stepT = real(prm("step_trace.tsv", "T"))
+on1    = real(prm("step_trace.tsv", "on1"));  off1 = real(prm("step_trace.tsv", "off1"))
+on2    = real(prm("step_trace.tsv", "on2"));  off2 = real(prm("step_trace.tsv", "off2"))
+r      = int(system("sed -n 's/^# r //p' ".D."P.tsv | head -n 1"))
+# Results from the summary block.
 sum = D.'summary.txt'
 getv(k) = system(sprintf("sed -n 's/^%s = //p' %s | head -n 1", k, sum))
-data   = getv("data")
-N      = int(getv("N"))
-gam    = real(getv("gamma"))
-r      = int(getv("P_rank"))
 psv    = getv("P_svals")
 vru    = real(getv("var_ratio_rand_over_u"))
 vrv    = real(getv("var_ratio_rand_over_v"))
 cqu    = real(getv("corr_qu_Ru"))
 cqr    = real(getv("corr_qrand_Rrand"))
-tdisc  = real(getv("t_discard"))
 uw     = real(getv("u_top_node_weight"))
 prx    = real(getv("participation_ratio_x_scaled"))
 prp    = real(getv("participation_ratio_p_scaled"))
-synthetic = (strstrt(data, "synthetic") == 1)
-net = synthetic ? "a SYNTHETIC school network (real data absent)" : "the high-school contact network"
+ratio  = real(getv("response_ratio"))
+ratio_o = real(getv("response_ratio_other_sign"))
+net = synthetic ? "a SYNTHETIC school network (--synthetic)" : "the high-school contact network"
 psmin = 1e9; psmax = -1e9
 do for [w in psv] { psmin = (real(w) < psmin ? real(w) : psmin); psmax = (real(w) > psmax ? real(w) : psmax) }
 
 do for [out in "png pdf"] {
 if (out eq "png") {
-    set terminal pngcairo size 1800,1050 font "DejaVu Sans,14" enhanced
+    set terminal pngcairo size 2300,1050 font "DejaVu Sans,14" enhanced
     set output outpng
     fs = 1.0
 } else {
     # fonts, lines and points scaled to keep the PNG's proportions
-    set terminal pdfcairo size 18cm,10.5cm font "DejaVu Sans,6" enhanced linewidth 0.35 pointscale 0.25
+    set terminal pdfcairo size 23cm,10.5cm font "DejaVu Sans,6" enhanced linewidth 0.35 pointscale 0.25
     set output outpdf
     fs = 6.0 / 14
 }
-set multiplot layout 2,3 title sprintf("Supplementary (Epidemiological): the Figure 6 analysis on %s (N = %d, {/Symbol g} = %g)", net, N, gam)
+set multiplot layout 2,4 title sprintf("Supplementary (Epidemiological): the Figure 6 analysis on %s (N = %d, {/Symbol g} = %g)", net, N, gam)
 set grid lc rgb "#dddddd"
 set key inside top right opaque samplen 2
 
@@ -78,7 +88,7 @@ unset label 1
 # ---- b: projections on u vs a random direction
 set label 1 "b" at graph -0.14, 1.06 font sprintf(",%g:Bold", 20 * fs)
 set title sprintf("projections on u: var(dx.u_{rand}) / var(dx.u) = %.1f", vru)
-set xrange [0:500]
+set xrange [0:traceT]
 set xlabel "t"
 set ylabel "projection of x - x*"
 set arrow 1 from tdisc, graph 0 to tdisc, graph 1 nohead dt 3 lc rgb "gray50"
@@ -135,6 +145,40 @@ set ylabel "x_i*"
 set key inside bottom right opaque
 plot D.'groups.tsv' u 4:5 w p pt 7 ps 0.7 lc rgb c_resp t "students", \
      D.'groups.tsv' u 4:($6**2 > 0.5 ? $5 : 1/0) w p pt 6 ps 3 lw 2 lc rgb c_conn t "top of u (and v)"
+unset label 1
+
+# ---- g: singular values of gamma W, linear axes
+set label 1 "g" at graph -0.14, 1.06 font sprintf(",%g:Bold", 20 * fs)
+set title sprintf("singular values of {/Symbol g} W ({/Symbol g} = %g), linear axes", gam)
+set xrange [0:N+1]
+set yrange [0:1.15 * gam]
+set xlabel "index k"
+set ylabel "{/Symbol g} {/Symbol s}_k(W)"
+set key inside top right opaque
+plot D.'svals.tsv' u 1:(gam * $3) w p pt 7 ps 0.6 lc rgb c_conn t "{/Symbol g} W = {/Symbol g} A / {/Symbol s}_{max}(A)", \
+     1 w l dt 2 lc rgb "gray40" t "{/Symbol g} {/Symbol s}_k = 1"
+unset label 1
+
+# ---- h: step responses under both joint signs of (u, v)
+set label 1 "h" at graph -0.14, 1.06 font sprintf(",%g:Bold", 20 * fs)
+set title sprintf("steps, both signs of v: ratio %.2f (sum v > 0), %.2f (-v)", ratio, ratio_o)
+set xrange [0:stepT]
+set yrange [0:*]
+set offsets 0, 0, graph 0.15, 0
+set xlabel "t"
+set ylabel "||x(t) - x*||"
+set object 1 rect from on1, graph 0 to off1, graph 1 fc rgb c_in fs transparent solid 0.12 noborder behind
+set object 2 rect from on2, graph 0 to off2, graph 1 fc rgb c_in fs transparent solid 0.12 noborder behind
+set label 3 sprintf("p = {/Symbol \261}%g v", amp) at (on1 + off1) / 2, graph 0.95 center tc rgb "#1a701a"
+set label 4 sprintf("p = %g u_{rand}", amp) at (on2 + off2) / 2, graph 0.95 center tc rgb "#1a701a"
+set key at graph 0.98, graph 0.7 right top opaque
+plot D.'step_trace_other_sign.tsv' u 1:2 w l lw 2 dt 2 lc rgb c_resp_light t "-v (negative sum)", \
+     D.'step_trace.tsv' u 1:2 w l lw 2.5 lc rgb c_resp t "v (positive sum)"
+unset object 1
+unset object 2
+unset label 3
+unset label 4
+set offsets 0, 0, 0, 0
 unset label 1
 
 unset multiplot

@@ -11,10 +11,13 @@ if (!exists("outpdf")) outpdf = 'results/figS-ffwd.pdf'
 D = "results/figS-ffwd/"
 S = "analyses/common/study.gp"
 call S "init"
-fig_title = sprintf("{/:Bold Supplementary: feed-forward.}  {/Symbol t} dz/dt = -z + xW  with the Figure-1 W = c uu^T + {/Symbol r}G/{/Symbol \326}N, c = -10, {/Symbol r} = 0.5:  u is amplified   (seed %s)", hdrval(D."spectrum.tsv", "seed"))
+c = real(par(D, "c")); rho = real(par(D, "rho"))
+fig_title = sprintf("{/:Bold Supplementary: feed-forward.}  {/Symbol t} dz/dt = -z + xW  with the Figure-1 W = c uu^T + {/Symbol r}G/{/Symbol \326}N, c = %g, {/Symbol r} = %g:  u is amplified   (seed %s)", c, rho, hdrval(D."spectrum.tsv", "seed"))
 aligned = "u"
-eig_R = 10.5
-eig_rho = 0.5
+eig_R = abs(c) + 0.5
+eig_rho = rho
+schem_eq = "{/Symbol t} dz/dt = -z + xW"
+schem_ffwd = 1
 rec_name = "xW"
 series_title = "feed-forward drive along u: (xW){/Symbol \267}u = c x{/Symbol \267}u + ..., amplified; z follows it"
 num_keys = "response_ratio var_ratio_u_over_rand predicted_var_ratio_u_over_rand pct_z_first angle_pc1_u_deg"

@@ -1,13 +1,18 @@
 # figS-space.gp -- supplementary figure "Space": the Figure-5 spatial ring
-# network under smooth noise (tau_x = 10, sigma_x = 0.5, T = 5000, t >= 100).
+# network under smooth noise.
 # Data: results/figS-space/*.tsv (notebooks-c/figS-space.c; columns in
-# notebooks-c/common/study.h).  Panels use analyses/common/study.gp.
+# notebooks-c/common/study.h).  Parameters come from the "# network" and
+# "# noise" header lines of params.tsv, numbers from summary.txt.  Panels use
+# analyses/common/study.gp.
 #
-# a singular values of W; b eigenvalues of W; c step responses (c_x = 1);
-# d PC spectra of z and x; e z.u vs z.u_rand; f z.bump vs z.u_rand; numbers;
-# g x.u, (W f(z)).u, z.u against time; h the same along the bump.
-# u = the uniform mode (top singular vector of W0), bump = Figure 5's smooth
-# input.  Directions in proj.tsv / series.tsv: 0 u, 1 u_rand, 2 u_N, 3 v, 4 bump.
+# a singular values of W; b eigenvalues of W; c step responses;
+# d PC spectra of z and x; e z.u vs z.u_rand; f x.u vs x.u_rand (the input is
+# isotropic, the response is not); g z.bump vs z.u_rand; h x.u, (W f(z)).u,
+# z.u against time; i the same along the bump; numbers.  u = the uniform mode
+# (top singular vector of W0), bump = Figure 5's smooth input.  As the authors draw them, the
+# scatter panels put the low-rank direction on the horizontal axis, u_rand on
+# the vertical one, all on one scale.
+# Directions in proj.tsv / series.tsv: 0 u, 1 u_rand, 2 u_N, 3 v, 4 bump.
 
 if (!exists("outpng")) outpng = 'results/figS-space.png'
 if (!exists("outpdf")) outpdf = 'results/figS-space.pdf'
@@ -16,17 +21,33 @@ S = "analyses/common/study.gp"
 call S "init"
 
 seed = hdrval(D."spectrum.tsv", "seed")
+pval(tag, key) = system(sprintf("awk '/^# %s /{for(i=3;i<NF;i++) if($i==\"%s\"){print $(i+1); exit}}' '%s'", tag, key, D."params.tsv"))
+N = pval("network", "N"); c = pval("network", "c"); sigma_w = pval("network", "sigma_w")
+rho = pval("network", "rho"); fname = pval("network", "f")
+csqrtN = real(c) * sqrt(real(N))
+tau_x = pval("noise", "tau_x"); sigma_x = pval("noise", "sigma_x")
+rec_name = sprintf("W %s z", fname)
+# the scatter panels' window: "t < T" on proj.tsv's "# every ..." line
+t_proj = system(sprintf("awk '/^# every /{print $NF; exit}' '%s'", D."proj.tsv"))
+# one scale for the three scatter panels: the largest |projection| of z and x
+# on u, the bump and u_rand
+Lmax = 0
+do for [col in sprintf("%d %d %d %d %d", pcol(0, 0), pcol(1, 0), pcol(4, 0), pcol(0, 1), pcol(1, 1))] {
+    stats D."proj.tsv" u (abs(column(int(col)))) nooutput
+    Lmax = (STATS_max > Lmax ? STATS_max : Lmax)
+}
+scatter_L = Lmax * 1.05
 
 do for [out in "png pdf"] {
 if (out eq "png") {
     set terminal pngcairo size 1800,1300 font "DejaVu Sans,14" enhanced
     set output outpng
 } else {
-    set terminal pdfcairo size 30cm,21.67cm font "DejaVu Sans,14" enhanced fontscale 0.5
+    set terminal pdfcairo size 30cm,21.67cm font "DejaVu Sans,14" enhanced fontscale 0.5 linewidth 0.5 pointscale 0.5
     set output outpdf
 }
 set multiplot
-fig_title = sprintf("{/:Bold Supplementary: spatial ring network under noise.}  Figure-5 network (N = 200, c = -0.5, {/Symbol s}_w = 0.05, {/Symbol r} = 0.1, tanh),  {/Symbol t}_x = 10,  {/Symbol s}_x = 0.5   (seed %s)", seed)
+fig_title = sprintf("{/:Bold Supplementary: spatial ring network under noise.}  Figure-5 network (N = %s, c = %s, {/Symbol s}_w = %s, {/Symbol r} = %s, %s),  {/Symbol t}_x = %s,  {/Symbol s}_x = %s   (seed %s)", N, c, sigma_w, rho, fname, tau_x, sigma_x, seed)
 
 # ---------------------------------------------------------------- a: singular values
 call S "frame" 0.055 0.30 0.70 0.905 "a"
@@ -37,14 +58,14 @@ call S "sv" D
 # ---------------------------------------------------------------- b: eigenvalues
 call S "frame" 0.37 0.518 0.70 0.905 "b"
 # (not study.gp's square panel: W0 is symmetric, its eigenvalues spread along
-# the negative real axis down to c sqrt(N) = -7.07)
-set xrange [-8:1.5]; set yrange [-1:1]
+# the negative real axis down to c sqrt(N))
+set xrange [floor(csqrtN) - 1:1.5]; set yrange [-1:1]
 set xtics 2; set ytics 0.5
 set xlabel "Re {/Symbol l}"; set ylabel "Im {/Symbol l}"
 set title "eigenvalues of W"
 set arrow 1 from 1, graph 0 to 1, graph 1 nohead dt 2 lc rgb c_gray lw 1.5
 set label 2 "Re {/Symbol l} = 1" at 1, graph 0.5 offset 0.3, 0 left rotate by 90 tc rgb c_gray font ",11"
-set label 3 "smooth modes" at -7, 0.3 left tc rgb c_conn font ",11"
+set label 3 "smooth modes" at csqrtN, 0.3 left tc rgb c_conn font ",11"
 plot D."spectrum.tsv" u 3:4 w p pt 7 ps 0.6 lc rgb c_conn
 
 # ---------------------------------------------------------------- c: step responses
@@ -53,33 +74,40 @@ set label 20 sprintf("response ratio %s", sumval(D, "response_ratio")) at graph 
 call S "step" D "u"
 
 # ---------------------------------------------------------------- d: PC spectra
-call S "frame" 0.055 0.33 0.38 0.60 "d"
-set label 30 sprintf("first PC %s %%;  %s PCs 10x below the median", sumval(D, "pct_z_first"), sumval(D, "n_pcs_suppressed_10x")) at graph 0.03, graph 0.07 left tc rgb c_resp font ",12" front
+call S "frame" 0.055 0.30 0.38 0.60 "d"
+set label 30 sprintf("first PC %s %%;  %s PCs %sx below the median", sumval(D, "pct_z_first"), sumval(D, "n_pcs_suppressed_10x"), pval("pcs", "suppressed")) at graph 0.03, graph 0.07 left tc rgb c_resp font ",12" front
 call S "pca" D
 
 # ---------------------------------------------------------------- e: z.u vs z.u_rand
-call S "frame" 0.405 0.567 0.38 0.60 "e"
-set label 40 sprintf("var(z{/Symbol \267}u_{rand})/var(z{/Symbol \267}u)\n= %s", sumval(D, "var_ratio_rand_over_u")) at graph 0.04, graph 0.93 left font ",11" front
-set label 41 sprintf("{/Symbol \320}(u_N, u) = %s{/Symbol \260}", sumval(D, "angle_uN_u_deg")) at graph 0.04, graph 0.08 left font ",11" front
-call S "scatter" D 1 0 0 "z{/Symbol \267}u_{rand}" "z{/Symbol \267}u" c_resp "response along u, t < 2000"
+call S "frame" 0.375 0.53 0.38 0.60 "e"
+set label 40 sprintf("var(z{/Symbol \267}u_{rand})/var(z{/Symbol \267}u)\n= %s", sumval(D, "var_ratio_rand_over_u")) at graph 0.04, graph 0.93 left font ",11" front boxed
+set label 41 sprintf("{/Symbol \320}(u_N, u) = %s{/Symbol \260}", sumval(D, "angle_uN_u_deg")) at graph 0.04, graph 0.08 left font ",11" front boxed
+set xtics 1; set ytics 1
+call S "scatter" D 0 1 0 "z{/Symbol \267}u" "z{/Symbol \267}u_{rand}" c_resp sprintf("response, t < %s", t_proj)
 
-# ---------------------------------------------------------------- f: z.v vs z.u_rand
-call S "frame" 0.635 0.797 0.38 0.60 "f"
-set label 50 sprintf("var(z{/Symbol \267}u_{rand})/var(z{/Symbol \267}bump)\n= %s", sumval(D, "var_ratio_rand_over_bump")) at graph 0.04, graph 0.93 left font ",11" front
-call S "scatter" D 1 4 0 "z{/Symbol \267}u_{rand}" "z{/Symbol \267}bump" c_resp "response along the bump, t < 2000"
+# ---------------------------------------------------------------- f: x.u vs x.u_rand
+call S "frame" 0.605 0.76 0.38 0.60 "f"
+set xtics 1; set ytics 1
+call S "scatter" D 0 1 1 "x{/Symbol \267}u" "x{/Symbol \267}u_{rand}" c_in sprintf("input (isotropic), t < %s", t_proj)
+
+# ---------------------------------------------------------------- g: z.bump vs z.u_rand
+call S "frame" 0.835 0.99 0.38 0.60 "g"
+set label 50 sprintf("var(z{/Symbol \267}u_{rand})/var(z{/Symbol \267}bump)\n= %s", sumval(D, "var_ratio_rand_over_bump")) at graph 0.04, graph 0.93 left font ",11" front boxed
+set xtics 1; set ytics 1
+call S "scatter" D 4 1 0 "z{/Symbol \267}bump" "z{/Symbol \267}u_{rand}" c_resp "response along the bump"
+
+# ---------------------------------------------------------------- h, i: cancellation
+call S "frame" 0.055 0.40 0.065 0.265 "h"
+set label 60 sprintf("corr(x{/Symbol \267}u, (%s){/Symbol \267}u) = %s", rec_name, sumval(D, "corr_xu_Wzu")) at graph 0.01, graph 0.07 left font ",12" front boxed
+call S "series" D 0 "u" ""
+call S "frame" 0.46 0.805 0.065 0.265 "i"
+call S "series" D 4 "bump" ""
 
 # ---------------------------------------------------------------- numbers
-call S "frame" 0.835 0.99 0.38 0.60 ""
+call S "frame" 0.845 0.99 0.04 0.275 ""
 call S "numbers" D "response_ratio var_ratio_rand_over_u var_ratio_rand_over_bump n_pcs_suppressed_10x corr_xu_Wzu" \
-    "response ratio (c);var(z{/Symbol \267}u_{rand}) / var(z{/Symbol \267}u)  (e);var(z{/Symbol \267}u_{rand}) / var(z{/Symbol \267}bump)  (f);PCs 10x below the median (d);corr(x{/Symbol \267}u, (Wz){/Symbol \267}u)  (g)" \
+    "response ratio (c);var(z{/Symbol \267}u_{rand}) / var(z{/Symbol \267}u)  (e);var(z{/Symbol \267}u_{rand}) / var(z{/Symbol \267}bump)  (g);".sprintf("PCs %sx below the median (d);", pval("pcs", "suppressed")).sprintf("corr(x{/Symbol \267}u, (%s){/Symbol \267}u)  (h)", rec_name) \
     "numbers of this run"
-
-# ---------------------------------------------------------------- g, h: cancellation
-call S "frame" 0.055 0.50 0.065 0.265 "g"
-set label 60 sprintf("corr(x{/Symbol \267}u, (Wz){/Symbol \267}u) = %s", sumval(D, "corr_xu_Wzu")) at graph 0.01, graph 0.07 left font ",12" front
-call S "series" D 0 "u"
-call S "frame" 0.56 0.985 0.065 0.265 "h"
-call S "series" D 4 "bump"
 
 unset multiplot
 }

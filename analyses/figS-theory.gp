@@ -12,11 +12,17 @@ D = "results/figS-theory/"
 c_in = "#2ca02c"; c_resp = "#1f5fbf"; c_conn = "#d62728"
 c_th1 = "#ff7f0e"; c_th2 = "#000000"; c_ex = "#9467bd"
 
-# The run lengths, read from the TSV headers.
-Tshort = real(system("awk '/^# N /{for(i=1;i<NF;i++) if($i==\"T\") print $(i+1)}' ".D."pcvar_short.tsv"))
-Tlong  = real(system("awk '/^# N /{for(i=1;i<NF;i++) if($i==\"T\") print $(i+1)}' ".D."pcvar_long.tsv"))
-sigx   = real(system("awk '/^# N /{for(i=1;i<NF;i++) if($i==\"sigma_x\") print $(i+1)}' ".D."pcvar_short.tsv"))
-# Median deviations over the top 190 PCs, from the summary.
+# Every parameter from the "# N ..." header line of the TSVs.
+hdr(file, key) = system(sprintf("awk '/^# N /{for(i=2;i<NF;i++) if($i==\"%s\") {print $(i+1); exit}}' %s", key, D.file))
+Tshort = real(hdr("pcvar_short.tsv", "T"))
+Tlong  = real(hdr("pcvar_long.tsv", "T"))
+sigx   = real(hdr("pcvar_short.tsv", "sigma_x"))
+taux   = hdr("pcvar_short.tsv", "tau_x")
+N      = int(hdr("pcvar_short.tsv", "N"))
+ntop   = int(hdr("pcvar_short.tsv", "ntop"))
+clr    = hdr("pcvar_short.tsv", "c")
+rho    = hdr("pcvar_short.tsv", "rho")
+# Median deviations over the top ntop PCs, from the summary.
 sumval(k) = real(system("awk -F' = ' '$1==\"".k."\"{print $2}' ".D."summary.txt"))
 
 do for [out in "png pdf"] {
@@ -27,7 +33,7 @@ if (out eq "png") {
     set terminal pdfcairo size 30cm,17.5cm font "DejaVu Sans,14" enhanced fontscale 0.5 linewidth 0.5 pointscale 0.5
     set output outpdf
 }
-set multiplot layout 2,3 title "Supplementary: low-rank suppression, simulation vs theory (Figure-1 network, {/Symbol t}_x = 10, {/Symbol s}_x = 2)"
+set multiplot layout 2,3 title sprintf("Supplementary: low-rank suppression, simulation vs theory (Figure-1 network: N = %d, c = %s, {/Symbol r} = %s; {/Symbol t}_x = %s, {/Symbol s}_x = %g)", N, clr, rho, taux, sigx)
 set key top right box opaque samplen 2
 set grid lc rgb "#dddddd"
 
@@ -41,7 +47,7 @@ do for [j=1:2] {
     set format y "10^{%L}"
     set xlabel "PC index k"
     set ylabel "variance of PC k"
-    set xrange [0.9:220]
+    set xrange [0.9:1.1 * N]
     set key bottom left
     plot f u 1:2 w p pt 7 ps 0.6 lc rgb c_resp t "simulation", \
          f u 1:3 w l lw 2.5 dt 2 lc rgb c_th1 t "theory 1 ({/Symbol s}_x^2 I)", \
@@ -58,7 +64,7 @@ set title "PC variances of the input x"
 set logscale xy
 set xlabel "PC index k"
 set ylabel "variance of PC k"
-set xrange [0.9:220]
+set xrange [0.9:1.1 * N]
 set yrange [*:*]
 set key bottom left
 plot D."pcvar_short.tsv" u 1:6 w l lw 2 lc rgb c_in t sprintf("x, T = %g", Tshort), \
@@ -76,13 +82,13 @@ do for [j=1:2] {
     set logscale x
     set xlabel "PC index k"
     set ylabel "sim / theory - 1"
-    set xrange [0.9:220]
+    set xrange [0.9:1.1 * N]
     set yrange [-0.9:0.5]
     set key bottom left
-    set arrow 1 from 190, graph 0 to 190, graph 1 nohead dt 2 lc rgb "gray"
+    set arrow 1 from ntop, graph 0 to ntop, graph 1 nohead dt 2 lc rgb "gray"
     tg = (j == 1 ? "short" : "long")
-    set label 2 sprintf("median |dev|, top 190 PCs:\ntheory 1 %.1f%%, theory 2 %.2f%%, exact %.1f%%", \
-        100*sumval("median_dev_theory1_".tg), 100*sumval("median_dev_theory2_".tg), \
+    set label 2 sprintf("median |dev|, top %d PCs:\ntheory 1 %.1f%%, theory 2 %.2f%%, exact %.1f%%", \
+        ntop, 100*sumval("median_dev_theory1_".tg), 100*sumval("median_dev_theory2_".tg), \
         100*sumval("median_dev_exact_".tg)) at graph 0.03, 0.93 left front
     plot f u 1:7 w l lw 2 lc rgb c_th1 t "vs theory 1", \
          f u 1:8 w l lw 2 lc rgb c_th2 t "vs theory 2", \
@@ -102,7 +108,7 @@ set key top right
 set logscale xy
 set xlabel "index k"
 set ylabel "{/Symbol s}_k(I - W)"
-set xrange [0.9:220]
+set xrange [0.9:1.1 * N]
 plot D."svals_IW.tsv" u 1:2 w p pt 7 ps 0.6 lc rgb c_conn t "{/Symbol s}_k(I - W)"
 unset logscale
 unset label 1

@@ -10,10 +10,11 @@ if (!exists("outpdf")) outpdf = 'results/figS-unstable2.pdf'
 D = "results/figS-unstable2/"
 S = "analyses/common/study.gp"
 call S "init"
-fig_title = sprintf("{/:Bold Supplementary: unstable low-rank part.}  {/Symbol t} dz/dt = -z + W tanh(z) + x,  W = c uu^T + {/Symbol r}G/{/Symbol \326}N,  c = +10,  {/Symbol r} = 0.5 (saturating)   (seed %s)", hdrval(D."spectrum.tsv", "seed"))
+c = real(par(D, "c")); rho = real(par(D, "rho"))
+fig_title = sprintf("{/:Bold Supplementary: unstable low-rank part.}  {/Symbol t} dz/dt = -z + W tanh(z) + x,  W = c uu^T + {/Symbol r}G/{/Symbol \326}N,  c = %+g,  {/Symbol r} = %g (saturating), c_x = %.3g   (seed %s)", c, rho, real(par(D, "c_x")), hdrval(D."spectrum.tsv", "seed"))
 aligned = "u"
-eig_R = 10.5
-eig_rho = 0.5
+eig_R = abs(c) + 0.5
+eig_rho = rho
 rec_name = "W tanh z"
 num_keys = "max_real_eig_W noise_max_abs_z tanh_bound_rowsum response_ratio var_ratio_u_over_rand corr_xu_Wzu"
 num_labels = "max Re eig W  (b): > 1, unstable;max |z_i| over the noise run;bound max_i {/Symbol S}_j |W_{ij}| (+|x_i|);response ratio  (c);var(z{/Symbol \267}u)/var(z{/Symbol \267}u_{rand})  (e);corr(x{/Symbol \267}u, (W tanh z){/Symbol \267}u)  (g)"

@@ -5,7 +5,7 @@
  *   W = c u u^T + rho G / sqrt(N),   u a random unit vector,  c = -10,  rho = 0.5
  *   tau dz/dt = -z + W z + x(t)
  *
- * The claim (PAPER.md s.1, s.4): a strong low-rank part does not make the
+ * The claim (arXiv:2504.13727, Sec. I and Fig. 1): a strong low-rank part does not make the
  * dynamics low-dimensional.  Driven by high-dimensional input, the network's
  * activity is high-dimensional and is SUPPRESSED along the low-rank direction
  * u: the input along u, x.u, is cancelled by the recurrent input (W z).u, so
@@ -62,7 +62,7 @@
 #define T_PROJ 2000.0   /* panels e, f: t < T_PROJ */
 #define T_SERIES 500.0  /* panel g: t < T_SERIES */
 
-/* The authors' printed numbers (PAPER.md s.5, Figure 1). */
+/* The authors' printed numbers (arXiv:2504.13727, Figure 1). */
 static const study_paper_t PAPER[] = {
     {"response_ratio", 11.1},
     {"var_ratio_rand_over_u", 132},
@@ -108,7 +108,12 @@ int main(int argc, char **argv)
     p.T_noise = a.fast ? T_NOISE_FAST : T_NOISE;
     p.t_proj = T_PROJ;
     p.t_series = T_SERIES;
-    p.theory = 1; /* panel d also shows the quasi-static prediction */
+    p.theory = 1; /* panel e also shows the quasi-static prediction */
+    /* The parameters and the authors' numbers go into every TSV header:
+     * analyses/fig1.gp reads its text from there. */
+    nb_param("c", "%g", C);
+    nb_param("rho", "%g", RHO);
+    study_record_params(&p, PAPER);
 
     /* Runs (a) spectra, (b) the step run and (c) the noise run; (b) and (c)
      * in parallel.  Everything below reads the result. */

@@ -5,7 +5,7 @@
  *   W = c u v^T + W1,  W1 = rho G / sqrt(N),  u, v random unit vectors with
  *   v orthogonal to u,  c = -10,  rho = 0.5
  *
- * Why (PAPER.md s.4).  The overlap of the low-rank part is P = v.u = 0, and
+ * Why (arXiv:2504.13727, linear theory).  The overlap of the low-rank part is P = v.u = 0, and
  * then I - W has one huge AND one tiny singular value.  Without W1,
  * (I - c u v^T)^{-1} = I + c u v^T (because v.u = 0): an input along v
  * produces z = v + c u, i.e. it is amplified |c| = 10 times along u.  So u,
@@ -59,7 +59,7 @@
 #define T_PROJ 2000.0
 #define T_SERIES 500.0
 
-/* The authors' printed numbers (PAPER.md s.5, Figure 2).  Their 97 degrees is
+/* The authors' printed numbers (arXiv:2504.13727, Figure 2).  Their 97 degrees is
  * an angle between vectors; ours is between lines (PC signs are arbitrary):
  * 97 degrees between vectors is 83 degrees between lines. */
 static const study_paper_t PAPER[] = {
@@ -90,8 +90,8 @@ int main(int argc, char **argv)
     gsl_matrix_memcpy(W, W1);
     NB_TRY(lrs_conn_add_rank1(W, C, u, v, &err), &err);
 
-    /* The most suppressed input direction (section 4 of PAPER.md). */
-    NB_TRY(study_u_opt(W1, C, u, v, u_opt, &err), &err);
+    /* The most suppressed input direction (arXiv:2504.13727, Fig. 2). */
+    NB_TRY(lrs_perturb_uopt(W1, C, u, v, u_opt, &err), &err);
 
     /* ------------------------------------------------------------ the protocol */
     study_params_t p = study_params_default(&a);
@@ -121,6 +121,10 @@ int main(int argc, char **argv)
     p.t_series = T_SERIES;
     p.theory = 1;
 
+    nb_param("c", "%g", C);
+    nb_param("rho", "%g", RHO);
+    nb_param("paper_angle_response_uopt_v_deg", "%g", PAPER_ANGLE_UOPT_V);
+    study_record_params(&p, PAPER);
     study_result_t *r = NULL;
     NB_TRY(study_run(&a, &p, &r, &err), &err);
 

@@ -1,7 +1,7 @@
 /*
  * fig3.c -- Figure 3: rank-two networks with four overlap structures.
  *
- * The question (PAPER.md s.4): when does a strong low-rank part give
+ * The question (arXiv:2504.13727, Fig. 3): when does a strong low-rank part give
  * high-dimensional responses to high-dimensional input?  For
  *
  *     W = U S V^T + rho G / sqrt(N),   U, V: N x 2,   S = sqrt(N) diag(1.5, 0.5)
@@ -34,8 +34,31 @@
  * 2 x 2 P as a heat map (colour range -1..1) beside the PC spectra (% variance
  * explained) of z and of the input x.
  *
- * The four noise runs are independent (own RNG stream each) and run in
- * parallel (--jobs).
+ * Is the EP result the continuous model's?  At the EP case's origin the
+ * linearisation -I + W has eigenvalues -1 +/- 19.4i (W's are +/- i sqrt(s1
+ * s2)), so forward Euler at dt = 0.01 is unstable there: |1 + dt lambda| =
+ * 1.0088 per step; only tanh (slope < 1 away from 0) keeps the run bounded.
+ * The four cases are therefore also run with classical RK4 (same dt, same
+ * input held over each step, same seeds: the same noise and z0), whose
+ * amplification at dt lambda = -0.01 + 0.194i is 0.990 < 1.  RK4 costs four
+ * products per step, so it runs over T_RK4 < T, and the Euler runs keep a
+ * second covariance over the same window [t_discard, T_RK4): the two methods
+ * are compared on the same input path (keys <case>_rk4_* and
+ * <case>_euler_short_*, and the RK4 spectra in panels b-e).
+ *
+ * Precision (ours; the authors computed in float32, PyTorch's default): the
+ * runs use lrs/fastsim.h.  The shared random part W1 and f(z) = tanh(z) are
+ * float32 (W1 is 1 MB, so it stays in a core's L2 cache, where a double W of
+ * 2 MB streams from L3 every step), products accumulate in float; the states,
+ * the inputs, the rank-two part U S V^T f(z) (the strong feedback, in double)
+ * and the covariances are double.  Checked against the double simulator
+ * (lrs_sim) at the default seed: every number of the summary agrees to all
+ * printed digits (e.g. normal median / last PC 16.64 both), far inside the
+ * spread across seeds.
+ *
+ * Runs: cases that share W1 (normal and EP; non-EP and partly EP when the
+ * non-EP case redrew W1) are advanced together, one K-vector product with W1
+ * per step; the Euler batches and the RK4 batches run side by side (--jobs).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -46,6 +69,8 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "nb.h"
+#include "nb_noise.h"
+#include "lrs/fastsim.h"
 #include "lrs/connectivity.h"
 #include "lrs/noise.h"
 #include "lrs/pca.h"
@@ -64,6 +89,10 @@ static const double TAU_X = 5.0;     /* input correlation time */
 static const double SIGMA_X = 1.0;   /* input standard deviation */
 static const double T_RUN = 10000.0; /* duration of each noise run */
 static const double T_RUN_FAST = 60.0; /* --fast */
+/* RK4 comparison (ours): four products per step, so over T_RK4 < T; the
+ * Euler runs keep a covariance over the same window for the comparison. */
+static const double T_RK4 = 1000.0;
+static const double T_RK4_FAST = 40.0; /* --fast */
 static const double Z0_SD = 0.1;     /* z0 = 0.1 randn */
 static const double T_DISCARD = 20.0; /* drop the first 20 tau (ours) */
 /* The covariances sample every COV_EVERY-th step (every 0.1 time units; ours).
@@ -76,151 +105,142 @@ static const double MAX_RE_NONEP = 0.9; /* non-EP: redraw W1 until max Re eig W 
 static const int MAX_TRIES = 25;     /* ... at most 25 draws */
 static const unsigned long DEFAULT_SEED = 3;
 
-/* ------------------------------------------------------------ one noise run
- * tau dz/dt = -z + W f(z) + x(t), x smooth Gaussian noise (tau_x, sigma_x) on
- * every unit, z0 = z0_sd randn.  Over the steps with t >= t_discard it
- * streams the covariances of z and x (nothing stores the trajectory), then
- * PCA of both.  The signature is what nb_parallel wants: each run has its own
- * seed, hence its own RNG stream and workspaces.  A worker never prints or
- * exits: failures come back in r->err / r->what. */
-typedef struct noiserun {
+/* ------------------------------------------------------------ noise runs
+ * One batch: the cases that share the random part W1, advanced together
+ * (lrs/fastsim.h) with W_k = W1 + (U S) V_k^T, each driven by its own smooth
+ * noise x (tau_x, sigma_x) from its own seed (z0 = 0.1 randn first, then the
+ * noise).  Over the steps with t >= t_discard it streams the covariances of
+ * z and x (nothing stores the trajectory): over the whole run, and for z also
+ * over [t_discard, T_short) (the window of the RK4 comparison), then PCA. */
+typedef struct batch {
     /* ---- set by the caller */
-    const gsl_matrix *W;        /* N x N connectivity */
-    lrs_sim_transfer_t f;           /* transfer function */
-    double tau;                 /* scalar time constant (if tau_vec NULL) */
-    const gsl_vector *tau_vec;  /* per-unit time constants, or NULL */
-    double dt, T;               /* Euler step, duration */
-    double tau_x, sigma_x;      /* smooth input noise */
-    double z0_sd;               /* z0 = z0_sd * randn */
-    double t_discard;           /* statistics over t >= t_discard */
-    size_t cov_every;           /* ... sampled every cov_every-th step */
-    unsigned long seed;         /* this run's RNG stream */
-    const char *progress;       /* progress label (NULL: no progress line) */
-    int serial;                 /* lrs_sim without its helper thread */
-    /* ---- results */
-    lrs_pca_t *pz, *px;         /* PCA of z and of x */
-    size_t samples;             /* time steps in the statistics */
-    double seconds;             /* wall time of the run */
+    const gsl_matrix *W1;           /* N x N shared random part */
+    size_t K;                       /* cases in this batch */
+    int cases[NCASE];               /* their indices */
+    const gsl_matrix *L[NCASE], *R[NCASE]; /* U S and V of each (V: orthonormal columns) */
+    lrs_fastsim_method_t method;
+    double T, T_short;              /* run length; window of the short covariance */
+    const char *progress;           /* progress label (NULL: none) */
+    unsigned long seed0;            /* case k's stream: seed0 + 1 + k */
+    /* ---- results, per member */
+    lrs_pca_t *pz[NCASE], *px[NCASE], *pz_short[NCASE];
+    double supp[NCASE][2], supp_short[NCASE][2]; /* suppression along v_1, v_2 */
+    double seconds;
     lrs_err_t err;
-    const char *what;           /* the call that failed */
-} noiserun_t;
+    const char *what;
+} batch_t;
 
-/* Covariance observer that takes every `every`-th step n with n dt >= t_start:
- * a strided view of the block's rows (no copy) handed to lrs_cov_add_block. */
-typedef struct dec_cov {
-    lrs_cov_t *c;
-    lrs_field_t field;
-    size_t every;
-    double t_start;
-} dec_cov_t;
-
-static int dec_cov_observe(void *self, const lrs_block_t *b, lrs_err_t *err)
+/* Suppression of z along the unit directions v_j (columns of V): the mean
+ * variance per direction, tr(C)/N, over the variance along v_j, v_j^T C v_j.
+ * One number per direction, well estimated even when the run is too short
+ * for the smallest PC variances of an N x N sample covariance. */
+static void suppression(const gsl_matrix *C, const gsl_matrix *V, double out[2])
 {
-    dec_cov_t *d = self;
-    const gsl_matrix *M = lrs_block_field(b, d->field);
-    size_t rows = M->size1;
-    size_t n_start = (size_t)fmax(0.0, ceil(d->t_start / b->dt - 1e-9));
-    size_t n = b->n0 > n_start ? b->n0 : n_start;
-    n = (n + d->every - 1) / d->every * d->every; /* first multiple of every */
-    if (n >= b->n0 + rows)
-        return 0;
-    size_t i0 = n - b->n0, count = (rows - i0 + d->every - 1) / d->every;
-    gsl_matrix_const_view v = gsl_matrix_const_view_array_with_tda(
-        M->data + i0 * M->tda, count, M->size2, M->tda * d->every);
-    return lrs_cov_add_block(d->c, &v.matrix, err);
+    double tr = 0;
+    for (size_t i = 0; i < N; i++)
+        tr += gsl_matrix_get(C, i, i);
+    gsl_vector *Cv = gsl_vector_alloc(N);
+    for (size_t j = 0; j < 2; j++) {
+        gsl_vector_const_view v = gsl_matrix_const_column(V, j);
+        double q;
+        gsl_blas_dsymv(CblasUpper, 1.0, C, &v.vector, 0.0, Cv);
+        gsl_blas_ddot(&v.vector, Cv, &q);
+        out[j] = tr / (double)N / q;
+    }
+    gsl_vector_free(Cv);
 }
 
-#define RUN_TRY(call)                                                          \
-    do {                                                                       \
-        if ((rc = (call)) != 0) {                                              \
-            r->what = #call;                                                   \
-            goto done;                                                         \
-        }                                                                      \
-    } while (0)
-
-static int noise_run(void *ctx)
+/* PCA (variances only) of an accumulated covariance into a new *out. */
+static int pca_of(lrs_cov_t *c, gsl_matrix *C, lrs_pca_t **out, lrs_err_t *err)
 {
-    noiserun_t *r = ctx;
+    int rc = lrs_pca_alloc(out, N, err);
+    if (!rc)
+        rc = lrs_cov_get(c, C, err);
+    return rc ? rc : lrs_pca_from_cov(*out, C, 0, 0, err);
+}
+
+static int batch_run(void *ctx)
+{
+    batch_t *b = ctx;
     int rc = 0;
-    lrs_err_t *err = &r->err;
+    lrs_err_t *err = &b->err;
     double t0 = lrs_wall_seconds();
-    gsl_rng *rng = nb_rng(r->seed);
-    gsl_vector *z0 = gsl_vector_alloc(N);
+    size_t K = b->K;
+    nb_noise_src_t src[NCASE];
+    lrs_cov_t *cz[NCASE] = {0}, *cx[NCASE] = {0}, *cs[NCASE] = {0};
+    nb_dec_cov_t dz[NCASE], ds[NCASE];
+    lrs_observer_t ob[NCASE][3];
+    const lrs_observer_t *obs[NCASE];
+    size_t nobs[NCASE];
+    lrs_input_t *in[NCASE];
+    const gsl_vector *z0[NCASE];
     gsl_matrix *C = gsl_matrix_alloc(N, N);
-    lrs_noise_t *noise = NULL;
-    lrs_input_t *in = NULL;
-    lrs_sim_t *sim = NULL;
-    lrs_cov_t *cz = NULL, *cx = NULL;
+    lrs_fastsim_t *sim = NULL;
     nb_progress_t prog;
+    memset(src, 0, sizeof src);
 
     lrs_err_clear(err);
-    r->what = NULL;
-    /* Initial state first, then the noise draws: one stream per run. */
-    for (size_t i = 0; i < N; i++)
-        gsl_vector_set(z0, i, r->z0_sd * gsl_ran_gaussian(rng, 1.0));
-    RUN_TRY(lrs_noise_alloc(&noise, N, r->tau_x, r->sigma_x, r->dt, rng, err));
-    RUN_TRY(lrs_input_alloc(&in, N, err));
-    RUN_TRY(lrs_input_add_noise(in, noise, 1.0, NULL, err));
-
-    lrs_sim_params_t p = lrs_sim_params_default();
-    p.W = r->W;
-    p.f = r->f;
-    p.tau = r->tau;
-    p.tau_vec = r->tau_vec;
-    p.dt = r->dt;
-    p.T = r->T;
+    b->what = NULL;
+    for (size_t k = 0; k < K; k++) {
+        NB_RUN_TRY(&b->what, nb_noise_src_init(&src[k], N, b->seed0 + 1 + (unsigned long)b->cases[k],
+                                               Z0_SD, TAU_X, SIGMA_X, DT, err));
+        in[k] = src[k].in;
+        z0[k] = src[k].z0;
+        NB_RUN_TRY(&b->what, lrs_cov_alloc(&cz[k], N, err));
+        NB_RUN_TRY(&b->what, lrs_cov_alloc(&cx[k], N, err));
+        NB_RUN_TRY(&b->what, lrs_cov_alloc(&cs[k], N, err));
+        dz[k] = (nb_dec_cov_t){cz[k], cx[k], COV_EVERY, T_DISCARD, 0};
+        ds[k] = (nb_dec_cov_t){cs[k], NULL, COV_EVERY, T_DISCARD, b->T_short};
+        ob[k][0] = nb_dec_cov_observer(&dz[k]);
+        ob[k][1] = nb_dec_cov_observer(&ds[k]);
+        obs[k] = ob[k];
+        nobs[k] = 2;
+    }
+    lrs_fastsim_params_t p = lrs_fastsim_params_default();
+    p.D = b->W1;
+    p.K = K;
+    p.L = b->L;
+    p.R = b->R;
+    p.f = F;
+    p.method = b->method;
+    p.tau = TAU;
+    p.dt = DT;
+    p.T = b->T;
     p.z0 = z0;
     p.stop = &nb_stop;
-    p.serial = r->serial;
-    RUN_TRY(lrs_sim_alloc(&sim, &p, err));
-
-    lrs_observer_t obs[3];
-    size_t nobs = 0;
-    RUN_TRY(lrs_cov_alloc(&cz, N, err));
-    RUN_TRY(lrs_cov_alloc(&cx, N, err));
-    dec_cov_t dz = {cz, LRS_FIELD_Z, r->cov_every, r->t_discard};
-    dec_cov_t dx = {cx, LRS_FIELD_X, r->cov_every, r->t_discard};
-    obs[nobs++] = (lrs_observer_t){dec_cov_observe, &dz, 0};
-    obs[nobs++] = (lrs_observer_t){dec_cov_observe, &dx, 0};
-    if (r->progress)
-        obs[nobs++] = nb_progress_observer(&prog, r->progress, lrs_sim_steps(sim));
-    RUN_TRY(lrs_sim_run(sim, in, obs, nobs, err));
-    if (r->progress)
+    NB_RUN_TRY(&b->what, lrs_fastsim_alloc(&sim, &p, err));
+    if (b->progress)
+        ob[0][nobs[0]++] = nb_progress_observer(&prog, b->progress, lrs_fastsim_steps(sim));
+    NB_RUN_TRY(&b->what, lrs_fastsim_run(sim, in, obs, nobs, err));
+    if (b->progress)
         nb_progress_done(&prog);
-
-    r->samples = lrs_cov_count(cz);
-    RUN_TRY(lrs_pca_alloc(&r->pz, N, err));
-    RUN_TRY(lrs_pca_alloc(&r->px, N, err));
-    RUN_TRY(lrs_cov_get(cz, C, err));
-    RUN_TRY(lrs_pca_from_cov(r->pz, C, 0, 0, err));
-    RUN_TRY(lrs_cov_get(cx, C, err));
-    RUN_TRY(lrs_pca_from_cov(r->px, C, 0, 0, err));
-    r->seconds = lrs_wall_seconds() - t0;
+    for (size_t k = 0; k < K; k++) {
+        NB_RUN_TRY(&b->what, pca_of(cz[k], C, &b->pz[k], err));
+        suppression(C, b->R[k], b->supp[k]);
+        NB_RUN_TRY(&b->what, pca_of(cs[k], C, &b->pz_short[k], err));
+        suppression(C, b->R[k], b->supp_short[k]);
+        NB_RUN_TRY(&b->what, pca_of(cx[k], C, &b->px[k], err));
+    }
+    b->seconds = lrs_wall_seconds() - t0;
 done:
-    lrs_cov_free(cz);
-    lrs_cov_free(cx);
-    lrs_sim_free(sim);
-    lrs_input_free(in);
-    lrs_noise_free(noise);
+    lrs_fastsim_free(sim);
+    for (size_t k = 0; k < K; k++) {
+        lrs_cov_free(cz[k]);
+        lrs_cov_free(cx[k]);
+        lrs_cov_free(cs[k]);
+        nb_noise_src_free(&src[k]);
+    }
     gsl_matrix_free(C);
-    gsl_vector_free(z0);
-    gsl_rng_free(rng);
     return rc;
 }
 
-/* After nb_parallel: report the first failed run (workers do not print). */
-static void noiserun_check(noiserun_t *runs, size_t n)
+static void batch_release(batch_t *b)
 {
-    for (size_t i = 0; i < n; i++)
-        if (runs[i].err.code)
-            nb_die(&runs[i].err, runs[i].what ? runs[i].what : "noise run");
-}
-
-static void noiserun_release(noiserun_t *r)
-{
-    lrs_pca_free(r->pz);
-    lrs_pca_free(r->px);
-    r->pz = r->px = NULL;
+    for (size_t k = 0; k < b->K; k++) {
+        lrs_pca_free(b->pz[k]);
+        lrs_pca_free(b->px[k]);
+        lrs_pca_free(b->pz_short[k]);
+    }
 }
 
 /* Participation ratio (sum lambda)^2 / sum lambda^2: an effective dimension
@@ -286,115 +306,302 @@ static void make_V(int k, const gsl_matrix *E, gsl_matrix *V)
     }
 }
 
-int main(int argc, char **argv)
-{
-    nb_args_t a;
-    lrs_err_t err = {0};
-    nb_init(&a, "fig3",
-            "Figure 3: rank-two networks (normal, EP, non-EP, partly EP): "
-            "overlap matrix P and PC spectra",
-            DEFAULT_SEED, argc, argv);
-    const double T = a.fast ? T_RUN_FAST : T_RUN;
-
-    /* ---------------------------------------------------------- networks
-     * e1..e4: random orthonormal vectors; U = [e1, e2]; S = sqrt(N) (1.5, 0.5).
-     * One random part W1 is shared by the four cases, so that they differ
-     * only by their low-rank structure; the non-EP case, whose low-rank part
-     * is nilpotent (W0^3 = 0) and whose eigenvalues W1 can push far to the
-     * right, redraws its W1 until max Re eig(W) < 0.9 (at most 25 draws). */
-    gsl_rng *rng = nb_rng(a.seed);
-    gsl_matrix *E = gsl_matrix_alloc(N, 4), *V = gsl_matrix_alloc(N, 2);
-    gsl_vector *s = gsl_vector_alloc(2);
-    gsl_vector_set(s, 0, S1 * sqrt((double)N));
-    gsl_vector_set(s, 1, S2 * sqrt((double)N));
-    NB_TRY(lrs_conn_orthonormal(rng, E, &err), &err);
-    gsl_matrix_const_view U = gsl_matrix_const_submatrix(E, 0, 0, N, 2);
-    gsl_matrix *W1 = gsl_matrix_calloc(N, N);
-    NB_TRY(lrs_conn_add_gaussian(W1, RHO, rng, &err), &err);
-
-    gsl_matrix *W[NCASE], *P[NCASE];
+/* ------------------------------------------------------------ networks
+ * e1..e4: random orthonormal vectors; U = [e1, e2]; S = sqrt(N) (1.5, 0.5).
+ * One random part W1 is shared by the four cases, so that they differ only
+ * by their low-rank structure; the non-EP case, whose low-rank part is
+ * nilpotent (W0^3 = 0) and whose eigenvalues W1 can push far to the right,
+ * redraws W1 until max Re eig(W) < 0.9 (at most 25 draws), and the partly-EP
+ * case after it keeps the last draw. */
+typedef struct nets {
+    gsl_matrix *W1[NCASE];   /* each case's random part (distinct draws owned) */
+    int w1_draw[NCASE];      /* which draw of W1 each case uses */
+    gsl_matrix *LS;          /* U S (N x 2): the left factor of every case */
+    gsl_matrix *V[NCASE], *P[NCASE];
     gsl_vector *sW[NCASE], *sP[NCASE];
     double max_re[NCASE], euler_amp[NCASE];
+    int draws;               /* draws of W1 by the non-EP case */
+} nets_t;
+
+/* W = W1 + U S V^T of case k; max Re eig, the Euler amplification at the
+ * origin and the singular values of W. */
+static void case_spectra(nets_t *n, int k, const gsl_matrix *U, const gsl_vector *s,
+                         gsl_matrix *W, gsl_vector_complex *lam, lrs_err_t *err)
+{
+    gsl_matrix_memcpy(W, n->W1[k]);
+    NB_TRY(lrs_conn_add_lowrank(W, U, s, n->V[k], err), err);
+    NB_TRY(lrs_spectra_eig(W, lam, NULL, err), err);
+    n->max_re[k] = GSL_REAL(gsl_vector_complex_get(lam, 0));
+    /* Forward Euler near z = 0 multiplies the eigenmode lambda of W by
+     * 1 + dt (lambda - 1) per step.  The EP case has lambda ~ +/- i 19.4
+     * (= i sqrt(s1 s2)): |1 + dt (lambda - 1)| = 1.009 > 1 at dt = 0.01, so
+     * its linearisation is Euler-unstable although the ODE is stable; under
+     * the noise tanh'(z) ~ 0.6 scales the modes down and the scheme is stable
+     * again.  At dt = 0.04 it is not (a spurious oscillation takes over:
+     * first PC ~60%): keep the paper's dt. */
+    n->euler_amp[k] = 0;
+    for (size_t i = 0; i < N; i++) {
+        gsl_complex l = gsl_vector_complex_get(lam, i);
+        n->euler_amp[k] = fmax(n->euler_amp[k], hypot(1 + DT * (GSL_REAL(l) - 1), DT * GSL_IMAG(l)));
+    }
+    /* Panel a: singular values of W (two large ones ~ s_1, s_2, then the
+     * quarter-circle bulk of the random part, up to 2 rho). */
+    NB_TRY(lrs_spectra_svd(W, n->sW[k], NULL, NULL, err), err);
+}
+
+static void build_networks(nets_t *n, gsl_rng *rng, lrs_err_t *err)
+{
+    gsl_matrix *E = gsl_matrix_alloc(N, 4), *W = gsl_matrix_alloc(N, N);
+    gsl_vector *s = gsl_vector_alloc(2);
     gsl_vector_complex *lam = gsl_vector_complex_alloc(N);
-    int draws[NCASE];
+    gsl_vector_set(s, 0, S1 * sqrt((double)N));
+    gsl_vector_set(s, 1, S2 * sqrt((double)N));
+    NB_TRY(lrs_conn_orthonormal(rng, E, err), err);
+    gsl_matrix_const_view U = gsl_matrix_const_submatrix(E, 0, 0, N, 2);
+    n->LS = gsl_matrix_alloc(N, 2);
+    gsl_matrix_memcpy(n->LS, &U.matrix);
+    for (size_t j = 0; j < 2; j++) {
+        gsl_vector_view c = gsl_matrix_column(n->LS, j);
+        gsl_vector_scale(&c.vector, gsl_vector_get(s, j));
+    }
+    gsl_matrix *W1 = gsl_matrix_calloc(N, N);
+    NB_TRY(lrs_conn_add_gaussian(W1, RHO, rng, err), err);
+    int draw = 0;
+    n->draws = 0;
     for (int k = 0; k < NCASE; k++) {
-        W[k] = gsl_matrix_alloc(N, N);
-        P[k] = gsl_matrix_alloc(2, 2);
-        sW[k] = gsl_vector_alloc(N);
-        sP[k] = gsl_vector_alloc(2);
-        make_V(k, E, V);
+        n->V[k] = gsl_matrix_alloc(N, 2);
+        n->P[k] = gsl_matrix_alloc(2, 2);
+        n->sW[k] = gsl_vector_alloc(N);
+        n->sP[k] = gsl_vector_alloc(2);
+        make_V(k, E, n->V[k]);
         /* The overlap matrix P = U^T V, as constructed. */
-        gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, &U.matrix, V, 0.0, P[k]);
-        NB_TRY(lrs_spectra_svd(P[k], sP[k], NULL, NULL, &err), &err);
-        draws[k] = 0;
+        gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, &U.matrix, n->V[k], 0.0, n->P[k]);
+        NB_TRY(lrs_spectra_svd(n->P[k], n->sP[k], NULL, NULL, err), err);
         for (;;) {
-            gsl_matrix_memcpy(W[k], W1);
-            NB_TRY(lrs_conn_add_lowrank(W[k], &U.matrix, s, V, &err), &err);
-            draws[k]++;
-            NB_TRY(lrs_spectra_eig(W[k], lam, NULL, &err), &err);
-            max_re[k] = GSL_REAL(gsl_vector_complex_get(lam, 0));
-            if (k != 2 || max_re[k] < MAX_RE_NONEP)
+            n->W1[k] = W1;
+            n->w1_draw[k] = draw;
+            case_spectra(n, k, &U.matrix, s, W, lam, err);
+            if (k != 2)
                 break;
-            if (draws[k] >= MAX_TRIES) {
-                lrs_err_set(&err, LRS_EUNSTABLE,
+            n->draws++;
+            if (n->max_re[k] < MAX_RE_NONEP)
+                break;
+            if (n->draws >= MAX_TRIES) {
+                lrs_err_set(err, LRS_EUNSTABLE,
                             "non-EP case: max Re eig(W) = %.3f >= %.2f after %d draws of W1",
-                            max_re[k], MAX_RE_NONEP, MAX_TRIES);
-                nb_die(&err, "drawing a stable non-EP network");
+                            n->max_re[k], MAX_RE_NONEP, MAX_TRIES);
+                nb_die(err, "drawing a stable non-EP network");
             }
-            gsl_matrix_set_zero(W1);
-            NB_TRY(lrs_conn_add_gaussian(W1, RHO, rng, &err), &err);
+            /* a new draw; the earlier one stays with the cases that use it */
+            if (k == 0 || n->W1[k - 1] != W1)
+                gsl_matrix_set_zero(W1);
+            else
+                W1 = gsl_matrix_calloc(N, N);
+            draw++;
+            NB_TRY(lrs_conn_add_gaussian(W1, RHO, rng, err), err);
         }
-        /* Forward Euler near z = 0 multiplies the eigenmode lambda of W by
-         * 1 + dt (lambda - 1) per step.  The EP case has lambda ~ +/- i 19.4
-         * (= i sqrt(s1 s2)): |1 + dt (lambda - 1)| = 1.009 > 1 at dt = 0.01,
-         * so its linearisation is Euler-unstable although the ODE is stable;
-         * under the noise tanh'(z) ~ 0.6 scales the modes down and the scheme
-         * is stable again.  At dt = 0.04 it is not (a spurious oscillation
-         * takes over: first PC ~60%): keep the paper's dt. */
-        euler_amp[k] = 0;
-        for (size_t i = 0; i < N; i++) {
-            gsl_complex l = gsl_vector_complex_get(lam, i);
-            euler_amp[k] = fmax(euler_amp[k], hypot(1 + DT * (GSL_REAL(l) - 1), DT * GSL_IMAG(l)));
-        }
-        /* Panel a: singular values of W (two large ones ~ s_1, s_2, then the
-         * quarter-circle bulk of the random part, up to 2 rho). */
-        NB_TRY(lrs_spectra_svd(W[k], sW[k], NULL, NULL, &err), &err);
     }
+    gsl_vector_complex_free(lam);
+    gsl_vector_free(s);
+    gsl_matrix_free(W);
+    gsl_matrix_free(E);
+}
 
-    /* ---------------------------------------------------------- noise runs
-     * Each case: tau dz/dt = -z + W tanh(z) + x, x smooth noise (tau_x = 5,
-     * sigma_x = 1) on every unit, T = 10000; PCA of z and of x. */
-    noiserun_t runs[NCASE];
-    void *ctx[NCASE];
+static void free_networks(nets_t *n)
+{
     for (int k = 0; k < NCASE; k++) {
-        memset(&runs[k], 0, sizeof runs[k]);
-        runs[k].W = W[k];
-        runs[k].f = F;
-        runs[k].tau = TAU;
-        runs[k].dt = DT;
-        runs[k].T = T;
-        runs[k].tau_x = TAU_X;
-        runs[k].sigma_x = SIGMA_X;
-        runs[k].z0_sd = Z0_SD;
-        runs[k].t_discard = T_DISCARD;
-        runs[k].cov_every = COV_EVERY;
-        runs[k].seed = a.seed + 1 + (unsigned long)k;
-        /* progress lines: the first run of each pair that runs side by side */
-        runs[k].progress = k == 0 ? "noise runs 1-2" : (k == 2 ? "noise runs 3-4" : NULL);
-        /* Runs side by side: one thread each (a helper thread per run would
-         * put four threads on two cores). */
-        runs[k].serial = a.jobs > 1;
-        ctx[k] = &runs[k];
+        if (k == 0 || n->W1[k] != n->W1[k - 1])
+            gsl_matrix_free(n->W1[k]);
+        gsl_matrix_free(n->V[k]);
+        gsl_matrix_free(n->P[k]);
+        gsl_vector_free(n->sW[k]);
+        gsl_vector_free(n->sP[k]);
     }
-    nb_parallel(a.jobs, NCASE, noise_run, ctx);
-    noiserun_check(runs, NCASE);
+    gsl_matrix_free(n->LS);
+}
 
-    /* ---------------------------------------------------------- outputs
-     * Panel a data: singular values of the four W. */
-    FILE *fp = nb_tsv(&a, "svals.tsv", "singular values of W, descending",
+/* ------------------------------------------------------------ the runs
+ * One Euler batch (T) and one RK4 batch (T_rk4) per group of cases sharing
+ * W1, Euler first (the longest).  res[k]: Euler PCA of case k (z and x over
+ * T, z over [t_discard, T_rk4)); rk[k]: RK4 PCA of z over the same window. */
+typedef struct runs {
+    batch_t b[2 * NCASE];
+    size_t nb;
+    const lrs_pca_t *pz[NCASE], *px[NCASE], *pz_short[NCASE], *pz_rk4[NCASE];
+    double supp[NCASE][2], supp_short[NCASE][2], supp_rk4[NCASE][2];
+    double seconds[NCASE], seconds_rk4[NCASE];
+} runs_t;
+
+static void plan_and_run(runs_t *r, const nets_t *n, const nb_args_t *a, double T, double T_rk4)
+{
+    memset(r, 0, sizeof *r);
+    for (int m = 0; m < 2; m++)
+        for (int k = 0; k < NCASE; k++) {
+            if (k > 0 && n->w1_draw[k] == n->w1_draw[k - 1])
+                continue; /* joined the batch of case k-1 */
+            batch_t *b = &r->b[r->nb++];
+            b->W1 = n->W1[k];
+            b->method = m == 0 ? LRS_FASTSIM_EULER : LRS_FASTSIM_RK4;
+            b->T = m == 0 ? T : T_rk4;
+            b->T_short = T_rk4;
+            b->seed0 = a->seed;
+            for (int j = k; j < NCASE && n->w1_draw[j] == n->w1_draw[k]; j++) {
+                b->cases[b->K] = j;
+                b->L[b->K] = n->LS;
+                b->R[b->K] = n->V[j];
+                b->K++;
+            }
+        }
+    r->b[0].progress = "Euler runs";
+    void *ctx[2 * NCASE];
+    const lrs_err_t *errs[2 * NCASE];
+    const char *what[2 * NCASE];
+    for (size_t i = 0; i < r->nb; i++)
+        ctx[i] = &r->b[i];
+    nb_parallel(a->jobs, r->nb, batch_run, ctx);
+    for (size_t i = 0; i < r->nb; i++) {
+        errs[i] = &r->b[i].err;
+        what[i] = r->b[i].what;
+    }
+    nb_noise_check(errs, what, r->nb);
+    for (size_t i = 0; i < r->nb; i++) {
+        const batch_t *b = &r->b[i];
+        for (size_t j = 0; j < b->K; j++) {
+            int k = b->cases[j];
+            if (b->method == LRS_FASTSIM_EULER) {
+                r->pz[k] = b->pz[j];
+                r->px[k] = b->px[j];
+                r->pz_short[k] = b->pz_short[j];
+                r->seconds[k] = b->seconds;
+                memcpy(r->supp[k], b->supp[j], sizeof r->supp[k]);
+                memcpy(r->supp_short[k], b->supp_short[j], sizeof r->supp_short[k]);
+            } else {
+                r->pz_rk4[k] = b->pz[j];
+                r->seconds_rk4[k] = b->seconds;
+                memcpy(r->supp_rk4[k], b->supp[j], sizeof r->supp_rk4[k]);
+            }
+        }
+    }
+}
+
+/* ------------------------------------------------------------ summary */
+
+/* The PC statistics of one spectrum: median / last three PC variances,
+ * first PC share, participation ratio. */
+typedef struct pcstats {
+    double r1, r2, r3, pc1, pr, s1, s2;
+} pcstats_t;
+
+static pcstats_t pc_stats(const lrs_pca_t *p, const double supp[2])
+{
+    const gsl_vector *var = p->var;
+    double med = median(var);
+    pcstats_t st = {med / gsl_vector_get(var, N - 1), med / gsl_vector_get(var, N - 2),
+                    med / gsl_vector_get(var, N - 3), gsl_vector_get(p->pct, 0),
+                    participation_ratio(var), supp[0], supp[1]};
+    return st;
+}
+
+/* The expected picture: (1), (2) high-dimensional with the last two PCs at
+ * least 10x below the median and a first PC below 5%; (3) one dominant PC
+ * (above 20%).  For a window too short to resolve the smallest PCs of the
+ * sample covariance (T_rk4: ~T/tau_x independent samples < N), `by_v` asks
+ * instead that z be suppressed at least 10x along both v_1 and v_2. */
+static int picture_holds(const pcstats_t st[NCASE], int by_v)
+{
+    int ok = 1;
+    for (int k = 0; k < NCASE; k++) {
+        if (k <= 1 && by_v)
+            ok = ok && st[k].s1 >= 10 && st[k].s2 >= 10 && st[k].pc1 <= 5.0;
+        else if (k <= 1)
+            ok = ok && st[k].r1 >= 10 && st[k].r2 >= 10 && st[k].pc1 <= 5.0;
+        if (k == 2)
+            ok = ok && st[k].pc1 > 20.0;
+    }
+    return ok;
+}
+
+static void summary_stats(int k, const char *tag, const pcstats_t *st)
+{
+    char key[96];
+#define KEY(what) (snprintf(key, sizeof key, "%s_%s%s", CASE_NAME[k], tag, what), key)
+    nb_summary(KEY("pc1_pct_z"), "%.3f", st->pc1);
+    nb_summary(KEY("median_over_lastpc"), "%.2f", st->r1);
+    nb_summary(KEY("median_over_lastpc2"), "%.2f", st->r2);
+    nb_summary(KEY("median_over_lastpc3"), "%.2f", st->r3);
+    nb_summary(KEY("participation_ratio_z"), "%.1f", st->pr);
+    nb_summary(KEY("suppression_v1_v2"), "%.2f %.2f", st->s1, st->s2);
+#undef KEY
+}
+
+/* Median over the PCs of |pct_a / pct_b - 1|: how far two spectra differ. */
+static double spectrum_rel_diff(const lrs_pca_t *a, const lrs_pca_t *b)
+{
+    gsl_vector *d = gsl_vector_alloc(N);
+    for (size_t k = 0; k < N; k++)
+        gsl_vector_set(d, k, fabs(gsl_vector_get(a->pct, k) / gsl_vector_get(b->pct, k) - 1));
+    double m = median(d);
+    gsl_vector_free(d);
+    return m;
+}
+
+static void write_summary(const nets_t *n, const runs_t *r, double T, double T_rk4, int fast)
+{
+    double worst_diff = 0;
+    pcstats_t st[NCASE], st_short[NCASE], st_rk4[NCASE];
+    nb_summary("N", "%d", N);
+    nb_summary("T", "%g", T);
+    nb_summary("T_rk4", "%g", T_rk4);
+    for (int k = 0; k < NCASE; k++) {
+        char key[96];
+#define KEY(what) (snprintf(key, sizeof key, "%s_%s", CASE_NAME[k], what), key)
+        st[k] = pc_stats(r->pz[k], r->supp[k]);
+        st_short[k] = pc_stats(r->pz_short[k], r->supp_short[k]);
+        st_rk4[k] = pc_stats(r->pz_rk4[k], r->supp_rk4[k]);
+        nb_summary(KEY("P_svals"), "%.4f %.4f", gsl_vector_get(n->sP[k], 0),
+                   gsl_vector_get(n->sP[k], 1));
+        nb_summary(KEY("max_re_eig_W"), "%.4f", n->max_re[k]);
+        nb_summary(KEY("euler_amplification_at_origin"), "%.4f", n->euler_amp[k]);
+        nb_summary(KEY("svals_W_top3"), "%.3f %.3f %.3f", gsl_vector_get(n->sW[k], 0),
+                   gsl_vector_get(n->sW[k], 1), gsl_vector_get(n->sW[k], 2));
+        if (k == 2)
+            nb_summary(KEY("W1_draws"), "%d", n->draws);
+        summary_stats(k, "", &st[k]);
+        nb_summary(KEY("pc1_pct_x"), "%.3f", gsl_vector_get(r->px[k]->pct, 0));
+        summary_stats(k, "euler_short_", &st_short[k]);
+        summary_stats(k, "rk4_", &st_rk4[k]);
+        double dk = spectrum_rel_diff(r->pz_rk4[k], r->pz_short[k]);
+        worst_diff = fmax(worst_diff, dk);
+        nb_summary(KEY("rk4_vs_euler_pc_median_rel_diff"), "%.5f", dk);
+        nb_summary(KEY("run_seconds"), "%.2f", r->seconds[k]);
+        nb_summary(KEY("rk4_run_seconds"), "%.2f", r->seconds_rk4[k]);
+#undef KEY
+    }
+    /* The RK4 question: does the picture (thresholds above) hold for the
+     * continuous model?  Compared on the same window and input path. */
+    int holds_e = picture_holds(st_short, 1), holds_rk4 = picture_holds(st_rk4, 1);
+    nb_summary("euler_short_picture_holds", "%d", holds_e);
+    nb_summary("rk4_picture_holds", "%d", holds_rk4);
+    nb_summary("rk4_vs_euler_pc_median_rel_diff_max", "%.5f", worst_diff);
+    nb_summary("acceptance_met", "%d", picture_holds(st, 0));
+    nb_note("RK4 vs Euler, same input over t < %g: PC spectra differ by at most %.2f%% (median "
+            "over PCs, worst case); the picture (normal, EP high-dimensional with z suppressed "
+            "along v_1, v_2; non-EP one dominant PC) %s under RK4, i.e. for the continuous model",
+            T_rk4, 100 * worst_diff, holds_rk4 ? "holds" : "does NOT hold");
+    if (fast)
+        nb_note("fast run (T = %g): the acceptance thresholds apply to the default run", T);
+}
+
+/* ------------------------------------------------------------ outputs */
+
+static void write_tsvs(const nb_args_t *a, const nets_t *n, const runs_t *r, double T,
+                       double T_rk4)
+{
+    /* Panel a: singular values of the four W. */
+    FILE *fp = nb_tsv(a, "svals.tsv", "singular values of W, descending",
                       "k\tnormal\tep\tnonep\tpartial");
-    fprintf(fp, "# N %d  s %g %g (x sqrt N)  rho %g\n", N, S1, S2, RHO);
-    nb_write_columns(fp, sW[0], sW[1], sW[2], sW[3], NULL);
+    fprintf(fp, "# N %d  s1 %g  s2 %g  (x sqrt N)  rho %g\n", N, S1, S2, RHO);
+    nb_write_columns(fp, n->sW[0], n->sW[1], n->sW[2], n->sW[3], NULL);
 
     /* Panels b-e: P heat maps (rows "row col value", blank line between rows
      * for gnuplot's image style) and the PC spectra. */
@@ -402,79 +609,58 @@ int main(int argc, char **argv)
         char file[64], title[128];
         snprintf(file, sizeof file, "P_%s.tsv", CASE_NAME[k]);
         snprintf(title, sizeof title, "overlap matrix P = U^T V, case %s", CASE_TITLE[k]);
-        fp = nb_tsv(&a, file, title, "row\tcol\tP");
+        fp = nb_tsv(a, file, title, "row\tcol\tP");
         for (size_t i = 0; i < 2; i++) {
             for (size_t j = 0; j < 2; j++)
                 fprintf(fp, "%zu\t%zu\t%.6f\n", i + 1, j + 1,
-                        fabs(gsl_matrix_get(P[k], i, j)) < 5e-13
-                            ? 0.0 : gsl_matrix_get(P[k], i, j));
+                        fabs(gsl_matrix_get(n->P[k], i, j)) < 5e-13
+                            ? 0.0 : gsl_matrix_get(n->P[k], i, j));
             fputc('\n', fp);
         }
     }
-    fp = nb_tsv(&a, "pcs.tsv", "% variance explained by each PC of z and of x",
+    fp = nb_tsv(a, "pcs.tsv", "% variance explained by each PC of z and of x (Euler)",
                 "k\tz_normal\tz_ep\tz_nonep\tz_partial\tx_normal\tx_ep\tx_nonep\tx_partial");
-    fprintf(fp, "# tanh network, tau_x %g  sigma_x %g  T %g  dt %g  discard t < %g\n",
-            TAU_X, SIGMA_X, T, DT, T_DISCARD);
-    nb_write_columns(fp, runs[0].pz->pct, runs[1].pz->pct, runs[2].pz->pct,
-                     runs[3].pz->pct, runs[0].px->pct, runs[1].px->pct,
-                     runs[2].px->pct, runs[3].px->pct, NULL);
+    fprintf(fp, "# N %d  f tanh  tau_x %g  sigma_x %g  T %g  dt %g  discard %g  method euler\n",
+            N, TAU_X, SIGMA_X, T, DT, T_DISCARD);
+    nb_write_columns(fp, r->pz[0]->pct, r->pz[1]->pct, r->pz[2]->pct, r->pz[3]->pct,
+                     r->px[0]->pct, r->px[1]->pct, r->px[2]->pct, r->px[3]->pct, NULL);
+    fp = nb_tsv(a, "pcs_rk4.tsv",
+                "% variance explained by each PC of z: RK4 and Euler over the same window and input",
+                "k\trk4_normal\trk4_ep\trk4_nonep\trk4_partial"
+                "\teuler_normal\teuler_ep\teuler_nonep\teuler_partial");
+    fprintf(fp, "# N %d  f tanh  tau_x %g  sigma_x %g  T %g  dt %g  discard %g  method rk4+euler\n",
+            N, TAU_X, SIGMA_X, T_rk4, DT, T_DISCARD);
+    nb_write_columns(fp, r->pz_rk4[0]->pct, r->pz_rk4[1]->pct, r->pz_rk4[2]->pct,
+                     r->pz_rk4[3]->pct, r->pz_short[0]->pct, r->pz_short[1]->pct,
+                     r->pz_short[2]->pct, r->pz_short[3]->pct, NULL);
+}
 
-    /* ---------------------------------------------------------- summary
-     * LRS: the last two PC variances against the median PC variance (at least
-     * 10x below it in the normal and EP cases), the third-last for contrast;
-     * amplification: the first PC's share (below 5% when high-dimensional,
-     * above 20% for the non-EP case); participation ratio = effective
-     * dimension. */
-    nb_summary("N", "%d", N);
-    nb_summary("T", "%g", T);
-    int ok = 1;
-    for (int k = 0; k < NCASE; k++) {
-        const gsl_vector *var = runs[k].pz->var;
-        double med = median(var);
-        double r1 = med / gsl_vector_get(var, N - 1);
-        double r2 = med / gsl_vector_get(var, N - 2);
-        double r3 = med / gsl_vector_get(var, N - 3);
-        double pc1 = gsl_vector_get(runs[k].pz->pct, 0);
-        char key[96];
-#define KEY(what) (snprintf(key, sizeof key, "%s_%s", CASE_NAME[k], what), key)
-        nb_summary(KEY("P_svals"), "%.4f %.4f", gsl_vector_get(sP[k], 0),
-                   gsl_vector_get(sP[k], 1));
-        nb_summary(KEY("max_re_eig_W"), "%.4f", max_re[k]);
-        nb_summary(KEY("euler_amplification_at_origin"), "%.4f", euler_amp[k]);
-        nb_summary(KEY("svals_W_top3"), "%.3f %.3f %.3f", gsl_vector_get(sW[k], 0),
-                   gsl_vector_get(sW[k], 1), gsl_vector_get(sW[k], 2));
-        if (k == 2)
-            nb_summary(KEY("W1_draws"), "%d", draws[k]);
-        nb_summary(KEY("pc1_pct_z"), "%.3f", pc1);
-        nb_summary(KEY("pc1_pct_x"), "%.3f", gsl_vector_get(runs[k].px->pct, 0));
-        nb_summary(KEY("median_over_lastpc"), "%.2f", r1);
-        nb_summary(KEY("median_over_lastpc2"), "%.2f", r2);
-        nb_summary(KEY("median_over_lastpc3"), "%.2f", r3);
-        nb_summary(KEY("participation_ratio_z"), "%.1f",
-                   participation_ratio(runs[k].pz->var));
-        nb_summary(KEY("run_seconds"), "%.2f", runs[k].seconds);
-#undef KEY
-        if (k <= 1)
-            ok = ok && r1 >= 10 && r2 >= 10 && pc1 <= 5.0;
-        if (k == 2)
-            ok = ok && pc1 > 20.0;
-    }
-    nb_summary("acceptance_met", "%d", ok);
-    if (a.fast)
-        nb_note("fast run (T = %g): the acceptance thresholds apply to the default run", T);
+int main(int argc, char **argv)
+{
+    nb_args_t a;
+    lrs_err_t err = {0};
+    nb_init(&a, "fig3",
+            "Figure 3: rank-two networks (normal, EP, non-EP, partly EP): "
+            "overlap matrix P and PC spectra, Euler and RK4",
+            DEFAULT_SEED, argc, argv);
+    const double T = a.fast ? T_RUN_FAST : T_RUN;
+    const double T_rk4 = a.fast ? T_RK4_FAST : T_RK4;
 
-    for (int k = 0; k < NCASE; k++) {
-        noiserun_release(&runs[k]);
-        gsl_matrix_free(W[k]);
-        gsl_matrix_free(P[k]);
-        gsl_vector_free(sW[k]);
-        gsl_vector_free(sP[k]);
-    }
-    gsl_vector_complex_free(lam);
-    gsl_matrix_free(W1);
-    gsl_matrix_free(E);
-    gsl_matrix_free(V);
-    gsl_vector_free(s);
+    gsl_rng *rng = nb_rng(a.seed);
+    nets_t nets;
+    build_networks(&nets, rng, &err);
+
+    /* Each case: tau dz/dt = -z + W tanh(z) + x, x smooth noise (tau_x = 5,
+     * sigma_x = 1) on every unit, T = 10000 (Euler) and T_rk4 (RK4); PCA of
+     * z and of x. */
+    runs_t runs;
+    plan_and_run(&runs, &nets, &a, T, T_rk4);
+    write_tsvs(&a, &nets, &runs, T, T_rk4);
+    write_summary(&nets, &runs, T, T_rk4, a.fast);
+
+    for (size_t i = 0; i < runs.nb; i++)
+        batch_release(&runs.b[i]);
+    free_networks(&nets);
     gsl_rng_free(rng);
     return nb_finish();
 }

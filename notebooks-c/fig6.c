@@ -15,7 +15,7 @@
  *     d(dx)/dt = J dx + diag(x* (1 - x*)) p,
  *     J = -I - gamma diag(W x*) + gamma (I - diag(x*)) W,
  *
- * i.e. J plays the part of -(I - W) of the network model (PAPER.md s.4): the
+ * i.e. J plays the part of -(I - W) of the network model (arXiv:2504.13727): the
  * perturbation patterns along J's top left singular vectors are divided by
  * its largest singular values (suppressed), and the response would be
  * low-dimensional only if J had a few tiny singular values, which a stable,
@@ -27,18 +27,27 @@
  *   c  eigenvalues of J: all in the left half plane (stable);
  *   d  relaxation to x*: ||x(t) - x*|| and the exponential fit (relaxation
  *      time);
- *   e  step responses: p = 10 v on [20, 40), p = 10 u_rand on [60, 80);
+ *   e  step responses: p = 10 v on [20, 40), p = 10 u_rand on [60, 80),
+ *      with v's sign fixed so that it has a positive sum (below);
  *   f  scaled PC spectra (% variance) of x - x* and of p under smooth noise
  *      p = 0.01 xi(t): high-dimensional response to high-dimensional input.
  *
- * Data: --data PATH reads the edge list (the Makefile passes
- * ../shared/data/high_school_proximity_edges.csv when it exists); without it
- * a synthetic school network of the same size is generated and the summary
- * and the figure title say so.  The analysis itself lives in
- * notebooks-c/common/nb_epi.c (shared with figS-epidemiological).
+ * Data: the contact network ships in data/ (data/README.md: source,
+ * citation, CC BY-NC-SA licence) and is read from there by default;
+ * --data PATH reads another edge list, --synthetic uses a synthetic school
+ * network of the same size instead (the summary and the figure title then
+ * say so).  The analysis itself lives in notebooks-c/common/nb_epi.c
+ * (shared with figS-epidemiological).
  *
- * Integrators: odeiv2 (rk8pd, tolerances 1e-10) for the unperturbed
- * relaxation; forward Euler at the paper's steps for the perturbed runs (as
+ * Sign convention: the top singular pair (u, v) of J has an arbitrary joint
+ * sign and the model is nonlinear, so the step responses depend on it.  v is
+ * taken with a positive sum: p = 10 v raises the infection rate of v's
+ * dominant student, as in the authors' run (their plot: ||dx|| about 0.1
+ * along v against 1.1 along u_rand).  The summary gives the ratio under
+ * both signs (response_ratio, response_ratio_other_sign).
+ *
+ * Integrators: adaptive Dormand-Prince 5(4) (tolerances 1e-10) for the
+ * unperturbed relaxation; forward Euler at the paper's steps for the perturbed runs (as
  * the authors; x* is an exact fixed point of the Euler map, and with
  * relaxation rates below ~5 the steps 0.1 and 0.2 are well inside Euler's
  * stability region |1 + dt lambda| < 1).
@@ -121,7 +130,8 @@ int main(int argc, char **argv)
     epi_jacobian(&a, &p, &s);
 
     /* ---------------------------------------------------------- panel e
-     * Step responses (dt = 0.1, forward Euler).  In the linear regime the
+     * Step responses (dt = 0.1, forward Euler), v with a positive sum; then
+     * the same run with -v for response_ratio_other_sign.  In the linear regime the
      * response is dx = -J^{-1} q = -V S^{-1} U^T q: an input along u_k is
      * divided by s_k.  With P ~ -I here, v ~ -u, so the perturbation along v
      * is the most suppressed one; it moves the epidemic less than a random

@@ -74,6 +74,10 @@ int main(int argc, char **argv)
     p.sigma_x = SIGMA_X;
     p.T_noise = a.fast ? T_NOISE_FAST : T_NOISE;
     p.theory = 1;
+    nb_param("mu", "%g", MU);
+    nb_param("sigma", "%g", SIGMA);
+    nb_param("c_eff", "%.4g", c_eff);
+    study_record_params(&p, NULL);
     study_result_t *r = NULL;
     NB_TRY(study_run(&a, &p, &r, &err), &err);
 
@@ -93,7 +97,7 @@ int main(int argc, char **argv)
     study_summary(&p, r);
     nb_summary("c_eff", "%.4g", c_eff);
     nb_summary("expected_suppression_1_minus_c_sq", "%.4g", (1 - c_eff) * (1 - c_eff));
-    /* Acceptance (issue 4): var(z.u_rand)/var(z.u) > 20, corr < -0.98. */
+    /* Acceptance: var(z.u_rand)/var(z.u) > 20, corr < -0.98. */
     nb_summary("acceptance_met", "%d", r->var_ratio_rand_over_u > 20 && r->corr_xu_Wzu < -0.98);
     nb_summary("seed", "%lu", a.seed);
 

@@ -28,17 +28,21 @@
  *      paper's choice for the epidemic) and raw (covariance);
  *   f  the endemic state x*_i against each student's number of contacts; J's
  *      large singular values sit on the diagonal -1 - gamma (W x*)_i, so u
- *      and v concentrate on the best-connected student (marked).
+ *      and v concentrate on the best-connected student (marked);
+ *   g  the singular values of gamma W on linear axes: nine class modes stand
+ *      out of the bulk, the only ones above 1 (the low-rank structure);
+ *   h  the Figure 6 step responses under both joint signs of (u, v): v with
+ *      a positive sum (the convention, raising the hub's infection) and -v.
  *
  * Options as every notebook: --seed, --fast (short noise run), --data PATH
- * (the edge list; without it a synthetic school network, said in the summary
- * and the title).
+ * (another edge list; default: the network shipped in data/), --synthetic
+ * (a synthetic school network instead, said in the summary and the title).
  */
 #include "nb.h"
 #include "nb_epi.h"
 
 /* ------------------------------------------------------------ parameters
- * The authors' Figure 6 values (PAPER.md s.5), as in fig6.c. */
+ * The authors' Figure 6 values (arXiv:2504.13727), as in fig6.c. */
 static const double GAMMA = 3.0;          /* infection coupling */
 static const double X0_LO = 0.3, X0_HI = 0.6; /* x0 ~ U(0.3, 0.6) */
 static const double T_RELAX = 300.0;      /* unperturbed relaxation */
@@ -95,7 +99,8 @@ int main(int argc, char **argv)
      * hides among the dominant ones -- nothing gets amplified. */
     epi_jacobian(&a, &p, &s);
 
-    /* The Figure 6 step run (its data are written too; not drawn here). */
+    /* ---------------------------------------------------------- panel h
+     * The Figure 6 step run, under both joint signs of (u, v). */
     epi_step_run(&a, &p, &s);
 
     /* ---------------------------------------------------------- panels b-e

@@ -85,6 +85,9 @@ int main(int argc, char **argv)
     p.sigma_x = SIGMA_X;
     p.T_noise = a.fast ? T_NOISE_FAST : T_NOISE;
     p.theory = 0; /* the quasi-static theory is for the recurrent network */
+    nb_param("c", "%g", C);
+    nb_param("rho", "%g", RHO);
+    study_record_params(&p, NULL);
     study_result_t *r = NULL;
     NB_TRY(study_run(&a, &p, &r, &err), &err);
 
@@ -103,7 +106,7 @@ int main(int argc, char **argv)
     /* ------------------------------------------------------------ summary */
     study_summary(&p, r);
     nb_summary("predicted_var_ratio_u_over_rand", "%.4g", predicted);
-    /* Acceptance (issue 4): amplified, var(z.u)/var(z.u_rand) > 10. */
+    /* Acceptance: amplified, var(z.u)/var(z.u_rand) > 10. */
     nb_summary("acceptance_met", "%d", r->var_ratio_u_over_rand > 10);
     nb_summary("seed", "%lu", a.seed);
 

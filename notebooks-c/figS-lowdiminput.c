@@ -90,6 +90,9 @@ int main(int argc, char **argv)
     p.sigma_x = SIGMA_X;
     p.T_noise = a.fast ? T_NOISE_FAST : T_NOISE;
     p.theory = 1; /* theory 2 uses the sample (low-dimensional) C_x */
+    nb_param("c", "%g", C);
+    nb_param("rho", "%g", RHO);
+    study_record_params(&p, NULL);
     study_result_t *r = NULL;
     NB_TRY(study_run(&a, &p, &r, &err), &err);
 

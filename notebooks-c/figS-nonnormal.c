@@ -9,7 +9,7 @@
  * N = 200.  The overlap P = v.u is then small and I - W still has one tiny
  * singular value (roughly 1/|c| times the others, ~|1 - c v.u|/|c|): the
  * network behaves like Figure 2 -- u amplified, u_opt suppressed -- and not
- * like the normal network of Figure 1 (PAPER.md s.4: what matters is whether
+ * like the normal network of Figure 1 (arXiv:2504.13727: what matters is whether
  * P has small singular values, not the sign or size of eigenvalues).
  *
  * Panels (as Figure 2): singular values and eigenvalues of W; step responses
@@ -58,7 +58,7 @@ int main(int argc, char **argv)
     /* u_opt as in Figure 2: (I - W) v = v - c u (v.v) - W1 v = -c (u + (W1 v - v)/c)
      * holds for any unit v, so an input along u_opt still gives a response
      * exactly along v, whatever v.u is. */
-    NB_TRY(study_u_opt(W1, C, u, v, u_opt, &err), &err);
+    NB_TRY(lrs_perturb_uopt(W1, C, u, v, u_opt, &err), &err);
     double vu;
     gsl_blas_ddot(v, u, &vu);
 
@@ -80,6 +80,9 @@ int main(int argc, char **argv)
     p.sigma_x = SIGMA_X;
     p.T_noise = a.fast ? T_NOISE_FAST : T_NOISE;
     p.theory = 1;
+    nb_param("c", "%g", C);
+    nb_param("rho", "%g", RHO);
+    study_record_params(&p, NULL);
     study_result_t *r = NULL;
     NB_TRY(study_run(&a, &p, &r, &err), &err);
 

@@ -2,7 +2,7 @@
  * figS-theory.c -- supplementary figure "Theory": simulated PC variances of the
  * Figure-1 network against the quasi-static theory, at two run lengths.
  *
- * PAPER.md s.4: when the input varies slowly (tau_x >> tau), the linear
+ * arXiv:2504.13727, linear theory: when the input varies slowly (tau_x >> tau), the linear
  * network follows its quasi-steady state z ~ (I - W)^{-1} x, so
  *
  *   theory 1:  PC variance k = sigma_x^2 / sigma_{N+1-k}(I - W)^2
@@ -38,6 +38,7 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "nb.h"
+#include "nb_noise.h"
 #include "lrs/connectivity.h"
 #include "lrs/exact.h"
 #include "lrs/noise.h"
@@ -89,85 +90,42 @@ typedef struct run {
     const char *what;      /* the call that failed */
 } run_t;
 
-/* Covariances of z and x from every `every`-th step with n >= n_start
- * (strided views of the block: no copies). */
-typedef struct stats {
-    lrs_cov_t *cz, *cx;
-    size_t every, n_start;
-} stats_t;
-
-static int stats_observe(void *self, const lrs_block_t *b, lrs_err_t *err)
-{
-    stats_t *st = self;
-    size_t rows = b->Z->size1, n0 = b->n0;
-    size_t first = n0 < st->n_start ? st->n_start : n0;   /* first eligible step */
-    first += (st->every - first % st->every) % st->every; /* ... on the grid */
-    if (first >= n0 + rows)
-        return 0;
-    size_t i0 = first - n0, cnt = (rows - 1 - i0) / st->every + 1;
-    gsl_matrix_const_view Zv = gsl_matrix_const_view_array_with_tda(
-        b->Z->data + i0 * b->Z->tda, cnt, b->Z->size2, st->every * b->Z->tda);
-    gsl_matrix_const_view Xv = gsl_matrix_const_view_array_with_tda(
-        b->X->data + i0 * b->X->tda, cnt, b->X->size2, st->every * b->X->tda);
-    int rc = lrs_cov_add_block(st->cz, &Zv.matrix, err);
-    return rc ? rc : lrs_cov_add_block(st->cx, &Xv.matrix, err);
-}
-
-#define RUN_TRY(call)                                                          \
-    do {                                                                       \
-        if ((rc = (call)) != 0) {                                              \
-            r->what = #call;                                                   \
-            goto done;                                                         \
-        }                                                                      \
-    } while (0)
-
 static int noise_run(void *ctx)
 {
     run_t *r = ctx;
     int rc = 0;
     lrs_err_t *err = &r->err;
     double t0 = lrs_wall_seconds();
-    gsl_rng *rng = nb_rng(r->seed);
-    gsl_vector *z0 = gsl_vector_alloc(N);
-    lrs_noise_t *noise = NULL;
-    lrs_input_t *in = NULL;
+    nb_noise_src_t src;
     lrs_sim_t *sim = NULL;
     nb_progress_t prog;
 
-    for (size_t i = 0; i < N; i++)
-        gsl_vector_set(z0, i, Z0_SD * gsl_ran_gaussian(rng, 1.0));
-    RUN_TRY(lrs_noise_alloc(&noise, N, TAU_X, SIGMA_X, r->dt, rng, err));
-    RUN_TRY(lrs_input_alloc(&in, N, err));
-    RUN_TRY(lrs_input_add_noise(in, noise, 1.0, NULL, err));
-
+    NB_RUN_TRY(&r->what, nb_noise_src_init(&src, N, r->seed, Z0_SD, TAU_X, SIGMA_X, r->dt, err));
     lrs_sim_params_t p = lrs_sim_params_default();
     p.W = r->W;
     p.tau = TAU;
     p.dt = r->dt;
     p.T = r->T;
-    p.z0 = z0;
+    p.z0 = src.z0;
     p.stop = &nb_stop;
-    RUN_TRY(lrs_sim_alloc(&sim, &p, err));
+    NB_RUN_TRY(&r->what, lrs_sim_alloc(&sim, &p, err));
 
     /* Covariances of z and of x over the same steps (t >= T_DISCARD):
      * streamed, nothing but two N x N scatter matrices is kept. */
-    stats_t st = {r->cz, r->cx, STAT_EVERY, (size_t)ceil(T_DISCARD / r->dt - 1e-9)};
-    lrs_observer_t obs[2];
+    lrs_observer_t obs[3];
     size_t nobs = 0;
-    obs[nobs++] = (lrs_observer_t){stats_observe, &st, 0};
+    obs[nobs++] = lrs_cov_observer_every(r->cz, LRS_FIELD_Z, T_DISCARD, STAT_EVERY);
+    obs[nobs++] = lrs_cov_observer_every(r->cx, LRS_FIELD_X, T_DISCARD, STAT_EVERY);
     if (r->progress)
         obs[nobs++] = nb_progress_observer(&prog, r->progress, lrs_sim_steps(sim));
-    RUN_TRY(lrs_sim_run(sim, in, obs, nobs, err));
+    NB_RUN_TRY(&r->what, lrs_sim_run(sim, src.in, obs, nobs, err));
     if (r->progress)
         nb_progress_done(&prog);
     r->rss_mb = lrs_peak_rss_mb();
     r->seconds = lrs_wall_seconds() - t0;
 done:
     lrs_sim_free(sim);
-    lrs_input_free(in);
-    lrs_noise_free(noise);
-    gsl_vector_free(z0);
-    gsl_rng_free(rng);
+    nb_noise_src_free(&src);
     return rc;
 }
 
@@ -243,11 +201,15 @@ int main(int argc, char **argv)
         }
         ctx[j] = r;
     }
-    if (nb_parallel(a.jobs, NJOBS, noise_run, ctx) != 0) {
-        for (int j = 0; j < NJOBS; j++)
-            if (runs[j].err.code)
-                nb_die(&runs[j].err, runs[j].what);
-        nb_die(&err, "noise runs");
+    nb_parallel(a.jobs, NJOBS, noise_run, ctx);
+    {
+        const lrs_err_t *errs[NJOBS];
+        const char *what[NJOBS];
+        for (int j = 0; j < NJOBS; j++) {
+            errs[j] = &runs[j].err;
+            what[j] = runs[j].what;
+        }
+        nb_noise_check(errs, what, NJOBS);
     }
     for (int j = 2; j < NJOBS; j++) {
         NB_TRY(lrs_cov_merge(cz[1], runs[j].cz, &err), &err);
@@ -306,8 +268,8 @@ int main(int argc, char **argv)
         fp = nb_tsv(&a, file, title,
                     "k\tsim\ttheory1\ttheory2\texact\tx_sim\tdev1\tdev2\tdev_exact");
         fprintf(fp, "# N %d  c %g  rho %g  tau %g  dt %g  tau_x %g  sigma_x %g  T %g"
-                    "  discard %g  stat_every %zu\n",
-                N, C_LOWRANK, RHO, TAU, dt, TAU_X, SIGMA_X, Trun[j], T_DISCARD, STAT_EVERY);
+                    "  discard %g  stat_every %zu  ntop %zu\n",
+                N, C_LOWRANK, RHO, TAU, dt, TAU_X, SIGMA_X, Trun[j], T_DISCARD, STAT_EVERY, NTOP);
         for (size_t k = 0; k < N; k++) {
             double sv = gsl_vector_get(pcz[j], k);
             double t1 = gsl_vector_get(th1, k), t2 = gsl_vector_get(th2[j], k);

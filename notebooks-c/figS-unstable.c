@@ -36,6 +36,8 @@
 #define TAU 1.0
 #define DT 0.01
 #define DT_FAST 0.02   /* --fast: coarser step; dt (1 - c) = 0.82 < 2: Euler still stable (0.05 would not be) */
+#define C_X sqrt((double)N) /* step amplitude: sqrt(N), as in the authors' notebook
+                              (cx = np.sqrt(N)); with 1 the response is invisible */
 #define TAU_X 10.0      /* smooth input: correlation time */
 #define SIGMA_X 1.0     /* and standard deviation */
 #define T_NOISE 5000.0
@@ -73,10 +75,14 @@ int main(int argc, char **argv)
     p.f = LRS_F_TANH;
     p.tau = TAU;
     p.dt = a.fast ? DT_FAST : DT;
+    p.c_x = C_X;
     p.tau_x = TAU_X;
     p.sigma_x = SIGMA_X;
     p.T_noise = a.fast ? T_NOISE_FAST : T_NOISE;
     p.theory = 0; /* no stationary linear theory: unstable, nonlinear */
+    nb_param("c", "%g", C);
+    nb_param("rho", "%g", RHO);
+    study_record_params(&p, NULL);
     study_result_t *r = NULL;
     NB_TRY(study_run(&a, &p, &r, &err), &err);
 

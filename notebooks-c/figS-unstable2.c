@@ -36,6 +36,8 @@
 #define TAU 1.0
 #define DT 0.01
 #define DT_FAST 0.05   /* --fast: coarser step; tanh saturates; the linear part near z = 0 has dt |1 - 10| = 0.45 */
+#define C_X sqrt((double)N) /* step amplitude: sqrt(N), as in the authors' notebook
+                              (cx = np.sqrt(N)); with 1 the response is invisible */
 #define TAU_X 10.0      /* smooth input: correlation time */
 #define SIGMA_X 1.0     /* and standard deviation */
 #define T_NOISE 5000.0
@@ -79,10 +81,14 @@ int main(int argc, char **argv)
     p.f = LRS_F_TANH;
     p.tau = TAU;
     p.dt = a.fast ? DT_FAST : DT;
+    p.c_x = C_X;
     p.tau_x = TAU_X;
     p.sigma_x = SIGMA_X;
     p.T_noise = a.fast ? T_NOISE_FAST : T_NOISE;
     p.theory = 0; /* the linear network is unstable: no stationary theory */
+    nb_param("c", "%g", C);
+    nb_param("rho", "%g", RHO);
+    study_record_params(&p, NULL);
     study_result_t *r = NULL;
     NB_TRY(study_run(&a, &p, &r, &err), &err);
 
@@ -106,6 +112,9 @@ int main(int argc, char **argv)
     nb_summary("noise_max_norm_z", "%.4g", r->noise_max_norm_z);
     nb_summary("tanh_bound_rowsum", "%.4g", rowsum_max);
     nb_summary("bounded", "%d", bounded);
+    /* The aligned input pushes the saturated state off its fixed point:
+     * ||z|| dips during [on1, off1) (authors' figure). */
+    nb_summary("aligned_dip", "%.4g", r->norm_aligned / r->norm_before_aligned);
     nb_summary("seed", "%lu", a.seed);
 
     study_result_free(r);

@@ -1,83 +1,8 @@
 /*
- * figS-weak2.c -- supplementary figure "Weak2": a weak POSITIVE rank-one normal part.
- *
- *   W = c u u^T + rho G / sqrt(N),   c = +0.5,  rho = 0.01
- *
- * The same protocol as Figure 1, with a weak POSITIVE low-rank part.  The
- * singular value of I - W along u is now about 1 - c = 0.5 < 1: the input
- * along u is divided by 0.5, i.e. AMPLIFIED 2x (4x in variance), and the
- * aligned step response is larger than the random one (response_ratio < 1,
- * var(z.u_rand)/var(z.u) ~ (1 - c)^2 = 0.25).  A positive low-rank part
- * (excitatory feedback) amplifies its direction, as long as c < 1 keeps
- * the network stable (PAPER.md s.4).
- *
- * Panels (as Figure 1): singular values of W; step responses to u and
- * u_rand; PC spectra of z and x; z.u vs z.u_rand; time series along u.
- * Outputs: results/figS-weak2/ (TSV files described in study.h) and summary.txt.
+ * figS-weak2.c -- supplementary figure "Weak2" (c = +0.5, rho = 0.01): the
+ * second row of figS-weak.c's parameter table, built as its own program so
+ * that `make figS-weak2` finds it.  The program and its comments live in
+ * figS-weak.c.
  */
-#include <math.h>
-#include "lrs/connectivity.h"
-#include "nb.h"
-#include "study.h"
-
-/* ---------------------------------------------------------------- parameters */
-#define SEED 1
-#define N 200
-#define C 0.5           /* weak, positive low-rank part */
-#define RHO 0.01        /* almost no random part */
-#define TAU 1.0
-#define DT 0.01         /* Euler step */
-#define DT_FAST 0.05    /* --fast: coarser step (still stable: dt (1 - c) < 1) */
-#define TAU_X 10.0
-#define SIGMA_X 1.0
-#define T_NOISE 5000.0
-#define T_NOISE_FAST 2500.0
-
-int main(int argc, char **argv)
-{
-    nb_args_t a;
-    lrs_err_t err;
-    nb_init(&a, "figS-weak2", "Supplementary: weak rank-one normal part (c = +0.5, rho = 0.01)",
-            SEED, argc, argv);
-
-    /* The network: as Figure 1 with c = +0.5, rho = 0.01. */
-    gsl_rng *rng = nb_rng(a.seed);
-    gsl_vector *u = gsl_vector_alloc(N), *v = gsl_vector_alloc(N);
-    gsl_vector *u_rand = gsl_vector_alloc(N);
-    gsl_matrix *W = gsl_matrix_calloc(N, N);
-    NB_TRY(lrs_conn_rank1_vectors(rng, LRS_RANK1_NORMAL, u, v, &err), &err);
-    NB_TRY(lrs_conn_add_rank1(W, C, u, v, &err), &err);
-    NB_TRY(lrs_conn_add_gaussian(W, RHO, rng, &err), &err);
-    NB_TRY(lrs_conn_random_unit(rng, u_rand, &err), &err);
-
-    /* The Figure-1 protocol with the authors' step and noise parameters. */
-    study_params_t p = study_params_default(&a);
-    p.W = W;
-    p.u = u;
-    p.v = v;
-    p.u_rand = u_rand;
-    p.tau = TAU;
-    p.dt = a.fast ? DT_FAST : DT;
-    p.tau_x = TAU_X;
-    p.sigma_x = SIGMA_X;
-    p.T_noise = a.fast ? T_NOISE_FAST : T_NOISE;
-    p.theory = 1;
-    study_result_t *r = NULL;
-    NB_TRY(study_run(&a, &p, &r, &err), &err);
-
-    /* Expected: sigma(I - W) along u ~ 1 - c = 0.5, so the variance ratio
-     * var(z.u_rand)/var(z.u) ~ (1 - c)^2 = 0.25: u is amplified. */
-    nb_note("quasi-static expectation: var(z.u_rand)/var(z.u) ~ (1 - c)^2 = %.3g",
-            (1 - C) * (1 - C));
-    study_summary(&p, r);
-    nb_summary("expected_var_ratio_rand_over_u", "%.4g", (1 - C) * (1 - C));
-    nb_summary("seed", "%lu", a.seed);
-
-    study_result_free(r);
-    gsl_matrix_free(W);
-    gsl_vector_free(u);
-    gsl_vector_free(v);
-    gsl_vector_free(u_rand);
-    gsl_rng_free(rng);
-    return nb_finish();
-}
+#define FIGS_WEAK_CASE 1
+#include "figS-weak.c"

@@ -1,5 +1,5 @@
 /*
- * Connectivity matrices of PAPER.md s.2 and s.5 (see lrs/connectivity.h).
+ * Connectivity matrices of arXiv:2504.13727, Figs 1-6 (see lrs/connectivity.h).
  *
  *   W = W0 + W1,  W0 = U S V^T (rank r),  W1 = rho G / sqrt(N).
  *
@@ -142,7 +142,7 @@ int lrs_conn_add_lowrank(gsl_matrix *W, const gsl_matrix *U, const gsl_vector *s
                            V->size1, V->size2, W->size1, r, W->size2, r);
     if (!la_matrix_finite(U) || !la_matrix_finite(V) || !la_vector_finite(s))
         return lrs_err_set(err, LRS_ENONFINITE, "%s: non-finite value in U, s or V", fn);
-    gsl_matrix *B = gsl_matrix_alloc(U->size1, r);
+    gsl_matrix *B = la_matrix_alloc(U->size1, r);
     if (!B)
         return lrs_err_set(err, LRS_ENOMEM, "%s: out of memory", fn);
     gsl_matrix_memcpy(B, U);
@@ -172,8 +172,8 @@ int lrs_conn_add_rank1(gsl_matrix *W, double c, const gsl_vector *u,
     return LRS_OK;
 }
 
-/* W += rho G / sqrt(N), G_ij iid N(0,1) drawn in row-major order (PAPER.md
- * s.2, W1).  N is the number of columns (= rows for the square W). */
+/* W += rho G / sqrt(N), G_ij iid N(0,1) drawn in row-major order (the
+ * random part W1 of arXiv:2504.13727).  N is the number of columns (= rows for the square W). */
 int lrs_conn_add_gaussian(gsl_matrix *W, double rho, gsl_rng *rng, lrs_err_t *err)
 {
     static const char *fn = "lrs_conn_add_gaussian";
@@ -302,7 +302,7 @@ int lrs_conn_modular(gsl_matrix *W0, const size_t *sizes, size_t npop,
 
 /* Figure 4 E/I preset: Ne = floor(3N/4) excitatory units first, then
  * Ni = N - Ne inhibitory; block means jee = 0.5, jei = -2, jie = 1, jii = -1,
- * each divided by sqrt(N) (PAPER.md Fig 4). */
+ * each divided by sqrt(N) (arXiv:2504.13727, Fig. 4). */
 int lrs_conn_modular_ei(gsl_matrix *W0, lrs_err_t *err)
 {
     static const char *fn = "lrs_conn_modular_ei";
@@ -357,7 +357,7 @@ int lrs_conn_ring(gsl_matrix *W0, double c, double sigma_w, lrs_err_t *err)
 }
 
 /*
- * Jacobian of the quenched mean-field SIS model (PAPER.md Fig 6) with D = I:
+ * Jacobian of the quenched mean-field SIS model (arXiv:2504.13727, Fig. 6) with D = I:
  *   F_i(x) = -x_i + (1 - x_i) gamma (W x)_i
  *   J_ij = dF_i/dx_j = -delta_ij - gamma delta_ij (W x)_i + gamma (1 - x_i) W_ij
  * i.e. J = -I - gamma diag(W x*) + gamma (I - diag(x*)) W.
@@ -378,7 +378,7 @@ int lrs_conn_sis_jacobian(const gsl_matrix *W, double gamma, const gsl_vector *x
                            fn, N, N, xs->size, J->size1, J->size2);
     if (!isfinite(gamma) || !la_matrix_finite(W) || !la_vector_finite(xs))
         return lrs_err_set(err, LRS_ENONFINITE, "%s: non-finite value in W, gamma or xs", fn);
-    gsl_vector *wx = gsl_vector_alloc(N);
+    gsl_vector *wx = la_vector_alloc(N);
     if (!wx)
         return lrs_err_set(err, LRS_ENOMEM, "%s: out of memory", fn);
     gsl_blas_dgemv(CblasNoTrans, 1.0, W, xs, 0.0, wx);

@@ -5,14 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_blas.h>
-#include <gsl/gsl_errno.h>
-#include <gsl/gsl_odeiv2.h>
 #include <lapacke.h>
 
 #include "lrs/connectivity.h"
 #include "lrs/spectra.h"
+#include "la_internal.h"
+#include "ode_internal.h"
 
-/* odeiv2 settings of the unperturbed relaxation (documented in the header). */
+/* Integrator settings of the unperturbed relaxation (documented in the header). */
 #define EPI_ODE_EPS 1e-10
 #define EPI_ODE_H0 1e-3
 #define EPI_ODE_NMAX 10000000UL
@@ -34,8 +34,7 @@ struct lrs_epidemic {
     gsl_vector *xlast;
     int have_last;
     int ode_bad;    /* the ODE right-hand side met a non-finite value */
-    gsl_odeiv2_system sys;
-    gsl_odeiv2_driver *drv;
+    ode_t *ode;     /* adaptive integrator of the relaxation */
 };
 
 /* ------------------------------------------------------------------ helpers */
@@ -82,7 +81,7 @@ static void rhs_raw(lrs_epidemic_t *ep, const double *x, const double *p, double
     }
 }
 
-/* odeiv2 callback: the unperturbed right-hand side. */
+/* Integrator callback: the unperturbed right-hand side. */
 static int ode_func(double t, const double y[], double dydt[], void *params)
 {
     (void)t;
@@ -90,10 +89,10 @@ static int ode_func(double t, const double y[], double dydt[], void *params)
     for (size_t i = 0; i < ep->N; i++)
         if (!isfinite(y[i])) {
             ep->ode_bad = 1;
-            return GSL_EBADFUNC;
+            return 1;
         }
     rhs_raw(ep, y, NULL, dydt);
-    return GSL_SUCCESS;
+    return 0;
 }
 
 /* ------------------------------------------------------------------ network */
@@ -119,7 +118,7 @@ int lrs_epidemic_normalize(const gsl_matrix *A, gsl_matrix *W, double *smax,
             if (!isfinite(gsl_matrix_get(A, i, j)))
                 return lrs_err_set(err, LRS_ENONFINITE,
                                    "lrs_epidemic_normalize: A(%zu,%zu) is not finite", i, j);
-    s = gsl_vector_alloc(A->size1);
+    s = la_vector_alloc(A->size1);
     if (!s) {
         rc = lrs_err_set(err, LRS_ENOMEM, "lrs_epidemic_normalize: out of memory");
         goto done;
@@ -211,30 +210,24 @@ int lrs_epidemic_alloc(lrs_epidemic_t **out, const gsl_matrix *W, double gamma,
         return lrs_err_set(err, LRS_ENOMEM, "%s: out of memory", fn);
     ep->N = N;
     ep->gamma = gamma;
-    ep->W = gsl_matrix_alloc(N, N);
-    ep->J = gsl_matrix_alloc(N, N);
+    ep->W = la_matrix_alloc(N, N);
+    ep->J = la_matrix_alloc(N, N);
     ep->ipiv = malloc(N * sizeof *ep->ipiv);
-    ep->wx = gsl_vector_alloc(N);
-    ep->f = gsl_vector_alloc(N);
-    ep->xw = gsl_vector_alloc(N);
-    ep->pw = gsl_vector_alloc(N);
-    ep->xlast = gsl_vector_alloc(N);
+    ep->wx = la_vector_alloc(N);
+    ep->f = la_vector_alloc(N);
+    ep->xw = la_vector_alloc(N);
+    ep->pw = la_vector_alloc(N);
+    ep->xlast = la_vector_alloc(N);
     if (!ep->W || !ep->J || !ep->ipiv || !ep->wx || !ep->f || !ep->xw || !ep->pw || !ep->xlast) {
         rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory (N = %zu)", fn, N);
         goto done;
     }
     gsl_matrix_memcpy(ep->W, W);
-    ep->sys.function = ode_func;
-    ep->sys.jacobian = NULL; /* rk8pd is explicit: no Jacobian needed */
-    ep->sys.dimension = N;
-    ep->sys.params = ep;
-    ep->drv = gsl_odeiv2_driver_alloc_y_new(&ep->sys, gsl_odeiv2_step_rk8pd, EPI_ODE_H0,
-                                            EPI_ODE_EPS, EPI_ODE_EPS);
-    if (!ep->drv) {
-        rc = lrs_err_set(err, LRS_ENOMEM, "%s: cannot allocate the odeiv2 driver", fn);
+    ep->ode = ode_alloc(N, ode_func, ep, EPI_ODE_H0, EPI_ODE_EPS, EPI_ODE_EPS, EPI_ODE_NMAX);
+    if (!ep->ode) {
+        rc = lrs_err_set(err, LRS_ENOMEM, "%s: cannot allocate the integrator (N = %zu)", fn, N);
         goto done;
     }
-    gsl_odeiv2_driver_set_nmax(ep->drv, EPI_ODE_NMAX);
     *out = ep;
     ep = NULL;
 done:
@@ -246,8 +239,7 @@ void lrs_epidemic_free(lrs_epidemic_t *ep)
 {
     if (!ep)
         return;
-    if (ep->drv)
-        gsl_odeiv2_driver_free(ep->drv);
+    ode_free(ep->ode);
     gsl_matrix_free(ep->W);
     gsl_matrix_free(ep->J);
     free(ep->ipiv);
@@ -303,9 +295,10 @@ int lrs_epidemic_jacobian(const lrs_epidemic_t *ep, const gsl_vector *x, gsl_mat
 }
 
 /*
- * Unperturbed integration with GSL odeiv2 (rk8pd, epsabs = epsrel = 1e-10,
- * first trial step 1e-3, at most 1e7 steps) from x over [0, T], stopping at
- * the nout + 1 output times t_k = k T / nout.  The driver keeps its step size
+ * Unperturbed integration with the Dormand-Prince 5(4) integrator of
+ * ode_internal.h (eps_abs = eps_rel = 1e-10, first trial step 1e-3, at most
+ * 1e7 steps per output interval) from x over [0, T], stopping at the
+ * nout + 1 output times t_k = k T / nout.  The integrator keeps its step size
  * across output times, so a dense output grid costs little.  The state lives
  * in ep->y's storage (contiguous), separate from the scratch vectors that
  * lrs_epidemic_rhs uses, so a callback may call the other functions.
@@ -316,29 +309,28 @@ static int relax_impl(lrs_epidemic_t *ep, gsl_vector *x, double T, size_t nout,
 {
     int rc = LRS_OK;
     gsl_vector_memcpy(y, x);
-    gsl_odeiv2_driver_reset(ep->drv);
-    gsl_odeiv2_driver_reset_hstart(ep->drv, EPI_ODE_H0);
+    ode_reset(ep->ode, EPI_ODE_H0);
     ep->ode_bad = 0;
     double t = 0.0;
     if (fn && (rc = fn(ctx, 0.0, y, err)))
         return rc;
     for (size_t k = 1; k <= nout; k++) {
         double tk = k == nout ? T : T * (double)k / (double)nout;
-        int s = gsl_odeiv2_driver_apply(ep->drv, &t, tk, y->data);
-        if (s != GSL_SUCCESS) {
+        int s = ode_apply(ep->ode, &t, tk, y->data);
+        if (s != ODE_OK) {
             /* SIS states are probabilities: far outside [0, 1] the quadratic
-             * term makes the solution blow up in finite time, and odeiv2
-             * fails when its step cannot shrink further. */
+             * term makes the solution blow up in finite time, and the
+             * integrator fails when its step cannot shrink further. */
             double big = 0.0;
             for (size_t i = 0; i < ep->N; i++)
                 big = fmax(big, fabs(y->data[i]));
             if (ep->ode_bad || !(big <= EPI_DIVERGE_BOUND))
                 return lrs_err_set(err, LRS_EDIVERGE,
                                    "lrs_epidemic_relax: the state diverged near t = %g "
-                                   "(max |x| = %g; %s)", t, big, gsl_strerror(s));
+                                   "(max |x| = %g; %s)", t, big, ode_strerror(s));
             return lrs_err_set(err, LRS_ENUMERIC,
-                               "lrs_epidemic_relax: odeiv2 failed at t = %g: %s", t,
-                               gsl_strerror(s));
+                               "lrs_epidemic_relax: the integrator failed at t = %g: %s",
+                               t, ode_strerror(s));
         }
         if (fn && (rc = fn(ctx, tk, y, err)))
             return rc;
@@ -373,7 +365,7 @@ int lrs_epidemic_relax(lrs_epidemic_t *ep, gsl_vector *x, double T, size_t nout,
         return rc;
     if ((rc = check_vec(x, ep->N, fn_name, "x", err)))
         return rc;
-    y = gsl_vector_alloc(ep->N);
+    y = la_vector_alloc(ep->N);
     if (!y)
         return lrs_err_set(err, LRS_ENOMEM, "%s: out of memory", fn_name);
     rc = relax_impl(ep, x, T, nout, fn, ctx, stop, y, err);
@@ -417,10 +409,13 @@ int lrs_epidemic_relax_curve(lrs_epidemic_t *ep, const gsl_vector *x0,
                            t->size, d->size);
     if ((rc = check_relax_args(ep, T, t->size - 1, fn, err)))
         return rc;
-    if ((rc = check_vec(x0, ep->N, fn, "x0", err)) || (rc = check_vec(xs, ep->N, fn, "xs", err)))
+    if ((rc = check_vec(x0, ep->N, fn, "x0", err)))
         return rc;
-    y = gsl_vector_alloc(ep->N);
-    x = gsl_vector_alloc(ep->N);
+    if (!xs || xs->size != ep->N)
+        return lrs_err_set(err, LRS_EINVAL, "%s: xs %s; expected length N = %zu", fn,
+                           xs ? "has another length" : "is NULL", ep->N);
+    y = la_vector_alloc(ep->N);
+    x = la_vector_alloc(ep->N);
     if (!y || !x) {
         rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory", fn);
         goto done;
@@ -494,6 +489,88 @@ int lrs_epidemic_fixed_point(lrs_epidemic_t *ep, gsl_vector *x, double tol,
     return LRS_OK;
 }
 
+/* ------------------------------------------------------------------ endemic state */
+
+lrs_epidemic_endemic_opts_t lrs_epidemic_endemic_default(void)
+{
+    lrs_epidemic_endemic_opts_t o;
+    memset(&o, 0, sizeof o);
+    o.t_relax = 300.0;
+    o.newton_tol = 1e-12;
+    o.newton_max_iter = 100;
+    return o;
+}
+
+int lrs_epidemic_start(gsl_vector *x0, double lo, double hi, gsl_rng *rng, lrs_err_t *err)
+{
+    static const char *fn = "lrs_epidemic_start";
+    if (!x0 || !rng)
+        return lrs_err_set(err, LRS_EINVAL, "%s: %s is NULL", fn, !x0 ? "x0" : "rng");
+    if (!(lo >= 0.0 && lo <= hi && hi <= 1.0))
+        return lrs_err_set(err, LRS_EINVAL, "%s: [%g, %g]; expected 0 <= lo <= hi <= 1", fn, lo,
+                           hi);
+    for (size_t i = 0; i < x0->size; i++)
+        gsl_vector_set(x0, i, lo + (hi - lo) * gsl_rng_uniform(rng));
+    return LRS_OK;
+}
+
+/*
+ * Endemic state: relax (adaptive Dormand-Prince over t_relax: x(t_relax)
+ * sits within the integrator's tolerance of x*), then Newton removes that
+ * last bit, then J at x*.  Cost: the relaxation's steps at O(N^2) each,
+ * O(N^3) per Newton iteration and O(N^2) for J.
+ */
+int lrs_epidemic_endemic(lrs_epidemic_t *ep, const gsl_vector *x0,
+                         const lrs_epidemic_endemic_opts_t *opts, gsl_vector *xs,
+                         gsl_matrix *J, lrs_epidemic_endemic_info_t *info, lrs_err_t *err)
+{
+    static const char *fn = "lrs_epidemic_endemic";
+    lrs_epidemic_endemic_opts_t o = opts ? *opts : lrs_epidemic_endemic_default();
+    lrs_epidemic_endemic_info_t inf;
+    gsl_vector *relaxed = NULL;
+    int rc;
+    if (!ep)
+        return lrs_err_set(err, LRS_EINVAL, "%s: ep is NULL", fn);
+    if ((rc = check_vec(x0, ep->N, fn, "x0", err)))
+        return rc;
+    if (!xs || xs->size != ep->N)
+        return lrs_err_set(err, LRS_EINVAL, "%s: xs %s; expected length N = %zu", fn,
+                           xs ? "has another length" : "is NULL", ep->N);
+    if (!(o.t_relax > 0.0) || !isfinite(o.t_relax) || !(o.newton_tol > 0.0) ||
+        o.newton_max_iter < 1)
+        return lrs_err_set(err, LRS_EINVAL,
+                           "%s: t_relax = %g, newton_tol = %g, newton_max_iter = %zu; expected "
+                           "t_relax > 0 finite, tol > 0, max_iter >= 1",
+                           fn, o.t_relax, o.newton_tol, o.newton_max_iter);
+    if (J && (J->size1 != ep->N || J->size2 != ep->N))
+        return lrs_err_set(err, LRS_EINVAL, "%s: J is %zux%zu; expected %zux%zu", fn, J->size1,
+                           J->size2, ep->N, ep->N);
+    memset(&inf, 0, sizeof inf);
+    relaxed = la_vector_alloc(ep->N);
+    if (!relaxed)
+        return lrs_err_set(err, LRS_ENOMEM, "%s: out of memory (N = %zu)", fn, ep->N);
+    if (xs != x0)
+        gsl_vector_memcpy(xs, x0);
+    if ((rc = lrs_epidemic_relax(ep, xs, o.t_relax, 1, NULL, NULL, o.stop, err)))
+        goto done;
+    gsl_vector_memcpy(relaxed, xs);
+    if ((rc = lrs_epidemic_fixed_point(ep, xs, o.newton_tol, o.newton_max_iter,
+                                       &inf.newton_residual, &inf.newton_iters, err)))
+        goto done;
+    gsl_vector_sub(relaxed, xs);
+    inf.relaxed_dist = gsl_blas_dnrm2(relaxed);
+    for (size_t i = 0; i < ep->N; i++)
+        inf.mean += gsl_vector_get(xs, i) / (double)ep->N;
+    inf.endemic = inf.mean > LRS_EPI_ENDEMIC_MIN;
+    if (J && (rc = lrs_epidemic_jacobian(ep, xs, J, err)))
+        goto done;
+    if (info)
+        *info = inf;
+done:
+    gsl_vector_free(relaxed);
+    return rc;
+}
+
 /* ------------------------------------------------------------------ fit */
 
 typedef struct {
@@ -523,37 +600,16 @@ static double fit_sse(const fit_data_t *fd, double y, double *alpha)
     return sse;
 }
 
-/*
- * Exponential fit d(t) ~ a exp(-t/tau) on a window (see the header).
- * LOG: ordinary least squares of log d_k on s_k = t_k - t0 (t0 the earliest
- * window time), slope -1/tau.  LINEAR: minimise the residual sum of squares
- * of the values; by variable projection it is a 1-D problem in the log-rate
- * y = log(1/tau): a grid scan of 241 points over [y_log - ln 1e3,
- * y_log + ln 1e3] around the LOG estimate, then golden-section search in the
- * best grid cell (to |dy| < 1e-14 or 300 iterations).
- */
-int lrs_epidemic_fit_exp(const gsl_vector *t, const gsl_vector *d, double t_lo,
-                         double t_hi, double d_min, lrs_epi_fit_t kind, double *a,
-                         double *tau, size_t *used, lrs_err_t *err)
+/* The fit window: s_k = t_k - t0 and d_k for t_lo <= t_k <= t_hi, d_k > d_min
+ * (t0 the earliest such time), into new arrays *s, *dd of length *m >= 3. */
+static int fit_window(const gsl_vector *t, const gsl_vector *d, double t_lo, double t_hi,
+                      double d_min, double **s, double **dd, size_t *m, double *t0,
+                      const char *fn, lrs_err_t *err)
 {
-    static const char *fn = "lrs_epidemic_fit_exp";
-    int rc = LRS_OK;
-    double *s = NULL, *dd = NULL;
-    if (!t || !d)
-        return lrs_err_set(err, LRS_EINVAL, "%s: %s is NULL", fn, !t ? "t" : "d");
-    if (t->size != d->size)
-        return lrs_err_set(err, LRS_EINVAL, "%s: t has length %zu and d %zu; expected equal",
-                           fn, t->size, d->size);
-    if (kind != LRS_EPI_FIT_LINEAR && kind != LRS_EPI_FIT_LOG)
-        return lrs_err_set(err, LRS_EINVAL, "%s: unknown fit kind %d", fn, (int)kind);
-    if (isnan(t_lo) || isnan(t_hi) || !(t_lo <= t_hi))
-        return lrs_err_set(err, LRS_EINVAL, "%s: window [%g, %g]; expected t_lo <= t_hi", fn,
-                           t_lo, t_hi);
-    if (!(d_min >= 0.0))
-        return lrs_err_set(err, LRS_EINVAL, "%s: d_min = %g; expected >= 0", fn, d_min);
-    size_t n = t->size, m = 0;
-    double t0 = INFINITY;
-    for (size_t k = 0; k < n; k++) {
+    size_t n = t->size, k, j = 0;
+    *m = 0;
+    *t0 = INFINITY;
+    for (k = 0; k < n; k++) {
         double tk = gsl_vector_get(t, k), dk = gsl_vector_get(d, k);
         if (!(tk >= t_lo && tk <= t_hi))
             continue;
@@ -562,29 +618,35 @@ int lrs_epidemic_fit_exp(const gsl_vector *t, const gsl_vector *d, double t_lo,
                                fn, k, dk, tk);
         if (!(dk > d_min))
             continue;
-        t0 = fmin(t0, tk);
-        m++;
+        *t0 = fmin(*t0, tk);
+        (*m)++;
     }
-    if (m < 3)
+    if (*m < 3)
         return lrs_err_set(err, LRS_EINVAL,
                            "%s: %zu samples in the window t in [%g, %g], d > %g; expected >= 3",
-                           fn, m, t_lo, t_hi, d_min);
-    s = malloc(m * sizeof *s);
-    dd = malloc(m * sizeof *dd);
-    if (!s || !dd) {
-        rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory", fn);
-        goto done;
-    }
-    m = 0;
-    for (size_t k = 0; k < n; k++) {
+                           fn, *m, t_lo, t_hi, d_min);
+    *s = malloc(*m * sizeof **s);
+    *dd = malloc(*m * sizeof **dd);
+    if (!*s || !*dd)
+        return lrs_err_set(err, LRS_ENOMEM, "%s: out of memory", fn);
+    for (k = 0; k < n; k++) {
         double tk = gsl_vector_get(t, k), dk = gsl_vector_get(d, k);
         if (tk >= t_lo && tk <= t_hi && dk > d_min) {
-            s[m] = tk - t0;
-            dd[m] = dk;
-            m++;
+            (*s)[j] = tk - *t0;
+            (*dd)[j] = dk;
+            j++;
         }
     }
-    /* Log-linear least squares (also the starting point of LINEAR). */
+    return LRS_OK;
+}
+
+/* Ordinary least squares of log d_k on s_k: rate = -slope and the
+ * amplitude at s = 0. */
+static int fit_log(const fit_data_t *fd, double t0, double *rate, double *amp0,
+                   const char *fn, lrs_err_t *err)
+{
+    const double *s = fd->s, *dd = fd->d;
+    size_t m = fd->m;
     double ms = 0.0, my = 0.0;
     for (size_t k = 0; k < m; k++) {
         ms += s[k];
@@ -597,62 +659,100 @@ int lrs_epidemic_fit_exp(const gsl_vector *t, const gsl_vector *d, double t_lo,
         sxx += (s[k] - ms) * (s[k] - ms);
         sxy += (s[k] - ms) * (log(dd[k]) - my);
     }
-    if (!(sxx > 0.0)) {
-        rc = lrs_err_set(err, LRS_EINVAL, "%s: all window samples are at one time t = %g",
-                         fn, t0);
-        goto done;
-    }
+    if (!(sxx > 0.0))
+        return lrs_err_set(err, LRS_EINVAL, "%s: all window samples are at one time t = %g",
+                           fn, t0);
     double slope = sxy / sxx;
-    if (!(slope < 0.0)) {
-        rc = lrs_err_set(err, LRS_ENUMERIC,
-                         "%s: the curve does not decay in the window (log-slope %g)", fn,
-                         slope);
+    if (!(slope < 0.0))
+        return lrs_err_set(err, LRS_ENUMERIC,
+                           "%s: the curve does not decay in the window (log-slope %g)", fn,
+                           slope);
+    *rate = -slope;
+    *amp0 = exp(my - slope * ms);
+    return LRS_OK;
+}
+
+/* Least squares on the values by variable projection: the log-rate y
+ * minimising fit_sse, by a grid scan of 241 points over
+ * [log rate - ln 1e3, log rate + ln 1e3] around the LOG estimate `rate`,
+ * then golden-section search in the best grid cell (to |dy| < 1e-14 or 300
+ * iterations).  rate, amp0 <- the fit. */
+static int fit_linear(const fit_data_t *fd, double *rate, double *amp0, const char *fn,
+                      lrs_err_t *err)
+{
+    enum { G = 241 };
+    double y0 = log(*rate), span = log(1e3), best = INFINITY;
+    size_t ib = 0;
+    for (size_t i = 0; i < G; i++) {
+        double y = y0 - span + 2.0 * span * (double)i / (G - 1);
+        double v = fit_sse(fd, y, NULL);
+        if (v < best) {
+            best = v;
+            ib = i;
+        }
+    }
+    if (ib == 0 || ib == G - 1)
+        return lrs_err_set(err, LRS_ENUMERIC, "%s: linear fit: no minimum for rates in [%g, %g]",
+                           fn, *rate / 1e3, *rate * 1e3);
+    double lo = y0 - span + 2.0 * span * (double)(ib - 1) / (G - 1);
+    double hi = y0 - span + 2.0 * span * (double)(ib + 1) / (G - 1);
+    const double gr = 0.5 * (sqrt(5.0) - 1.0);
+    double c = hi - gr * (hi - lo), e = lo + gr * (hi - lo);
+    double fc = fit_sse(fd, c, NULL), fe = fit_sse(fd, e, NULL);
+    for (int it = 0; it < 300 && hi - lo > 1e-14; it++) {
+        if (fc <= fe) {
+            hi = e;
+            e = c;
+            fe = fc;
+            c = hi - gr * (hi - lo);
+            fc = fit_sse(fd, c, NULL);
+        } else {
+            lo = c;
+            c = e;
+            fc = fe;
+            e = lo + gr * (hi - lo);
+            fe = fit_sse(fd, e, NULL);
+        }
+    }
+    double y = 0.5 * (lo + hi);
+    *rate = exp(y);
+    fit_sse(fd, y, amp0);
+    return LRS_OK;
+}
+
+/*
+ * Exponential fit d(t) ~ a exp(-t/tau) on a window (see the header): the
+ * window (fit_window), the LOG fit (fit_log: least squares of log d_k on
+ * s_k = t_k - t0, t0 the earliest window time, slope -1/tau), and for
+ * LINEAR the values' least squares started from it (fit_linear).
+ */
+int lrs_epidemic_fit_exp(const gsl_vector *t, const gsl_vector *d, double t_lo,
+                         double t_hi, double d_min, lrs_epi_fit_t kind, double *a,
+                         double *tau, size_t *used, lrs_err_t *err)
+{
+    static const char *fn = "lrs_epidemic_fit_exp";
+    int rc;
+    double *s = NULL, *dd = NULL, t0, rate = 0, amp0 = 0;
+    size_t m = 0;
+    if (!t || !d)
+        return lrs_err_set(err, LRS_EINVAL, "%s: %s is NULL", fn, !t ? "t" : "d");
+    if (t->size != d->size)
+        return lrs_err_set(err, LRS_EINVAL, "%s: t has length %zu and d %zu; expected equal",
+                           fn, t->size, d->size);
+    if (kind != LRS_EPI_FIT_LINEAR && kind != LRS_EPI_FIT_LOG)
+        return lrs_err_set(err, LRS_EINVAL, "%s: unknown fit kind %d", fn, (int)kind);
+    if (isnan(t_lo) || isnan(t_hi) || !(t_lo <= t_hi))
+        return lrs_err_set(err, LRS_EINVAL, "%s: window [%g, %g]; expected t_lo <= t_hi", fn,
+                           t_lo, t_hi);
+    if (!(d_min >= 0.0))
+        return lrs_err_set(err, LRS_EINVAL, "%s: d_min = %g; expected >= 0", fn, d_min);
+    if ((rc = fit_window(t, d, t_lo, t_hi, d_min, &s, &dd, &m, &t0, fn, err)))
         goto done;
-    }
-    double rate = -slope, amp0 = exp(my - slope * ms); /* amplitude at t0 */
-    if (kind == LRS_EPI_FIT_LINEAR) {
-        fit_data_t fd = {s, dd, m};
-        enum { G = 241 };
-        double y0 = log(rate), span = log(1e3), best = INFINITY;
-        size_t ib = 0;
-        for (size_t i = 0; i < G; i++) {
-            double y = y0 - span + 2.0 * span * (double)i / (G - 1);
-            double v = fit_sse(&fd, y, NULL);
-            if (v < best) {
-                best = v;
-                ib = i;
-            }
-        }
-        if (ib == 0 || ib == G - 1) {
-            rc = lrs_err_set(err, LRS_ENUMERIC,
-                             "%s: linear fit: no minimum for rates in [%g, %g]", fn,
-                             rate / 1e3, rate * 1e3);
-            goto done;
-        }
-        double lo = y0 - span + 2.0 * span * (double)(ib - 1) / (G - 1);
-        double hi = y0 - span + 2.0 * span * (double)(ib + 1) / (G - 1);
-        const double gr = 0.5 * (sqrt(5.0) - 1.0);
-        double c = hi - gr * (hi - lo), e = lo + gr * (hi - lo);
-        double fc = fit_sse(&fd, c, NULL), fe = fit_sse(&fd, e, NULL);
-        for (int it = 0; it < 300 && hi - lo > 1e-14; it++) {
-            if (fc <= fe) {
-                hi = e;
-                e = c;
-                fe = fc;
-                c = hi - gr * (hi - lo);
-                fc = fit_sse(&fd, c, NULL);
-            } else {
-                lo = c;
-                c = e;
-                fc = fe;
-                e = lo + gr * (hi - lo);
-                fe = fit_sse(&fd, e, NULL);
-            }
-        }
-        double y = 0.5 * (lo + hi);
-        rate = exp(y);
-        fit_sse(&fd, y, &amp0);
-    }
+    fit_data_t fd = {s, dd, m};
+    if ((rc = fit_log(&fd, t0, &rate, &amp0, fn, err)))
+        goto done;
+    if (kind == LRS_EPI_FIT_LINEAR && (rc = fit_linear(&fd, &rate, &amp0, fn, err)))
+        goto done;
     if (tau)
         *tau = 1.0 / rate;
     if (a)
@@ -677,6 +777,147 @@ lrs_epidemic_run_t lrs_epidemic_run_default(void)
     return r;
 }
 
+/* The scratch of one perturbed run: blocks of B steps and the stage vectors. */
+typedef struct epi_run_ws {
+    size_t B;
+    int needR;
+    gsl_matrix *Zb, *Xb, *Rb;
+    gsl_vector *x, *xt, *k1, *k2, *k3, *k4, *xr;
+    const double *xref; /* contiguous copy of run->xref, or NULL */
+} epi_run_ws_t;
+
+static void run_ws_free(epi_run_ws_t *w)
+{
+    gsl_vector_free(w->xr);
+    gsl_matrix_free(w->Zb);
+    gsl_matrix_free(w->Xb);
+    gsl_matrix_free(w->Rb);
+    gsl_vector_free(w->x);
+    gsl_vector_free(w->xt);
+    gsl_vector_free(w->k1);
+    gsl_vector_free(w->k2);
+    gsl_vector_free(w->k3);
+    gsl_vector_free(w->k4);
+}
+
+static int run_ws_alloc(epi_run_ws_t *w, size_t N, size_t B, int needR, int have_xref)
+{
+    memset(w, 0, sizeof *w);
+    w->B = B;
+    w->needR = needR;
+    w->Zb = la_matrix_alloc(B, N);
+    w->Xb = la_matrix_alloc(B, N);
+    w->Rb = needR ? la_matrix_alloc(B, N) : NULL;
+    w->x = la_vector_alloc(N);
+    w->xt = la_vector_alloc(N);
+    w->k1 = la_vector_alloc(N);
+    w->k2 = la_vector_alloc(N);
+    w->k3 = la_vector_alloc(N);
+    w->k4 = la_vector_alloc(N);
+    w->xr = have_xref ? la_vector_alloc(N) : NULL;
+    return !w->Zb || !w->Xb || (needR && !w->Rb) || !w->x || !w->xt || !w->k1 || !w->k2 ||
+                   !w->k3 || !w->k4 || (have_xref && !w->xr)
+               ? -1
+               : 0;
+}
+
+/* Argument checks of lrs_epidemic_run; *nt <- steps, *needR <- some
+ * observer wants the recurrent input. */
+static int run_check(const lrs_epidemic_t *ep, const lrs_epidemic_run_t *run,
+                     const lrs_observer_t *obs, size_t nobs, size_t *nt, int *needR,
+                     const char *fn, lrs_err_t *err)
+{
+    int rc;
+    if (!ep || !run)
+        return lrs_err_set(err, LRS_EINVAL, "%s: %s is NULL", fn, !ep ? "ep" : "run");
+    if (!(run->dt > 0.0) || !isfinite(run->dt))
+        return lrs_err_set(err, LRS_EINVAL, "%s: dt = %g; expected a finite value > 0", fn,
+                           run->dt);
+    if (!(run->T > 0.0) || !isfinite(run->T) || run->T / run->dt > 1e15)
+        return lrs_err_set(err, LRS_EINVAL, "%s: T = %g with dt = %g; expected T > 0, finite",
+                           fn, run->T, run->dt);
+    *nt = (size_t)llround(run->T / run->dt);
+    if (*nt < 1)
+        return lrs_err_set(err, LRS_EINVAL, "%s: T = %g < dt / 2 = %g: no step to run", fn,
+                           run->T, run->dt / 2);
+    if (run->stepper != LRS_EPI_EULER && run->stepper != LRS_EPI_RK4)
+        return lrs_err_set(err, LRS_EINVAL, "%s: unknown stepper %d", fn, (int)run->stepper);
+    if ((rc = check_vec(run->x0, ep->N, fn, "x0", err)))
+        return rc;
+    if (run->xref && (rc = check_vec(run->xref, ep->N, fn, "xref", err)))
+        return rc;
+    if (nobs && !obs)
+        return lrs_err_set(err, LRS_EINVAL, "%s: obs is NULL with nobs = %zu", fn, nobs);
+    *needR = 0;
+    for (size_t j = 0; j < nobs; j++) {
+        if (!obs[j].observe)
+            return lrs_err_set(err, LRS_EINVAL, "%s: observer %zu has no observe function",
+                               fn, j);
+        *needR |= obs[j].needs_recurrent != 0;
+    }
+    return LRS_OK;
+}
+
+/* One step x <- x + dt F(x, p) (Euler) or the RK4 step with p held; k1 =
+ * F(x, p) is given. */
+static void run_step(lrs_epidemic_t *ep, const epi_run_ws_t *w, lrs_epi_stepper_t stepper,
+                     double dt, const double *p)
+{
+    size_t N = ep->N;
+    double *xv = w->x->data, *k1 = w->k1->data, *k2 = w->k2->data, *k3 = w->k3->data,
+           *k4 = w->k4->data, *t1 = w->xt->data;
+    if (stepper == LRS_EPI_EULER) {
+        for (size_t j = 0; j < N; j++)
+            xv[j] += dt * k1[j];
+        return;
+    }
+    for (size_t j = 0; j < N; j++)
+        t1[j] = xv[j] + 0.5 * dt * k1[j];
+    rhs_raw(ep, t1, p, k2);
+    for (size_t j = 0; j < N; j++)
+        t1[j] = xv[j] + 0.5 * dt * k2[j];
+    rhs_raw(ep, t1, p, k3);
+    for (size_t j = 0; j < N; j++)
+        t1[j] = xv[j] + dt * k3[j];
+    rhs_raw(ep, t1, p, k4);
+    for (size_t j = 0; j < N; j++)
+        xv[j] += dt / 6.0 * (k1[j] + 2.0 * k2[j] + 2.0 * k3[j] + k4[j]);
+}
+
+/* Rows n0 .. n0+rows-1 of a block: Z (and R) from the state, then the step
+ * to the next state (none after x[nt-1]).  LRS_EDIVERGE on a non-finite state. */
+static int run_block(lrs_epidemic_t *ep, const lrs_epidemic_run_t *run, epi_run_ws_t *w,
+                     size_t n0, size_t rows, size_t nt, const char *fn, lrs_err_t *err)
+{
+    size_t N = ep->N;
+    const double g = ep->gamma, *xref = w->xref;
+    double *xv = w->x->data;
+    for (size_t i = 0; i < rows; i++) {
+        size_t n = n0 + i;
+        double *z = w->Zb->data + i * w->Zb->tda;
+        const double *p = w->Xb->data + i * w->Xb->tda;
+        for (size_t j = 0; j < N; j++)
+            z[j] = xv[j] - (xref ? xref[j] : 0.0);
+        rhs_raw(ep, xv, p, w->k1->data);
+        if (w->needR) {
+            double *r = w->Rb->data + i * w->Rb->tda;
+            const double *wx = ep->wx->data;
+            for (size_t j = 0; j < N; j++)
+                r[j] = (1.0 - xv[j]) * g * wx[j] - (xref ? xref[j] : 0.0);
+        }
+        if (n + 1 >= nt)
+            continue; /* x[nt-1] is the last state: no step after it */
+        run_step(ep, w, run->stepper, run->dt, p);
+        for (size_t j = 0; j < N; j++)
+            if (!isfinite(xv[j]))
+                return lrs_err_set(err, LRS_EDIVERGE,
+                                   "%s: the state became non-finite at t = %g (step %zu, "
+                                   "unit %zu); reduce dt or the perturbation",
+                                   fn, (double)(n + 1) * run->dt, n + 1, j);
+    }
+    return LRS_OK;
+}
+
 /*
  * Fixed-step integration with the perturbation p[n] = p(t_n) from the input
  * sources, streamed in blocks of EPI_BLOCK steps (layout in the header).
@@ -690,146 +931,55 @@ int lrs_epidemic_run(lrs_epidemic_t *ep, const lrs_epidemic_run_t *run, lrs_inpu
                      const lrs_observer_t *obs, size_t nobs, lrs_err_t *err)
 {
     static const char *fn = "lrs_epidemic_run";
-    int rc = LRS_OK;
-    gsl_matrix *Zb = NULL, *Xb = NULL, *Rb = NULL;
-    gsl_vector *x = NULL, *xt = NULL, *k1 = NULL, *k2 = NULL, *k3 = NULL, *k4 = NULL;
-    gsl_vector *xr = NULL;
-    if (!ep || !run)
-        return lrs_err_set(err, LRS_EINVAL, "%s: %s is NULL", fn, !ep ? "ep" : "run");
-    size_t N = ep->N;
-    if (!(run->dt > 0.0) || !isfinite(run->dt))
-        return lrs_err_set(err, LRS_EINVAL, "%s: dt = %g; expected a finite value > 0", fn,
-                           run->dt);
-    if (!(run->T > 0.0) || !isfinite(run->T) || run->T / run->dt > 1e15)
-        return lrs_err_set(err, LRS_EINVAL, "%s: T = %g with dt = %g; expected T > 0, finite",
-                           fn, run->T, run->dt);
-    size_t nt = (size_t)llround(run->T / run->dt);
-    if (nt < 1)
-        return lrs_err_set(err, LRS_EINVAL, "%s: T = %g < dt / 2 = %g: no step to run", fn,
-                           run->T, run->dt / 2);
-    if (run->stepper != LRS_EPI_EULER && run->stepper != LRS_EPI_RK4)
-        return lrs_err_set(err, LRS_EINVAL, "%s: unknown stepper %d", fn, (int)run->stepper);
-    if ((rc = check_vec(run->x0, N, fn, "x0", err)))
+    epi_run_ws_t w;
+    size_t nt = 0, N;
+    int rc, needR = 0;
+    if ((rc = run_check(ep, run, obs, nobs, &nt, &needR, fn, err)))
         return rc;
-    if (run->xref && (rc = check_vec(run->xref, N, fn, "xref", err)))
-        return rc;
-    if (nobs && !obs)
-        return lrs_err_set(err, LRS_EINVAL, "%s: obs is NULL with nobs = %zu", fn, nobs);
-    int needR = 0;
-    for (size_t j = 0; j < nobs; j++) {
-        if (!obs[j].observe)
-            return lrs_err_set(err, LRS_EINVAL, "%s: observer %zu has no observe function",
-                               fn, j);
-        needR |= obs[j].needs_recurrent != 0;
-    }
-    size_t B = nt < EPI_BLOCK ? nt : EPI_BLOCK;
-    Zb = gsl_matrix_alloc(B, N);
-    Xb = gsl_matrix_alloc(B, N);
-    Rb = needR ? gsl_matrix_alloc(B, N) : NULL;
-    x = gsl_vector_alloc(N);
-    xt = gsl_vector_alloc(N);
-    k1 = gsl_vector_alloc(N);
-    k2 = gsl_vector_alloc(N);
-    k3 = gsl_vector_alloc(N);
-    k4 = gsl_vector_alloc(N);
-    xr = run->xref ? gsl_vector_alloc(N) : NULL;
-    if (!Zb || !Xb || (needR && !Rb) || !x || !xt || !k1 || !k2 || !k3 || !k4 ||
-        (run->xref && !xr)) {
+    N = ep->N;
+    if (run_ws_alloc(&w, N, nt < EPI_BLOCK ? nt : EPI_BLOCK, needR, run->xref != NULL)) {
         rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory (N = %zu)", fn, N);
         goto done;
     }
     ep->have_last = 0;
-    gsl_vector_memcpy(x, run->x0);
-    const double dt = run->dt, g = ep->gamma;
-    const double *xref = NULL;
+    gsl_vector_memcpy(w.x, run->x0);
     if (run->xref) { /* contiguous copy for the loops */
-        gsl_vector_memcpy(xr, run->xref);
-        xref = xr->data;
+        gsl_vector_memcpy(w.xr, run->xref);
+        w.xref = w.xr->data;
     }
-    double *xv = x->data;
-    for (size_t n0 = 0; n0 < nt; n0 += B) {
-        size_t rows = nt - n0 < B ? nt - n0 : B;
-        gsl_matrix_view Zv = gsl_matrix_submatrix(Zb, 0, 0, rows, N);
-        gsl_matrix_view Xv = gsl_matrix_submatrix(Xb, 0, 0, rows, N);
-        gsl_matrix_view Rv = gsl_matrix_submatrix(needR ? Rb : Zb, 0, 0, rows, N);
+    for (size_t n0 = 0; n0 < nt; n0 += w.B) {
+        size_t rows = nt - n0 < w.B ? nt - n0 : w.B;
+        gsl_matrix_view Zv = gsl_matrix_submatrix(w.Zb, 0, 0, rows, N);
+        gsl_matrix_view Xv = gsl_matrix_submatrix(w.Xb, 0, 0, rows, N);
+        gsl_matrix_view Rv = gsl_matrix_submatrix(needR ? w.Rb : w.Zb, 0, 0, rows, N);
         if (in) {
-            if ((rc = lrs_input_fill(in, n0, dt, &Xv.matrix, err)))
+            if ((rc = lrs_input_fill(in, n0, run->dt, &Xv.matrix, err)))
                 goto done;
         } else {
             gsl_matrix_set_zero(&Xv.matrix);
         }
-        for (size_t i = 0; i < rows; i++) {
-            size_t n = n0 + i;
-            double *z = Zb->data + i * Zb->tda;
-            const double *p = Xb->data + i * Xb->tda;
-            for (size_t j = 0; j < N; j++)
-                z[j] = xv[j] - (xref ? xref[j] : 0.0);
-            rhs_raw(ep, xv, p, k1->data);
-            if (needR) {
-                double *r = Rb->data + i * Rb->tda;
-                const double *wx = ep->wx->data;
-                for (size_t j = 0; j < N; j++)
-                    r[j] = (1.0 - xv[j]) * g * wx[j] - (xref ? xref[j] : 0.0);
-            }
-            if (n + 1 >= nt)
-                continue; /* x[nt-1] is the last state: no step after it */
-            if (run->stepper == LRS_EPI_EULER) {
-                for (size_t j = 0; j < N; j++)
-                    xv[j] += dt * k1->data[j];
-            } else {
-                double *t1 = xt->data;
-                for (size_t j = 0; j < N; j++)
-                    t1[j] = xv[j] + 0.5 * dt * k1->data[j];
-                rhs_raw(ep, t1, p, k2->data);
-                for (size_t j = 0; j < N; j++)
-                    t1[j] = xv[j] + 0.5 * dt * k2->data[j];
-                rhs_raw(ep, t1, p, k3->data);
-                for (size_t j = 0; j < N; j++)
-                    t1[j] = xv[j] + dt * k3->data[j];
-                rhs_raw(ep, t1, p, k4->data);
-                for (size_t j = 0; j < N; j++)
-                    xv[j] += dt / 6.0 *
-                             (k1->data[j] + 2.0 * k2->data[j] + 2.0 * k3->data[j] +
-                              k4->data[j]);
-            }
-            for (size_t j = 0; j < N; j++)
-                if (!isfinite(xv[j])) {
-                    rc = lrs_err_set(err, LRS_EDIVERGE,
-                                     "%s: the state became non-finite at t = %g (step %zu, "
-                                     "unit %zu); reduce dt or the perturbation",
-                                     fn, (double)(n + 1) * dt, n + 1, j);
-                    goto done;
-                }
-        }
-        lrs_block_t b = {n0, dt, &Zv.matrix, &Xv.matrix, needR ? &Rv.matrix : NULL};
+        if ((rc = run_block(ep, run, &w, n0, rows, nt, fn, err)))
+            goto done;
+        lrs_block_t b = {n0, run->dt, &Zv.matrix, &Xv.matrix, needR ? &Rv.matrix : NULL};
         for (size_t j = 0; j < nobs; j++) {
             lrs_err_clear(err);
             if ((rc = obs[j].observe(obs[j].self, &b, err))) {
                 if (err && !err->msg[0])
                     lrs_err_set(err, rc, "%s: observer %zu stopped the run at t = %g", fn, j,
-                                (double)n0 * dt);
+                                (double)n0 * run->dt);
                 goto done;
             }
         }
         if (run->stop && *run->stop) {
             rc = lrs_err_set(err, LRS_EINTR, "%s: interrupted at t = %g", fn,
-                             (double)(n0 + rows) * dt);
+                             (double)(n0 + rows) * run->dt);
             goto done;
         }
     }
-    gsl_vector_memcpy(ep->xlast, x);
+    gsl_vector_memcpy(ep->xlast, w.x);
     ep->have_last = 1;
 done:
-    gsl_vector_free(xr);
-    gsl_matrix_free(Zb);
-    gsl_matrix_free(Xb);
-    gsl_matrix_free(Rb);
-    gsl_vector_free(x);
-    gsl_vector_free(xt);
-    gsl_vector_free(k1);
-    gsl_vector_free(k2);
-    gsl_vector_free(k3);
-    gsl_vector_free(k4);
+    run_ws_free(&w);
     return rc;
 }
 

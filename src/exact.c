@@ -182,166 +182,235 @@ static int ex_unstable_error(const ex_problem_t *p, double maxre, double maxmod,
                        p->dt, maxmod, maxre);
 }
 
+/* The spectrum (wr + i wi) of A against the stability condition of the
+ * problem (continuous: Re l < 0; Euler: |1 + dt l| < 1, with a margin of
+ * 64 eps ||A||_1); info->max_re <- max Re l. */
+static int ex_check_spectrum(const ex_problem_t *p, const double *wr, const double *wi,
+                             lrs_exact_info_t *info, lrs_err_t *err)
+{
+    double maxre = -INFINITY, maxmod = 0.0, margin = 64.0 * 2.2e-16 * p->normA;
+    int stable = 1;
+    for (size_t k = 0; k < p->N; k++) {
+        double complex l = wr[k] + I * wi[k];
+        if (wr[k] > maxre)
+            maxre = wr[k];
+        double md = cabs(1.0 + p->dt * l);
+        if (md > maxmod)
+            maxmod = md;
+        if (!ex_stable(p, l, margin))
+            stable = 0;
+    }
+    if (info)
+        info->max_re = maxre;
+    return stable ? LRS_OK : ex_unstable_error(p, maxre, maxmod, err);
+}
+
 /* ------------------------------------------------------------------ eigen route */
 
 /* Returns LRS_OK with Cov filled; EX_FALLBACK (not an error code) if AUTO
  * should fall back to the Schur route; or an LRS_E* code. */
 #define EX_FALLBACK (-1)
 
-static int ex_eigen(const ex_problem_t *p, int forced, double *Cov, lrs_exact_info_t *info,
-                    lrs_err_t *err)
+/* Work arrays of the eigen route (column-major N x N unless noted). */
+typedef struct {
+    size_t N;
+    double *a;              /* copy of A for dgeev */
+    double *V;              /* real eigenvector basis V_r */
+    double *lu;             /* LU factors of V_r */
+    double *X;              /* V_r^{-1} B, then K_r */
+    double *Mr;             /* M_r, then V_r K_r */
+    double *wr, *wi;        /* eigenvalues (length N) */
+    double complex *lam;    /* l_k (length N) */
+    double complex *phi;    /* Phi(l_k) or Phid(1 + dt l_k) (length N) */
+    size_t *bs;             /* block sizes: 1 real, 2 first of a pair, 0 second */
+    lapack_int *ipiv;
+} ex_eig_ws_t;
+
+static void ex_eig_free(ex_eig_ws_t *w)
 {
-    size_t N = p->N, NN = N * N;
+    free(w->a);
+    free(w->V);
+    free(w->lu);
+    free(w->X);
+    free(w->Mr);
+    free(w->wr);
+    free(w->wi);
+    free(w->lam);
+    free(w->phi);
+    free(w->bs);
+    free(w->ipiv);
+}
+
+static int ex_eig_alloc(ex_eig_ws_t *w, size_t N)
+{
+    size_t NN = N * N;
+    w->N = N;
+    w->a = malloc(NN * sizeof *w->a);
+    w->V = malloc(NN * sizeof *w->V);
+    w->lu = malloc(NN * sizeof *w->lu);
+    w->X = malloc(NN * sizeof *w->X);
+    w->Mr = malloc(NN * sizeof *w->Mr);
+    w->wr = malloc(N * sizeof *w->wr);
+    w->wi = malloc(N * sizeof *w->wi);
+    w->lam = malloc(N * sizeof *w->lam);
+    w->phi = malloc(N * sizeof *w->phi);
+    w->bs = malloc(N * sizeof *w->bs);
+    w->ipiv = malloc(N * sizeof *w->ipiv);
+    return w->a && w->V && w->lu && w->X && w->Mr && w->wr && w->wi && w->lam && w->phi &&
+           w->bs && w->ipiv;
+}
+
+/* Step 1: A = V_r diag(l) V_r^{-1} (dgeev, real basis), then stability. */
+static int ex_eig_decompose(const ex_problem_t *p, ex_eig_ws_t *w, lrs_exact_info_t *info,
+                            lrs_err_t *err)
+{
+    size_t N = p->N;
     lapack_int n = (lapack_int)N;
-    int rc = LRS_OK;
-    double *a = malloc(NN * sizeof *a), *V = malloc(NN * sizeof *V);
-    double *lu = malloc(NN * sizeof *lu), *X = malloc(NN * sizeof *X);
-    double *Mr = malloc(NN * sizeof *Mr), *wr = malloc(N * sizeof *wr);
-    double *wi = malloc(N * sizeof *wi);
-    double complex *lam = malloc(N * sizeof *lam), *phi = malloc(N * sizeof *phi);
-    size_t *bs = malloc(N * sizeof *bs);
-    lapack_int *ipiv = malloc(N * sizeof *ipiv);
-    if (!a || !V || !lu || !X || !Mr || !wr || !wi || !lam || !phi || !bs || !ipiv) {
-        rc = lrs_err_set(err, LRS_ENOMEM, "lrs_exact_cov: out of memory (N = %zu)", N);
-        goto done;
-    }
-    memcpy(a, p->A, NN * sizeof *a);
-    lapack_int info_l = LAPACKE_dgeev(LAPACK_COL_MAJOR, 'N', 'V', n, a, n, wr, wi, NULL, 1, V, n);
-    if (info_l != 0) {
-        rc = lrs_err_set(err, LRS_ENUMERIC, "lrs_exact_cov: dgeev failed (info %d)", (int)info_l);
-        goto done;
-    }
-    double maxre = -INFINITY, maxmod = 0.0;
-    int stable = 1;
-    double margin = 64.0 * 2.2e-16 * p->normA;
-    for (size_t k = 0; k < N; k++) {
-        lam[k] = wr[k] + I * wi[k];
-        if (wr[k] > maxre)
-            maxre = wr[k];
-        double md = cabs(1.0 + p->dt * lam[k]);
-        if (md > maxmod)
-            maxmod = md;
-        if (!ex_stable(p, lam[k], margin))
-            stable = 0;
-    }
-    if (info)
-        info->max_re = maxre;
-    if (!stable) {
-        rc = ex_unstable_error(p, maxre, maxmod, err);
-        goto done;
-    }
-    /* LU of V and its condition number. */
-    memcpy(lu, V, NN * sizeof *lu);
-    double anorm = LAPACKE_dlange(LAPACK_COL_MAJOR, '1', n, n, V, n), rcond = 0.0;
-    info_l = LAPACKE_dgetrf(LAPACK_COL_MAJOR, n, n, lu, n, ipiv);
+    memcpy(w->a, p->A, N * N * sizeof *w->a);
+    lapack_int info_l = LAPACKE_dgeev(LAPACK_COL_MAJOR, 'N', 'V', n, w->a, n, w->wr, w->wi, NULL,
+                                      1, w->V, n);
+    if (info_l != 0)
+        return lrs_err_set(err, LRS_ENUMERIC, "lrs_exact_cov: dgeev failed (info %d)",
+                           (int)info_l);
+    for (size_t k = 0; k < N; k++)
+        w->lam[k] = w->wr[k] + I * w->wi[k];
+    return ex_check_spectrum(p, w->wr, w->wi, info, err);
+}
+
+/* Step 2: LU of V_r and its 1-norm condition number.  Ill-conditioned (above
+ * LRS_EXACT_COND_MAX): EX_FALLBACK for AUTO; a forced EIGEN route goes on
+ * unless V_r is singular. */
+static int ex_eig_condition(int forced, ex_eig_ws_t *w, lrs_exact_info_t *info, lrs_err_t *err)
+{
+    size_t N = w->N;
+    lapack_int n = (lapack_int)N;
+    memcpy(w->lu, w->V, N * N * sizeof *w->lu);
+    double anorm = LAPACKE_dlange(LAPACK_COL_MAJOR, '1', n, n, w->V, n), rcond = 0.0;
+    lapack_int info_l = LAPACKE_dgetrf(LAPACK_COL_MAJOR, n, n, w->lu, n, w->ipiv);
     if (info_l == 0)
-        info_l = LAPACKE_dgecon(LAPACK_COL_MAJOR, '1', n, lu, n, anorm, &rcond);
+        info_l = LAPACKE_dgecon(LAPACK_COL_MAJOR, '1', n, w->lu, n, anorm, &rcond);
     double cond = rcond > 0.0 ? 1.0 / rcond : INFINITY;
     if (info)
         info->cond_V = cond;
-    if (info_l != 0 || !(rcond > 0.0) || cond > LRS_EXACT_COND_MAX) {
-        if (!forced) {
-            rc = EX_FALLBACK;
-            goto done;
-        }
-        if (info_l != 0 || !(rcond > 0.0)) {
-            rc = lrs_err_set(err, LRS_ENUMERIC,
-                             "lrs_exact_cov: the eigenvector matrix is singular (A is not "
-                             "diagonalisable); use the schur route");
-            goto done;
-        }
-    }
-    /* X = V^{-1} B, M_r = X X^T. */
-    memset(X, 0, NN * sizeof *X);
+    if (info_l == 0 && rcond > 0.0 && cond <= LRS_EXACT_COND_MAX)
+        return LRS_OK;
+    if (!forced)
+        return EX_FALLBACK;
+    if (info_l != 0 || !(rcond > 0.0))
+        return lrs_err_set(err, LRS_ENUMERIC,
+                           "lrs_exact_cov: the eigenvector matrix is singular (A is not "
+                           "diagonalisable); use the schur route");
+    return LRS_OK;
+}
+
+/* Step 3: the input in the eigenbasis: X = V_r^{-1} B, M_r = X X^T. */
+static int ex_eig_input(const ex_problem_t *p, ex_eig_ws_t *w, lrs_err_t *err)
+{
+    size_t N = p->N;
+    lapack_int n = (lapack_int)N;
+    memset(w->X, 0, N * N * sizeof *w->X);
     for (size_t i = 0; i < N; i++)
-        X[i + i * N] = p->b[i];
-    info_l = LAPACKE_dgetrs(LAPACK_COL_MAJOR, 'N', n, n, lu, n, ipiv, X, n);
-    if (info_l != 0) {
-        rc = lrs_err_set(err, LRS_ENUMERIC, "lrs_exact_cov: dgetrs failed (info %d)", (int)info_l);
-        goto done;
-    }
-    cblas_dsyrk(CblasColMajor, CblasLower, CblasNoTrans, n, n, 1.0, X, n, 0.0, Mr, n);
+        w->X[i + i * N] = p->b[i];
+    lapack_int info_l = LAPACKE_dgetrs(LAPACK_COL_MAJOR, 'N', n, n, w->lu, n, w->ipiv, w->X, n);
+    if (info_l != 0)
+        return lrs_err_set(err, LRS_ENUMERIC, "lrs_exact_cov: dgetrs failed (info %d)",
+                           (int)info_l);
+    cblas_dsyrk(CblasColMajor, CblasLower, CblasNoTrans, n, n, 1.0, w->X, n, 0.0, w->Mr, n);
     for (size_t j = 0; j < N; j++)
         for (size_t i = 0; i < j; i++)
-            Mr[i + j * N] = Mr[j + i * N];
-    /* Blocks: bs[k] = 1 (real eigenvalue), 2 (first of a pair), 0 (second). */
+            w->Mr[i + j * N] = w->Mr[j + i * N];
+    return LRS_OK;
+}
+
+/* Step 4: the blocks of the real basis (a complex pair l, conj l spans two
+ * columns) and Phi of each eigenvalue (Phid(1 + dt l) for Euler). */
+static void ex_eig_phi(const ex_problem_t *p, ex_eig_ws_t *w)
+{
+    size_t N = p->N;
     for (size_t k = 0; k < N; k++) {
-        if (wi[k] != 0.0 && k + 1 < N) {
-            bs[k] = 2;
-            bs[k + 1] = 0;
-            phi[k] = p->dt == 0.0 ? phi_cont(p, lam[k]) : phi_euler(p, 1.0 + p->dt * lam[k]);
-            phi[k + 1] = conj(phi[k]);
+        double complex l = w->lam[k];
+        w->phi[k] = p->dt == 0.0 ? phi_cont(p, l) : phi_euler(p, 1.0 + p->dt * l);
+        if (w->wi[k] != 0.0 && k + 1 < N) {
+            w->bs[k] = 2;
+            w->bs[k + 1] = 0;
+            w->phi[k + 1] = conj(w->phi[k]);
             k++;
         } else {
-            bs[k] = 1;
-            phi[k] = p->dt == 0.0 ? phi_cont(p, lam[k]) : phi_euler(p, 1.0 + p->dt * lam[k]);
+            w->bs[k] = 1;
         }
     }
+}
+
+/* Step 5, one block: K_r[i.., j..] = J_i ((J_i^{-1} M_r J_j^{-H}) .* kernel) J_j^H
+ * for the blocks starting at columns i and j (J = [[1, 1], [i, -i]] for a
+ * pair, 1 for a real eigenvalue). */
+static void ex_eig_kernel_block(const ex_problem_t *p, const ex_eig_ws_t *w, size_t i,
+                                size_t j, double *Kr)
+{
+    static const double complex Jm[2][2] = {{1.0, 1.0}, {I, -I}};
+    static const double complex Jinv[2][2] = {{0.5, -0.5 * I}, {0.5, 0.5 * I}};
+    size_t N = p->N, si = w->bs[i], sj = w->bs[j];
+    double complex mc[2][2], kc[2][2];
+    for (size_t r = 0; r < si; r++)
+        for (size_t c = 0; c < sj; c++) {
+            double complex s = 0.0;
+            for (size_t q = 0; q < si; q++) {
+                double complex jl = si == 2 ? Jinv[r][q] : 1.0;
+                for (size_t v = 0; v < sj; v++) {
+                    double complex jr = sj == 2 ? conj(Jinv[c][v]) : 1.0;
+                    s += jl * w->Mr[(i + q) + (j + v) * N] * jr;
+                }
+            }
+            mc[r][c] = s;
+        }
+    for (size_t r = 0; r < si; r++)
+        for (size_t c = 0; c < sj; c++)
+            kc[r][c] = mc[r][c] * ex_kernel(p, w->lam[i + r], w->lam[j + c], w->phi[i + r],
+                                            w->phi[j + c]);
+    for (size_t r = 0; r < si; r++)
+        for (size_t c = 0; c < sj; c++) {
+            double complex s = 0.0;
+            for (size_t q = 0; q < si; q++) {
+                double complex jl = si == 2 ? Jm[r][q] : 1.0;
+                for (size_t v = 0; v < sj; v++) {
+                    double complex jr = sj == 2 ? conj(Jm[c][v]) : 1.0;
+                    s += jl * kc[q][v] * jr;
+                }
+            }
+            Kr[(i + r) + (j + c) * N] = creal(s);
+        }
+}
+
+static int ex_eigen(const ex_problem_t *p, int forced, double *Cov, lrs_exact_info_t *info,
+                    lrs_err_t *err)
+{
+    size_t N = p->N;
+    lapack_int n = (lapack_int)N;
+    ex_eig_ws_t w = {0};
+    int rc = LRS_OK;
+    if (!ex_eig_alloc(&w, N)) {
+        rc = lrs_err_set(err, LRS_ENOMEM, "lrs_exact_cov: out of memory (N = %zu)", N);
+        goto done;
+    }
+    if ((rc = ex_eig_decompose(p, &w, info, err)) ||
+        (rc = ex_eig_condition(forced, &w, info, err)) || (rc = ex_eig_input(p, &w, err)))
+        goto done;
+    ex_eig_phi(p, &w);
     /* K_r block by block, written over X (no longer needed). */
-    double *Kr = X;
-    const double complex Jm[2][2] = {{1.0, 1.0}, {I, -I}};
-    const double complex Jinv[2][2] = {{0.5, -0.5 * I}, {0.5, 0.5 * I}};
-    for (size_t i = 0; i < N; i++) {
-        if (!bs[i])
-            continue;
-        size_t si = bs[i];
-        for (size_t j = 0; j < N; j++) {
-            if (!bs[j])
-                continue;
-            size_t sj = bs[j];
-            double complex mc[2][2], kc[2][2], t[2][2];
-            /* mc = Jinv_i Mr_ij Jinv_j^H (identity for a size-1 block) */
-            for (size_t r = 0; r < si; r++)
-                for (size_t c = 0; c < sj; c++) {
-                    double complex s = 0.0;
-                    for (size_t q = 0; q < si; q++) {
-                        double complex jl = si == 2 ? Jinv[r][q] : 1.0;
-                        for (size_t w = 0; w < sj; w++) {
-                            double complex jr = sj == 2 ? conj(Jinv[c][w]) : 1.0;
-                            s += jl * Mr[(i + q) + (j + w) * N] * jr;
-                        }
-                    }
-                    mc[r][c] = s;
-                }
-            for (size_t r = 0; r < si; r++)
-                for (size_t c = 0; c < sj; c++)
-                    kc[r][c] = mc[r][c] * ex_kernel(p, lam[i + r], lam[j + c], phi[i + r],
-                                                    phi[j + c]);
-            /* K_r block = J_i kc J_j^H */
-            for (size_t r = 0; r < si; r++)
-                for (size_t c = 0; c < sj; c++) {
-                    double complex s = 0.0;
-                    for (size_t q = 0; q < si; q++) {
-                        double complex jl = si == 2 ? Jm[r][q] : 1.0;
-                        for (size_t w = 0; w < sj; w++) {
-                            double complex jr = sj == 2 ? conj(Jm[c][w]) : 1.0;
-                            s += jl * kc[q][w] * jr;
-                        }
-                    }
-                    t[r][c] = s;
-                }
-            for (size_t r = 0; r < si; r++)
-                for (size_t c = 0; c < sj; c++)
-                    Kr[(i + r) + (j + c) * N] = creal(t[r][c]);
-        }
-    }
-    /* Cov = V K_r V^T */
-    cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0, V, n, Kr, n, 0.0, Mr, n);
-    cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, n, n, n, 1.0, Mr, n, V, n, 0.0, Cov, n);
+    double *Kr = w.X;
+    for (size_t i = 0; i < N; i++)
+        for (size_t j = 0; w.bs[i] && j < N; j++)
+            if (w.bs[j])
+                ex_eig_kernel_block(p, &w, i, j, Kr);
+    /* Cov = V_r K_r V_r^T */
+    cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0, w.V, n, Kr, n, 0.0, w.Mr,
+                n);
+    cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, n, n, n, 1.0, w.Mr, n, w.V, n, 0.0, Cov,
+                n);
     if (info)
         info->route = LRS_EXACT_EIGEN;
 done:
-    free(a);
-    free(V);
-    free(lu);
-    free(X);
-    free(Mr);
-    free(wr);
-    free(wi);
-    free(lam);
-    free(phi);
-    free(bs);
-    free(ipiv);
+    ex_eig_free(&w);
     return rc;
 }
 
@@ -386,64 +455,91 @@ static void ex_rsf2csf(size_t N, double complex *T, double complex *U)
     }
 }
 
-static int ex_schur(const ex_problem_t *p, double *Cov, lrs_exact_info_t *info, lrs_err_t *err)
+/* Work arrays of the Schur route (column-major N x N). */
+typedef struct {
+    size_t N;
+    double *s, *Z;           /* real Schur form S and vectors Z (dgees) */
+    double *wr, *wi;         /* eigenvalues (length N) */
+    double complex *T, *U;   /* complex Schur form A = U T U^H */
+    double complex *R;       /* resolvent, then the right-hand side, then X */
+    double complex *F;       /* Phi(T) (upper triangular) */
+    double complex *M, *Q;   /* U^H B^2 U; products */
+} ex_schur_ws_t;
+
+static void ex_schur_free(ex_schur_ws_t *w)
+{
+    free(w->s);
+    free(w->Z);
+    free(w->wr);
+    free(w->wi);
+    free(w->T);
+    free(w->U);
+    free(w->R);
+    free(w->F);
+    free(w->M);
+    free(w->Q);
+}
+
+static int ex_schur_alloc(ex_schur_ws_t *w, size_t N)
+{
+    size_t NN = N * N;
+    w->N = N;
+    w->s = malloc(NN * sizeof *w->s);
+    w->Z = malloc(NN * sizeof *w->Z);
+    w->wr = malloc(N * sizeof *w->wr);
+    w->wi = malloc(N * sizeof *w->wi);
+    w->T = malloc(NN * sizeof *w->T);
+    w->U = malloc(NN * sizeof *w->U);
+    w->R = malloc(NN * sizeof *w->R);
+    w->F = calloc(NN, sizeof *w->F);
+    w->M = malloc(NN * sizeof *w->M);
+    w->Q = malloc(NN * sizeof *w->Q);
+    return w->s && w->Z && w->wr && w->wi && w->T && w->U && w->R && w->F && w->M && w->Q;
+}
+
+/* Step 1: real Schur form A = Z S Z^T (dgees), stability, then the complex
+ * triangular form A = U T U^H (rsf2csf) with T's strict lower part zero. */
+static int ex_schur_decompose(const ex_problem_t *p, ex_schur_ws_t *w, lrs_exact_info_t *info,
+                              lrs_err_t *err)
 {
     size_t N = p->N, NN = N * N;
-    lapack_int n = (lapack_int)N;
-    int rc = LRS_OK;
-    double *s = malloc(NN * sizeof *s), *Z = malloc(NN * sizeof *Z);
-    double *wr = malloc(N * sizeof *wr), *wi = malloc(N * sizeof *wi);
-    double complex *T = malloc(NN * sizeof *T), *U = malloc(NN * sizeof *U);
-    double complex *R = malloc(NN * sizeof *R), *F = calloc(NN, sizeof *F);
-    double complex *M = malloc(NN * sizeof *M), *Q = malloc(NN * sizeof *Q);
-    if (!s || !Z || !wr || !wi || !T || !U || !R || !F || !M || !Q) {
-        rc = lrs_err_set(err, LRS_ENOMEM, "lrs_exact_cov: out of memory (N = %zu)", N);
-        goto done;
-    }
-    memcpy(s, p->A, NN * sizeof *s);
-    lapack_int sdim = 0;
-    lapack_int info_l = LAPACKE_dgees(LAPACK_COL_MAJOR, 'V', 'N', NULL, n, s, n, &sdim, wr, wi, Z,
-                                      n);
-    if (info_l != 0) {
-        rc = lrs_err_set(err, LRS_ENUMERIC, "lrs_exact_cov: dgees failed (info %d)", (int)info_l);
-        goto done;
-    }
-    double maxre = -INFINITY, maxmod = 0.0, margin = 64.0 * 2.2e-16 * p->normA;
-    int stable = 1;
-    for (size_t k = 0; k < N; k++) {
-        double complex l = wr[k] + I * wi[k];
-        if (wr[k] > maxre)
-            maxre = wr[k];
-        if (cabs(1.0 + p->dt * l) > maxmod)
-            maxmod = cabs(1.0 + p->dt * l);
-        if (!ex_stable(p, l, margin))
-            stable = 0;
-    }
-    if (info)
-        info->max_re = maxre;
-    if (!stable) {
-        rc = ex_unstable_error(p, maxre, maxmod, err);
-        goto done;
-    }
+    lapack_int n = (lapack_int)N, sdim = 0;
+    memcpy(w->s, p->A, NN * sizeof *w->s);
+    lapack_int info_l = LAPACKE_dgees(LAPACK_COL_MAJOR, 'V', 'N', NULL, n, w->s, n, &sdim, w->wr,
+                                      w->wi, w->Z, n);
+    if (info_l != 0)
+        return lrs_err_set(err, LRS_ENUMERIC, "lrs_exact_cov: dgees failed (info %d)",
+                           (int)info_l);
+    int rc = ex_check_spectrum(p, w->wr, w->wi, info, err);
+    if (rc)
+        return rc;
     for (size_t k = 0; k < NN; k++) {
-        T[k] = s[k];
-        U[k] = Z[k];
+        w->T[k] = w->s[k];
+        w->U[k] = w->Z[k];
     }
-    /* dgees leaves garbage below the subdiagonal? No: S is quasi-triangular,
-     * but clear the strict lower part below the first subdiagonal anyway. */
+    /* S is quasi-triangular; clear below the first subdiagonal anyway. */
     for (size_t j = 0; j < N; j++)
         for (size_t i = j + 2; i < N; i++)
-            T[i + j * N] = 0.0;
+            w->T[i + j * N] = 0.0;
     if (N > 1)
-        ex_rsf2csf(N, T, U);
+        ex_rsf2csf(N, w->T, w->U);
     for (size_t j = 0; j < N; j++)
         for (size_t i = j + 1; i < N; i++)
-            T[i + j * N] = 0.0;
+            w->T[i + j * N] = 0.0;
+    return LRS_OK;
+}
 
-    /* Phi(T) (upper triangular) by the shifted trapezoidal rule. */
+/* Step 2: F = Phi(T) (Euler: Phid(I + dt T)), upper triangular, by the
+ * trapezoidal rule on the shifted contour: one triangular inverse of
+ * g(u) I - T per node. */
+static int ex_schur_phi(const ex_problem_t *p, ex_schur_ws_t *w, lrs_err_t *err)
+{
+    size_t N = p->N;
+    lapack_int n = (lapack_int)N;
     double c0 = p->sigma_x * p->sigma_x, kap = sqrt(2.0) / p->tau_x, th = kap * p->dt;
     double smax = sqrt(EX_ETA * EX_ETA + 41.5);
     long kmax = (long)ceil(smax / EX_HQ);
+    double complex *R = w->R, *T = w->T;
     for (long k = -kmax; k <= kmax; k++) {
         double complex u = (double)k * EX_HQ + I * EX_ETA;
         double complex wgt = c0 / sqrt(M_PI) * EX_HQ * cexp(-u * u), g;
@@ -462,40 +558,55 @@ static int ex_schur(const ex_problem_t *p, double *Cov, lrs_exact_info_t *info, 
             for (size_t i = j + 1; i < N; i++)
                 R[i + j * N] = 0.0;
         }
-        info_l = LAPACKE_ztrtri(LAPACK_COL_MAJOR, 'U', 'N', n, R, n);
-        if (info_l != 0) {
-            rc = lrs_err_set(err, LRS_ENUMERIC, "lrs_exact_cov: ztrtri failed (info %d)",
-                             (int)info_l);
-            goto done;
-        }
+        lapack_int info_l = LAPACKE_ztrtri(LAPACK_COL_MAJOR, 'U', 'N', n, R, n);
+        if (info_l != 0)
+            return lrs_err_set(err, LRS_ENUMERIC, "lrs_exact_cov: ztrtri failed (info %d)",
+                               (int)info_l);
         for (size_t j = 0; j < N; j++)
             for (size_t i = 0; i <= j; i++)
-                F[i + j * N] += wgt * R[i + j * N];
+                w->F[i + j * N] += wgt * R[i + j * N];
     }
-    /* M = U^H B^2 U:  R = B^2 U (row scaling), M = U^H R. */
+    return LRS_OK;
+}
+
+/* Step 3: the Hermitian right-hand side in the Schur basis, into R:
+ * M = U^H B^2 U,  Q = F M + M F^H  (Euler: dt^2 (F M + M F^H - c0 M)). */
+static void ex_schur_rhs(const ex_problem_t *p, ex_schur_ws_t *w)
+{
+    size_t N = p->N;
+    int n = (int)N;
+    const double complex one = 1.0, zero = 0.0;
+    double c0 = p->sigma_x * p->sigma_x;
     for (size_t j = 0; j < N; j++)
         for (size_t i = 0; i < N; i++)
-            R[i + j * N] = p->b[i] * p->b[i] * U[i + j * N];
-    const double complex one = 1.0, zero = 0.0;
-    cblas_zgemm(CblasColMajor, CblasConjTrans, CblasNoTrans, n, n, n, &one, U, n, R, n, &zero, M,
-                n);
-    /* Q = F M + M F^H  (Euler: dt^2 (F M + M F^H - c0 M)) */
-    cblas_zgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, n, n, n, &one, F, n, M, n, &zero, Q, n);
+            w->R[i + j * N] = p->b[i] * p->b[i] * w->U[i + j * N];
+    cblas_zgemm(CblasColMajor, CblasConjTrans, CblasNoTrans, n, n, n, &one, w->U, n, w->R, n,
+                &zero, w->M, n);
+    cblas_zgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, n, n, n, &one, w->F, n, w->M, n,
+                &zero, w->Q, n);
     for (size_t j = 0; j < N; j++)
         for (size_t i = 0; i < N; i++) {
-            double complex qij = Q[i + j * N] + conj(Q[j + i * N]);
-            R[i + j * N] = p->dt == 0.0 ? qij : p->dt * p->dt * (qij - c0 * M[i + j * N]);
+            double complex qij = w->Q[i + j * N] + conj(w->Q[j + i * N]);
+            w->R[i + j * N] = p->dt == 0.0 ? qij : p->dt * p->dt * (qij - c0 * w->M[i + j * N]);
         }
-    /* R now holds the Hermitian right-hand side Q. */
+}
+
+/* Step 4: R <- X solving, continuous time, T X + X T^H = -Q; Euler,
+ * X - P X P^H = Q with P = I + dt T through the Cayley transform
+ * A_c = (P+I)^{-1}(P-I):  A_c X + X A_c^H = -2 (P+I)^{-1} Q (P+I)^{-H}
+ * (F and M are reused as (P+I)^{-1} and A_c). */
+static int ex_schur_solve(const ex_problem_t *p, ex_schur_ws_t *w, lrs_err_t *err)
+{
+    size_t N = p->N, NN = N * N;
+    int n = (int)N, info_l;
+    double complex *R = w->R, *T = w->T;
     if (p->dt == 0.0) {
-        /* T X + X T^H = -Q */
         for (size_t k = 0; k < NN; k++)
             R[k] = -R[k];
-        info_l = ex_trsyl((int)n, T, R);
+        info_l = ex_trsyl(n, T, R);
     } else {
-        /* X - P X P^H = Q, P = I + dt T:  Ac = (P+I)^{-1}(P-I),
-         * Ac X + X Ac^H = -2 (P+I)^{-1} Q (P+I)^{-H}. */
-        double complex *Pi = F, *Ac = M; /* reuse */
+        const double complex one = 1.0, m2 = -2.0;
+        double complex *Pi = w->F, *Ac = w->M;
         for (size_t j = 0; j < N; j++)
             for (size_t i = 0; i < N; i++) {
                 double complex t = i <= j ? p->dt * T[i + j * N] : 0.0;
@@ -503,58 +614,62 @@ static int ex_schur(const ex_problem_t *p, double *Cov, lrs_exact_info_t *info, 
                 Ac[i + j * N] = t; /* P - I = dt T */
             }
         info_l = LAPACKE_ztrtri(LAPACK_COL_MAJOR, 'U', 'N', n, Pi, n);
-        if (info_l != 0) {
-            rc = lrs_err_set(err, LRS_ENUMERIC, "lrs_exact_cov: ztrtri failed (info %d)",
-                             (int)info_l);
-            goto done;
-        }
+        if (info_l != 0)
+            return lrs_err_set(err, LRS_ENUMERIC, "lrs_exact_cov: ztrtri failed (info %d)",
+                               info_l);
         cblas_ztrmm(CblasColMajor, CblasLeft, CblasUpper, CblasNoTrans, CblasNonUnit, n, n, &one,
                     Pi, n, Ac, n);
-        const double complex m2 = -2.0;
         cblas_ztrmm(CblasColMajor, CblasLeft, CblasUpper, CblasNoTrans, CblasNonUnit, n, n, &m2,
                     Pi, n, R, n);
         cblas_ztrmm(CblasColMajor, CblasRight, CblasUpper, CblasConjTrans, CblasNonUnit, n, n,
                     &one, Pi, n, R, n);
-        info_l = ex_trsyl((int)n, Ac, R);
+        info_l = ex_trsyl(n, Ac, R);
     }
-    if (info_l == -1000) {
+    if (info_l == -1000)
+        return lrs_err_set(err, LRS_ENOMEM, "lrs_exact_cov: out of memory (N = %zu)", N);
+    if (info_l < 0)
+        return lrs_err_set(err, LRS_ENUMERIC, "lrs_exact_cov: Lyapunov solve failed (info %d)",
+                           info_l);
+    return LRS_OK;
+}
+
+static int ex_schur(const ex_problem_t *p, double *Cov, lrs_exact_info_t *info, lrs_err_t *err)
+{
+    size_t N = p->N;
+    int n = (int)N, rc = LRS_OK;
+    ex_schur_ws_t w = {0};
+    if (!ex_schur_alloc(&w, N)) {
         rc = lrs_err_set(err, LRS_ENOMEM, "lrs_exact_cov: out of memory (N = %zu)", N);
         goto done;
     }
-    if (info_l < 0) {
-        rc = lrs_err_set(err, LRS_ENUMERIC, "lrs_exact_cov: Lyapunov solve failed (info %d)",
-                         (int)info_l);
+    if ((rc = ex_schur_decompose(p, &w, info, err)) || (rc = ex_schur_phi(p, &w, err)))
         goto done;
-    }
+    ex_schur_rhs(p, &w);
+    if ((rc = ex_schur_solve(p, &w, err)))
+        goto done;
     /* Cov = Re(U X U^H) */
-    cblas_zgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, n, n, n, &one, U, n, R, n, &zero, Q, n);
-    cblas_zgemm(CblasColMajor, CblasNoTrans, CblasConjTrans, n, n, n, &one, Q, n, U, n, &zero, M,
-                n);
-    for (size_t k = 0; k < NN; k++)
-        Cov[k] = creal(M[k]);
+    const double complex one = 1.0, zero = 0.0;
+    cblas_zgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, n, n, n, &one, w.U, n, w.R, n, &zero,
+                w.Q, n);
+    cblas_zgemm(CblasColMajor, CblasNoTrans, CblasConjTrans, n, n, n, &one, w.Q, n, w.U, n, &zero,
+                w.M, n);
+    for (size_t k = 0; k < N * N; k++)
+        Cov[k] = creal(w.M[k]);
     if (info)
         info->route = LRS_EXACT_SCHUR;
 done:
-    free(s);
-    free(Z);
-    free(wr);
-    free(wi);
-    free(T);
-    free(U);
-    free(R);
-    free(F);
-    free(M);
-    free(Q);
+    ex_schur_free(&w);
     return rc;
 }
 
 /* ------------------------------------------------------------------ driver */
 
-static int ex_run(const char *who, const gsl_matrix *W, double tau, const gsl_vector *tau_vec,
-                  double dt, double tau_x, double sigma_x, lrs_exact_route_t route,
-                  gsl_matrix *Cov, gsl_vector *pcvar, lrs_exact_info_t *info, lrs_err_t *err)
+/* The arguments shared by the public entry points, checked at the top. */
+static int ex_check_args(const char *who, const gsl_matrix *W, double tau,
+                         const gsl_vector *tau_vec, double dt, double tau_x, double sigma_x,
+                         lrs_exact_route_t route, const gsl_matrix *Cov, const gsl_vector *pcvar,
+                         lrs_err_t *err)
 {
-    double t0 = lrs_wall_seconds();
     if (!W)
         return lrs_err_set(err, LRS_EINVAL, "%s: W is NULL", who);
     size_t N = W->size1;
@@ -580,38 +695,84 @@ static int ex_run(const char *who, const gsl_matrix *W, double tau, const gsl_ve
                            pcvar->size, N);
     if (route != LRS_EXACT_AUTO && route != LRS_EXACT_EIGEN && route != LRS_EXACT_SCHUR)
         return lrs_err_set(err, LRS_EINVAL, "%s: unknown route %d", who, (int)route);
-    size_t NN = N * N;
-    int rc = LRS_OK;
+    return LRS_OK;
+}
+
+/* b = 1/tau (each entry checked), A = diag(b) (W - I) column-major (W
+ * checked finite), *normA = ||A||_1. */
+static int ex_build_problem(const char *who, const gsl_matrix *W, double tau,
+                            const gsl_vector *tau_vec, double *A, double *b, double *normA,
+                            lrs_err_t *err)
+{
+    size_t N = W->size1;
+    for (size_t i = 0; i < N; i++) {
+        double ti = tau_vec ? gsl_vector_get(tau_vec, i) : tau;
+        if (!(ti > 0.0 && isfinite(ti)))
+            return lrs_err_set(err, LRS_EINVAL, "%s: tau[%zu] = %g; need > 0", who, i, ti);
+        b[i] = 1.0 / ti;
+    }
+    *normA = 0.0;
+    for (size_t j = 0; j < N; j++) {
+        double cs = 0.0;
+        for (size_t i = 0; i < N; i++) {
+            double w = gsl_matrix_get(W, i, j);
+            if (!isfinite(w))
+                return lrs_err_set(err, LRS_ENONFINITE, "%s: W(%zu,%zu) = %g is not finite", who,
+                                   i, j, w);
+            A[i + j * N] = b[i] * (w - (i == j ? 1.0 : 0.0));
+            cs += fabs(A[i + j * N]);
+        }
+        if (cs > *normA)
+            *normA = cs;
+    }
+    return LRS_OK;
+}
+
+/* C (column-major, overwritten) symmetrised into Cov; its eigenvalues,
+ * descending, into pcvar (dsyevd).  Either output may be NULL. */
+static int ex_write_results(const char *who, size_t N, double *C, double *ev, gsl_matrix *Cov,
+                            gsl_vector *pcvar, lrs_err_t *err)
+{
+    for (size_t i = 0; i < N; i++)
+        for (size_t j = 0; j < i; j++) {
+            double v = 0.5 * (C[i + j * N] + C[j + i * N]);
+            C[i + j * N] = C[j + i * N] = v;
+        }
+    if (Cov)
+        for (size_t i = 0; i < N; i++)
+            for (size_t j = 0; j < N; j++)
+                gsl_matrix_set(Cov, i, j, C[i + j * N]);
+    if (!pcvar)
+        return LRS_OK;
+    lapack_int info_l = LAPACKE_dsyevd(LAPACK_COL_MAJOR, 'N', 'L', (lapack_int)N, C,
+                                       (lapack_int)N, ev);
+    if (info_l != 0)
+        return lrs_err_set(err, LRS_ENUMERIC, "%s: dsyevd failed (info %d)", who, (int)info_l);
+    for (size_t k = 0; k < N; k++)
+        gsl_vector_set(pcvar, k, ev[N - 1 - k]);
+    return LRS_OK;
+}
+
+/* Check, build A and B, run the route (AUTO: EIGEN, falling back to SCHUR
+ * when V is ill-conditioned), write the outputs. */
+static int ex_run(const char *who, const gsl_matrix *W, double tau, const gsl_vector *tau_vec,
+                  double dt, double tau_x, double sigma_x, lrs_exact_route_t route,
+                  gsl_matrix *Cov, gsl_vector *pcvar, lrs_exact_info_t *info, lrs_err_t *err)
+{
+    double t0 = lrs_wall_seconds();
+    int rc = ex_check_args(who, W, tau, tau_vec, dt, tau_x, sigma_x, route, Cov, pcvar, err);
+    if (rc)
+        return rc;
+    size_t N = W->size1, NN = N * N;
     double *A = malloc(NN * sizeof *A), *b = malloc(N * sizeof *b);
     double *C = malloc(NN * sizeof *C), *ev = malloc(N * sizeof *ev);
     if (!A || !b || !C || !ev) {
         rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory (N = %zu)", who, N);
         goto done;
     }
-    for (size_t i = 0; i < N; i++) {
-        double ti = tau_vec ? gsl_vector_get(tau_vec, i) : tau;
-        if (!(ti > 0.0 && isfinite(ti))) {
-            rc = lrs_err_set(err, LRS_EINVAL, "%s: tau[%zu] = %g; need > 0", who, i, ti);
-            goto done;
-        }
-        b[i] = 1.0 / ti;
-    }
     double normA = 0.0;
-    for (size_t j = 0; j < N; j++) {
-        double cs = 0.0;
-        for (size_t i = 0; i < N; i++) {
-            double w = gsl_matrix_get(W, i, j);
-            if (!isfinite(w)) {
-                rc = lrs_err_set(err, LRS_ENONFINITE, "%s: W(%zu,%zu) = %g is not finite", who,
-                                 i, j, w);
-                goto done;
-            }
-            A[i + j * N] = b[i] * (w - (i == j ? 1.0 : 0.0));
-            cs += fabs(A[i + j * N]);
-        }
-        if (cs > normA)
-            normA = cs;
-    }
+    if ((rc = ex_build_problem(who, W, tau, tau_vec, A, b, &normA, err)))
+        goto done;
     ex_problem_t pr = {N, tau_x, sigma_x, dt, A, b, normA};
     lrs_exact_info_t inf0 = {LRS_EXACT_AUTO, 0.0, NAN, 0.0};
     if (info)
@@ -624,27 +785,8 @@ static int ex_run(const char *who, const gsl_matrix *W, double tau, const gsl_ve
         if (rc == EX_FALLBACK)
             rc = ex_schur(&pr, C, ip, err);
     }
-    if (rc)
+    if (rc || (rc = ex_write_results(who, N, C, ev, Cov, pcvar, err)))
         goto done;
-    for (size_t i = 0; i < N; i++)
-        for (size_t j = 0; j < i; j++) {
-            double v = 0.5 * (C[i + j * N] + C[j + i * N]);
-            C[i + j * N] = C[j + i * N] = v;
-        }
-    if (Cov)
-        for (size_t i = 0; i < N; i++)
-            for (size_t j = 0; j < N; j++)
-                gsl_matrix_set(Cov, i, j, C[i + j * N]);
-    if (pcvar) {
-        lapack_int info_l = LAPACKE_dsyevd(LAPACK_COL_MAJOR, 'N', 'L', (lapack_int)N, C,
-                                           (lapack_int)N, ev);
-        if (info_l != 0) {
-            rc = lrs_err_set(err, LRS_ENUMERIC, "%s: dsyevd failed (info %d)", who, (int)info_l);
-            goto done;
-        }
-        for (size_t k = 0; k < N; k++)
-            gsl_vector_set(pcvar, k, ev[N - 1 - k]);
-    }
     ip->seconds = lrs_wall_seconds() - t0;
 done:
     free(A);

@@ -58,77 +58,83 @@ static void lincomb(size_t N, double a, const double *X4, double b, const double
         out[i * N + i] += c;
 }
 
-/* E = e^X, and (if y != NULL) F1 = phi1(X) diag(y), F2 = phi2(X) diag(y).
- * X, y are not modified; E, F1, F2 are dense N x N outputs (not aliasing X).
- * Work: 7 N x N arrays, reused as the evaluation proceeds:
- *   w0 Xs | w1 X2 | w2 X4 -> V -> Q | w3 X6 -> Uo | w4 T (temporary)
- *   w5 Uo' -> U -> P | w6 Ve' -> Wm */
-static int expm_phi(size_t N, const double *X, const double *y, double *E, double *F1,
-                    double *F2, const char *who, lrs_err_t *err)
+/* Work of expm_phi: 7 N x N arrays, reused as the evaluation proceeds:
+ *   Xs | X2 | X4 -> V -> Q | X6 -> Uo | T (temporary) | Uo' -> U -> P | Ve' -> Wm */
+typedef struct {
+    size_t N;
+    double *Xs, *X2, *X4, *X6, *T, *Uop, *Vep;
+    double *V, *Uo, *U, *Wm; /* aliases of the above, once the old content is spent */
+} pade_ws_t;
+
+/* Scaling: s = max(0, ceil(log2(||M||_1 / theta13))) from the 1-norm of X
+ * (and of y, the other columns of the augmented matrix); a non-finite X is
+ * an error. */
+static int expm_scaling(size_t N, const double *X, const double *y, int *s, const char *who,
+                        lrs_err_t *err)
 {
-    size_t NN = N * N;
-    int rc = LRS_OK;
-    double *w = calloc(7 * NN, sizeof *w);
-    lapack_int *ipiv = malloc(N * sizeof *ipiv);
-    if (!w || !ipiv) {
-        rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory (N = %zu)", who, N);
-        goto done;
-    }
-    double *Xs = w, *X2 = w + NN, *X4 = w + 2 * NN, *X6 = w + 3 * NN, *T = w + 4 * NN;
-    double *Uop = w + 5 * NN, *Vep = w + 6 * NN;
-    /* scaling */
     double nrm = 1.0;
     for (size_t j = 0; j < N; j++) {
         double cs = 0.0;
         for (size_t i = 0; i < N; i++)
             cs += fabs(X[i * N + j]);
-        if (!isfinite(cs)) {
-            rc = lrs_err_set(err, LRS_ENONFINITE, "%s: the matrix has a non-finite entry", who);
-            goto done;
-        }
+        if (!isfinite(cs))
+            return lrs_err_set(err, LRS_ENONFINITE, "%s: the matrix has a non-finite entry", who);
         nrm = fmax(nrm, cs);
         if (y)
             nrm = fmax(nrm, fabs(y[j]));
     }
-    int s = 0;
-    if (nrm > THETA13)
-        s = (int)ceil(log2(nrm / THETA13));
-    double sc = ldexp(1.0, -s), eps_s = sc;
-    for (size_t k = 0; k < NN; k++)
-        Xs[k] = sc * X[k];
+    *s = nrm > THETA13 ? (int)ceil(log2(nrm / THETA13)) : 0;
+    return LRS_OK;
+}
+
+/* The Pade [13/13] parts of Xs (in w->Xs): Uo' and Ve' (odd and even parts
+ * over X^3, X^2), then V, Uo, U = Xs Uo and, with y, Wm = Xs (Uo' - Ve'/2). */
+static void pade13_parts(pade_ws_t *w, int with_y)
+{
+    size_t N = w->N, NN = N * N;
     const double *b = pade13;
-    mm(N, Xs, Xs, X2);
-    mm(N, X2, X2, X4);
-    mm(N, X4, X2, X6);
-    lincomb(N, b[13], X4, b[11], X2, b[9], T);
-    mm(N, X6, T, Uop);
-    lincomb(N, b[7], X4, b[5], X2, b[3], T);
+    mm(N, w->Xs, w->Xs, w->X2);
+    mm(N, w->X2, w->X2, w->X4);
+    mm(N, w->X4, w->X2, w->X6);
+    lincomb(N, b[13], w->X4, b[11], w->X2, b[9], w->T);
+    mm(N, w->X6, w->T, w->Uop);
+    lincomb(N, b[7], w->X4, b[5], w->X2, b[3], w->T);
     for (size_t k = 0; k < NN; k++)
-        Uop[k] += T[k];
-    lincomb(N, b[12], X4, b[10], X2, b[8], T);
-    mm(N, X6, T, Vep);
-    lincomb(N, b[6], X4, b[4], X2, b[2], T);
+        w->Uop[k] += w->T[k];
+    lincomb(N, b[12], w->X4, b[10], w->X2, b[8], w->T);
+    mm(N, w->X6, w->T, w->Vep);
+    lincomb(N, b[6], w->X4, b[4], w->X2, b[2], w->T);
     for (size_t k = 0; k < NN; k++)
-        Vep[k] += T[k];
-    double *V = X4, *Uo = X6; /* X4, X6 no longer needed */
-    mm(N, X2, Vep, V);
-    mm(N, X2, Uop, Uo);
+        w->Vep[k] += w->T[k];
+    w->V = w->X4; /* X4, X6 no longer needed */
+    w->Uo = w->X6;
+    mm(N, w->X2, w->Vep, w->V);
+    mm(N, w->X2, w->Uop, w->Uo);
     for (size_t i = 0; i < N; i++) {
-        V[i * N + i] += b[0];
-        Uo[i * N + i] += b[1];
+        w->V[i * N + i] += b[0];
+        w->Uo[i * N + i] += b[1];
     }
-    double *Wm = NULL;
-    if (y) {
+    w->Wm = NULL;
+    if (with_y) {
         for (size_t k = 0; k < NN; k++)
-            T[k] = Uop[k] - 0.5 * Vep[k];
-        Wm = Vep; /* Ve' no longer needed */
-        mm(N, Xs, T, Wm);
+            w->T[k] = w->Uop[k] - 0.5 * w->Vep[k];
+        w->Wm = w->Vep; /* Ve' no longer needed */
+        mm(N, w->Xs, w->T, w->Wm);
     }
-    double *U = Uop; /* Uo' no longer needed */
-    mm(N, Xs, Uo, U);
-    /* Q = V - U (into V), P = V + U (into E) */
-    for (size_t k = 0; k < NN; k++) {
-        double v = V[k], u = U[k];
+    w->U = w->Uop; /* Uo' no longer needed */
+    mm(N, w->Xs, w->Uo, w->U);
+}
+
+/* r(M) = Q^{-1} P: E = Q^{-1} (V + U) and, with y, F1 = Q^{-1} 2 Uo Ys,
+ * F2 = Q^{-1} 2 e (Wm + Uo/2) Ys (Ys = sc diag(y)); one LU of Q = V - U. */
+static int pade13_solve(pade_ws_t *w, const double *y, double sc, double eps_s,
+                        lapack_int *ipiv, double *E, double *F1, double *F2, const char *who,
+                        lrs_err_t *err)
+{
+    size_t N = w->N;
+    double *V = w->V;
+    for (size_t k = 0; k < N * N; k++) {
+        double v = V[k], u = w->U[k];
         V[k] = v - u;
         E[k] = v + u;
     }
@@ -137,25 +143,31 @@ static int expm_phi(size_t N, const double *X, const double *y, double *E, doubl
     if (info == 0)
         info = LAPACKE_dgetrs(LAPACK_ROW_MAJOR, 'N', n, n, V, n, ipiv, E, n);
     if (info == 0 && y) {
-        /* F1 <- Q^{-1} 2 Uo Ys,  F2 <- Q^{-1} 2 e (Wm + Uo/2) Ys */
         for (size_t i = 0; i < N; i++)
             for (size_t j = 0; j < N; j++) {
-                double ys = sc * y[j], uo = Uo[i * N + j];
+                double ys = sc * y[j], uo = w->Uo[i * N + j];
                 F1[i * N + j] = 2.0 * uo * ys;
-                F2[i * N + j] = 2.0 * eps_s * (Wm[i * N + j] + 0.5 * uo) * ys;
+                F2[i * N + j] = 2.0 * eps_s * (w->Wm[i * N + j] + 0.5 * uo) * ys;
             }
         info = LAPACKE_dgetrs(LAPACK_ROW_MAJOR, 'N', n, n, V, n, ipiv, F1, n);
         if (info == 0)
             info = LAPACKE_dgetrs(LAPACK_ROW_MAJOR, 'N', n, n, V, n, ipiv, F2, n);
     }
-    if (info != 0) {
-        rc = lrs_err_set(err, LRS_ENUMERIC, "%s: Pade denominator is singular (LU info %d)",
-                         who, (int)info);
-        goto done;
-    }
-    /* squaring */
+    if (info != 0)
+        return lrs_err_set(err, LRS_ENUMERIC, "%s: Pade denominator is singular (LU info %d)",
+                           who, (int)info);
+    return LRS_OK;
+}
+
+/* s squarings of [[E, F1, F2], [0, I, eI], [0, 0, I]] (F1, F2 only with_y):
+ * E <- E^2, F1 <- (E + I) F1, F2 <- (E + I) F2 + e F1, e <- 2e. */
+static void expm_square(pade_ws_t *w, int s, int with_y, double eps_s, double *E, double *F1,
+                        double *F2)
+{
+    size_t N = w->N, NN = N * N;
+    double *T = w->T, *U = w->U;
     for (int k = 0; k < s; k++) {
-        if (y) {
+        if (with_y) {
             memcpy(T, E, NN * sizeof *T);
             for (size_t i = 0; i < N; i++)
                 T[i * N + i] += 1.0; /* E + I */
@@ -169,8 +181,36 @@ static int expm_phi(size_t N, const double *X, const double *y, double *E, doubl
         mm(N, E, E, U);
         memcpy(E, U, NN * sizeof *U);
     }
+}
+
+/* E = e^X, and (if y != NULL) F1 = phi1(X) diag(y), F2 = phi2(X) diag(y).
+ * X, y are not modified; E, F1, F2 are dense N x N outputs (not aliasing X).
+ * Steps: scaling by 2^-s, the Pade [13/13] parts, one LU solve, s squarings. */
+static int expm_phi(size_t N, const double *X, const double *y, double *E, double *F1,
+                    double *F2, const char *who, lrs_err_t *err)
+{
+    size_t NN = N * N;
+    int rc = LRS_OK, s = 0;
+    double *mem = calloc(7 * NN, sizeof *mem);
+    lapack_int *ipiv = malloc(N * sizeof *ipiv);
+    if (!mem || !ipiv) {
+        rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory (N = %zu)", who, N);
+        goto done;
+    }
+    pade_ws_t w = {N,           mem,          mem + NN,     mem + 2 * NN, mem + 3 * NN,
+                   mem + 4 * NN, mem + 5 * NN, mem + 6 * NN, NULL,         NULL,
+                   NULL,        NULL};
+    if ((rc = expm_scaling(N, X, y, &s, who, err)))
+        goto done;
+    double sc = ldexp(1.0, -s);
+    for (size_t k = 0; k < NN; k++)
+        w.Xs[k] = sc * X[k];
+    pade13_parts(&w, y != NULL);
+    if ((rc = pade13_solve(&w, y, sc, sc, ipiv, E, F1, F2, who, err)))
+        goto done;
+    expm_square(&w, s, y != NULL, sc, E, F1, F2);
 done:
-    free(w);
+    free(mem);
     free(ipiv);
     return rc;
 }

@@ -289,6 +289,31 @@ static int is_text_format(lrs_io_format_t f)
            f == LRS_FMT_LGL || f == LRS_FMT_DIMACS || f == LRS_FMT_DL;
 }
 
+/* Nonzeros of a dense result (dense text, Matrix Market array, npy) in
+ * coordinate form, row by row. */
+static int coo_from_dense(const gsl_matrix *W, lrs_io_coo_t *out, const char *name,
+                          lrs_err_t *err)
+{
+    size_t a, b, n = 0;
+    for (a = 0; a < W->size1; a++)
+        for (b = 0; b < W->size2; b++)
+            n += W->data[a * W->tda + b] != 0;
+    if (io_coo_alloc(out, n)) {
+        lrs_io_coo_free(out);
+        return lrs_err_set(err, LRS_ENOMEM, "%s: out of memory for %zu entries", name, n);
+    }
+    out->rows = W->size1;
+    out->cols = W->size2;
+    for (a = 0; a < W->size1; a++)
+        for (b = 0; b < W->size2; b++)
+            if (W->data[a * W->tda + b] != 0) {
+                out->i[out->nnz] = (uint32_t)a;
+                out->j[out->nnz] = (uint32_t)b;
+                out->w[out->nnz++] = W->data[a * W->tda + b];
+            }
+    return LRS_OK;
+}
+
 /* ------------------------------------------------------------------ dispatch */
 
 static int setup_ctx(io_ctx_t *c, io_src_t *src, const char *name,
@@ -304,7 +329,7 @@ static int setup_ctx(io_ctx_t *c, io_src_t *src, const char *name,
                            c->o.base);
     if ((int)c->o.format < 0 || (size_t)c->o.format >= NFMT)
         return lrs_err_set(err, LRS_EINVAL, "lrs_read: unknown format %d", (int)c->o.format);
-    if (c->o.max_n > UINT32_MAX - 2)
+    if (c->o.max_n > UINT32_MAX - 2 || c->coo)
         c->o.max_n = UINT32_MAX - 2;
     c->src = src;
     c->name = name;
@@ -348,7 +373,7 @@ static int dispatch(io_ctx_t *c, lrs_io_format_t fmt, int detected, gsl_matrix *
 }
 
 static int read_source(io_src_t *src, const char *name, const char *path,
-                       const lrs_io_read_opts_t *opts, gsl_matrix **out,
+                       const lrs_io_read_opts_t *opts, gsl_matrix **out, lrs_io_coo_t *coo,
                        lrs_io_read_info_t *info, lrs_err_t *err)
 {
     io_ctx_t c;
@@ -362,6 +387,7 @@ static int read_source(io_src_t *src, const char *name, const char *path,
     c.info = info ? info : &local;
     lrs_io_read_info_init(c.info);
     c.path = path;
+    c.coo = coo;
     if ((rc = setup_ctx(&c, src, name, opts, err)) || (rc = open_layers(&c, &kind, err)))
         goto done;
     c.info->compression = kind;
@@ -376,11 +402,18 @@ static int read_source(io_src_t *src, const char *name, const char *path,
         goto done;
     if ((rc = dispatch(&c, fmt, detected, out, err)))
         goto done;
+    if (coo && *out) {
+        rc = coo_from_dense(*out, coo, name, err);
+        gsl_matrix_free(*out);
+        *out = NULL;
+        if (rc)
+            goto done;
+    }
     c.info->detected = detected;
     if (c.info->format == LRS_FMT_AUTO)
         c.info->format = fmt;
-    c.info->rows = (*out)->size1;
-    c.info->cols = (*out)->size2;
+    c.info->rows = coo ? coo->rows : (*out)->size1;
+    c.info->cols = coo ? coo->cols : (*out)->size2;
 done:
     if (rc != LRS_OK || c.info == &local)
         lrs_io_read_info_clear(c.info);
@@ -399,7 +432,7 @@ int lrs_io_read_stream(FILE *fp, const char *name, const lrs_io_read_opts_t *opt
         return lrs_err_set(err, LRS_EINVAL, "lrs_io_read_stream: fp is NULL");
     memset(&s, 0, sizeof s);
     s.fp = fp;
-    rc = read_source(&s, name ? name : "<input>", NULL, opts, out, info, err);
+    rc = read_source(&s, name ? name : "<input>", NULL, opts, out, NULL, info, err);
     io_src_release(&s);
     return rc;
 }
@@ -419,7 +452,7 @@ int lrs_io_read_buffer(const void *buf, size_t len, const char *name,
     s.mem = buf;
     s.memlen = len;
     s.eof = (len == 0);
-    rc = read_source(&s, name ? name : "<input>", NULL, opts, out, info, err);
+    rc = read_source(&s, name ? name : "<input>", NULL, opts, out, NULL, info, err);
     io_src_release(&s);
     return rc;
 }
@@ -442,8 +475,55 @@ int lrs_io_read_matrix(const char *path, const lrs_io_read_opts_t *opts,
         return lrs_err_set(err, LRS_EIO, "%s: cannot open: %s", path, strerror(errno));
     memset(&s, 0, sizeof s);
     s.fp = fp;
-    rc = read_source(&s, path, path, opts, out, info, err);
+    rc = read_source(&s, path, path, opts, out, NULL, info, err);
     io_src_release(&s);
     fclose(fp);
+    return rc;
+}
+
+/* Coordinate readers: the dense readers' source and context with c->coo set. */
+int lrs_io_read_coo_buffer(const void *buf, size_t len, const char *name,
+                           const lrs_io_read_opts_t *opts, lrs_io_coo_t *out,
+                           lrs_io_read_info_t *info, lrs_err_t *err)
+{
+    io_src_t s;
+    gsl_matrix *W = NULL;
+    int rc;
+    if (!out)
+        return lrs_err_set(err, LRS_EINVAL, "lrs_io_read_coo_buffer: out is NULL");
+    memset(out, 0, sizeof *out);
+    if (!buf && len)
+        return lrs_err_set(err, LRS_EINVAL, "lrs_io_read_coo_buffer: buf is NULL");
+    memset(&s, 0, sizeof s);
+    s.mem = buf;
+    s.memlen = len;
+    s.eof = (len == 0);
+    rc = read_source(&s, name ? name : "<input>", NULL, opts, &W, out, info, err);
+    io_src_release(&s);
+    return rc;
+}
+
+int lrs_io_read_coo(const char *path, const lrs_io_read_opts_t *opts, lrs_io_coo_t *out,
+                    lrs_io_read_info_t *info, lrs_err_t *err)
+{
+    io_src_t s;
+    gsl_matrix *W = NULL;
+    FILE *fp;
+    int rc;
+    if (!out)
+        return lrs_err_set(err, LRS_EINVAL, "lrs_io_read_coo: out is NULL");
+    memset(out, 0, sizeof *out);
+    if (!path)
+        return lrs_err_set(err, LRS_EINVAL, "lrs_io_read_coo: path is NULL");
+    fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!fp)
+        return lrs_err_set(err, LRS_EIO, "%s: cannot open: %s", path, strerror(errno));
+    memset(&s, 0, sizeof s);
+    s.fp = fp;
+    rc = read_source(&s, fp == stdin ? "<stdin>" : path, fp == stdin ? NULL : path, opts, &W,
+                     out, info, err);
+    io_src_release(&s);
+    if (fp != stdin)
+        fclose(fp);
     return rc;
 }

@@ -52,6 +52,8 @@ typedef struct io_ctx {
     const char *name;
     const char *path;            /* the file itself when read uncompressed from
                                     a path (libraries that open by name); or NULL */
+
+    lrs_io_coo_t *coo;           /* non-NULL: io_ents_build fills it, no dense matrix */
 } io_ctx_t;
 
 /* Release what a source owns (its buffer, its decoder and the sources under
@@ -152,6 +154,17 @@ void io_ents_free(io_ents_t *es);
 int io_ents_build(const io_ents_t *es, size_t rows, size_t cols, int sym,
                   gsl_matrix **out, size_t *repeated, size_t *loops,
                   const io_ctx_t *c, lrs_err_t *err);
+
+
+/* Arrays i, j, w for nnz entries (at least one); LRS_ENOMEM if any fails
+ * (the caller frees with lrs_io_coo_free). */
+int io_coo_alloc(lrs_io_coo_t *m, size_t nnz);
+
+/* Coordinate form of the entries (when c->coo is set): the same sums, repeats
+ * and mirroring as io_ents_build, sorted by row then column. */
+int io_ents_build_coo(const io_ents_t *es, size_t rows, size_t cols, int sym,
+                      lrs_io_coo_t *out, size_t *repeated, size_t *loops,
+                      const io_ctx_t *c, lrs_err_t *err);
 
 /* Check rows x cols against max_n and max_bytes (LRS_ELIMIT with a message at
  * line:col). */

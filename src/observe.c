@@ -12,7 +12,7 @@
  *     state when the last step of input is applied.
  */
 #include "lrs/observe.h"
-#include "lrs/pca.h"
+#include "lrs/cov.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -11,7 +11,8 @@
 #include "la_internal.h"
 
 /*
- * u_opt = normalize(u + (W1 v - v)/c)   (PAPER.md s.4).
+ * u_opt = normalize(u + (W1 v - v)/c)   (arXiv:2504.13727, Fig. 2: the optimally
+ * suppressed input).
  * Why: with W = c u v^T + W1 and |v| = 1, (I - W) v = -c (u + (W1 v - v)/c),
  * so the quasi-static response to u_opt is parallel to v.
  * Storage: one dgemv into uopt, then two axpys and a scale.

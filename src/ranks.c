@@ -1,5 +1,5 @@
 /*
- * Effective ranks from singular values (lrs/ranks.h; PAPER.md s.6;
+ * Effective ranks from singular values (lrs/ranks.h;
  * Thibeault, Allard & Desrosiers, Nat Phys 2024).  Definitions are in the
  * header; this file says how each number is computed.
  */
@@ -218,7 +218,7 @@ int lrs_ranks_of_matrix(const gsl_matrix *A, const lrs_ranks_opts_t *opts,
         return lrs_err_set(err, LRS_EINVAL, "%s: A is %zux%zu; expected non-empty", fn,
                            A->size1, A->size2);
     size_t k = A->size1 < A->size2 ? A->size1 : A->size2;
-    gsl_vector *s = gsl_vector_alloc(k);
+    gsl_vector *s = la_vector_alloc(k);
     if (!s)
         return lrs_err_set(err, LRS_ENOMEM, "%s: out of memory", fn);
     int rc = lrs_spectra_svd(A, s, NULL, NULL, err);

@@ -1,42 +1,32 @@
 /*
- * Inputs and the forward-Euler simulation streamed into observers
- * (see lrs/sim.h).
+ * The simulator (lrs/sim.h): parameters and their checks, the allocation of
+ * K trajectories, and the pipelined run that hands blocks of states to
+ * observers.  The stepping methods are in sim_step.c (Euler, RK4) and
+ * exact_sim.c (exact); inputs in input.c; the buffer layout in
+ * sim_internal.h.
  *
- * Maths (PAPER.md s.2).  With alpha_i = dt / tau_i:
- *   recurrent:     z[n+1] = z[n] + alpha (-z[n] + W f(z[n]) + x[n])
- *   feed-forward:  z[n+1] = z[n] + alpha (-z[n] + f(W^T x[n]))
- * Implementation, per step, one dgemv:
- *   linear (f = identity):  z[n+1] = A z[n] + alpha o x[n],
- *                           A = I + diag(alpha) (W - I)  (precomputed)
- *   nonlinear:              z[n+1] = (1 - alpha) o z[n] + alpha o x[n]
- *                                    + (diag(alpha) W) f(z[n])
- * (o = elementwise product).  The feed-forward drive of a whole block is one
- * dgemm, X W, followed by f.  The recurrent input R = f(Z) W^T of a block is
- * computed with one dgemm after the block, only if an observer needs it.
- *
- * The matrix-vector product is a hand-written AVX2/FMA kernel where the CPU
- * has it, else cblas_dgemv (see gemv_avx2); with a scalar tau the input term
- * is dgemv's beta (rows of X copied into the next states first).
- *
- * Storage.  States of a block are rows 0..b-1 of a (B+1) x N buffer, row b
- * holds z[n0+b], which becomes row 0 of the next block.  The input rows are
- * filled per block by lrs_input_fill.  Blocks are B ~ 256 rows (~1 MB of
- * states for large N); two sets of state buffers and three of input buffers
- * let a helper thread observe block k-1 and fill block k+1 while block k is
- * integrated (see "one run" below).  Nothing else is stored.
+ * Storage per trajectory: blocks of B ~ 256 rows (~1 MB per block matrix for
+ * large N); two sets of state buffers and three of input buffers let a
+ * helper thread observe block k-1 and fill block k+1 while block k is
+ * integrated (see "one run" below).  Nothing else is stored.  The recurrent
+ * input R = f(Z) W_k^T of a block is computed with one dgemm after the
+ * block, only if one of the trajectory's observers needs it.
  *
  * Divergence: every observed state is checked (||z||^2 <= max_norm^2, which
  * is false for NaN) before a block is handed to observers.  The stop flag is
  * read once per block.
  */
-#include "lrs/sim.h"
+#include "sim_internal.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_cblas.h>
 #include <lapacke.h>
 #include <pthread.h>
+
+/* ------------------------------------------------------------------ transfer */
 
 /* ------------------------------------------------------------------ transfer */
 
@@ -67,130 +57,44 @@ const char *lrs_sim_transfer_name(lrs_sim_transfer_t f)
     }
 }
 
-/* ------------------------------------------------------------------ inputs */
+/* ------------------------------------------------------------------ methods */
 
-enum { SRC_NOISE, SRC_CONST, SRC_STEP, SRC_CALLBACK };
-
-typedef struct input_src {
-    int kind;
-    lrs_noise_t *noise;   /* SRC_NOISE (not owned) */
-    double scale;
-    double *mix;          /* K x N or NULL (identity) */
-    size_t K;
-    double *v;            /* SRC_CONST: c; SRC_STEP: d (length N) */
-    double t_on, t_off, amp;
-    lrs_input_fn fn;
-    void *ctx;
-} input_src;
-
-struct lrs_input {
-    size_t N;
-    input_src *src;
-    size_t n, cap;
-    double *tmp;          /* rows x max(K, N) scratch for noise sources */
-    size_t tmp_size;
-};
-
-int lrs_input_alloc(lrs_input_t **out, size_t N, lrs_err_t *err)
+const char *lrs_sim_method_name(const lrs_sim_method_t *m)
 {
-    if (!out)
-        return lrs_err_set(err, LRS_EINVAL, "lrs_input_alloc: out is NULL");
-    *out = NULL;
-    if (N == 0)
-        return lrs_err_set(err, LRS_EINVAL, "lrs_input_alloc: N = 0; need N >= 1");
-    lrs_input_t *in = calloc(1, sizeof *in);
-    if (!in)
-        return lrs_err_set(err, LRS_ENOMEM, "lrs_input_alloc: out of memory");
-    in->N = N;
-    *out = in;
-    return LRS_OK;
+    return m ? m->name : lrs_sim_euler->name;
 }
 
-void lrs_input_free(lrs_input_t *in)
+int lrs_sim_method_parse(const char *name, const lrs_sim_method_t **m, lrs_err_t *err)
 {
-    if (!in)
-        return;
-    for (size_t i = 0; i < in->n; i++) {
-        free(in->src[i].mix);
-        free(in->src[i].v);
-    }
-    free(in->src);
-    free(in->tmp);
-    free(in);
+    if (!name || !m)
+        return lrs_err_set(err, LRS_EINVAL, "lrs_sim_method_parse: %s is NULL", name ? "m" : "name");
+    const lrs_sim_method_t *all[3] = {lrs_sim_euler, lrs_sim_rk4, lrs_sim_exact};
+    for (int i = 0; i < 3; i++)
+        if (!strcmp(name, all[i]->name)) {
+            *m = all[i];
+            return LRS_OK;
+        }
+    return lrs_err_set(err, LRS_EINVAL, "unknown simulation method '%s'; expected euler, rk4 or exact",
+                       name);
 }
 
-static int input_push(lrs_input_t *in, input_src *s, const char *who, lrs_err_t *err)
+lrs_sim_params_t lrs_sim_params_default(void)
 {
-    if (in->n == in->cap) {
-        size_t cap = in->cap ? 2 * in->cap : 4;
-        input_src *p = realloc(in->src, cap * sizeof *p);
-        if (!p)
-            return lrs_err_set(err, LRS_ENOMEM, "%s: out of memory", who);
-        in->src = p;
-        in->cap = cap;
-    }
-    in->src[in->n++] = *s;
-    return LRS_OK;
-}
-
-static double *copy_vector(const gsl_vector *v)
-{
-    double *p = malloc(v->size * sizeof *p);
-    if (p)
-        for (size_t i = 0; i < v->size; i++)
-            p[i] = gsl_vector_get(v, i);
+    lrs_sim_params_t p;
+    memset(&p, 0, sizeof p);
+    p.f = LRS_F_IDENTITY;
+    p.mode = LRS_SIM_RECURRENT;
+    p.method = lrs_sim_euler;
+    p.tau = 1.0;
+    p.dt = 0.01;
     return p;
 }
 
-int lrs_input_add_noise(lrs_input_t *in, lrs_noise_t *noise, double scale, const gsl_matrix *mix,
-                        lrs_err_t *err)
-{
-    const char *who = "lrs_input_add_noise";
-    if (!in || !noise)
-        return lrs_err_set(err, LRS_EINVAL, "%s: %s is NULL", who, in ? "noise" : "in");
-    if (!isfinite(scale))
-        return lrs_err_set(err, LRS_EINVAL, "%s: scale = %g is not finite", who, scale);
-    size_t K = lrs_noise_channels(noise);
-    input_src s;
-    memset(&s, 0, sizeof s);
-    s.kind = SRC_NOISE;
-    s.noise = noise;
-    s.scale = scale;
-    s.K = K;
-    if (mix) {
-        if (mix->size1 != K || mix->size2 != in->N)
-            return lrs_err_set(err, LRS_EINVAL,
-                               "%s: mix is %zux%zu; expected K x N = %zux%zu (noise channels x units)",
-                               who, mix->size1, mix->size2, K, in->N);
-        s.mix = malloc(K * in->N * sizeof *s.mix);
-        if (!s.mix)
-            return lrs_err_set(err, LRS_ENOMEM, "%s: out of memory", who);
-        for (size_t i = 0; i < K; i++)
-            for (size_t j = 0; j < in->N; j++) {
-                double v = gsl_matrix_get(mix, i, j);
-                if (!isfinite(v)) {
-                    free(s.mix);
-                    return lrs_err_set(err, LRS_ENONFINITE, "%s: mix(%zu,%zu) = %g is not finite",
-                                       who, i, j, v);
-                }
-                s.mix[i * in->N + j] = v;
-            }
-    } else if (K != in->N) {
-        return lrs_err_set(err, LRS_EINVAL,
-                           "%s: noise has %zu channels; without a mixing matrix it needs N = %zu",
-                           who, K, in->N);
-    }
-    int rc = input_push(in, &s, who, err);
-    if (rc)
-        free(s.mix);
-    return rc;
-}
+/* ------------------------------------------------------------------ checks */
 
 static int check_vector(const gsl_vector *v, size_t N, const char *who, const char *name,
                         lrs_err_t *err)
 {
-    if (!v)
-        return lrs_err_set(err, LRS_EINVAL, "%s: %s is NULL", who, name);
     if (v->size != N)
         return lrs_err_set(err, LRS_EINVAL, "%s: %s has length %zu; expected N = %zu", who, name,
                            v->size, N);
@@ -201,335 +105,57 @@ static int check_vector(const gsl_vector *v, size_t N, const char *who, const ch
     return LRS_OK;
 }
 
-int lrs_input_add_constant(lrs_input_t *in, const gsl_vector *c, lrs_err_t *err)
+static int check_finite(const gsl_matrix *M, const char *who, const char *name, lrs_err_t *err)
 {
-    const char *who = "lrs_input_add_constant";
-    if (!in)
-        return lrs_err_set(err, LRS_EINVAL, "%s: in is NULL", who);
-    int rc = check_vector(c, in->N, who, "c", err);
-    if (rc)
-        return rc;
-    input_src s;
-    memset(&s, 0, sizeof s);
-    s.kind = SRC_CONST;
-    s.v = copy_vector(c);
-    if (!s.v)
-        return lrs_err_set(err, LRS_ENOMEM, "%s: out of memory", who);
-    rc = input_push(in, &s, who, err);
-    if (rc)
-        free(s.v);
-    return rc;
-}
-
-int lrs_input_add_step(lrs_input_t *in, double t_on, double t_off, double amplitude,
-                       const gsl_vector *d, lrs_err_t *err)
-{
-    const char *who = "lrs_input_add_step";
-    if (!in)
-        return lrs_err_set(err, LRS_EINVAL, "%s: in is NULL", who);
-    if (isnan(t_on) || isnan(t_off) || !(t_on <= t_off))
-        return lrs_err_set(err, LRS_EINVAL, "%s: window [%g, %g) is not a time interval", who,
-                           t_on, t_off);
-    if (!isfinite(amplitude))
-        return lrs_err_set(err, LRS_EINVAL, "%s: amplitude = %g is not finite", who, amplitude);
-    int rc = check_vector(d, in->N, who, "d", err);
-    if (rc)
-        return rc;
-    input_src s;
-    memset(&s, 0, sizeof s);
-    s.kind = SRC_STEP;
-    s.t_on = t_on;
-    s.t_off = t_off;
-    s.amp = amplitude;
-    s.v = copy_vector(d);
-    if (!s.v)
-        return lrs_err_set(err, LRS_ENOMEM, "%s: out of memory", who);
-    rc = input_push(in, &s, who, err);
-    if (rc)
-        free(s.v);
-    return rc;
-}
-
-int lrs_input_add_callback(lrs_input_t *in, lrs_input_fn fn, void *ctx, lrs_err_t *err)
-{
-    const char *who = "lrs_input_add_callback";
-    if (!in || !fn)
-        return lrs_err_set(err, LRS_EINVAL, "%s: %s is NULL", who, in ? "fn" : "in");
-    input_src s;
-    memset(&s, 0, sizeof s);
-    s.kind = SRC_CALLBACK;
-    s.fn = fn;
-    s.ctx = ctx;
-    return input_push(in, &s, who, err);
-}
-
-/* Scratch of at least `size` doubles (grows; amortised, not per step). */
-static int input_tmp(lrs_input_t *in, size_t size, lrs_err_t *err)
-{
-    if (in->tmp_size >= size)
-        return LRS_OK;
-    double *p = realloc(in->tmp, size * sizeof *p);
-    if (!p)
-        return lrs_err_set(err, LRS_ENOMEM, "lrs_input_fill: out of memory");
-    in->tmp = p;
-    in->tmp_size = size;
+    for (size_t i = 0; i < M->size1; i++)
+        for (size_t j = 0; j < M->size2; j++)
+            if (!isfinite(gsl_matrix_get(M, i, j)))
+                return lrs_err_set(err, LRS_ENONFINITE, "%s: %s(%zu,%zu) = %g is not finite", who,
+                                   name, i, j, gsl_matrix_get(M, i, j));
     return LRS_OK;
 }
 
-/* Rows of X get sum of sources at steps n0 + i, t = (n0 + i) dt.  The first
- * source writes X (a noise source without mixing fills it directly); later
- * sources add to it. */
-int lrs_input_fill(lrs_input_t *in, size_t n0, double dt, gsl_matrix *X, lrs_err_t *err)
+/* Time grid: nt = round(T / dt) in [1, 1e15]. */
+static int check_grid(const lrs_sim_params_t *p, const char *who, double *ntd, lrs_err_t *err)
 {
-    const char *who = "lrs_input_fill";
-    if (!in || !X)
-        return lrs_err_set(err, LRS_EINVAL, "%s: %s is NULL", who, in ? "X" : "in");
-    if (X->size2 != in->N)
-        return lrs_err_set(err, LRS_EINVAL, "%s: X has %zu columns; expected N = %zu", who,
-                           X->size2, in->N);
-    if (!(dt > 0) || !isfinite(dt))
-        return lrs_err_set(err, LRS_EINVAL, "%s: dt = %g; need dt > 0", who, dt);
-    size_t rows = X->size1, N = in->N, tda = X->tda;
-    int rc = LRS_OK, written = 0;
-    if (rows == 0)
-        return LRS_OK;
-    for (size_t s = 0; s < in->n; s++) {
-        input_src *src = &in->src[s];
-        if (src->kind == SRC_NOISE) {
-            size_t pos = lrs_noise_position(src->noise);
-            if (pos != n0)
-                return lrs_err_set(err, LRS_EINVAL,
-                                   "%s: noise source %zu is at step %zu; the input asks for step %zu "
-                                   "(noise must be read in order from step 0: use a fresh generator)",
-                                   who, s, pos, n0);
-        }
-    }
-    for (size_t s = 0; s < in->n; s++) {
-        input_src *src = &in->src[s];
-        switch (src->kind) {
-        case SRC_NOISE:
-            if (!src->mix && !written) {
-                rc = lrs_noise_fill(src->noise, X, err);
-                if (rc)
-                    return rc;
-                if (src->scale != 1.0)
-                    for (size_t i = 0; i < rows; i++)
-                        for (size_t j = 0; j < N; j++)
-                            X->data[i * tda + j] *= src->scale;
-            } else {
-                size_t K = src->K;
-                rc = input_tmp(in, rows * K, err);
-                if (rc)
-                    return rc;
-                gsl_matrix_view T = gsl_matrix_view_array(in->tmp, rows, K);
-                rc = lrs_noise_fill(src->noise, &T.matrix, err);
-                if (rc)
-                    return rc;
-                if (src->mix) {
-                    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, (int)N,
-                                (int)K, src->scale, in->tmp, (int)K, src->mix, (int)N,
-                                written ? 1.0 : 0.0, X->data, (int)tda);
-                } else {
-                    for (size_t i = 0; i < rows; i++)
-                        for (size_t j = 0; j < N; j++)
-                            X->data[i * tda + j] += src->scale * in->tmp[i * N + j];
-                }
-            }
-            break;
-        case SRC_CONST:
-            for (size_t i = 0; i < rows; i++)
-                for (size_t j = 0; j < N; j++)
-                    X->data[i * tda + j] = (written ? X->data[i * tda + j] : 0.0) + src->v[j];
-            break;
-        case SRC_STEP: {
-            double non = round(src->t_on / dt), noff = round(src->t_off / dt);
-            if (!written)
-                for (size_t i = 0; i < rows; i++)
-                    memset(X->data + i * tda, 0, N * sizeof(double));
-            for (size_t i = 0; i < rows; i++) {
-                double n = (double)(n0 + i);
-                if (n < non || n >= noff)
-                    continue;
-                for (size_t j = 0; j < N; j++)
-                    X->data[i * tda + j] += src->amp * src->v[j];
-            }
-            break;
-        }
-        case SRC_CALLBACK:
-            if (!written)
-                for (size_t i = 0; i < rows; i++)
-                    memset(X->data + i * tda, 0, N * sizeof(double));
-            for (size_t i = 0; i < rows; i++) {
-                gsl_vector_view r = gsl_matrix_row(X, i);
-                lrs_err_clear(err);
-                rc = src->fn(src->ctx, (double)(n0 + i) * dt, &r.vector, err);
-                if (rc) {
-                    if (err && err->code == LRS_OK)
-                        lrs_err_set(err, rc, "%s: input callback failed at t = %g (code %d)", who,
-                                    (double)(n0 + i) * dt, rc);
-                    return rc;
-                }
-            }
-            break;
-        }
-        written = 1;
-    }
-    if (!written)
-        for (size_t i = 0; i < rows; i++)
-            memset(X->data + i * tda, 0, N * sizeof(double));
+    if (!(p->dt > 0) || !isfinite(p->dt))
+        return lrs_err_set(err, LRS_EINVAL, "%s: dt = %g; need a finite dt > 0", who, p->dt);
+    if (!(p->T >= 0) || !isfinite(p->T))
+        return lrs_err_set(err, LRS_EINVAL, "%s: T = %g; need a finite T > 0", who, p->T);
+    *ntd = round(p->T / p->dt);
+    if (*ntd < 1)
+        return lrs_err_set(err, LRS_EINVAL, "%s: T = %g with dt = %g gives no time steps", who,
+                           p->T, p->dt);
+    if (*ntd > 1e15)
+        return lrs_err_set(err, LRS_ELIMIT, "%s: T/dt = %g steps is too many", who, *ntd);
     return LRS_OK;
 }
 
-/* ------------------------------------------------------------------ per-step kernel
- * y = A x + beta y for the row-major N x N matrix A: the one matrix-vector
- * product per Euler step.  On x86-64 CPUs with AVX2 and FMA (checked at
- * run time, per simulation) and N <= 362 (A within ~1 MB, so it streams from
- * L2/L3) a hand-written kernel is used: four rows at a time, four-wide FMA
- * accumulators, one pass over A.  It is 10-20% faster than OpenBLAS's dgemv
- * at N = 64..300 (the per-step product is most of the Figure 1 budget) and
- * no faster for larger N.  Elsewhere cblas_dgemv.
- * Both are deterministic; they differ from each other only in rounding. */
-#if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
-#define LRS_HAVE_GEMV_AVX2 1
-
-__attribute__((target("avx2,fma")))
-static void gemv_avx2(size_t n, const double *A, const double *x, double beta, double *y)
+/* Everything but the per-trajectory parts; N and nt out. */
+static int check_params(const lrs_sim_params_t *p, const char *who, size_t *N, double *ntd,
+                        lrs_err_t *err)
 {
-    size_t i = 0, n4 = n & ~(size_t)3;
-    for (; i + 4 <= n; i += 4) {
-        const double *a0 = A + i * n, *a1 = a0 + n, *a2 = a1 + n, *a3 = a2 + n;
-        __m256d s0 = _mm256_setzero_pd(), s1 = s0, s2 = s0, s3 = s0;
-        for (size_t j = 0; j < n4; j += 4) {
-            __m256d xv = _mm256_loadu_pd(x + j);
-            s0 = _mm256_fmadd_pd(_mm256_loadu_pd(a0 + j), xv, s0);
-            s1 = _mm256_fmadd_pd(_mm256_loadu_pd(a1 + j), xv, s1);
-            s2 = _mm256_fmadd_pd(_mm256_loadu_pd(a2 + j), xv, s2);
-            s3 = _mm256_fmadd_pd(_mm256_loadu_pd(a3 + j), xv, s3);
-        }
-        /* horizontal sums of the four accumulators: r[q] = sum of s_q */
-        __m256d t01 = _mm256_hadd_pd(s0, s1), t23 = _mm256_hadd_pd(s2, s3);
-        __m256d sum = _mm256_add_pd(_mm256_permute2f128_pd(t01, t23, 0x20),
-                                    _mm256_permute2f128_pd(t01, t23, 0x31));
-        double r[4];
-        _mm256_storeu_pd(r, sum);
-        for (size_t j = n4; j < n; j++) {
-            r[0] += a0[j] * x[j];
-            r[1] += a1[j] * x[j];
-            r[2] += a2[j] * x[j];
-            r[3] += a3[j] * x[j];
-        }
-        for (size_t q = 0; q < 4; q++)
-            y[i + q] = r[q] + beta * y[i + q];
-    }
-    for (; i < n; i++) {
-        const double *a = A + i * n;
-        double r = 0.0;
-        for (size_t j = 0; j < n; j++)
-            r += a[j] * x[j];
-        y[i] = r + beta * y[i];
-    }
-}
-
-static int cpu_has_avx2_fma(void)
-{
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-}
-#endif
-
-/* ------------------------------------------------------------------ simulation */
-
-lrs_sim_params_t lrs_sim_params_default(void)
-{
-    lrs_sim_params_t p;
-    memset(&p, 0, sizeof p);
-    p.f = LRS_F_IDENTITY;
-    p.mode = LRS_SIM_RECURRENT;
-    p.tau = 1.0;
-    p.dt = 0.01;
-    return p;
-}
-
-struct lrs_sim {
-    size_t N, nt, B;
-    lrs_sim_transfer_t f;
-    lrs_sim_mode_t mode;
-    double dt, T, max_norm;
-    volatile sig_atomic_t *stop;
-    int serial;
-    double *W;      /* N x N */
-    double *A;      /* linear: I + diag(alpha)(W - I); nonlinear: diag(alpha) W */
-    double *alpha;  /* dt / tau_i */
-    double *oma;    /* 1 - alpha_i */
-    int alpha_scalar; /* all alpha_i equal (scalar tau) */
-    int fast_gemv;  /* use the AVX2/FMA per-step kernel */
-    double *z0;
-    double *zfinal;
-    int have_final;
-    double *Zs[2];  /* (B+1) x N: states of blocks k (mod 2); row b = next state */
-    double *Xs[3];  /* B x N: inputs of blocks k (mod 3) */
-    double *Rs[2];  /* B x N: recurrent input or feed-forward drive of blocks k (mod 2) */
-    double *Fb;     /* B x N: f(Z) for R (nonlinear), used by the observing side */
-    double *fz;     /* N: f(z) of one step, used by the stepping side */
-};
-
-void lrs_sim_free(lrs_sim_t *s)
-{
-    if (!s)
-        return;
-    free(s->W);
-    free(s->A);
-    free(s->alpha);
-    free(s->oma);
-    free(s->z0);
-    free(s->zfinal);
-    for (int i = 0; i < 2; i++) {
-        free(s->Zs[i]);
-        free(s->Rs[i]);
-    }
-    for (int i = 0; i < 3; i++)
-        free(s->Xs[i]);
-    free(s->Fb);
-    free(s->fz);
-    free(s);
-}
-
-int lrs_sim_alloc(lrs_sim_t **out, const lrs_sim_params_t *p, lrs_err_t *err)
-{
-    const char *who = "lrs_sim_alloc";
-    int rc = LRS_OK;
-    lrs_sim_t *s = NULL;
-    if (!out)
-        return lrs_err_set(err, LRS_EINVAL, "%s: out is NULL", who);
-    *out = NULL;
-    if (!p)
-        return lrs_err_set(err, LRS_EINVAL, "%s: params is NULL", who);
     if (!p->W)
         return lrs_err_set(err, LRS_EINVAL, "%s: W is NULL", who);
-    size_t N = p->W->size1;
-    if (N == 0 || p->W->size2 != N)
+    *N = p->W->size1;
+    if (*N == 0 || p->W->size2 != *N)
         return lrs_err_set(err, LRS_EINVAL, "%s: W is %zux%zu; expected square, N >= 1", who,
                            p->W->size1, p->W->size2);
     if (p->f != LRS_F_IDENTITY && p->f != LRS_F_TANH && p->f != LRS_F_RELU)
         return lrs_err_set(err, LRS_EINVAL, "%s: unknown transfer function %d", who, (int)p->f);
     if (p->mode != LRS_SIM_RECURRENT && p->mode != LRS_SIM_FEEDFORWARD)
         return lrs_err_set(err, LRS_EINVAL, "%s: unknown mode %d", who, (int)p->mode);
-    if (!(p->dt > 0) || !isfinite(p->dt))
-        return lrs_err_set(err, LRS_EINVAL, "%s: dt = %g; need a finite dt > 0", who, p->dt);
-    if (!(p->T >= 0) || !isfinite(p->T))
-        return lrs_err_set(err, LRS_EINVAL, "%s: T = %g; need a finite T > 0", who, p->T);
-    double ntd = round(p->T / p->dt);
-    if (ntd < 1)
-        return lrs_err_set(err, LRS_EINVAL, "%s: T = %g with dt = %g gives no time steps", who,
-                           p->T, p->dt);
-    if (ntd > 1e15)
-        return lrs_err_set(err, LRS_ELIMIT, "%s: T/dt = %g steps is too many", who, ntd);
+    const lrs_sim_method_t *m = p->method ? p->method : lrs_sim_euler;
+    if (m != lrs_sim_euler && m != lrs_sim_rk4 && m != lrs_sim_exact)
+        return lrs_err_set(err, LRS_EINVAL, "%s: unknown simulation method", who);
+    int rc = check_grid(p, who, ntd, err);
+    if (rc)
+        return rc;
     if (p->tau_vec) {
-        if (p->tau_vec->size != N)
+        if (p->tau_vec->size != *N)
             return lrs_err_set(err, LRS_EINVAL, "%s: tau_vec has length %zu; expected N = %zu", who,
-                               p->tau_vec->size, N);
-        for (size_t i = 0; i < N; i++) {
+                               p->tau_vec->size, *N);
+        for (size_t i = 0; i < *N; i++) {
             double t = gsl_vector_get(p->tau_vec, i);
             if (!(t > 0) || !isfinite(t))
                 return lrs_err_set(err, LRS_EINVAL, "%s: tau_vec[%zu] = %g; need tau > 0", who, i, t);
@@ -537,68 +163,192 @@ int lrs_sim_alloc(lrs_sim_t **out, const lrs_sim_params_t *p, lrs_err_t *err)
     } else if (!(p->tau > 0) || !isfinite(p->tau)) {
         return lrs_err_set(err, LRS_EINVAL, "%s: tau = %g; need a finite tau > 0", who, p->tau);
     }
-    if (p->z0) {
-        rc = check_vector(p->z0, N, who, "z0", err);
-        if (rc)
-            return rc;
-    }
     if (!(p->max_norm >= 0))
         return lrs_err_set(err, LRS_EINVAL, "%s: max_norm = %g; need max_norm >= 0 (0: default)",
                            who, p->max_norm);
-    for (size_t i = 0; i < N; i++)
-        for (size_t j = 0; j < N; j++)
-            if (!isfinite(gsl_matrix_get(p->W, i, j)))
-                return lrs_err_set(err, LRS_ENONFINITE, "%s: W(%zu,%zu) = %g is not finite", who, i,
-                                   j, gsl_matrix_get(p->W, i, j));
+    if ((rc = check_finite(p->W, who, "W", err)))
+        return rc;
+    return m->check(p, who, err);
+}
 
-    s = calloc(1, sizeof *s);
+/* U, V: N x r, S: r x r or NULL; all NULL: none. */
+static int check_lowrank(const lrs_sim_lowrank_t *lr, size_t N, lrs_sim_mode_t mode,
+                         const char *who, const char *name, lrs_err_t *err)
+{
+    if (!lr->U && !lr->V && !lr->S)
+        return LRS_OK;
+    if (!lr->U || !lr->V)
+        return lrs_err_set(err, LRS_EINVAL, "%s: %s.%s is NULL but %s.%s is set", who, name,
+                           lr->U ? "V" : "U", name, lr->U ? "U" : (lr->V ? "V" : "S"));
+    if (mode != LRS_SIM_RECURRENT)
+        return lrs_err_set(err, LRS_EINVAL, "%s: %s: a low-rank part needs the recurrent mode", who,
+                           name);
+    size_t r = lr->U->size2;
+    if (lr->U->size1 != N || r == 0)
+        return lrs_err_set(err, LRS_EINVAL, "%s: %s.U is %zux%zu; expected N x r = %zu x r, r >= 1",
+                           who, name, lr->U->size1, r, N);
+    if (lr->V->size1 != N || lr->V->size2 != r)
+        return lrs_err_set(err, LRS_EINVAL, "%s: %s.V is %zux%zu; expected %zux%zu like U", who,
+                           name, lr->V->size1, lr->V->size2, N, r);
+    if (lr->S && (lr->S->size1 != r || lr->S->size2 != r))
+        return lrs_err_set(err, LRS_EINVAL, "%s: %s.S is %zux%zu; expected r x r = %zux%zu", who,
+                           name, lr->S->size1, lr->S->size2, r, r);
+    char label[64];
+    int rc = LRS_OK;
+    const gsl_matrix *mats[3] = {lr->U, lr->V, lr->S};
+    const char *names[3] = {"U", "V", "S"};
+    for (int i = 0; i < 3 && rc == LRS_OK; i++)
+        if (mats[i]) {
+            snprintf(label, sizeof label, "%s.%s", name, names[i]);
+            rc = check_finite(mats[i], who, label, err);
+        }
+    return rc;
+}
+
+/* Per-trajectory z0 and low-rank parts. */
+static int check_trajectories(const lrs_sim_params_t *p, size_t N, size_t K,
+                              const gsl_vector *const *z0, const lrs_sim_lowrank_t *parts,
+                              const char *who, lrs_err_t *err)
+{
+    char name[48];
+    int rc = LRS_OK;
+    for (size_t q = 0; q < K && rc == LRS_OK; q++) {
+        const gsl_vector *z = z0 ? z0[q] : p->z0;
+        const lrs_sim_lowrank_t *lr = parts ? &parts[q] : &p->lowrank;
+        if (z) {
+            if (z0)
+                snprintf(name, sizeof name, "z0[%zu]", q);
+            else
+                snprintf(name, sizeof name, "z0");
+            rc = check_vector(z, N, who, name, err);
+        }
+        if (rc == LRS_OK) {
+            if (parts)
+                snprintf(name, sizeof name, "parts[%zu]", q);
+            else
+                snprintf(name, sizeof name, "lowrank");
+            rc = check_lowrank(lr, N, p->mode, who, name, err);
+        }
+    }
+    return rc;
+}
+
+/* ------------------------------------------------------------------ allocation */
+
+static void traj_free(sim_traj *t)
+{
+    for (int i = 0; i < 2; i++) {
+        free(t->Zs[i]);
+        free(t->Rs[i]);
+    }
+    for (int i = 0; i < 3; i++) {
+        free(t->Xs[i]);
+        free(t->Ms[i]);
+    }
+    free(t->z0);
+    free(t->zfinal);
+    free(t->U);
+    free(t->Ua);
+    free(t->S);
+    free(t->V);
+    free(t->lr_t);
+    if (t->own_prop) {
+        free(t->E);
+        free(t->F0);
+        free(t->F1);
+    }
+    free(t->Ub);
+    free(t->work);
+}
+
+void lrs_sim_free(lrs_sim_t *s)
+{
     if (!s)
-        return lrs_err_set(err, LRS_ENOMEM, "%s: out of memory", who);
-    s->N = N;
-    s->nt = (size_t)ntd;
-    s->f = p->f;
-    s->mode = p->mode;
-    s->dt = p->dt;
-    s->T = p->T;
-    s->stop = p->stop;
-    s->serial = p->serial;
-#ifdef LRS_HAVE_GEMV_AVX2
-    s->fast_gemv = N * N * sizeof(double) <= (1u << 20) && cpu_has_avx2_fma();
-#endif
-    /* ~256 rows per block, or ~1 MB per block matrix for large N */
-    s->B = (1u << 17) / N;
-    if (s->B > 256)
-        s->B = 256;
-    if (s->B < 16)
-        s->B = 16;
-    if (s->B > s->nt)
-        s->B = s->nt;
-    size_t BN = s->B * N;
-    int ok = 1;
+        return;
+    if (s->tr)
+        for (size_t q = 0; q < s->K; q++)
+            traj_free(&s->tr[q]);
+    free(s->tr);
+    free(s->W);
+    free(s->A);
+    free(s->alpha);
+    free(s->oma);
+    free(s->E);
+    free(s->F0);
+    free(s->F1);
+    free(s->Fb);
+    free(s->xp);
+    free(s->yp);
+    free(s);
+}
+
+static void copy_matrix(double *dst, const gsl_matrix *M)
+{
+    for (size_t i = 0; i < M->size1; i++)
+        for (size_t j = 0; j < M->size2; j++)
+            dst[i * M->size2 + j] = gsl_matrix_get(M, i, j);
+}
+
+/* Buffers, z0 and the low-rank part of one trajectory; 0 on ENOMEM. */
+static int traj_init(lrs_sim_t *s, sim_traj *t, const gsl_vector *z0, const lrs_sim_lowrank_t *lr)
+{
+    size_t N = s->N, BN = (s->B + 1) * N;
+    int ok = 1, rk4 = s->method == lrs_sim_rk4;
+    for (int i = 0; i < 2; i++) {
+        t->Zs[i] = malloc(BN * sizeof(double));
+        t->Rs[i] = malloc(BN * sizeof(double));
+        ok = ok && t->Zs[i] && t->Rs[i];
+    }
+    for (int i = 0; i < 3; i++) {
+        t->Xs[i] = malloc(BN * sizeof(double));
+        t->Ms[i] = rk4 ? malloc(BN * sizeof(double)) : NULL;
+        ok = ok && t->Xs[i] && (t->Ms[i] || !rk4);
+    }
+    t->z0 = calloc(N, sizeof(double));
+    t->zfinal = calloc(N, sizeof(double));
+    t->work = malloc(5 * N * sizeof(double));
+    if (!ok || !t->z0 || !t->zfinal || !t->work)
+        return 0;
+    if (z0)
+        for (size_t i = 0; i < N; i++)
+            t->z0[i] = gsl_vector_get(z0, i);
+    if (!lr->U)
+        return 1;
+    size_t r = lr->U->size2;
+    t->r = r;
+    t->U = malloc(N * r * sizeof(double));
+    t->Ua = malloc(N * r * sizeof(double));
+    t->V = malloc(N * r * sizeof(double));
+    t->S = calloc(r * r, sizeof(double));
+    t->lr_t = malloc(4 * r * sizeof(double));
+    if (!t->U || !t->Ua || !t->V || !t->S || !t->lr_t)
+        return 0;
+    copy_matrix(t->U, lr->U);
+    copy_matrix(t->V, lr->V);
+    if (lr->S)
+        copy_matrix(t->S, lr->S);
+    else
+        for (size_t l = 0; l < r; l++)
+            t->S[l * r + l] = 1.0;
+    return 1;
+}
+
+/* The shared part: W, alpha, scratch, the trajectories.  0 on ENOMEM. */
+static int sim_init(lrs_sim_t *s, const lrs_sim_params_t *p, const gsl_vector *const *z0,
+                    const lrs_sim_lowrank_t *parts)
+{
+    size_t N = s->N, K = s->K;
     s->W = malloc(N * N * sizeof *s->W);
     s->A = malloc(N * N * sizeof *s->A);
     s->alpha = malloc(N * sizeof *s->alpha);
     s->oma = malloc(N * sizeof *s->oma);
-    s->z0 = calloc(N, sizeof *s->z0);
-    s->zfinal = calloc(N, sizeof *s->zfinal);
-    for (int i = 0; i < 2; i++) {
-        s->Zs[i] = malloc((BN + N) * sizeof(double));
-        s->Rs[i] = malloc(BN * sizeof(double));
-        ok = ok && s->Zs[i] && s->Rs[i];
-    }
-    for (int i = 0; i < 3; i++) {
-        s->Xs[i] = malloc(BN * sizeof(double));
-        ok = ok && s->Xs[i];
-    }
-    s->Fb = malloc(BN * sizeof *s->Fb);
-    s->fz = malloc(N * sizeof *s->fz);
-    if (!ok || !s->W || !s->A || !s->alpha || !s->oma || !s->z0 || !s->zfinal || !s->Fb || !s->fz) {
-        rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory for N = %zu", who, N);
-        goto done;
-    }
-    for (size_t i = 0; i < N; i++)
-        for (size_t j = 0; j < N; j++)
-            s->W[i * N + j] = gsl_matrix_get(p->W, i, j);
+    s->Fb = malloc(s->B * N * sizeof *s->Fb);
+    s->xp = malloc(6 * K * sizeof *s->xp);
+    s->yp = malloc(K * sizeof *s->yp);
+    s->tr = calloc(K, sizeof *s->tr);
+    if (!s->W || !s->A || !s->alpha || !s->oma || !s->Fb || !s->xp || !s->yp || !s->tr)
+        return 0;
+    copy_matrix(s->W, p->W);
     for (size_t i = 0; i < N; i++) {
         double tau = p->tau_vec ? gsl_vector_get(p->tau_vec, i) : p->tau;
         s->alpha[i] = p->dt / tau;
@@ -608,27 +358,71 @@ int lrs_sim_alloc(lrs_sim_t **out, const lrs_sim_params_t *p, lrs_err_t *err)
     for (size_t i = 1; i < N; i++)
         if (s->alpha[i] != s->alpha[0])
             s->alpha_scalar = 0;
-    for (size_t i = 0; i < N; i++)
-        for (size_t j = 0; j < N; j++) {
-            double a = s->alpha[i] * s->W[i * N + j];
-            if (s->f == LRS_F_IDENTITY && i == j)
-                a += s->oma[i];
-            s->A[i * N + j] = a;
+    for (size_t q = 0; q < K; q++)
+        if (!traj_init(s, &s->tr[q], z0 ? z0[q] : p->z0, parts ? &parts[q] : &p->lowrank))
+            return 0;
+    return 1;
+}
+
+int lrs_sim_batch_alloc(lrs_sim_t **out, const lrs_sim_params_t *p, size_t K,
+                        const gsl_vector *const *z0, const lrs_sim_lowrank_t *parts, lrs_err_t *err)
+{
+    const char *who = K == 1 && !z0 && !parts ? "lrs_sim_alloc" : "lrs_sim_batch_alloc";
+    size_t N = 0;
+    double ntd = 0;
+    int rc;
+    if (!out)
+        return lrs_err_set(err, LRS_EINVAL, "%s: out is NULL", who);
+    *out = NULL;
+    if (!p)
+        return lrs_err_set(err, LRS_EINVAL, "%s: params is NULL", who);
+    if (K == 0)
+        return lrs_err_set(err, LRS_EINVAL, "%s: K = 0 trajectories; need K >= 1", who);
+    if ((rc = check_params(p, who, &N, &ntd, err)) ||
+        (rc = check_trajectories(p, N, K, z0, parts, who, err)))
+        return rc;
+    lrs_sim_t *s = calloc(1, sizeof *s);
+    if (!s)
+        return lrs_err_set(err, LRS_ENOMEM, "%s: out of memory", who);
+    s->method = p->method ? p->method : lrs_sim_euler;
+    s->N = N;
+    s->K = K;
+    s->nt = (size_t)ntd;
+    s->f = p->f;
+    s->mode = p->mode;
+    s->dt = p->dt;
+    s->T = p->T;
+    s->stop = p->stop;
+    s->serial = p->serial;
+    s->fast_gemv = sim_cpu_fast_gemv(N);
+    /* ~256 rows per block, or ~1 MB per block matrix for large N */
+    s->B = (1u << 17) / N;
+    s->B = s->B > 256 ? 256 : s->B < 16 ? 16 : s->B;
+    if (s->B > s->nt)
+        s->B = s->nt;
+    if (!sim_init(s, p, z0, parts)) {
+        rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory for N = %zu, K = %zu", who, N, K);
+    } else if ((rc = s->method->setup(s, p, err)) == LRS_OK) {
+        if (p->max_norm > 0) {
+            s->max_norm = p->max_norm;
+        } else {
+            double n0 = cblas_dnrm2((int)N, s->tr[0].z0, 1);
+            for (size_t q = 1; q < K; q++) {
+                double nq = cblas_dnrm2((int)N, s->tr[q].z0, 1);
+                n0 = nq > n0 ? nq : n0;
+            }
+            s->max_norm = 1e8 * (n0 > 1 ? n0 : 1);
         }
-    if (p->z0)
-        for (size_t i = 0; i < N; i++)
-            s->z0[i] = gsl_vector_get(p->z0, i);
-    if (p->max_norm > 0) {
-        s->max_norm = p->max_norm;
-    } else {
-        double n0 = cblas_dnrm2((int)N, s->z0, 1);
-        s->max_norm = 1e8 * (n0 > 1 ? n0 : 1);
+        *out = s;
+        s = NULL;
     }
-    *out = s;
-    s = NULL;
-done:
     lrs_sim_free(s);
     return rc;
+}
+
+int lrs_sim_alloc(lrs_sim_t **out, const lrs_sim_params_t *p, lrs_err_t *err)
+{
+    return lrs_sim_batch_alloc(out, p, 1, NULL, NULL, err);
 }
 
 size_t lrs_sim_steps(const lrs_sim_t *s)
@@ -636,46 +430,43 @@ size_t lrs_sim_steps(const lrs_sim_t *s)
     return s ? s->nt : 0;
 }
 
-int lrs_sim_final_state(const lrs_sim_t *s, gsl_vector *z, lrs_err_t *err)
+size_t lrs_sim_batch_size(const lrs_sim_t *s)
 {
+    return s ? s->K : 0;
+}
+
+int lrs_sim_batch_final_state(const lrs_sim_t *s, size_t k, gsl_vector *z, lrs_err_t *err)
+{
+    const char *who = "lrs_sim_final_state";
     if (!s || !z)
-        return lrs_err_set(err, LRS_EINVAL, "lrs_sim_final_state: %s is NULL", s ? "z" : "s");
+        return lrs_err_set(err, LRS_EINVAL, "%s: %s is NULL", who, s ? "z" : "s");
+    if (k >= s->K)
+        return lrs_err_set(err, LRS_EINVAL, "%s: trajectory %zu; the batch has K = %zu", who, k,
+                           s->K);
     if (z->size != s->N)
-        return lrs_err_set(err, LRS_EINVAL, "lrs_sim_final_state: z has length %zu; expected N = %zu",
-                           z->size, s->N);
+        return lrs_err_set(err, LRS_EINVAL, "%s: z has length %zu; expected N = %zu", who, z->size,
+                           s->N);
     if (!s->have_final)
-        return lrs_err_set(err, LRS_EINVAL, "lrs_sim_final_state: no completed run yet");
+        return lrs_err_set(err, LRS_EINVAL, "%s: no completed run yet", who);
     for (size_t i = 0; i < s->N; i++)
-        gsl_vector_set(z, i, s->zfinal[i]);
+        gsl_vector_set(z, i, s->tr[k].zfinal[i]);
     return LRS_OK;
 }
 
-static void apply_f(lrs_sim_transfer_t f, const double *in, double *out, size_t n)
+int lrs_sim_final_state(const lrs_sim_t *s, gsl_vector *z, lrs_err_t *err)
 {
-    switch (f) {
-    case LRS_F_TANH:
-        for (size_t i = 0; i < n; i++)
-            out[i] = tanh(in[i]);
-        break;
-    case LRS_F_RELU:
-        for (size_t i = 0; i < n; i++)
-            out[i] = in[i] > 0 ? in[i] : 0.0;
-        break;
-    default:
-        if (out != in)
-            memcpy(out, in, n * sizeof *in);
-        break;
-    }
+    return lrs_sim_batch_final_state(s, 0, z, err);
 }
 
-/* Largest real part of the eigenvalues of W (error path only); NAN on failure. */
-static double max_real_eig(const lrs_sim_t *s)
+/* ------------------------------------------------------------------ divergence */
+
+/* Largest real part of the eigenvalues of W_k (error path only); NAN on failure. */
+static double max_real_eig(const lrs_sim_t *s, const sim_traj *t)
 {
     size_t N = s->N;
-    double *a = malloc(N * N * sizeof *a), *wr = malloc(N * sizeof *wr), *wi = malloc(N * sizeof *wi);
+    double *a = sim_dense_w(s, t), *wr = malloc(N * sizeof *wr), *wi = malloc(N * sizeof *wi);
     double best = NAN;
     if (a && wr && wi) {
-        memcpy(a, s->W, N * N * sizeof *a);
         lapack_int info = LAPACKE_dgeev(LAPACK_ROW_MAJOR, 'N', 'N', (lapack_int)N, a, (lapack_int)N,
                                         wr, wi, NULL, (lapack_int)N, NULL, (lapack_int)N);
         if (info == 0) {
@@ -691,69 +482,44 @@ static double max_real_eig(const lrs_sim_t *s)
     return best;
 }
 
-static void step_gemv(const lrs_sim_t *s, const double *x, double beta, double *y)
+/* "trajectory q: " before the message of a batch's error (K > 1). */
+static void name_trajectory(const lrs_sim_t *s, size_t q, lrs_err_t *err)
 {
-#ifdef LRS_HAVE_GEMV_AVX2
-    if (s->fast_gemv) {
-        gemv_avx2(s->N, s->A, x, beta, y);
+    if (!err || s->K == 1)
         return;
-    }
-#endif
-    cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)s->N, (int)s->N, 1.0, s->A, (int)s->N, x, 1,
-                beta, y, 1);
+    char msg[LRS_ERR_MSG_MAX];
+    snprintf(msg, sizeof msg, "%s", err->msg);
+    lrs_err_set(err, err->code, "trajectory %zu: %s", q, msg);
 }
 
-/* Advance b steps: rows 1..b of Z from row 0 and the inputs X (b x N); the
- * feed-forward drive goes to R. */
-static void sim_steps(lrs_sim_t *s, double *Z, const double *X, double *R, size_t b)
+/* Divergence check of the b states of block k (rows 1..b of each Z). */
+static int check_block(const lrs_sim_t *s, size_t k, size_t b, lrs_err_t *err)
 {
     size_t N = s->N;
-    const double *al = s->alpha, *oma = s->oma;
-    if (s->mode == LRS_SIM_FEEDFORWARD) {
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)b, (int)N, (int)N, 1.0, X,
-                    (int)N, s->W, (int)N, 0.0, R, (int)N);
-        apply_f(s->f, R, R, b * N);
+    double max2 = s->max_norm * s->max_norm;
+    for (size_t q = 0; q < s->K; q++) {
+        const sim_traj *tr = &s->tr[q];
+        const double *Z = tr->Zs[k % 2] + N;
         for (size_t i = 0; i < b; i++) {
-            const double *z = Z + i * N, *d = R + i * N;
-            double *zn = Z + (i + 1) * N;
-            for (size_t j = 0; j < N; j++)
-                zn[j] = oma[j] * z[j] + al[j] * d[j];
+            double ss = cblas_ddot((int)N, Z + i * N, 1, Z + i * N, 1);
+            if (ss <= max2 && isfinite(ss))
+                continue;
+            double t = (double)(k * s->B + i) * s->dt;
+            if (s->mode == LRS_SIM_FEEDFORWARD)
+                lrs_err_set(err, LRS_EDIVERGE,
+                            "simulation diverged at t = %g: ||z|| = %.3g exceeds %.3g "
+                            "(feed-forward run: the input or the drive is not finite)",
+                            t, sqrt(ss), s->max_norm);
+            else
+                lrs_err_set(err, LRS_EDIVERGE,
+                            "simulation diverged at t = %g: ||z|| = %.3g exceeds %.3g "
+                            "(largest real part of the eigenvalues of W: %.4g)",
+                            t, sqrt(ss), s->max_norm, max_real_eig(s, tr));
+            name_trajectory(s, q, err);
+            return LRS_EDIVERGE;
         }
-        return;
     }
-    if (s->f == LRS_F_IDENTITY) {
-        if (s->alpha_scalar) {
-            /* rows 1..b <- X, then z[n+1] = A z[n] + alpha x[n] (dgemv's beta) */
-            memcpy(Z + N, X, b * N * sizeof *Z);
-            for (size_t i = 0; i < b; i++)
-                step_gemv(s, Z + i * N, al[0], Z + (i + 1) * N);
-            return;
-        }
-        for (size_t i = 0; i < b; i++) {
-            const double *z = Z + i * N, *x = X + i * N;
-            double *zn = Z + (i + 1) * N;
-            for (size_t j = 0; j < N; j++)
-                zn[j] = al[j] * x[j];
-            step_gemv(s, z, 1.0, zn);
-        }
-        return;
-    }
-    for (size_t i = 0; i < b; i++) {
-        const double *z = Z + i * N, *x = X + i * N;
-        double *zn = Z + (i + 1) * N, *fz = s->fz;
-        if (s->f == LRS_F_TANH) {
-            for (size_t j = 0; j < N; j++) {
-                zn[j] = oma[j] * z[j] + al[j] * x[j];
-                fz[j] = tanh(z[j]);
-            }
-        } else {
-            for (size_t j = 0; j < N; j++) {
-                zn[j] = oma[j] * z[j] + al[j] * x[j];
-                fz[j] = z[j] > 0 ? z[j] : 0.0;
-            }
-        }
-        step_gemv(s, fz, 1.0, zn);
-    }
+    return LRS_OK;
 }
 
 /* ---- one run: the stepping side and the observing side.
@@ -763,17 +529,15 @@ static void sim_steps(lrs_sim_t *s, double *Z, const double *X, double *R, size_
  * Pipelined execution (default): in iteration k the calling thread steps
  * block k while a helper thread observes block k-1 (computing its R if asked)
  * and then fills the inputs of block k+1.  Inputs do not depend on the state,
- * every buffer is touched by one side per iteration (Z, R: two sets; X:
- * three), and errors are reported in the sequential order, so results and
- * error codes are the same as a serial run.  Input callbacks and observers
- * all run on the helper thread, one at a time. */
+ * every buffer is written by one side per iteration (Z, R: two sets; X, M:
+ * three; the sides share only reads of the previous block's last rows), and
+ * errors are reported in the sequential order, so results and error codes
+ * are the same as a serial run.  Input callbacks and observers all run on
+ * the helper thread, one at a time, trajectory by trajectory. */
 
 typedef struct sim_run {
     lrs_sim_t *s;
-    lrs_input_t *in;
-    const lrs_observer_t *obs;
-    size_t nobs, nblocks;
-    int need_r;
+    size_t nblocks;
     /* results of the observing side in the current iteration */
     int obs_rc, fill_rc;
     lrs_err_t obs_err, fill_err;
@@ -790,53 +554,96 @@ static size_t block_rows(const lrs_sim_t *s, size_t k)
     return s->nt - n0 < s->B ? s->nt - n0 : s->B;
 }
 
-/* Observing side of iteration k: observe block k-1, then fill X_{k+1}. */
+/* R rows 1..b of trajectory t in block j: f(Z) W^T (+ f(Z) V S^T U^T). */
+static void recurrent_input(lrs_sim_t *s, sim_traj *t, size_t j, size_t b)
+{
+    size_t N = s->N;
+    const double *Z = t->Zs[j % 2] + N, *F = Z;
+    double *R = t->Rs[j % 2] + N;
+    if (s->f != LRS_F_IDENTITY) {
+        sim_apply_f(s->f, Z, s->Fb, b * N);
+        F = s->Fb;
+    }
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)b, (int)N, (int)N, 1.0, F, (int)N,
+                s->W, (int)N, 0.0, R, (int)N);
+    for (size_t i = 0; t->r > 0 && i < b; i++)
+        sim_lowrank_add(s, t, t->U, F + i * N, R + i * N, t->lr_t + 2 * t->r);
+}
+
+/* Hand block j of trajectory q to its observers. */
+static int observe_block(lrs_sim_t *s, size_t q, size_t j, lrs_err_t *err)
+{
+    sim_traj *t = &s->tr[q];
+    size_t N = s->N, b = block_rows(s, j);
+    int need_r = 0, have_r = s->mode == LRS_SIM_FEEDFORWARD;
+    for (size_t o = 0; o < t->nobs; o++)
+        need_r = need_r || t->obs[o].needs_recurrent;
+    if (!have_r && need_r) {
+        recurrent_input(s, t, j, b);
+        have_r = 1;
+    }
+    gsl_matrix_view Zv = gsl_matrix_view_array(t->Zs[j % 2] + N, b, N);
+    gsl_matrix_view Xv = gsl_matrix_view_array(t->Xs[j % 3] + N, b, N);
+    gsl_matrix_view Rv = gsl_matrix_view_array(t->Rs[j % 2] + N, b, N);
+    lrs_block_t blk;
+    blk.n0 = j * s->B;
+    blk.dt = s->dt;
+    blk.Z = &Zv.matrix;
+    blk.X = &Xv.matrix;
+    blk.R = have_r ? &Rv.matrix : NULL;
+    for (size_t o = 0; o < t->nobs; o++) {
+        lrs_err_clear(err);
+        int rc = t->obs[o].observe(t->obs[o].self, &blk, err);
+        if (rc) {
+            if (err->code == LRS_OK)
+                lrs_err_set(err, rc, "lrs_sim_run: observer %zu failed (code %d)", o, rc);
+            name_trajectory(s, q, err);
+            return rc;
+        }
+    }
+    return LRS_OK;
+}
+
+/* Inputs of block j of trajectory q: X rows 1..b (row 0 = the previous
+ * block's last row) and, for RK4 with callbacks, M (see sim_internal.h). */
+static int fill_block(lrs_sim_t *s, size_t q, size_t j, lrs_err_t *err)
+{
+    sim_traj *t = &s->tr[q];
+    size_t N = s->N, b = block_rows(s, j), n0 = j * s->B;
+    double *X = t->Xs[j % 3];
+    if (j > 0)
+        memcpy(X, t->Xs[(j - 1) % 3] + block_rows(s, j - 1) * N, N * sizeof(double));
+    gsl_matrix_view Xv = gsl_matrix_view_array(X + N, b, N);
+    lrs_err_clear(err);
+    int rc = lrs_input_fill(t->in, n0, s->dt, &Xv.matrix, err);
+    if (rc == LRS_OK && t->mid && (j > 0 || b > 1)) {
+        /* row i: the step from n0 + i - 2 to n0 + i - 1 */
+        size_t i0 = j > 0 ? 1 : 2;
+        gsl_matrix_view Mv = gsl_matrix_view_array(t->Ms[j % 3] + i0 * N, b - i0 + 1, N);
+        rc = sim_input_fill_mid(t->in, n0 + i0 - 2, s->dt, &Mv.matrix, err);
+    }
+    if (rc) {
+        if (err->code == LRS_OK)
+            lrs_err_set(err, rc, "lrs_sim_run: filling the input failed (code %d)", rc);
+        name_trajectory(s, q, err);
+    }
+    return rc;
+}
+
+/* Observing side of iteration k: observe block k-1, then fill block k+1. */
 static void run_side(sim_run *r, size_t k)
 {
     lrs_sim_t *s = r->s;
-    size_t N = s->N;
     r->obs_rc = LRS_OK;
     r->fill_rc = LRS_OK;
-    if (k >= 1 && k - 1 < r->nblocks && r->nobs > 0) {
-        size_t j = k - 1, b = block_rows(s, j);
-        double *Z = s->Zs[j % 2], *R = s->Rs[j % 2];
-        int have_r = s->mode == LRS_SIM_FEEDFORWARD;
-        if (!have_r && r->need_r) {
-            const double *F = Z;
-            if (s->f != LRS_F_IDENTITY) {
-                apply_f(s->f, Z, s->Fb, b * N);
-                F = s->Fb;
-            }
-            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)b, (int)N, (int)N, 1.0, F,
-                        (int)N, s->W, (int)N, 0.0, R, (int)N);
-            have_r = 1;
-        }
-        gsl_matrix_view Zv = gsl_matrix_view_array(Z, b, N);
-        gsl_matrix_view Xv = gsl_matrix_view_array(s->Xs[j % 3], b, N);
-        gsl_matrix_view Rv = gsl_matrix_view_array(R, b, N);
-        lrs_block_t blk;
-        blk.n0 = j * s->B;
-        blk.dt = s->dt;
-        blk.Z = &Zv.matrix;
-        blk.X = &Xv.matrix;
-        blk.R = have_r ? &Rv.matrix : NULL;
-        for (size_t o = 0; o < r->nobs; o++) {
-            lrs_err_clear(&r->obs_err);
-            int rc = r->obs[o].observe(r->obs[o].self, &blk, &r->obs_err);
-            if (rc) {
-                if (r->obs_err.code == LRS_OK)
-                    lrs_err_set(&r->obs_err, rc, "lrs_sim_run: observer %zu failed (code %d)", o, rc);
-                r->obs_rc = rc;
-                return;
-            }
-        }
-    }
-    if (k + 1 < r->nblocks) {
-        size_t j = k + 1;
-        gsl_matrix_view Xv = gsl_matrix_view_array(s->Xs[j % 3], block_rows(s, j), N);
-        lrs_err_clear(&r->fill_err);
-        r->fill_rc = lrs_input_fill(r->in, j * s->B, s->dt, &Xv.matrix, &r->fill_err);
-    }
+    if (k >= 1 && k - 1 < r->nblocks)
+        for (size_t q = 0; q < s->K && !r->obs_rc; q++)
+            r->obs_rc = observe_block(s, q, k - 1, &r->obs_err);
+    if (r->obs_rc)
+        return;
+    if (k + 1 < r->nblocks)
+        for (size_t q = 0; q < s->K && !r->fill_rc; q++)
+            r->fill_rc = fill_block(s, q, k + 1, &r->fill_err);
 }
 
 static void *run_thread(void *arg)
@@ -861,158 +668,194 @@ static void *run_thread(void *arg)
     }
 }
 
-/* Divergence check of the b observed states of block k (rows 0..b-1 of Z). */
-static int check_block(const lrs_sim_t *s, const double *Z, size_t k, size_t b, lrs_err_t *err)
-{
-    size_t N = s->N;
-    double max2 = s->max_norm * s->max_norm;
-    for (size_t i = 0; i < b; i++) {
-        double ss = cblas_ddot((int)N, Z + i * N, 1, Z + i * N, 1);
-        if (!(ss <= max2) || !isfinite(ss)) {
-            double t = (double)(k * s->B + i) * s->dt;
-            if (s->mode == LRS_SIM_FEEDFORWARD)
-                return lrs_err_set(err, LRS_EDIVERGE,
-                                   "simulation diverged at t = %g: ||z|| = %.3g exceeds %.3g "
-                                   "(feed-forward run: the input or the drive is not finite)",
-                                   t, sqrt(ss), s->max_norm);
-            return lrs_err_set(err, LRS_EDIVERGE,
-                               "simulation diverged at t = %g: ||z|| = %.3g exceeds %.3g "
-                               "(largest real part of the eigenvalues of W: %.4g)",
-                               t, sqrt(ss), s->max_norm, max_real_eig(s));
-        }
-    }
-    return LRS_OK;
-}
-
 static void copy_err(lrs_err_t *dst, const lrs_err_t *src)
 {
     if (dst)
         *dst = *src;
 }
 
-int lrs_sim_run(lrs_sim_t *s, lrs_input_t *in, const lrs_observer_t *obs, size_t nobs,
-                lrs_err_t *err)
+/* Stepping side of iteration k: rows 0/1 from the previous block or z0,
+ * then the method advances every trajectory. */
+static void step_block(lrs_sim_t *s, size_t k)
 {
-    const char *who = "lrs_sim_run";
-    if (!s || !in)
-        return lrs_err_set(err, LRS_EINVAL, "%s: %s is NULL", who, s ? "in" : "s");
-    if (nobs > 0 && !obs)
-        return lrs_err_set(err, LRS_EINVAL, "%s: %zu observers but obs is NULL", who, nobs);
-    if (in->N != s->N)
-        return lrs_err_set(err, LRS_EINVAL, "%s: input has N = %zu units; the network has %zu", who,
-                           in->N, s->N);
-    sim_run r;
-    memset(&r, 0, sizeof r);
-    r.s = s;
-    r.in = in;
-    r.obs = obs;
-    r.nobs = nobs;
-    r.nblocks = (s->nt + s->B - 1) / s->B;
-    for (size_t k = 0; k < nobs; k++) {
-        if (!obs[k].observe)
-            return lrs_err_set(err, LRS_EINVAL, "%s: observer %zu has no observe function", who, k);
-        if (obs[k].needs_recurrent)
-            r.need_r = 1;
+    size_t N = s->N, b = block_rows(s, k);
+    for (size_t q = 0; q < s->K; q++) {
+        sim_traj *t = &s->tr[q];
+        double *Z = t->Zs[k % 2];
+        if (k == 0) {
+            memcpy(Z + N, t->z0, N * sizeof(double));
+            continue;
+        }
+        size_t bp = block_rows(s, k - 1);
+        memcpy(Z, t->Zs[(k - 1) % 2] + bp * N, N * sizeof(double));
+        if (s->mode == LRS_SIM_FEEDFORWARD)
+            memcpy(t->Rs[k % 2], t->Rs[(k - 1) % 2] + bp * N, N * sizeof(double));
     }
-    size_t N = s->N;
+    s->method->advance(s, k, k == 0 ? 2 : 1, b);
+}
+
+static void run_start_thread(sim_run *r, pthread_t *th)
+{
+    if (pthread_mutex_init(&r->mu, NULL) != 0)
+        return;
+    if (pthread_cond_init(&r->cv, NULL) == 0) {
+        if (pthread_create(th, NULL, run_thread, r) == 0)
+            r->threaded = 1;
+        else
+            pthread_cond_destroy(&r->cv);
+    }
+    if (!r->threaded)
+        pthread_mutex_destroy(&r->mu);
+}
+
+static void run_stop_thread(sim_run *r, pthread_t th)
+{
+    if (!r->threaded)
+        return;
+    pthread_mutex_lock(&r->mu);
+    r->quit = 1;
+    pthread_cond_broadcast(&r->cv);
+    pthread_mutex_unlock(&r->mu);
+    pthread_join(th, NULL);
+    pthread_cond_destroy(&r->cv);
+    pthread_mutex_destroy(&r->mu);
+}
+
+/* The iterations k = 0 .. nblocks (the last one only observes). */
+static int run_blocks(sim_run *r, lrs_err_t *err)
+{
+    lrs_sim_t *s = r->s;
     int rc = LRS_OK, fill_pending = 0;
     lrs_err_t fill_held;
-    pthread_t th;
-    s->have_final = 0;
-    lrs_err_clear(err);
     lrs_err_clear(&fill_held);
-
-    memcpy(s->Zs[0], s->z0, N * sizeof(double));
-    {
-        gsl_matrix_view X0 = gsl_matrix_view_array(s->Xs[0], block_rows(s, 0), N);
-        rc = lrs_input_fill(in, 0, s->dt, &X0.matrix, err);
-        if (rc)
-            return rc;
-    }
-    if (!s->serial && r.nblocks >= 3) {
-        if (pthread_mutex_init(&r.mu, NULL) == 0) {
-            if (pthread_cond_init(&r.cv, NULL) == 0) {
-                if (pthread_create(&th, NULL, run_thread, &r) == 0)
-                    r.threaded = 1;
-                else
-                    pthread_cond_destroy(&r.cv);
-            }
-            if (!r.threaded)
-                pthread_mutex_destroy(&r.mu);
-        }
-    }
-
     for (size_t k = 0;; k++) {
-        int step = k < r.nblocks && !fill_pending;
-        if (step && s->stop && *s->stop) {
-            rc = lrs_err_set(err, LRS_EINTR, "simulation interrupted at t = %g (stop flag raised)",
-                             (double)(k * s->B) * s->dt);
-            break;
-        }
-        if (r.threaded) {
-            pthread_mutex_lock(&r.mu);
-            r.job = k + 1;
-            pthread_cond_broadcast(&r.cv);
-            pthread_mutex_unlock(&r.mu);
+        int step = k < r->nblocks && !fill_pending;
+        if (step && s->stop && *s->stop)
+            return lrs_err_set(err, LRS_EINTR, "simulation interrupted at t = %g (stop flag raised)",
+                               (double)(k * s->B) * s->dt);
+        if (r->threaded) {
+            pthread_mutex_lock(&r->mu);
+            r->job = k + 1;
+            pthread_cond_broadcast(&r->cv);
+            pthread_mutex_unlock(&r->mu);
         }
         int div_rc = LRS_OK;
         lrs_err_t div_err;
         lrs_err_clear(&div_err);
         if (step) {
-            size_t b = block_rows(s, k);
-            double *Z = s->Zs[k % 2];
-            if (k > 0)
-                memcpy(Z, s->Zs[(k - 1) % 2] + block_rows(s, k - 1) * N, N * sizeof(double));
-            sim_steps(s, Z, s->Xs[k % 3], s->Rs[k % 2], b);
-            div_rc = check_block(s, Z, k, b, &div_err);
+            step_block(s, k);
+            div_rc = check_block(s, k, block_rows(s, k), &div_err);
         }
-        if (r.threaded) {
-            pthread_mutex_lock(&r.mu);
-            while (r.done != k + 1)
-                pthread_cond_wait(&r.cv, &r.mu);
-            pthread_mutex_unlock(&r.mu);
+        if (r->threaded) {
+            pthread_mutex_lock(&r->mu);
+            while (r->done != k + 1)
+                pthread_cond_wait(&r->cv, &r->mu);
+            pthread_mutex_unlock(&r->mu);
         } else {
-            run_side(&r, k);
+            run_side(r, k);
         }
         /* errors in sequential order: observe k-1, fill k, diverge k, ... */
-        if (r.obs_rc) {
-            rc = r.obs_rc;
-            copy_err(err, &r.obs_err);
-            break;
+        if (r->obs_rc) {
+            copy_err(err, &r->obs_err);
+            return r->obs_rc;
         }
         if (fill_pending) {
-            rc = fill_held.code;
             copy_err(err, &fill_held);
-            break;
+            return fill_held.code;
         }
         if (div_rc) {
-            rc = div_rc;
             copy_err(err, &div_err);
-            break;
+            return div_rc;
         }
-        if (k >= r.nblocks)
-            break;  /* the last block has been observed */
-        if (r.fill_rc) {
+        if (k >= r->nblocks)
+            return rc; /* the last block has been observed */
+        if (r->fill_rc) {
             fill_pending = 1;
-            fill_held = r.fill_err;
-            if (fill_held.code == LRS_OK)
-                lrs_err_set(&fill_held, r.fill_rc, "%s: filling the input failed (code %d)", who,
-                            r.fill_rc);
+            fill_held = r->fill_err;
         }
     }
-    if (r.threaded) {
-        pthread_mutex_lock(&r.mu);
-        r.quit = 1;
-        pthread_cond_broadcast(&r.cv);
-        pthread_mutex_unlock(&r.mu);
-        pthread_join(th, NULL);
-        pthread_cond_destroy(&r.cv);
-        pthread_mutex_destroy(&r.mu);
+}
+
+static int run_checks(const lrs_sim_t *s, lrs_input_t *const *in, const lrs_observer_t *const *obs,
+                      const size_t *nobs, const char *who, lrs_err_t *err)
+{
+    for (size_t q = 0; q < s->K; q++) {
+        const char *pre = s->K > 1 ? "trajectory " : "", *post = s->K > 1 ? ": " : "";
+        char tq[32] = "";
+        if (s->K > 1)
+            snprintf(tq, sizeof tq, "%zu", q);
+        if (!in[q])
+            return lrs_err_set(err, LRS_EINVAL, "%s: %s%s%sin is NULL", who, pre, tq, post);
+        if (sim_input_units(in[q]) != s->N)
+            return lrs_err_set(err, LRS_EINVAL, "%s: %s%s%sinput has N = %zu units; the network has %zu",
+                               who, pre, tq, post, sim_input_units(in[q]), s->N);
+        for (size_t p = 0; p < q; p++)
+            if (in[p] == in[q])
+                return lrs_err_set(err, LRS_EINVAL, "%s: inputs %zu and %zu are the same object; "
+                                   "each trajectory needs its own", who, p, q);
+        size_t n = nobs ? nobs[q] : 0;
+        if (n > 0 && (!obs || !obs[q]))
+            return lrs_err_set(err, LRS_EINVAL, "%s: %s%s%s%zu observers but obs is NULL", who, pre,
+                               tq, post, n);
+        for (size_t o = 0; o < n; o++)
+            if (!obs[q][o].observe)
+                return lrs_err_set(err, LRS_EINVAL, "%s: %s%s%sobserver %zu has no observe function",
+                                   who, pre, tq, post, o);
     }
+    return LRS_OK;
+}
+
+int lrs_sim_batch_run(lrs_sim_t *s, lrs_input_t *const *in, const lrs_observer_t *const *obs,
+                      const size_t *nobs, lrs_err_t *err)
+{
+    const char *who = s && s->K == 1 ? "lrs_sim_run" : "lrs_sim_batch_run";
+    if (!s || !in)
+        return lrs_err_set(err, LRS_EINVAL, "%s: %s is NULL", who, s ? "in" : "s");
+    int rc = run_checks(s, in, obs, nobs, who, err);
+    if (rc)
+        return rc;
+    sim_run r;
+    memset(&r, 0, sizeof r);
+    r.s = s;
+    r.nblocks = (s->nt + s->B - 1) / s->B;
+    for (size_t q = 0; q < s->K; q++) {
+        sim_traj *t = &s->tr[q];
+        t->in = in[q];
+        t->nobs = nobs ? nobs[q] : 0;
+        t->obs = t->nobs ? obs[q] : NULL;
+        t->mid = s->method == lrs_sim_rk4 && sim_input_has_callback(in[q]);
+    }
+    s->have_final = 0;
+    lrs_err_clear(err);
+    for (size_t q = 0; q < s->K; q++)
+        if ((rc = fill_block(s, q, 0, &r.fill_err))) {
+            copy_err(err, &r.fill_err);
+            return rc;
+        }
+    pthread_t th;
+    memset(&th, 0, sizeof th);
+    if (!s->serial && r.nblocks >= 3)
+        run_start_thread(&r, &th);
+    rc = run_blocks(&r, err);
+    run_stop_thread(&r, th);
     if (rc == LRS_OK) {
-        size_t k = r.nblocks - 1;
-        memcpy(s->zfinal, s->Zs[k % 2] + (block_rows(s, k) - 1) * N, N * sizeof(double));
+        size_t k = r.nblocks - 1, N = s->N;
+        for (size_t q = 0; q < s->K; q++)
+            memcpy(s->tr[q].zfinal, s->tr[q].Zs[k % 2] + block_rows(s, k) * N, N * sizeof(double));
         s->have_final = 1;
     }
     return rc;
+}
+
+int lrs_sim_run(lrs_sim_t *s, lrs_input_t *in, const lrs_observer_t *obs, size_t nobs,
+                lrs_err_t *err)
+{
+    if (!s || !in)
+        return lrs_err_set(err, LRS_EINVAL, "lrs_sim_run: %s is NULL", s ? "in" : "s");
+    if (s->K != 1)
+        return lrs_err_set(err, LRS_EINVAL, "lrs_sim_run: the simulation holds K = %zu trajectories; "
+                           "use lrs_sim_batch_run", s->K);
+    if (nobs > 0 && !obs)
+        return lrs_err_set(err, LRS_EINVAL, "lrs_sim_run: %zu observers but obs is NULL", nobs);
+    return lrs_sim_batch_run(s, &in, &obs, &nobs, err);
 }

@@ -261,7 +261,7 @@ int lrs_spectra_max_real_eig(const gsl_matrix *A, double *re, double *im,
                            A->size2);
     if (A->size1 == 0)
         return lrs_err_set(err, LRS_EINVAL, "%s: A is 0x0", fn);
-    gsl_vector_complex *lam = gsl_vector_complex_alloc(A->size1);
+    gsl_vector_complex *lam = la_vector_complex_alloc(A->size1);
     if (!lam)
         return lrs_err_set(err, LRS_ENOMEM, "%s: out of memory", fn);
     int rc = lrs_spectra_eig(A, lam, NULL, err);
@@ -277,7 +277,8 @@ int lrs_spectra_max_real_eig(const gsl_matrix *A, double *re, double *im,
 }
 
 /*
- * Overlap matrix of the top-r part of A (PAPER.md s.3-4):
+ * Overlap matrix of the top-r part of A (arXiv:2504.13727, the overlap P of
+ * the linear theory, Figs 2-3):
  *   A = U S V^T (SVD),  P = U_r^T V_r  (r x r),  sP = singular values of P.
  * Joint sign flips (u_k, v_k) -> (-u_k, -v_k) change signs of P's k-th row
  * and column together, so the singular values sP are well defined; P's
@@ -304,9 +305,9 @@ int lrs_spectra_overlap(const gsl_matrix *A, size_t r, gsl_matrix *P,
     if (sP && sP->size != r)
         return lrs_err_set(err, LRS_EINVAL, "%s: sP has %zu entries; expected %zu", fn,
                            sP->size, r);
-    s = gsl_vector_alloc(k);
-    U = gsl_matrix_alloc(m, k);
-    V = gsl_matrix_alloc(n, k);
+    s = la_vector_alloc(k);
+    U = la_matrix_alloc(m, k);
+    V = la_matrix_alloc(n, k);
     if (!s || !U || !V) {
         rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory", fn);
         goto done;
@@ -387,8 +388,8 @@ static int orth_basis(const gsl_matrix *A, gsl_matrix *Q, const char *fn, const 
                       lrs_err_t *err)
 {
     size_t p = A->size2;
-    gsl_vector *s = gsl_vector_alloc(p);
-    gsl_matrix *V = gsl_matrix_alloc(p, p);
+    gsl_vector *s = la_vector_alloc(p);
+    gsl_matrix *V = la_matrix_alloc(p, p);
     int rc = LRS_OK;
     if (!s || !V) {
         rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory", fn);
@@ -449,12 +450,12 @@ int lrs_spectra_subspace_angles(const gsl_matrix *A, const gsl_matrix *B,
     if (angles->size != q)
         return lrs_err_set(err, LRS_EINVAL, "%s: angles has %zu entries; expected %zu", fn,
                            angles->size, q);
-    QA = gsl_matrix_alloc(N, p);
-    QB = gsl_matrix_alloc(N, q);
-    M = gsl_matrix_alloc(p, q);
-    S = gsl_matrix_alloc(N, q);
-    c = gsl_vector_alloc(q);
-    sn = gsl_vector_alloc(q);
+    QA = la_matrix_alloc(N, p);
+    QB = la_matrix_alloc(N, q);
+    M = la_matrix_alloc(p, q);
+    S = la_matrix_alloc(N, q);
+    c = la_vector_alloc(q);
+    sn = la_vector_alloc(q);
     if (!QA || !QB || !M || !S || !c || !sn) {
         rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory", fn);
         goto done;
@@ -498,7 +499,7 @@ int lrs_spectra_nonnormality(const gsl_matrix *A, double *rel, lrs_err_t *err)
         return lrs_err_set(err, LRS_EINVAL, "%s: A is 0x0", fn);
     if (!la_matrix_finite(A))
         return lrs_err_set(err, LRS_ENONFINITE, "%s: A (%zux%zu) contains NaN or Inf", fn, N, N);
-    gsl_matrix *C = gsl_matrix_alloc(N, N);
+    gsl_matrix *C = la_matrix_alloc(N, N);
     if (!C)
         return lrs_err_set(err, LRS_ENOMEM, "%s: out of memory", fn);
     gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, A, A, 0.0, C);

@@ -1,7 +1,11 @@
 /*
  * Quasi-static theory of the driven linear network (lrs/theory.h,
- * PAPER.md s.4):  for tau_x >> tau,  z ~ (I - W)^{-1} x,  so
+ * arXiv:2504.13727, linear theory for slowly varying input):  for
+ * tau_x >> tau,  z ~ (I - W)^{-1} x,  so
  *   Cov(z) = (I - W)^{-1} C_x (I - W)^{-T}.
+ * The stability check and the SVD of I - W come from a prepared
+ * lrs_linear_t (lrs/linear.h): the *_prepared entry points reuse the
+ * caller's, the others prepare one for the call.
  */
 #include "lrs/theory.h"
 
@@ -10,79 +14,25 @@
 #include <gsl/gsl_blas.h>
 #include <lapacke.h>
 
-#include "lrs/spectra.h"
+#include "lrs/linear.h"
 #include "la_internal.h"
-
-/* Common argument checks; then refuse an unstable W (max Re eig(W) >= 1):
- * the stationary covariance of tau dz/dt = -z + W z + x does not exist. */
-static int check_w(const gsl_matrix *W, const char *fn, lrs_err_t *err)
-{
-    if (!W)
-        return lrs_err_set(err, LRS_EINVAL, "%s: W is NULL", fn);
-    if (W->size1 != W->size2)
-        return lrs_err_set(err, LRS_EINVAL, "%s: W is %zux%zu; expected square", fn,
-                           W->size1, W->size2);
-    if (W->size1 == 0)
-        return lrs_err_set(err, LRS_EINVAL, "%s: W is 0x0", fn);
-    if (!la_matrix_finite(W))
-        return lrs_err_set(err, LRS_ENONFINITE, "%s: W (%zux%zu) contains NaN or Inf", fn,
-                           W->size1, W->size2);
-    double re = 0, im = 0;
-    int rc = lrs_spectra_max_real_eig(W, &re, &im, err);
-    if (rc)
-        return rc;
-    if (!(re < 1.0))
-        return lrs_err_set(err, LRS_EUNSTABLE,
-                           "%s: linear network is unstable: max Re eig(W) = %.3g >= 1; the "
-                           "stationary covariance does not exist", fn, re);
-    return LRS_OK;
-}
+#include "linear_internal.h"
 
 /*
- * Theory 1: var_k = sigma_x^2 / sigma_{N+1-k}(I - W)^2, k = 1..N, descending
- * (the eigenvalues of sigma_x^2 (I-W)^{-1}(I-W)^{-T} are sigma_x^2 over the
- * squared singular values of I - W).  Storage: one N x N copy, SVD values only.
+ * Theory 1 (one-shot): a prepared lrs_linear_t (lrs/linear.h) for this call
+ * only -- eigenvalues for the stability check, SVD values of I - W.  Callers
+ * that query the same W again hold an lrs_linear_t and call
+ * lrs_linear_pcvar1 instead.
  */
 int lrs_theory_pcvar1(const gsl_matrix *W, double sigma_x, gsl_vector *var,
                       lrs_err_t *err)
 {
     static const char *fn = "lrs_theory_pcvar1";
-    int rc = check_w(W, fn, err);
-    if (rc)
-        return rc;
-    size_t N = W->size1;
-    if (!var)
-        return lrs_err_set(err, LRS_EINVAL, "%s: var is NULL", fn);
-    if (var->size != N)
-        return lrs_err_set(err, LRS_EINVAL, "%s: W is %zux%zu; var has %zu entries", fn, N, N,
-                           var->size);
-    if (!isfinite(sigma_x) || sigma_x < 0)
-        return lrs_err_set(err, LRS_EINVAL, "%s: sigma_x = %g; must be finite and >= 0", fn,
-                           sigma_x);
-    gsl_matrix *M = gsl_matrix_alloc(N, N);
-    gsl_vector *s = gsl_vector_alloc(N);
-    if (!M || !s) {
-        rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory (N = %zu)", fn, N);
-        goto done;
-    }
-    gsl_matrix_memcpy(M, W);
-    gsl_matrix_scale(M, -1.0);
-    for (size_t i = 0; i < N; i++)
-        gsl_matrix_set(M, i, i, gsl_matrix_get(M, i, i) + 1.0);
-    rc = lrs_spectra_svd(M, s, NULL, NULL, err);
-    if (rc)
-        goto done;
-    if (!(gsl_vector_get(s, N - 1) > 0)) {
-        rc = lrs_err_set(err, LRS_ENUMERIC, "%s: I - W is singular", fn);
-        goto done;
-    }
-    for (size_t k = 0; k < N; k++) {
-        double sk = gsl_vector_get(s, N - 1 - k);
-        gsl_vector_set(var, k, sigma_x * sigma_x / (sk * sk));
-    }
-done:
-    gsl_matrix_free(M);
-    gsl_vector_free(s);
+    lrs_linear_t *L = NULL;
+    int rc = linear_alloc_fn(&L, W, fn, err);
+    if (rc == LRS_OK)
+        rc = linear_pcvar1_fn(L, sigma_x, var, fn, err);
+    lrs_linear_free(L);
     return rc;
 }
 
@@ -90,16 +40,16 @@ done:
  * Cov = M^{-1} C M^{-T},  M = I - W  (C = C_x, or sigma_x^2 I if Cx NULL).
  * Maths: LU of M once (dgetrf), Y = M^{-1} C (dgetrs), then
  * Cov^T = M^{-1} Y^T (dgetrs again) and Cov = (Cov + Cov^T)/2 to remove the
- * rounding asymmetry.  Storage: column-major copies; since M is given as a
- * row-major buffer = M^T column-major, we build M column-major explicitly.
+ * rounding asymmetry.  Storage: column-major copies; M is the prepared
+ * I - W of L, copied column-major (a row-major buffer would be M^T).
  */
-static int quasistatic(const gsl_matrix *W, const gsl_matrix *Cx, double sigma_x,
+static int quasistatic(lrs_linear_t *L, const gsl_matrix *Cx, double sigma_x,
                        gsl_matrix *Cov, const char *fn, lrs_err_t *err)
 {
     double *m = NULL, *b = NULL;
     lapack_int *ipiv = NULL;
     int rc = LRS_OK;
-    size_t N = W->size1;
+    size_t N = lrs_linear_size(L);
     if (!Cov)
         return lrs_err_set(err, LRS_EINVAL, "%s: Cov is NULL", fn);
     if (Cov->size1 != N || Cov->size2 != N)
@@ -122,11 +72,12 @@ static int quasistatic(const gsl_matrix *W, const gsl_matrix *Cx, double sigma_x
         rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory (N = %zu)", fn, N);
         goto done;
     }
-    la_to_colmajor(W, m);
-    for (size_t i = 0; i < N * N; i++)
-        m[i] = -m[i];
-    for (size_t i = 0; i < N; i++)
-        m[i + i * N] += 1.0;
+    const gsl_matrix *IW = lrs_linear_i_minus(L, err);
+    if (!IW) {
+        rc = err ? err->code : LRS_ENOMEM;
+        goto done;
+    }
+    la_to_colmajor(IW, m);
     if (Cx) {
         la_to_colmajor(Cx, b);
     } else {
@@ -216,44 +167,93 @@ done:
     return rc;
 }
 
+/* The quasi-static covariance on a prepared W: the stability check reads
+ * the cached eigenvalues. */
+static int cov_quasistatic(lrs_linear_t *L, const gsl_matrix *Cx, double sigma_x,
+                           gsl_matrix *Cov, const char *fn, lrs_err_t *err)
+{
+    int rc;
+    if (!L)
+        return lrs_err_set(err, LRS_EINVAL, "%s: L is NULL", fn);
+    rc = linear_require_stable(L, fn, err);
+    return rc ? rc : quasistatic(L, Cx, sigma_x, Cov, fn, err);
+}
+
+int lrs_theory_cov_quasistatic_prepared(lrs_linear_t *L, const gsl_matrix *Cx,
+                                        double sigma_x, gsl_matrix *Cov, lrs_err_t *err)
+{
+    return cov_quasistatic(L, Cx, sigma_x, Cov, "lrs_theory_cov_quasistatic_prepared", err);
+}
+
 int lrs_theory_cov_quasistatic(const gsl_matrix *W, const gsl_matrix *Cx,
                                double sigma_x, gsl_matrix *Cov, lrs_err_t *err)
 {
     static const char *fn = "lrs_theory_cov_quasistatic";
-    int rc = check_w(W, fn, err);
-    return rc ? rc : quasistatic(W, Cx, sigma_x, Cov, fn, err);
+    lrs_linear_t *L = NULL;
+    int rc = linear_alloc_fn(&L, W, fn, err);
+    if (rc == LRS_OK)
+        rc = cov_quasistatic(L, Cx, sigma_x, Cov, fn, err);
+    lrs_linear_free(L);
+    return rc;
 }
 
-/* Theory 2: eigenvalues of (I-W)^{-1} C_x (I-W)^{-T}, descending. */
+/* Theory 2: eigenvalues of (I-W)^{-1} C_x (I-W)^{-T}, descending.  Cost:
+ * O(N^3) for the LU and the two solves, O(N^3) for dsyevd. */
+static int pcvar2(lrs_linear_t *L, const gsl_matrix *Cx, gsl_vector *var, const char *fn,
+                  lrs_err_t *err)
+{
+    gsl_matrix *Cov = NULL;
+    double *a = NULL;
+    size_t N;
+    int rc;
+    if (!L || !Cx || !var)
+        return lrs_err_set(err, LRS_EINVAL, "%s: %s is NULL", fn,
+                           !L ? "L" : !Cx ? "Cx" : "var");
+    N = lrs_linear_size(L);
+    if (var->size != N)
+        return lrs_err_set(err, LRS_EINVAL, "%s: W is %zux%zu; var has %zu entries", fn, N, N,
+                           var->size);
+    if ((rc = linear_require_stable(L, fn, err)))
+        return rc;
+    Cov = la_matrix_alloc(N, N);
+    a = malloc(N * N * sizeof *a);
+    if (!Cov || !a) {
+        rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory (N = %zu)", fn, N);
+        goto done;
+    }
+    rc = quasistatic(L, Cx, 0.0, Cov, fn, err);
+    if (rc)
+        goto done;
+    la_to_colmajor(Cov, a);
+    rc = symeig_desc(a, N, var, fn, err);
+done:
+    if (Cov)
+        gsl_matrix_free(Cov);
+    free(a);
+    return rc;
+}
+
+int lrs_theory_pcvar2_prepared(lrs_linear_t *L, const gsl_matrix *Cx, gsl_vector *var,
+                               lrs_err_t *err)
+{
+    return pcvar2(L, Cx, var, "lrs_theory_pcvar2_prepared", err);
+}
+
 int lrs_theory_pcvar2(const gsl_matrix *W, const gsl_matrix *Cx,
                       gsl_vector *var, lrs_err_t *err)
 {
     static const char *fn = "lrs_theory_pcvar2";
+    lrs_linear_t *L = NULL;
+    int rc;
     if (!W || !Cx || !var)
         return lrs_err_set(err, LRS_EINVAL, "%s: %s is NULL", fn,
                            !W ? "W" : !Cx ? "Cx" : "var");
     if (W->size1 == W->size2 && var->size != W->size1)
         return lrs_err_set(err, LRS_EINVAL, "%s: W is %zux%zu; var has %zu entries", fn,
                            W->size1, W->size2, var->size);
-    size_t N = W->size1;
-    gsl_matrix *Cov = NULL;
-    double *a = NULL;
-    int rc = check_w(W, fn, err);
-    if (rc)
-        return rc;
-    Cov = gsl_matrix_alloc(N, N);
-    a = malloc(N * N * sizeof *a);
-    if (!Cov || !a) {
-        rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory (N = %zu)", fn, N);
-        goto done;
-    }
-    rc = quasistatic(W, Cx, 0.0, Cov, fn, err);
-    if (rc)
-        goto done;
-    la_to_colmajor(Cov, a);
-    rc = symeig_desc(a, N, var, fn, err);
-done:
-    gsl_matrix_free(Cov);
-    free(a);
+    rc = linear_alloc_fn(&L, W, fn, err);
+    if (rc == LRS_OK)
+        rc = pcvar2(L, Cx, var, fn, err);
+    lrs_linear_free(L);
     return rc;
 }

@@ -8,17 +8,22 @@ set -u
 BUILD=${1:-build}
 export LRS_BUILD=$BUILD
 cd "$(dirname "$0")/.." || exit 2
+limit=${LRS_TEST_TIMEOUT:-600}
 pass=0; fail=0
 log=$(mktemp); trap 'rm -f "$log"' EXIT
 run_one() {
     local name=$1; shift
     local t0=$SECONDS
-    "$@" >"$log" 2>&1
+    timeout -k 10 "$limit" "$@" >"$log" 2>&1
     local rc=$?
     grep -E '^(ok|FAIL) ' "$log"
     local p f
     p=$(grep -c '^ok ' "$log"); f=$(grep -c '^FAIL ' "$log")
-    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+    if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+        echo "FAIL $name: timed out after $limit s (LRS_TEST_TIMEOUT); its last output:"
+        tail -n 20 "$log" | sed 's/^/    /'
+        f=$((f + 1))
+    elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
         echo "FAIL $name: exited with status $rc without reporting a failure; its output:"
         tail -n 20 "$log" | sed 's/^/    /'
         f=1

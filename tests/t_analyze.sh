@@ -136,8 +136,8 @@ if grep -q "edge list (auto-detected), 4 edges" "$TMP/out"; then ok "report_says
 run report "$G/edges-repeated.txt" --format edges
 if grep -qE "^edges +4 read, 1 repeated" "$TMP/out"; then ok "report_counts_repeated_edges"; else fail "report_counts_repeated_edges" "$(grep '^edges' "$TMP/out")"; fi
 
-# the real data file of Figure 6, when present: 327 nodes, 5818 edges
-DATA=../shared/data/high_school_proximity_edges.csv
+# the real data file of Figure 6 (shipped in data/): 327 nodes, 5818 edges
+DATA=data/high_school_proximity_edges.csv
 if [ -f "$DATA" ]; then
     run ranks "$DATA" --undirected
     if [ "$RC" -eq 0 ] && grep -q ": 327 x 327, edge list (auto-detected), 5818 edges (0 repeated" "$TMP/out" \

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Acceptance of Figures 1 and 2 (issue 3) and figS-weak / figS-weak2 (issue 4):
+# Acceptance of Figures 1 and 2 and figS-weak / figS-weak2:
 # runs the notebooks with the authors' parameters (Figs 1-2 full length, the
 # weak cases with --fast, whose criteria do not depend on the run length)
 # into a scratch folder and checks the numbers the issues ask for.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Ctrl-C during a figure run (issue 6): the run stops within a second with exit
+# Ctrl-C during a figure run: the run stops within a second with exit
 # status 130 and the previous results are left byte-identical, with no
 # temporaries behind.  Everything happens in a scratch folder (the real
 # results/ are never touched):
@@ -111,13 +111,49 @@ pics() { (cd "$tmp/results" && find . -maxdepth 1 -type f ! -name '*.log' | LC_A
 before=$(pics)
 sums() { pics; }
 run_make "FAST=1"
+# gnuplot runs in a session of its own (analyses/draw.sh), so it is found as
+# the child of the draw.sh shell in make's process group.
+gnuplot_pid() {
+    local d
+    for d in $(pgrep -g "$mpid" -f 'analyses/draw.sh'); do pgrep -P "$d" -x gnuplot; done | head -n 1
+}
 t_end=$(( SECONDS + 60 ))
-while kill -0 "$mpid" 2>/dev/null && ! pgrep -g "$mpid" -x gnuplot >/dev/null && [ $SECONDS -lt $t_end ]; do
-    sleep 0.05
+gpid=""
+while kill -0 "$mpid" 2>/dev/null && [ -z "$gpid" ] && [ $SECONDS -lt $t_end ]; do
+    gpid=$(gnuplot_pid); [ -n "$gpid" ] || sleep 0.02
 done
-if ! pgrep -g "$mpid" -x gnuplot >/dev/null; then
+if [ -z "$gpid" ]; then
     wait "$mpid"; fail interrupt_make_gnuplot "gnuplot never ran (make status $?): $(tail -n 2 results/make.log | tr '\n' ' ')"
 else
     sleep 0.3
     t0=$(now); kill -INT -- -"$mpid"; check_make interrupt_make_gnuplot "$t0"
+    if kill -0 "$gpid" 2>/dev/null; then
+        echo "FAIL interrupt_make_gnuplot_orphan: gnuplot (pid $gpid) still runs after the interrupt"
+        kill -KILL "$gpid" 2>/dev/null
+    else
+        echo "ok interrupt_make_gnuplot_orphan"
+    fi
 fi
+
+# 4. a gnuplot that never stops on its own (deadlocked in its signal handler,
+# as seen in real runs): a stand-in that ignores INT and TERM.  Ctrl-C on
+# `draw.sh` must still end within a second: TERM, then KILL after the grace.
+mkdir -p "$tmp/fakebin"
+printf '#!/bin/sh\ntrap "" INT TERM\nwhile :; do sleep 0.1; done\n' >"$tmp/fakebin/gnuplot"
+chmod +x "$tmp/fakebin/gnuplot"
+set -m
+PATH="$tmp/fakebin:$PATH" bash analyses/draw.sh "$name" >results/draw.log 2>&1 &
+dpid=$!
+set +m
+stuck=""
+for _ in $(seq 100); do stuck=$(pgrep -P "$dpid" -f fakebin/gnuplot | head -n 1); [ -n "$stuck" ] && break; sleep 0.02; done
+t0=$(now); kill -INT -- -"$dpid"; wait "$dpid"; rc=$?; t1=$(now)
+dt=$(stop_time "$t0" "$t1")
+echo "# timing interrupt_stuck_gnuplot: exit status $rc after $dt s"
+sleep 0.1
+if [ -z "$stuck" ]; then fail interrupt_stuck_gnuplot "the stand-in gnuplot never started"
+elif [ "$rc" -ne 130 ]; then fail interrupt_stuck_gnuplot "exit status $rc, want 130"
+elif awk -v d="$dt" 'BEGIN { exit !(d >= 1.5) }'; then fail interrupt_stuck_gnuplot "took $dt s to stop"
+elif kill -0 "$stuck" 2>/dev/null; then fail interrupt_stuck_gnuplot "gnuplot (pid $stuck) still runs"; kill -KILL "$stuck"
+elif [ -n "$(leftovers)" ]; then fail interrupt_stuck_gnuplot "temporaries left: $(leftovers)"
+else echo "ok interrupt_stuck_gnuplot"; fi

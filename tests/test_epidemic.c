@@ -14,6 +14,7 @@
 #include <stdlib.h>
 
 #include "harness.h"
+#include <string.h>
 #include "lrs/connectivity.h"
 #include "lrs/epidemic.h"
 #include "lrs/sim.h"
@@ -49,6 +50,76 @@ static gsl_matrix *school_W(size_t N, size_t ncls, unsigned long seed)
     }
     gsl_rng_free(rng);
     return W;
+}
+
+/* lrs_epidemic_endemic = start, relax, Newton, Jacobian done by hand, bit for
+ * bit; on the complete graph x* = 1 - 1/gamma (endemic), below the
+ * threshold (gamma < 1) x* = 0 (not endemic, not an error). */
+static void test_endemic_pipeline(void)
+{
+    lrs_err_t e;
+    size_t N = 40;
+    gsl_matrix *W = school_W(N, 4, 7), *J = gsl_matrix_alloc(N, N), *J2 = gsl_matrix_alloc(N, N);
+    gsl_vector *x0 = gsl_vector_alloc(N), *xs = gsl_vector_alloc(N), *x = gsl_vector_alloc(N);
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    lrs_epidemic_t *ep = NULL;
+    lrs_epidemic_endemic_info_t info;
+    lrs_epidemic_endemic_opts_t o = lrs_epidemic_endemic_default();
+    double res = 0;
+    size_t it = 0;
+    CHECK(o.t_relax == 300 && o.newton_tol == 1e-12 && o.newton_max_iter == 100, "defaults");
+    CHECK_OK(lrs_epidemic_alloc(&ep, W, 3.0, &e), &e);
+    gsl_rng_set(rng, 5);
+    CHECK_OK(lrs_epidemic_start(x0, 0.3, 0.6, rng, &e), &e);
+    for (size_t i = 0; i < N; i++)
+        CHECK(gsl_vector_get(x0, i) >= 0.3 && gsl_vector_get(x0, i) < 0.6, "x0[%zu]", i);
+    CHECK_OK(lrs_epidemic_endemic(ep, x0, NULL, xs, J, &info, &e), &e);
+    gsl_vector_memcpy(x, x0);
+    CHECK_OK(lrs_epidemic_relax(ep, x, 300.0, 1, NULL, NULL, NULL, &e), &e);
+    CHECK_OK(lrs_epidemic_fixed_point(ep, x, 1e-12, 100, &res, &it, &e), &e);
+    CHECK_OK(lrs_epidemic_jacobian(ep, x, J2, &e), &e);
+    for (size_t i = 0; i < N; i++)
+        CHECK(gsl_vector_get(x, i) == gsl_vector_get(xs, i), "x*[%zu] differs", i);
+    CHECK(memcmp(J->data, J2->data, N * N * sizeof(double)) == 0, "J differs");
+    CHECK(info.newton_residual == res && info.newton_iters == it, "Newton info");
+    CHECK(info.endemic == 1 && info.mean > 0.1, "endemic, mean %g", info.mean);
+    CHECK(info.relaxed_dist < 1e-6, "relaxed_dist %.3g", info.relaxed_dist);
+    /* xs may alias x0 */
+    gsl_vector_memcpy(x, x0);
+    CHECK_OK(lrs_epidemic_endemic(ep, x, NULL, x, NULL, NULL, &e), &e);
+    for (size_t i = 0; i < N; i++)
+        CHECK(gsl_vector_get(x, i) == gsl_vector_get(xs, i), "aliased x*[%zu] differs", i);
+    lrs_epidemic_free(ep);
+    ep = NULL;
+    /* complete graph: x* = 1 - 1/gamma above threshold, 0 below */
+    gsl_matrix *K = complete_graph_W(N);
+    CHECK_OK(lrs_epidemic_alloc(&ep, K, 2.5, &e), &e);
+    CHECK_OK(lrs_epidemic_endemic(ep, x0, NULL, xs, NULL, &info, &e), &e);
+    CHECK_REL(info.mean, 1.0 - 1.0 / 2.5, 1e-12);
+    lrs_epidemic_free(ep);
+    ep = NULL;
+    CHECK_OK(lrs_epidemic_alloc(&ep, K, 0.5, &e), &e);
+    CHECK_OK(lrs_epidemic_endemic(ep, x0, NULL, xs, NULL, &info, &e), &e);
+    CHECK(info.endemic == 0 && info.mean <= LRS_EPI_ENDEMIC_MIN, "below threshold: mean %g",
+          info.mean);
+    o.newton_max_iter = 0;
+    CHECK_ERR(lrs_epidemic_endemic(ep, x0, &o, xs, NULL, &info, &e), LRS_EINVAL, &e,
+              "newton_max_iter = 0");
+    gsl_matrix *J3 = gsl_matrix_alloc(2, 2);
+    CHECK_ERR(lrs_epidemic_endemic(ep, x0, NULL, xs, J3, &info, &e), LRS_EINVAL, &e,
+              "lrs_epidemic_endemic: J is 2x2; expected 40x40");
+    gsl_matrix_free(J3);
+    CHECK_ERR(lrs_epidemic_start(x0, 0.6, 0.3, rng, &e), LRS_EINVAL, &e,
+              "lrs_epidemic_start: [0.6, 0.3]; expected 0 <= lo <= hi <= 1");
+    lrs_epidemic_free(ep);
+    gsl_matrix_free(K);
+    gsl_matrix_free(W);
+    gsl_matrix_free(J);
+    gsl_matrix_free(J2);
+    gsl_vector_free(x0);
+    gsl_vector_free(xs);
+    gsl_vector_free(x);
+    gsl_rng_free(rng);
 }
 
 /* F(x, p) on a 3-node path graph against the formula written out by hand. */
@@ -95,7 +166,7 @@ static void test_rhs_path_graph(void)
     gsl_matrix_free(W);
 }
 
-/* odeiv2 integration against the logistic closed form on K_20. */
+/* Adaptive integration against the logistic closed form on K_20. */
 static void test_relax_logistic_closed_form(void)
 {
     lrs_err_t e;
@@ -116,7 +187,7 @@ static void test_relax_logistic_closed_form(void)
         double c = gsl_vector_get(d, k) / sqrt((double)n);
         worst = fmax(worst, fabs(c - logistic(0.05, 3.0, 0.0, tk)) / logistic(0.05, 3.0, 0.0, tk));
     }
-    CHECK(worst < 1e-8, "max relative error vs logistic %.3g; tol 1e-8 (odeiv2 tol 1e-10)", worst);
+    CHECK(worst < 1e-8, "max relative error vs logistic %.3g; tol 1e-8 (integrator tol 1e-10)", worst);
     /* lrs_epidemic_relax leaves x(T) in x. */
     CHECK_OK(lrs_epidemic_relax(ep, x0, 5.0, 1, NULL, NULL, NULL, &e), &e);
     CHECK_REL(gsl_vector_get(x0, 7), logistic(0.05, 3.0, 0.0, 5.0), 1e-8);
@@ -151,8 +222,8 @@ static void test_fixed_point_complete_graph(void)
 }
 
 /* The Figure 6 protocol on a synthetic school network: relax from
- * x0 ~ U(0.3, 0.6) for T = 300 with odeiv2, polish with Newton: residual
- * below 1e-9 (issue 2), endemic (x* > 0), and the relaxed state already
+ * x0 ~ U(0.3, 0.6) for T = 300 (adaptive Dormand-Prince), polish with Newton: residual
+ * below 1e-9, endemic (x* > 0), and the relaxed state already
  * within 1e-6 of it (integrator tolerance 1e-10, relaxation ~ e^{-300}). */
 static void test_fixed_point_school_residual(void)
 {
@@ -326,7 +397,7 @@ static void test_relaxation_time_complete_graph(void)
     CHECK_OK(lrs_epidemic_relax_curve(ep, x0, xs, 15.0, t, d, NULL, &e), &e);
     double tau = 0;
     /* window: t >= 3 (the non-uniform modes, rate 3 + 1/24, are e^{-3} below
-     * the uniform one at t = 3 and fall further), d above 1e-9 (odeiv2 tol) */
+     * the uniform one at t = 3 and fall further), d above 1e-9 (integrator tol) */
     CHECK_OK(lrs_epidemic_fit_exp(t, d, 3, 15, 1e-9, LRS_EPI_FIT_LOG, NULL, &tau, NULL, &e), &e);
     CHECK_REL(tau, 0.5, 1e-3);
     gsl_vector_free(t);
@@ -652,6 +723,7 @@ int main(void)
     RUN(test_relax_logistic_closed_form);
     RUN(test_fixed_point_complete_graph);
     RUN(test_fixed_point_school_residual);
+    RUN(test_endemic_pipeline);
     RUN(test_jacobian_finite_differences);
     RUN(test_fit_synthetic_exponential);
     RUN(test_fit_window_and_floor);

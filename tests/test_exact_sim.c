@@ -1,6 +1,6 @@
 /* Tests of the streaming exact integrator (lrs/exact.h) and of the exact
  * covariance against long simulations:
- *  - a ramp input through lrs_exact_sim_run matches the closed-form solution
+ *  - a ramp input through the exact method (lrs_sim_exact) matches the closed-form solution
  *    (the propagator is exact for input linear between samples), and the
  *    blocks handed to observers carry the right rows, X and R = W z;
  *  - same seed, same noise path: the exact integrator at the default step
@@ -116,12 +116,13 @@ static void test_ramp_run(void)
     p.dt = 0.37;
     p.T = 700 * 0.37; /* 700 steps: several blocks */
     p.z0 = &zv.vector;
-    lrs_exact_sim_t *s = NULL;
-    CHECK_OK(lrs_exact_sim_alloc(&s, &p, &err), &err);
+    p.method = lrs_sim_exact;
+    lrs_sim_t *s = NULL;
+    CHECK_OK(lrs_sim_alloc(&s, &p, &err), &err);
     check_obs co = {W, 0, 0, 0, 0, p.dt, 0.0, gsl_vector_alloc(N)};
     lrs_observer_t ob = {check_observe, &co, 1};
-    CHECK_OK(lrs_exact_sim_run(s, in, &ob, 1, &err), &err);
-    CHECK(lrs_exact_sim_steps(s) == 700, "steps %zu != 700", lrs_exact_sim_steps(s));
+    CHECK_OK(lrs_sim_run(s, in, &ob, 1, &err), &err);
+    CHECK(lrs_sim_steps(s) == 700, "steps %zu != 700", lrs_sim_steps(s));
     CHECK(co.rows == 700 && co.blocks >= 2 && co.bad_n0 == 0 && co.bad_r == 0,
           "observer saw %zu rows in %zu blocks (%zu bad n0/dt, %zu without R)", co.rows,
           co.blocks, co.bad_n0, co.bad_r);
@@ -158,22 +159,22 @@ static void test_ramp_run(void)
     for (size_t i = 0; i < N; i++)
         gsl_vector_set(ref, i, gsl_vector_get(ref, i) + gsl_vector_get(alpha, i) * tl +
                                    gsl_vector_get(beta, i) + gsl_vector_get(gam, i));
-    CHECK_OK(lrs_exact_sim_final_state(s, zf, &err), &err);
+    CHECK_OK(lrs_sim_final_state(s, zf, &err), &err);
     double scale = gsl_blas_dnrm2(ref);
     for (size_t i = 0; i < N; i++)
         CHECK_ABS(gsl_vector_get(zf, i), gsl_vector_get(ref, i), 1e-11 * scale);
     /* errors */
-    lrs_exact_sim_t *s2 = NULL;
+    lrs_sim_t *s2 = NULL;
     p.f = LRS_F_TANH;
-    CHECK_ERR(lrs_exact_sim_alloc(&s2, &p, &err), LRS_EINVAL, &err, "f = identity");
+    CHECK_ERR(lrs_sim_alloc(&s2, &p, &err), LRS_EINVAL, &err, "f = identity");
     p.f = LRS_F_IDENTITY;
     p.T = 0.1;
-    CHECK_ERR(lrs_exact_sim_alloc(&s2, &p, &err), LRS_EINVAL, &err, "no time steps");
+    CHECK_ERR(lrs_sim_alloc(&s2, &p, &err), LRS_EINVAL, &err, "no time steps");
     gsl_vector *z2 = gsl_vector_alloc(2);
-    CHECK_ERR(lrs_exact_sim_final_state(s, z2, &err), LRS_EINVAL, &err, "length 2");
+    CHECK_ERR(lrs_sim_final_state(s, z2, &err), LRS_EINVAL, &err, "length 2");
     gsl_vector_free(z2);
     gsl_vector_free(tmp);
-    lrs_exact_sim_free(s);
+    lrs_sim_free(s);
     lrs_input_free(in);
     gsl_vector_free(co.last_x);
     gsl_matrix_free(W);
@@ -206,10 +207,11 @@ static void test_diverge(void)
     p.dt = 0.5;
     p.T = 100;
     p.z0 = &zv.vector;
-    lrs_exact_sim_t *s = NULL;
-    CHECK_OK(lrs_exact_sim_alloc(&s, &p, &err), &err);
-    CHECK_ERR(lrs_exact_sim_run(s, in, NULL, 0, &err), LRS_EDIVERGE, &err, "diverged at t = ");
-    lrs_exact_sim_free(s);
+    p.method = lrs_sim_exact;
+    lrs_sim_t *s = NULL;
+    CHECK_OK(lrs_sim_alloc(&s, &p, &err), &err);
+    CHECK_ERR(lrs_sim_run(s, in, NULL, 0, &err), LRS_EDIVERGE, &err, "diverged at t = ");
+    lrs_sim_free(s);
     lrs_input_free(in);
     gsl_matrix_free(W);
 }
@@ -242,19 +244,12 @@ static int noise_run(const gsl_matrix *W, double tau_x, double sigma_x, double T
     p.W = W;
     p.dt = k.step;
     p.T = T;
-    if (k.exact) {
-        lrs_exact_sim_t *s = NULL;
-        rc = lrs_exact_sim_alloc(&s, &p, err);
-        if (!rc)
-            rc = lrs_exact_sim_run(s, in, &ob, 1, err);
-        lrs_exact_sim_free(s);
-    } else {
-        lrs_sim_t *s = NULL;
-        rc = lrs_sim_alloc(&s, &p, err);
-        if (!rc)
-            rc = lrs_sim_run(s, in, &ob, 1, err);
-        lrs_sim_free(s);
-    }
+    p.method = k.exact ? lrs_sim_exact : lrs_sim_euler;
+    lrs_sim_t *s = NULL;
+    rc = lrs_sim_alloc(&s, &p, err);
+    if (!rc)
+        rc = lrs_sim_run(s, in, &ob, 1, err);
+    lrs_sim_free(s);
     if (rc || (rc = lrs_cov_get(cz, C, err)) || (rc = lrs_pca_from_cov(pca, C, 0, 0, err)))
         goto done;
     gsl_vector_memcpy(pcv, pca->var);

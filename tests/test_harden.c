@@ -1,5 +1,5 @@
 /*
- * test_harden.c -- hardening (issue 6): regression tests for every fuzzer
+ * test_harden.c -- hardening: regression tests for every fuzzer
  * finding (fixtures in tests/fixtures/fuzz/, each with the exact message it
  * must give) and the reader limits: sizes refused before allocating, long
  * lines, runs of quotes, files without a final newline.

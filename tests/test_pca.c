@@ -1,4 +1,4 @@
-/* Tests of lrs/pca.h: streaming covariance (against a two-pass computation),
+/* Tests of lrs/cov.h and lrs/pca.h: streaming covariance (against a two-pass computation),
  * merging, the covariance observer, PCA and the symmetric eigensolver. */
 #include "harness.h"
 #include "lrs/pca.h"
@@ -241,6 +241,48 @@ static void test_cov_observer_t_start(void)
     gsl_matrix_free(Cr);
 }
 
+/* The strided observer takes the steps n >= n_start that are multiples of
+ * `every` on the run's grid, whatever the block boundaries: blocks of 7, 5
+ * and 9 rows (steps 0..20), dt = 0.5, t_start = 1.6 (n_start = 4),
+ * every = 3 -> steps 6, 9, 12, 15, 18. */
+static void test_cov_observer_every(void)
+{
+    lrs_err_t e;
+    size_t N = 4, nt = 21, sizes[3] = {7, 5, 9};
+    gsl_matrix *Y = random_data(nt, N, 3.0, 11), *X = gsl_matrix_calloc(nt, N);
+    lrs_cov_t *c = NULL, *ref = NULL, *one = NULL;
+    CHECK_OK(lrs_cov_alloc(&c, N, &e), &e);
+    CHECK_OK(lrs_cov_alloc(&ref, N, &e), &e);
+    CHECK_OK(lrs_cov_alloc(&one, N, &e), &e);
+    lrs_observer_t o = lrs_cov_observer_every(c, LRS_FIELD_Z, 1.6, 3);
+    lrs_observer_t o1 = lrs_cov_observer_every(one, LRS_FIELD_Z, 1.6, 0);
+    for (size_t k = 0, n0 = 0; k < 3; n0 += sizes[k], k++) {
+        gsl_matrix_view Zb = gsl_matrix_submatrix(Y, n0, 0, sizes[k], N);
+        gsl_matrix_view Xb = gsl_matrix_submatrix(X, n0, 0, sizes[k], N);
+        lrs_block_t b = {n0, 0.5, &Zb.matrix, &Xb.matrix, NULL};
+        CHECK_OK(o.observe(o.self, &b, &e), &e);
+        CHECK_OK(o1.observe(o1.self, &b, &e), &e);
+    }
+    CHECK(lrs_cov_count(c) == 5, "count %zu, want 5 (steps 6, 9, 12, 15, 18)", lrs_cov_count(c));
+    CHECK(lrs_cov_count(one) == 17, "every = 0 counts as 1: count %zu, want 17", lrs_cov_count(one));
+    for (size_t n = 6; n <= 18; n += 3) {
+        gsl_vector_view y = gsl_matrix_row(Y, n);
+        CHECK_OK(lrs_cov_add(ref, &y.vector, &e), &e);
+    }
+    gsl_matrix *C = gsl_matrix_alloc(N, N), *Cr = gsl_matrix_alloc(N, N);
+    CHECK_OK(lrs_cov_get(c, C, &e), &e);
+    CHECK_OK(lrs_cov_get(ref, Cr, &e), &e);
+    CHECK(mat_rel_diff(C, Cr) <= 64 * DBL_EPSILON, "strided observer differs from direct accumulation: %.3g > 64 eps",
+          mat_rel_diff(C, Cr));
+    lrs_cov_free(c);
+    lrs_cov_free(ref);
+    lrs_cov_free(one);
+    gsl_matrix_free(Y);
+    gsl_matrix_free(X);
+    gsl_matrix_free(C);
+    gsl_matrix_free(Cr);
+}
+
 /* Random orthogonal Q (QR of a Gaussian matrix) and C = Q diag(lam) Q^T. */
 static gsl_matrix *known_cov(size_t N, const double *lam, gsl_matrix *Q, unsigned long seed)
 {
@@ -469,6 +511,7 @@ int main(void)
     RUN(test_merge_equals_one_accumulation);
     RUN(test_cov_errors);
     RUN(test_cov_observer_t_start);
+    RUN(test_cov_observer_every);
     RUN(test_pca_known_covariance);
     RUN(test_scaled_pca_of_diagonal);
     RUN(test_pca_errors);

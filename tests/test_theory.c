@@ -232,7 +232,7 @@ static int cmp_double(const void *a, const void *b)
 }
 
 /*
- * Theory against simulation (PAPER.md s.4, figS-theory): Figure 1 network
+ * Theory against simulation (arXiv:2504.13727, supplementary Theory figure): Figure 1 network
  * (N = 200, v = u, c = -10, rho = 0.5), smooth noise tau_x = 10, sigma_x = 1,
  * T = 5000, dt = 0.01, z0 = 0.1 randn.  The top 190 simulated PC variances
  * against theory 2 with the run's own sample C_x: median relative deviation

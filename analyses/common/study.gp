@@ -7,9 +7,11 @@
 #   call S "init"                               colours, styles (once)
 #   call S "frame" x0 x1 y0 y1 "b"              panel box in screen coords + letter
 #   call S "sv" "results/fig1/"                 singular values of W (log y)
-#   call S "eig" "results/fig2/" R [rho]        eigenvalues of W (square panel, radius R)
+#   call S "eig" "results/fig2/" R [r ["name"]] eigenvalues of W (square panel, radius R;
+#                                               dotted circle of radius r labelled "radius name")
 #   call S "step" "results/fig1/" "u"           step responses (all z_i, ||z||)
 #   call S "pca" "results/fig1/"                % variance of PCs of z and x (log y)
+#   call S "schematic" "W formula" "equation" ["compact"]   the network (compact: small panel)
 #   call S "scatter" D jx jy field "lab"        projections (see below)
 #   call S "series" D j "u" ["title"]           x.d, (W f(z)).d, z.d against t
 #   call S "numbers" D "key1 key2 .." "label1;label2;.." "title"   our numbers vs the paper's
@@ -19,20 +21,27 @@
 #
 #   D = "results/figS-x/"; fig_title = "..."; aligned = "u"   (step input name)
 #   num_keys = "response_ratio ..."; num_labels = "label;label;.."
-#   eig_R = 1.2  (radius of the eigenvalue panel; eig_rho: dotted circle, optional)
+#   eig_R = 1.2  (radius of the eigenvalue panel; eig_rho: dotted circle, optional,
+#                 eig_rho_name: its label, default rho)
+#   schem_W, schem_eq: the schematic's connectivity formula and equation (optional)
 #   rec_name = "W tanh z"  (optional: label of the recurrent input, default "Wz")
 #   series_title = "..."   (optional: title of panel g, layout1)
 #   call S "layout1"      or      call S "layout2"
 #
-# layout1: a sv, b eig, c step; d PCs, e z.u vs z.u_rand, f x.u vs x.u_rand,
-#          numbers; g x.u, (Wz).u, z.u against time.
-# layout2: a sv, b eig, c step; d PCs, e z.u vs z.u_rand, f z.u_N vs z.u_rand,
-#          numbers; g x.u_N, (Wz).u_N, z.u_N against time.
+# layout1: schematic, a sv, b eig, c step; d PCs, e z.u vs z.u_rand, f x.u vs
+#          x.u_rand, numbers; g x.u, (Wz).u, z.u against time.
+# layout2: schematic, a sv, b eig, c step; d PCs, e z.u vs z.u_rand, f z.u_N vs
+#          z.u_rand, numbers; g x.u_N, (Wz).u_N, z.u_N against time.
+# Scatter panels put the first-named projection on the x axis, as the
+# authors do (z.u on x, z.u_rand on y).
+#
+# Parameters and the authors' numbers come from the "# parameters" header
+# line the program writes into every TSV: par(D, "c"), par(D, "paper_response_ratio").
 #
 # Directions j in proj.tsv / series.tsv: 0 u, 1 u_rand, 2 u_N, 3.. extras;
 # column of field f (0 z, 1 x, 2 r) on direction j is 2 + 3 j + f.
 #
-# Colour roles (issue 3): input green, recurrent input magenta, response
+# Colour roles: input green, recurrent input magenta, response
 # blue, connectivity red.
 
 if (ARG1 eq "init") {
@@ -50,6 +59,10 @@ if (ARG1 eq "init") {
     ncols(file) = int(system(sprintf("awk '!/^#/{print NF; exit}' '%s'", file)))
     # A summary value (empty string if absent)
     sumval(D, key) = system(sprintf("awk -F' = ' '$1==\"%s\"{print $2; exit}' '%ssummary.txt'", key, D))
+    # A parameter (or paper_<key>) from the "# parameters" header line
+    par(D, key) = system(sprintf("awk '/^# parameters /{for(i=3;i<NF;i+=2) if($i==\"%s\"){print $(i+1); exit} exit}' '%sspectrum.tsv'", key, D))
+    # "(paper X)" if the authors printed a number for key, else ""
+    paper(D, key) = (par(D, "paper_".key) eq "" ? "" : sprintf("(paper %s)", par(D, "paper_".key)))
     hdrval(file, key) = system(sprintf("awk '/^#/{for(i=1;i<NF;i++) if($i==\"%s\"){print $(i+1); exit}}' '%s'", key, file))
     unset multiplot
 }
@@ -74,13 +87,20 @@ if (ARG1 eq "frame") {
 
 if (ARG1 eq "schematic") {
     # The model: an input layer (green) feeding a recurrent layer (blue units,
-    # red connections W).  ARG2: the connectivity formula, ARG3: the equation.
+    # red connections W).  ARG2: the connectivity formula, ARG3: the equation,
+    # ARG4 "compact": a small version (fewer arrows, short labels).
+    compact = (ARGC >= 4 && ARG4 eq "compact")
+    fs_big = (compact ? ",10" : ",13")
+    fs_small = (compact ? ",10" : ",12")
     unset border; unset tics; unset grid
     set xrange [0:1.6]; set yrange [0:1]
-    set title "network"
+    if (!compact) { set title "network" }
+    nin = (compact ? 3 : 5)
+    dy = (compact ? 0.22 : 0.15)
+    y0 = 0.50 - dy * (nin - 1) / 2.0
     # input units
-    do for [i=1:5] {
-        yi = 0.15 + 0.15 * (i - 1)
+    do for [i=1:nin] {
+        yi = y0 + dy * (i - 1)
         set object (100 + i) circle at 0.12, yi size 0.045 fs solid 1.0 noborder fc rgb c_in front
     }
     # recurrent units on a ring
@@ -89,8 +109,12 @@ if (ARG1 eq "schematic") {
         a = 2 * pi * (k - 1) / 8 + pi / 8
         set object (200 + k) circle at cx + R * cos(a), cy + R * sin(a) size 0.05 fs solid 1.0 noborder fc rgb c_resp front
     }
-    # recurrent connections W (red), a few chords and neighbours
-    do for [k=1:8] {
+    # recurrent connections W (red), a few chords and neighbours; a
+    # feed-forward network (schem_ffwd = 1) has none: W acts on the input
+    # arrows, drawn red
+    ffwd = (exists("schem_ffwd") ? schem_ffwd : 0)
+    c_arrow = (ffwd ? "#60d62728" : "#602ca02c")
+    do for [k=1:(ffwd ? 0 : 8)] {
         a1 = 2 * pi * (k - 1) / 8 + pi / 8
         a2 = 2 * pi * (k + 2) / 8 + pi / 8
         a3 = 2 * pi * k / 8 + pi / 8
@@ -99,23 +123,23 @@ if (ARG1 eq "schematic") {
     }
     # feed-forward input arrows (green): every input unit projects onto the
     # near side of the ring (arrows end on the unit's rim)
-    do for [i=1:5] {
-        yi = 0.15 + 0.15 * (i - 1)
+    do for [i=1:nin] {
+        yi = y0 + dy * (i - 1)
         do for [k=3:6] {
-            if (!((k == 3 && i < 3) || (k == 6 && i > 3))) {
+            if (!((k == 3 && yi < 0.4) || (k == 6 && yi > 0.6))) {
                 a = 2 * pi * (k - 1) / 8 + pi / 8
                 ex = cx + R * cos(a); ey = cy + R * sin(a)
                 dd = sqrt((ex - 0.17)**2 + (ey - yi)**2)
                 set arrow (400 + 10 * i + k) from 0.17, yi to ex - 0.06 * (ex - 0.17) / dd, ey - 0.06 * (ey - yi) / dd \
-                    head filled size 0.035,25 lc rgb "#602ca02c" lw 1.2 back
+                    head filled size 0.035,25 lc rgb c_arrow lw 1.2 back
             }
         }
     }
-    set label 501 "input x(t)" at 0.12, 0.02 center tc rgb c_in font ",13"
-    set label 502 "smooth noise" at 0.12, 0.93 center tc rgb c_in font ",12"
-    set label 503 "response z(t)" at cx, 0.02 center tc rgb c_resp font ",13"
-    set label 504 ARG2 at cx, 0.93 center tc rgb c_conn font ",13"
-    set label 505 ARG3 at 0.62, -0.12 center font ",13" front
+    set label 501 (compact ? "x(t)" : "input x(t)") at 0.12, 0.02 center tc rgb c_in font fs_big
+    if (!compact) { set label 502 "smooth noise" at 0.12, 0.93 center tc rgb c_in font fs_small }
+    set label 503 (compact ? "z(t)" : "response z(t)") at cx, 0.02 center tc rgb c_resp font fs_big
+    set label 504 ARG2 at (compact || ffwd ? 0.8 : cx), 0.95 center tc rgb c_conn font fs_big
+    set label 505 ARG3 at (compact ? 0.8 : 0.62), (compact ? -0.17 : -0.12) center font fs_big front
     plot NaN notitle
 }
 
@@ -149,8 +173,13 @@ if (ARG1 eq "eig") {
     set arrow 1 from 1, graph 0 to 1, graph 1 nohead dt 2 lc rgb c_gray lw 1.5
     set label 2 "Re {/Symbol l} = 1" at 1, graph 0.94 offset -0.4,0 right tc rgb c_gray font ",11"
     if (ARGC >= 4) {
-        set object 3 circle at first 0,0 size first real(ARG4) fs empty border lc rgb "#707070" lw 1.5 dt 2 front
-        set label 4 "radius {/Symbol r}" at first 0, first -real(ARG4) offset 0,-0.9 center tc rgb "#707070" font ",11" front
+        # dotted circle of radius ARG4 (the random bulk), labelled below-left
+        # of the circle, clear of the eigenvalues and of the line Re = 1
+        rn = (ARGC >= 5 ? ARG5 : "{/Symbol r}")
+        rc = real(ARG4)
+        set object 3 circle at first 0,0 size first rc fs empty border lc rgb "#707070" lw 1.5 dt 2 front
+        set arrow 5 from first -0.72 * rc, first -0.72 * rc to first -0.95 * rc - 0.06 * Rr, first -0.95 * rc - 0.12 * Rr nohead lc rgb "#707070" lw 1 front
+        set label 4 sprintf("radius %s", rn) at first -0.95 * rc - 0.06 * Rr, first -0.95 * rc - 0.12 * Rr offset 0,-0.6 right tc rgb "#707070" font ",11" front
     }
     plot f u 3:4 w p pt 7 ps 0.6 lc rgb c_conn
 }
@@ -171,10 +200,12 @@ if (ARG1 eq "step") {
     set xrange [0:*]
     stats f u 2 nooutput
     set yrange [*:STATS_max * 1.3]
-    set key at graph 0.99, graph 0.62 right top opaque box samplen 2 font ",12"
+    # key above the frame (right), so that no trace is hidden
+    set key at graph 1, graph 1.0 right bottom horizontal nobox samplen 2 font ",12"
+    set title "step responses" offset -10,0
     plot ARG2."step_units.tsv" u 1:2 w l lw 0.6 lc rgb c_resp_light notitle, \
          f u 1:2 w l lw 3.5 lc rgb c_resp title "||z||", \
-         NaN w l lw 1 lc rgb "#6f1f5fbf" title "z_i (every unit)"
+         NaN w l lw 1 lc rgb "#6f1f5fbf" title "z_i"
 }
 
 if (ARG1 eq "pca") {
@@ -209,14 +240,26 @@ if (ARG1 eq "scatter") {
     # Projections of one field on two directions over t < t_proj, equal axes.
     # ARG2 dir, ARG3 direction on the x axis, ARG4 direction on y, ARG5 field
     # (0 z, 1 x, 2 r), ARG6 x label, ARG7 y label, ARG8 colour, ARG9 title.
+    # Equal scales on both axes, centred on the data after the initial
+    # transient (t >= 5% of the window; a saturated network sits far from 0),
+    # padded so that the corner annotations stay clear of the points.  If the
+    # variable scatter_L exists, both axes span [-scatter_L:scatter_L] (panels
+    # that share one scale).
     f = ARG2."proj.tsv"
     jx = int(ARG3); jy = int(ARG4); fld = int(ARG5)
-    stats f u (abs(column(pcol(jx, fld)))) nooutput
-    L1 = STATS_max
-    stats f u (abs(column(pcol(jy, fld)))) nooutput
-    L = (STATS_max > L1 ? STATS_max : L1) * 1.05
-    set xrange [-L:L]
-    set yrange [-L:L]
+    if (exists("scatter_L")) {
+        mx = 0; my = 0; L = scatter_L
+    } else {
+        stats f u 1 nooutput
+        tskip = 0.05 * STATS_max
+        stats f u (column(1) >= tskip ? column(pcol(jx, fld)) : NaN) nooutput
+        mx = (STATS_max + STATS_min) / 2; hx = (STATS_max - STATS_min) / 2
+        stats f u (column(1) >= tskip ? column(pcol(jy, fld)) : NaN) nooutput
+        my = (STATS_max + STATS_min) / 2; hy = (STATS_max - STATS_min) / 2
+        L = (hx > hy ? hx : hy) * 1.45
+    }
+    set xrange [mx - L:mx + L]
+    set yrange [my - L:my + L]
     set xlabel ARG6
     set ylabel ARG7
     set title ARG9
@@ -257,7 +300,8 @@ if (ARG1 eq "numbers") {
     do for [i=1:n] {
         k = word(ARG3, i)
         v = sumval(ARG2, k)
-        pv = sumval(ARG2, "paper_".k)
+        pv = par(ARG2, "paper_".k)
+        if (pv eq "") { pv = sumval(ARG2, "paper_".k) }
         lab = system(sprintf("echo '%s' | cut -d';' -f%d", ARG4, i))
         y = 1.0 - (i - 0.55) / n
         set label (910 + 3 * i) lab at graph 0.0, graph y + 0.055 left font ",12"
@@ -272,6 +316,9 @@ if (ARG1 eq "layout1" || ARG1 eq "layout2") {
     if (!exists("aligned")) { aligned = "u" }
     if (!exists("eig_R")) { eig_R = 1.2 }
     if (!exists("rec_name")) { rec_name = "Wz" }
+    if (!exists("eig_rho_name")) { eig_rho_name = "{/Symbol r}" }
+    if (!exists("schem_W")) { schem_W = "W = c uu^T + {/Symbol r}G/{/Symbol \326}N" }
+    if (!exists("schem_eq")) { schem_eq = sprintf("{/Symbol t} dz/dt = -z + %s + x", rec_name) }
     do for [out in "png pdf"] {
         if (out eq "png") {
             set terminal pngcairo size 1800,1300 font "DejaVu Sans,14" enhanced
@@ -282,36 +329,39 @@ if (ARG1 eq "layout1" || ARG1 eq "layout2") {
         }
         set multiplot
         keep_title = fig_title
-        call S "frame" 0.055 0.30 0.70 0.905 "a"
+        # the network, compact and unlettered, left of panel a
+        call S "frame" 0.005 0.165 0.73 0.88 ""
         undefine fig_title
+        call S "schematic" schem_W schem_eq "compact"
+        call S "frame" 0.235 0.40 0.70 0.905 "a"
         call S "sv" D
         fig_title = keep_title
         # eigenvalue panel square: 0.205 of 1300 px = 0.148 of 1800 px
-        call S "frame" 0.37 0.518 0.70 0.905 "b"
+        call S "frame" 0.47 0.618 0.70 0.905 "b"
         if (exists("eig_rho")) {
-            call S "eig" D eig_R eig_rho
+            call S "eig" D eig_R eig_rho eig_rho_name
         } else {
             call S "eig" D eig_R
         }
-        call S "frame" 0.59 0.985 0.70 0.905 "c"
+        call S "frame" 0.675 0.985 0.70 0.905 "c"
         set label 20 sprintf("response ratio %s", sumval(D, "response_ratio")) at graph 0.02, graph 0.06 left font ",12" front
         call S "step" D aligned
         call S "frame" 0.055 0.33 0.38 0.60 "d"
         call S "pca" D
         call S "frame" 0.405 0.567 0.38 0.60 "e"
         if (lay2) {
-            set label 40 sprintf("var(z{/Symbol \267}u)/var(z{/Symbol \267}u_{rand})\n= %s", sumval(D, "var_ratio_u_over_rand")) at graph 0.04, graph 0.93 left font ",11" front boxed
+            set label 40 sprintf("var(z{/Symbol \267}u)/var(z{/Symbol \267}u_{rand})\n= %s", sumval(D, "var_ratio_u_over_rand")) at graph 0.03, graph 0.95 left font ",10" front boxed
         } else {
-            set label 40 sprintf("var(z{/Symbol \267}u_{rand})/var(z{/Symbol \267}u)\n= %s", sumval(D, "var_ratio_rand_over_u")) at graph 0.04, graph 0.93 left font ",11" front boxed
+            set label 40 sprintf("var(z{/Symbol \267}u_{rand})/var(z{/Symbol \267}u)\n= %s", sumval(D, "var_ratio_rand_over_u")) at graph 0.03, graph 0.95 left font ",10" front boxed
         }
-        call S "scatter" D 1 0 0 "z{/Symbol \267}u_{rand}" "z{/Symbol \267}u" c_resp "response, t < 2000"
+        call S "scatter" D 0 1 0 "z{/Symbol \267}u" "z{/Symbol \267}u_{rand}" c_resp "response, t < 2000"
         call S "frame" 0.635 0.797 0.38 0.60 "f"
         if (lay2) {
-            set label 50 sprintf("var(z{/Symbol \267}u_{rand})/var(z{/Symbol \267}u_N)\n= %s", sumval(D, "var_ratio_rand_over_uN")) at graph 0.04, graph 0.93 left font ",11" front boxed
-            set label 51 sprintf("{/Symbol \320}(u_N, u) = %s{/Symbol \260}", sumval(D, "angle_uN_u_deg")) at graph 0.04, graph 0.08 left font ",11" front boxed
-            call S "scatter" D 1 2 0 "z{/Symbol \267}u_{rand}" "z{/Symbol \267}u_N" c_resp "last PC u_N"
+            set label 50 sprintf("var(z{/Symbol \267}u_{rand})/var(z{/Symbol \267}u_N)\n= %s", sumval(D, "var_ratio_rand_over_uN")) at graph 0.03, graph 0.95 left font ",10" front boxed
+            set label 51 sprintf("{/Symbol \320}(u_N, u) = %s{/Symbol \260}", sumval(D, "angle_uN_u_deg")) at graph 0.03, graph 0.06 left font ",10" front boxed
+            call S "scatter" D 2 1 0 "z{/Symbol \267}u_N" "z{/Symbol \267}u_{rand}" c_resp "last PC u_N"
         } else {
-            call S "scatter" D 1 0 1 "x{/Symbol \267}u_{rand}" "x{/Symbol \267}u" c_in "input, t < 2000"
+            call S "scatter" D 0 1 1 "x{/Symbol \267}u" "x{/Symbol \267}u_{rand}" c_in "input, t < 2000"
         }
         call S "frame" 0.835 0.99 0.38 0.60 ""
         call S "numbers" D num_keys num_labels "numbers of this run"

@@ -1,5 +1,5 @@
 /*
- * lrs/connectivity.h -- connectivity matrices of PAPER.md s.2 and s.5.
+ * lrs/connectivity.h -- connectivity matrices of arXiv:2504.13727, Figs 1-6.
  *
  *   W = W0 + W1,  W0 = U S V^T (rank r),  W1 = rho G / sqrt(N), G_ij ~ N(0,1)
  *

@@ -1,7 +1,7 @@
 /*
  * lrs/epidemic.h -- the quenched mean-field SIS epidemic model of Figure 6.
  *
- * Model (PAPER.md s.5, Figure 6): x_i(t) in [0, 1] is the probability that
+ * Model (arXiv:2504.13727, Figure 6): x_i(t) in [0, 1] is the probability that
  * node i is infected; W = A / sigma_max(A) is the normalised contact matrix,
  * gamma the infection coupling, recovery D = I (unit rates):
  *
@@ -16,13 +16,13 @@
  *     J = -I - gamma diag(W x*) + gamma (I - diag(x*)) W     (lrs_conn_sis_jacobian)
  *
  * so J plays the role of -(I - W) of the network model and its singular
- * vectors tell which perturbations are suppressed (PAPER.md s.4).
+ * vectors tell which perturbations are suppressed (arXiv:2504.13727, linear theory).
  *
  * What this module gives:
  *   - the right-hand side F and its Jacobian;
- *   - the unperturbed relaxation integrated with GSL odeiv2 (adaptive
- *     Runge-Kutta-Prince-Dormand 8(9), tolerances 1e-10 absolute and
- *     relative), with the state handed to a callback on an output grid;
+ *   - the unperturbed relaxation integrated by an adaptive Dormand-Prince
+ *     5(4) Runge-Kutta method (tolerances 1e-10 absolute and relative),
+ *     with the state handed to a callback on an output grid;
  *   - the fixed point polished by Newton's method (LAPACK dgesv);
  *   - an exponential fit of a relaxation curve d(t) = ||x(t) - x*||;
  *   - perturbed runs with a time-dependent p(t) (an lrs_input_t of sim.h:
@@ -111,12 +111,12 @@ typedef int (*lrs_epidemic_sample_fn)(void *ctx, double t, const gsl_vector *x,
                                       lrs_err_t *err);
 
 /* Integrate the unperturbed system (p = 0) from the state in x over [0, T]
- * with GSL odeiv2 (rk8pd, epsabs = epsrel = 1e-10); x <- x(T).  If fn is not
+ * with adaptive Dormand-Prince 5(4) (eps_abs = eps_rel = 1e-10); x <- x(T).  If fn is not
  * NULL it is called at the nout + 1 times t_k = k T / nout, k = 0 .. nout
  * (nout >= 1), with x(t_k).  stop (nullable): a raised flag stops the run
  * with LRS_EINTR at the next output time.  A solution that blows up (from a
- * start far outside [0, 1]: non-finite, or odeiv2 fails with max |x| above
- * 1e6) gives LRS_EDIVERGE; another odeiv2 failure LRS_ENUMERIC. */
+ * start far outside [0, 1]: non-finite, or the integrator fails with max |x|
+ * above 1e6) gives LRS_EDIVERGE; another integrator failure LRS_ENUMERIC. */
 int lrs_epidemic_relax(lrs_epidemic_t *ep, gsl_vector *x, double T, size_t nout,
                        lrs_epidemic_sample_fn fn, void *ctx,
                        volatile sig_atomic_t *stop, lrs_err_t *err);
@@ -132,7 +132,46 @@ int lrs_epidemic_fixed_point(lrs_epidemic_t *ep, gsl_vector *x, double tol,
                              size_t max_iter, double *residual, size_t *iters,
                              lrs_err_t *err);
 
-/* Relaxation curve: integrate from x0 (p = 0, odeiv2 as in relax) over
+/* ------------------------------------------------------------------ endemic state
+ * The pipeline of Figure 6 (arXiv:2504.13727, sec. 5) and of lrs-analyze
+ * --model sis, in one call: from a start x0, relax the unperturbed system
+ * for t_relax (lrs_epidemic_relax), polish x* by Newton
+ * (lrs_epidemic_fixed_point), and take the Jacobian there
+ * (lrs_epidemic_jacobian).  x* counts as endemic when its mean exceeds
+ * LRS_EPI_ENDEMIC_MIN (below, the infection has died out: x* = 0). */
+#define LRS_EPI_ENDEMIC_MIN 1e-6
+
+typedef struct lrs_epidemic_endemic_opts {
+    double t_relax;              /* relaxation time span before Newton (> 0) */
+    double newton_tol;           /* Newton stops at ||F(x*)||_inf <= tol (> 0) */
+    size_t newton_max_iter;      /* Newton iterations at most (>= 1) */
+    volatile sig_atomic_t *stop; /* nullable: a raised flag stops the relaxation */
+} lrs_epidemic_endemic_opts_t;
+
+/* t_relax 300, newton_tol 1e-12, newton_max_iter 100, stop NULL. */
+lrs_epidemic_endemic_opts_t lrs_epidemic_endemic_default(void);
+
+typedef struct lrs_epidemic_endemic_info {
+    double newton_residual;  /* ||F(x*, 0)||_inf */
+    size_t newton_iters;     /* Newton iterations done */
+    double relaxed_dist;     /* ||x(t_relax) - x*||_2: what Newton corrected */
+    double mean;             /* mean of x* */
+    int endemic;             /* mean > LRS_EPI_ENDEMIC_MIN */
+} lrs_epidemic_endemic_info_t;
+
+/* x0 <- lo + (hi - lo) u_i, u_i uniform on [0, 1) drawn from rng in index
+ * order (the starting state of the pipeline; 0 <= lo <= hi <= 1). */
+int lrs_epidemic_start(gsl_vector *x0, double lo, double hi, gsl_rng *rng, lrs_err_t *err);
+
+/* xs <- x* from the start x0 (xs may alias x0); J (nullable, N x N) <- the
+ * Jacobian at x*; info (nullable) <- the numbers above.  opts NULL: the
+ * defaults.  A state that is not endemic is not an error: check
+ * info->endemic.  Errors: those of the three steps. */
+int lrs_epidemic_endemic(lrs_epidemic_t *ep, const gsl_vector *x0,
+                         const lrs_epidemic_endemic_opts_t *opts, gsl_vector *xs,
+                         gsl_matrix *J, lrs_epidemic_endemic_info_t *info, lrs_err_t *err);
+
+/* Relaxation curve: integrate from x0 (p = 0, integrated as in relax) over
  * [0, T] and write t_k = k T / (n - 1) into t and ||x(t_k) - xs||_2 into d
  * (t, d: length n >= 2).  x0 is not modified. */
 int lrs_epidemic_relax_curve(lrs_epidemic_t *ep, const gsl_vector *x0,

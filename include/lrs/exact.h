@@ -3,7 +3,7 @@
  * an exact propagator / streaming integrator, and the exact stationary
  * covariance driven by the Gaussian-correlated input, without simulation.
  *
- * Model (PAPER.md s.2):  T dz/dt = -z + W z + x(t),  T = diag(tau) (scalar or
+ * Model (arXiv:2504.13727):  T dz/dt = -z + W z + x(t),  T = diag(tau) (scalar or
  * per unit), i.e.  dz/dt = A z + B x  with  A = T^{-1}(W - I),  B = T^{-1}.
  * Input: iid channels, E[x_i(t) x_i(t+s)] = sigma_x^2 exp(-s^2/(2 tau_x^2)),
  * spectral density S_x(w) = sigma_x^2 tau_x sqrt(2 pi) exp(-w^2 tau_x^2/2).
@@ -14,11 +14,12 @@
  *    phi1(X) = X^{-1}(e^X - I), phi2(X) = X^{-2}(e^X - I - X).  All three come
  *    from one exponential of the augmented matrix [[Ah, hB, 0],[0, 0, I],
  *    [0, 0, 0]] (Pade 13 scaling and squaring, Higham 2005, evaluated with
- *    N x N blocks only).  The streaming integrator lrs_exact_sim_* hands the
- *    same blocks (Z, X, R = W z) to the same observers as lrs_sim_run and
- *    reads the same inputs (lrs_input_t); with a noise source generated at
- *    step h it sees the same continuous input path as an Euler run at
- *    dt = 0.01 with the same seed.
+ *    N x N blocks only).  The simulator's exact method (lrs_sim_exact in
+ *    lrs/sim.h) steps with them and hands the same blocks (Z, X, R = W z)
+ *    to the same observers as any lrs_sim_run, reading the same inputs
+ *    (lrs_input_t); with a noise source generated at step h it sees the
+ *    same continuous input path as an Euler run at dt = 0.01 with the same
+ *    seed.
  *
  * 2. Exact stationary covariance  Cov = (1/2pi) int G(w) S_x(w) G(w)^H dw,
  *    G(w) = (i w T + I - W)^{-1}.  Equivalently Cov solves the Lyapunov
@@ -37,12 +38,10 @@
  *           ill-conditioned or A is not diagonalisable.
  *    AUTO uses EIGEN when the 1-norm condition estimate of V is at most
  *    LRS_EXACT_COND_MAX and SCHUR otherwise.  Cost: EIGEN is dgeev plus
- *    about 8 N^3 flops (Figure 1 network: ~0.035 s CPU at N = 200, ~10-14 s
- *    at N = 2000, dominated by dgeev); SCHUR is dgees, 47 triangular
- *    inverses and a level-2 Lyapunov solve, several times slower.  The
- *    library never changes the BLAS thread count (on the 2-core machine
- *    used for development a second thread gave no gain: N = 1000 took
- *    1.51 s on one thread, 1.78 s on two).
+ *    about 8 N^3 flops, dominated by dgeev; SCHUR is dgees, 47 triangular
+ *    inverses and a level-2 Lyapunov solve, several times slower (the
+ *    benchmarks measure both).  The library never changes the BLAS thread
+ *    count.
  *    With dt > 0 (lrs_exact_cov_euler) the same two routes give the exact
  *    stationary covariance of the forward-Euler recursion
  *        z[n+1] = z[n] + dt (A z[n] + B x(n dt)),
@@ -132,26 +131,16 @@ int lrs_exact_propagator(const gsl_matrix *W, double tau,
 int lrs_exact_expm(const gsl_matrix *A, gsl_matrix *E, lrs_err_t *err);
 
 /* ------------------------------------------------------------------ integrator
- * Streaming exact integrator.  Parameters as for lrs_sim (lrs/sim.h) with
- * p->dt the step h; needs f = identity and the recurrent mode.  Time grid:
- * t_n = n h, n = 0 .. nt-1, nt = round(T/h), z[0] = z0; observers receive
- * (z[n], x[n], r[n] = W z[n]) in blocks exactly as from lrs_sim_run.  The
- * input is taken linear between consecutive samples. */
-typedef struct lrs_exact_sim lrs_exact_sim_t;
+ * The streaming exact integrator is the lrs_sim_exact method of the
+ * simulator (lrs/sim.h): p.method = lrs_sim_exact, p.dt = the step h; it
+ * needs f = identity and the recurrent mode.  Time grid t_n = n h, observers
+ * receive (z[n], x[n], r[n] = W z[n]) in blocks as from any lrs_sim_run, and
+ * the input is taken linear between consecutive samples. */
 
 /* Default exact step for input correlation time tau_x: tau_x / 20 (0.5 for
  * tau_x = 10): the PC spectrum then agrees with a faithful Euler run at
  * dt = 0.01 to well within 1% (median over PCs, same seed), see make bench. */
 double lrs_exact_default_step(double tau_x);
-
-int lrs_exact_sim_alloc(lrs_exact_sim_t **out, const lrs_sim_params_t *p,
-                        lrs_err_t *err);
-void lrs_exact_sim_free(lrs_exact_sim_t *s);
-int lrs_exact_sim_run(lrs_exact_sim_t *s, lrs_input_t *in,
-                      const lrs_observer_t *obs, size_t nobs, lrs_err_t *err);
-int lrs_exact_sim_final_state(const lrs_exact_sim_t *s, gsl_vector *z,
-                              lrs_err_t *err);
-size_t lrs_exact_sim_steps(const lrs_exact_sim_t *s);
 
 #ifdef __cplusplus
 }

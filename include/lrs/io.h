@@ -1,7 +1,7 @@
 /*
  * lrs/io.h -- reading connectivity matrices from the files people have.
  *
- * Formats (PAPER.md s.6 users; issue 5):
+ * Formats (the files network data come in):
  *   dense text   numbers separated by whitespace, commas, tabs or semicolons;
  *                optional header row and/or label column (pandas/R CSV);
  *                '#' and '%' comment lines; padded fields ("   0,   1,") and one
@@ -77,6 +77,7 @@
 #ifndef LRS_IO_H
 #define LRS_IO_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <gsl/gsl_matrix.h>
 #include "lrs/common.h"
@@ -205,6 +206,32 @@ int lrs_io_read_buffer(const void *buf, size_t len, const char *name,
  * bit.  The _stream form writes to an open stream (not closed). */
 int lrs_io_write_npy(const char *path, const gsl_matrix *M, lrs_err_t *err);
 int lrs_io_write_npy_stream(FILE *fp, const gsl_matrix *M, lrs_err_t *err);
+
+/* ------------------------------------------------------------------ coordinate
+ * The same readers without a dense matrix: the entries as coordinate triplets
+ * (the sparse path; lrs/sparse.h).  Positions are unique (repeated entries
+ * added in file order, as for the dense result), sorted by row and then by
+ * column, so that row_ptr-style (CSR) offsets follow from a count per row;
+ * symmetric and undirected inputs are mirrored; explicit zeros are kept.
+ * max_n does not apply (ids up to 2^32 - 3); max_bytes bounds the entries
+ * (24 bytes each while reading) and, for the dense formats, the dense table
+ * read first.  Memory: O(nnz + rows). */
+typedef struct lrs_io_coo {
+    size_t rows, cols, nnz;
+    uint32_t *i, *j;   /* row, column of entry k (0-based) */
+    double *w;         /* value */
+} lrs_io_coo_t;
+
+/* Read `path` ("-": standard input) into *out (zeroed first; free with
+ * lrs_io_coo_free).  On failure *out is empty and nothing is leaked. */
+int lrs_io_read_coo(const char *path, const lrs_io_read_opts_t *opts, lrs_io_coo_t *out,
+                    lrs_io_read_info_t *info, lrs_err_t *err);
+/* The same from a memory buffer (tests). */
+int lrs_io_read_coo_buffer(const void *buf, size_t len, const char *name,
+                           const lrs_io_read_opts_t *opts, lrs_io_coo_t *out,
+                           lrs_io_read_info_t *info, lrs_err_t *err);
+/* Free the arrays and zero *m.  Accepts NULL. */
+void lrs_io_coo_free(lrs_io_coo_t *m);
 
 #ifdef __cplusplus
 }

@@ -4,7 +4,7 @@
  * N independent stationary Gaussian processes x_i(t) with mean 0, variance
  * sigma_x^2 and autocovariance
  *
- *     E[x_i(t) x_i(t+s)] = sigma_x^2 exp(-s^2 / (2 tau_x^2))        (PAPER.md s.2)
+ *     E[x_i(t) x_i(t+s)] = sigma_x^2 exp(-s^2 / (2 tau_x^2))  (arXiv:2504.13727)
  *
  * Construction: a continuous-time process built from white noise on a coarse
  * grid of spacing Delta = tau_x / 4 (a function of tau_x only):

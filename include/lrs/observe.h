@@ -12,7 +12,7 @@
  *
  * The built-in observers below accumulate statistics (projections and their
  * covariances), capture full states at chosen times, and write decimated
- * traces; the covariance accumulator for PCA is in lrs/pca.h.
+ * traces; the covariance accumulator is in lrs/cov.h.
  */
 #ifndef LRS_OBSERVE_H
 #define LRS_OBSERVE_H
@@ -80,7 +80,7 @@ size_t lrs_proj_count(const lrs_proj_t *p);
 /* ------------------------------------------------------------------ probes
  * Capture the full state z at chosen times: for each requested time t_j the
  * probe keeps z[n] for the last step n with n*dt < t_j (the state "just
- * before t_j", as the step protocol of PAPER.md defines it).  Times must lie
+ * before t_j", as the step protocol of arXiv:2504.13727, Figs 1-2, reads it).  Times must lie
  * inside the run; unreached probes report an error when read.
  * Precisely: n_j = ceil(t_j/dt - 1e-9) - 1 (a time within 1e-9 dt of the
  * grid counts as on it), so with a step input on n_on <= n < n_off,

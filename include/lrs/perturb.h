@@ -1,6 +1,6 @@
 /*
  * lrs/perturb.h -- perturbation inputs: the optimally suppressed direction
- * and the step protocol of Figs 1-2 (PAPER.md s.4 and s.5).
+ * and the step protocol of Figs 1-2 (arXiv:2504.13727).
  *
  * Optimal suppressed input of the rank-one non-normal network
  * W = c u v^T + W1 (|u| = |v| = 1):
@@ -15,7 +15,7 @@
  * over [0, T); the responses are ||z|| just before off1 and just before off2
  * (the last step n with n dt < t, as lrs_probe defines it), and the response
  * ratio is ||z(off2-)|| / ||z(off1-)||  (random over aligned; authors: 11.1
- * for Fig 1, 13.8 for Fig 2).  Defaults (PAPER.md s.5): on1 = 15, off1 = 40,
+ * for Fig 1, 13.8 for Fig 2).  Defaults (arXiv:2504.13727): on1 = 15, off1 = 40,
  * on2 = 55, off2 = 80, T = 100, c_x = 1.
  */
 #ifndef LRS_PERTURB_H
@@ -43,7 +43,7 @@ typedef struct lrs_step_windows {
     double c_x;       /* input amplitude */
 } lrs_perturb_windows_t;
 
-/* {15, 40, 55, 80, T = 100, c_x = 1} (PAPER.md s.5, Figs 1-2). */
+/* {15, 40, 55, 80, T = 100, c_x = 1} (arXiv:2504.13727, Figs 1-2). */
 lrs_perturb_windows_t lrs_perturb_windows_default(void);
 
 typedef struct lrs_step_result {

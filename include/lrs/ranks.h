@@ -2,8 +2,8 @@
  * lrs/ranks.h -- effective ranks of a matrix from its singular values.
  *
  * The eight measures tabulated by Thibeault, Allard & Desrosiers, "The
- * low-rank hypothesis of complex systems", Nat Phys 20, 294 (2024) (PAPER.md
- * s.6).  Input: the k = min(m, n) singular values sigma_1 >= ... >= sigma_k of
+ * low-rank hypothesis of complex systems", Nat Phys 20, 294 (2024).
+ * Input: the k = min(m, n) singular values sigma_1 >= ... >= sigma_k of
  * an m x n matrix (any order is accepted; they are sorted internally), with
  * beta = min(m, n) / max(m, n) in (0, 1].  Definitions, exactly:
  *

@@ -3,7 +3,7 @@
  *
  * SVD  A = U diag(s) V^T (LAPACKE_dgesdd), s descending.
  * EIG  eigenvalues of a general real matrix (LAPACKE_dgeev).
- * Overlap of the top-r part (PAPER.md s.3-4): with the top-r singular vectors
+ * Overlap of the top-r part (arXiv:2504.13727, Figs 2-3): with the top-r singular vectors
  * U_r, V_r of A, P = U_r^T V_r (r x r).  Its singular values tell whether
  * I - W has small singular values: all 1 for EP (range-symmetric) low-rank
  * parts (P orthogonal), 0 for a rank-one part with v orthogonal to u.

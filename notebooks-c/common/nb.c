@@ -24,6 +24,7 @@ static struct {
     char final[NB_MAX_FILES][1024];
     size_t nsum;
     char *sum[NB_MAX_SUMMARY];
+    char params[2048];   /* "key value  key value ..." (nb_param) */
 } nb;
 
 static void on_signal(int sig)
@@ -46,12 +47,14 @@ static void remove_temporaries(void)
 static void usage(const char *name, const char *about, unsigned long seed, FILE *to)
 {
     fprintf(to,
-            "usage: %s [--seed S] [--fast] [--jobs J] [--data PATH] [--out DIR]\n"
+            "usage: %s [--seed S] [--fast] [--euler] [--jobs J] [--data PATH | --synthetic] [--out DIR]\n"
             "%s\n\n"
             "  --seed S    random seed (default %lu)\n"
             "  --fast      shorter runs, for smoke tests\n"
+            "  --euler     linear noise runs use the paper's forward Euler (default: exact)\n"
             "  --jobs J    independent runs in parallel (default 2)\n"
             "  --data PATH input data file (figures that read one)\n"
+            "  --synthetic synthetic network instead of the data (figure 6)\n"
             "  --out DIR   output folder (default results/%s)\n",
             name, about, seed, name);
 }
@@ -92,6 +95,8 @@ void nb_init(nb_args_t *a, const char *name, const char *about,
             exit(0);
         } else if (!strcmp(o, "--fast")) {
             a->fast = 1;
+        } else if (!strcmp(o, "--euler")) {
+            a->euler = 1;
         } else if (!strcmp(o, "--seed") && v) {
             errno = 0;
             a->seed = strtoul(v, &end, 10);
@@ -109,6 +114,8 @@ void nb_init(nb_args_t *a, const char *name, const char *about,
             }
             a->jobs = (int)j;
             i++;
+        } else if (!strcmp(o, "--synthetic")) {
+            a->synthetic = 1;
         } else if (!strcmp(o, "--data") && v) {
             a->data = v;
             i++;
@@ -164,9 +171,32 @@ FILE *nb_tsv(const nb_args_t *a, const char *file, const char *title,
     }
     nb.fp[i] = fp;
     nb.nfiles++;
-    fprintf(fp, "# %s\n# figure %s  seed %lu%s\n# %s\n", title, a->name, a->seed,
-            a->fast ? "  (fast run)" : "", columns);
+    fprintf(fp, "# %s\n# figure %s  seed %lu%s\n", title, a->name, a->seed,
+            a->fast ? "  (fast run)" : "");
+    if (nb.params[0])
+        fprintf(fp, "# parameters %s\n", nb.params);
+    fprintf(fp, "# %s\n", columns);
     return fp;
+}
+
+void nb_param(const char *key, const char *fmt, ...)
+{
+    char val[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(val, sizeof val, fmt, ap);
+    va_end(ap);
+    for (char *c = val; *c; c++)
+        if (*c == ' ' || *c == '\t')
+            *c = '_';
+    size_t used = strlen(nb.params);
+    int n = snprintf(nb.params + used, sizeof nb.params - used, "%s%s %s", used ? "  " : "",
+                     key, val);
+    if (n < 0 || (size_t)n >= sizeof nb.params - used) {
+        fprintf(stderr, "%s: too many parameters for the header (at %s)\n",
+                nb.args ? nb.args->name : "lrs", key);
+        exit(1);
+    }
 }
 
 void nb_write_columns(FILE *fp, const gsl_vector *first, ...)

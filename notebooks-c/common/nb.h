@@ -21,8 +21,11 @@ typedef struct nb_args {
     const char *name;     /* figure name, e.g. "fig1" */
     unsigned long seed;   /* --seed S */
     int fast;             /* --fast: shorter runs for smoke tests */
+    int euler;            /* --euler: linear noise runs by forward Euler, the paper's
+                             scheme (default: the exact integrator) */
     int jobs;             /* --jobs J: independent runs in parallel (default 2) */
     const char *data;     /* --data PATH (figure 6) */
+    int synthetic;        /* --synthetic: figure 6 on its synthetic network */
     const char *outdir;   /* --out DIR (default results/<name>) */
 } nb_args_t;
 
@@ -46,6 +49,13 @@ gsl_rng *nb_rng(unsigned long seed);
  * can be written with fprintf(fp, "# ...\n") before the data. */
 FILE *nb_tsv(const nb_args_t *a, const char *file, const char *title,
              const char *columns);
+
+/* Record a parameter of the figure: every TSV opened afterwards carries the
+ * header line "# parameters <key> <value>  <key> <value> ..." (spaces in a
+ * value become '_'), which the gnuplot scripts read, so that a constant
+ * changed in the program changes the figure's text.  The authors' printed
+ * numbers go there too, as paper_<key>.  Call before the first nb_tsv. */
+void nb_param(const char *key, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Write a vector as rows "k<TAB>v[k]" (k from 1) or "k<TAB>v1<TAB>v2" for
  * several vectors of the same length (NULL-terminated list). */

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_sort.h>
@@ -46,16 +47,14 @@ static double dist2(const gsl_matrix *Y, size_t i, const gsl_matrix *C, size_t c
  * (farthest-point start from the highest-degree student, then Lloyd
  * iterations).  Groups are listed by their smallest member id, students
  * inside a group by id. */
-static void display_order(const gsl_matrix *A, const gsl_matrix *W, size_t k,
-                          size_t *order, size_t *group, double *within)
+
+/* Y (N x k) <- the rows of W's top-k eigenvectors, each scaled to unit length. */
+static void spectral_embedding(const gsl_matrix *W, gsl_matrix *Y)
 {
     lrs_err_t err = {0};
-    size_t N = W->size1;
-    if (k > N)
-        k = N;
+    size_t N = W->size1, k = Y->size2;
     gsl_vector *ev = gsl_vector_alloc(N);
-    gsl_matrix *V = gsl_matrix_alloc(N, N), *Y = gsl_matrix_alloc(N, k),
-               *C = gsl_matrix_calloc(k, k);
+    gsl_matrix *V = gsl_matrix_alloc(N, N);
     NB_TRY(lrs_pca_symeig(W, ev, V, &err), &err);
     for (size_t i = 0; i < N; i++) {
         double s = 0;
@@ -65,8 +64,15 @@ static void display_order(const gsl_matrix *A, const gsl_matrix *W, size_t k,
         for (size_t j = 0; j < k; j++)
             gsl_matrix_set(Y, i, j, s * gsl_matrix_get(V, i, j));
     }
-    double *dmin = xmalloc(N * sizeof *dmin);
-    size_t first = 0;
+    gsl_vector_free(ev);
+    gsl_matrix_free(V);
+}
+
+/* Farthest-point start: centre 0 is the highest-degree student's row of Y,
+ * each next centre the row farthest from all the centres so far. */
+static void kmeans_start(const gsl_matrix *A, const gsl_matrix *Y, gsl_matrix *C)
+{
+    size_t N = Y->size1, k = C->size1, first = 0;
     double dbest = -1;
     for (size_t i = 0; i < N; i++) {
         double d = 0;
@@ -77,25 +83,33 @@ static void display_order(const gsl_matrix *A, const gsl_matrix *W, size_t k,
             first = i;
         }
     }
-    for (size_t q = 0; q < k; q++)
-        gsl_matrix_set(C, 0, q, gsl_matrix_get(Y, first, q));
+    gsl_vector_const_view y0 = gsl_matrix_const_row(Y, first);
+    gsl_matrix_set_row(C, 0, &y0.vector);
+    double *dmin = xmalloc(N * sizeof *dmin);
     for (size_t i = 0; i < N; i++)
         dmin[i] = INFINITY;
     for (size_t c = 1; c < k; c++) {
         size_t far = 0;
         double dfar = -1;
         for (size_t i = 0; i < N; i++) {
-            double d = dist2(Y, i, C, c - 1);
-            if (d < dmin[i])
-                dmin[i] = d;
+            dmin[i] = fmin(dmin[i], dist2(Y, i, C, c - 1));
             if (dmin[i] > dfar) {
                 dfar = dmin[i];
                 far = i;
             }
         }
-        for (size_t q = 0; q < k; q++)
-            gsl_matrix_set(C, c, q, gsl_matrix_get(Y, far, q));
+        gsl_vector_const_view yf = gsl_matrix_const_row(Y, far);
+        gsl_matrix_set_row(C, c, &yf.vector);
     }
+    free(dmin);
+}
+
+/* Lloyd iterations from the centres C (at most 100): group[i] <- nearest
+ * centre, then each centre <- the mean of its group. */
+static void kmeans_lloyd(const gsl_matrix *Y, gsl_matrix *C, size_t *group)
+{
+    size_t N = Y->size1, k = C->size1, dim = C->size2;
+    size_t *cnt = xmalloc(k * sizeof *cnt);
     for (int it = 0; it < 100; it++) {
         int changed = 0;
         for (size_t i = 0; i < N; i++) {
@@ -115,20 +129,24 @@ static void display_order(const gsl_matrix *A, const gsl_matrix *W, size_t k,
         if (!changed)
             break;
         gsl_matrix_set_zero(C);
-        size_t *cnt = xmalloc(k * sizeof *cnt);
         memset(cnt, 0, k * sizeof *cnt);
         for (size_t i = 0; i < N; i++) {
             cnt[group[i]]++;
-            for (size_t q = 0; q < k; q++)
+            for (size_t q = 0; q < dim; q++)
                 gsl_matrix_set(C, group[i], q,
                                gsl_matrix_get(C, group[i], q) + gsl_matrix_get(Y, i, q));
         }
         for (size_t c = 0; c < k; c++)
-            for (size_t q = 0; q < k; q++)
+            for (size_t q = 0; q < dim; q++)
                 gsl_matrix_set(C, c, q, cnt[c] ? gsl_matrix_get(C, c, q) / (double)cnt[c] : 0);
-        free(cnt);
     }
-    /* Relabel groups by their smallest member, then list group by group. */
+    free(cnt);
+}
+
+/* Relabel the k groups by their smallest member, then order <- the students
+ * group by group (by id inside a group). */
+static void order_by_group(size_t N, size_t k, size_t *group, size_t *order)
+{
     size_t *relabel = xmalloc(k * sizeof *relabel);
     for (size_t c = 0; c < k; c++)
         relabel[c] = (size_t)-1;
@@ -143,19 +161,35 @@ static void display_order(const gsl_matrix *A, const gsl_matrix *W, size_t k,
         for (size_t i = 0; i < N; i++)
             if (group[i] == c)
                 order[pos++] = i;
+    free(relabel);
+}
+
+/* Fraction of the contacts (weight of A) inside the groups. */
+static double within_fraction(const gsl_matrix *A, const size_t *group)
+{
     double in = 0, all = 0;
-    for (size_t i = 0; i < N; i++)
-        for (size_t j = 0; j < N; j++) {
+    for (size_t i = 0; i < A->size1; i++)
+        for (size_t j = 0; j < A->size2; j++) {
             double w = gsl_matrix_get(A, i, j);
             all += w;
             if (group[i] == group[j])
                 in += w;
         }
-    *within = all > 0 ? in / all : NAN;
-    free(relabel);
-    free(dmin);
-    gsl_vector_free(ev);
-    gsl_matrix_free(V);
+    return all > 0 ? in / all : NAN;
+}
+
+static void display_order(const gsl_matrix *A, const gsl_matrix *W, size_t k,
+                          size_t *order, size_t *group, double *within)
+{
+    size_t N = W->size1;
+    if (k > N)
+        k = N;
+    gsl_matrix *Y = gsl_matrix_alloc(N, k), *C = gsl_matrix_calloc(k, k);
+    spectral_embedding(W, Y);
+    kmeans_start(A, Y, C);
+    kmeans_lloyd(Y, C, group);
+    order_by_group(N, k, group, order);
+    *within = within_fraction(A, group);
     gsl_matrix_free(Y);
     gsl_matrix_free(C);
 }
@@ -165,21 +199,28 @@ static void display_order(const gsl_matrix *A, const gsl_matrix *W, size_t k,
 void epi_network(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
 {
     lrs_err_t err = {0};
-    if (a->data) {
+    if (!a->synthetic) {
         /* The SocioPatterns edge list: "source,target" per line, '#' comments,
          * integer ids 0..328 of which 327 occur (compact drops the two unused
-         * ones, keeping the file's order), undirected, unweighted. */
+         * ones, keeping the file's order), undirected, unweighted.  Without
+         * --data, the copy shipped in data/ (run from the top of the repo). */
+        const char *path = a->data ? a->data : EPI_DATA_DEFAULT;
+        if (!a->data && access(path, R_OK) != 0) {
+            fprintf(stderr, "%s: cannot read %s (run from the top of the repository, "
+                            "or pass --data PATH or --synthetic)\n", a->name, path);
+            exit(1);
+        }
         lrs_io_read_opts_t o = lrs_io_read_opts_default();
         o.format = LRS_FMT_EDGES;
         o.undirected = 1;
         o.ids = 1;
         o.base = 0;
         o.compact = 1;
-        NB_TRY(lrs_io_read_matrix(a->data, &o, &s->A, NULL, &err), &err);
+        NB_TRY(lrs_io_read_matrix(path, &o, &s->A, NULL, &err), &err);
         s->synthetic = 0;
-        snprintf(s->source, sizeof s->source, "real contact network (%s)", a->data);
+        snprintf(s->source, sizeof s->source, "real contact network (%s)", path);
     } else {
-        /* No data: a synthetic school of the same size, 9 classes, dense
+        /* --synthetic: a synthetic school of the same size, 9 classes, dense
          * contacts within a class and sparse between (lrs/epidemic.h). */
         gsl_rng *rng = nb_rng(a->seed);
         s->A = gsl_matrix_alloc(LRS_EPI_SCHOOL_N, LRS_EPI_SCHOOL_N);
@@ -188,8 +229,8 @@ void epi_network(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
         gsl_rng_free(rng);
         s->synthetic = 1;
         snprintf(s->source, sizeof s->source,
-                 "synthetic school network (%zu classes, p_in %g, p_out %g, seed %lu); "
-                 "real data absent",
+                 "synthetic school network (%zu classes, p_in %g, p_out %g, seed %lu), "
+                 "not the real data (--synthetic)",
                  p->school_classes, p->school_p_in, p->school_p_out, a->seed);
     }
     size_t N = s->N = s->A->size1;
@@ -208,6 +249,8 @@ void epi_network(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
                       "A_ij (N x N, 0/1), rows and columns in display order");
     fprintf(fp, "# source: %s\n# N %zu  contacts %zu  groups %zu\n", s->source, N, s->edges,
             p->groups);
+    fprintf(fp, "# param: N %zu contacts %zu groups %zu synthetic %d gamma %g\n", N, s->edges,
+            p->groups, s->synthetic, p->gamma);
     for (size_t i = 0; i < N; i++) {
         for (size_t j = 0; j < N; j++)
             fprintf(fp, j ? "\t%g" : "%g", gsl_matrix_get(s->A, s->order[i], s->order[j]));
@@ -226,20 +269,19 @@ void epi_fixed_point(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
     gsl_rng *rng = nb_rng(a->seed + 1);
     s->x0 = gsl_vector_alloc(N);
     s->xs = gsl_vector_alloc(N);
-    for (size_t i = 0; i < N; i++)
-        gsl_vector_set(s->x0, i, p->x0_lo + (p->x0_hi - p->x0_lo) * gsl_rng_uniform(rng));
+    NB_TRY(lrs_epidemic_start(s->x0, p->x0_lo, p->x0_hi, rng, &err), &err);
     gsl_rng_free(rng);
-    /* odeiv2 (rk8pd, tolerances 1e-10) for t_relax: the distance to x* then
-     * sits at the integrator's tolerance; Newton removes that last bit. */
-    gsl_vector_memcpy(s->xs, s->x0);
-    NB_TRY(lrs_epidemic_relax(ep, s->xs, p->t_relax, 1, NULL, NULL, &nb_stop, &err), &err);
-    gsl_vector *relaxed = gsl_vector_alloc(N);
-    gsl_vector_memcpy(relaxed, s->xs);
-    NB_TRY(lrs_epidemic_fixed_point(ep, s->xs, p->newton_tol, 50, &s->newton_res,
-                                    &s->newton_iters, &err), &err);
-    gsl_vector_sub(relaxed, s->xs);
-    s->relaxed_dist = gsl_blas_dnrm2(relaxed);
-    gsl_vector_free(relaxed);
+    /* Relaxation (adaptive Dormand-Prince, tolerances 1e-10) for t_relax, then
+     * Newton removes the integrator's last bit; J is taken in epi_jacobian. */
+    lrs_epidemic_endemic_opts_t eo = lrs_epidemic_endemic_default();
+    lrs_epidemic_endemic_info_t info;
+    eo.t_relax = p->t_relax;
+    eo.newton_tol = p->newton_tol;
+    eo.stop = &nb_stop;
+    NB_TRY(lrs_epidemic_endemic(ep, s->x0, &eo, s->xs, NULL, &info, &err), &err);
+    s->newton_res = info.newton_residual;
+    s->newton_iters = info.newton_iters;
+    s->relaxed_dist = info.relaxed_dist;
     lrs_epidemic_free(ep);
 }
 
@@ -270,11 +312,13 @@ void epi_relaxation(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
            &err);
     FILE *fp = nb_tsv(a, "relax.tsv", "relaxation to the fixed point, ||x(t) - x*||",
                       "t\tdist\tfit_linear\tfit_tail");
-    fprintf(fp, "# x0 ~ U(%g, %g); odeiv2 rk8pd tol 1e-10; fits on t <= %g, d > %g; "
-                "tail fit t >= %g\n",
+    fprintf(fp, "# x0 ~ U(%g, %g); adaptive Dormand-Prince 5(4), tol 1e-10; fits on t <= %g, "
+                "d > %g; tail fit t >= %g\n",
             p->x0_lo, p->x0_hi, p->fit_t_hi, p->fit_floor, p->tail_t_lo);
     fprintf(fp, "# tau_linear %.6g  a_linear %.6g  tau_tail %.6g  a_tail %.6g\n", s->tau_lin,
             s->a_lin, s->tau_log, s->a_log);
+    fprintf(fp, "# param: tau_linear %.6g tau_tail %.6g fit_t_hi %g fit_floor %g tail_t_lo %g\n",
+            s->tau_lin, s->tau_log, p->fit_t_hi, p->fit_floor, p->tail_t_lo);
     for (size_t k = 0; k < n; k++) {
         double tk = gsl_vector_get(t, k);
         fprintf(fp, "%.4g\t%.8g\t%.8g\t%.8g\n", tk, gsl_vector_get(d, k),
@@ -287,7 +331,8 @@ void epi_relaxation(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
 
 /* ------------------------------------------------------------------ Jacobian */
 
-void epi_jacobian(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
+/* J at x*, its singular values and vectors, eigenvalues and overlap P. */
+static void jacobian_spectra(const epi_params_t *p, epi_study_t *s)
 {
     lrs_err_t err = {0};
     lrs_epidemic_t *ep = NULL;
@@ -304,21 +349,40 @@ void epi_jacobian(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
     NB_TRY(lrs_spectra_svd(s->W, s->sW, NULL, NULL, &err), &err);
     s->evJ = gsl_vector_complex_alloc(N);
     NB_TRY(lrs_spectra_eig(s->J, s->evJ, NULL, &err), &err);
-    NB_TRY(lrs_spectra_max_real_eig(s->J, &s->max_re, &s->max_im, &err), &err);
+    /* The rightmost eigenvalue, from the ones just computed. */
+    s->max_re = -INFINITY;
+    for (size_t k = 0; k < N; k++) {
+        gsl_complex z = gsl_vector_complex_get(s->evJ, k);
+        if (GSL_REAL(z) > s->max_re) {
+            s->max_re = GSL_REAL(z);
+            s->max_im = GSL_IMAG(z);
+        }
+    }
     s->P = gsl_matrix_alloc(r, r);
     s->sP = gsl_vector_alloc(r);
     NB_TRY(lrs_spectra_overlap(s->J, r, s->P, s->sP, &err), &err);
+}
 
+/* u, v from J's SVD with the sign convention below, where they live, and
+ * the random direction u_rand (stream seed + 2). */
+static void singular_pair(unsigned long seed, epi_study_t *s)
+{
+    lrs_err_t err = {0};
+    size_t N = s->N;
     /* u, v: the top left/right singular vectors of J (J v = s_1 u).  Their
-     * joint sign is arbitrary: fix it so that u has a positive sum. */
+     * joint sign is arbitrary, and the model is nonlinear, so the step
+     * response to p = c v depends on it.  Convention (the authors' run):
+     * v has a positive sum, so the aligned perturbation p = c v (c > 0)
+     * raises the infection rate of v's dominant student. */
     s->u = gsl_vector_alloc(N);
     s->v = gsl_vector_alloc(N);
     gsl_matrix_get_col(s->u, s->UJ, 0);
     gsl_matrix_get_col(s->v, s->VJ, 0);
-    double su = 0;
+    double sv = 0;
     for (size_t i = 0; i < N; i++)
-        su += gsl_vector_get(s->u, i);
-    if (su < 0) {
+        sv += gsl_vector_get(s->v, i);
+    s->v_sum = sv < 0 ? -sv : sv;
+    if (sv < 0) {
         gsl_vector_scale(s->u, -1.0);
         gsl_vector_scale(s->v, -1.0);
     }
@@ -338,15 +402,22 @@ void epi_jacobian(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
     s->u_top_degree = 0;
     for (size_t j = 0; j < N; j++)
         s->u_top_degree += gsl_matrix_get(s->A, itop, j);
-    gsl_rng *rng = nb_rng(a->seed + 2);
+    gsl_rng *rng = nb_rng(seed + 2);
     s->urand = gsl_vector_alloc(N);
     NB_TRY(lrs_conn_random_unit(rng, s->urand, &err), &err);
     gsl_rng_free(rng);
+}
 
+/* svals.tsv, eig_J.tsv, P.tsv and groups.tsv. */
+static void jacobian_tsvs(const nb_args_t *a, const epi_params_t *p, const epi_study_t *s)
+{
+    size_t N = s->N, r = p->r_overlap;
     FILE *fp = nb_tsv(a, "svals.tsv", "singular values of J and of W, descending",
                       "k\tsigma_J\tsigma_W");
+    fprintf(fp, "# param: N %zu gamma %g\n", N, p->gamma);
     nb_write_columns(fp, s->sJ, s->sW, NULL);
     fp = nb_tsv(a, "eig_J.tsv", "eigenvalues of the Jacobian J at x*", "re\tim");
+    fprintf(fp, "# param: max_re %.6g\n", s->max_re);
     for (size_t k = 0; k < N; k++) {
         gsl_complex z = gsl_vector_complex_get(s->evJ, k);
         fprintf(fp, "%.10g\t%.10g\n", GSL_REAL(z), GSL_IMAG(z));
@@ -373,11 +444,20 @@ void epi_jacobian(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
     }
 }
 
+void epi_jacobian(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
+{
+    jacobian_spectra(p, s);
+    singular_pair(a->seed, s);
+    jacobian_tsvs(a, p, s);
+}
+
 /* ------------------------------------------------------------------ step run */
 
-/* Linear prediction of the step response: in the steady state of
- * d(dx)/dt = J dx + diag(x* (1 - x*)) p, dx = -J^{-1} diag(x* (1 - x*)) p. */
-static double linear_step_norm(const epi_study_t *s, double amp, const gsl_vector *d)
+/* Linear prediction of the step responses: in the steady state of
+ * d(dx)/dt = J dx + diag(x* (1 - x*)) p, dx = -J^{-1} diag(x* (1 - x*)) p,
+ * for p = amp v and p = amp u_rand (one LU factorisation of J, two solves). */
+static void linear_step_norms(const epi_study_t *s, double amp, double *norm_v,
+                              double *norm_rand)
 {
     size_t N = s->N;
     gsl_matrix *LU = gsl_matrix_alloc(N, N);
@@ -386,17 +466,20 @@ static double linear_step_norm(const epi_study_t *s, double amp, const gsl_vecto
     int sgn;
     gsl_matrix_memcpy(LU, s->J);
     gsl_linalg_LU_decomp(LU, perm, &sgn);
-    for (size_t i = 0; i < N; i++) {
-        double x = gsl_vector_get(s->xs, i);
-        gsl_vector_set(q, i, -amp * x * (1 - x) * gsl_vector_get(d, i));
+    const gsl_vector *dirs[2] = {s->v, s->urand};
+    double *out[2] = {norm_v, norm_rand};
+    for (int k = 0; k < 2; k++) {
+        for (size_t i = 0; i < N; i++) {
+            double x = gsl_vector_get(s->xs, i);
+            gsl_vector_set(q, i, -amp * x * (1 - x) * gsl_vector_get(dirs[k], i));
+        }
+        gsl_linalg_LU_solve(LU, perm, q, dx);
+        *out[k] = gsl_blas_dnrm2(dx);
     }
-    gsl_linalg_LU_solve(LU, perm, q, dx);
-    double nrm = gsl_blas_dnrm2(dx);
     gsl_matrix_free(LU);
     gsl_permutation_free(perm);
     gsl_vector_free(q);
     gsl_vector_free(dx);
-    return nrm;
 }
 
 /* Decimated per-student traces for the step-response panel: every
@@ -424,10 +507,27 @@ static int utrace_observe(void *self, const lrs_block_t *b, lrs_err_t *err)
     return 0;
 }
 
-void epi_step_run(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
+/* The step-run parameters as a TSV header line (read by the .gp scripts). */
+static void step_header(FILE *fp, const epi_params_t *p, double sign)
+{
+    fprintf(fp, "# p = %g %sv on [%g, %g), p = %g u_rand on [%g, %g); dt %g (forward Euler); "
+                "v has a %s sum\n",
+            p->step_amp, sign > 0 ? "" : "(-v) = -", p->on1, p->off1, p->step_amp, p->on2,
+            p->off2, p->step_dt, sign > 0 ? "positive" : "negative");
+    fprintf(fp, "# param: amp %g on1 %g off1 %g on2 %g off2 %g T %g dt %g sign %+g\n",
+            p->step_amp, p->on1, p->off1, p->on2, p->off2, p->step_T, p->step_dt, sign);
+}
+
+/* One step run from x*: p = amp sign v on [on1, off1), amp u_rand on
+ * [on2, off2).  ||x - x*|| into `trace` (one line per step), the decimated
+ * per-student traces into ut (nullable); *norm_v, *norm_rand <- ||x - x*||
+ * just before off1 and off2. */
+static void step_run_once(const epi_params_t *p, const epi_study_t *s, double sign,
+                          FILE *trace, utrace_t *ut, const char *what, double *norm_v,
+                          double *norm_rand)
 {
     lrs_err_t err = {0};
-    size_t N = s->N;
+    size_t N = s->N, nt = (size_t)llround(p->step_T / p->step_dt);
     lrs_epidemic_t *ep = NULL;
     lrs_input_t *in = NULL;
     lrs_probe_t *probe = NULL;
@@ -435,17 +535,11 @@ void epi_step_run(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
     nb_progress_t prog;
     NB_TRY(lrs_epidemic_alloc(&ep, s->W, p->gamma, &err), &err);
     NB_TRY(lrs_input_alloc(&in, N, &err), &err);
-    NB_TRY(lrs_input_add_step(in, p->on1, p->off1, p->step_amp, s->v, &err), &err);
+    NB_TRY(lrs_input_add_step(in, p->on1, p->off1, sign * p->step_amp, s->v, &err), &err);
     NB_TRY(lrs_input_add_step(in, p->on2, p->off2, p->step_amp, s->urand, &err), &err);
     double times[2] = {p->off1, p->off2};
     NB_TRY(lrs_probe_alloc(&probe, N, times, 2, &err), &err);
-    FILE *fp = nb_tsv(a, "step_trace.tsv", "step responses: ||x(t) - x*||", "t\tnorm_dx");
-    fprintf(fp, "# p = %g v on [%g, %g), p = %g u_rand on [%g, %g); dt %g (forward Euler)\n",
-            p->step_amp, p->on1, p->off1, p->step_amp, p->on2, p->off2, p->step_dt);
-    NB_TRY(lrs_trace_alloc(&tr, fp, 1, p->step_T + 1, 0, &err), &err);
-    size_t nt = (size_t)llround(p->step_T / p->step_dt);
-    utrace_t ut = {2, (nt + 1) / 2, N, 0, NULL};
-    ut.buf = xmalloc(ut.rows * N * sizeof *ut.buf);
+    NB_TRY(lrs_trace_alloc(&tr, trace, 1, p->step_T + 1, 0, &err), &err);
     lrs_epidemic_run_t run = lrs_epidemic_run_default();
     run.dt = p->step_dt;
     run.T = p->step_T;
@@ -454,12 +548,29 @@ void epi_step_run(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
     run.xref = s->xs;
     run.stop = &nb_stop;
     lrs_observer_t obs[4] = {lrs_probe_observer(probe), lrs_trace_observer(tr),
-                             {utrace_observe, &ut, 0},
-                             nb_progress_observer(&prog, "step run", nt)};
-    NB_TRY(lrs_epidemic_run(ep, &run, in, obs, 4, &err), &err);
+                             nb_progress_observer(&prog, what, nt), {utrace_observe, ut, 0}};
+    NB_TRY(lrs_epidemic_run(ep, &run, in, obs, ut ? 4 : 3, &err), &err);
     nb_progress_done(&prog);
+    NB_TRY(lrs_probe_norm(probe, 0, norm_v, &err), &err);
+    NB_TRY(lrs_probe_norm(probe, 1, norm_rand, &err), &err);
+    lrs_trace_free(tr);
+    lrs_probe_free(probe);
+    lrs_input_free(in);
+    lrs_epidemic_free(ep);
+}
+
+void epi_step_run(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
+{
+    size_t N = s->N, nt = (size_t)llround(p->step_T / p->step_dt);
+    /* The figure's run, with the sign convention of epi_jacobian. */
+    FILE *fp = nb_tsv(a, "step_trace.tsv", "step responses: ||x(t) - x*||", "t\tnorm_dx");
+    step_header(fp, p, +1.0);
+    utrace_t ut = {2, (nt + 1) / 2, N, 0, NULL};
+    ut.buf = xmalloc(ut.rows * N * sizeof *ut.buf);
+    step_run_once(p, s, +1.0, fp, &ut, "step run", &s->norm_v, &s->norm_rand);
     fp = nb_tsv(a, "step_units.tsv", "step responses x_i(t) - x_i*, one block per student",
                 "t\tdx_i (blocks in file order of the students, every 2nd step)");
+    step_header(fp, p, +1.0);
     for (size_t j = 0; j < N; j++) {
         for (size_t r = 0; r < ut.count; r++)
             fprintf(fp, "%.4g\t%.6g\n", (double)(r * ut.every) * p->step_dt,
@@ -467,15 +578,15 @@ void epi_step_run(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
         fputc('\n', fp);
     }
     free(ut.buf);
-    NB_TRY(lrs_probe_norm(probe, 0, &s->norm_v, &err), &err);
-    NB_TRY(lrs_probe_norm(probe, 1, &s->norm_rand, &err), &err);
     s->response_ratio = s->norm_rand / s->norm_v;
-    s->lin_norm_v = linear_step_norm(s, p->step_amp, s->v);
-    s->lin_norm_rand = linear_step_norm(s, p->step_amp, s->urand);
-    lrs_trace_free(tr);
-    lrs_probe_free(probe);
-    lrs_input_free(in);
-    lrs_epidemic_free(ep);
+    /* The same run with the other joint sign of (u, v): p = -amp v. */
+    fp = nb_tsv(a, "step_trace_other_sign.tsv",
+                "step responses with the other sign of v: ||x(t) - x*||", "t\tnorm_dx");
+    step_header(fp, p, -1.0);
+    step_run_once(p, s, -1.0, fp, NULL, "step run, other sign", &s->norm_v_other,
+                  &s->norm_rand_other);
+    s->response_ratio_other = s->norm_rand_other / s->norm_v_other;
+    linear_step_norms(s, p->step_amp, &s->lin_norm_v, &s->lin_norm_rand);
 }
 
 /* ------------------------------------------------------------------ noise run */
@@ -509,6 +620,41 @@ static int qadapt_observe(void *self, const lrs_block_t *b, lrs_err_t *err)
         }
     lrs_block_t bb = {b->n0, b->dt, b->Z, &Qv.matrix, b->R};
     return qa->inner.observe(qa->inner.self, &bb, err);
+}
+
+/* Scaled (correlation matrix: each unit standardised, as the authors do for
+ * the epidemic, whose nodes fluctuate on very different scales) and raw
+ * (for the directions) PCA of dx and p from their covariances; the angles of
+ * dx's last PC to v and u; pcs.tsv. */
+static void noise_pca(const nb_args_t *a, const epi_params_t *p, epi_study_t *s,
+                      const lrs_cov_t *cx, const lrs_cov_t *cp)
+{
+    lrs_err_t err = {0};
+    size_t N = s->N;
+    gsl_matrix *C = gsl_matrix_alloc(N, N);
+    s->samples = lrs_cov_count(cx);
+    NB_TRY(lrs_pca_alloc(&s->pca_x, N, &err), &err);
+    NB_TRY(lrs_pca_alloc(&s->pca_p, N, &err), &err);
+    NB_TRY(lrs_pca_alloc(&s->pca_x_raw, N, &err), &err);
+    NB_TRY(lrs_pca_alloc(&s->pca_p_raw, N, &err), &err);
+    NB_TRY(lrs_cov_get(cx, C, &err), &err);
+    NB_TRY(lrs_pca_from_cov(s->pca_x, C, 1, 0, &err), &err);
+    NB_TRY(lrs_pca_from_cov(s->pca_x_raw, C, 0, 1, &err), &err);
+    NB_TRY(lrs_cov_get(cp, C, &err), &err);
+    NB_TRY(lrs_pca_from_cov(s->pca_p, C, 1, 0, &err), &err);
+    NB_TRY(lrs_pca_from_cov(s->pca_p_raw, C, 0, 0, &err), &err);
+    gsl_vector_const_view last = gsl_matrix_const_column(s->pca_x_raw->pcs, N - 1);
+    NB_TRY(lrs_spectra_line_angle_deg(&last.vector, s->v, &s->angle_lastpc_v_deg, &err), &err);
+    NB_TRY(lrs_spectra_line_angle_deg(&last.vector, s->u, &s->angle_lastpc_u_deg, &err), &err);
+    FILE *fp = nb_tsv(a, "pcs.tsv", "% variance explained by each PC",
+                      "k\tdx_scaled\tp_scaled\tdx_raw\tp_raw");
+    fprintf(fp, "# noise run: p = %g xi(t), tau_x %g, T %g, dt %g, statistics over t >= %g\n",
+            p->noise_sigma, p->noise_tau_x, p->noise_T, p->noise_dt, s->t_discard);
+    fprintf(fp, "# param: sigma %g tau_x %g T %g dt %g t_discard %g N %zu\n", p->noise_sigma,
+            p->noise_tau_x, p->noise_T, p->noise_dt, s->t_discard, N);
+    nb_write_columns(fp, s->pca_x->pct, s->pca_p->pct, s->pca_x_raw->pct, s->pca_p_raw->pct,
+                     NULL);
+    gsl_matrix_free(C);
 }
 
 void epi_noise_run(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
@@ -545,6 +691,8 @@ void epi_noise_run(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
                       "t\tdx_u\tdx_v\tdx_r\tq_u\tq_v\tq_r\tR_u\tR_v\tR_r");
     fprintf(fp, "# noise run: p = %g xi(t), tau_x %g, dt %g; R = (1-x).*(gamma W x) - x*\n",
             p->noise_sigma, p->noise_tau_x, p->noise_dt);
+    fprintf(fp, "# param: sigma %g tau_x %g dt %g trace_T %g t_discard %g\n", p->noise_sigma,
+            p->noise_tau_x, p->noise_dt, p->proj_trace_T, s->t_discard);
     size_t every = (size_t)llround(1.0 / p->noise_dt);
     NB_TRY(lrs_proj_set_trace(proj, fp, every ? every : 1, p->proj_trace_T, &err), &err);
     qadapt_t qa = {lrs_proj_observer(proj), s->xs, NULL};
@@ -564,36 +712,12 @@ void epi_noise_run(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
     nb_progress_done(&prog);
     gsl_matrix_free(qa.Q);
 
-    /* PCA: scaled (correlation matrix: each unit standardised, as the
-     * authors do for the epidemic, whose nodes fluctuate on very different
-     * scales) and raw (for the directions). */
-    s->samples = lrs_cov_count(cx);
-    gsl_matrix *C = gsl_matrix_alloc(N, N);
-    NB_TRY(lrs_pca_alloc(&s->pca_x, N, &err), &err);
-    NB_TRY(lrs_pca_alloc(&s->pca_p, N, &err), &err);
-    NB_TRY(lrs_pca_alloc(&s->pca_x_raw, N, &err), &err);
-    NB_TRY(lrs_pca_alloc(&s->pca_p_raw, N, &err), &err);
-    NB_TRY(lrs_cov_get(cx, C, &err), &err);
-    NB_TRY(lrs_pca_from_cov(s->pca_x, C, 1, 0, &err), &err);
-    NB_TRY(lrs_pca_from_cov(s->pca_x_raw, C, 0, 1, &err), &err);
-    NB_TRY(lrs_cov_get(cp, C, &err), &err);
-    NB_TRY(lrs_pca_from_cov(s->pca_p, C, 1, 0, &err), &err);
-    NB_TRY(lrs_pca_from_cov(s->pca_p_raw, C, 0, 0, &err), &err);
-    gsl_vector_const_view last = gsl_matrix_const_column(s->pca_x_raw->pcs, N - 1);
-    NB_TRY(lrs_spectra_line_angle_deg(&last.vector, s->v, &s->angle_lastpc_v_deg, &err), &err);
-    NB_TRY(lrs_spectra_line_angle_deg(&last.vector, s->u, &s->angle_lastpc_u_deg, &err), &err);
     for (size_t k = 0; k < 3; k++) {
         NB_TRY(lrs_proj_var(proj, LRS_FIELD_Z, k, &s->var_dx[k], &err), &err);
         NB_TRY(lrs_proj_corr(proj, LRS_FIELD_X, k, LRS_FIELD_R, k, &s->corr_qR[k], &err), &err);
     }
-    fp = nb_tsv(a, "pcs.tsv", "% variance explained by each PC",
-                "k\tdx_scaled\tp_scaled\tdx_raw\tp_raw");
-    fprintf(fp, "# noise run: p = %g xi(t), tau_x %g, T %g, dt %g, statistics over t >= %g\n",
-            p->noise_sigma, p->noise_tau_x, p->noise_T, p->noise_dt, s->t_discard);
-    nb_write_columns(fp, s->pca_x->pct, s->pca_p->pct, s->pca_x_raw->pct, s->pca_p_raw->pct,
-                     NULL);
+    noise_pca(a, p, s, cx, cp);
     s->noise_seconds = lrs_wall_seconds() - t0;
-    gsl_matrix_free(C);
     gsl_matrix_free(D);
     lrs_proj_free(proj);
     lrs_cov_free(cx);
@@ -666,7 +790,12 @@ void epi_summary(const epi_params_t *p, const epi_study_t *s)
     summary_list("P_svals", s->sP, 0, p->r_overlap, "%.6f");
     nb_summary("norm_dx_v", "%.4f", s->norm_v);
     nb_summary("norm_dx_rand", "%.4f", s->norm_rand);
+    nb_summary("step_sign_convention", "v has a positive sum (sum v = %.4f): p = %g v raises "
+               "infection", s->v_sum, p->step_amp);
     nb_summary("response_ratio", "%.3f", s->response_ratio);
+    nb_summary("norm_dx_minus_v", "%.4f", s->norm_v_other);
+    nb_summary("norm_dx_rand_other_sign", "%.4f", s->norm_rand_other);
+    nb_summary("response_ratio_other_sign", "%.3f", s->response_ratio_other);
     nb_summary("linear_response_ratio", "%.3f", s->lin_norm_rand / s->lin_norm_v);
     nb_summary("noise_T", "%g", p->noise_T);
     nb_summary("t_discard", "%.3f", s->t_discard);

@@ -5,7 +5,7 @@
  * panels.  Each step below is one stage of the analysis; the figure programs
  * call them in order, one section per panel, and write the summary.
  *
- * Model (PAPER.md s.5, Figure 6; lrs/epidemic.h): quenched mean-field SIS on a
+ * Model (arXiv:2504.13727, Figure 6; lrs/epidemic.h): quenched mean-field SIS on a
  * contact network, W = A / sigma_max(A), recovery D = I,
  *     dx/dt = -x + (1 - x) .* (gamma W x) + p(t) .* x .* (1 - x).
  *
@@ -17,6 +17,7 @@
  *   relax.tsv       t, ||x(t) - x*||, the two exponential fits
  *   P.tsv           overlap matrix P = U_r^T V_r of J (row col value)
  *   step_trace.tsv  t, ||x - x*|| (step run)
+ *   step_trace_other_sign.tsv  the same with p = -amp v
  *   step_units.tsv  t, x_i - x*_i, one block per student (every 2nd step)
  *   pcs.tsv         k, % variance of PC k: dx scaled, p scaled, dx raw, p raw
  *   proj_trace.tsv  t, projections of dx, q and R on u, v, u_rand
@@ -81,10 +82,12 @@ typedef struct epi_study {
     gsl_vector_complex *evJ;
     double max_re, max_im;
     gsl_vector *u, *v, *urand;      /* top left/right singular vectors of J; random */
+    double v_sum;                   /* sum of v's entries (> 0: the sign convention) */
     double u_top_weight, u_top_degree; /* largest u_i^2 and that student's degree */
     double v_top_weight;            /* largest v_i^2 */
     /* step run */
     double norm_v, norm_rand, response_ratio, lin_norm_v, lin_norm_rand;
+    double norm_v_other, norm_rand_other, response_ratio_other; /* p = -amp v instead */
     /* noise run */
     lrs_pca_t *pca_x, *pca_p, *pca_x_raw, *pca_p_raw;
     double t_discard;
@@ -95,18 +98,23 @@ typedef struct epi_study {
     double noise_seconds;
 } epi_study_t;
 
+/* The contact network shipped in the repository (data/README.md). */
+#define EPI_DATA_DEFAULT "data/high_school_proximity_edges.csv"
+
 /* Read --data (edge list: "src,dst" per line, undirected, integer ids with
- * the unused ones dropped) or, without --data, build the synthetic school
- * network (stream seed); normalise; find the display ordering. */
+ * the unused ones dropped; default EPI_DATA_DEFAULT) or, with --synthetic,
+ * build the synthetic school network (stream seed); normalise; find the
+ * display ordering. */
 void epi_network(const nb_args_t *a, const epi_params_t *p, epi_study_t *s);
-/* x0 ~ U(lo, hi) (stream seed + 1), odeiv2 relaxation, Newton polish. */
+/* x0 ~ U(lo, hi) (stream seed + 1), adaptive relaxation, Newton polish. */
 void epi_fixed_point(const nb_args_t *a, const epi_params_t *p, epi_study_t *s);
 /* ||x(t) - x*|| from the same x0 and the exponential fits. */
 void epi_relaxation(const nb_args_t *a, const epi_params_t *p, epi_study_t *s);
 /* J at x*, its singular values/vectors, eigenvalues, overlap P; u_rand
- * (stream seed + 2). */
+ * (stream seed + 2).  Sign convention: v has a positive sum. */
 void epi_jacobian(const nb_args_t *a, const epi_params_t *p, epi_study_t *s);
-/* Step run: p = amp v on [on1, off1), amp u_rand on [on2, off2). */
+/* Step run: p = amp v on [on1, off1), amp u_rand on [on2, off2); then the
+ * same with -v (the other joint sign of u, v) for the summary. */
 void epi_step_run(const nb_args_t *a, const epi_params_t *p, epi_study_t *s);
 /* Noise run: p = sigma xi(t) (stream seed + 3); scaled PCA of dx and p,
  * projections, cancellation. */

@@ -7,8 +7,10 @@
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_complex_math.h>
 #include <gsl/gsl_randist.h>
+#include "lrs/exact.h"
 #include "lrs/noise.h"
 #include "lrs/observe.h"
+#include "lrs/perturb.h"
 #include "lrs/spectra.h"
 #include "lrs/theory.h"
 
@@ -24,12 +26,13 @@ study_params_t study_params_default(const nb_args_t *a)
     p.dt = a->fast ? 0.05 : 0.01;
     p.do_spectra = 1;
     p.do_step = 1;
-    p.c_x = 1.0;
-    p.on1 = 15;
-    p.off1 = 40;
-    p.on2 = 55;
-    p.off2 = 80;
-    p.T_step = 100;
+    lrs_perturb_windows_t w = lrs_perturb_windows_default();
+    p.c_x = w.c_x;
+    p.on1 = w.on1;
+    p.off1 = w.off1;
+    p.on2 = w.on2;
+    p.off2 = w.off2;
+    p.T_step = w.T;
     p.z0_step_scale = 0.1;
     p.step_every = 20;
     p.seed_step = a->seed + 1001;
@@ -40,10 +43,11 @@ study_params_t study_params_default(const nb_args_t *a)
     p.t_discard = 0;
     p.z0_noise_scale = 0.1;
     p.t_proj = 2000;
-    p.proj_every = 100;
+    p.proj_dt = 1.0;
     p.t_series = 500;
-    p.series_every = 20;
-    p.stat_every = 10;
+    p.series_dt = 0.2;
+    p.stat_dt = 0.1;
+    p.noise_exact = !a->euler;
     p.seed_noise = a->seed + 1002;
     return p;
 }
@@ -52,30 +56,6 @@ void study_randn(gsl_rng *rng, double scale, gsl_vector *z)
 {
     for (size_t i = 0; i < z->size; i++)
         gsl_vector_set(z, i, scale * gsl_ran_gaussian_ziggurat(rng, 1.0));
-}
-
-/* u_opt = normalize(u + (W1 v - v)/c).  Why (PAPER.md s.4): for
- * W = c u v^T + W1, (I - W) u_opt' = u_opt' - c u (v.u_opt') - W1 u_opt';
- * the response to an input d is z = (I - W)^{-1} d, and the input that is
- * suppressed most is the one whose response is along v: (I - W) v =
- * v - c u (v.v) - W1 v = -c (u + (W1 v - v)/c), i.e. d ~ u_opt gives z ~ v. */
-int study_u_opt(const gsl_matrix *W1, double c, const gsl_vector *u,
-                const gsl_vector *v, gsl_vector *d, lrs_err_t *err)
-{
-    size_t N = u->size;
-    if (!W1 || W1->size1 != N || W1->size2 != N || v->size != N || d->size != N)
-        return lrs_err_set(err, LRS_EINVAL, "study_u_opt: sizes do not match N = %zu", N);
-    if (c == 0)
-        return lrs_err_set(err, LRS_EINVAL, "study_u_opt: c must be non-zero");
-    gsl_blas_dgemv(CblasNoTrans, 1.0, W1, v, 0.0, d); /* d = W1 v */
-    gsl_vector_sub(d, v);                              /* d = W1 v - v */
-    gsl_vector_scale(d, 1.0 / c);
-    gsl_vector_add(d, u);
-    double nrm = gsl_blas_dnrm2(d);
-    if (!(nrm > 0))
-        return lrs_err_set(err, LRS_ENUMERIC, "study_u_opt: zero direction");
-    gsl_vector_scale(d, 1.0 / nrm);
-    return LRS_OK;
 }
 
 /* ------------------------------------------------------------------ observers */
@@ -118,8 +98,8 @@ static void apply_f(lrs_sim_transfer_t f, const double *src, double *dst, size_t
 
 /* Statistics of the noise run, streamed block by block:
  *
- *  - the covariances of z and of x (lrs_cov_t), from every `every`-th step
- *    with t >= t_discard (a strided view of the block: no copy);
+ *  - the covariances of z and of x: two lrs_cov_observer_every observers
+ *    beside this one (every `every`-th step with t >= t_discard);
  *  - the mean and covariance of the 3K projections z.d_k, x.d_k, r.d_k on
  *    the K known directions, r = W f(z), from every step with t >= t_discard.
  *    For a recurrent run r.d = f(z).(W^T d): the observer projects f(z) on
@@ -188,21 +168,6 @@ static int stats_observe(void *self, const lrs_block_t *b, lrs_err_t *err)
         return LRS_OK;
     size_t m = rows - i0;
     int rc;
-
-    /* Covariances of z and x from the steps n >= n_start with n % every == 0. */
-    size_t first = i0, rem = (b->n0 + i0) % st->every;
-    if (rem)
-        first += st->every - rem;
-    if (first < rows) {
-        size_t ns = (rows - first + st->every - 1) / st->every;
-        gsl_matrix_const_view zs = gsl_matrix_const_view_array_with_tda(
-            b->Z->data + first * b->Z->tda, ns, N, b->Z->tda * st->every);
-        gsl_matrix_const_view xs = gsl_matrix_const_view_array_with_tda(
-            b->X->data + first * b->X->tda, ns, N, b->X->tda * st->every);
-        if ((rc = lrs_cov_add_block(st->cz, &zs.matrix, err)) ||
-            (rc = lrs_cov_add_block(st->cx, &xs.matrix, err)))
-            return rc;
-    }
 
     /* Projections of every step: P = [Z D, X D, f(Z) W^T D] (or R D). */
     if ((rc = stats_reserve(st, m, err)))
@@ -334,9 +299,36 @@ typedef struct {
     stats_t st;
     gsl_matrix *D; /* u, u_rand, extras (N x K) */
     int is_step;
+    int exact;     /* noise run: exact integrator (linear recurrent network) */
+    double dt;     /* this run's time step */
     lrs_err_t err;
 } job_t;
 
+/* Simulation parameters common to both runs. */
+static lrs_sim_params_t sim_params(const study_params_t *p, double dt, double T,
+                                   const gsl_vector *z0)
+{
+    lrs_sim_params_t sp = lrs_sim_params_default();
+    sp.W = p->W;
+    sp.f = p->f;
+    sp.mode = p->mode;
+    sp.tau = p->tau;
+    sp.tau_vec = p->tau_vec;
+    sp.dt = dt;
+    sp.T = T;
+    sp.z0 = z0;
+    sp.max_norm = p->max_norm;
+    sp.stop = &nb_stop;
+    return sp;
+}
+
+static size_t steps_of(double T, double dt)
+{
+    return (size_t)llround(T / dt);
+}
+
+/* (b) The step protocol (lrs_perturb_step), with the notebook's observers:
+ * the ||z|| trace, the peak norm, the unit traces and the progress line. */
 static int run_step(job_t *j)
 {
     const study_params_t *p = j->p;
@@ -345,79 +337,56 @@ static int run_step(job_t *j)
     int rc = LRS_OK;
     gsl_rng *rng = nb_rng(p->seed_step);
     gsl_vector *z0 = gsl_vector_alloc(N);
-    lrs_sim_t *sim = NULL;
-    lrs_input_t *in = NULL;
-    lrs_probe_t *probe = NULL;
     lrs_trace_t *trace = NULL;
     peak_t peak = {0};
     nb_progress_t prog;
     double t0 = lrs_wall_seconds();
-    if (!z0) {
+    if (!rng || !z0) {
         rc = lrs_err_set(&j->err, LRS_ENOMEM, "study: out of memory");
         goto done;
     }
     /* Start near rest: z0 = 0.1/sqrt(N) randn, ||z0|| ~ 0.1. */
     study_randn(rng, p->z0_step_scale / sqrt((double)N), z0);
-
-    lrs_sim_params_t sp = lrs_sim_params_default();
-    sp.W = p->W;
-    sp.f = p->f;
-    sp.mode = p->mode;
-    sp.tau = p->tau;
-    sp.tau_vec = p->tau_vec;
-    sp.dt = p->dt;
-    sp.T = p->T_step;
-    sp.z0 = z0;
-    sp.max_norm = p->max_norm;
-    sp.stop = &nb_stop;
-    if ((rc = lrs_sim_alloc(&sim, &sp, &j->err)))
-        goto done;
-    if ((rc = lrs_input_alloc(&in, N, &j->err)))
-        goto done;
-    /* Aligned input c_x d_aligned on [on1, off1), random c_x u_rand on [on2, off2). */
-    if ((rc = lrs_input_add_step(in, p->on1, p->off1, p->c_x,
-                                 p->d_aligned ? p->d_aligned : p->u, &j->err)))
-        goto done;
-    if ((rc = lrs_input_add_step(in, p->on2, p->off2, p->c_x, p->u_rand, &j->err)))
-        goto done;
-    double times[2] = {p->off1, p->off2};
-    if ((rc = lrs_probe_alloc(&probe, N, times, 2, &j->err)))
-        goto done;
+    lrs_sim_params_t sp = sim_params(p, p->dt, p->T_step, z0);
+    lrs_perturb_windows_t win = {p->on1, p->off1, p->on2, p->off2, p->T_step, p->c_x};
     if ((rc = lrs_trace_alloc(&trace, j->step_fp, p->step_every, p->T_step, N, &j->err)))
         goto done;
-    lrs_observer_t obs[5] = {
-        lrs_probe_observer(probe), lrs_trace_observer(trace),
-        {peak_observe, &peak, 0}, snap_observer(&j->steps, 0),
-        nb_progress_observer(&prog, "step run", lrs_sim_steps(sim))};
-    rc = lrs_sim_run(sim, in, obs, 5, &j->err);
+    lrs_observer_t obs[4] = {
+        lrs_trace_observer(trace), {peak_observe, &peak, 0}, snap_observer(&j->steps, 0),
+        nb_progress_observer(&prog, "step run", steps_of(p->T_step, p->dt))};
+    lrs_step_result_t res = {0};
+    res.z_aligned = r->resp_aligned;
+    res.z_random = r->resp_random;
+    rc = lrs_perturb_step(&sp, p->d_aligned ? p->d_aligned : p->u, p->u_rand, &win, obs, 4,
+                          &res, &j->err);
     nb_progress_done(&prog);
     if (rc)
         goto done;
-    if ((rc = lrs_probe_get(probe, 0, r->resp_aligned, &j->err)) ||
-        (rc = lrs_probe_get(probe, 1, r->resp_random, &j->err)))
-        goto done;
-    r->norm_aligned = gsl_blas_dnrm2(r->resp_aligned);
-    r->norm_random = gsl_blas_dnrm2(r->resp_random);
-    r->response_ratio = r->norm_random / r->norm_aligned;
+    r->norm_aligned = res.norm_aligned;
+    r->norm_random = res.norm_random;
+    r->response_ratio = res.ratio;
     r->step_peak_norm = peak.peak;
+    /* ||z|| at the last trace sample before the aligned input starts. */
+    for (size_t n = 0; n < j->steps.n && gsl_vector_get(j->steps.t, n) < p->on1; n++) {
+        gsl_vector_const_view z = gsl_matrix_const_row(j->steps.Z, n);
+        r->norm_before_aligned = gsl_blas_dnrm2(&z.vector);
+    }
     if (p->v &&
         (rc = lrs_spectra_line_angle_deg(r->resp_aligned, p->v, &r->angle_resp_aligned_v_deg,
                                          &j->err)))
         goto done;
-    if ((rc = lrs_spectra_line_angle_deg(r->resp_aligned, p->u, &r->angle_resp_aligned_u_deg,
-                                         &j->err)))
-        goto done;
+    rc = lrs_spectra_line_angle_deg(r->resp_aligned, p->u, &r->angle_resp_aligned_u_deg,
+                                    &j->err);
 done:
     r->wall_step = lrs_wall_seconds() - t0;
     lrs_trace_free(trace);
-    lrs_probe_free(probe);
-    lrs_input_free(in);
-    lrs_sim_free(sim);
     gsl_vector_free(z0);
     gsl_rng_free(rng);
     return rc;
 }
 
+/* (c) The noise run: smooth input (mixed if p->mix), statistics and
+ * snapshots streamed into the observers. */
 static int run_noise(job_t *j)
 {
     const study_params_t *p = j->p;
@@ -427,56 +396,43 @@ static int run_noise(job_t *j)
     int rc = LRS_OK;
     gsl_rng *rng = nb_rng(p->seed_noise);
     gsl_vector *z0 = gsl_vector_alloc(N);
-    lrs_sim_t *sim = NULL;
     lrs_input_t *in = NULL;
     lrs_noise_t *noise = NULL;
+    lrs_sim_t *sim = NULL;
     nb_progress_t prog;
     double t0 = lrs_wall_seconds();
-    if (!z0) {
+    if (!rng || !z0) {
         rc = lrs_err_set(&j->err, LRS_ENOMEM, "study: out of memory");
         goto done;
     }
     study_randn(rng, p->z0_noise_scale, z0); /* z0 = 0.1 randn */
-
-    lrs_sim_params_t sp = lrs_sim_params_default();
-    sp.W = p->W;
-    sp.f = p->f;
-    sp.mode = p->mode;
-    sp.tau = p->tau;
-    sp.tau_vec = p->tau_vec;
-    sp.dt = p->dt;
-    sp.T = p->T_noise;
-    sp.z0 = z0;
-    sp.max_norm = p->max_norm;
-    sp.stop = &nb_stop;
-    if ((rc = lrs_sim_alloc(&sim, &sp, &j->err)))
+    lrs_sim_params_t sp = sim_params(p, j->dt, p->T_noise, z0);
+    sp.method = j->exact ? lrs_sim_exact : lrs_sim_euler;
+    /* Smooth Gaussian input, K channels, mixed into N units if p->mix.  The
+     * same seed gives the same continuous input path at any step. */
+    if ((rc = lrs_noise_alloc(&noise, K, p->tau_x, p->sigma_x, j->dt, rng, &j->err)) ||
+        (rc = lrs_input_alloc(&in, N, &j->err)) ||
+        (rc = lrs_input_add_noise(in, noise, 1.0, p->mix, &j->err)))
         goto done;
-    /* Smooth Gaussian input, K channels, mixed into N units if p->mix. */
-    if ((rc = lrs_noise_alloc(&noise, K, p->tau_x, p->sigma_x, p->dt, rng, &j->err)))
-        goto done;
-    if ((rc = lrs_input_alloc(&in, N, &j->err)))
-        goto done;
-    if ((rc = lrs_input_add_noise(in, noise, 1.0, p->mix, &j->err)))
-        goto done;
-    /* R is needed from the simulation only in feed-forward mode (study.c
-     * computes r = W f(z) itself otherwise). */
+    /* R is needed from the simulation only in feed-forward mode (the
+     * statistics form r = W f(z) themselves otherwise). */
     int ff = p->mode == LRS_SIM_FEEDFORWARD;
-    lrs_observer_t obs[4] = {
+    lrs_observer_t obs[6] = {
         {stats_observe, &j->st, ff},
-        snap_observer(&j->proj, ff),
-        snap_observer(&j->series, ff),
-        nb_progress_observer(&prog, "noise run", lrs_sim_steps(sim))};
-    rc = lrs_sim_run(sim, in, obs, 4, &j->err);
+        lrs_cov_observer_every(j->st.cz, LRS_FIELD_Z, p->t_discard, j->st.every),
+        lrs_cov_observer_every(j->st.cx, LRS_FIELD_X, p->t_discard, j->st.every),
+        snap_observer(&j->proj, ff), snap_observer(&j->series, ff),
+        nb_progress_observer(&prog, "noise run", steps_of(p->T_noise, j->dt))};
+    if ((rc = lrs_sim_alloc(&sim, &sp, &j->err)) == LRS_OK)
+        rc = lrs_sim_run(sim, in, obs, 6, &j->err);
     nb_progress_done(&prog);
-    if (rc == LRS_OK && !ff) {
-        if ((rc = snap_fill_recurrent(&j->proj, p->W, p->f, &j->err)) == LRS_OK)
-            rc = snap_fill_recurrent(&j->series, p->W, p->f, &j->err);
-    }
+    if (rc == LRS_OK && !ff && (rc = snap_fill_recurrent(&j->proj, p->W, p->f, &j->err)) == LRS_OK)
+        rc = snap_fill_recurrent(&j->series, p->W, p->f, &j->err);
 done:
     r->wall_noise = lrs_wall_seconds() - t0;
+    lrs_sim_free(sim);
     lrs_input_free(in);
     lrs_noise_free(noise);
-    lrs_sim_free(sim);
     gsl_vector_free(z0);
     gsl_rng_free(rng);
     return rc;
@@ -486,6 +442,15 @@ static int run_job(void *ctx)
 {
     job_t *j = ctx;
     return j->is_step ? run_step(j) : run_noise(j);
+}
+
+static void job_free(job_t *j)
+{
+    stats_free(&j->st);
+    gsl_matrix_free(j->D);
+    snap_free(&j->proj);
+    snap_free(&j->series);
+    snap_free(&j->steps);
 }
 
 /* ------------------------------------------------------------------ helpers */
@@ -605,20 +570,11 @@ void study_result_free(study_result_t *r)
     free(r);
 }
 
-/* ------------------------------------------------------------------ study_run */
+/* ------------------------------------------------------------------ study_run steps */
 
-int study_run(const nb_args_t *a, const study_params_t *p, study_result_t **out,
-              lrs_err_t *err)
+static int check_params(const study_params_t *p, lrs_err_t *err)
 {
-    int rc = LRS_OK;
-    study_result_t *r = NULL;
-    job_t jobs[2];
-    memset(jobs, 0, sizeof jobs);
-    gsl_vector *tmp = NULL;
-    double *pa = NULL, *pb = NULL;
-    gsl_matrix *Cp = NULL;
-    *out = NULL;
-
+    int rc;
     if (!p->W || p->W->size1 != p->W->size2)
         return lrs_err_set(err, LRS_EINVAL, "study_run: W must be a square matrix");
     size_t N = p->W->size1;
@@ -635,270 +591,353 @@ int study_run(const nb_args_t *a, const study_params_t *p, study_result_t **out,
     if (p->mix && p->mix->size2 != N)
         return lrs_err_set(err, LRS_EINVAL, "study_run: mix is %zux%zu; expected Kx%zu",
                            p->mix->size1, p->mix->size2, N);
+    return LRS_OK;
+}
 
-    r = calloc(1, sizeof *r);
+/* A result with every statistic "not applicable" (NAN) until computed. */
+static study_result_t *result_new(size_t N)
+{
+    study_result_t *r = calloc(1, sizeof *r);
     if (!r)
-        return lrs_err_set(err, LRS_ENOMEM, "study_run: out of memory");
+        return NULL;
     r->N = N;
     r->max_re_eig = r->angle_resp_aligned_v_deg = r->angle_resp_aligned_u_deg = NAN;
     r->angle_uN_u_deg = r->angle_uN_v_deg = r->angle_pc1_u_deg = NAN;
-    r->response_ratio = r->norm_aligned = r->norm_random = NAN;
+    r->response_ratio = r->norm_aligned = r->norm_random = r->norm_before_aligned = NAN;
     r->corr_xu_Wzu = r->corr_xrand_Wzrand = r->corr_xuN_WzuN = NAN;
     r->var_ratio_rand_over_u = r->var_ratio_u_over_rand = r->var_ratio_rand_over_uN = NAN;
-    tmp = gsl_vector_alloc(N);
-    if (!tmp)
-        goto nomem;
+    r->noise_dt = NAN;
+    return r;
+}
 
-    /* (a) Spectra of W. */
-    if (p->do_spectra) {
-        r->sv = gsl_vector_alloc(N);
-        r->eig = gsl_vector_complex_alloc(N);
-        if (!r->sv || !r->eig)
-            goto nomem;
-        if ((rc = lrs_spectra_svd(p->W, r->sv, NULL, NULL, err)) ||
-            (rc = lrs_spectra_eig(p->W, r->eig, NULL, err)))
-            goto done;
-        r->max_re_eig = GSL_REAL(gsl_vector_complex_get(r->eig, 0));
-        FILE *fp = open_tsv(a, p, "spectrum.tsv", "singular values and eigenvalues of W",
-                            "k\tsv_W\teig_re\teig_im");
-        for (size_t k = 0; k < N; k++) {
-            gsl_complex l = gsl_vector_complex_get(r->eig, k);
-            fprintf(fp, "%zu\t%.10g\t%.10g\t%.10g\n", k + 1, gsl_vector_get(r->sv, k),
-                    GSL_REAL(l), GSL_IMAG(l));
-        }
+/* (a) Singular values and eigenvalues of W; spectrum.tsv. */
+static int spectra_step(const nb_args_t *a, const study_params_t *p, study_result_t *r,
+                        lrs_err_t *err)
+{
+    size_t N = r->N;
+    int rc;
+    r->sv = gsl_vector_alloc(N);
+    r->eig = gsl_vector_complex_alloc(N);
+    if (!r->sv || !r->eig)
+        return lrs_err_set(err, LRS_ENOMEM, "study_run: out of memory (N = %zu)", N);
+    if ((rc = lrs_spectra_svd(p->W, r->sv, NULL, NULL, err)) ||
+        (rc = lrs_spectra_eig(p->W, r->eig, NULL, err)))
+        return rc;
+    r->max_re_eig = GSL_REAL(gsl_vector_complex_get(r->eig, 0));
+    FILE *fp = open_tsv(a, p, "spectrum.tsv", "singular values and eigenvalues of W",
+                        "k\tsv_W\teig_re\teig_im");
+    for (size_t k = 0; k < N; k++) {
+        gsl_complex l = gsl_vector_complex_get(r->eig, k);
+        fprintf(fp, "%zu\t%.10g\t%.10g\t%.10g\n", k + 1, gsl_vector_get(r->sv, k), GSL_REAL(l),
+                GSL_IMAG(l));
     }
+    return LRS_OK;
+}
 
-    /* Set up the two independent runs (files are opened here, in this
-     * thread: nb_tsv is not thread-safe). */
-    size_t njobs = 0;
+/* Steps of size dt in `span` time units (at least 1). */
+static size_t stride(double span, double dt)
+{
+    double s = floor(span / dt + 0.5);
+    return s >= 1 ? (size_t)s : 1;
+}
+
+/* The step run's job (its files are opened here, in the calling thread:
+ * nb_tsv is not thread-safe). */
+static int step_job_setup(const nb_args_t *a, const study_params_t *p, study_result_t *r,
+                          job_t *j, lrs_err_t *err)
+{
+    size_t N = r->N;
+    j->p = p;
+    j->r = r;
+    j->is_step = 1;
+    j->dt = p->dt;
+    r->resp_aligned = gsl_vector_alloc(N);
+    r->resp_random = gsl_vector_alloc(N);
+    if (!r->resp_aligned || !r->resp_random)
+        return lrs_err_set(err, LRS_ENOMEM, "study_run: out of memory (N = %zu)", N);
+    j->step_fp = open_tsv(a, p, "step.tsv", "step responses: t, ||z||, z_1 .. z_N",
+                          "t\tnorm_z\tz_1..z_N");
+    fprintf(j->step_fp,
+            "# aligned input %g*%s on [%g, %g), random input %g*u_rand on [%g, %g)\n", p->c_x,
+            p->aligned_name ? p->aligned_name : "u", p->on1, p->off1, p->c_x, p->on2, p->off2);
+    fprintf(j->step_fp, "# c_x %g  dt %g  T %g  method euler\n", p->c_x, p->dt, p->T_step);
+    return snap_alloc(&j->steps, N, p->T_step, p->dt, p->step_every, err);
+}
+
+/* The noise run's job: integrator and step, the statistics' workspaces and
+ * the directions D = [u, u_rand, extras] with W^T D for r.d = f(z).(W^T d). */
+static int noise_job_setup(const study_params_t *p, study_result_t *r, job_t *j,
+                           lrs_err_t *err)
+{
+    size_t N = r->N, K = 2 + p->nextra;
+    int rc;
+    j->p = p;
+    j->r = r;
+    j->exact = p->noise_exact && p->f == LRS_F_IDENTITY && p->mode == LRS_SIM_RECURRENT;
+    j->dt = !j->exact ? p->dt : p->noise_h > 0 ? p->noise_h : lrs_exact_default_step(p->tau_x);
+    r->noise_exact = j->exact;
+    r->noise_dt = j->dt;
+    stats_t *st = &j->st;
+    st->f = p->f;
+    st->feedforward = p->mode == LRS_SIM_FEEDFORWARD;
+    st->N = N;
+    st->K = K;
+    st->every = stride(p->stat_dt, j->dt);
+    r->stat_every = st->every;
+    double ns = ceil(p->t_discard / j->dt - 1e-9);
+    st->n_start = ns > 0 ? (size_t)ns : 0;
+    if ((rc = lrs_cov_alloc(&st->cz, N, err)) || (rc = lrs_cov_alloc(&st->cx, N, err)) ||
+        (rc = lrs_cov_alloc(&st->cp, 3 * K, err)))
+        return rc;
+    j->D = gsl_matrix_alloc(N, K);
+    st->Dr = gsl_matrix_alloc(N, K);
+    if (!j->D || !st->Dr)
+        return lrs_err_set(err, LRS_ENOMEM, "study_run: out of memory (N = %zu)", N);
+    gsl_matrix_set_col(j->D, 0, p->u);
+    gsl_matrix_set_col(j->D, 1, p->u_rand);
+    for (size_t k = 0; k < p->nextra; k++)
+        gsl_matrix_set_col(j->D, 2 + k, p->extra[k]);
+    st->D = j->D;
+    gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, p->W, j->D, 0.0, st->Dr);
+    double tp = p->t_proj < p->T_noise ? p->t_proj : p->T_noise;
+    double ts = p->t_series < p->T_noise ? p->t_series : p->T_noise;
+    if ((rc = snap_alloc(&j->proj, N, tp, j->dt, stride(p->proj_dt, j->dt), err)))
+        return rc;
+    return snap_alloc(&j->series, N, ts, j->dt, stride(p->series_dt, j->dt), err);
+}
+
+/* Run the jobs side by side (nb_parallel); the first failing job's error. */
+static int run_jobs(const nb_args_t *a, job_t *jobs, size_t njobs, lrs_err_t *err)
+{
     void *ctx[2];
-    if (p->do_step) {
-        job_t *j = &jobs[njobs];
-        j->p = p;
-        j->r = r;
-        j->is_step = 1;
-        r->resp_aligned = gsl_vector_alloc(N);
-        r->resp_random = gsl_vector_alloc(N);
-        if (!r->resp_aligned || !r->resp_random)
-            goto nomem;
-        j->step_fp = open_tsv(a, p, "step.tsv", "step responses: t, ||z||, z_1 .. z_N",
-                              "t\tnorm_z\tz_1..z_N");
-        fprintf(j->step_fp,
-                "# aligned input %g*%s on [%g, %g), random input %g*u_rand on [%g, %g)\n",
-                p->c_x, p->aligned_name ? p->aligned_name : "u", p->on1, p->off1, p->c_x,
-                p->on2, p->off2);
-        if ((rc = snap_alloc(&j->steps, N, p->T_step, p->dt, p->step_every, err)))
-            goto done;
-        ctx[njobs++] = j;
-    }
-    if (p->do_noise) {
-        job_t *j = &jobs[njobs];
-        j->p = p;
-        j->r = r;
-        double t_end = p->T_noise;
-        double tp = p->t_proj < t_end ? p->t_proj : t_end;
-        double ts = p->t_series < t_end ? p->t_series : t_end;
-        size_t K = 2 + p->nextra;
-        stats_t *st = &j->st;
-        st->f = p->f;
-        st->feedforward = p->mode == LRS_SIM_FEEDFORWARD;
-        st->N = N;
-        st->K = K;
-        st->every = p->stat_every ? p->stat_every : 1;
-        double ns = ceil(p->t_discard / p->dt - 1e-9);
-        st->n_start = ns > 0 ? (size_t)ns : 0;
-        if ((rc = lrs_cov_alloc(&st->cz, N, err)) || (rc = lrs_cov_alloc(&st->cx, N, err)) ||
-            (rc = lrs_cov_alloc(&st->cp, 3 * K, err)))
-            goto done;
-        j->D = gsl_matrix_alloc(N, K);
-        st->Dr = gsl_matrix_alloc(N, K);
-        if (!j->D || !st->Dr)
-            goto nomem;
-        gsl_matrix_set_col(j->D, 0, p->u);
-        gsl_matrix_set_col(j->D, 1, p->u_rand);
-        for (size_t k = 0; k < p->nextra; k++)
-            gsl_matrix_set_col(j->D, 2 + k, p->extra[k]);
-        st->D = j->D;
-        /* r.d = (W f(z)).d = f(z).(W^T d) */
-        gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, p->W, j->D, 0.0, st->Dr);
-        if ((rc = snap_alloc(&j->proj, N, tp, p->dt, p->proj_every, err)) ||
-            (rc = snap_alloc(&j->series, N, ts, p->dt, p->series_every, err)))
-            goto done;
-        ctx[njobs++] = j;
-    }
-    if (njobs) {
-        int prc = nb_parallel(a->jobs, njobs, run_job, ctx);
-        if (prc) {
-            for (size_t k = 0; k < njobs; k++)
-                if (jobs[k].err.code) {
-                    if (err)
-                        *err = jobs[k].err;
-                    rc = jobs[k].err.code;
-                    goto done;
-                }
-            rc = lrs_err_set(err, prc, "study_run: a run failed");
-            goto done;
+    for (size_t k = 0; k < njobs; k++)
+        ctx[k] = &jobs[k];
+    int prc = njobs ? nb_parallel(a->jobs, njobs, run_job, ctx) : LRS_OK;
+    if (!prc)
+        return LRS_OK;
+    for (size_t k = 0; k < njobs; k++)
+        if (jobs[k].err.code) {
+            if (err)
+                *err = jobs[k].err;
+            return jobs[k].err.code;
         }
+    return lrs_err_set(err, prc, "study_run: a run failed");
+}
+
+/* (c) PCA of z and x from their covariances; the last PC u_N of z and its
+ * angles to u, v; the first PC's angle to u. */
+static int noise_pca(const study_params_t *p, const job_t *j, study_result_t *r,
+                     lrs_err_t *err)
+{
+    size_t N = r->N;
+    int rc;
+    r->nsamples = lrs_cov_count(j->st.cz);
+    r->nsteps = lrs_cov_count(j->st.cp);
+    r->noise_max_abs_z = j->st.max_abs_z;
+    r->noise_max_norm_z = j->st.max_norm_z;
+    r->Cz = gsl_matrix_alloc(N, N);
+    r->Cx = gsl_matrix_alloc(N, N);
+    r->uN = gsl_vector_alloc(N);
+    gsl_vector *pc1 = gsl_vector_alloc(N);
+    if (!r->Cz || !r->Cx || !r->uN || !pc1) {
+        rc = lrs_err_set(err, LRS_ENOMEM, "study_run: out of memory (N = %zu)", N);
+        goto done;
     }
-
-    /* (c) Noise-run statistics. */
-    if (p->do_noise) {
-        job_t *j = &jobs[p->do_step ? 1 : 0];
-        stats_t *st = &j->st;
-        size_t K = st->K;
-        r->nsamples = lrs_cov_count(st->cz);
-        r->nsteps = lrs_cov_count(st->cp);
-        r->noise_max_abs_z = st->max_abs_z;
-        r->noise_max_norm_z = st->max_norm_z;
-        Cp = gsl_matrix_alloc(3 * K, 3 * K);
-        if (!Cp)
-            goto nomem;
-        if ((rc = lrs_cov_get(st->cp, Cp, err)))
-            goto done;
-        r->Cz = gsl_matrix_alloc(N, N);
-        r->Cx = gsl_matrix_alloc(N, N);
-        r->uN = gsl_vector_alloc(N);
-        if (!r->Cz || !r->Cx || !r->uN)
-            goto nomem;
-        if ((rc = lrs_cov_get(st->cz, r->Cz, err)) || (rc = lrs_cov_get(st->cx, r->Cx, err)) ||
-            (rc = lrs_pca_alloc(&r->pca_z, N, err)) || (rc = lrs_pca_alloc(&r->pca_x, N, err)) ||
-            (rc = lrs_pca_from_cov(r->pca_z, r->Cz, 0, 1, err)) ||
-            (rc = lrs_pca_from_cov(r->pca_x, r->Cx, 0, 0, err)))
-            goto done;
-        gsl_matrix_get_col(r->uN, r->pca_z->pcs, N - 1);
-        if ((rc = lrs_spectra_line_angle_deg(r->uN, p->u, &r->angle_uN_u_deg, err)))
-            goto done;
-        if (p->v && (rc = lrs_spectra_line_angle_deg(r->uN, p->v, &r->angle_uN_v_deg, err)))
-            goto done;
-        gsl_matrix_get_col(tmp, r->pca_z->pcs, 0);
-        if ((rc = lrs_spectra_line_angle_deg(tmp, p->u, &r->angle_pc1_u_deg, err)))
-            goto done;
-        /* Variances along directions: d^T C d, exact over the whole run.
-         * var(z.u_N) is the smallest PC variance by construction. */
-        r->var_zu = quad_form(r->Cz, p->u, tmp);
-        r->var_zrand = quad_form(r->Cz, p->u_rand, tmp);
-        r->var_zuN = quad_form(r->Cz, r->uN, tmp);
-        r->var_xu = quad_form(r->Cx, p->u, tmp);
-        r->var_xrand = quad_form(r->Cx, p->u_rand, tmp);
-        r->var_xuN = quad_form(r->Cx, r->uN, tmp);
-        r->var_ratio_rand_over_u = r->var_zrand / r->var_zu;
-        r->var_ratio_u_over_rand = r->var_zu / r->var_zrand;
-        r->var_ratio_rand_over_uN = r->var_zrand / r->var_zuN;
-        /* Cancellation: the recurrent input along u cancels the external one. */
-        /* (projection k of field f is entry f K + k of the projection covariance) */
-        r->corr_xu_Wzu = cov_corr(Cp, K + 0, 2 * K + 0);
-        r->corr_xrand_Wzrand = cov_corr(Cp, K + 1, 2 * K + 1);
-        /* The same along u_N, from the snapshots (u_N is known only now). */
-        size_t ns = j->proj.n;
-        pa = malloc((ns ? ns : 1) * sizeof *pa);
-        pb = malloc((ns ? ns : 1) * sizeof *pb);
-        if (!pa || !pb)
-            goto nomem;
-        size_t m = 0;
-        for (size_t i = 0; i < ns; i++) {
-            if (gsl_vector_get(j->proj.t, i) < p->t_discard)
-                continue;
-            pa[m] = dot_row(j->proj.X, i, r->uN);
-            pb[m] = dot_row(j->proj.R, i, r->uN);
-            m++;
-        }
-        r->corr_xuN_WzuN = pearson(pa, pb, m);
-        r->pct_z_first = gsl_vector_get(r->pca_z->pct, 0);
-        r->pct_z_last = gsl_vector_get(r->pca_z->pct, N - 1);
-        r->dim_z = participation_ratio(r->pca_z->var);
-        r->dim_x = participation_ratio(r->pca_x->var);
-
-        /* Quasi-static theory (PAPER.md s.4), when asked for and meaningful. */
-        int th_ok = p->theory && p->mode == LRS_SIM_RECURRENT;
-        if (th_ok) {
-            lrs_err_t e2;
-            r->theory1 = gsl_vector_alloc(N);
-            r->theory2 = gsl_vector_alloc(N);
-            if (!r->theory1 || !r->theory2)
-                goto nomem;
-            if (p->mix || lrs_theory_pcvar1(p->W, p->sigma_x, r->theory1, &e2) != LRS_OK) {
-                gsl_vector_free(r->theory1);
-                r->theory1 = NULL;
-            }
-            if (lrs_theory_pcvar2(p->W, r->Cx, r->theory2, &e2) != LRS_OK) {
-                gsl_vector_free(r->theory2);
-                r->theory2 = NULL;
-            }
-        }
-
-        char cols[256];
-        snprintf(cols, sizeof cols, "k\tpct_z\tpct_x\tvar_z\tvar_x%s%s",
-                 r->theory1 ? "\ttheory1" : "", r->theory2 ? "\ttheory2" : "");
-        FILE *fp = open_tsv(a, p, "pca.tsv", "PC spectra of z and x (% variance explained)", cols);
-        fprintf(fp, "# tau_x %g  sigma_x %g  T %g  dt %g  discard t < %g  covariance from every "
-                "%zu-th step: %zu samples\n", p->tau_x, p->sigma_x, p->T_noise, p->dt,
-                p->t_discard, st->every, r->nsamples);
-        for (size_t k = 0; k < N; k++) {
-            fprintf(fp, "%zu\t%.10g\t%.10g\t%.10g\t%.10g", k + 1,
-                    gsl_vector_get(r->pca_z->pct, k), gsl_vector_get(r->pca_x->pct, k),
-                    gsl_vector_get(r->pca_z->var, k), gsl_vector_get(r->pca_x->var, k));
-            if (r->theory1)
-                fprintf(fp, "\t%.10g", gsl_vector_get(r->theory1, k));
-            if (r->theory2)
-                fprintf(fp, "\t%.10g", gsl_vector_get(r->theory2, k));
-            fputc('\n', fp);
-        }
-
-        const gsl_vector *dirs[3 + STUDY_MAX_EXTRA] = {p->u, p->u_rand, r->uN};
-        for (size_t k = 0; k < p->nextra; k++)
-            dirs[3 + k] = p->extra[k];
-        char hdr[1024];
-        projection_header(p, hdr, sizeof hdr);
-        fp = open_tsv(a, p, "proj.tsv",
-                      "projections of z, x and r = W f(z) on u, u_rand, u_N (noise run)", hdr);
-        fprintf(fp, "# every %zu steps (dt %g), t < %g\n", j->proj.every, p->dt, j->proj.t_max);
-        write_projections(fp, &j->proj, dirs, 3 + p->nextra);
-        fp = open_tsv(a, p, "series.tsv",
-                      "projections of z, x and r = W f(z), fine time series (noise run)", hdr);
-        fprintf(fp, "# every %zu steps (dt %g), t < %g\n", j->series.every, p->dt,
-                j->series.t_max);
-        write_projections(fp, &j->series, dirs, 3 + p->nextra);
-    }
-
-    /* (b) Step responses as vectors (for "response parallel to v" plots), and
-     * the traces of every unit in long format: one block per unit separated by
-     * a blank line, so that gnuplot draws all N traces in one pass. */
-    if (p->do_step) {
-        const snap_t *sn = &jobs[0].steps;
-        FILE *fu = open_tsv(a, p, "step_units.tsv",
-                            "step responses of every unit, one block per unit", "t\tz_i");
-        for (size_t i = 0; i < N; i++) {
-            fprintf(fu, "# unit %zu\n", i + 1);
-            for (size_t n = 0; n < sn->n; n++)
-                fprintf(fu, "%.6g\t%.6g\n", gsl_vector_get(sn->t, n),
-                        gsl_matrix_get(sn->Z, n, i));
-            fputs("\n", fu);
-        }
-        FILE *fp = open_tsv(a, p, "resp.tsv", "step responses z(off1-), z(off2-) and directions",
-                            "k\tz_aligned\tz_random\td_aligned\tu_rand\tu\tv");
-        const gsl_vector *d = p->d_aligned ? p->d_aligned : p->u;
-        for (size_t k = 0; k < N; k++)
-            fprintf(fp, "%zu\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g\n", k + 1,
-                    gsl_vector_get(r->resp_aligned, k), gsl_vector_get(r->resp_random, k),
-                    gsl_vector_get(d, k), gsl_vector_get(p->u_rand, k), gsl_vector_get(p->u, k),
-                    p->v ? gsl_vector_get(p->v, k) : 0.0);
-    }
-    goto done;
-
-nomem:
-    rc = lrs_err_set(err, LRS_ENOMEM, "study_run: out of memory (N = %zu)", N);
+    if ((rc = lrs_cov_get(j->st.cz, r->Cz, err)) || (rc = lrs_cov_get(j->st.cx, r->Cx, err)) ||
+        (rc = lrs_pca_alloc(&r->pca_z, N, err)) || (rc = lrs_pca_alloc(&r->pca_x, N, err)) ||
+        (rc = lrs_pca_from_cov(r->pca_z, r->Cz, 0, 1, err)) ||
+        (rc = lrs_pca_from_cov(r->pca_x, r->Cx, 0, 0, err)))
+        goto done;
+    gsl_matrix_get_col(r->uN, r->pca_z->pcs, N - 1);
+    gsl_matrix_get_col(pc1, r->pca_z->pcs, 0);
+    if ((rc = lrs_spectra_line_angle_deg(r->uN, p->u, &r->angle_uN_u_deg, err)) ||
+        (p->v && (rc = lrs_spectra_line_angle_deg(r->uN, p->v, &r->angle_uN_v_deg, err))) ||
+        (rc = lrs_spectra_line_angle_deg(pc1, p->u, &r->angle_pc1_u_deg, err)))
+        goto done;
+    r->pct_z_first = gsl_vector_get(r->pca_z->pct, 0);
+    r->pct_z_last = gsl_vector_get(r->pca_z->pct, N - 1);
+    r->dim_z = participation_ratio(r->pca_z->var);
+    r->dim_x = participation_ratio(r->pca_x->var);
 done:
-    for (size_t k = 0; k < 2; k++) {
-        stats_free(&jobs[k].st);
-        gsl_matrix_free(jobs[k].D);
-        snap_free(&jobs[k].proj);
-        snap_free(&jobs[k].series);
-        snap_free(&jobs[k].steps);
+    gsl_vector_free(pc1);
+    return rc;
+}
+
+/* (c) Variances along u, u_rand, u_N (d^T C d over the whole run; var(z.u_N)
+ * is the smallest PC variance by construction) and the cancellation
+ * correlations corr(x.d, (W f(z)).d). */
+static int noise_directions(const study_params_t *p, const job_t *j, study_result_t *r,
+                            lrs_err_t *err)
+{
+    size_t N = r->N, K = j->st.K, ns = j->proj.n;
+    int rc;
+    gsl_vector *tmp = gsl_vector_alloc(N);
+    gsl_matrix *Cp = gsl_matrix_alloc(3 * K, 3 * K);
+    double *pa = malloc((ns ? ns : 1) * sizeof *pa), *pb = malloc((ns ? ns : 1) * sizeof *pb);
+    if (!tmp || !Cp || !pa || !pb) {
+        rc = lrs_err_set(err, LRS_ENOMEM, "study_run: out of memory (N = %zu)", N);
+        goto done;
     }
+    if ((rc = lrs_cov_get(j->st.cp, Cp, err)))
+        goto done;
+    r->var_zu = quad_form(r->Cz, p->u, tmp);
+    r->var_zrand = quad_form(r->Cz, p->u_rand, tmp);
+    r->var_zuN = quad_form(r->Cz, r->uN, tmp);
+    r->var_xu = quad_form(r->Cx, p->u, tmp);
+    r->var_xrand = quad_form(r->Cx, p->u_rand, tmp);
+    r->var_xuN = quad_form(r->Cx, r->uN, tmp);
+    r->var_ratio_rand_over_u = r->var_zrand / r->var_zu;
+    r->var_ratio_u_over_rand = r->var_zu / r->var_zrand;
+    r->var_ratio_rand_over_uN = r->var_zrand / r->var_zuN;
+    /* Projection k of field f is entry f K + k of the projection covariance. */
+    r->corr_xu_Wzu = cov_corr(Cp, K + 0, 2 * K + 0);
+    r->corr_xrand_Wzrand = cov_corr(Cp, K + 1, 2 * K + 1);
+    /* The same along u_N, from the snapshots (u_N is known only now). */
+    size_t m = 0;
+    for (size_t i = 0; i < ns; i++) {
+        if (gsl_vector_get(j->proj.t, i) < p->t_discard)
+            continue;
+        pa[m] = dot_row(j->proj.X, i, r->uN);
+        pb[m] = dot_row(j->proj.R, i, r->uN);
+        m++;
+    }
+    r->corr_xuN_WzuN = pearson(pa, pb, m);
+done:
     free(pa);
     free(pb);
     gsl_matrix_free(Cp);
     gsl_vector_free(tmp);
+    return rc;
+}
+
+/* Quasi-static theory (arXiv:2504.13727, Sec. 4) when asked for and
+ * meaningful: theory 1 (sigma_x^2 / sigma_k(I - W)^2, isotropic input only)
+ * and theory 2 (with the sample input covariance).  A theory that does not
+ * apply (unstable W) is left out. */
+static int noise_theory(const study_params_t *p, study_result_t *r, lrs_err_t *err)
+{
+    if (!p->theory || p->mode != LRS_SIM_RECURRENT)
+        return LRS_OK;
+    lrs_err_t e2;
+    r->theory1 = gsl_vector_alloc(r->N);
+    r->theory2 = gsl_vector_alloc(r->N);
+    if (!r->theory1 || !r->theory2)
+        return lrs_err_set(err, LRS_ENOMEM, "study_run: out of memory (N = %zu)", r->N);
+    if (p->mix || lrs_theory_pcvar1(p->W, p->sigma_x, r->theory1, &e2) != LRS_OK) {
+        gsl_vector_free(r->theory1);
+        r->theory1 = NULL;
+    }
+    if (lrs_theory_pcvar2(p->W, r->Cx, r->theory2, &e2) != LRS_OK) {
+        gsl_vector_free(r->theory2);
+        r->theory2 = NULL;
+    }
+    return LRS_OK;
+}
+
+/* pca.tsv: the PC spectra (and the theories). */
+static void write_pca(const nb_args_t *a, const study_params_t *p, const study_result_t *r)
+{
+    char cols[256];
+    snprintf(cols, sizeof cols, "k\tpct_z\tpct_x\tvar_z\tvar_x%s%s",
+             r->theory1 ? "\ttheory1" : "", r->theory2 ? "\ttheory2" : "");
+    FILE *fp = open_tsv(a, p, "pca.tsv", "PC spectra of z and x (% variance explained)", cols);
+    fprintf(fp, "# tau_x %g  sigma_x %g  T %g  dt %g  method %s  discard t < %g  covariance "
+            "from every %zu-th step: %zu samples\n", p->tau_x, p->sigma_x, p->T_noise,
+            r->noise_dt, r->noise_exact ? "exact" : "euler", p->t_discard, r->stat_every,
+            r->nsamples);
+    for (size_t k = 0; k < r->N; k++) {
+        fprintf(fp, "%zu\t%.10g\t%.10g\t%.10g\t%.10g", k + 1, gsl_vector_get(r->pca_z->pct, k),
+                gsl_vector_get(r->pca_x->pct, k), gsl_vector_get(r->pca_z->var, k),
+                gsl_vector_get(r->pca_x->var, k));
+        if (r->theory1)
+            fprintf(fp, "\t%.10g", gsl_vector_get(r->theory1, k));
+        if (r->theory2)
+            fprintf(fp, "\t%.10g", gsl_vector_get(r->theory2, k));
+        fputc('\n', fp);
+    }
+}
+
+/* proj.tsv and series.tsv: the snapshots projected on u, u_rand, u_N, extras. */
+static void write_proj_files(const nb_args_t *a, const study_params_t *p, const job_t *j,
+                             const study_result_t *r)
+{
+    const gsl_vector *dirs[3 + STUDY_MAX_EXTRA] = {p->u, p->u_rand, r->uN};
+    for (size_t k = 0; k < p->nextra; k++)
+        dirs[3 + k] = p->extra[k];
+    char hdr[1024];
+    projection_header(p, hdr, sizeof hdr);
+    FILE *fp = open_tsv(a, p, "proj.tsv",
+                        "projections of z, x and r = W f(z) on u, u_rand, u_N (noise run)", hdr);
+    fprintf(fp, "# every %zu steps (dt %g), t < %g\n", j->proj.every, j->dt, j->proj.t_max);
+    write_projections(fp, &j->proj, dirs, 3 + p->nextra);
+    fp = open_tsv(a, p, "series.tsv",
+                  "projections of z, x and r = W f(z), fine time series (noise run)", hdr);
+    fprintf(fp, "# every %zu steps (dt %g), t < %g\n", j->series.every, j->dt, j->series.t_max);
+    write_projections(fp, &j->series, dirs, 3 + p->nextra);
+}
+
+/* (b) The traces of every unit in long format (one block per unit separated
+ * by a blank line, so that gnuplot draws all N traces in one pass) and the
+ * step responses as vectors (for "response parallel to v" plots). */
+static void write_step_files(const nb_args_t *a, const study_params_t *p, const job_t *j,
+                             const study_result_t *r)
+{
+    const snap_t *sn = &j->steps;
+    FILE *fu = open_tsv(a, p, "step_units.tsv", "step responses of every unit, one block per unit",
+                        "t\tz_i");
+    for (size_t i = 0; i < r->N; i++) {
+        fprintf(fu, "# unit %zu\n", i + 1);
+        for (size_t n = 0; n < sn->n; n++)
+            fprintf(fu, "%.6g\t%.6g\n", gsl_vector_get(sn->t, n), gsl_matrix_get(sn->Z, n, i));
+        fputs("\n", fu);
+    }
+    FILE *fp = open_tsv(a, p, "resp.tsv", "step responses z(off1-), z(off2-) and directions",
+                        "k\tz_aligned\tz_random\td_aligned\tu_rand\tu\tv");
+    const gsl_vector *d = p->d_aligned ? p->d_aligned : p->u;
+    for (size_t k = 0; k < r->N; k++)
+        fprintf(fp, "%zu\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g\n", k + 1,
+                gsl_vector_get(r->resp_aligned, k), gsl_vector_get(r->resp_random, k),
+                gsl_vector_get(d, k), gsl_vector_get(p->u_rand, k), gsl_vector_get(p->u, k),
+                p->v ? gsl_vector_get(p->v, k) : 0.0);
+}
+
+/* ------------------------------------------------------------------ study_run */
+
+int study_run(const nb_args_t *a, const study_params_t *p, study_result_t **out,
+              lrs_err_t *err)
+{
+    int rc;
+    job_t jobs[2];
+    size_t njobs = 0;
+    memset(jobs, 0, sizeof jobs);
+    *out = NULL;
+    if ((rc = check_params(p, err)))
+        return rc;
+    size_t N = p->W->size1;
+    study_result_t *r = result_new(N);
+    if (!r)
+        return lrs_err_set(err, LRS_ENOMEM, "study_run: out of memory");
+    if (p->do_spectra && (rc = spectra_step(a, p, r, err)))
+        goto done;
+    if (p->do_step && (rc = step_job_setup(a, p, r, &jobs[njobs++], err)))
+        goto done;
+    job_t *nj = p->do_noise ? &jobs[njobs++] : NULL;
+    if (nj && (rc = noise_job_setup(p, r, nj, err)))
+        goto done;
+    if ((rc = run_jobs(a, jobs, njobs, err)))
+        goto done;
+    if (nj) {
+        if ((rc = noise_pca(p, nj, r, err)) || (rc = noise_directions(p, nj, r, err)) ||
+            (rc = noise_theory(p, r, err)))
+            goto done;
+        write_pca(a, p, r);
+        write_proj_files(a, p, nj, r);
+    }
+    if (p->do_step)
+        write_step_files(a, p, &jobs[0], r);
+done:
+    job_free(&jobs[0]);
+    job_free(&jobs[1]);
     if (rc) {
         study_result_free(r);
         return rc;
@@ -943,6 +982,8 @@ void study_summary_paper(const study_params_t *p, const study_result_t *r,
         put(paper, "max_real_eig_W", "%.4g", r->max_re_eig);
     }
     if (p->do_step) {
+        put(paper, "c_x", "%.4g", p->c_x);
+        put(paper, "norm_before_aligned", "%.4g", r->norm_before_aligned);
         put(paper, "norm_aligned", "%.4g", r->norm_aligned);
         put(paper, "norm_random", "%.4g", r->norm_random);
         put(paper, "response_ratio", "%.4g", r->response_ratio);
@@ -962,9 +1003,26 @@ void study_summary_paper(const study_params_t *p, const study_result_t *r,
         put(paper, "pct_z_last", "%.4g", r->pct_z_last);
         put(paper, "dim_z", "%.4g", r->dim_z);
         put(paper, "dim_x", "%.4g", r->dim_x);
-        /* The PCA covariances use every stat_every-th Euler step (the
-         * projections and the cancellation correlation use every step). */
-        nb_summary("pca_every_steps", "%zu", (size_t)(p->stat_every ? p->stat_every : 1));
+        /* How the noise run was integrated; the PCA covariances use every
+         * pca_every_steps-th step (the projections and the cancellation
+         * correlation use every step). */
+        nb_summary("noise_method", "%s", r->noise_exact ? "exact" : "euler");
+        nb_summary("noise_dt", "%g", r->noise_dt);
+        nb_summary("pca_every_steps", "%zu", r->stat_every);
+    }
+}
+
+void study_record_params(const study_params_t *p, const study_paper_t *paper)
+{
+    nb_param("N", "%zu", p->W ? p->W->size1 : (size_t)0);
+    nb_param("c_x", "%.6g", p->c_x);
+    nb_param("tau_x", "%g", p->tau_x);
+    nb_param("sigma_x", "%g", p->sigma_x);
+    nb_param("T_noise", "%g", p->T_noise);
+    for (; paper && paper->key; paper++) {
+        char key[128];
+        snprintf(key, sizeof key, "paper_%s", paper->key);
+        nb_param(key, "%g", paper->value);
     }
 }
 

@@ -1,15 +1,17 @@
 /*
  * study.h -- the "Figure-1 protocol": the standard set of experiments the
  * paper runs on a connectivity matrix W (Figs 1-2 and most supplementary
- * figures; PAPER.md s.3 and s.5).  A notebook builds W and its directions,
+ * figures; arXiv:2504.13727, Secs. 2-3 and the figure set-ups).  A notebook builds W and its directions,
  * fills a study_params_t (defaults = the authors' values), calls study_run()
  * and prints the numbers it cares about from the study_result_t.
  *
  *   (a) spectra:  singular values of W (descending) and eigenvalues of W.
  *   (b) step run: tau dz/dt = -z + W f(z) + x(t),  x = c_x d_aligned on
  *       [on1, off1), c_x u_rand on [on2, off2), T = T_step, z0 = 0.1/sqrt(N)
- *       randn.  Decimated traces of ||z|| and of every z_i; the states just
- *       before off1 and off2; response_ratio = ||z(off2-)|| / ||z(off1-)||.
+ *       randn, forward Euler at dt: the library's step protocol
+ *       (lrs_perturb_step).  Decimated traces of ||z|| and of every z_i; the
+ *       states just before off1 and off2; response_ratio = ||z(off2-)|| /
+ *       ||z(off1-)||.
  *   (c) noise run: x = smooth Gaussian noise (tau_x, sigma_x; optionally
  *       mixed, x = mix^T xi), T = T_noise, z0 = 0.1 randn, statistics over
  *       t >= t_discard: PCA of z and of x (% variance explained), the last PC
@@ -17,7 +19,13 @@
  *       (d^T C_z d), the cancellation correlation corr(x.u, (W f(z)).u)
  *       over every step, and the projections of z, x, W f(z) on u, u_rand,
  *       u_N (and extra directions) over t < t_proj (decimated) and t < t_series
- *       (finer) for the plots.
+ *       (finer) for the plots.  A linear recurrent network is integrated
+ *       exactly (lrs/exact.h: exact for input linear between samples, step
+ *       lrs_exact_default_step(tau_x) = tau_x / 20), which gives the PC
+ *       spectrum of a forward-Euler run at dt = 0.01 within its sampling
+ *       error in a fraction of the time; --euler (p.noise_exact = 0) runs the
+ *       paper's forward Euler at dt instead.  Nonlinear and feed-forward
+ *       networks always use Euler.
  *
  * The step run and the noise run are independent (own RNG streams: seeds
  * p.seed_step and p.seed_noise) and run in parallel (nb_parallel, a->jobs).
@@ -33,8 +41,8 @@
  *   <prefix>pca.tsv       k  pct_z  pct_x  var_z  var_x  [theory1  theory2]
  *   <prefix>proj.tsv      t  then for each direction d in (u, u_rand, u_N,
  *                         extra_1 ..): z.d  x.d  r.d   with r = W f(z)
- *                         (t < t_proj, every proj_every steps)
- *   <prefix>series.tsv    same columns, t < t_series, every series_every steps
+ *                         (t < t_proj, every proj_dt time units)
+ *   <prefix>series.tsv    same columns, t < t_series, every series_dt time units
  *   <prefix>resp.tsv      k  z(off1-)_k  z(off2-)_k  d_aligned_k  u_rand_k  u_k  v_k
  *
  * So in proj.tsv/series.tsv the column of field f (0 z, 1 x, 2 r) on
@@ -48,6 +56,7 @@
 #include <gsl/gsl_vector_complex.h>
 #include "lrs/common.h"
 #include "lrs/pca.h"
+#include "lrs/perturb.h"
 #include "lrs/sim.h"
 #include "nb.h"
 
@@ -95,20 +104,27 @@ typedef struct study_params {
     double z0_noise_scale;     /* 0.1 (z0 = scale randn) */
     const gsl_matrix *mix;     /* K x N input mixing matrix (x = mix^T xi), NULL: identity */
     double t_proj;             /* 2000 (capped at T_noise) */
-    size_t proj_every;         /* 100 steps (= 1 time unit at dt 0.01) */
+    double proj_dt;            /* 1: snapshot spacing for proj.tsv (time units) */
     double t_series;           /* 500 */
-    size_t series_every;       /* 20 steps */
+    double series_dt;          /* 0.2: snapshot spacing for series.tsv */
     int theory;                /* 0; 1: theory-1/2 PC variances too (linear, stable W) */
-    size_t stat_every;         /* 10: the covariances of z and x (PCA, variances along
-                                  directions) use every stat_every-th step, i.e. every
-                                  0.1 time units: the input is smooth on tau_x = 10,
-                                  so this changes them far less than their sampling
-                                  error and saves 2 N^2 flops per step.  1: all steps */
+    double stat_dt;            /* 0.1: the covariances of z and x (PCA, variances along
+                                  directions) use a step every stat_dt time units (every
+                                  step if the step is longer): the input is smooth on
+                                  tau_x = 10, so this changes them far less than their
+                                  sampling error and saves 2 N^2 flops per Euler step */
+    int noise_exact;           /* 1 (0 with --euler): a linear recurrent network's noise
+                                  run uses the exact integrator (lrs/exact.h) at step
+                                  noise_h; otherwise (and for tanh, relu, feed-forward)
+                                  forward Euler at dt, the paper's scheme */
+    double noise_h;            /* exact step; 0: lrs_exact_default_step(tau_x) */
     unsigned long seed_noise;  /* RNG stream of the noise run */
 } study_params_t;
 
-/* The authors' protocol (PAPER.md s.5) for notebook `a`: seeds a->seed + 1001
- * (step) and a->seed + 1002 (noise); with a->fast, dt = 0.05 and T_noise = 2500 (shorter runs leave
+/* The authors' protocol for notebook `a`: seeds a->seed + 1001 (step) and
+ * a->seed + 1002 (noise); the step windows and amplitude of
+ * lrs_perturb_windows_default(); the exact noise integrator unless a->euler;
+ * with a->fast, dt = 0.05 and T_noise = 2500 (shorter runs leave
  * the x covariance rank-deficient: a Gaussian-correlated input of width
  * tau_x = 10 has only ~T/tau_x degrees of freedom per channel). */
 study_params_t study_params_default(const nb_args_t *a);
@@ -120,6 +136,7 @@ typedef struct study_result {
     gsl_vector_complex *eig;   /* eigenvalues of W (descending real part) */
     double max_re_eig;
     /* (b) */
+    double norm_before_aligned; /* ||z|| at the last trace sample before on1 */
     double norm_aligned;       /* ||z|| just before off1 */
     double norm_random;        /* ||z|| just before off2 */
     double response_ratio;     /* norm_random / norm_aligned */
@@ -150,6 +167,9 @@ typedef struct study_result {
     double corr_xuN_WzuN;      /* corr(x.u_N, (W f(z)).u_N) from the t < t_proj snapshots */
     double pct_z_first, pct_z_last; /* % variance of the first and last PC of z */
     double dim_z, dim_x;       /* participation ratio (sum lambda)^2 / sum lambda^2 */
+    int noise_exact;           /* the noise run used the exact integrator */
+    double noise_dt;           /* its step */
+    size_t stat_every;         /* its covariances used every stat_every-th step */
     double wall_step, wall_noise;   /* seconds */
 } study_result_t;
 
@@ -174,11 +194,13 @@ typedef struct study_paper {
 void study_summary_paper(const study_params_t *p, const study_result_t *r,
                          const study_paper_t *paper);
 
+/* Record the protocol's parameters (N, c_x, tau_x, sigma_x, T_noise) and
+ * the authors' numbers (paper_<key>; `paper` may be NULL) with nb_param, for
+ * the "# parameters" header line of every TSV.  Call after filling p (with
+ * p->W set) and before study_run. */
+void study_record_params(const study_params_t *p, const study_paper_t *paper);
+
 /* Small helpers for notebooks. */
-/* d <- normalize(u + (W1 v - v) / c): the input direction suppressed most by
- * a rank-one non-normal W = c u v^T + W1 (PAPER.md s.4). */
-int study_u_opt(const gsl_matrix *W1, double c, const gsl_vector *u,
-                const gsl_vector *v, gsl_vector *d, lrs_err_t *err);
 /* Fill z with scale * N(0,1) draws from rng. */
 void study_randn(gsl_rng *rng, double scale, gsl_vector *z);
 

@@ -1,11 +1,11 @@
 /*
  * lrs-bench -- speed and memory benchmark of the Figure 1 noise workload
- * (issue 7): N units, W = c u u^T + rho G/sqrt(N) (c = -10, rho = 0.5),
+ * N units, W = c u u^T + rho G/sqrt(N) (c = -10, rho = 0.5),
  * smooth noise tau_x = 10, sigma_x = 1, z0 = 0.1 randn, duration T; noise,
  * simulation and PCA of z and x (covariance over every step), in three modes:
  *
  *   faithful          forward Euler at dt = 0.01 (lrs_sim, streaming)
- *   exact-integrator  exact propagator at step h (lrs_exact_sim, default
+ *   exact-integrator  exact propagator at step h (lrs_sim_exact, default
  *                     lrs_exact_default_step(tau_x)); same noise path
  *   exact-covariance  the exact stationary covariance (lrs_exact_cov), no
  *                     simulation at all
@@ -31,8 +31,19 @@
  *   bench-two-seeds N=<n> T=<t> one_seed_s=<x> one_seed_serial_s=<y> two_seeds_s=<z>
  *                   two_seeds_cpu_s=<c> ratio=<z/x> ratio_serial=<z/y>
  *
+ * Last, the nonlinear step (bench_steps): one Euler step of a tanh network of
+ * --step-n units (default 500) with zero input and no observers, in double
+ * (lrs_sim), in float32 (lrs_fastsim, K = 1) and batched (lrs_fastsim, K = 3
+ * networks sharing the dense part), against the machine's peak measured with
+ * a single-threaded dgemm and sgemm (N = 1000, 2 N^3 flops; best of 3):
+ *   bench-peak dgemm_gflops=<d> sgemm_gflops=<s>
+ *   bench-step kind=<double|float|float-batch3> N=<n> K=<k> ns_per_step=<t>
+ *              ns_per_trajectory_step=<t/K> gflops=<g> frac_peak=<g/peak>
+ * with 2 K N^2 flops per step and peak = dgemm's for double, sgemm's for float.
+ *
  * Usage: lrs-bench [--quick] [--reps R] [--sizes 200,500,...] [--faithful-max-n N]
- *                  [--long-T T] [--seed S] [--h H] [--no-two-seeds]
+ *                  [--long-T T] [--seed S] [--h H] [--no-two-seeds] [--step-n N]
+ *                  [--no-steps | --steps-only]
  *        lrs-bench --child MODE --N n --T t [--seed S] [--h H] [--threads K] [--serial]
  */
 #include <errno.h>
@@ -43,6 +54,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/resource.h>
+#include <gsl/gsl_cblas.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_sort.h>
@@ -50,6 +62,7 @@
 #include "lrs/common.h"
 #include "lrs/connectivity.h"
 #include "lrs/exact.h"
+#include "lrs/fastsim.h"
 #include "lrs/noise.h"
 #include "lrs/pca.h"
 #include "lrs/sim.h"
@@ -144,19 +157,13 @@ static int child(const char *mode, size_t N, double T, unsigned long seed, doubl
         p.T = T;
         p.z0 = z0;
         p.serial = serial;
-        if (exact) {
-            lrs_exact_sim_t *s = NULL;
-            if (lrs_exact_sim_alloc(&s, &p, &err))
-                die("exact propagator", &err);
-            if (lrs_exact_sim_run(s, in, obs, 2, &err))
-                die("exact integrator", &err);
-            lrs_exact_sim_free(s);
-        } else {
-            lrs_sim_t *s = NULL;
-            if (lrs_sim_alloc(&s, &p, &err) || lrs_sim_run(s, in, obs, 2, &err))
-                die("Euler simulation", &err);
-            lrs_sim_free(s);
-        }
+        p.method = exact ? lrs_sim_exact : lrs_sim_euler;
+        lrs_sim_t *s = NULL;
+        if (lrs_sim_alloc(&s, &p, &err))
+            die(exact ? "exact propagator" : "Euler simulation", &err);
+        if (lrs_sim_run(s, in, obs, 2, &err))
+            die(exact ? "exact integrator" : "Euler simulation", &err);
+        lrs_sim_free(s);
         if (lrs_cov_get(cx, C, &err) || lrs_pca_from_cov(pca, C, 0, 0, &err))
             die("PCA of x", &err);
         if (lrs_cov_get(cz, C, &err) || lrs_pca_from_cov(pca, C, 0, 0, &err))
@@ -311,8 +318,8 @@ static int bench_row(const char *mode, size_t N, double T, unsigned long seed, d
 }
 
 /*
- * Two independent seeds at once (issue 7: "a run with two independent seeds
- * uses both cores and takes little more than one").  One faithful run of
+ * Two independent seeds at once (the goal: a run with two independent seeds
+ * uses both cores and takes little more than one).  One faithful run of
  * seed S alone (default: the simulation hands observers to a helper thread,
  * so it already keeps two cores partly busy), then seeds S and S + 1
  * started together, each serial (p.serial: one thread per run, as the figure
@@ -373,6 +380,130 @@ static int bench_two_seeds(size_t N, double T, unsigned long seed, double h, int
     return rc;
 }
 
+/* ------------------------------------------------------------------ steps */
+
+/* Single-threaded GEMM rate (GFLOP/s, best of 3) at n = 1000: the peak. */
+static void gemm_peaks(double *dpeak, double *speak)
+{
+    const size_t n = 1000;
+    double *A = malloc(n * n * sizeof *A), *C = malloc(n * n * sizeof *C);
+    float *Af = malloc(n * n * sizeof *Af), *Cf = malloc(n * n * sizeof *Cf);
+    if (!A || !C || !Af || !Cf)
+        die("out of memory", NULL);
+    for (size_t i = 0; i < n * n; i++)
+        Af[i] = (float)(A[i] = 1e-3 * (double)(i % 997));
+    *dpeak = *speak = 0;
+    for (int r = 0; r < 3; r++) {
+        double t = lrs_wall_seconds();
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)n, (int)n, 1.0, A,
+                    (int)n, A, (int)n, 0.0, C, (int)n);
+        t = lrs_wall_seconds() - t;
+        *dpeak = fmax(*dpeak, 2e-9 * (double)n * n * n / t);
+        t = lrs_wall_seconds();
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)n, (int)n, 1.0f, Af,
+                    (int)n, Af, (int)n, 0.0f, Cf, (int)n);
+        t = lrs_wall_seconds() - t;
+        *speak = fmax(*speak, 2e-9 * (double)n * n * n / t);
+    }
+    free(A);
+    free(C);
+    free(Af);
+    free(Cf);
+}
+
+/* Seconds per step of an input-free tanh run of `steps` steps, best of reps:
+ * K = 0 the double simulator, else the float one with K networks. */
+static double step_seconds(const gsl_matrix *W, size_t K, size_t steps, int reps)
+{
+    lrs_err_t err;
+    size_t N = W->size1;
+    double best = INFINITY;
+    lrs_input_t *in[3] = {NULL, NULL, NULL};
+    gsl_vector *z0 = gsl_vector_alloc(N);
+    for (size_t i = 0; i < N; i++)
+        gsl_vector_set(z0, i, 0.5 * sin((double)i));
+    const gsl_vector *z0s[3] = {z0, z0, z0};
+    for (int k = 0; k < 3; k++)
+        if (lrs_input_alloc(&in[k], N, &err))
+            die("input", &err);
+    for (int r = 0; r < reps; r++) {
+        double t;
+        if (K == 0) {
+            lrs_sim_params_t p = lrs_sim_params_default();
+            lrs_sim_t *s = NULL;
+            p.W = W;
+            p.f = LRS_F_TANH;
+            p.T = (double)steps * p.dt;
+            p.z0 = z0;
+            p.serial = 1;
+            if (lrs_sim_alloc(&s, &p, &err))
+                die("lrs_sim_alloc", &err);
+            t = lrs_wall_seconds();
+            if (lrs_sim_run(s, in[0], NULL, 0, &err))
+                die("lrs_sim_run", &err);
+            t = lrs_wall_seconds() - t;
+            lrs_sim_free(s);
+        } else {
+            lrs_fastsim_params_t p = lrs_fastsim_params_default();
+            lrs_fastsim_t *s = NULL;
+            p.D = W;
+            p.K = K;
+            p.f = LRS_F_TANH;
+            p.T = (double)steps * p.dt;
+            p.z0 = z0s;
+            if (lrs_fastsim_alloc(&s, &p, &err))
+                die("lrs_fastsim_alloc", &err);
+            t = lrs_wall_seconds();
+            if (lrs_fastsim_run(s, in, NULL, NULL, &err))
+                die("lrs_fastsim_run", &err);
+            t = lrs_wall_seconds() - t;
+            lrs_fastsim_free(s);
+        }
+        best = fmin(best, t / (double)steps);
+    }
+    for (int k = 0; k < 3; k++)
+        lrs_input_free(in[k]);
+    gsl_vector_free(z0);
+    return best;
+}
+
+/* The tanh step rows (see the header comment). */
+static void bench_steps(size_t N, unsigned long seed, int quick)
+{
+    lrs_err_t err;
+    double dpeak, speak;
+    gemm_peaks(&dpeak, &speak);
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, seed);
+    gsl_matrix *W = gsl_matrix_calloc(N, N);
+    if (lrs_conn_add_gaussian(W, RHO, rng, &err))
+        die("network", &err);
+    size_t steps = quick ? 2000 : 20000;
+    int reps = quick ? 1 : 3;
+    printf("\ntanh step, N = %zu, zero input, no observers (best of %d x %zu steps); "
+           "peak: dgemm %.1f GFLOP/s, sgemm %.1f GFLOP/s (one thread, N = 1000)\n",
+           N, reps, steps, dpeak, speak);
+    printf("bench-peak dgemm_gflops=%.2f sgemm_gflops=%.2f\n", dpeak, speak);
+    printf("| %-13s | %2s | %12s | %16s | %8s | %9s |\n", "kind", "K", "ns/step",
+           "ns/traj. step", "GFLOP/s", "frac_peak");
+    printf("|---------------|----|--------------|------------------|----------|-----------|\n");
+    const char *kind[3] = {"double", "float", "float-batch3"};
+    const size_t Ks[3] = {0, 1, 3};
+    for (int i = 0; i < 3; i++) {
+        size_t K = Ks[i] ? Ks[i] : 1;
+        double t = step_seconds(W, Ks[i], steps, reps);
+        double gf = 2e-9 * (double)K * (double)N * (double)N / t;
+        double frac = gf / (Ks[i] ? speak : dpeak);
+        printf("| %-13s | %2zu | %12.0f | %16.0f | %8.2f | %9.3f |\n", kind[i], K, 1e9 * t,
+               1e9 * t / (double)K, gf, frac);
+        printf("bench-step kind=%s N=%zu K=%zu ns_per_step=%.0f ns_per_trajectory_step=%.0f "
+               "gflops=%.3f frac_peak=%.4f\n",
+               kind[i], N, K, 1e9 * t, 1e9 * t / (double)K, gf, frac);
+    }
+    gsl_matrix_free(W);
+    gsl_rng_free(rng);
+}
+
 static void header(void)
 {
     printf("| %-17s | %5s | %7s | %-14s | %9s | %8s | %8s | %10s | %9s |\n", "mode", "N", "T",
@@ -387,7 +518,8 @@ int main(int argc, char **argv)
     size_t N = 200;
     double T = 5000, h = lrs_exact_default_step(TAU_X), long_T = 50000, faithful_max_n = 500;
     unsigned long seed = 1;
-    int reps = 3, threads = 0, quick = 0, serial = 0, two_seeds = 1;
+    int reps = 3, threads = 0, quick = 0, serial = 0, two_seeds = 1, steps = 1;
+    size_t step_n = 500;
     size_t sizes[16] = {200, 500, 1000, 2000}, nsizes = 4;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -412,6 +544,12 @@ int main(int argc, char **argv)
             faithful_max_n = parse_num(a, argv[++i]);
         else if (!strcmp(a, "--no-two-seeds"))
             two_seeds = 0;
+        else if (!strcmp(a, "--no-steps"))
+            steps = 0;
+        else if (!strcmp(a, "--steps-only"))
+            steps = 2;
+        else if (!strcmp(a, "--step-n") && more)
+            step_n = (size_t)parse_num(a, argv[++i]);
         else if (!strcmp(a, "--serial"))
             serial = 1;
         else if (!strcmp(a, "--quick"))
@@ -424,10 +562,12 @@ int main(int argc, char **argv)
         } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             printf("usage: lrs-bench [--quick] [--reps R] [--sizes 200,500,1000,2000]\n"
                    "                 [--faithful-max-n N] [--long-T T] [--seed S] [--h H]\n"
-                   "                 [--no-two-seeds]\n"
+                   "                 [--no-two-seeds] [--step-n N] [--no-steps | --steps-only]\n"
                    "Figure 1 noise workload in faithful, exact-integrator and exact-covariance\n"
                    "modes; each measurement in its own process (wall = median of R runs).\n"
-                   "Last, two seeds of the faithful run at once against one (both cores).\n"
+                   "Then two seeds of the faithful run at once against one (both cores).\n"
+                   "Last, the tanh step (N = 500) in double, float and batched float (K = 3)\n"
+                   "against the dgemm/sgemm peak.\n"
                    "--quick: one run of N = 200 per mode, no T = 50000 row, no two-seed row.\n");
             return 0;
         } else {
@@ -441,6 +581,11 @@ int main(int argc, char **argv)
     if (len <= 0)
         die("readlink /proc/self/exe", NULL);
     self_path[len] = '\0';
+    if (steps == 2) {
+        lrs_blas_set_threads(1);
+        bench_steps(step_n, seed, quick);
+        return 0;
+    }
     if (quick) {
         reps = 1;
         nsizes = 1;
@@ -506,6 +651,10 @@ int main(int argc, char **argv)
                n, T, h, med, mx);
         free(cmp[k][0]);
         free(cmp[k][1]);
+    }
+    if (steps) {
+        lrs_blas_set_threads(1);
+        bench_steps(step_n, seed, quick);
     }
     return 0;
 }

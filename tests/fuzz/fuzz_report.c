@@ -1,16 +1,16 @@
 /*
  * fuzz_report.c -- libFuzzer target: the whole `lrs-analyze report` path
  * (reader, transforms, SVD, eigenvalues, ranks, overlap, theory, verdicts,
- * output) on small matrices.  src/tools/lrs-analyze.c is compiled with
- * -Dmain=lrs_analyze_main and called with an argv on a temporary file:
+ * output) on small matrices.  The files of src/tools/lrs-analyze/ are compiled
+ * with -Dmain=lrs_analyze_main and called with an argv on a temporary file:
  *     lrs-analyze report FILE --max-n 40 [options]
  * Input: [options byte][file].  Options: bits 0-2 the file's extension
  * (.csv .txt .edges .mtx .npy none .tsv .el: auto-detection sees it);
  * bit 3 --normalize; bit 4 --undirected; bit 5 --model sis --coupling 0.5;
  * bit 6 --scale -2; bit 7 --gnuplot.
  * Oracle: exit status 0 or 1 (never a crash, a sanitizer report, a leak, a
- * usage error or 130), and nothing on stdout when the status is 1 (issue 5:
- * "no partial output").  stdout goes to a temporary file that is checked
+ * usage error or 130), and nothing on stdout when the status is 1 (no
+ * partial output).  stdout goes to a temporary file that is checked
  * and emptied after each run.  The tool's error messages on stderr are
  * silenced by running with -close_fd_mask=3 (tests/fuzz/run.sh does):
  * libFuzzer then sends its own output and the sanitizer reports to a copy of

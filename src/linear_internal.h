@@ -1,0 +1,18 @@
+/*
+ * src/linear_internal.h -- the parts of linear.c that theory.c shares, with
+ * the calling function's name for the messages.  Not installed.
+ */
+#ifndef LRS_LINEAR_INTERNAL_H
+#define LRS_LINEAR_INTERNAL_H
+
+#include "lrs/linear.h"
+
+/* lrs_linear_alloc, with fn naming the public function in messages. */
+int linear_alloc_fn(lrs_linear_t **out, const gsl_matrix *W, const char *fn, lrs_err_t *err);
+/* LRS_EUNSTABLE unless max Re eig(W) < 1 (from the cached eigenvalues). */
+int linear_require_stable(lrs_linear_t *L, const char *fn, lrs_err_t *err);
+/* lrs_linear_pcvar1, with fn in messages. */
+int linear_pcvar1_fn(lrs_linear_t *L, double sigma_x, gsl_vector *var, const char *fn,
+                     lrs_err_t *err);
+
+#endif
