@@ -303,16 +303,61 @@ static size_t inflate_head(const unsigned char *in, size_t n, unsigned char *out
     return got;
 }
 
+/* A file without a v5/v7.3 text header is a v4 file or nothing: each
+ * variable is a 20-byte header (type MOPT, mrows, ncols, imagf, namlen; in
+ * the byte order M says), the name, then mrows*ncols items (twice when
+ * complex).  Every size must fit in what is left of the file. */
+static int prescan_v4(io_ctx_t *c, FILE *fp, long size, lrs_err_t *err)
+{
+    static const unsigned isz[6] = {8, 4, 4, 2, 2, 1};
+    unsigned char h[20];
+    long pos = 0;
+    size_t k = 0;
+    while (pos < size) {
+        uint32_t type, mrows, ncols, imagf, namlen, big;
+        unsigned long long need;
+        k++;
+        if (fseek(fp, pos, SEEK_SET) || fread(h, 1, 20, fp) != 20)
+            goto bad;
+        big = rd32(h, 0) > 9999 ? 1 : 0; /* type is < 5000 in its own byte order */
+        type = rd32(h, (int)big);
+        mrows = rd32(h + 4, (int)big);
+        ncols = rd32(h + 8, (int)big);
+        imagf = rd32(h + 12, (int)big);
+        namlen = rd32(h + 16, (int)big);
+        if (type >= 5000 || (type / 100) % 10 != 0 || (type / 10) % 10 > 5 || type % 10 > 2 ||
+            imagf > 1 || namlen < 1 || namlen > 4096)
+            goto bad;
+        need = 20ULL + namlen +
+               (unsigned long long)mrows * ncols * isz[(type / 10) % 10] * (imagf ? 2 : 1);
+        if (need > (unsigned long long)(size - pos))
+            goto bad;
+        pos += (long)need;
+    }
+    return LRS_OK;
+bad:
+    return io_err(c, err, LRS_EPARSE, 0, 0, "not a MATLAB .mat file: no v5/v7.3 header, and "
+                  "variable #%zu is not a valid v4 one", k);
+}
+
 static int prescan_v5(io_ctx_t *c, FILE *fp, lrs_err_t *err)
 {
     unsigned char hdr[128], tag[8], buf[4096], head[512];
     long size, pos = 128;
     size_t k = 0;
     int swap, rc = LRS_OK;
-    if (fseek(fp, 0, SEEK_END) || (size = ftell(fp)) < 0 || fseek(fp, 0, SEEK_SET) ||
-        fread(hdr, 1, 128, fp) != 128 || memcmp(hdr, "MATLAB 5.0", 10) != 0)
-        return LRS_OK; /* not v5 (v4, v7.3): matio's own checks */
+    if (fseek(fp, 0, SEEK_END) || (size = ftell(fp)) < 0 || fseek(fp, 0, SEEK_SET))
+        return LRS_OK;
+    /* matio tells the versions by bytes 124-125 (0x0100 v5, 0x0200 v7.3) in
+     * the byte order of 126-127 ("IM" or "MI"), and tries v4 otherwise */
+    if (fread(hdr, 1, 128, fp) != 128 || !((hdr[126] == 'I' && hdr[127] == 'M') ||
+                                          (hdr[126] == 'M' && hdr[127] == 'I')))
+        return prescan_v4(c, fp, size, err);
     swap = hdr[126] == 'M';
+    if ((swap ? hdr[124] << 8 | hdr[125] : hdr[125] << 8 | hdr[124]) == 0x0200)
+        return LRS_OK; /* v7.3: HDF5 checks its own structure */
+    if ((swap ? hdr[124] << 8 | hdr[125] : hdr[125] << 8 | hdr[124]) != 0x0100)
+        return prescan_v4(c, fp, size, err);
     while (rc == LRS_OK && pos + 8 <= size && fread(tag, 1, 8, fp) == 8) {
         uint32_t type = rd32(tag, swap), nb = rd32(tag + 4, swap);
         size_t n, skip;
