@@ -38,17 +38,17 @@
  * linearisation -I + W has eigenvalues -1 +/- 19.4i (W's are +/- i sqrt(s1
  * s2)), so forward Euler at dt = 0.01 is unstable there: |1 + dt lambda| =
  * 1.0088 per step; only tanh (slope < 1 away from 0) keeps the run bounded.
- * The four cases are therefore also run with classical RK4 (same dt, same
- * input held over each step, same seeds: the same noise and z0), whose
- * amplification at dt lambda = -0.01 + 0.194i is 0.990 < 1.  RK4 costs four
+ * The four cases are therefore also run with classical RK4 (lrs_sim_rk4:
+ * same dt, the input linear between its samples, same seeds: the same noise
+ * and z0), whose amplification at dt lambda = -0.01 + 0.194i is 0.990 < 1.  RK4 costs four
  * products per step, so it runs over T_RK4 < T, and the Euler runs keep a
  * second covariance over the same window [t_discard, T_RK4): the two methods
  * are compared on the same input path (keys <case>_rk4_* and
  * <case>_euler_short_*, and the RK4 spectra in panels b-e).
  *
  * Precision (ours; the authors computed in float32, PyTorch's default): the
- * runs use lrs/fastsim.h.  The shared random part W1 and f(z) = tanh(z) are
- * float32 (W1 is 1 MB, so it stays in a core's L2 cache, where a double W of
+ * runs use the simulator's LRS_SIM_FLOAT32 precision.  The shared random
+ * part W1 and f(z) = tanh(z) are float32 (W1 is 1 MB, so it stays in a core's L2 cache, where a double W of
  * 2 MB streams from L3 every step), products accumulate in float; the states,
  * the inputs, the rank-two part U S V^T f(z) (the strong feedback, in double)
  * and the covariances are double.  Checked against the double simulator
@@ -57,8 +57,9 @@
  * spread across seeds.
  *
  * Runs: cases that share W1 (normal and EP; non-EP and partly EP when the
- * non-EP case redrew W1) are advanced together, one K-vector product with W1
- * per step; the Euler batches and the RK4 batches run side by side (--jobs).
+ * non-EP case redrew W1) are advanced together (lrs_sim_batch_alloc: one
+ * K-vector product with W1 per step, the rank-two parts per case); the Euler
+ * batches and the RK4 batches run side by side (--jobs), one thread each.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -70,8 +71,9 @@
 
 #include "nb.h"
 #include "nb_noise.h"
-#include "lrs/fastsim.h"
 #include "lrs/connectivity.h"
+#include "lrs/cov.h"
+#include "lrs/linear.h"
 #include "lrs/noise.h"
 #include "lrs/pca.h"
 #include "lrs/sim.h"
@@ -107,7 +109,7 @@ static const unsigned long DEFAULT_SEED = 3;
 
 /* ------------------------------------------------------------ noise runs
  * One batch: the cases that share the random part W1, advanced together
- * (lrs/fastsim.h) with W_k = W1 + (U S) V_k^T, each driven by its own smooth
+ * (lrs_sim_batch_alloc) with W_k = W1 + (U S) V_k^T, each driven by its own smooth
  * noise x (tau_x, sigma_x) from its own seed (z0 = 0.1 randn first, then the
  * noise).  Over the steps with t >= t_discard it streams the covariances of
  * z and x (nothing stores the trajectory): over the whole run, and for z also
@@ -118,7 +120,7 @@ typedef struct batch {
     size_t K;                       /* cases in this batch */
     int cases[NCASE];               /* their indices */
     const gsl_matrix *L[NCASE], *R[NCASE]; /* U S and V of each (V: orthonormal columns) */
-    lrs_fastsim_method_t method;
+    const lrs_sim_method_t *method; /* lrs_sim_euler or lrs_sim_rk4 */
     double T, T_short;              /* run length; window of the short covariance */
     const char *progress;           /* progress label (NULL: none) */
     unsigned long seed0;            /* case k's stream: seed0 + 1 + k */
@@ -168,14 +170,15 @@ static int batch_run(void *ctx)
     size_t K = b->K;
     nb_noise_src_t src[NCASE];
     lrs_cov_t *cz[NCASE] = {0}, *cx[NCASE] = {0}, *cs[NCASE] = {0};
-    nb_dec_cov_t dz[NCASE], ds[NCASE];
-    lrs_observer_t ob[NCASE][3];
+    nb_dec_cov_t ds[NCASE];
+    lrs_sim_lowrank_t parts[NCASE];
+    lrs_observer_t ob[NCASE][4];
     const lrs_observer_t *obs[NCASE];
     size_t nobs[NCASE];
     lrs_input_t *in[NCASE];
     const gsl_vector *z0[NCASE];
     gsl_matrix *C = gsl_matrix_alloc(N, N);
-    lrs_fastsim_t *sim = NULL;
+    lrs_sim_t *sim = NULL;
     nb_progress_t prog;
     memset(src, 0, sizeof src);
 
@@ -189,29 +192,28 @@ static int batch_run(void *ctx)
         NB_RUN_TRY(&b->what, lrs_cov_alloc(&cz[k], N, err));
         NB_RUN_TRY(&b->what, lrs_cov_alloc(&cx[k], N, err));
         NB_RUN_TRY(&b->what, lrs_cov_alloc(&cs[k], N, err));
-        dz[k] = (nb_dec_cov_t){cz[k], cx[k], COV_EVERY, T_DISCARD, 0};
         ds[k] = (nb_dec_cov_t){cs[k], NULL, COV_EVERY, T_DISCARD, b->T_short};
-        ob[k][0] = nb_dec_cov_observer(&dz[k]);
-        ob[k][1] = nb_dec_cov_observer(&ds[k]);
+        ob[k][0] = lrs_cov_observer_every(cz[k], LRS_FIELD_Z, T_DISCARD, COV_EVERY);
+        ob[k][1] = lrs_cov_observer_every(cx[k], LRS_FIELD_X, T_DISCARD, COV_EVERY);
+        ob[k][2] = nb_dec_cov_observer(&ds[k]);
         obs[k] = ob[k];
-        nobs[k] = 2;
+        nobs[k] = 3;
+        parts[k] = (lrs_sim_lowrank_t){b->L[k], NULL, b->R[k]};
     }
-    lrs_fastsim_params_t p = lrs_fastsim_params_default();
-    p.D = b->W1;
-    p.K = K;
-    p.L = b->L;
-    p.R = b->R;
+    lrs_sim_params_t p = lrs_sim_params_default();
+    p.W = b->W1;
     p.f = F;
     p.method = b->method;
+    p.precision = LRS_SIM_FLOAT32;
     p.tau = TAU;
     p.dt = DT;
     p.T = b->T;
-    p.z0 = z0;
     p.stop = &nb_stop;
-    NB_RUN_TRY(&b->what, lrs_fastsim_alloc(&sim, &p, err));
+    p.serial = 1; /* batches run side by side, one thread each */
+    NB_RUN_TRY(&b->what, lrs_sim_batch_alloc(&sim, &p, K, z0, parts, err));
     if (b->progress)
-        ob[0][nobs[0]++] = nb_progress_observer(&prog, b->progress, lrs_fastsim_steps(sim));
-    NB_RUN_TRY(&b->what, lrs_fastsim_run(sim, in, obs, nobs, err));
+        ob[0][nobs[0]++] = nb_progress_observer(&prog, b->progress, lrs_sim_steps(sim));
+    NB_RUN_TRY(&b->what, lrs_sim_batch_run(sim, in, obs, nobs, err));
     if (b->progress)
         nb_progress_done(&prog);
     for (size_t k = 0; k < K; k++) {
@@ -223,7 +225,7 @@ static int batch_run(void *ctx)
     }
     b->seconds = lrs_wall_seconds() - t0;
 done:
-    lrs_fastsim_free(sim);
+    lrs_sim_free(sim);
     for (size_t k = 0; k < K; k++) {
         lrs_cov_free(cz[k]);
         lrs_cov_free(cx[k]);
@@ -241,19 +243,6 @@ static void batch_release(batch_t *b)
         lrs_pca_free(b->px[k]);
         lrs_pca_free(b->pz_short[k]);
     }
-}
-
-/* Participation ratio (sum lambda)^2 / sum lambda^2: an effective dimension
- * between 1 and N. */
-static double participation_ratio(const gsl_vector *var)
-{
-    double s = 0, s2 = 0;
-    for (size_t k = 0; k < var->size; k++) {
-        double l = gsl_vector_get(var, k);
-        s += l;
-        s2 += l * l;
-    }
-    return s2 > 0 ? s * s / s2 : NAN;
 }
 
 static double median(const gsl_vector *v)
@@ -441,7 +430,7 @@ static void plan_and_run(runs_t *r, const nets_t *n, const nb_args_t *a, double 
                 continue; /* joined the batch of case k-1 */
             batch_t *b = &r->b[r->nb++];
             b->W1 = n->W1[k];
-            b->method = m == 0 ? LRS_FASTSIM_EULER : LRS_FASTSIM_RK4;
+            b->method = m == 0 ? lrs_sim_euler : lrs_sim_rk4;
             b->T = m == 0 ? T : T_rk4;
             b->T_short = T_rk4;
             b->seed0 = a->seed;
@@ -468,7 +457,7 @@ static void plan_and_run(runs_t *r, const nets_t *n, const nb_args_t *a, double 
         const batch_t *b = &r->b[i];
         for (size_t j = 0; j < b->K; j++) {
             int k = b->cases[j];
-            if (b->method == LRS_FASTSIM_EULER) {
+            if (b->method == lrs_sim_euler) {
                 r->pz[k] = b->pz[j];
                 r->px[k] = b->px[j];
                 r->pz_short[k] = b->pz_short[j];
@@ -498,7 +487,7 @@ static pcstats_t pc_stats(const lrs_pca_t *p, const double supp[2])
     double med = median(var);
     pcstats_t st = {med / gsl_vector_get(var, N - 1), med / gsl_vector_get(var, N - 2),
                     med / gsl_vector_get(var, N - 3), gsl_vector_get(p->pct, 0),
-                    participation_ratio(var), supp[0], supp[1]};
+                    lrs_linear_participation_ratio(var), supp[0], supp[1]};
     return st;
 }
 

@@ -310,6 +310,75 @@ static int sim_with(const lrs_sim_method_t *m, lrs_err_t *e)
 static int c_sim_euler(lrs_err_t *e) { return sim_with(lrs_sim_euler, e); }
 static int c_sim_rk4(lrs_err_t *e) { return sim_with(lrs_sim_rk4, e); }
 static int c_sim_exact(lrs_err_t *e) { return sim_with(lrs_sim_exact, e); }
+/* K = 2 trajectories with their own step inputs and covariance observers. */
+static int batch_inputs(lrs_input_t **in, lrs_cov_t **cov, lrs_observer_t *ob, lrs_err_t *e)
+{
+    int rc = LRS_OK;
+    for (size_t k = 0; k < 2 && !rc; k++) {
+        rc = lrs_input_alloc(&in[k], N, e);
+        if (!rc)
+            rc = lrs_input_add_step(in[k], 0.5, 1.5, 1.0 + (double)k, d, e);
+        if (!rc)
+            rc = lrs_cov_alloc(&cov[k], N, e);
+        if (!rc)
+            ob[k] = lrs_cov_observer(cov[k], LRS_FIELD_Z, 0.0);
+    }
+    return rc;
+}
+static void batch_free(lrs_input_t **in, lrs_cov_t **cov)
+{
+    for (size_t k = 0; k < 2; k++) {
+        lrs_input_free(in[k]);
+        lrs_cov_free(cov[k]);
+    }
+}
+static int c_sim_batch(lrs_err_t *e)
+{
+    lrs_sim_t *s = NULL;
+    lrs_input_t *in[2] = {NULL, NULL};
+    lrs_cov_t *cov[2] = {NULL, NULL};
+    lrs_observer_t ob[2];
+    lrs_sim_params_t p = sim_params();
+    const lrs_observer_t *obs[2] = {&ob[0], &ob[1]};
+    size_t nobs[2] = {1, 1};
+    int rc = lrs_sim_batch_alloc(&s, &p, 2, NULL, NULL, e);
+    if (!rc)
+        rc = batch_inputs(in, cov, ob, e);
+    if (!rc)
+        rc = lrs_sim_batch_run(s, in, obs, nobs, e);
+    batch_free(in, cov);
+    lrs_sim_free(s);
+    return rc;
+}
+/* The batched simulator in float32 precision (shared W applied in float). */
+static int c_sim_batch_f32(lrs_err_t *e)
+{
+    lrs_sim_t *s = NULL;
+    lrs_input_t *in[2] = {NULL, NULL};
+    lrs_cov_t *cov[2] = {NULL, NULL};
+    lrs_observer_t ob[2];
+    lrs_sim_params_t p = sim_params();
+    p.precision = LRS_SIM_FLOAT32;
+    const lrs_observer_t *obs[2] = {&ob[0], &ob[1]};
+    size_t nobs[2] = {1, 1};
+    int rc = lrs_sim_batch_alloc(&s, &p, 2, NULL, NULL, e);
+    if (!rc)
+        rc = batch_inputs(in, cov, ob, e);
+    if (!rc)
+        rc = lrs_sim_batch_run(s, in, obs, nobs, e);
+    batch_free(in, cov);
+    lrs_sim_free(s);
+    return rc;
+}
+static int c_read_coo(lrs_err_t *e)
+{
+    lrs_io_coo_t m;
+    memset(&m, 0, sizeof m);
+    lrs_io_read_opts_t o = lrs_io_read_opts_default();
+    int rc = lrs_io_read_coo_buffer(mtx_txt, strlen(mtx_txt), "m.mtx", &o, &m, NULL, e);
+    lrs_io_coo_free(&m);
+    return rc;
+}
 static int exact_cov(lrs_exact_route_t route, lrs_err_t *e)
 {
     return lrs_exact_cov(W, 1.0, NULL, 10.0, 1.0, route, E1, var, NULL, e);
@@ -416,6 +485,8 @@ static const nm_case_t CASES[] = {
     {"sim_euler", c_sim_euler, 0},
     {"sim_rk4", c_sim_rk4, 0},
     {"sim_exact", c_sim_exact, 0},
+    {"sim_batch", c_sim_batch, 0},
+    {"sim_batch_f32", c_sim_batch_f32, 0},
     {"exact_cov_auto", c_exact_auto, 0},
     {"exact_cov_eigen", c_exact_eigen, 0},
     {"exact_cov_schur", c_exact_schur, 0},
@@ -432,6 +503,7 @@ static const nm_case_t CASES[] = {
     {"io_read_mtx", c_read_mtx, 0},
     {"io_read_npy", c_read_npy, 0},
     {"io_read_file", c_read_file, 0},
+    {"io_read_coo", c_read_coo, 0},
 };
 
 /* ------------------------------------------------------------ the driver */

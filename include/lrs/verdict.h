@@ -4,7 +4,7 @@
  * path (all singular values) and the sparse path (a few at each end) give
  * exactly, so that both say the same about the same matrix.
  *
- * Theory 1 (Wan & Rosenbaum, arXiv:2504.13727, s.4): the PC variances of z
+ * Theory 1 (Wan & Rosenbaum, arXiv:2504.13727, linear theory): the PC variances of z
  * are v_i = sigma_x^2 / s_i^2, s_i the singular values of I - W.  The
  * reference is the bulk: with K = min(10, N - 1) and
  *     m_b = ( ||I - W||_F^2 - sum_{i <= K} s_i^2 ) / (N - K),

@@ -12,6 +12,7 @@
 
 #include "lrs/connectivity.h"
 #include "lrs/io.h"
+#include "lrs/linear.h"
 #include "lrs/noise.h"
 #include "lrs/observe.h"
 #include "lrs/sim.h"
@@ -730,17 +731,6 @@ void epi_noise_run(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
 
 /* ------------------------------------------------------------------ summary */
 
-static double participation(const gsl_vector *var)
-{
-    double a = 0, b = 0;
-    for (size_t k = 0; k < var->size; k++) {
-        double l = gsl_vector_get(var, k);
-        a += l;
-        b += l * l;
-    }
-    return b > 0 ? a * a / b : NAN;
-}
-
 /* One summary line with the values v[from .. from+n-1]. */
 static void summary_list(const char *key, const gsl_vector *v, size_t from, size_t n,
                          const char *fmt)
@@ -804,8 +794,10 @@ void epi_summary(const epi_params_t *p, const epi_study_t *s)
     summary_list("pc_pct_x_scaled_last3", s->pca_x->pct, N - 3, 3, "%.3g");
     summary_list("pc_pct_p_scaled_top5", s->pca_p->pct, 0, 5, "%.3f");
     summary_list("pc_pct_p_scaled_last3", s->pca_p->pct, N - 3, 3, "%.3g");
-    nb_summary("participation_ratio_x_scaled", "%.1f", participation(s->pca_x->var));
-    nb_summary("participation_ratio_p_scaled", "%.1f", participation(s->pca_p->var));
+    nb_summary("participation_ratio_x_scaled", "%.1f",
+               lrs_linear_participation_ratio(s->pca_x->var));
+    nb_summary("participation_ratio_p_scaled", "%.1f",
+               lrs_linear_participation_ratio(s->pca_p->var));
     nb_summary("var_ratio_rand_over_u", "%.3f", s->var_dx[2] / s->var_dx[0]);
     nb_summary("var_ratio_rand_over_v", "%.3f", s->var_dx[2] / s->var_dx[1]);
     nb_summary("angle_lastPC_v_deg", "%.2f", s->angle_lastpc_v_deg);

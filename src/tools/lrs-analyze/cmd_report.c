@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_blas.h>
 #include <gsl/gsl_complex_math.h>
 
 #include "lrs/spectra.h"
