@@ -69,11 +69,11 @@ call S "pca" D
 call S "frame" 0.405 0.567 0.38 0.60 "f"
 set label 40 sprintf("var ratio %s\n%s", sumval(D, "var_ratio_rand_over_u"), paper(D, "var_ratio_rand_over_u")) at graph 0.03, graph 0.95 left font ",10" front boxed
 set label 41 sprintf("{/Symbol \320}(u_N, u) = %s{/Symbol \260}", sumval(D, "angle_uN_u_deg")) at graph 0.03, graph 0.06 left font ",10" front boxed
-call S "scatter" D 0 1 0 "z{/Symbol \267}u" "z{/Symbol \267}u_{rand}" c_resp "response, t < 2000"
+call S "scatter" D 0 1 0 "z{/Symbol \267}u" "z{/Symbol \267}u_{rand}" c_resp sprintf("response, t < %s", tproj(D))
 
 # ---------------------------------------------------------------- g: x.u vs x.u_rand
 call S "frame" 0.635 0.797 0.38 0.60 "g"
-call S "scatter" D 0 1 1 "x{/Symbol \267}u" "x{/Symbol \267}u_{rand}" c_in "input, t < 2000"
+call S "scatter" D 0 1 1 "x{/Symbol \267}u" "x{/Symbol \267}u_{rand}" c_in sprintf("input, t < %s", tproj(D))
 
 # ---------------------------------------------------------------- h: cancellation
 call S "frame" 0.055 0.985 0.065 0.265 "h"

@@ -28,5 +28,7 @@ for f in "$@"; do
     rows+=("bench-fig name=$f wall_s=$w status=$st")
 done
 printf '| %-22s | %9s | %-6s |\n' total "$total" "$nfail fail"
+# wall times depend on what else runs: say how busy the machine was
+printf 'load average at the end: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
 printf '%s\n' "${rows[@]}"
 [ "$nfail" -eq 0 ]

@@ -38,17 +38,17 @@
  * linearisation -I + W has eigenvalues -1 +/- 19.4i (W's are +/- i sqrt(s1
  * s2)), so forward Euler at dt = 0.01 is unstable there: |1 + dt lambda| =
  * 1.0088 per step; only tanh (slope < 1 away from 0) keeps the run bounded.
- * The four cases are therefore also run with classical RK4 (same dt, same
- * input held over each step, same seeds: the same noise and z0), whose
- * amplification at dt lambda = -0.01 + 0.194i is 0.990 < 1.  RK4 costs four
+ * The four cases are therefore also run with classical RK4 (lrs_sim_rk4:
+ * same dt, the input linear between its samples, same seeds: the same noise
+ * and z0), whose amplification at dt lambda = -0.01 + 0.194i is 0.990 < 1.  RK4 costs four
  * products per step, so it runs over T_RK4 < T, and the Euler runs keep a
  * second covariance over the same window [t_discard, T_RK4): the two methods
  * are compared on the same input path (keys <case>_rk4_* and
  * <case>_euler_short_*, and the RK4 spectra in panels b-e).
  *
  * Precision (ours; the authors computed in float32, PyTorch's default): the
- * runs use lrs/fastsim.h.  The shared random part W1 and f(z) = tanh(z) are
- * float32 (W1 is 1 MB, so it stays in a core's L2 cache, where a double W of
+ * runs use the simulator's LRS_SIM_FLOAT32 precision.  The shared random
+ * part W1 and f(z) = tanh(z) are float32 (W1 is 1 MB, so it stays in a core's L2 cache, where a double W of
  * 2 MB streams from L3 every step), products accumulate in float; the states,
  * the inputs, the rank-two part U S V^T f(z) (the strong feedback, in double)
  * and the covariances are double.  Checked against the double simulator
@@ -57,8 +57,9 @@
  * spread across seeds.
  *
  * Runs: cases that share W1 (normal and EP; non-EP and partly EP when the
- * non-EP case redrew W1) are advanced together, one K-vector product with W1
- * per step; the Euler batches and the RK4 batches run side by side (--jobs).
+ * non-EP case redrew W1) are advanced together (lrs_sim_batch_alloc: one
+ * K-vector product with W1 per step, the rank-two parts per case); the Euler
+ * batches and the RK4 batches run side by side (--jobs), one thread each.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -70,8 +71,9 @@
 
 #include "nb.h"
 #include "nb_noise.h"
-#include "lrs/fastsim.h"
 #include "lrs/connectivity.h"
+#include "lrs/cov.h"
+#include "lrs/linear.h"
 #include "lrs/noise.h"
 #include "lrs/pca.h"
 #include "lrs/sim.h"
@@ -93,6 +95,9 @@ static const double T_RUN_FAST = 60.0; /* --fast */
  * Euler runs keep a covariance over the same window for the comparison. */
 static const double T_RK4 = 1000.0;
 static const double T_RK4_FAST = 40.0; /* --fast */
+/* RK4 and Euler "agree" when every compared statistic differs by at most 2%
+ * (the spread across seeds is ~5% for the last-PC ratios; ours). */
+static const double RK4_MATCH = 0.02;
 static const double Z0_SD = 0.1;     /* z0 = 0.1 randn */
 static const double T_DISCARD = 20.0; /* drop the first 20 tau (ours) */
 /* The covariances sample every COV_EVERY-th step (every 0.1 time units; ours).
@@ -107,7 +112,7 @@ static const unsigned long DEFAULT_SEED = 3;
 
 /* ------------------------------------------------------------ noise runs
  * One batch: the cases that share the random part W1, advanced together
- * (lrs/fastsim.h) with W_k = W1 + (U S) V_k^T, each driven by its own smooth
+ * (lrs_sim_batch_alloc) with W_k = W1 + (U S) V_k^T, each driven by its own smooth
  * noise x (tau_x, sigma_x) from its own seed (z0 = 0.1 randn first, then the
  * noise).  Over the steps with t >= t_discard it streams the covariances of
  * z and x (nothing stores the trajectory): over the whole run, and for z also
@@ -118,7 +123,7 @@ typedef struct batch {
     size_t K;                       /* cases in this batch */
     int cases[NCASE];               /* their indices */
     const gsl_matrix *L[NCASE], *R[NCASE]; /* U S and V of each (V: orthonormal columns) */
-    lrs_fastsim_method_t method;
+    const lrs_sim_method_t *method; /* lrs_sim_euler or lrs_sim_rk4 */
     double T, T_short;              /* run length; window of the short covariance */
     const char *progress;           /* progress label (NULL: none) */
     unsigned long seed0;            /* case k's stream: seed0 + 1 + k */
@@ -168,14 +173,15 @@ static int batch_run(void *ctx)
     size_t K = b->K;
     nb_noise_src_t src[NCASE];
     lrs_cov_t *cz[NCASE] = {0}, *cx[NCASE] = {0}, *cs[NCASE] = {0};
-    nb_dec_cov_t dz[NCASE], ds[NCASE];
-    lrs_observer_t ob[NCASE][3];
+    nb_dec_cov_t ds[NCASE];
+    lrs_sim_lowrank_t parts[NCASE];
+    lrs_observer_t ob[NCASE][4];
     const lrs_observer_t *obs[NCASE];
     size_t nobs[NCASE];
     lrs_input_t *in[NCASE];
     const gsl_vector *z0[NCASE];
     gsl_matrix *C = gsl_matrix_alloc(N, N);
-    lrs_fastsim_t *sim = NULL;
+    lrs_sim_t *sim = NULL;
     nb_progress_t prog;
     memset(src, 0, sizeof src);
 
@@ -189,29 +195,28 @@ static int batch_run(void *ctx)
         NB_RUN_TRY(&b->what, lrs_cov_alloc(&cz[k], N, err));
         NB_RUN_TRY(&b->what, lrs_cov_alloc(&cx[k], N, err));
         NB_RUN_TRY(&b->what, lrs_cov_alloc(&cs[k], N, err));
-        dz[k] = (nb_dec_cov_t){cz[k], cx[k], COV_EVERY, T_DISCARD, 0};
         ds[k] = (nb_dec_cov_t){cs[k], NULL, COV_EVERY, T_DISCARD, b->T_short};
-        ob[k][0] = nb_dec_cov_observer(&dz[k]);
-        ob[k][1] = nb_dec_cov_observer(&ds[k]);
+        ob[k][0] = lrs_cov_observer_every(cz[k], LRS_FIELD_Z, T_DISCARD, COV_EVERY);
+        ob[k][1] = lrs_cov_observer_every(cx[k], LRS_FIELD_X, T_DISCARD, COV_EVERY);
+        ob[k][2] = nb_dec_cov_observer(&ds[k]);
         obs[k] = ob[k];
-        nobs[k] = 2;
+        nobs[k] = 3;
+        parts[k] = (lrs_sim_lowrank_t){b->L[k], NULL, b->R[k]};
     }
-    lrs_fastsim_params_t p = lrs_fastsim_params_default();
-    p.D = b->W1;
-    p.K = K;
-    p.L = b->L;
-    p.R = b->R;
+    lrs_sim_params_t p = lrs_sim_params_default();
+    p.W = b->W1;
     p.f = F;
     p.method = b->method;
+    p.precision = LRS_SIM_FLOAT32;
     p.tau = TAU;
     p.dt = DT;
     p.T = b->T;
-    p.z0 = z0;
     p.stop = &nb_stop;
-    NB_RUN_TRY(&b->what, lrs_fastsim_alloc(&sim, &p, err));
+    p.serial = 1; /* batches run side by side, one thread each */
+    NB_RUN_TRY(&b->what, lrs_sim_batch_alloc(&sim, &p, K, z0, parts, err));
     if (b->progress)
-        ob[0][nobs[0]++] = nb_progress_observer(&prog, b->progress, lrs_fastsim_steps(sim));
-    NB_RUN_TRY(&b->what, lrs_fastsim_run(sim, in, obs, nobs, err));
+        ob[0][nobs[0]++] = nb_progress_observer(&prog, b->progress, lrs_sim_steps(sim));
+    NB_RUN_TRY(&b->what, lrs_sim_batch_run(sim, in, obs, nobs, err));
     if (b->progress)
         nb_progress_done(&prog);
     for (size_t k = 0; k < K; k++) {
@@ -223,7 +228,7 @@ static int batch_run(void *ctx)
     }
     b->seconds = lrs_wall_seconds() - t0;
 done:
-    lrs_fastsim_free(sim);
+    lrs_sim_free(sim);
     for (size_t k = 0; k < K; k++) {
         lrs_cov_free(cz[k]);
         lrs_cov_free(cx[k]);
@@ -241,19 +246,6 @@ static void batch_release(batch_t *b)
         lrs_pca_free(b->px[k]);
         lrs_pca_free(b->pz_short[k]);
     }
-}
-
-/* Participation ratio (sum lambda)^2 / sum lambda^2: an effective dimension
- * between 1 and N. */
-static double participation_ratio(const gsl_vector *var)
-{
-    double s = 0, s2 = 0;
-    for (size_t k = 0; k < var->size; k++) {
-        double l = gsl_vector_get(var, k);
-        s += l;
-        s2 += l * l;
-    }
-    return s2 > 0 ? s * s / s2 : NAN;
 }
 
 static double median(const gsl_vector *v)
@@ -441,7 +433,7 @@ static void plan_and_run(runs_t *r, const nets_t *n, const nb_args_t *a, double 
                 continue; /* joined the batch of case k-1 */
             batch_t *b = &r->b[r->nb++];
             b->W1 = n->W1[k];
-            b->method = m == 0 ? LRS_FASTSIM_EULER : LRS_FASTSIM_RK4;
+            b->method = m == 0 ? lrs_sim_euler : lrs_sim_rk4;
             b->T = m == 0 ? T : T_rk4;
             b->T_short = T_rk4;
             b->seed0 = a->seed;
@@ -468,7 +460,7 @@ static void plan_and_run(runs_t *r, const nets_t *n, const nb_args_t *a, double 
         const batch_t *b = &r->b[i];
         for (size_t j = 0; j < b->K; j++) {
             int k = b->cases[j];
-            if (b->method == LRS_FASTSIM_EULER) {
+            if (b->method == lrs_sim_euler) {
                 r->pz[k] = b->pz[j];
                 r->px[k] = b->px[j];
                 r->pz_short[k] = b->pz_short[j];
@@ -498,27 +490,36 @@ static pcstats_t pc_stats(const lrs_pca_t *p, const double supp[2])
     double med = median(var);
     pcstats_t st = {med / gsl_vector_get(var, N - 1), med / gsl_vector_get(var, N - 2),
                     med / gsl_vector_get(var, N - 3), gsl_vector_get(p->pct, 0),
-                    participation_ratio(var), supp[0], supp[1]};
+                    lrs_linear_participation_ratio(var), supp[0], supp[1]};
     return st;
 }
 
 /* The expected picture: (1), (2) high-dimensional with the last two PCs at
  * least 10x below the median and a first PC below 5%; (3) one dominant PC
- * (above 20%).  For a window too short to resolve the smallest PCs of the
- * sample covariance (T_rk4: ~T/tau_x independent samples < N), `by_v` asks
- * instead that z be suppressed at least 10x along both v_1 and v_2. */
-static int picture_holds(const pcstats_t st[NCASE], int by_v)
+ * (above 20%). */
+static int picture_holds(const pcstats_t st[NCASE])
 {
     int ok = 1;
     for (int k = 0; k < NCASE; k++) {
-        if (k <= 1 && by_v)
-            ok = ok && st[k].s1 >= 10 && st[k].s2 >= 10 && st[k].pc1 <= 5.0;
-        else if (k <= 1)
+        if (k <= 1)
             ok = ok && st[k].r1 >= 10 && st[k].r2 >= 10 && st[k].pc1 <= 5.0;
         if (k == 2)
             ok = ok && st[k].pc1 > 20.0;
     }
     return ok;
+}
+
+/* Largest relative difference between the RK4 and the Euler statistics over
+ * the same window and input: first-PC share, participation ratio and the
+ * suppression along v_1, v_2 (each well estimated at T_rk4, unlike the
+ * smallest sample PCs). */
+static double stats_rel_diff(const pcstats_t *a, const pcstats_t *b)
+{
+    const double x[4] = {a->pc1, a->pr, a->s1, a->s2}, y[4] = {b->pc1, b->pr, b->s1, b->s2};
+    double d = 0;
+    for (int i = 0; i < 4; i++)
+        d = fmax(d, fabs(x[i] / y[i] - 1));
+    return d;
 }
 
 static void summary_stats(int k, const char *tag, const pcstats_t *st)
@@ -577,17 +578,27 @@ static void write_summary(const nets_t *n, const runs_t *r, double T, double T_r
         nb_summary(KEY("rk4_run_seconds"), "%.2f", r->seconds_rk4[k]);
 #undef KEY
     }
-    /* The RK4 question: does the picture (thresholds above) hold for the
-     * continuous model?  Compared on the same window and input path. */
-    int holds_e = picture_holds(st_short, 1), holds_rk4 = picture_holds(st_rk4, 1);
-    nb_summary("euler_short_picture_holds", "%d", holds_e);
-    nb_summary("rk4_picture_holds", "%d", holds_rk4);
+    /* The RK4 question: is the picture the continuous model's?  RK4 and
+     * Euler are compared over the same window and input (the window is too
+     * short for the picture's own test, which needs the smallest sample PCs
+     * of a long run).  If every statistic agrees to RK4_MATCH (a fraction of
+     * the spread across seeds), the full-length Euler picture is the
+     * continuous model's. */
+    double worst_stats = 0;
+    for (int k = 0; k < NCASE; k++)
+        worst_stats = fmax(worst_stats, stats_rel_diff(&st_rk4[k], &st_short[k]));
+    int ok = picture_holds(st);
+    int match = worst_stats <= RK4_MATCH && worst_diff <= RK4_MATCH;
     nb_summary("rk4_vs_euler_pc_median_rel_diff_max", "%.5f", worst_diff);
-    nb_summary("acceptance_met", "%d", picture_holds(st, 0));
-    nb_note("RK4 vs Euler, same input over t < %g: PC spectra differ by at most %.2f%% (median "
-            "over PCs, worst case); the picture (normal, EP high-dimensional with z suppressed "
-            "along v_1, v_2; non-EP one dominant PC) %s under RK4, i.e. for the continuous model",
-            T_rk4, 100 * worst_diff, holds_rk4 ? "holds" : "does NOT hold");
+    nb_summary("rk4_vs_euler_stats_rel_diff_max", "%.5f", worst_stats);
+    nb_summary("rk4_matches_euler", "%d", match);
+    nb_summary("rk4_picture_holds", "%d", ok && match);
+    nb_summary("acceptance_met", "%d", ok);
+    nb_note("RK4 vs Euler, same input over t < %g: PC spectra within %.2f%% (median over PCs), "
+            "first PC, participation ratio and suppression along v_1, v_2 within %.2f%% (worst "
+            "case); the picture (normal, EP high-dimensional with two suppressed PCs; non-EP one "
+            "dominant PC) %s for the continuous model",
+            T_rk4, 100 * worst_diff, 100 * worst_stats, ok && match ? "holds" : "is NOT shown");
     if (fast)
         nb_note("fast run (T = %g): the acceptance thresholds apply to the default run", T);
 }

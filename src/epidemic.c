@@ -34,7 +34,7 @@ struct lrs_epidemic {
     gsl_vector *xlast;
     int have_last;
     int ode_bad;    /* the ODE right-hand side met a non-finite value */
-    ode_t *ode;     /* adaptive integrator of the relaxation */
+    lrs_ode_t *ode;     /* adaptive integrator of the relaxation */
 };
 
 /* ------------------------------------------------------------------ helpers */
@@ -223,7 +223,7 @@ int lrs_epidemic_alloc(lrs_epidemic_t **out, const gsl_matrix *W, double gamma,
         goto done;
     }
     gsl_matrix_memcpy(ep->W, W);
-    ep->ode = ode_alloc(N, ode_func, ep, EPI_ODE_H0, EPI_ODE_EPS, EPI_ODE_EPS, EPI_ODE_NMAX);
+    ep->ode = lrs_ode_alloc(N, ode_func, ep, EPI_ODE_H0, EPI_ODE_EPS, EPI_ODE_EPS, EPI_ODE_NMAX);
     if (!ep->ode) {
         rc = lrs_err_set(err, LRS_ENOMEM, "%s: cannot allocate the integrator (N = %zu)", fn, N);
         goto done;
@@ -239,7 +239,7 @@ void lrs_epidemic_free(lrs_epidemic_t *ep)
 {
     if (!ep)
         return;
-    ode_free(ep->ode);
+    lrs_ode_free(ep->ode);
     gsl_matrix_free(ep->W);
     gsl_matrix_free(ep->J);
     free(ep->ipiv);
@@ -309,15 +309,15 @@ static int relax_impl(lrs_epidemic_t *ep, gsl_vector *x, double T, size_t nout,
 {
     int rc = LRS_OK;
     gsl_vector_memcpy(y, x);
-    ode_reset(ep->ode, EPI_ODE_H0);
+    lrs_ode_reset(ep->ode, EPI_ODE_H0);
     ep->ode_bad = 0;
     double t = 0.0;
     if (fn && (rc = fn(ctx, 0.0, y, err)))
         return rc;
     for (size_t k = 1; k <= nout; k++) {
         double tk = k == nout ? T : T * (double)k / (double)nout;
-        int s = ode_apply(ep->ode, &t, tk, y->data);
-        if (s != ODE_OK) {
+        int s = lrs_ode_apply(ep->ode, &t, tk, y->data);
+        if (s != LRS_ODE_OK) {
             /* SIS states are probabilities: far outside [0, 1] the quadratic
              * term makes the solution blow up in finite time, and the
              * integrator fails when its step cannot shrink further. */
@@ -327,10 +327,10 @@ static int relax_impl(lrs_epidemic_t *ep, gsl_vector *x, double T, size_t nout,
             if (ep->ode_bad || !(big <= EPI_DIVERGE_BOUND))
                 return lrs_err_set(err, LRS_EDIVERGE,
                                    "lrs_epidemic_relax: the state diverged near t = %g "
-                                   "(max |x| = %g; %s)", t, big, ode_strerror(s));
+                                   "(max |x| = %g; %s)", t, big, lrs_ode_strerror(s));
             return lrs_err_set(err, LRS_ENUMERIC,
                                "lrs_epidemic_relax: the integrator failed at t = %g: %s",
-                               t, ode_strerror(s));
+                               t, lrs_ode_strerror(s));
         }
         if (fn && (rc = fn(ctx, tk, y, err)))
             return rc;

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <gsl/gsl_matrix.h>
+#include <gsl/gsl_rng.h>
 #include <gsl/gsl_vector.h>
 #include <gsl/gsl_vector_complex.h>
 
@@ -124,6 +125,24 @@ static inline gsl_vector_complex *la_vector_complex_alloc(size_t n)
     v->block = b;
     v->owner = 1;
     return v;
+}
+
+/* Generator of type T seeded with GSL's default seed, as gsl_rng_alloc
+ * (same layout: struct and state from malloc, freed by gsl_rng_free), without
+ * the error handler.  NULL when malloc fails. */
+static inline gsl_rng *la_rng_alloc(const gsl_rng_type *T)
+{
+    gsl_rng *r = malloc(sizeof *r);
+    if (!r)
+        return NULL;
+    r->state = malloc(T->size ? T->size : 1);
+    if (!r->state) {
+        free(r);
+        return NULL;
+    }
+    r->type = T;
+    gsl_rng_set(r, gsl_rng_default_seed);
+    return r;
 }
 
 /* 1 if every entry of A is finite. */

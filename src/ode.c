@@ -26,12 +26,12 @@ static const double A[7][6] = {
 static const double E[7] = {71.0 / 57600,      0.0,          -71.0 / 16695, 71.0 / 1920,
                             -17253.0 / 339200, 22.0 / 525,   -1.0 / 40};
 
-ode_t *ode_alloc(size_t n, ode_rhs_fn f, void *ctx, double h0, double eps_abs,
+lrs_ode_t *lrs_ode_alloc(size_t n, lrs_ode_rhs_fn f, void *ctx, double h0, double eps_abs,
                  double eps_rel, size_t nmax)
 {
     if (n == 0 || n > SIZE_MAX / 9 / sizeof(double))
         return NULL;
-    ode_t *o = malloc(sizeof *o);
+    lrs_ode_t *o = malloc(sizeof *o);
     if (!o)
         return NULL;
     o->work = malloc(9 * n * sizeof *o->work);
@@ -45,11 +45,11 @@ ode_t *ode_alloc(size_t n, ode_rhs_fn f, void *ctx, double h0, double eps_abs,
     o->eps_abs = eps_abs;
     o->eps_rel = eps_rel;
     o->nmax = nmax;
-    ode_reset(o, h0);
+    lrs_ode_reset(o, h0);
     return o;
 }
 
-void ode_free(ode_t *o)
+void lrs_ode_free(lrs_ode_t *o)
 {
     if (!o)
         return;
@@ -57,7 +57,7 @@ void ode_free(ode_t *o)
     free(o);
 }
 
-void ode_reset(ode_t *o, double h0)
+void lrs_ode_reset(lrs_ode_t *o, double h0)
 {
     o->h = h0;
     o->have_k1 = 0;
@@ -65,7 +65,7 @@ void ode_reset(ode_t *o, double h0)
 
 /* One trial step of size h from (t, y): stages k[1..6] (k[0] = f(t, y) is
  * given), ynew, and the scaled error norm *En.  k[6] = f(t + h, ynew). */
-static int dp_trial(ode_t *o, double t, const double *y, double h, double *En)
+static int dp_trial(lrs_ode_t *o, double t, const double *y, double h, double *En)
 {
     size_t n = o->n;
     double *k[7], *ynew = o->work + 7 * n, *tmp = o->work + 8 * n;
@@ -80,7 +80,7 @@ static int dp_trial(ode_t *o, double t, const double *y, double h, double *En)
             dst[i] = y[i] + h * acc;
         }
         if (o->f(t + C[s] * h, dst, k[s], o->ctx))
-            return ODE_EFUNC;
+            return LRS_ODE_EFUNC;
     }
     double emax = 0.0;
     for (size_t i = 0; i < n; i++) {
@@ -93,7 +93,7 @@ static int dp_trial(ode_t *o, double t, const double *y, double h, double *En)
             emax = isnan(r) ? INFINITY : r;
     }
     *En = emax;
-    return ODE_OK;
+    return LRS_ODE_OK;
 }
 
 /* Next trial step after an error norm En (order 4 estimate: exponent 1/5). */
@@ -103,25 +103,25 @@ static double dp_rescale(double h, double En)
     return h * fmin(5.0, fmax(0.2, fac));
 }
 
-int ode_apply(ode_t *o, double *t, double t1, double *y)
+int lrs_ode_apply(lrs_ode_t *o, double *t, double t1, double *y)
 {
     size_t n = o->n, steps = 0;
     double *k0 = o->work, *k6 = o->work + 6 * n, *ynew = o->work + 7 * n;
     if (!o->have_k1) {
         if (o->f(*t, y, k0, o->ctx))
-            return ODE_EFUNC;
+            return LRS_ODE_EFUNC;
         o->have_k1 = 1;
     }
     while (*t < t1) {
         if (o->nmax && steps++ >= o->nmax)
-            return ODE_EMAXITER;
+            return LRS_ODE_EMAXITER;
         double h = fmin(o->h, t1 - *t), En;
         if (!(h > 8.0 * DBL_EPSILON * fmax(1.0, fabs(*t))))
-            return ODE_ESTEP;
+            return LRS_ODE_ESTEP;
         int rc = dp_trial(o, *t, y, h, &En);
-        if (rc == ODE_EFUNC || !(En <= 1.0)) {
+        if (rc == LRS_ODE_EFUNC || !(En <= 1.0)) {
             /* Rejected (or f refused a trial point): shrink and retry. */
-            o->h = rc == ODE_EFUNC ? 0.2 * h : dp_rescale(h, En);
+            o->h = rc == LRS_ODE_EFUNC ? 0.2 * h : dp_rescale(h, En);
             continue;
         }
         int last = h >= t1 - *t;
@@ -132,16 +132,16 @@ int ode_apply(ode_t *o, double *t, double t1, double *y)
         if (h >= o->h || hn > o->h) /* a shortened last step keeps the natural one */
             o->h = hn;
     }
-    return ODE_OK;
+    return LRS_ODE_OK;
 }
 
-const char *ode_strerror(int status)
+const char *lrs_ode_strerror(int status)
 {
     switch (status) {
-    case ODE_OK: return "success";
-    case ODE_EFUNC: return "the right-hand side failed";
-    case ODE_EMAXITER: return "too many steps";
-    case ODE_ESTEP: return "the step size fell below the resolution of t";
+    case LRS_ODE_OK: return "success";
+    case LRS_ODE_EFUNC: return "the right-hand side failed";
+    case LRS_ODE_EMAXITER: return "too many steps";
+    case LRS_ODE_ESTEP: return "the step size fell below the resolution of t";
     default: return "unknown status";
     }
 }

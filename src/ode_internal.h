@@ -24,36 +24,36 @@
 
 /* Right-hand side dy/dt = f(t, y); returns nonzero to stop the integration
  * (e.g. on a non-finite state). */
-typedef int (*ode_rhs_fn)(double t, const double *y, double *dydt, void *ctx);
+typedef int (*lrs_ode_rhs_fn)(double t, const double *y, double *dydt, void *ctx);
 
-typedef struct ode {
+typedef struct lrs_ode {
     size_t n;
-    ode_rhs_fn f;
+    lrs_ode_rhs_fn f;
     void *ctx;
     double eps_abs, eps_rel;
     double h;          /* next trial step */
-    size_t nmax;       /* steps allowed per ode_apply call (0 = no limit) */
+    size_t nmax;       /* steps allowed per lrs_ode_apply call (0 = no limit) */
     int have_k1;       /* k[0] holds f(t, y) of the current point */
     double *work;      /* 9 n doubles: k[0..6], ynew, err */
-} ode_t;
+} lrs_ode_t;
 
-/* Status of ode_apply. */
+/* Status of lrs_ode_apply. */
 enum {
-    ODE_OK = 0,
-    ODE_EFUNC,      /* f returned nonzero */
-    ODE_EMAXITER,   /* more than nmax steps */
-    ODE_ESTEP       /* the step fell below the resolution of t */
+    LRS_ODE_OK = 0,
+    LRS_ODE_EFUNC,      /* f returned nonzero */
+    LRS_ODE_EMAXITER,   /* more than nmax steps */
+    LRS_ODE_ESTEP       /* the step fell below the resolution of t */
 };
 
 /* NULL when malloc fails or n is too large. */
-ode_t *ode_alloc(size_t n, ode_rhs_fn f, void *ctx, double h0, double eps_abs,
+lrs_ode_t *lrs_ode_alloc(size_t n, lrs_ode_rhs_fn f, void *ctx, double h0, double eps_abs,
                  double eps_rel, size_t nmax);
-void ode_free(ode_t *o);
+void lrs_ode_free(lrs_ode_t *o);
 /* Forget the state between integrations; the next trial step is h0. */
-void ode_reset(ode_t *o, double h0);
+void lrs_ode_reset(lrs_ode_t *o, double h0);
 /* Integrate y from *t to t1 (t1 > *t); *t <- t1 on success, else the time
  * reached. */
-int ode_apply(ode_t *o, double *t, double t1, double *y);
-const char *ode_strerror(int status);
+int lrs_ode_apply(lrs_ode_t *o, double *t, double t1, double *y);
+const char *lrs_ode_strerror(int status);
 
 #endif

@@ -168,6 +168,13 @@ static int check_params(const lrs_sim_params_t *p, const char *who, size_t *N, d
                            who, p->max_norm);
     if ((rc = check_finite(p->W, who, "W", err)))
         return rc;
+    if (p->precision != LRS_SIM_DOUBLE && p->precision != LRS_SIM_FLOAT32)
+        return lrs_err_set(err, LRS_EINVAL, "%s: unknown precision %d", who, (int)p->precision);
+    if (p->precision == LRS_SIM_FLOAT32 &&
+        (m == lrs_sim_exact || p->mode != LRS_SIM_RECURRENT))
+        return lrs_err_set(err, LRS_EINVAL,
+                           "%s: float32 precision needs the euler or rk4 method in recurrent mode",
+                           who);
     return m->check(p, who, err);
 }
 
@@ -279,6 +286,9 @@ void lrs_sim_free(lrs_sim_t *s)
     free(s->Fb);
     free(s->xp);
     free(s->yp);
+    free(s->Af);
+    free(s->Fx);
+    free(s->Fy);
     free(s);
 }
 
@@ -395,6 +405,7 @@ int lrs_sim_batch_alloc(lrs_sim_t **out, const lrs_sim_params_t *p, size_t K,
     s->stop = p->stop;
     s->serial = p->serial;
     s->fast_gemv = sim_cpu_fast_gemv(N);
+    s->ldf = p->precision == LRS_SIM_FLOAT32 ? (N + 7) & ~(size_t)7 : 0;
     /* ~256 rows per block, or ~1 MB per block matrix for large N */
     s->B = (1u << 17) / N;
     s->B = s->B > 256 ? 256 : s->B < 16 ? 16 : s->B;
@@ -402,7 +413,9 @@ int lrs_sim_batch_alloc(lrs_sim_t **out, const lrs_sim_params_t *p, size_t K,
         s->B = s->nt;
     if (!sim_init(s, p, z0, parts)) {
         rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory for N = %zu, K = %zu", who, N, K);
-    } else if ((rc = s->method->setup(s, p, err)) == LRS_OK) {
+    } else if ((rc = s->method->setup(s, p, err)) == LRS_OK && s->ldf && !sim_float_setup(s)) {
+        rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory for the float32 copy of W", who);
+    } else if (rc == LRS_OK) {
         if (p->max_norm > 0) {
             s->max_norm = p->max_norm;
         } else {

@@ -58,6 +58,10 @@ struct lrs_sim {
     double *oma;      /* 1 - alpha_i */
     int alpha_scalar; /* all alpha_i equal (scalar tau) */
     int fast_gemv;    /* use the AVX2/FMA per-step kernel */
+    /* LRS_SIM_FLOAT32: float copy of A (row stride ldf >= N, zero padded),
+     * the K vectors f(z) and the K products; NULL in double precision */
+    float *Af, *Fx, *Fy;
+    size_t ldf;
     double *E, *F0, *F1; /* exact method: the shared propagator */
     double *Fb;       /* B x N: f(Z) for R, used by the observing side */
     const double **xp;/* 6 K pointer scratch for the multi-vector kernel and RK4 */
@@ -86,6 +90,13 @@ void sim_matvec(const lrs_sim_t *s, const double *A, size_t K, const double *con
 void sim_lowrank_add(const lrs_sim_t *s, const sim_traj *t, const double *Ua, const double *v,
                      double *y, double *scratch);
 int sim_cpu_fast_gemv(size_t N);
+/* Float32 precision: the float copy of s->A (after the method's setup). */
+int sim_float_setup(lrs_sim_t *s);
+/* Float32 precision: row q of Fx <- f(z) in float; fz <- the same values in
+ * double (for the low-rank part). */
+void sim_float_f(lrs_sim_t *s, size_t q, const double *z, double *fz);
+/* Float32 precision: y_k = Af Fx_k + beta y_k, k < K (one pass over Af). */
+void sim_float_matvec(lrs_sim_t *s, size_t K, double beta, double *const *y);
 /* W_k = W + U S V^T densely (N x N, row-major, caller frees); NULL on ENOMEM. */
 double *sim_dense_w(const lrs_sim_t *s, const sim_traj *t);
 

@@ -12,7 +12,8 @@
  *     k3 = G(z + k2/2, x_h),       k4 = G(z + k3, x[n+1]),
  *     z[n+1] = z + (k1 + 2 k2 + 2 k3 + k4) / 6,
  *   x_h = (x[n] + x[n+1]) / 2 + the callbacks' half-step correction (o is
- *   the elementwise product; Butcher 2008, Sec. 23, for the scheme).
+ *   the elementwise product).  The classical scheme of Kutta (1901); see
+ *   Hairer, Norsett & Wanner, Solving ODEs I, Sec. II.1.
  * Implementation, per step and per stage, one product with the dense part:
  *   Euler linear:    z[n+1] = A z[n] + alpha o x[n],
  *                    A = I + diag(alpha) (W - I)  (precomputed)
@@ -265,7 +266,7 @@ static const double *euler_prepare(lrs_sim_t *s, sim_traj *t, const double *z, c
 {
     size_t N = s->N;
     const double *al = s->alpha, *oma = s->oma;
-    if (s->f == LRS_F_IDENTITY) {
+    if (s->f == LRS_F_IDENTITY && !s->ldf) {
         if (s->alpha_scalar)
             memcpy(zn, x, N * sizeof *zn);
         else
@@ -274,6 +275,12 @@ static const double *euler_prepare(lrs_sim_t *s, sim_traj *t, const double *z, c
         return z;
     }
     double *fz = t->work;
+    if (s->ldf) { /* float32 precision: f in float (sim_float_f) */
+        for (size_t j = 0; j < N; j++)
+            zn[j] = oma[j] * z[j] + al[j] * x[j];
+        sim_float_f(s, (size_t)(t - s->tr), z, fz);
+        return fz;
+    }
     if (s->f == LRS_F_TANH) {
         for (size_t j = 0; j < N; j++) {
             zn[j] = oma[j] * z[j] + al[j] * x[j];
@@ -297,7 +304,7 @@ static void euler_advance(lrs_sim_t *s, size_t k, size_t i0, size_t b)
         return;
     }
     /* linear, scalar tau: dgemv's beta carries alpha x (rows copied first) */
-    double beta = s->f == LRS_F_IDENTITY && s->alpha_scalar ? s->alpha[0] : 1.0;
+    double beta = s->f == LRS_F_IDENTITY && s->alpha_scalar && !s->ldf ? s->alpha[0] : 1.0;
     for (size_t i = i0; i <= b; i++) {
         for (size_t q = 0; q < K; q++) {
             sim_traj *t = &s->tr[q];
@@ -305,7 +312,10 @@ static void euler_advance(lrs_sim_t *s, size_t k, size_t i0, size_t b)
             s->yp[q] = Z + i * N;
             s->xp[q] = euler_prepare(s, t, Z + (i - 1) * N, t->Xs[k % 3] + (i - 1) * N, Z + i * N);
         }
-        sim_matvec(s, s->A, K, s->xp, beta, s->yp);
+        if (s->ldf)
+            sim_float_matvec(s, K, beta, s->yp);
+        else
+            sim_matvec(s, s->A, K, s->xp, beta, s->yp);
         for (size_t q = 0; q < K; q++)
             sim_lowrank_add(s, &s->tr[q], s->tr[q].Ua, s->xp[q], s->yp[q], s->tr[q].lr_t);
     }
@@ -351,7 +361,9 @@ static int euler_setup(lrs_sim_t *s, const lrs_sim_params_t *p, lrs_err_t *err)
 {
     (void)p;
     (void)err;
-    scaled_matrices(s, s->f == LRS_F_IDENTITY);
+    /* float32: the leak stays in double (A = diag(alpha) W), so z is never
+     * rounded to float */
+    scaled_matrices(s, s->f == LRS_F_IDENTITY && !s->ldf);
     return LRS_OK;
 }
 
@@ -380,7 +392,10 @@ static void rk4_stage(lrs_sim_t *s, const double *const *zt, const double *const
         const double *al = s->alpha;
         for (size_t j = 0; j < N; j++)
             g[j] = al[j] * (xs[q][j] - zt[q][j]);
-        if (s->f == LRS_F_IDENTITY) {
+        if (s->ldf) {
+            sim_float_f(s, q, zt[q], fz);
+            s->xp[q] = fz;
+        } else if (s->f == LRS_F_IDENTITY) {
             s->xp[q] = zt[q];
         } else {
             sim_apply_f(s->f, zt[q], fz, N);
@@ -388,7 +403,10 @@ static void rk4_stage(lrs_sim_t *s, const double *const *zt, const double *const
         }
         s->yp[q] = g;
     }
-    sim_matvec(s, s->A, K, s->xp, 1.0, s->yp);
+    if (s->ldf)
+        sim_float_matvec(s, K, 1.0, s->yp);
+    else
+        sim_matvec(s, s->A, K, s->xp, 1.0, s->yp);
     for (size_t q = 0; q < K; q++)
         sim_lowrank_add(s, &s->tr[q], s->tr[q].Ua, s->xp[q], s->yp[q], s->tr[q].lr_t);
 }

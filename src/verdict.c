@@ -4,6 +4,7 @@
  * Cost O(ntop + nbottom).
  */
 #include "lrs/verdict.h"
+#include "lrs/linear.h"
 
 #include <math.h>
 #include <string.h>
@@ -42,20 +43,22 @@ int lrs_verdict_compute(size_t n, double frob2_IW, const double *top, size_t nto
     out->var_min = sx2 / (top[0] * top[0]);
     out->suppression = out->ref_var / out->var_min;
     out->amplification = out->var_max / out->ref_var;
-    for (i = 0; i < ntop && top[i] * top[i] > 10 * out->bulk_ms; i++)
+    for (i = 0; i < ntop && top[i] * top[i] > LRS_LINEAR_OUTLIER * out->bulk_ms; i++)
         out->nsupp++;
     out->nsupp_atleast = out->nsupp == ntop && ntop < n;
-    for (i = 0; i < nbottom && bottom[i] * bottom[i] < out->bulk_ms / 10; i++)
+    for (i = 0; i < nbottom && bottom[i] * bottom[i] < out->bulk_ms / LRS_LINEAR_OUTLIER; i++)
         out->namp++;
     out->namp_atleast = out->namp == nbottom && nbottom < n;
-    out->lrs = out->suppression >= 10 ? 2 : out->suppression >= 3 ? 1 : 0;
-    out->high_dimensional = out->amplification <= 10;
+    out->lrs = out->suppression >= LRS_LINEAR_SUPPRESSION_YES    ? LRS_SUPPRESSION_YES
+               : out->suppression >= LRS_LINEAR_SUPPRESSION_WEAK ? LRS_SUPPRESSION_WEAK
+                                                                  : LRS_SUPPRESSION_NO;
+    out->high_dimensional = out->amplification <= LRS_LINEAR_HIGHDIM_MAX;
     return LRS_OK;
 }
 
 const char *lrs_verdict_lrs_word(const lrs_verdict_t *v)
 {
-    return !v ? "?" : v->lrs == 2 ? "YES" : v->lrs == 1 ? "weak" : "no";
+    return !v ? "?" : lrs_suppression_name((lrs_suppression_t)v->lrs);
 }
 
 const char *lrs_verdict_hd_word(const lrs_verdict_t *v)

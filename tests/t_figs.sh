@@ -19,6 +19,7 @@ declare -A keys=(
   [fig1]="response_ratio var_ratio_rand_over_u angle_uN_u_deg corr_xu_Wzu c_x noise_method noise_dt norm_before_aligned paper_response_ratio"
   [fig2]="response_ratio var_ratio_u_over_rand var_ratio_rand_over_uN angle_uN_u_deg angle_response_uopt_v_deg noise_method paper_angle_response_uopt_v_deg"
   [fig4]="response_ratio mf_jacobian_eig_at_origin mf_linear_fixed_point_authors_input ei_mean_exc_input ei_mean_inh_input ei_mean_total_input"
+  [fig3]="acceptance_met T_rk4 normal_median_over_lastpc ep_pc1_pct_z normal_rk4_median_over_lastpc ep_rk4_pc1_pct_z nonep_rk4_pc1_pct_z partial_rk4_participation_ratio_z ep_euler_short_suppression_v1_v2 ep_rk4_suppression_v1_v2 rk4_picture_holds rk4_vs_euler_pc_median_rel_diff_max"
   [fig5]="response_ratio norm_smooth norm_random"
   [figS-modular]="response_ratio var_ratio_rand_over_u var_ratio_rand_over_v corr_xu_Wzu"
   [figS-space]="response_ratio var_ratio_rand_over_u var_ratio_rand_over_bump corr_xu_Wzu"

@@ -19,7 +19,8 @@
  * stderr.  Each case prints its count of failure points and how many of
  * them gave LRS_ENOMEM.
  *
- * Skipped under AddressSanitizer, which owns malloc itself.
+ * Skipped under AddressSanitizer, which owns malloc itself.  Debugging:
+ * LRS_NOMEM_CASE=name runs one case, LRS_NOMEM_SHOW=1 lets it print.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -43,6 +44,7 @@
 #include "lrs/epidemic.h"
 #include "lrs/exact.h"
 #include "lrs/io.h"
+#include "lrs/linear.h"
 #include "lrs/noise.h"
 #include "lrs/observe.h"
 #include "lrs/pca.h"
@@ -51,6 +53,7 @@
 #include "lrs/sim.h"
 #include "lrs/spectra.h"
 #include "lrs/theory.h"
+#include "lrs/verdict.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define NOMEM_SKIP 1
@@ -310,6 +313,127 @@ static int sim_with(const lrs_sim_method_t *m, lrs_err_t *e)
 static int c_sim_euler(lrs_err_t *e) { return sim_with(lrs_sim_euler, e); }
 static int c_sim_rk4(lrs_err_t *e) { return sim_with(lrs_sim_rk4, e); }
 static int c_sim_exact(lrs_err_t *e) { return sim_with(lrs_sim_exact, e); }
+/* K = 2 trajectories with their own step inputs and covariance observers. */
+static int batch_inputs(lrs_input_t **in, lrs_cov_t **cov, lrs_observer_t *ob, lrs_err_t *e)
+{
+    int rc = LRS_OK;
+    for (size_t k = 0; k < 2 && !rc; k++) {
+        rc = lrs_input_alloc(&in[k], N, e);
+        if (!rc)
+            rc = lrs_input_add_step(in[k], 0.5, 1.5, 1.0 + (double)k, d, e);
+        if (!rc)
+            rc = lrs_cov_alloc(&cov[k], N, e);
+        if (!rc)
+            ob[k] = lrs_cov_observer(cov[k], LRS_FIELD_Z, 0.0);
+    }
+    return rc;
+}
+static void batch_free(lrs_input_t **in, lrs_cov_t **cov)
+{
+    for (size_t k = 0; k < 2; k++) {
+        lrs_input_free(in[k]);
+        lrs_cov_free(cov[k]);
+    }
+}
+static int c_sim_batch(lrs_err_t *e)
+{
+    lrs_sim_t *s = NULL;
+    lrs_input_t *in[2] = {NULL, NULL};
+    lrs_cov_t *cov[2] = {NULL, NULL};
+    lrs_observer_t ob[2];
+    lrs_sim_params_t p = sim_params();
+    const lrs_observer_t *obs[2] = {&ob[0], &ob[1]};
+    size_t nobs[2] = {1, 1};
+    int rc = lrs_sim_batch_alloc(&s, &p, 2, NULL, NULL, e);
+    if (!rc)
+        rc = batch_inputs(in, cov, ob, e);
+    if (!rc)
+        rc = lrs_sim_batch_run(s, in, obs, nobs, e);
+    batch_free(in, cov);
+    lrs_sim_free(s);
+    return rc;
+}
+/* The batched simulator in float32 precision (shared W applied in float). */
+static int c_sim_batch_f32(lrs_err_t *e)
+{
+    lrs_sim_t *s = NULL;
+    lrs_input_t *in[2] = {NULL, NULL};
+    lrs_cov_t *cov[2] = {NULL, NULL};
+    lrs_observer_t ob[2];
+    lrs_sim_params_t p = sim_params();
+    p.precision = LRS_SIM_FLOAT32;
+    const lrs_observer_t *obs[2] = {&ob[0], &ob[1]};
+    size_t nobs[2] = {1, 1};
+    int rc = lrs_sim_batch_alloc(&s, &p, 2, NULL, NULL, e);
+    if (!rc)
+        rc = batch_inputs(in, cov, ob, e);
+    if (!rc)
+        rc = lrs_sim_batch_run(s, in, obs, nobs, e);
+    batch_free(in, cov);
+    lrs_sim_free(s);
+    return rc;
+}
+static int c_read_coo(lrs_err_t *e)
+{
+    lrs_io_coo_t m;
+    memset(&m, 0, sizeof m);
+    lrs_io_read_opts_t o = lrs_io_read_opts_default();
+    int rc = lrs_io_read_coo_buffer(mtx_txt, strlen(mtx_txt), "m.mtx", &o, &m, NULL, e);
+    lrs_io_coo_free(&m);
+    return rc;
+}
+/* The prepared linear object through every query (each factorisation on
+ * first use). */
+static int c_linear(lrs_err_t *e)
+{
+    lrs_linear_t *L = NULL;
+    const gsl_vector_complex *ev;
+    const gsl_vector *sv;
+    const gsl_matrix *U, *V;
+    double re, im, rcond;
+    int stable;
+    lrs_linear_verdict_t vd;
+    int rc = lrs_linear_alloc(&L, W, e);
+    if (!rc)
+        rc = lrs_linear_eig(L, &ev, e);
+    if (!rc)
+        rc = lrs_linear_max_real_eig(L, &re, &im, e);
+    if (!rc)
+        rc = lrs_linear_stable(L, &stable, e);
+    if (!rc)
+        rc = lrs_linear_svd(L, &sv, &U, &V, e);
+    if (!rc)
+        rc = lrs_linear_svd_imw(L, &sv, &U, &V, e);
+    if (!rc)
+        rc = lrs_linear_rcond_imw(L, &rcond, e);
+    if (!rc)
+        rc = lrs_linear_pcvar1(L, 1.0, var, e);
+    if (!rc)
+        rc = lrs_linear_overlap(L, 2, Pm, sP, e);
+    if (!rc)
+        rc = lrs_linear_solve(L, d, s12, e);
+    if (!rc)
+        rc = lrs_linear_verdict(L, 1.0, &vd, e);
+    lrs_linear_free(L);
+    return rc;
+}
+static int c_epi_endemic(lrs_err_t *e)
+{
+    lrs_epidemic_endemic_opts_t o = lrs_epidemic_endemic_default();
+    o.t_relax = 20.0;
+    return lrs_epidemic_endemic(ep, x0, &o, s12, E1, NULL, e);
+}
+static int c_verdict(lrs_err_t *e)
+{
+    double sv[N], f2 = 0.0, bottom[N];
+    for (size_t i = 0; i < N; i++) {
+        sv[i] = gsl_vector_get(s12b, i);
+        bottom[i] = sv[N - 1 - i];
+        f2 += sv[i] * sv[i];
+    }
+    lrs_verdict_t v;
+    return lrs_verdict_compute(N, f2, sv, N, bottom, N, 1.0, &v, e);
+}
 static int exact_cov(lrs_exact_route_t route, lrs_err_t *e)
 {
     return lrs_exact_cov(W, 1.0, NULL, 10.0, 1.0, route, E1, var, NULL, e);
@@ -409,6 +533,9 @@ static const nm_case_t CASES[] = {
     {"epidemic_relax_curve", c_epi_curve, 0},
     {"epidemic_fit_exp", c_epi_fit, 0},
     {"epidemic_run", c_epi_run, 0},
+    {"epidemic_endemic", c_epi_endemic, 0},
+    {"linear", c_linear, 0},
+    {"verdict", c_verdict, 1},
     {"cov", c_cov, 0},
     {"pca", c_pca, 0},
     {"pca_symeig", c_symeig, 0},
@@ -416,6 +543,8 @@ static const nm_case_t CASES[] = {
     {"sim_euler", c_sim_euler, 0},
     {"sim_rk4", c_sim_rk4, 0},
     {"sim_exact", c_sim_exact, 0},
+    {"sim_batch", c_sim_batch, 0},
+    {"sim_batch_f32", c_sim_batch_f32, 0},
     {"exact_cov_auto", c_exact_auto, 0},
     {"exact_cov_eigen", c_exact_eigen, 0},
     {"exact_cov_schur", c_exact_schur, 0},
@@ -432,6 +561,7 @@ static const nm_case_t CASES[] = {
     {"io_read_mtx", c_read_mtx, 0},
     {"io_read_npy", c_read_npy, 0},
     {"io_read_file", c_read_file, 0},
+    {"io_read_coo", c_read_coo, 0},
 };
 
 /* ------------------------------------------------------------ the driver */
@@ -511,8 +641,10 @@ static void nm_run_case(const nm_case_t *c)
     fflush(stderr);
     pid_t pid = fork();
     if (pid == 0) {
-        dup2(fd, 1);
-        dup2(fd, 2);
+        if (!getenv("LRS_NOMEM_SHOW")) { /* debugging: see what a case prints */
+            dup2(fd, 1);
+            dup2(fd, 2);
+        }
         _exit(nm_child(c, fd));
     }
     int st = 0;
@@ -650,8 +782,10 @@ int main(void)
         printf("# test_nomem: countdowns skipped (the library's malloc is not ours: "
                "valgrind?)\n");
     } else if (!harness_failed) {
+        const char *only = getenv("LRS_NOMEM_CASE"); /* debugging: one case */
         for (size_t i = 0; i < ncases; i++)
-            nm_run_case(&CASES[i]);
+            if (!only || !strcmp(only, CASES[i].name))
+                nm_run_case(&CASES[i]);
     }
 #endif
     unlink(mtx_path);

@@ -329,7 +329,7 @@ static void test_errors(void)
 {
     lrs_err_t err = {0};
     lrs_io_coo_t c = {0};
-    lrs_sparse_mat_t *A = NULL;
+    lrs_sparse_mat_t *A = NULL, *B = NULL;
     lrs_sparse_svals_t s;
     uint32_t i[1] = {0}, j[1] = {1};
     double w[1] = {1};
@@ -344,8 +344,9 @@ static void test_errors(void)
     CHECK_OK(lrs_sparse_from_coo(&c, &A, &err), &err);
     CHECK_ERR(lrs_sparse_svd(A, 0, 3, LRS_SPARSE_LARGEST, 0, NULL, &s, &err), LRS_EINVAL, &err,
               "k is 3; expected 1..2");
-    CHECK_ERR(lrs_sparse_read("tests/fixtures/sparse/none.csv", NULL, &A, NULL, &err), LRS_EIO,
+    CHECK_ERR(lrs_sparse_read("tests/fixtures/sparse/none.csv", NULL, &B, NULL, &err), LRS_EIO,
               &err, "none.csv: cannot open");
+    CHECK(B == NULL, "no matrix after a failed read");
     lrs_sparse_free(A);
 }
 

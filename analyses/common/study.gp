@@ -59,10 +59,14 @@ if (ARG1 eq "init") {
     ncols(file) = int(system(sprintf("awk '!/^#/{print NF; exit}' '%s'", file)))
     # A summary value (empty string if absent)
     sumval(D, key) = system(sprintf("awk -F' = ' '$1==\"%s\"{print $2; exit}' '%ssummary.txt'", key, D))
-    # A parameter (or paper_<key>) from the "# parameters" header line
-    par(D, key) = system(sprintf("awk '/^# parameters /{for(i=3;i<NF;i+=2) if($i==\"%s\"){print $(i+1); exit} exit}' '%sspectrum.tsv'", key, D))
+    # A parameter (or paper_<key>) from the "# parameters" header line of a
+    # TSV file (parf), or of a study's spectrum.tsv (par)
+    parf(file, key) = system(sprintf("awk '/^# parameters /{for(i=3;i<NF;i+=2) if($i==\"%s\"){print $(i+1); exit} exit}' '%s'", key, file))
+    par(D, key) = parf(D."spectrum.tsv", key)
     # "(paper X)" if the authors printed a number for key, else ""
     paper(D, key) = (par(D, "paper_".key) eq "" ? "" : sprintf("(paper %s)", par(D, "paper_".key)))
+    # The projection window t < t_proj of proj.tsv (its "# every ..., t < T" line)
+    tproj(D) = system(sprintf("awk '/^# every /{print $NF; exit}' '%sproj.tsv'", D))
     hdrval(file, key) = system(sprintf("awk '/^#/{for(i=1;i<NF;i++) if($i==\"%s\"){print $(i+1); exit}}' '%s'", key, file))
     unset multiplot
 }
@@ -354,14 +358,14 @@ if (ARG1 eq "layout1" || ARG1 eq "layout2") {
         } else {
             set label 40 sprintf("var(z{/Symbol \267}u_{rand})/var(z{/Symbol \267}u)\n= %s", sumval(D, "var_ratio_rand_over_u")) at graph 0.03, graph 0.95 left font ",10" front boxed
         }
-        call S "scatter" D 0 1 0 "z{/Symbol \267}u" "z{/Symbol \267}u_{rand}" c_resp "response, t < 2000"
+        call S "scatter" D 0 1 0 "z{/Symbol \267}u" "z{/Symbol \267}u_{rand}" c_resp sprintf("response, t < %s", tproj(D))
         call S "frame" 0.635 0.797 0.38 0.60 "f"
         if (lay2) {
             set label 50 sprintf("var(z{/Symbol \267}u_{rand})/var(z{/Symbol \267}u_N)\n= %s", sumval(D, "var_ratio_rand_over_uN")) at graph 0.03, graph 0.95 left font ",10" front boxed
             set label 51 sprintf("{/Symbol \320}(u_N, u) = %s{/Symbol \260}", sumval(D, "angle_uN_u_deg")) at graph 0.03, graph 0.06 left font ",10" front boxed
             call S "scatter" D 2 1 0 "z{/Symbol \267}u_N" "z{/Symbol \267}u_{rand}" c_resp "last PC u_N"
         } else {
-            call S "scatter" D 0 1 1 "x{/Symbol \267}u" "x{/Symbol \267}u_{rand}" c_in "input, t < 2000"
+            call S "scatter" D 0 1 1 "x{/Symbol \267}u" "x{/Symbol \267}u_{rand}" c_in sprintf("input, t < %s", tproj(D))
         }
         call S "frame" 0.835 0.99 0.38 0.60 ""
         call S "numbers" D num_keys num_labels "numbers of this run"

@@ -43,7 +43,10 @@
  * Figure 3 cases).  Each step multiplies W by the K states at once.  Every
  * trajectory's numbers are bit-identical to a single run with the same
  * parameters (lrs_sim_alloc with p->lowrank = the part), because each column
- * is computed with exactly the arithmetic of the single-vector kernel.
+ * is computed with exactly the arithmetic of the single-vector kernel.  The
+ * shared pass over W is the AVX2 kernel's (N <= 362 on CPUs with AVX2/FMA:
+ * two states per pass); elsewhere each state is one cblas_dgemv, the same
+ * bits as a single run without the shared read.
  *
  * Divergence: if z becomes non-finite or ||z|| exceeds max_norm, the run stops
  * with LRS_EDIVERGE and a message giving the time and the largest real part
@@ -91,6 +94,9 @@ int lrs_input_add_constant(lrs_input_t *in, const gsl_vector *c, lrs_err_t *err)
  * n_off = round(t_off/dt). */
 int lrs_input_add_step(lrs_input_t *in, double t_on, double t_off,
                        double amplitude, const gsl_vector *d, lrs_err_t *err);
+/* x += fn(t).  Under the RK4 method the callback is also called at the
+ * half steps t_n + dt/2 and again at t_n, t_{n+1} (three extra calls per
+ * step, not in time order): it must be a function of t only. */
 int lrs_input_add_callback(lrs_input_t *in, lrs_input_fn fn, void *ctx,
                            lrs_err_t *err);
 /* Rows of X get the inputs at steps n0, n0+1, ... (t = n dt).  Noise sources
@@ -119,6 +125,17 @@ typedef struct lrs_sim_lowrank {
     const gsl_matrix *U, *S, *V;
 } lrs_sim_lowrank_t;
 
+/* Arithmetic of the dense product W f(z), the cost of every step.
+ * LRS_SIM_DOUBLE: everything in double (the default).
+ * LRS_SIM_FLOAT32: f(z) and the product with the dense W in float32 (the
+ *   precision the paper's authors computed in, PyTorch's default), with a
+ *   vectorised float tanh; a float W of N = 500 is 1 MB and stays in a
+ *   core's L2 cache where a double one (2 MB) streams from L3.  The states,
+ *   the inputs, the low-rank part U S V^T f(z) and everything observers see
+ *   stay double.  Euler and RK4, recurrent mode.  Per entry the product's
+ *   rounding is ~ N eps_float sum_j |W_ij f_j| (eps_float = 1.2e-7). */
+typedef enum { LRS_SIM_DOUBLE = 0, LRS_SIM_FLOAT32 = 1 } lrs_sim_precision_t;
+
 typedef struct lrs_sim_params {
     const gsl_matrix *W;        /* N x N connectivity (copied at alloc) */
     lrs_sim_transfer_t f;       /* transfer function */
@@ -133,6 +150,7 @@ typedef struct lrs_sim_params {
     double max_norm;            /* divergence bound on ||z|| (0: 1e8 * max(1, ||z0||)) */
     volatile sig_atomic_t *stop;/* if non-NULL and set, the run stops with LRS_EINTR */
     int serial;                 /* non-zero: no helper thread (see lrs_sim_run) */
+    lrs_sim_precision_t precision; /* LRS_SIM_DOUBLE (default) or LRS_SIM_FLOAT32 */
 } lrs_sim_params_t;
 
 /* Defaults: Euler, identity, recurrent, tau = 1, dt = 0.01, everything else

@@ -4,7 +4,7 @@
  * with liblrs).
  *
  * The questions are the dense toolkit's (Wan & Rosenbaum, arXiv:2504.13727,
- * s.3-4): is W low-rank, is tau dz/dt = -z + W z + x stable, which input
+ * Figs 1-3): is W low-rank, is tau dz/dt = -z + W z + x stable, which input
  * directions does the network suppress and which does it amplify.  Most
  * answers need only the extremes of a spectrum, which Krylov methods get
  * from sparse products: nothing here stores an N x N array.  W is held as a
@@ -119,8 +119,9 @@ int lrs_sparse_svd(const lrs_sparse_mat_t *W, double shift, size_t k, lrs_sparse
                    int vectors, const lrs_sparse_opts_t *opts, lrs_sparse_svals_t *out,
                    lrs_err_t *err);
 
-/* Overlap matrix of the top-r part (s.3-4): P = U_r^T V_r (r x r, row-major,
- * caller's array) from a largest-end result with vectors, and its singular
+/* Overlap matrix of the top-r part (arXiv:2504.13727, Figs 2-3):
+ * P = U_r^T V_r (r x r, row-major, caller's array) from a largest-end result
+ * with vectors, and its singular
  * values sP (length r, descending; nullable).  Cost O(N r^2). */
 int lrs_sparse_overlap(const lrs_sparse_svals_t *top, size_t r, double *P, double *sP,
                        lrs_err_t *err);
@@ -232,12 +233,12 @@ typedef struct lrs_sparse_sim {
 void lrs_sparse_sim_free(lrs_sparse_sim_t *s);
 
 /* tau dz/dt = -z + W f(z) + x by forward Euler with the sparse product
- * (s.2), x the smooth Gaussian input of lrs/noise.h (every rank generates
+ * (arXiv:2504.13727), x the smooth Gaussian input of lrs/noise.h (every rank generates
  * the same blocks and keeps its rows, so the input is identical for any P),
  * z(0) = 0.1 randn.  Observed: the projections d . z(t) on the top-k left
  * singular vectors u_j of W (`top`, with vectors) and on k random unit
  * vectors, one reduction per step; their variances over t >= discard
- * (Welford).  Theory 1 for a direction d (s.4): Var(d . z) = sigma_x^2
+ * (Welford).  Theory 1 for a direction d (linear theory): Var(d . z) = sigma_x^2
  * d^T (I - W)^{-1} (I - W)^{-T} d = sigma_x^2 ||(I - W)^{-T} d||^2, the
  * solve by GMRES on the transpose operator (no factorisation).  Memory
  * O(N (block + 2k) / P) per rank; never an N x N array or a trajectory. */

@@ -4,7 +4,7 @@
  * path (all singular values) and the sparse path (a few at each end) give
  * exactly, so that both say the same about the same matrix.
  *
- * Theory 1 (Wan & Rosenbaum, arXiv:2504.13727, s.4): the PC variances of z
+ * Theory 1 (Wan & Rosenbaum, arXiv:2504.13727, linear theory): the PC variances of z
  * are v_i = sigma_x^2 / s_i^2, s_i the singular values of I - W.  The
  * reference is the bulk: with K = min(10, N - 1) and
  *     m_b = ( ||I - W||_F^2 - sum_{i <= K} s_i^2 ) / (N - K),
@@ -14,8 +14,9 @@
  * whole spectrum; m_b needs the K largest values and the entries only.
  *   suppression    = v_ref / v_min = s_1^2 / m_b
  *   amplification  = v_max / v_ref = m_b / s_N^2
- *   low_rank_suppression: YES when suppression >= 10, weak when >= 3, else no;
- *   high_dimensional:     YES when amplification <= 10, else no.
+ * judged with the thresholds of lrs/linear.h (LRS_LINEAR_SUPPRESSION_YES,
+ * _WEAK, LRS_LINEAR_HIGHDIM_MAX, LRS_LINEAR_OUTLIER: 10, 3, 10, 10), which
+ * lrs_linear_verdict applies to the median of all N variances instead.
  * Counts: PCs more than 10x below v_ref (s_i^2 > 10 m_b) and more than 10x
  * above (s_i^2 < m_b / 10), exact when they stop inside the given values,
  * else "at least" that many (flag set).
@@ -40,7 +41,7 @@ typedef struct lrs_verdict {
     double suppression, amplification;
     size_t nsupp, namp;    /* counts of PCs 10x below / above v_ref */
     int nsupp_atleast, namp_atleast; /* 1: the count reached the given values */
-    int lrs;               /* 2 YES, 1 weak, 0 no */
+    int lrs;               /* an lrs_suppression_t: 2 YES, 1 weak, 0 no */
     int high_dimensional;  /* 1 YES, 0 no */
 } lrs_verdict_t;
 

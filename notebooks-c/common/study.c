@@ -8,6 +8,7 @@
 #include <gsl/gsl_complex_math.h>
 #include <gsl/gsl_randist.h>
 #include "lrs/exact.h"
+#include "lrs/linear.h"
 #include "lrs/noise.h"
 #include "lrs/observe.h"
 #include "lrs/perturb.h"
@@ -469,17 +470,6 @@ static double cov_corr(const gsl_matrix *C, size_t i, size_t j)
            sqrt(gsl_matrix_get(C, i, i) * gsl_matrix_get(C, j, j));
 }
 
-static double participation_ratio(const gsl_vector *var)
-{
-    double s = 0, s2 = 0;
-    for (size_t k = 0; k < var->size; k++) {
-        double l = gsl_vector_get(var, k);
-        s += l;
-        s2 += l * l;
-    }
-    return s2 > 0 ? s * s / s2 : NAN;
-}
-
 static double dot_row(const gsl_matrix *M, size_t i, const gsl_vector *d)
 {
     gsl_vector_const_view row = gsl_matrix_const_row(M, i);
@@ -610,19 +600,23 @@ static study_result_t *result_new(size_t N)
     return r;
 }
 
-/* (a) Singular values and eigenvalues of W; spectrum.tsv. */
-static int spectra_step(const nb_args_t *a, const study_params_t *p, study_result_t *r,
-                        lrs_err_t *err)
+/* (a) Singular values and eigenvalues of W (from the factorisations cached
+ * in L); spectrum.tsv. */
+static int spectra_step(const nb_args_t *a, const study_params_t *p, lrs_linear_t *L,
+                        study_result_t *r, lrs_err_t *err)
 {
     size_t N = r->N;
     int rc;
+    const gsl_vector *sv;
+    const gsl_vector_complex *eig;
+    if ((rc = lrs_linear_svd(L, &sv, NULL, NULL, err)) || (rc = lrs_linear_eig(L, &eig, err)))
+        return rc;
     r->sv = gsl_vector_alloc(N);
     r->eig = gsl_vector_complex_alloc(N);
     if (!r->sv || !r->eig)
         return lrs_err_set(err, LRS_ENOMEM, "study_run: out of memory (N = %zu)", N);
-    if ((rc = lrs_spectra_svd(p->W, r->sv, NULL, NULL, err)) ||
-        (rc = lrs_spectra_eig(p->W, r->eig, NULL, err)))
-        return rc;
+    gsl_vector_memcpy(r->sv, sv);
+    gsl_vector_complex_memcpy(r->eig, eig);
     r->max_re_eig = GSL_REAL(gsl_vector_complex_get(r->eig, 0));
     FILE *fp = open_tsv(a, p, "spectrum.tsv", "singular values and eigenvalues of W",
                         "k\tsv_W\teig_re\teig_im");
@@ -756,8 +750,8 @@ static int noise_pca(const study_params_t *p, const job_t *j, study_result_t *r,
         goto done;
     r->pct_z_first = gsl_vector_get(r->pca_z->pct, 0);
     r->pct_z_last = gsl_vector_get(r->pca_z->pct, N - 1);
-    r->dim_z = participation_ratio(r->pca_z->var);
-    r->dim_x = participation_ratio(r->pca_x->var);
+    r->dim_z = lrs_linear_participation_ratio(r->pca_z->var);
+    r->dim_x = lrs_linear_participation_ratio(r->pca_x->var);
 done:
     gsl_vector_free(pc1);
     return rc;
@@ -814,7 +808,8 @@ done:
  * meaningful: theory 1 (sigma_x^2 / sigma_k(I - W)^2, isotropic input only)
  * and theory 2 (with the sample input covariance).  A theory that does not
  * apply (unstable W) is left out. */
-static int noise_theory(const study_params_t *p, study_result_t *r, lrs_err_t *err)
+static int noise_theory(const study_params_t *p, lrs_linear_t *L, study_result_t *r,
+                        lrs_err_t *err)
 {
     if (!p->theory || p->mode != LRS_SIM_RECURRENT)
         return LRS_OK;
@@ -823,7 +818,7 @@ static int noise_theory(const study_params_t *p, study_result_t *r, lrs_err_t *e
     r->theory2 = gsl_vector_alloc(r->N);
     if (!r->theory1 || !r->theory2)
         return lrs_err_set(err, LRS_ENOMEM, "study_run: out of memory (N = %zu)", r->N);
-    if (p->mix || lrs_theory_pcvar1(p->W, p->sigma_x, r->theory1, &e2) != LRS_OK) {
+    if (p->mix || lrs_linear_pcvar1(L, p->sigma_x, r->theory1, &e2) != LRS_OK) {
         gsl_vector_free(r->theory1);
         r->theory1 = NULL;
     }
@@ -909,6 +904,7 @@ int study_run(const nb_args_t *a, const study_params_t *p, study_result_t **out,
     int rc;
     job_t jobs[2];
     size_t njobs = 0;
+    lrs_linear_t *L = NULL;
     memset(jobs, 0, sizeof jobs);
     *out = NULL;
     if ((rc = check_params(p, err)))
@@ -917,7 +913,10 @@ int study_run(const nb_args_t *a, const study_params_t *p, study_result_t **out,
     study_result_t *r = result_new(N);
     if (!r)
         return lrs_err_set(err, LRS_ENOMEM, "study_run: out of memory");
-    if (p->do_spectra && (rc = spectra_step(a, p, r, err)))
+    /* W factorised once: the spectra and theory 1 query the same object. */
+    if ((rc = lrs_linear_alloc(&L, p->W, err)))
+        goto done;
+    if (p->do_spectra && (rc = spectra_step(a, p, L, r, err)))
         goto done;
     if (p->do_step && (rc = step_job_setup(a, p, r, &jobs[njobs++], err)))
         goto done;
@@ -928,7 +927,7 @@ int study_run(const nb_args_t *a, const study_params_t *p, study_result_t **out,
         goto done;
     if (nj) {
         if ((rc = noise_pca(p, nj, r, err)) || (rc = noise_directions(p, nj, r, err)) ||
-            (rc = noise_theory(p, r, err)))
+            (rc = noise_theory(p, L, r, err)))
             goto done;
         write_pca(a, p, r);
         write_proj_files(a, p, nj, r);
@@ -936,6 +935,7 @@ int study_run(const nb_args_t *a, const study_params_t *p, study_result_t **out,
     if (p->do_step)
         write_step_files(a, p, &jobs[0], r);
 done:
+    lrs_linear_free(L);
     job_free(&jobs[0]);
     job_free(&jobs[1]);
     if (rc) {

@@ -55,6 +55,7 @@ int lrs_sparse_init(int *argc, char ***argv, const char *options, int verbose,
 {
     PetscErrorCode ierr;
     PetscBool done = PETSC_FALSE;
+    sp_lsan_link();
     SlepcInitialized(&done);
     if (done)
         return lrs_err_set(err, LRS_EINVAL, "lrs_sparse_init: already initialised");

@@ -45,6 +45,9 @@ int sp_agree(int rc, lrs_err_t *err);
 /* Resolve defaults of opts (NULL allowed) for order n and k wanted. */
 lrs_sparse_opts_t sp_opts(const lrs_sparse_opts_t *opts, size_t n, size_t k);
 
+/* Keeps sp_lsan.c (sanitizer settings for OpenMPI) in static links. */
+void sp_lsan_link(void);
+
 /* B = shift I - W as a new AIJ matrix (shift = 0: -W is not wanted, so B = W). */
 int sp_shifted(const lrs_sparse_mat_t *W, double shift, Mat *B, lrs_err_t *err);
 

@@ -11,6 +11,7 @@
 #include <gsl/gsl_matrix.h>
 #include <gsl/gsl_rng.h>
 #include "lrs/noise.h"
+#include "../la_internal.h"
 
 lrs_sparse_sim_opts_t lrs_sparse_sim_opts_default(void)
 {
@@ -145,7 +146,7 @@ static int sp_run(const lrs_sparse_mat_t *W, Vec *D, size_t nd, const lrs_sparse
     double discard = so->discard >= 0 ? so->discard : 10 * (so->tau + so->taux);
     double *mean = calloc(nd, sizeof *mean), *m2 = calloc(nd, sizeof *m2);
     PetscScalar *proj = calloc(nd, sizeof *proj);
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng *rng = la_rng_alloc(gsl_rng_mt19937);
     lrs_noise_t *nz = NULL;
     gsl_matrix *X = NULL;
     Vec z = NULL, fz = NULL, y = NULL;
@@ -158,7 +159,7 @@ static int sp_run(const lrs_sparse_mat_t *W, Vec *D, size_t nd, const lrs_sparse
     gsl_rng_set(rng, so->seed);
     if ((rc = lrs_noise_alloc(&nz, N, so->taux, so->sigmax, so->dt, rng, err)))
         goto done;
-    if (!(X = gsl_matrix_alloc(block, N))) {
+    if (!(X = la_matrix_alloc(block, N))) {
         rc = lrs_err_set(err, LRS_ENOMEM, "simulation: out of memory for %zu x %zu input block",
                          block, N);
         goto done;

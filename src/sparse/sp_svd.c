@@ -3,6 +3,7 @@
  * the top-r part (see lrs/sparse.h).
  */
 #include "sp_internal.h"
+#include "../la_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -204,8 +205,8 @@ int lrs_sparse_overlap(const lrs_sparse_svals_t *top, size_t r, double *P, doubl
     }
     if (sP) {
         gsl_matrix_view Pv = gsl_matrix_view_array(P, r, r);
-        G = gsl_matrix_alloc(r, r);
-        s = gsl_vector_alloc(r);
+        G = la_matrix_alloc(r, r);
+        s = la_vector_alloc(r);
         if (!G || !s) {
             rc = lrs_err_set(err, LRS_ENOMEM, "lrs_sparse_overlap: out of memory");
             goto done;

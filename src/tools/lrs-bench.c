@@ -33,8 +33,8 @@
  *
  * Last, the nonlinear step (bench_steps): one Euler step of a tanh network of
  * --step-n units (default 500) with zero input and no observers, in double
- * (lrs_sim), in float32 (lrs_fastsim, K = 1) and batched (lrs_fastsim, K = 3
- * networks sharing the dense part), against the machine's peak measured with
+ * (lrs_sim), in float32 (LRS_SIM_FLOAT32) and batched (lrs_sim_batch_alloc,
+ * K = 3 float32 trajectories sharing W: one pass over W per step), against the machine's peak measured with
  * a single-threaded dgemm and sgemm (N = 1000, 2 N^3 flops; best of 3):
  *   bench-peak dgemm_gflops=<d> sgemm_gflops=<s>
  *   bench-step kind=<double|float|float-batch3> N=<n> K=<k> ns_per_step=<t>
@@ -62,7 +62,6 @@
 #include "lrs/common.h"
 #include "lrs/connectivity.h"
 #include "lrs/exact.h"
-#include "lrs/fastsim.h"
 #include "lrs/noise.h"
 #include "lrs/pca.h"
 #include "lrs/sim.h"
@@ -411,9 +410,10 @@ static void gemm_peaks(double *dpeak, double *speak)
     free(Cf);
 }
 
-/* Seconds per step of an input-free tanh run of `steps` steps, best of reps:
- * K = 0 the double simulator, else the float one with K networks. */
-static double step_seconds(const gsl_matrix *W, size_t K, size_t steps, int reps)
+/* Seconds per step of an input-free tanh run of K trajectories (one batch)
+ * of `steps` steps in the given precision, best of reps. */
+static double step_seconds(const gsl_matrix *W, size_t K, lrs_sim_precision_t prec, size_t steps,
+                           int reps)
 {
     lrs_err_t err;
     size_t N = W->size1;
@@ -427,38 +427,20 @@ static double step_seconds(const gsl_matrix *W, size_t K, size_t steps, int reps
         if (lrs_input_alloc(&in[k], N, &err))
             die("input", &err);
     for (int r = 0; r < reps; r++) {
-        double t;
-        if (K == 0) {
-            lrs_sim_params_t p = lrs_sim_params_default();
-            lrs_sim_t *s = NULL;
-            p.W = W;
-            p.f = LRS_F_TANH;
-            p.T = (double)steps * p.dt;
-            p.z0 = z0;
-            p.serial = 1;
-            if (lrs_sim_alloc(&s, &p, &err))
-                die("lrs_sim_alloc", &err);
-            t = lrs_wall_seconds();
-            if (lrs_sim_run(s, in[0], NULL, 0, &err))
-                die("lrs_sim_run", &err);
-            t = lrs_wall_seconds() - t;
-            lrs_sim_free(s);
-        } else {
-            lrs_fastsim_params_t p = lrs_fastsim_params_default();
-            lrs_fastsim_t *s = NULL;
-            p.D = W;
-            p.K = K;
-            p.f = LRS_F_TANH;
-            p.T = (double)steps * p.dt;
-            p.z0 = z0s;
-            if (lrs_fastsim_alloc(&s, &p, &err))
-                die("lrs_fastsim_alloc", &err);
-            t = lrs_wall_seconds();
-            if (lrs_fastsim_run(s, in, NULL, NULL, &err))
-                die("lrs_fastsim_run", &err);
-            t = lrs_wall_seconds() - t;
-            lrs_fastsim_free(s);
-        }
+        lrs_sim_params_t p = lrs_sim_params_default();
+        lrs_sim_t *s = NULL;
+        p.W = W;
+        p.f = LRS_F_TANH;
+        p.T = (double)steps * p.dt;
+        p.serial = 1;
+        p.precision = prec;
+        if (lrs_sim_batch_alloc(&s, &p, K, z0s, NULL, &err))
+            die("lrs_sim_batch_alloc", &err);
+        double t = lrs_wall_seconds();
+        if (lrs_sim_batch_run(s, in, NULL, NULL, &err))
+            die("lrs_sim_batch_run", &err);
+        t = lrs_wall_seconds() - t;
+        lrs_sim_free(s);
         best = fmin(best, t / (double)steps);
     }
     for (int k = 0; k < 3; k++)
@@ -488,12 +470,13 @@ static void bench_steps(size_t N, unsigned long seed, int quick)
            "ns/traj. step", "GFLOP/s", "frac_peak");
     printf("|---------------|----|--------------|------------------|----------|-----------|\n");
     const char *kind[3] = {"double", "float", "float-batch3"};
-    const size_t Ks[3] = {0, 1, 3};
+    const size_t Ks[3] = {1, 1, 3};
+    const lrs_sim_precision_t prec[3] = {LRS_SIM_DOUBLE, LRS_SIM_FLOAT32, LRS_SIM_FLOAT32};
     for (int i = 0; i < 3; i++) {
-        size_t K = Ks[i] ? Ks[i] : 1;
-        double t = step_seconds(W, Ks[i], steps, reps);
+        size_t K = Ks[i];
+        double t = step_seconds(W, K, prec[i], steps, reps);
         double gf = 2e-9 * (double)K * (double)N * (double)N / t;
-        double frac = gf / (Ks[i] ? speak : dpeak);
+        double frac = gf / (prec[i] == LRS_SIM_FLOAT32 ? speak : dpeak);
         printf("| %-13s | %2zu | %12.0f | %16.0f | %8.2f | %9.3f |\n", kind[i], K, 1e9 * t,
                1e9 * t / (double)K, gf, frac);
         printf("bench-step kind=%s N=%zu K=%zu ns_per_step=%.0f ns_per_trajectory_step=%.0f "

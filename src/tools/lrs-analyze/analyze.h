@@ -10,6 +10,7 @@
  *   cmd_report.c report
  *   cmd_theory.c spectrum
  *   cmd_dynamics.c simulate, response
+ *   cmd_sparse.c  --sparse: the SLEPc/PETSc path (its own entry, cmd_sparse.h)
  */
 #ifndef LRS_ANALYZE_H
 #define LRS_ANALYZE_H

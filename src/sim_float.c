@@ -1,0 +1,60 @@
+/*
+ * Float32 precision of the simulator (LRS_SIM_FLOAT32, lrs/sim.h): the dense
+ * product A f(z) of every Euler step and RK4 stage in float, on the kernels
+ * of src/kernel.h.
+ *
+ * Storage: Af = (float) A, row-major N x ldf (ldf = N rounded up to 8, zero
+ * padding), A = diag(alpha) W as the method built it; Fx, Fy: K x ldf, row q
+ * the float f(z) of trajectory q and its product.  The product of the K
+ * trajectories is one K-vector pass over Af (lrs_kernel_sgemm_k), each
+ * vector with the bits of a one-vector product, so a batch stays
+ * bit-identical to single runs.  f = tanh is the vectorised float tanh
+ * (a few float ulps from libm's).  Cost per step and trajectory: 2 N^2
+ * float flops, N tanh, O(N) conversions.
+ */
+#include "sim_internal.h"
+
+#include <stdlib.h>
+
+#include "kernel.h"
+
+int sim_float_setup(lrs_sim_t *s)
+{
+    size_t N = s->N, ld = s->ldf;
+    s->Af = calloc(N * ld, sizeof *s->Af);
+    s->Fx = calloc(s->K * ld, sizeof *s->Fx);
+    s->Fy = calloc(s->K * ld, sizeof *s->Fy);
+    if (!s->Af || !s->Fx || !s->Fy)
+        return 0;
+    for (size_t i = 0; i < N; i++)
+        for (size_t j = 0; j < N; j++)
+            s->Af[i * ld + j] = (float)s->A[i * N + j];
+    return 1;
+}
+
+void sim_float_f(lrs_sim_t *s, size_t q, const double *z, double *fz)
+{
+    size_t N = s->N;
+    float *F = s->Fx + q * s->ldf;
+    for (size_t j = 0; j < N; j++)
+        F[j] = (float)z[j];
+    if (s->f == LRS_F_TANH)
+        lrs_kernel_tanhf(N, F, F);
+    else if (s->f == LRS_F_RELU)
+        for (size_t j = 0; j < N; j++)
+            F[j] = F[j] > 0 ? F[j] : 0.0f;
+    for (size_t j = 0; j < N; j++)
+        fz[j] = F[j];
+}
+
+void sim_float_matvec(lrs_sim_t *s, size_t K, double beta, double *const *y)
+{
+    size_t N = s->N, ld = s->ldf;
+    lrs_kernel_sgemm_k(N, N, K, s->Af, ld, s->Fx, ld, s->Fy, ld);
+    for (size_t q = 0; q < K; q++) {
+        const float *Y = s->Fy + q * ld;
+        double *yq = y[q];
+        for (size_t i = 0; i < N; i++)
+            yq[i] = (double)Y[i] + beta * yq[i];
+    }
+}
