@@ -279,6 +279,13 @@ static int check_matrix_hdr(io_ctx_t *c, const unsigned char *p, size_t n, int s
         uint32_t d = rd32(p + 24 + 4 * r, swap);
         numel = numel > (1ULL << 40) ? numel : numel * d;
     }
+    if (cls == MAT_C_SPARSE) {
+        /* matio allocates nzmax row indices and values up front */
+        unsigned long long nzmax = rd32(p + 12, swap);
+        if (nzmax * 12 > c->o.max_bytes || ((t >> 16) == 0 && nzmax > numel && nzmax > 1))
+            return io_err(c, err, LRS_ELIMIT, 0, 0, "variable #%zu: sparse matrix declaring "
+                          "%llu non-zeros for %llu entries; refused", k, nzmax, numel);
+    }
     if (cls >= MAT_C_CELL && cls <= MAT_C_OBJECT && numel > ((unsigned long long)1 << 20))
         return io_err(c, err, LRS_ELIMIT, 0, 0, "variable #%zu: a cell array or struct of "
                       "%llu elements; refused (lrs reads numeric matrices)", k, numel);
