@@ -16,6 +16,7 @@
 #include <lapacke.h>
 
 #include "la_internal.h"
+#include "spectra_internal.h"
 
 #define FN_CHECK_NULL(p, fn)                                                   \
     do {                                                                       \
@@ -276,6 +277,31 @@ int lrs_spectra_max_real_eig(const gsl_matrix *A, double *re, double *im,
     return rc;
 }
 
+int spectra_overlap_check(size_t k, size_t r, const gsl_matrix *P, const gsl_vector *sP,
+                          const char *fn, lrs_err_t *err)
+{
+    if (!P)
+        return lrs_err_set(err, LRS_EINVAL, "%s: P is NULL", fn);
+    if (r == 0 || r > k)
+        return lrs_err_set(err, LRS_EINVAL, "%s: r = %zu; need 1 <= r <= %zu", fn, r, k);
+    if (P->size1 != r || P->size2 != r)
+        return lrs_err_set(err, LRS_EINVAL, "%s: P is %zux%zu; expected %zux%zu", fn,
+                           P->size1, P->size2, r, r);
+    if (sP && sP->size != r)
+        return lrs_err_set(err, LRS_EINVAL, "%s: sP has %zu entries; expected %zu", fn,
+                           sP->size, r);
+    return LRS_OK;
+}
+
+int spectra_overlap_from_svd(const gsl_matrix *U, const gsl_matrix *V, size_t r, gsl_matrix *P,
+                             gsl_vector *sP, lrs_err_t *err)
+{
+    gsl_matrix_const_view Ur = gsl_matrix_const_submatrix(U, 0, 0, U->size1, r);
+    gsl_matrix_const_view Vr = gsl_matrix_const_submatrix(V, 0, 0, V->size1, r);
+    gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, &Ur.matrix, &Vr.matrix, 0.0, P);
+    return sP ? lrs_spectra_svd(P, sP, NULL, NULL, err) : LRS_OK;
+}
+
 /*
  * Overlap matrix of the top-r part of A (arXiv:2504.13727, the overlap P of
  * the linear theory, Figs 2-3):
@@ -297,14 +323,8 @@ int lrs_spectra_overlap(const gsl_matrix *A, size_t r, gsl_matrix *P,
     size_t m = A->size1, n = A->size2, k = m < n ? m : n;
     if (m != n)
         return lrs_err_set(err, LRS_EINVAL, "%s: A is %zux%zu; expected square", fn, m, n);
-    if (r == 0 || r > k)
-        return lrs_err_set(err, LRS_EINVAL, "%s: r = %zu; need 1 <= r <= %zu", fn, r, k);
-    if (P->size1 != r || P->size2 != r)
-        return lrs_err_set(err, LRS_EINVAL, "%s: P is %zux%zu; expected %zux%zu", fn,
-                           P->size1, P->size2, r, r);
-    if (sP && sP->size != r)
-        return lrs_err_set(err, LRS_EINVAL, "%s: sP has %zu entries; expected %zu", fn,
-                           sP->size, r);
+    if ((rc = spectra_overlap_check(k, r, P, sP, fn, err)))
+        return rc;
     s = la_vector_alloc(k);
     U = la_matrix_alloc(m, k);
     V = la_matrix_alloc(n, k);
@@ -315,11 +335,7 @@ int lrs_spectra_overlap(const gsl_matrix *A, size_t r, gsl_matrix *P,
     rc = lrs_spectra_svd(A, s, U, V, err);
     if (rc)
         goto done;
-    gsl_matrix_const_view Ur = gsl_matrix_const_submatrix(U, 0, 0, m, r);
-    gsl_matrix_const_view Vr = gsl_matrix_const_submatrix(V, 0, 0, n, r);
-    gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, &Ur.matrix, &Vr.matrix, 0.0, P);
-    if (sP)
-        rc = lrs_spectra_svd(P, sP, NULL, NULL, err);
+    rc = spectra_overlap_from_svd(U, V, r, P, sP, err);
 done:
     gsl_vector_free(s);
     gsl_matrix_free(U);
@@ -361,25 +377,28 @@ static int angle_rad(const gsl_vector *a, const gsl_vector *b, int line, double 
     return LRS_OK;
 }
 
-int lrs_spectra_angle_deg(const gsl_vector *a, const gsl_vector *b,
-                          double *deg, lrs_err_t *err)
+/* angle_rad in degrees; *deg is left alone on error. */
+static int angle_deg(const gsl_vector *a, const gsl_vector *b, int line, double *deg,
+                     const char *fn, lrs_err_t *err)
 {
     double th;
-    int rc = angle_rad(a, b, 0, &th, "lrs_spectra_angle_deg", err);
+    int rc = angle_rad(a, b, line, deg ? &th : NULL, fn, err);
     if (rc == LRS_OK)
         *deg = th * 180.0 / M_PI;
     return rc;
+}
+
+int lrs_spectra_angle_deg(const gsl_vector *a, const gsl_vector *b,
+                          double *deg, lrs_err_t *err)
+{
+    return angle_deg(a, b, 0, deg, "lrs_spectra_angle_deg", err);
 }
 
 /* Line angle: min(theta, 180 - theta) in degrees, 0..90 (see angle_rad). */
 int lrs_spectra_line_angle_deg(const gsl_vector *a, const gsl_vector *b,
                                double *deg, lrs_err_t *err)
 {
-    double th;
-    int rc = angle_rad(a, b, 1, &th, "lrs_spectra_line_angle_deg", err);
-    if (rc == LRS_OK)
-        *deg = th * 180.0 / M_PI;
-    return rc;
+    return angle_deg(a, b, 1, deg, "lrs_spectra_line_angle_deg", err);
 }
 
 /* Orthonormal basis Q (N x p) of the column space of A (N x p) from its SVD;

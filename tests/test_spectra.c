@@ -334,6 +334,23 @@ static void test_angles(void)
     gsl_vector_free(c);
 }
 
+/* Regression: a NULL deg was never checked (the angle went to a local and
+ * was then stored through the NULL pointer); now both angle functions
+ * return LRS_EINVAL naming it. */
+static void test_regression_angle_null_deg(void)
+{
+    lrs_err_t e;
+    gsl_vector *a = gsl_vector_calloc(3), *b = gsl_vector_calloc(3);
+    gsl_vector_set(a, 0, 1);
+    gsl_vector_set(b, 1, 1);
+    CHECK_ERR(lrs_spectra_angle_deg(a, b, NULL, &e), LRS_EINVAL, &e,
+              "lrs_spectra_angle_deg: a, b or deg is NULL");
+    CHECK_ERR(lrs_spectra_line_angle_deg(a, b, NULL, &e), LRS_EINVAL, &e,
+              "lrs_spectra_line_angle_deg: a, b or deg is NULL");
+    gsl_vector_free(a);
+    gsl_vector_free(b);
+}
+
 /* Regression: the line angle was computed as 180 - theta for theta > 90,
  * which loses all digits of a tiny line angle near 180 degrees (it gave a
  * relative error of 2e-6 for 1e-10 rad).  Now 2 atan2(min, max) of Kahan's
@@ -455,6 +472,7 @@ int main(void)
     RUN(test_overlap_fig3);
     RUN(test_angles);
     RUN(test_regression_line_angle_near_180);
+    RUN(test_regression_angle_null_deg);
     RUN(test_svd_rank_deficient);
     RUN(test_subspace_angles);
     RUN(test_nonnormality);
