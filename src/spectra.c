@@ -24,6 +24,21 @@
             return lrs_err_set(err, LRS_EINVAL, "%s: %s is NULL", fn, #p);     \
     } while (0)
 
+/* After a LAPACK workspace query (lwork = -1) by routine that returned info
+ * and the optimal size wq: *work <- wq + 1 doubles, *lwork <- their count. */
+static int work_from_query(lapack_int info, double wq, const char *routine, double **work,
+                           lapack_int *lwork, const char *fn, lrs_err_t *err)
+{
+    if (info != 0)
+        return lrs_err_set(err, LRS_ENUMERIC, "%s: %s workspace query failed (info %d)", fn,
+                           routine, (int)info);
+    *lwork = (lapack_int)wq + 1;
+    *work = malloc((size_t)*lwork * sizeof **work);
+    if (!*work)
+        return lrs_err_set(err, LRS_ENOMEM, "%s: out of memory (workspace)", fn);
+    return LRS_OK;
+}
+
 /*
  * Thin SVD  A = U diag(s) V^T  (A m x n, k = min(m, n)), s descending.
  * Maths/source: LAPACK dgesdd (divide and conquer), jobz = 'S' or 'N'.
@@ -79,17 +94,9 @@ int lrs_spectra_svd(const gsl_matrix *A, gsl_vector *s, gsl_matrix *U,
     lapack_int ldu = U ? ln : 1, ldvt = U ? lk : 1;
     info = LAPACKE_dgesdd_work(LAPACK_COL_MAJOR, jobz, ln, lm, a, ln, s->data, upp, ldu,
                                vtpp, ldvt, &wq, -1, iwork);
-    if (info != 0) {
-        rc = lrs_err_set(err, LRS_ENUMERIC, "%s: dgesdd workspace query failed (info %d)", fn,
-                         (int)info);
+    lapack_int lwork;
+    if ((rc = work_from_query(info, wq, "dgesdd", &work, &lwork, fn, err)))
         goto done;
-    }
-    lapack_int lwork = (lapack_int)wq + 1;
-    work = malloc((size_t)lwork * sizeof *work);
-    if (!work) {
-        rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory (workspace)", fn);
-        goto done;
-    }
     /* s may be strided: dgesdd writes contiguously, so use a temporary then. */
     double *sd = s->data;
     double *stmp = NULL;
@@ -195,17 +202,9 @@ int lrs_spectra_eig(const gsl_matrix *A, gsl_vector_complex *lambda,
     lapack_int ldvr = R ? n : 1;
     info = LAPACKE_dgeev_work(LAPACK_COL_MAJOR, 'N', jobvr, n, a, n, wr, wi, &dummy, 1, vrp,
                               ldvr, &wq, -1);
-    if (info != 0) {
-        rc = lrs_err_set(err, LRS_ENUMERIC, "%s: dgeev workspace query failed (info %d)", fn,
-                         (int)info);
+    lapack_int lwork;
+    if ((rc = work_from_query(info, wq, "dgeev", &work, &lwork, fn, err)))
         goto done;
-    }
-    lapack_int lwork = (lapack_int)wq + 1;
-    work = malloc((size_t)lwork * sizeof *work);
-    if (!work) {
-        rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory (workspace)", fn);
-        goto done;
-    }
     info = LAPACKE_dgeev_work(LAPACK_COL_MAJOR, 'N', jobvr, n, a, n, wr, wi, &dummy, 1, vrp,
                               ldvr, work, lwork);
     if (info != 0) {
