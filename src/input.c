@@ -95,12 +95,7 @@ int lrs_input_add_noise(lrs_input_t *in, lrs_noise_t *noise, double scale, const
     if (!isfinite(scale))
         return lrs_err_set(err, LRS_EINVAL, "%s: scale = %g is not finite", who, scale);
     size_t K = lrs_noise_channels(noise);
-    input_src s;
-    memset(&s, 0, sizeof s);
-    s.kind = SRC_NOISE;
-    s.noise = noise;
-    s.scale = scale;
-    s.K = K;
+    input_src s = {.kind = SRC_NOISE, .noise = noise, .scale = scale, .K = K};
     if (mix) {
         if (mix->size1 != K || mix->size2 != in->N)
             return lrs_err_set(err, LRS_EINVAL,
@@ -152,9 +147,7 @@ int lrs_input_add_constant(lrs_input_t *in, const gsl_vector *c, lrs_err_t *err)
     const char *who = "lrs_input_add_constant";
     if (!in)
         return lrs_err_set(err, LRS_EINVAL, "%s: in is NULL", who);
-    input_src s;
-    memset(&s, 0, sizeof s);
-    s.kind = SRC_CONST;
+    input_src s = {.kind = SRC_CONST};
     return push_vector_src(in, &s, c, who, "c", err);
 }
 
@@ -169,12 +162,7 @@ int lrs_input_add_step(lrs_input_t *in, double t_on, double t_off, double amplit
                            t_on, t_off);
     if (!isfinite(amplitude))
         return lrs_err_set(err, LRS_EINVAL, "%s: amplitude = %g is not finite", who, amplitude);
-    input_src s;
-    memset(&s, 0, sizeof s);
-    s.kind = SRC_STEP;
-    s.t_on = t_on;
-    s.t_off = t_off;
-    s.amp = amplitude;
+    input_src s = {.kind = SRC_STEP, .t_on = t_on, .t_off = t_off, .amp = amplitude};
     return push_vector_src(in, &s, d, who, "d", err);
 }
 
@@ -183,11 +171,7 @@ int lrs_input_add_callback(lrs_input_t *in, lrs_input_fn fn, void *ctx, lrs_err_
     const char *who = "lrs_input_add_callback";
     if (!in || !fn)
         return lrs_err_set(err, LRS_EINVAL, "%s: %s is NULL", who, in ? "fn" : "in");
-    input_src s;
-    memset(&s, 0, sizeof s);
-    s.kind = SRC_CALLBACK;
-    s.fn = fn;
-    s.ctx = ctx;
+    input_src s = {.kind = SRC_CALLBACK, .fn = fn, .ctx = ctx};
     return input_push(in, &s, who, err);
 }
 

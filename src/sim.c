@@ -80,13 +80,11 @@ int lrs_sim_method_parse(const char *name, const lrs_sim_method_t **m, lrs_err_t
 
 lrs_sim_params_t lrs_sim_params_default(void)
 {
-    lrs_sim_params_t p;
-    memset(&p, 0, sizeof p);
-    p.f = LRS_F_IDENTITY;
-    p.mode = LRS_SIM_RECURRENT;
-    p.method = lrs_sim_euler;
-    p.tau = 1.0;
-    p.dt = 0.01;
+    lrs_sim_params_t p = {.f = LRS_F_IDENTITY,
+                          .mode = LRS_SIM_RECURRENT,
+                          .method = lrs_sim_euler,
+                          .tau = 1.0,
+                          .dt = 0.01};
     return p;
 }
 
