@@ -9,6 +9,7 @@
  *  - the propagator against GSL's matrix exponential of the augmented matrix,
  *    closed forms for a symmetric A and exact ramp responses. */
 #include "harness.h"
+#include "la_check.h"
 #include "lrs/connectivity.h"
 #include "lrs/exact.h"
 #include "lrs/theory.h"
@@ -27,13 +28,6 @@
 #include <gsl/gsl_sort_vector.h>
 
 static const double eps = DBL_EPSILON;
-
-static gsl_rng *new_rng(unsigned long seed)
-{
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(r, seed);
-    return r;
-}
 
 /* ||A - B||_F / ||B||_F */
 static double rel_fro(const gsl_matrix *A, const gsl_matrix *B)

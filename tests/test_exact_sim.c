@@ -12,6 +12,7 @@
  *    sampling error of each PC variance is ~0.5% (1 sd), so 3% is > 5 sd;
  *    Euler's own bias at dt = 0.01 is ~0.1%. */
 #include "harness.h"
+#include "la_check.h"
 #include "lrs/connectivity.h"
 #include "lrs/exact.h"
 #include "lrs/noise.h"
@@ -23,13 +24,6 @@
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_sort.h>
-
-static gsl_rng *new_rng(unsigned long seed)
-{
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(r, seed);
-    return r;
-}
 
 /* Figure-1-like network W = c u u^T + rho G / sqrt(N). */
 static gsl_matrix *fig1_net(size_t N, double c, double rho, gsl_rng *r)

@@ -14,6 +14,7 @@
  *  - tanh sanity: a bistable unit converges to the fixed point z = tanh(2z);
  *  - bad input: feed-forward mode, unknown method names. */
 #include "harness.h"
+#include "la_check.h"
 #include "lrs/connectivity.h"
 #include "lrs/exact.h"
 #include "lrs/sim.h"
@@ -21,13 +22,6 @@
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
-
-static gsl_rng *new_rng(unsigned long seed)
-{
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(r, seed);
-    return r;
-}
 
 /* Figure-1-like network W = c u u^T + rho G / sqrt(N). */
 static gsl_matrix *fig1_net(size_t N, double c, double rho, gsl_rng *r)

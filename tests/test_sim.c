@@ -4,6 +4,7 @@
  * inputs, the observers, divergence, interruption, reproducibility and the
  * error paths. */
 #include "harness.h"
+#include "la_check.h"
 #include "lrs/pca.h"
 #include "lrs/sim.h"
 
@@ -11,13 +12,6 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_sf_erf.h>
-
-static gsl_rng *new_rng(unsigned long seed)
-{
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(r, seed);
-    return r;
-}
 
 static gsl_matrix *diag_matrix(size_t N, const double *w)
 {

@@ -4,6 +4,7 @@
  * eigenvalues -1 +/- 19.4i of W - I at Figure 3's EP case), and the error
  * paths. */
 #include "harness.h"
+#include "la_check.h"
 #include "lrs/cov.h"
 #include "lrs/noise.h"
 #include "lrs/sim.h"
@@ -12,13 +13,6 @@
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
-
-static gsl_rng *new_rng(unsigned long seed)
-{
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(r, seed);
-    return r;
-}
 
 static gsl_matrix *random_matrix(size_t n, size_t m, double scale, unsigned long seed)
 {

@@ -1,6 +1,7 @@
 /* Tests of lrs/spectra.h: SVD, eigenvalues, overlap matrices (Figure 3
  * cases), angles, subspace angles, non-normality, error paths. */
 #include "harness.h"
+#include "la_check.h"
 #include "lrs/connectivity.h"
 #include "lrs/spectra.h"
 
@@ -10,40 +11,11 @@
 
 static const double eps = DBL_EPSILON;
 
-static gsl_rng *new_rng(unsigned long seed)
-{
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(r, seed);
-    return r;
-}
-
 static void fill_gaussian(gsl_matrix *A, gsl_rng *r)
 {
     for (size_t i = 0; i < A->size1; i++)
         for (size_t j = 0; j < A->size2; j++)
             gsl_matrix_set(A, i, j, gsl_ran_gaussian(r, 1.0));
-}
-
-static double frob(const gsl_matrix *A)
-{
-    double s = 0;
-    for (size_t i = 0; i < A->size1; i++)
-        for (size_t j = 0; j < A->size2; j++)
-            s += gsl_matrix_get(A, i, j) * gsl_matrix_get(A, i, j);
-    return sqrt(s);
-}
-
-static double orth_defect(const gsl_matrix *Q)
-{
-    size_t k = Q->size2;
-    gsl_matrix *G = gsl_matrix_alloc(k, k);
-    gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, Q, Q, 0.0, G);
-    double m = 0;
-    for (size_t i = 0; i < k; i++)
-        for (size_t j = 0; j < k; j++)
-            m = fmax(m, fabs(gsl_matrix_get(G, i, j) - (i == j)));
-    gsl_matrix_free(G);
-    return m;
 }
 
 static void test_svd_reconstruction(void)
