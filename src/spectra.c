@@ -24,6 +24,18 @@
             return lrs_err_set(err, LRS_EINVAL, "%s: %s is NULL", fn, #p);     \
     } while (0)
 
+/* A non-NULL, square and not empty. */
+static int check_square(const gsl_matrix *A, const char *fn, lrs_err_t *err)
+{
+    FN_CHECK_NULL(A, fn);
+    if (A->size1 != A->size2)
+        return lrs_err_set(err, LRS_EINVAL, "%s: A is %zux%zu; expected square", fn, A->size1,
+                           A->size2);
+    if (A->size1 == 0)
+        return lrs_err_set(err, LRS_EINVAL, "%s: A is 0x0", fn);
+    return LRS_OK;
+}
+
 /* After a LAPACK workspace query (lwork = -1) by routine that returned info
  * and the optimal size wq: *work <- wq + 1 doubles, *lwork <- their count. */
 static int work_from_query(lapack_int info, double wq, const char *routine, double **work,
@@ -169,12 +181,9 @@ int lrs_spectra_eig(const gsl_matrix *A, gsl_vector_complex *lambda,
 
     FN_CHECK_NULL(A, fn);
     FN_CHECK_NULL(lambda, fn);
+    if ((rc = check_square(A, fn, err)))
+        return rc;
     size_t N = A->size1;
-    if (A->size1 != A->size2)
-        return lrs_err_set(err, LRS_EINVAL, "%s: A is %zux%zu; expected square", fn, A->size1,
-                           A->size2);
-    if (N == 0)
-        return lrs_err_set(err, LRS_EINVAL, "%s: A is 0x0", fn);
     if (lambda->size != N)
         return lrs_err_set(err, LRS_EINVAL, "%s: A is %zux%zu; lambda has %zu entries", fn, N,
                            N, lambda->size);
@@ -255,16 +264,13 @@ int lrs_spectra_max_real_eig(const gsl_matrix *A, double *re, double *im,
                              lrs_err_t *err)
 {
     static const char *fn = "lrs_spectra_max_real_eig";
-    FN_CHECK_NULL(A, fn);
-    if (A->size1 != A->size2)
-        return lrs_err_set(err, LRS_EINVAL, "%s: A is %zux%zu; expected square", fn, A->size1,
-                           A->size2);
-    if (A->size1 == 0)
-        return lrs_err_set(err, LRS_EINVAL, "%s: A is 0x0", fn);
+    int rc = check_square(A, fn, err);
+    if (rc)
+        return rc;
     gsl_vector_complex *lam = la_vector_complex_alloc(A->size1);
     if (!lam)
         return lrs_err_set(err, LRS_ENOMEM, "%s: out of memory", fn);
-    int rc = lrs_spectra_eig(A, lam, NULL, err);
+    rc = lrs_spectra_eig(A, lam, NULL, err);
     if (rc == LRS_OK) {
         gsl_complex z = gsl_vector_complex_get(lam, 0);
         if (re)
@@ -509,12 +515,10 @@ int lrs_spectra_nonnormality(const gsl_matrix *A, double *rel, lrs_err_t *err)
     static const char *fn = "lrs_spectra_nonnormality";
     FN_CHECK_NULL(A, fn);
     FN_CHECK_NULL(rel, fn);
+    int rc = check_square(A, fn, err);
+    if (rc)
+        return rc;
     size_t N = A->size1;
-    if (A->size1 != A->size2)
-        return lrs_err_set(err, LRS_EINVAL, "%s: A is %zux%zu; expected square", fn, A->size1,
-                           A->size2);
-    if (N == 0)
-        return lrs_err_set(err, LRS_EINVAL, "%s: A is 0x0", fn);
     if (!la_matrix_finite(A))
         return lrs_err_set(err, LRS_ENONFINITE, "%s: A (%zux%zu) contains NaN or Inf", fn, N, N);
     gsl_matrix *C = la_matrix_alloc(N, N);
