@@ -23,20 +23,6 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
-/* Figure-1-like network W = c u u^T + rho G / sqrt(N). */
-static gsl_matrix *fig1_net(size_t N, double c, double rho, gsl_rng *r)
-{
-    lrs_err_t e;
-    gsl_matrix *W = gsl_matrix_calloc(N, N);
-    gsl_vector *u = gsl_vector_alloc(N), *v = gsl_vector_alloc(N);
-    lrs_conn_rank1_vectors(r, LRS_RANK1_NORMAL, u, v, &e);
-    lrs_conn_add_rank1(W, c, u, v, &e);
-    lrs_conn_add_gaussian(W, rho, r, &e);
-    gsl_vector_free(u);
-    gsl_vector_free(v);
-    return W;
-}
-
 /* Final state of one run of p driven by `in` (no observers). */
 static int final_state(const lrs_sim_params_t *p, lrs_input_t *in, gsl_vector *z, lrs_err_t *err)
 {
