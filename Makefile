@@ -16,7 +16,13 @@ CSTD     = -std=c11
 WARN     = -Wall -Wextra -Werror
 CPPFLAGS = -Iinclude -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 # GSL is linked to OpenBLAS's CBLAS (libopenblas), not to libgslcblas.
-LDLIBS   = -lgsl -llapacke -lopenblas -lpthread -lm
+# Readers: igraph (graph formats), matio (+ HDF5: .mat), libzip (.npz), zlib,
+# libbz2, liblzma (compressed input).
+IO_PKGS  = igraph matio libzip zlib liblzma
+IO_CFLAGS := $(shell pkg-config --cflags $(IO_PKGS) 2>/dev/null)
+IO_LIBS  := $(shell pkg-config --libs $(IO_PKGS) 2>/dev/null) -lbz2
+CPPFLAGS += $(IO_CFLAGS)
+LDLIBS   = $(IO_LIBS) -lgsl -llapacke -lopenblas -lpthread -lm
 PREFIX  ?= /usr/local
 
 ifeq ($(SAN),1)
@@ -281,3 +287,13 @@ bench-figs:
 
 clean:
 	rm -rf build build-san $(FUZZ_BUILD)
+
+# ---------------------------------------------------------------- fixtures
+# make fixtures-formats: rewrite tests/fixtures/formats/ (every format written
+# by its own library; committed).
+.PHONY: fixtures-formats
+fixtures-formats: $(BUILD)/gen_formats
+	@mkdir -p tests/fixtures/formats/bad
+	$(BUILD)/gen_formats
+$(BUILD)/gen_formats: tests/fixtures/gen_formats.c $(STATIC)
+	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $< -o $@ $(STATIC) $(LDLIBS)

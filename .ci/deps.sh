@@ -4,7 +4,8 @@
 # works it prints the exact command to run and fails.
 # With the argument "sparse" it adds the sparse module's SLEPc/PETSc (OpenMPI,
 # MUMPS; about 100 MB); the figure targets never ask for it.
-PKGS="libgsl-dev liblapacke-dev libopenblas-dev gnuplot-nox make gcc pkg-config"
+PKGS="libgsl-dev liblapacke-dev libopenblas-dev gnuplot-nox make gcc pkg-config
+      libigraph-dev libmatio-dev libzip-dev zlib1g-dev libbz2-dev liblzma-dev"
 [ "${1:-}" = sparse ] && PKGS="$PKGS slepc-dev petsc-dev openmpi-bin"
 missing=""
 for p in $PKGS; do

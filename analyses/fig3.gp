@@ -59,8 +59,9 @@ set key bottom left box opaque samplen 2 font ",10" width -3
 set grid lc rgb "#dddddd"
 set label 2 "the same for all four:\nsingular values alone do not\ntell the cases apart" at graph 0.3, graph 0.8 left font ",11"
 holds = int(getv("rk4_picture_holds")); rkdiff = 100 * real(getv("rk4_vs_euler_pc_median_rel_diff_max"))
-set label 3 sprintf("RK4 check (grey circles in b-e,\nsame input, T = %s): PC spectra\nwithin %.2f%% of Euler's (median);\nthe picture %s for the\ncontinuous model", \
-    Trk4, rkdiff, holds ? "holds" : "does NOT hold") at graph 0.04, graph 0.45 left font ",10"
+rkstat = 100 * real(getv("rk4_vs_euler_stats_rel_diff_max"))
+set label 3 sprintf("RK4 check (b-e: circles RK4,\ndots Euler, same input,\nT = %s): spectra within %.2f%%,\nPC1, PR, v_{1,2} suppression\nwithin %.2f%%: the picture %s\nfor the continuous model", \
+    Trk4, rkdiff, rkstat, holds ? "holds" : "is NOT shown") at graph 0.04, graph 0.42 left font ",10"
 plot for [k=1:4] D.'svals.tsv' u 1:(column(k+1)) w lp pt (k + 3) ps 0.9 pi 12 lw 1.5 dt k \
      lc rgb c_case[k] t title[k]
 unset label 2
@@ -105,15 +106,15 @@ do for [k=1:4] {
     # PC spectra of z and x, % variance explained, log y
     set origin x0, 0.0
     set size 0.1875, 0.55
-    set lmargin 8; set rmargin 1
+    set lmargin 8; set rmargin (k == 4 ? 5 : 1)
     r1 = getv(name[k]."_median_over_lastpc"); r2 = getv(name[k]."_median_over_lastpc2")
-    q1 = getv(name[k]."_rk4_median_over_lastpc"); q2 = getv(name[k]."_rk4_median_over_lastpc2")
-    qpc1 = getv(name[k]."_rk4_pc1_pct_z")
-    set title sprintf("first PC of z: %.1f %% (RK4 %.1f %%)\nmedian / last 2 PCs: %.0f, %.0f (RK4 %.0f, %.0f)", \
-        real(pc1), real(qpc1), real(r1), real(r2), real(q1), real(q2)) font ",10.5"
+    sve = getv(name[k]."_euler_short_suppression_v1_v2"); svr = getv(name[k]."_rk4_suppression_v1_v2")
+    set title sprintf("PC1 %.1f %%, median / last 2 PCs %.0f, %.0f\nT = %s, z.v_{1,2} supp.: Euler %.2g, %.2g; RK4 %.2g, %.2g", \
+        real(pc1), real(r1), real(r2), Trk4, real(word(sve, 1)), real(word(sve, 2)), \
+        real(word(svr, 1)), real(word(svr, 2))) font ",9"
     set logscale y
     set format y "10^{%L}"
-    set xrange [0:N + 10]
+    set xrange [0:N + 15]
     set yrange [1e-3:100]
     set xtics 100
     set xlabel "PC index k" offset 0, 0
@@ -121,8 +122,9 @@ do for [k=1:4] {
     set key top right box opaque samplen 1.5 font "" width 0
     set grid lc rgb "#dddddd"
     plot D.'pcs.tsv' u 1:(column(k+5)) w p pt 7 ps 0.3 lc rgb c_in t "input x", \
-         D.'pcs_rk4.tsv' u 1:(column(k+1)) w p pt 6 ps 0.45 lc rgb "#7f7f7f" t sprintf("z, RK4 (T = %s)", Trk4), \
-         D.'pcs.tsv' u 1:(column(k+1)) w p pt 7 ps 0.45 lc rgb c_resp t "response z (Euler)"
+         D.'pcs_rk4.tsv' u 1:(column(k+1)) w p pt 6 ps 0.5 lc rgb "#9a9a9a" t sprintf("z, T = %s: RK4", Trk4), \
+         D.'pcs_rk4.tsv' u 1:(column(k+5)) w p pt 7 ps 0.15 lc rgb "black" t sprintf("z, T = %s: Euler", Trk4), \
+         D.'pcs.tsv' u 1:(column(k+1)) w p pt 7 ps 0.45 lc rgb c_resp t sprintf("response z, T = %s", T)
     unset logscale
     unset format
     unset grid

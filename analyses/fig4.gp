@@ -6,8 +6,7 @@
 # means of the positive and negative parts of the total input W f(z) + x;
 # (i) our synaptic view: sums of the positive and negative input terms.
 # Data: results/fig4/*.tsv (written by notebooks-c/fig4.c); every parameter
-# comes from their "# network" and "# shared_input" header lines, every
-# number from summary.txt.
+# comes from their "# parameters" header line, every number from summary.txt.
 # Usage: gnuplot analyses/fig4.gp   (or -e "outpng='..'; outpdf='..'")
 
 if (!exists("outpng")) outpng = 'results/fig4.png'
@@ -16,23 +15,20 @@ D = 'results/fig4/'
 call "analyses/common/study.gp" "init"
 c_dark = "#0b2e66"; c_resp2 = "#7fb2e5"; c_exc = "#d62728"; c_inh = "#1f5fbf"
 
-# "key value" pairs on the header line starting "# <tag> "
-pval(file, tag, key) = system(sprintf("awk '/^# %s /{for(i=3;i<NF;i++) if($i==\"%s\"){print $(i+1); exit}}' '%s'", tag, key, file))
-net(key) = pval(D.'step.tsv', 'network', key)
-shared(key) = pval(D.'shared.tsv', 'shared_input', key)
+net(key) = parf(D.'step.tsv', key)
 N = int(net("N")); Ne = int(net("Ne")); Ni = int(net("Ni"))
 tau_e = net("tau_e"); tau_i = net("tau_i"); fname = net("f")
 cx = net("step_c_x")
 on_u = real(net("on_u")); off_u = real(net("off_u"))
 on_r = real(net("on_r")); off_r = real(net("off_r"))
-x_mean = shared("x_mean"); x_fluct = shared("x_fluct")
-mfE = real(pval(D.'shared.tsv', 'mean-field', 'mf_rate_E'))
-mfI = real(pval(D.'shared.tsv', 'mean-field', 'mf_rate_I'))
+x_mean = net("x_mean"); x_fluct = net("x_fluct")
+mf_rates = sumval(D, "mf_fixed_point_rates")
+mfE = real(word(mf_rates, 1)); mfI = real(word(mf_rates, 2))
 ratio = sumval(D, "response_ratio")
 Psv = sumval(D, "P_svals")
 paper_eig = sumval(D, "paper_mf_jacobian_eig")
 ei_exc = sumval(D, "ei_mean_exc_input"); ei_inh = sumval(D, "ei_mean_inh_input")
-ei_tot = sumval(D, "ei_mean_total_input"); t_stat = shared("t_stat")
+ei_tot = sumval(D, "ei_mean_total_input"); t_stat = net("t_stat")
 stats D.'W.tsv' matrix u 3 nooutput
 Wmax = (abs(STATS_min) > STATS_max ? abs(STATS_min) : STATS_max)
 # data ranges for the panels whose content the parameters move

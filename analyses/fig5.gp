@@ -3,7 +3,7 @@
 # under each; (e) the final responses along the ring; (f) linear gain of each
 # Fourier frequency and where the inputs' power lies.
 # Data: results/fig5/*.tsv (written by notebooks-c/fig5.c); the parameters
-# come from their "# network ring" header line, the numbers from summary.txt.
+# come from their "# parameters" header line, the numbers from summary.txt.
 # Usage: gnuplot analyses/fig5.gp   (or -e "outpng='..'; outpdf='..'")
 
 if (!exists("outpng")) outpng = 'results/fig5.png'
@@ -18,10 +18,9 @@ c_resp = "#1f5fbf"; c_resp2 = "#7fb2e5"; c_conn = "#d62728"
 call "analyses/common/study.gp" "init"
 c_in2 = "#98df8a"; c_resp2 = "#7fb2e5"
 ns = sumval(D, "norm_smooth"); nr = sumval(D, "norm_random"); ratio = sumval(D, "response_ratio")
-# "key value" pairs on the header line starting "# network "
-net(key) = system(sprintf("awk '/^# network /{for(i=3;i<NF;i++) if($i==\"%s\"){print $(i+1); exit}}' '%s'", key, D.'svals.tsv'))
+net(key) = parf(D.'svals.tsv', key)
 N = int(net("N")); c = net("c"); sigma_w = net("sigma_w"); rho = net("rho"); fname = net("f")
-c_x = net("c_x"); T_run = net("T_run")
+c_x = net("ring_c_x"); T_run = net("T_run")
 # a tic step giving 3 to 6 tics over a data range r (small stacked panels)
 tstep(r) = (r / 10.0**floor(log10(r / 2)) > 6 ? 2 : 1) * 10.0**floor(log10(r / 2))
 

@@ -4,8 +4,8 @@
 # (b) the first ten left singular vectors along the ring; (c) their power per
 # spatial frequency; (d) share of the power in the dominant frequency.
 # Data: results/figS-fourier/*.tsv (written by notebooks-c/figS-fourier.c);
-# parameters from the "# network ring" and "# fourier" header lines of
-# svals.tsv, numbers from summary.txt.
+# parameters from the "# parameters" header line of svals.tsv, numbers from
+# summary.txt.
 # Usage: gnuplot analyses/figS-fourier.gp   (or -e "outpng='..'; outpdf='..'")
 
 if (!exists("outpng")) outpng = 'results/figS-fourier.png'
@@ -17,11 +17,9 @@ c_conn = "#d62728"; c_conn2 = "#8c1a1a"; c_light = "#f4a582"
 
 call "analyses/common/study.gp" "init"
 minp = sumval(D, "min_pct_power"); minpW = sumval(D, "full_W_min_pct_power")
-# "key value" pairs on the header line starting "# <tag> " of svals.tsv
-pval(tag, key) = system(sprintf("awk '/^# %s /{for(i=3;i<NF;i++) if($i==\"%s\"){print $(i+1); exit}}' '%s'", tag, key, D.'svals.tsv'))
-N = int(pval("network", "N")); c = pval("network", "c"); sigma_w = pval("network", "sigma_w")
-rho = pval("network", "rho")
-nvec = int(pval("fourier", "nvec")); min_share = real(pval("fourier", "min_share"))
+net(key) = parf(D.'svals.tsv', key)
+N = int(net("N")); c = net("c"); sigma_w = net("sigma_w"); rho = net("rho")
+nvec = int(net("nvec")); min_share = real(net("min_share"))
 c_conn = "#d62728"; c_conn2 = "#8c1a1a"; c_light = "#f4a582"
 
 

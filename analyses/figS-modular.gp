@@ -1,8 +1,8 @@
 # figS-modular.gp -- supplementary figure "Modular": the Figure-4 E/I network
 # under smooth noise.
 # Data: results/figS-modular/*.tsv (notebooks-c/figS-modular.c; columns in
-# notebooks-c/common/study.h).  Parameters come from the "# network" and
-# "# noise" header lines of P.tsv, numbers from summary.txt.  Panels use
+# notebooks-c/common/study.h).  Parameters come from the "# parameters"
+# header line, numbers from summary.txt.  Panels use
 # analyses/common/study.gp.
 #
 # a singular values of W; b eigenvalues of W; c step responses;
@@ -20,13 +20,11 @@ S = "analyses/common/study.gp"
 call S "init"
 
 seed = hdrval(D."spectrum.tsv", "seed")
-pval(tag, key) = system(sprintf("awk '/^# %s /{for(i=3;i<NF;i++) if($i==\"%s\"){print $(i+1); exit}}' '%s'", tag, key, D."P.tsv"))
-Ne = pval("network", "Ne"); Ni = pval("network", "Ni"); tau_e = pval("network", "tau_e")
-tau_i = pval("network", "tau_i"); fname = pval("network", "f")
-tau_x = pval("noise", "tau_x"); sigma_x = pval("noise", "sigma_x")
+Ne = par(D, "Ne"); Ni = par(D, "Ni"); tau_e = par(D, "tau_e")
+tau_i = par(D, "tau_i"); fname = par(D, "f")
+tau_x = par(D, "tau_x"); sigma_x = par(D, "sigma_x")
 rec_name = sprintf("W %s z", fname)
-# the scatter panels' window: "t < T" on proj.tsv's "# every ..." line
-t_proj = system(sprintf("awk '/^# every /{print $NF; exit}' '%s'", D."proj.tsv"))
+t_proj = tproj(D)
 # one scale for the three scatter panels: the largest |projection| of z and x
 # on u, v and u_rand
 Lmax = 0

@@ -1,8 +1,8 @@
 # figS-space.gp -- supplementary figure "Space": the Figure-5 spatial ring
 # network under smooth noise.
 # Data: results/figS-space/*.tsv (notebooks-c/figS-space.c; columns in
-# notebooks-c/common/study.h).  Parameters come from the "# network" and
-# "# noise" header lines of params.tsv, numbers from summary.txt.  Panels use
+# notebooks-c/common/study.h).  Parameters come from the "# parameters"
+# header line, numbers from summary.txt.  Panels use
 # analyses/common/study.gp.
 #
 # a singular values of W; b eigenvalues of W; c step responses;
@@ -21,14 +21,12 @@ S = "analyses/common/study.gp"
 call S "init"
 
 seed = hdrval(D."spectrum.tsv", "seed")
-pval(tag, key) = system(sprintf("awk '/^# %s /{for(i=3;i<NF;i++) if($i==\"%s\"){print $(i+1); exit}}' '%s'", tag, key, D."params.tsv"))
-N = pval("network", "N"); c = pval("network", "c"); sigma_w = pval("network", "sigma_w")
-rho = pval("network", "rho"); fname = pval("network", "f")
+N = par(D, "N"); c = par(D, "c"); sigma_w = par(D, "sigma_w")
+rho = par(D, "rho"); fname = par(D, "f")
 csqrtN = real(c) * sqrt(real(N))
-tau_x = pval("noise", "tau_x"); sigma_x = pval("noise", "sigma_x")
+tau_x = par(D, "tau_x"); sigma_x = par(D, "sigma_x")
 rec_name = sprintf("W %s z", fname)
-# the scatter panels' window: "t < T" on proj.tsv's "# every ..." line
-t_proj = system(sprintf("awk '/^# every /{print $NF; exit}' '%s'", D."proj.tsv"))
+t_proj = tproj(D)
 # one scale for the three scatter panels: the largest |projection| of z and x
 # on u, the bump and u_rand
 Lmax = 0
@@ -75,7 +73,7 @@ call S "step" D "u"
 
 # ---------------------------------------------------------------- d: PC spectra
 call S "frame" 0.055 0.30 0.38 0.60 "d"
-set label 30 sprintf("first PC %s %%;  %s PCs %sx below the median", sumval(D, "pct_z_first"), sumval(D, "n_pcs_suppressed_10x"), pval("pcs", "suppressed")) at graph 0.03, graph 0.07 left tc rgb c_resp font ",12" front
+set label 30 sprintf("first PC %s %%;  %s PCs %sx below the median", sumval(D, "pct_z_first"), sumval(D, "n_pcs_suppressed_10x"), par(D, "suppressed")) at graph 0.03, graph 0.07 left tc rgb c_resp font ",12" front
 call S "pca" D
 
 # ---------------------------------------------------------------- e: z.u vs z.u_rand
@@ -106,7 +104,7 @@ call S "series" D 4 "bump" ""
 # ---------------------------------------------------------------- numbers
 call S "frame" 0.845 0.99 0.04 0.275 ""
 call S "numbers" D "response_ratio var_ratio_rand_over_u var_ratio_rand_over_bump n_pcs_suppressed_10x corr_xu_Wzu" \
-    "response ratio (c);var(z{/Symbol \267}u_{rand}) / var(z{/Symbol \267}u)  (e);var(z{/Symbol \267}u_{rand}) / var(z{/Symbol \267}bump)  (g);".sprintf("PCs %sx below the median (d);", pval("pcs", "suppressed")).sprintf("corr(x{/Symbol \267}u, (%s){/Symbol \267}u)  (h)", rec_name) \
+    "response ratio (c);var(z{/Symbol \267}u_{rand}) / var(z{/Symbol \267}u)  (e);var(z{/Symbol \267}u_{rand}) / var(z{/Symbol \267}bump)  (g);".sprintf("PCs %sx below the median (d);", par(D, "suppressed")).sprintf("corr(x{/Symbol \267}u, (%s){/Symbol \267}u)  (h)", rec_name) \
     "numbers of this run"
 
 unset multiplot

@@ -45,15 +45,10 @@
 #define C (-10.0)       /* strength of the rank-one part c u v^T */
 #define RHO 0.5         /* strength of the random part rho G / sqrt(N) */
 #define TAU 1.0         /* time constant */
-#define DT 0.01         /* Euler step */
+#define DT 0.01         /* Euler step of the step run (and of the noise run with --euler) */
 #define DT_FAST 0.05    /* --fast: coarser step (still stable: dt (1 - c) < 1) */
-/* step protocol */
-#define C_X 1.0         /* step amplitude */
-#define T_ON1 15.0      /* aligned input (along u) on [T_ON1, T_OFF1) */
-#define T_OFF1 40.0
-#define T_ON2 55.0      /* random input (along u_rand) on [T_ON2, T_OFF2) */
-#define T_OFF2 80.0
-#define T_STEP 100.0
+/* step protocol: the library's lrs_perturb_windows_default() (the authors'
+ * aligned input on [15, 40), random on [55, 80), T = 100, c_x = 1) */
 /* noise run */
 #define TAU_X 10.0      /* correlation time of the smooth input */
 #define SIGMA_X 1.0     /* its standard deviation */
@@ -97,12 +92,6 @@ int main(int argc, char **argv)
     p.u_rand = u_rand;
     p.tau = TAU;
     p.dt = a.fast ? DT_FAST : DT;
-    p.c_x = C_X;
-    p.on1 = T_ON1;
-    p.off1 = T_OFF1;
-    p.on2 = T_ON2;
-    p.off2 = T_OFF2;
-    p.T_step = T_STEP;
     p.tau_x = TAU_X;
     p.sigma_x = SIGMA_X;
     p.T_noise = a.fast ? T_NOISE_FAST : T_NOISE;

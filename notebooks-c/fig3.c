@@ -95,6 +95,9 @@ static const double T_RUN_FAST = 60.0; /* --fast */
  * Euler runs keep a covariance over the same window for the comparison. */
 static const double T_RK4 = 1000.0;
 static const double T_RK4_FAST = 40.0; /* --fast */
+/* RK4 and Euler "agree" when every compared statistic differs by at most 2%
+ * (the spread across seeds is ~5% for the last-PC ratios; ours). */
+static const double RK4_MATCH = 0.02;
 static const double Z0_SD = 0.1;     /* z0 = 0.1 randn */
 static const double T_DISCARD = 20.0; /* drop the first 20 tau (ours) */
 /* The covariances sample every COV_EVERY-th step (every 0.1 time units; ours).
@@ -493,21 +496,30 @@ static pcstats_t pc_stats(const lrs_pca_t *p, const double supp[2])
 
 /* The expected picture: (1), (2) high-dimensional with the last two PCs at
  * least 10x below the median and a first PC below 5%; (3) one dominant PC
- * (above 20%).  For a window too short to resolve the smallest PCs of the
- * sample covariance (T_rk4: ~T/tau_x independent samples < N), `by_v` asks
- * instead that z be suppressed at least 10x along both v_1 and v_2. */
-static int picture_holds(const pcstats_t st[NCASE], int by_v)
+ * (above 20%). */
+static int picture_holds(const pcstats_t st[NCASE])
 {
     int ok = 1;
     for (int k = 0; k < NCASE; k++) {
-        if (k <= 1 && by_v)
-            ok = ok && st[k].s1 >= 10 && st[k].s2 >= 10 && st[k].pc1 <= 5.0;
-        else if (k <= 1)
+        if (k <= 1)
             ok = ok && st[k].r1 >= 10 && st[k].r2 >= 10 && st[k].pc1 <= 5.0;
         if (k == 2)
             ok = ok && st[k].pc1 > 20.0;
     }
     return ok;
+}
+
+/* Largest relative difference between the RK4 and the Euler statistics over
+ * the same window and input: first-PC share, participation ratio and the
+ * suppression along v_1, v_2 (each well estimated at T_rk4, unlike the
+ * smallest sample PCs). */
+static double stats_rel_diff(const pcstats_t *a, const pcstats_t *b)
+{
+    const double x[4] = {a->pc1, a->pr, a->s1, a->s2}, y[4] = {b->pc1, b->pr, b->s1, b->s2};
+    double d = 0;
+    for (int i = 0; i < 4; i++)
+        d = fmax(d, fabs(x[i] / y[i] - 1));
+    return d;
 }
 
 static void summary_stats(int k, const char *tag, const pcstats_t *st)
@@ -566,17 +578,27 @@ static void write_summary(const nets_t *n, const runs_t *r, double T, double T_r
         nb_summary(KEY("rk4_run_seconds"), "%.2f", r->seconds_rk4[k]);
 #undef KEY
     }
-    /* The RK4 question: does the picture (thresholds above) hold for the
-     * continuous model?  Compared on the same window and input path. */
-    int holds_e = picture_holds(st_short, 1), holds_rk4 = picture_holds(st_rk4, 1);
-    nb_summary("euler_short_picture_holds", "%d", holds_e);
-    nb_summary("rk4_picture_holds", "%d", holds_rk4);
+    /* The RK4 question: is the picture the continuous model's?  RK4 and
+     * Euler are compared over the same window and input (the window is too
+     * short for the picture's own test, which needs the smallest sample PCs
+     * of a long run).  If every statistic agrees to RK4_MATCH (a fraction of
+     * the spread across seeds), the full-length Euler picture is the
+     * continuous model's. */
+    double worst_stats = 0;
+    for (int k = 0; k < NCASE; k++)
+        worst_stats = fmax(worst_stats, stats_rel_diff(&st_rk4[k], &st_short[k]));
+    int ok = picture_holds(st);
+    int match = worst_stats <= RK4_MATCH && worst_diff <= RK4_MATCH;
     nb_summary("rk4_vs_euler_pc_median_rel_diff_max", "%.5f", worst_diff);
-    nb_summary("acceptance_met", "%d", picture_holds(st, 0));
-    nb_note("RK4 vs Euler, same input over t < %g: PC spectra differ by at most %.2f%% (median "
-            "over PCs, worst case); the picture (normal, EP high-dimensional with z suppressed "
-            "along v_1, v_2; non-EP one dominant PC) %s under RK4, i.e. for the continuous model",
-            T_rk4, 100 * worst_diff, holds_rk4 ? "holds" : "does NOT hold");
+    nb_summary("rk4_vs_euler_stats_rel_diff_max", "%.5f", worst_stats);
+    nb_summary("rk4_matches_euler", "%d", match);
+    nb_summary("rk4_picture_holds", "%d", ok && match);
+    nb_summary("acceptance_met", "%d", ok);
+    nb_note("RK4 vs Euler, same input over t < %g: PC spectra within %.2f%% (median over PCs), "
+            "first PC, participation ratio and suppression along v_1, v_2 within %.2f%% (worst "
+            "case); the picture (normal, EP high-dimensional with two suppressed PCs; non-EP one "
+            "dominant PC) %s for the continuous model",
+            T_rk4, 100 * worst_diff, 100 * worst_stats, ok && match ? "holds" : "is NOT shown");
     if (fast)
         nb_note("fast run (T = %g): the acceptance thresholds apply to the default run", T);
 }

@@ -76,13 +76,11 @@ static const double XE0_AUTHORS = 0.2, XI0_AUTHORS = 0.1;
 
 /* W as an image and the singular values of W and W0: two outliers from W0
  * (its rank), then the bulk of W1. */
-static void write_structure(const nb_args_t *a, const net_modular_params_t *p,
-                            const net_t *net, gsl_vector *sW)
+static void write_structure(const nb_args_t *a, const net_t *net, gsl_vector *sW)
 {
     lrs_err_t err = {0};
     FILE *fp = nb_tsv(a, "W.tsv", "connectivity W = W0 + W1 (matrix, row i = postsynaptic unit)",
                       "W_ij, N columns");
-    net_modular_header(fp, p);
     nb_write_matrix(fp, net->W);
     NB_TRY(lrs_spectra_svd(net->W, sW, NULL, NULL, &err), &err);
     fp = nb_tsv(a, "svals.tsv", "singular values of W and of W0, descending", "k\tW\tW0");
@@ -308,7 +306,6 @@ static void run_steps(const nb_args_t *a, const net_modular_params_t *p, const n
     NB_TRY(lrs_probe_alloc(&probe, N, probe_t, 2, &err), &err);
     FILE *fp = nb_tsv(a, "step.tsv", "step responses along u, then along u_rand",
                       "t\tnorm_z\tz_1 .. z_N (E first, then I)");
-    net_modular_header(fp, p);
     NB_TRY(lrs_trace_alloc(&trace, fp, 20, st->T + 1, N, &err), &err);
     lrs_observer_t obs[2] = {lrs_probe_observer(probe), lrs_trace_observer(trace)};
     NB_TRY(lrs_sim_run(sim, in, obs, 2, &err), &err);
@@ -462,9 +459,6 @@ static void run_shared(const nb_args_t *a, const net_modular_params_t *p, const 
                     "negative parts of the total input W tanh(z) + x",
                     "t\tx\tz_E\tz_I\tr_E\tr_I\texc_E\tinh_E\ttot_E\texc_I\tinh_I\ttot_I"
                     "\tin_exc\tin_inh\tin_total");
-    net_modular_header(ei->fp, p);
-    fprintf(ei->fp, "# shared_input  x_mean %g  x_fluct %g  tau_x %g  T_shared %g  t_stat %g\n",
-            X_MEAN, X_FLUCT, TAU_X_SHARED, T, T_STAT);
     fprintf(ei->fp, "# mean-field fixed point z_E %.6f  z_I %.6f  mf_rate_E %.6f  mf_rate_I %.6f\n",
             mf->z[0], mf->z[1], tanh(mf->z[0]), tanh(mf->z[1]));
     nb_progress_t prog;
@@ -540,6 +534,13 @@ int main(int argc, char **argv)
             "mean-field theory and E/I balance",
             p.seed, argc, argv);
     const double T_sh = a.fast ? T_SHARED_FAST : T_SHARED;
+    nb_param("N", "%zu", p.N);
+    net_modular_param(&p);
+    nb_param("x_mean", "%g", X_MEAN);
+    nb_param("x_fluct", "%g", X_FLUCT);
+    nb_param("tau_x_shared", "%g", TAU_X_SHARED);
+    nb_param("T_shared", "%g", T_sh);
+    nb_param("t_stat", "%g", T_STAT);
 
     gsl_rng *rng = nb_rng(a.seed);
     net_t *net = NULL;
@@ -549,7 +550,7 @@ int main(int argc, char **argv)
     mf_t mf;
     ei_obs_t ei;
 
-    write_structure(&a, &p, net, sW);                /* a, b */
+    write_structure(&a, net, sW);                    /* a, b */
     write_eigs(&a, net, &out_re, &out_im);           /* c */
     mean_field(&a, &p, net, &mf);                    /* c, g */
     write_overlap(&a, net, sP);                      /* d, e */

@@ -57,7 +57,6 @@ static void write_structure(const nb_args_t *a, const net_ring_params_t *p, cons
     nb_write_matrix(fp, net->W);
     NB_TRY(lrs_spectra_svd(net->W, sW, NULL, NULL, &err), &err);
     fp = nb_tsv(a, "svals.tsv", "singular values of W and W0, descending", "k\tW\tW0");
-    net_ring_header(fp, p);
     nb_write_columns(fp, sW, net->s0, NULL);
     gsl_vector_free(sW);
 }
@@ -105,7 +104,6 @@ static void write_profiles(const nb_args_t *a, const net_ring_params_t *p,
 {
     FILE *fp = nb_tsv(a, "profiles.tsv", "inputs and final responses against position",
                       "i\ttheta\tinput_smooth\tinput_random\tz_smooth\tz_random");
-    net_ring_header(fp, p);
     for (size_t i = 0; i < p->N; i++)
         fprintf(fp, "%zu\t%.4f\t%.8g\t%.8g\t%.8g\t%.8g\n", i + 1, (double)i / (double)p->N,
                 p->c_x * gsl_vector_get(bump, i), p->c_x * gsl_vector_get(urand, i),
@@ -177,6 +175,8 @@ int main(int argc, char **argv)
             "disordered input is not",
             p.seed, argc, argv);
     /* The runs are short (T = 100, N = 200): --fast runs the same thing. */
+    nb_param("N", "%zu", p.N);
+    net_ring_param(&p);
     const size_t N = p.N;
     gsl_rng *rng = nb_rng(a.seed);
     net_t *net = NULL;

@@ -63,8 +63,6 @@ static double write_svals(const nb_args_t *a, const net_ring_params_t *p, const 
     FILE *fp = nb_tsv(a, "svals.tsv",
                       "singular values of W0 and |lambda_k| of the circulant (sorted), descending",
                       "k\tsvd\tfourier_abs_lambda\tsvd_W");
-    net_ring_header(fp, p);
-    fprintf(fp, "# fourier  nvec %d  min_share %g\n", NVEC, MIN_SHARE);
     for (size_t k = 0; k < N; k++) {
         double sv = gsl_vector_get(net->s0, k), al = gsl_vector_get(abs_sorted, N - 1 - k);
         dev = fmax(dev, fabs(sv - al) / gsl_vector_get(net->s0, 0));
@@ -115,7 +113,6 @@ static void write_modes(const nb_args_t *a, const net_ring_params_t *p, const ne
                 "per singular vector: dominant frequency, its share of the power (%), "
                 "singular value, |lambda| of that frequency; the same share for W",
                 "j\tfreq\tpct_power\tsval\tabs_lambda\tfreq_W\tpct_power_W");
-    fprintf(fp, "# fourier  nvec %d  min_share %g\n", NVEC, MIN_SHARE);
     for (size_t j = 0; j < NVEC; j++)
         fprintf(fp, "%zu\t%zu\t%.6f\t%.8g\t%.8g\t%zu\t%.6f\n", j + 1, m->dom[j], m->share[j],
                 gsl_vector_get(net->s0, j), fabs(gsl_vector_get(lam, m->dom[j])), m->domW[j],
@@ -170,6 +167,10 @@ int main(int argc, char **argv)
             "(Figure 5) are Fourier modes",
             p.seed, argc, argv);
     /* Nothing long: --fast changes nothing. */
+    nb_param("N", "%zu", p.N);
+    net_ring_param(&p);
+    nb_param("nvec", "%d", NVEC);
+    nb_param("min_share", "%g", MIN_SHARE);
     const size_t N = p.N;
     gsl_rng *rng = nb_rng(a.seed);
     net_t *net = NULL;

@@ -66,16 +66,13 @@ static study_params_t protocol(const nb_args_t *a, const net_modular_params_t *p
 }
 
 /* P = U^T V of the top-2 part of W0: orthogonal (singular values 1) for EP. */
-static void write_overlap(const nb_args_t *a, const net_modular_params_t *p, const net_t *net,
-                          gsl_vector *sP)
+static void write_overlap(const nb_args_t *a, const net_t *net, gsl_vector *sP)
 {
     lrs_err_t err = {0};
     gsl_matrix *P = gsl_matrix_alloc(2, 2);
     NB_TRY(lrs_spectra_overlap(net->W0, 2, P, sP, &err), &err);
     FILE *fp = nb_tsv(a, "P.tsv", "overlap matrix P = U^T V of the top-2 part of W0",
                       "row\tcol\tP");
-    net_modular_header(fp, p);
-    net_noise_header(fp, &NOISE);
     for (size_t i = 0; i < 2; i++) {
         for (size_t j = 0; j < 2; j++)
             fprintf(fp, "%zu\t%zu\t%.6f\n", i + 1, j + 1, gsl_matrix_get(P, i, j));
@@ -138,10 +135,12 @@ int main(int argc, char **argv)
     gsl_rng *rng = nb_rng(a.seed);
     net_t *net = NULL;
     NB_TRY(net_modular_build(&p, rng, &net, &err), &err);
-    gsl_vector *sP = gsl_vector_alloc(2);
-    write_overlap(&a, &p, net, sP);
-
     study_params_t sp = protocol(&a, &p, net);
+    net_modular_param(&p);
+    net_study_record_params(&sp, &NOISE);
+
+    gsl_vector *sP = gsl_vector_alloc(2);
+    write_overlap(&a, net, sP);
     study_result_t *r = NULL;
     NB_TRY(study_run(&a, &sp, &r, &err), &err);
     summary(&a, &sp, r, net, sP);

@@ -61,15 +61,6 @@ static study_params_t protocol(const nb_args_t *a, const net_ring_params_t *p,
     return sp;
 }
 
-/* The parameters for the gnuplot script (one header-only file). */
-static void write_params(const nb_args_t *a, const net_ring_params_t *p)
-{
-    FILE *fp = nb_tsv(a, "params.tsv", "parameters of the network and of the noise run", "none");
-    net_ring_header(fp, p);
-    net_noise_header(fp, &NOISE);
-    fprintf(fp, "# pcs  suppressed %g\n", SUPPRESSED);
-}
-
 /* Modes of W0 whose quasi-static suppression (1 - lambda_k)^2 exceeds
  * SUPPRESSED, lambda_k its Fourier eigenvalues (one per frequency and sign). */
 static size_t modes_suppressed(const net_t *net)
@@ -131,9 +122,11 @@ int main(int argc, char **argv)
     NB_TRY(net_ring_build(&p, rng, &net, &err), &err);
     gsl_vector *bump = gsl_vector_alloc(p.N);
     NB_TRY(net_ring_bump(&p, bump, &err), &err);
-    write_params(&a, &p);
-
     study_params_t sp = protocol(&a, &p, net, bump);
+    net_ring_param(&p);
+    net_study_record_params(&sp, &NOISE);
+    nb_param("suppressed", "%g", SUPPRESSED);
+
     study_result_t *r = NULL;
     NB_TRY(study_run(&a, &sp, &r, &err), &err);
     summary(&a, &sp, r, net, bump);

@@ -1,10 +1,11 @@
 /*
- * io.c -- the shared number parser, the byte source, the field splitter, the
- * entry builder and the format dispatch of the readers (see lrs/io.h).
- * The format readers are in io_text.c (dense text, edge lists), io_mtx.c and
- * io_npy.c.
+ * io.c -- the public entry points of the readers (see lrs/io.h): format
+ * names, options, info records, and the dispatch that detects the format
+ * and hands the source to one reader.  The shared plumbing is io_core.c;
+ * the readers are declared in io_readers.h.
  */
-#include "io_internal.h"
+#include "io_core.h"
+#include "io_readers.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -13,202 +14,59 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ------------------------------------------------------------------ numbers */
-
-const char *lrs_io_quote(const char *tok, size_t len, char *buf, size_t bufsize)
-{
-    size_t o = 0, i;
-    const size_t show = 40;
-    if (!buf || bufsize == 0)
-        return "";
-    for (i = 0; i < len && i < show; i++) {
-        unsigned char ch = (unsigned char)tok[i];
-        char tmp[8];
-        int k;
-        if (ch >= 0x20 && ch < 0x7f)
-            k = snprintf(tmp, sizeof tmp, "%c", ch);
-        else
-            k = snprintf(tmp, sizeof tmp, "\\x%02x", ch);
-        if (o + (size_t)k + 4 >= bufsize)
-            break;
-        memcpy(buf + o, tmp, (size_t)k);
-        o += (size_t)k;
-    }
-    if (i < len && o + 4 < bufsize) {
-        memcpy(buf + o, "...", 3);
-        o += 3;
-    }
-    buf[o] = '\0';
-    return buf;
-}
-
-static void trim(const char **tok, size_t *len)
-{
-    const char *p = *tok;
-    size_t n = *len;
-    while (n && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')) {
-        p++;
-        n--;
-    }
-    while (n && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\r' ||
-                 p[n - 1] == '\n'))
-        n--;
-    *tok = p;
-    *len = n;
-}
-
-/* A NUL-terminated copy in `small` or on the heap (*heap, freed by caller). */
-static char *token_copy(const char *tok, size_t len, char *small, size_t smallsz,
-                        char **heap)
-{
-    char *s = small;
-    *heap = NULL;
-    if (len + 1 > smallsz) {
-        *heap = malloc(len + 1);
-        if (!*heap)
-            return NULL;
-        s = *heap;
-    }
-    memcpy(s, tok, len);
-    s[len] = '\0';
-    return s;
-}
-
-int lrs_io_parse_double(const char *tok, size_t len, double *out, lrs_err_t *err)
-{
-    char q[160], small[128], *heap = NULL, *s, *end;
-    int rc = LRS_OK;
-    if (!tok || !out)
-        return lrs_err_set(err, LRS_EINVAL, "lrs_io_parse_double: NULL argument");
-    trim(&tok, &len);
-    if (len == 0)
-        return lrs_err_set(err, LRS_EPARSE, "empty field ('')");
-    /* strtod also takes hex floats, "infinity", "nan(...)": allow only a
-     * decimal number or the words inf/infinity/nan (refused below as
-     * non-finite); anything with an interior NUL is not a number. */
-    {
-        size_t k = 0, i;
-        int word = 0;
-        if (tok[0] == '+' || tok[0] == '-')
-            k = 1;
-        if (k < len && (tok[k] == 'i' || tok[k] == 'I' || tok[k] == 'n' || tok[k] == 'N'))
-            word = 1;
-        for (i = k; i < len; i++) {
-            unsigned char ch = (unsigned char)tok[i];
-            if (word) {
-                if (!isalpha(ch))
-                    break;
-            } else if (!(isdigit(ch) || ch == '.' || ch == 'e' || ch == 'E' ||
-                         ch == '+' || ch == '-')) {
-                break;
-            }
-        }
-        if (i < len || k == len) {
-            rc = lrs_err_set(err, LRS_EPARSE, "not a number ('%s')",
-                             lrs_io_quote(tok, len, q, sizeof q));
-            goto done;
-        }
-    }
-    s = token_copy(tok, len, small, sizeof small, &heap);
-    if (!s) {
-        rc = lrs_err_set(err, LRS_ENOMEM, "out of memory");
-        goto done;
-    }
-    errno = 0;
-    *out = strtod(s, &end);
-    if (end != s + len || end == s) {
-        rc = lrs_err_set(err, LRS_EPARSE, "not a number ('%s')",
-                         lrs_io_quote(tok, len, q, sizeof q));
-        goto done;
-    }
-    if (errno == ERANGE && fabs(*out) > 1.0) {
-        rc = lrs_err_set(err, LRS_EPARSE, "number out of range ('%s')",
-                         lrs_io_quote(tok, len, q, sizeof q));
-        goto done;
-    }
-    if (!isfinite(*out)) {
-        rc = lrs_err_set(err, LRS_ENONFINITE, "non-finite value ('%s')",
-                         lrs_io_quote(tok, len, q, sizeof q));
-        goto done;
-    }
-done:
-    free(heap);
-    return rc;
-}
-
-int lrs_io_parse_long(const char *tok, size_t len, long long *out, lrs_err_t *err)
-{
-    char q[160], small[64], *heap = NULL, *s, *end;
-    int rc = LRS_OK;
-    size_t i;
-    if (!tok || !out)
-        return lrs_err_set(err, LRS_EINVAL, "lrs_io_parse_long: NULL argument");
-    trim(&tok, &len);
-    if (len == 0)
-        return lrs_err_set(err, LRS_EPARSE, "empty field ('')");
-    for (i = 0; i < len; i++) {
-        unsigned char ch = (unsigned char)tok[i];
-        if (!(isdigit(ch) || (i == 0 && (ch == '+' || ch == '-'))))
-            break;
-    }
-    if (i < len || (len == 1 && !isdigit((unsigned char)tok[0]))) {
-        rc = lrs_err_set(err, LRS_EPARSE, "not an integer ('%s')",
-                         lrs_io_quote(tok, len, q, sizeof q));
-        goto done;
-    }
-    s = token_copy(tok, len, small, sizeof small, &heap);
-    if (!s) {
-        rc = lrs_err_set(err, LRS_ENOMEM, "out of memory");
-        goto done;
-    }
-    errno = 0;
-    *out = strtoll(s, &end, 10);
-    if (end != s + len) {
-        rc = lrs_err_set(err, LRS_EPARSE, "not an integer ('%s')",
-                         lrs_io_quote(tok, len, q, sizeof q));
-        goto done;
-    }
-    if (errno == ERANGE) {
-        rc = lrs_err_set(err, LRS_EPARSE, "integer out of range ('%s')",
-                         lrs_io_quote(tok, len, q, sizeof q));
-        goto done;
-    }
-done:
-    free(heap);
-    return rc;
-}
-
 /* ------------------------------------------------------------------ formats */
+
+/* One row per format: its name, the other names it answers to, and the file
+ * extensions that select it in auto-detection. */
+static const struct fmt_row {
+    lrs_io_format_t f;
+    const char *name;
+    const char *aliases[4];
+    const char *exts[5];
+} fmt_tab[] = {
+    {LRS_FMT_AUTO, "auto", {NULL}, {NULL}},
+    {LRS_FMT_DENSE, "dense", {"csv", "tsv", "txt", NULL}, {NULL}},
+    {LRS_FMT_EDGES, "edges", {"edgelist", NULL}, {".edges", ".edgelist", ".el", NULL}},
+    {LRS_FMT_MTX, "mtx", {"mm", NULL}, {".mtx", ".mm", NULL}},
+    {LRS_FMT_NPY, "npy", {NULL}, {".npy", NULL}},
+    {LRS_FMT_NPZ, "npz", {NULL}, {".npz", NULL}},
+    {LRS_FMT_MAT, "mat", {"matlab", NULL}, {".mat", NULL}},
+    {LRS_FMT_GRAPHML, "graphml", {NULL}, {".graphml", NULL}},
+    {LRS_FMT_GML, "gml", {NULL}, {".gml", NULL}},
+    {LRS_FMT_PAJEK, "pajek", {"net", NULL}, {".net", ".paj", ".pajek", NULL}},
+    {LRS_FMT_NCOL, "ncol", {NULL}, {".ncol", NULL}},
+    {LRS_FMT_LGL, "lgl", {NULL}, {".lgl", NULL}},
+    {LRS_FMT_DIMACS, "dimacs", {NULL}, {".dimacs", ".max", NULL}},
+    {LRS_FMT_DL, "dl", {NULL}, {".dl", NULL}},
+};
+#define NFMT (sizeof fmt_tab / sizeof fmt_tab[0])
 
 int lrs_io_format_parse(const char *name, lrs_io_format_t *fmt, lrs_err_t *err)
 {
-    static const struct { const char *s; lrs_io_format_t f; } tab[] = {
-        {"auto", LRS_FMT_AUTO},   {"dense", LRS_FMT_DENSE}, {"csv", LRS_FMT_DENSE},
-        {"tsv", LRS_FMT_DENSE},   {"txt", LRS_FMT_DENSE},   {"edges", LRS_FMT_EDGES},
-        {"edgelist", LRS_FMT_EDGES}, {"mtx", LRS_FMT_MTX},  {"mm", LRS_FMT_MTX},
-        {"npy", LRS_FMT_NPY}};
-    size_t i;
+    size_t i, k;
     if (!name || !fmt)
         return lrs_err_set(err, LRS_EINVAL, "lrs_io_format_parse: NULL argument");
-    for (i = 0; i < sizeof tab / sizeof tab[0]; i++)
-        if (strcmp(name, tab[i].s) == 0) {
-            *fmt = tab[i].f;
+    for (i = 0; i < NFMT; i++) {
+        int hit = strcmp(name, fmt_tab[i].name) == 0;
+        for (k = 0; !hit && fmt_tab[i].aliases[k]; k++)
+            hit = strcmp(name, fmt_tab[i].aliases[k]) == 0;
+        if (hit) {
+            *fmt = fmt_tab[i].f;
             return LRS_OK;
         }
+    }
     return lrs_err_set(err, LRS_EINVAL,
-                       "unknown format '%s'; expected auto, dense, edges, mtx or npy", name);
+                       "unknown format '%s'; expected auto, dense, edges, mtx, npy, npz, mat, "
+                       "graphml, gml, pajek, ncol, lgl, dimacs or dl", name);
 }
 
 const char *lrs_io_format_name(lrs_io_format_t fmt)
 {
-    switch (fmt) {
-    case LRS_FMT_AUTO: return "auto";
-    case LRS_FMT_DENSE: return "dense";
-    case LRS_FMT_EDGES: return "edges";
-    case LRS_FMT_MTX: return "mtx";
-    case LRS_FMT_NPY: return "npy";
-    default: return "unknown";
-    }
+    size_t i;
+    for (i = 0; i < NFMT; i++)
+        if (fmt_tab[i].f == fmt)
+            return fmt_tab[i].name;
+    return "unknown";
 }
 
 lrs_io_read_opts_t lrs_io_read_opts_default(void)
@@ -241,683 +99,194 @@ void lrs_io_read_info_clear(lrs_io_read_info_t *info)
     memset(info, 0, sizeof *info);
 }
 
-/* ------------------------------------------------------------------ errors */
+/* ------------------------------------------------------------------ detection */
 
-int io_err(const io_ctx_t *c, lrs_err_t *err, int code, size_t line, size_t col,
-           const char *fmt, ...)
+/* Length of name without a compression suffix (.gz, .bz2, .xz); *zext gets
+ * the suffix's decoder name or NULL. */
+static size_t stem_len(const char *name, const char **zext)
 {
-    if (err) {
-        char msg[LRS_ERR_MSG_MAX];
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(msg, sizeof msg, fmt, ap);
-        va_end(ap);
-        lrs_err_set(err, code, "%s:%zu:%zu: %s", c->name, line, col, msg);
+    static const struct { const char *ext, *kind; } z[] = {
+        {".gz", "gzip"}, {".bz2", "bzip2"}, {".xz", "xz"}};
+    size_t n = strlen(name), i, k;
+    *zext = NULL;
+    for (i = 0; i < sizeof z / sizeof z[0]; i++) {
+        size_t e = strlen(z[i].ext);
+        if (n <= e)
+            continue;
+        for (k = 0; k < e; k++)
+            if (tolower((unsigned char)name[n - e + k]) != z[i].ext[k])
+                break;
+        if (k == e) {
+            *zext = z[i].kind;
+            return n - e;
+        }
     }
-    return code;
+    return n;
 }
 
-int io_err_wrap(const io_ctx_t *c, lrs_err_t *err, const lrs_err_t *sub,
-                size_t line, size_t col)
+static int has_ext(const char *name, const char *ext)
 {
-    return io_err(c, err, sub->code, line, col, "%s", sub->msg);
-}
-
-size_t io_binary_at(const char *p, size_t len)
-{
+    const char *z;
+    size_t n = stem_len(name, &z), e = strlen(ext);
     size_t i;
-    for (i = 0; i < len; i++) {
-        unsigned char ch = (unsigned char)p[i];
-        if (ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\v' && ch != '\f' &&
-            ch != '\r')
-            return i;
-        if (ch == 0x7f)
-            return i;
-    }
-    return len;
+    if (n < e)
+        return 0;
+    for (i = 0; i < e; i++)
+        if (tolower((unsigned char)name[n - e + i]) != ext[i])
+            return 0;
+    return 1;
 }
 
-int io_is_skippable(const char *line, size_t len)
+static lrs_io_format_t format_by_ext(const char *name)
+{
+    size_t i, k;
+    for (i = 0; i < NFMT; i++)
+        for (k = 0; fmt_tab[i].exts[k]; k++)
+            if (has_ext(name, fmt_tab[i].exts[k]))
+                return fmt_tab[i].f;
+    return LRS_FMT_AUTO;
+}
+
+static int starts_ci(const char *p, size_t len, const char *word)
+{
+    size_t i, n = strlen(word);
+    if (len < n)
+        return 0;
+    for (i = 0; i < n; i++)
+        if (tolower((unsigned char)p[i]) != tolower((unsigned char)word[i]))
+            return 0;
+    return 1;
+}
+
+/* Binary formats that are not matrices lrs reads, named for the message. */
+static const char *foreign_binary(const unsigned char *p, size_t n)
+{
+    static const struct { size_t off, len; const char *magic, *what; } tab[] = {
+        {0, 8, "\x89HDF\r\n\x1a\n", "HDF5 file without a MATLAB header (a MATLAB v7.3 file "
+                                    "starts with 'MATLAB 7.3 MAT-file'); read it with h5py"},
+        {0, 4, "\x89PNG", "PNG image"},
+        {0, 4, "%PDF", "PDF document"},
+        {0, 4, "\x7f" "ELF", "ELF executable"},
+        {0, 16, "SQLite format 3", "SQLite database"},
+        {0, 4, "PAR1", "Parquet file"},
+        {0, 6, "7z\xbc\xaf\x27\x1c", "7-Zip archive"},
+        {257, 5, "ustar", "tar archive (unpack it first)"},
+        {0, 8, "\x80\x02\x63\x6e\x75\x6d\x70\x79", "Python pickle"},
+    };
+    size_t i;
+    for (i = 0; i < sizeof tab / sizeof tab[0]; i++)
+        if (n >= tab[i].off + tab[i].len && memcmp(p + tab[i].off, tab[i].magic, tab[i].len) == 0)
+            return tab[i].what;
+    return NULL;
+}
+
+/* The first line that is not blank and not a comment ('#' or '%'). */
+static const char *first_data_line(const char *p, size_t n, size_t *len)
 {
     size_t i = 0;
-    while (i < len && (line[i] == ' ' || line[i] == '\t' || line[i] == '\v' ||
-                       line[i] == '\f'))
-        i++;
-    return i == len || line[i] == '#' || line[i] == '%';
+    while (i < n) {
+        size_t e = i;
+        while (e < n && p[e] != '\n' && p[e] != '\r')
+            e++;
+        if (!io_is_skippable(p + i, e - i)) {
+            while (i < e && (p[i] == ' ' || p[i] == '\t'))
+                i++;
+            *len = e - i;
+            return p + i;
+        }
+        i = e + 1;
+    }
+    *len = 0;
+    return p + n;
 }
 
-/* ------------------------------------------------------------------ source */
-
-static size_t src_raw_read(io_src_t *s, char *dst, size_t n)
+static int contains(const char *p, size_t n, const char *word)
 {
-    if (s->fp) {
-        size_t got = fread(dst, 1, n, s->fp);
-        if (got < n) {
-            if (ferror(s->fp))
-                s->ioerr = 1;
-            s->eof = 1;
-        }
-        return got;
-    }
-    {
-        size_t left = s->memlen - s->mempos;
-        size_t k = n < left ? n : left;
-        if (k)
-            memcpy(dst, s->mem + s->mempos, k);
-        s->mempos += k;
-        if (s->mempos >= s->memlen)
-            s->eof = 1;
-        return k;
-    }
-}
-
-int io_src_fill(io_src_t *s, size_t want, lrs_err_t *err)
-{
-    while (s->end - s->beg < want && !s->eof) {
-        size_t got;
-        if (s->beg > 0) {
-            memmove(s->buf, s->buf + s->beg, s->end - s->beg);
-            s->end -= s->beg;
-            s->beg = 0;
-        }
-        if (s->end == s->cap || s->cap - s->end < 4096) {
-            size_t ncap = s->cap ? s->cap * 2 : 65536;
-            char *nb;
-            while (ncap < want + 1)
-                ncap *= 2;
-            nb = realloc(s->buf, ncap);
-            if (!nb)
-                return lrs_err_set(err, LRS_ENOMEM, "%s: out of memory reading input",
-                                   s->name);
-            s->buf = nb;
-            s->cap = ncap;
-        }
-        got = src_raw_read(s, s->buf + s->end, s->cap - s->end);
-        s->end += got;
-        if (s->ioerr)
-            return lrs_err_set(err, LRS_EIO, "%s: read error: %s", s->name,
-                               strerror(errno ? errno : EIO));
-    }
-    return LRS_OK;
-}
-
-int io_src_getline(io_src_t *s, const char **line, size_t *len, lrs_err_t *err)
-{
-    size_t scanned = 0;
-    for (;;) {
-        char *p = s->buf ? s->buf + s->beg : NULL;
-        size_t avail = s->end - s->beg, i;
-        if (s->skip_lf && avail > 0) {
-            if (p[0] == '\n') {
-                s->beg++;
-                continue;
-            }
-            s->skip_lf = 0;
-        }
-        for (i = scanned; i < avail; i++)
-            if (p[i] == '\n' || p[i] == '\r')
-                break;
-        if (i < avail) {
-            *line = p;
-            *len = i;
-            s->skip_lf = (p[i] == '\r');
-            s->beg += i + 1;
-            s->line++;
-            if (i > s->max_line) {
-                lrs_err_set(err, LRS_ELIMIT, "%s:%zu:1: line longer than %zu bytes",
-                            s->name, s->line, s->max_line);
-                return -1;
-            }
+    size_t i, w = strlen(word);
+    for (i = 0; i + w <= n; i++)
+        if (memcmp(p + i, word, w) == 0)
             return 1;
-        }
-        scanned = avail;
-        if (avail > s->max_line) {
-            lrs_err_set(err, LRS_ELIMIT, "%s:%zu:1: line longer than %zu bytes", s->name,
-                        s->line + 1, s->max_line);
-            return -1;
-        }
-        if (s->eof) {
-            if (avail == 0)
-                return 0;
-            *line = p;
-            *len = avail;
-            s->beg += avail;
-            s->line++;
-            return 1;
-        }
-        if (io_src_fill(s, avail + 65536, err))
-            return -1;
-    }
-}
-
-size_t io_src_take(io_src_t *s, void *dst, size_t n, int *rc, lrs_err_t *err)
-{
-    size_t done = 0;
-    *rc = LRS_OK;
-    while (done < n) {
-        size_t avail = s->end - s->beg, k;
-        if (avail == 0) {
-            if (s->eof)
-                break;
-            s->beg = s->end = 0;
-            if ((*rc = io_src_fill(s, n - done < 65536 ? n - done : 65536, err)))
-                break;
-            if (s->end == 0)
-                break;
-            continue;
-        }
-        k = avail < n - done ? avail : n - done;
-        memcpy((char *)dst + done, s->buf + s->beg, k);
-        s->beg += k;
-        done += k;
-    }
-    return done;
-}
-
-/* ------------------------------------------------------------------ fields */
-
-void io_tok_free(io_tok_t *t)
-{
-    if (t) {
-        free(t->f);
-        t->f = NULL;
-        t->n = t->cap = 0;
-    }
-}
-
-static int tok_push(io_tok_t *t, io_field_t f)
-{
-    if (t->n == t->cap) {
-        size_t nc = t->cap ? 2 * t->cap : 64;
-        io_field_t *nf = realloc(t->f, nc * sizeof *nf);
-        if (!nf)
-            return -1;
-        t->f = nf;
-        t->cap = nc;
-    }
-    t->f[t->n++] = f;
     return 0;
 }
 
-static int is_blank(char ch)
+/* GML: the key "graph" followed by '[' (after Creator/Version lines). */
+static int looks_gml(const char *p, size_t n)
 {
-    return ch == ' ' || ch == '\t' || ch == '\v' || ch == '\f';
-}
-
-int io_split(io_tok_t *t, const char *line, size_t len, char delim,
-             size_t colbase, const io_ctx_t *c, size_t lineno, lrs_err_t *err)
-{
-    size_t i = 0;
-    char q[160];
-    t->n = 0;
-    {
-        size_t b = io_binary_at(line, len);
-        if (b < len)
-            return io_err(c, err, LRS_EPARSE, lineno, colbase + b + 1,
-                          "binary data, not a text matrix ('%s')",
-                          lrs_io_quote(line + b, len - b < 8 ? len - b : 8, q, sizeof q));
-    }
-    for (;;) {
-        io_field_t f;
-        memset(&f, 0, sizeof f);
-        while (i < len && is_blank(line[i]))
-            i++;
-        if (delim == ' ' && i == len)
-            break;
-        f.col = colbase + i + 1;
-        if (i < len && line[i] == '"') {
-            size_t start = ++i;
-            for (;;) {
-                if (i >= len)
-                    return io_err(c, err, LRS_EPARSE, lineno, f.col,
-                                  "unterminated quote ('%s')",
-                                  lrs_io_quote(line + start - 1, len - start + 1, q, sizeof q));
-                if (line[i] == '"') {
-                    if (i + 1 < len && line[i + 1] == '"') {
-                        f.escaped = 1;
-                        i += 2;
-                        continue;
-                    }
-                    break;
-                }
-                i++;
-            }
-            f.p = line + start;
-            f.len = i - start;
-            f.quoted = 1;
-            i++; /* closing quote */
-            while (i < len && is_blank(line[i]) && line[i] != delim)
-                i++;
-            if (i < len && !(delim == ' ' ? is_blank(line[i]) : line[i] == delim))
-                return io_err(c, err, LRS_EPARSE, lineno, colbase + i + 1,
-                              "text after a closing quote ('%s')",
-                              lrs_io_quote(line + i, len - i, q, sizeof q));
-        } else {
-            size_t start = i, e;
-            if (delim == ' ') {
-                while (i < len && !is_blank(line[i]))
-                    i++;
-            } else {
-                while (i < len && line[i] != delim)
-                    i++;
-            }
-            e = i;
-            while (e > start && is_blank(line[e - 1]))
-                e--;
-            f.p = line + start;
-            f.len = e - start;
-        }
-        if (tok_push(t, f))
-            return lrs_err_set(err, LRS_ENOMEM, "%s: out of memory", c->name);
-        if (delim == ' ')
+    size_t i;
+    for (i = 0; i + 5 <= n; i++) {
+        size_t k;
+        if (memcmp(p + i, "graph", 5) != 0 || (i > 0 && !isspace((unsigned char)p[i - 1])))
             continue;
-        if (i >= len)
-            break;
-        i++; /* the delimiter */
+        for (k = i + 5; k < n && isspace((unsigned char)p[k]); k++)
+            ;
+        if (k < n && p[k] == '[')
+            return 1;
     }
-    /* one trailing delimiter ("0,   1,") leaves an empty last field: drop it */
-    if (delim != ' ' && t->n > 1 && t->f[t->n - 1].len == 0 && !t->f[t->n - 1].quoted)
-        t->n--;
-    return LRS_OK;
+    return 0;
 }
 
-char io_guess_delim(const char *line, size_t len)
+/* Detection by magic bytes, then extension, then content (lrs/io.h). */
+static lrs_io_format_t detect_format(const io_ctx_t *c, const char *p, size_t n)
 {
-    size_t i, nsemi = 0, ncomma = 0, ntab = 0;
-    int inq = 0;
-    for (i = 0; i < len; i++) {
-        char ch = line[i];
-        if (ch == '"')
-            inq = !inq;
-        else if (!inq) {
-            if (ch == ';') nsemi++;
-            else if (ch == ',') ncomma++;
-            else if (ch == '\t') ntab++;
-        }
-    }
-    if (nsemi) return ';';
-    if (ncomma) return ',';
-    if (ntab) {
-        /* a tab-separated file whose fields are padded with spaces is still
-         * tab-separated; a table aligned with both tabs and spaces between
-         * bare numbers reads the same either way. */
-        return '\t';
-    }
-    return ' ';
+    const unsigned char *u = (const unsigned char *)p;
+    lrs_io_format_t f;
+    const char *line;
+    size_t len;
+    if (n >= 6 && memcmp(p, "\x93NUMPY", 6) == 0)
+        return LRS_FMT_NPY;
+    if (n >= 4 && (memcmp(u, "PK\x03\x04", 4) == 0 || memcmp(u, "PK\x05\x06", 4) == 0))
+        return LRS_FMT_NPZ;
+    if (n >= 10 && memcmp(p, "MATLAB ", 7) == 0 && n >= 128 &&
+        (memcmp(p + 126, "IM", 2) == 0 || memcmp(p + 126, "MI", 2) == 0))
+        return LRS_FMT_MAT;
+    if ((f = format_by_ext(c->name)) != LRS_FMT_AUTO)
+        return f;
+    line = first_data_line(p, n, &len);
+    if (starts_ci(p, n, "%%MatrixMarket"))
+        return LRS_FMT_MTX;
+    if (contains(p, n, "<graphml"))
+        return LRS_FMT_GRAPHML;
+    if (starts_ci(line, len, "*vertices"))
+        return LRS_FMT_PAJEK;
+    if (starts_ci(line, len, "dl") && len > 2 && isspace((unsigned char)line[2]))
+        return LRS_FMT_DL;
+    if (looks_gml(p, n))
+        return LRS_FMT_GML;
+    if (c->o.ids || c->o.undirected || c->o.nodes || c->o.base >= 0 || c->o.compact)
+        return LRS_FMT_EDGES;
+    return LRS_FMT_DENSE; /* io_read_dense decides edges vs dense on content */
 }
 
-char *io_field_strdup(const io_field_t *f)
+/* Text formats: refuse binary data up front, naming a known binary format
+ * or pointing at the first offending byte of the first 4 KB. */
+static int refuse_binary(const io_ctx_t *c, const char *p, size_t avail, lrs_err_t *err)
 {
-    char *s = malloc(f->len + 1);
-    size_t i, o = 0;
-    if (!s)
-        return NULL;
-    for (i = 0; i < f->len; i++) {
-        s[o++] = f->p[i];
-        if (f->escaped && f->p[i] == '"' && i + 1 < f->len && f->p[i + 1] == '"')
-            i++;
-    }
-    s[o] = '\0';
-    return s;
-}
-
-int io_field_double(const io_field_t *f, char delim, double *v, lrs_err_t *err)
-{
-    int rc = lrs_io_parse_double(f->p, f->len, v, err);
-    if (rc == LRS_EPARSE && delim == ';') {
-        /* decimal comma: "0,5" in a semicolon-separated file */
-        const char *comma = memchr(f->p, ',', f->len);
-        if (comma && !memchr(f->p, '.', f->len) &&
-            !memchr(comma + 1, ',', f->len - (size_t)(comma + 1 - f->p)) && f->len < 128) {
-            char tmp[128];
-            lrs_err_t e2;
-            memcpy(tmp, f->p, f->len);
-            tmp[comma - f->p] = '.';
-            if (lrs_io_parse_double(tmp, f->len, v, &e2) == LRS_OK) {
-                lrs_err_clear(err);
-                return LRS_OK;
-            }
-        }
-    }
-    return rc;
-}
-
-int io_field_numeric(const io_field_t *f, char delim)
-{
-    double v;
-    int rc;
-    if (f->quoted)
-        return 0;
-    rc = io_field_double(f, delim, &v, NULL);
-    return rc == LRS_OK || rc == LRS_ENONFINITE;
-}
-
-/* ------------------------------------------------------------------ matrices */
-
-gsl_matrix *io_matrix_calloc(size_t rows, size_t cols)
-{
-    gsl_matrix *m = NULL;
-    gsl_block *b = NULL;
-    double *d = NULL;
-    if (rows == 0 || cols == 0 || rows > SIZE_MAX / sizeof(double) / cols)
-        return NULL;
-    m = malloc(sizeof *m);
-    b = malloc(sizeof *b);
-    d = calloc(rows * cols, sizeof(double));
-    if (!m || !b || !d) {
-        free(m);
-        free(b);
-        free(d);
-        return NULL;
-    }
-    b->size = rows * cols;
-    b->data = d;
-    m->size1 = rows;
-    m->size2 = cols;
-    m->tda = cols;
-    m->data = d;
-    m->block = b;
-    m->owner = 1;
-    return m;
-}
-
-int io_check_size(const io_ctx_t *c, size_t rows, size_t cols, size_t line,
-                  size_t col, lrs_err_t *err)
-{
-    if (rows > c->o.max_n || cols > c->o.max_n)
-        return io_err(c, err, LRS_ELIMIT, line, col,
-                      "matrix of %zux%zu is larger than --max-n %zu", rows, cols,
-                      c->o.max_n);
-    if (!c->coo && cols && rows > c->o.max_bytes / sizeof(double) / cols)
-        return io_err(c, err, LRS_ELIMIT, line, col,
-                      "matrix of %zux%zu needs %.3g GB, more than the %.3g GB allowed",
-                      rows, cols, (double)rows * (double)cols * 8e-9,
-                      (double)c->o.max_bytes * 1e-9);
-    return LRS_OK;
-}
-
-int io_check_square(const io_ctx_t *c, size_t rows, size_t cols, size_t line,
-                    const char *hint, lrs_err_t *err)
-{
-    if (rows == cols || c->o.allow_nonsquare)
+    size_t b = io_binary_at(p, avail), line = 1, col = 1, k, qn = 0;
+    const char *what;
+    char q[160];
+    if (b == avail)
         return LRS_OK;
-    return io_err(c, err, LRS_EPARSE, line, 1, "matrix is %zux%zu (%zu rows, %zu columns); "
-                  "expected square%s", rows, cols, rows, cols, hint ? hint : "");
-}
-
-int io_ents_push(io_ents_t *es, uint32_t i, uint32_t j, double w,
-                 const io_ctx_t *c, size_t line, lrs_err_t *err)
-{
-    if (es->n == es->cap) {
-        size_t nc = es->cap ? 2 * es->cap : 1024;
-        io_ent_t *ne;
-        if (es->n >= es->max)
-            return io_err(c, err, LRS_ELIMIT, line, 1,
-                          "more than %zu entries (the memory limit)", es->max);
-        if (nc > es->max)
-            nc = es->max;
-        ne = realloc(es->e, nc * sizeof *ne);
-        if (!ne)
-            return lrs_err_set(err, LRS_ENOMEM, "%s: out of memory after %zu entries",
-                               c->name, es->n);
-        es->e = ne;
-        es->cap = nc;
-    }
-    es->e[es->n].i = i;
-    es->e[es->n].j = j;
-    es->e[es->n].w = w;
-    es->e[es->n].line = line;
-    es->n++;
-    return LRS_OK;
-}
-
-void io_ents_free(io_ents_t *es)
-{
-    if (es) {
-        free(es->e);
-        es->e = NULL;
-        es->n = es->cap = 0;
-    }
-}
-
-/* Sum the entries into a zeroed matrix in file order (deterministic); a
- * bitmap of occupied positions counts repeats.  With sym != 0 every entry is
- * first moved to the lower triangle (r >= c; value times sym if swapped) and
- * mirrored at the end: W_cr = sym * W_rc. */
-int io_ents_build(const io_ents_t *es, size_t rows, size_t cols, int sym,
-                  gsl_matrix **out, size_t *repeated, size_t *loops,
-                  const io_ctx_t *c, lrs_err_t *err)
-{
-    gsl_matrix *W = NULL;
-    unsigned char *seen = NULL;
-    size_t k, rep = 0, lp = 0;
-    int rc = LRS_OK;
-    *out = NULL;
-    if (c->coo)
-        return io_ents_build_coo(es, rows, cols, sym, c->coo, repeated, loops, c, err);
-    W = io_matrix_calloc(rows, cols);
-    seen = calloc((rows * cols + 7) / 8, 1);
-    if (!W || !seen) {
-        rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory for a %zux%zu matrix",
-                         c->name, rows, cols);
-        goto done;
-    }
-    for (k = 0; k < es->n; k++) {
-        size_t r = es->e[k].i, cc = es->e[k].j, pos;
-        double w = es->e[k].w;
-        if (sym && r < cc) {
-            size_t t = r;
-            r = cc;
-            cc = t;
-            w *= sym;
-        }
-        if (r == cc)
-            lp++;
-        pos = r * cols + cc;
-        if (seen[pos / 8] & (1u << (pos % 8)))
-            rep++;
-        seen[pos / 8] |= (unsigned char)(1u << (pos % 8));
-        W->data[pos] += w;
-        if (!isfinite(W->data[pos])) {
-            rc = io_err(c, err, LRS_ENONFINITE, es->e[k].line, 1,
-                        "repeated entries add up to a non-finite value ('%s')",
-                        W->data[pos] > 0 ? "inf" : "-inf");
-            goto done;
+    if ((what = foreign_binary((const unsigned char *)p, avail)))
+        return io_err(c, err, LRS_EPARSE, 0, 0, "%s, not a matrix lrs reads", what);
+    for (k = 0; k < b; k++) {
+        if (p[k] == '\n' || (p[k] == '\r' && !(k + 1 < b && p[k + 1] == '\n'))) {
+            line++;
+            col = 1;
+        } else if (p[k] != '\r') {
+            col++;
         }
     }
-    if (sym) {
-        for (k = 0; k < es->n; k++) {
-            size_t r = es->e[k].i, cc = es->e[k].j;
-            if (r < cc) {
-                size_t t = r;
-                r = cc;
-                cc = t;
-            }
-            if (r != cc)
-                W->data[cc * cols + r] = sym * W->data[r * cols + cc];
-        }
-    }
-    *out = W;
-    W = NULL;
-    if (repeated)
-        *repeated = rep;
-    if (loops)
-        *loops = lp;
-done:
-    if (W)
-        gsl_matrix_free(W);
-    free(seen);
-    return rc;
+    while (qn < 8 && b + qn < avail && p[b + qn] != '\n' && p[b + qn] != '\r')
+        qn++;
+    return io_err(c, err, LRS_EPARSE, line, col, "binary data, not a text matrix ('%s')",
+                  lrs_io_quote(p + b, qn ? qn : 1, q, sizeof q));
 }
 
-
-/* Coordinate build.  Entries (moved to the lower triangle when sym != 0) are
- * bucketed by row with a stable counting sort (file order kept inside a
- * row), each row is ordered by column with a stable merge sort, and equal
- * positions are summed in file order -- the same additions, in the same
- * order, as the dense build, so both give bit-identical values.  With
- * sym != 0 the unique lower-triangle positions are then mirrored into a
- * second counting sort; visiting them by ascending row leaves every output
- * row ordered by column.  Cost O(nnz log(nnz/rows) + rows), memory about
- * 40 bytes per entry on top of the entries. */
-static void coo_sort_cols(uint32_t *col, size_t *idx, size_t n, uint32_t *tc, size_t *ti)
+static int is_text_format(lrs_io_format_t f)
 {
-    size_t h, a, b, k;
-    if (n < 2)
-        return;
-    h = n / 2;
-    coo_sort_cols(col, idx, h, tc, ti);
-    coo_sort_cols(col + h, idx + h, n - h, tc, ti);
-    for (a = 0, b = h, k = 0; k < n; k++) {
-        if (b >= n || (a < h && col[a] <= col[b])) {
-            tc[k] = col[a];
-            ti[k] = idx[a++];
-        } else {
-            tc[k] = col[b];
-            ti[k] = idx[b++];
-        }
-    }
-    memcpy(col, tc, n * sizeof *col);
-    memcpy(idx, ti, n * sizeof *idx);
-}
-
-static int coo_alloc(lrs_io_coo_t *m, size_t nnz)
-{
-    size_t n = nnz ? nnz : 1;
-    m->i = malloc(n * sizeof *m->i);
-    m->j = malloc(n * sizeof *m->j);
-    m->w = malloc(n * sizeof *m->w);
-    return m->i && m->j && m->w ? LRS_OK : LRS_ENOMEM;
-}
-
-/* Row-bucket (r[k], cl[k]) k < n into ptr (rows + 1) and perm (stable). */
-static void coo_bucket(const uint32_t *r, size_t n, size_t rows, size_t *ptr, size_t *perm)
-{
-    size_t k;
-    memset(ptr, 0, (rows + 1) * sizeof *ptr);
-    for (k = 0; k < n; k++)
-        ptr[r[k] + 1]++;
-    for (k = 0; k < rows; k++)
-        ptr[k + 1] += ptr[k];
-    for (k = 0; k < n; k++)
-        perm[ptr[r[k]]++] = k;
-    for (k = rows; k > 0; k--)
-        ptr[k] = ptr[k - 1];
-    ptr[0] = 0;
-}
-
-int io_ents_build_coo(const io_ents_t *es, size_t rows, size_t cols, int sym,
-                      lrs_io_coo_t *out, size_t *repeated, size_t *loops,
-                      const io_ctx_t *c, lrs_err_t *err)
-{
-    size_t n = es->n, k, q, u = 0, rep = 0, lp = 0, tot;
-    size_t *ptr = malloc((rows + 1) * sizeof *ptr), *perm = malloc((n + 1) * sizeof *perm);
-    size_t *ti = malloc((n + 1) * sizeof *ti);
-    uint32_t *r = malloc((n + 1) * sizeof *r), *cl = malloc((n + 1) * sizeof *cl);
-    uint32_t *tc = malloc((n + 1) * sizeof *tc);
-    lrs_io_coo_t L = {0};
-    int rc = LRS_OK;
-    memset(out, 0, sizeof *out);
-    if (!ptr || !perm || !ti || !r || !cl || !tc || coo_alloc(&L, n)) {
-        rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory for %zu entries", c->name, n);
-        goto done;
-    }
-    for (k = 0; k < n; k++) {
-        uint32_t a = es->e[k].i, b = es->e[k].j;
-        r[k] = sym && a < b ? b : a;
-        cl[k] = sym && a < b ? a : b;
-    }
-    coo_bucket(r, n, rows, ptr, perm);
-    for (k = 0; k < n; k++)
-        tc[k] = cl[perm[k]];
-    memcpy(cl, tc, n * sizeof *cl);
-    for (q = 0; q < rows; q++)
-        coo_sort_cols(cl + ptr[q], perm + ptr[q], ptr[q + 1] - ptr[q], tc, ti);
-    for (q = 0; q < rows; q++)
-        for (k = ptr[q]; k < ptr[q + 1]; k++) {
-            const io_ent_t *e = &es->e[perm[k]];
-            double w = sym && e->i < e->j ? sym * e->w : e->w;
-            if (q == cl[k])
-                lp++;
-            if (u > 0 && L.i[u - 1] == q && L.j[u - 1] == cl[k]) {
-                rep++;
-                L.w[u - 1] += w;
-                if (!isfinite(L.w[u - 1])) {
-                    rc = io_err(c, err, LRS_ENONFINITE, e->line, 1,
-                                "repeated entries add up to a non-finite value ('%s')",
-                                L.w[u - 1] > 0 ? "inf" : "-inf");
-                    goto done;
-                }
-                continue;
-            }
-            L.i[u] = (uint32_t)q;
-            L.j[u] = cl[k];
-            L.w[u++] = w;
-        }
-    L.rows = rows;
-    L.cols = cols;
-    L.nnz = u;
-    if (!sym) {
-        *out = L;
-        memset(&L, 0, sizeof L);
-        goto counts;
-    }
-    /* mirror: row counts of the full pattern, then fill by ascending row */
-    for (tot = u, k = 0; k < u; k++)
-        tot += L.i[k] != L.j[k];
-    if (coo_alloc(out, tot)) {
-        rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory for %zu entries", c->name, tot);
-        goto done;
-    }
-    memset(ptr, 0, (rows + 1) * sizeof *ptr);
-    for (k = 0; k < u; k++) {
-        ptr[L.i[k] + 1]++;
-        if (L.i[k] != L.j[k])
-            ptr[L.j[k] + 1]++;
-    }
-    for (q = 0; q < rows; q++)
-        ptr[q + 1] += ptr[q];
-    for (k = 0; k < u; k++) {
-        size_t p = ptr[L.i[k]]++;
-        out->i[p] = L.i[k];
-        out->j[p] = L.j[k];
-        out->w[p] = L.w[k];
-        if (L.i[k] != L.j[k]) {
-            p = ptr[L.j[k]]++;
-            out->i[p] = L.j[k];
-            out->j[p] = L.i[k];
-            out->w[p] = sym * L.w[k];
-        }
-    }
-    out->rows = rows;
-    out->cols = cols;
-    out->nnz = tot;
-counts:
-    if (repeated)
-        *repeated = rep;
-    if (loops)
-        *loops = lp;
-done:
-    if (rc != LRS_OK)
-        lrs_io_coo_free(out);
-    lrs_io_coo_free(&L);
-    free(ptr);
-    free(perm);
-    free(ti);
-    free(r);
-    free(cl);
-    free(tc);
-    return rc;
-}
-
-void lrs_io_coo_free(lrs_io_coo_t *m)
-{
-    if (m) {
-        free(m->i);
-        free(m->j);
-        free(m->w);
-        memset(m, 0, sizeof *m);
-    }
+    return f == LRS_FMT_DENSE || f == LRS_FMT_EDGES || f == LRS_FMT_MTX ||
+           f == LRS_FMT_GML || f == LRS_FMT_PAJEK || f == LRS_FMT_NCOL ||
+           f == LRS_FMT_LGL || f == LRS_FMT_DIMACS || f == LRS_FMT_DL;
 }
 
 /* Nonzeros of a dense result (dense text, Matrix Market array, npy) in
@@ -929,7 +298,7 @@ static int coo_from_dense(const gsl_matrix *W, lrs_io_coo_t *out, const char *na
     for (a = 0; a < W->size1; a++)
         for (b = 0; b < W->size2; b++)
             n += W->data[a * W->tda + b] != 0;
-    if (coo_alloc(out, n)) {
+    if (io_coo_alloc(out, n)) {
         lrs_io_coo_free(out);
         return lrs_err_set(err, LRS_ENOMEM, "%s: out of memory for %zu entries", name, n);
     }
@@ -945,200 +314,106 @@ static int coo_from_dense(const gsl_matrix *W, lrs_io_coo_t *out, const char *na
     return LRS_OK;
 }
 
-/* ------------------------------------------------------------------ names */
-
-static uint64_t fnv1a(const char *s, size_t len)
-{
-    uint64_t h = 1469598103934665603ULL;
-    size_t i;
-    for (i = 0; i < len; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
-static int names_rehash(io_names_t *t, size_t nslot)
-{
-    uint32_t *ns = calloc(nslot, sizeof *ns);
-    size_t k;
-    if (!ns)
-        return -1;
-    for (k = 0; k < t->n; k++) {
-        size_t h = (size_t)(fnv1a(t->names[k], strlen(t->names[k])) & (nslot - 1));
-        while (ns[h])
-            h = (h + 1) & (nslot - 1);
-        ns[h] = (uint32_t)(k + 1);
-    }
-    free(t->slot);
-    t->slot = ns;
-    t->nslot = nslot;
-    return 0;
-}
-
-long io_names_get(io_names_t *t, const char *name, size_t len, size_t max)
-{
-    size_t h;
-    char *s;
-    if (t->nslot == 0 && names_rehash(t, 1024))
-        return -2;
-    h = (size_t)(fnv1a(name, len) & (t->nslot - 1));
-    while (t->slot[h]) {
-        const char *o = t->names[t->slot[h] - 1];
-        if (strlen(o) == len && memcmp(o, name, len) == 0)
-            return (long)t->slot[h] - 1;
-        h = (h + 1) & (t->nslot - 1);
-    }
-    if (t->n >= max)
-        return -1;
-    if (t->n == t->cap) {
-        size_t nc = t->cap ? 2 * t->cap : 256;
-        char **nn = realloc(t->names, nc * sizeof *nn);
-        if (!nn)
-            return -2;
-        t->names = nn;
-        t->cap = nc;
-    }
-    s = malloc(len + 1);
-    if (!s)
-        return -2;
-    memcpy(s, name, len);
-    s[len] = '\0';
-    t->names[t->n] = s;
-    t->slot[h] = (uint32_t)(t->n + 1);
-    t->n++;
-    if (2 * t->n > t->nslot && names_rehash(t, 2 * t->nslot))
-        return -2;
-    return (long)t->n - 1;
-}
-
-void io_names_free(io_names_t *t)
-{
-    size_t k;
-    if (!t)
-        return;
-    for (k = 0; k < t->n; k++)
-        free(t->names[k]);
-    free(t->names);
-    free(t->slot);
-    memset(t, 0, sizeof *t);
-}
-
 /* ------------------------------------------------------------------ dispatch */
 
-static int has_ext(const char *name, const char *ext)
+static int setup_ctx(io_ctx_t *c, io_src_t *src, const char *name,
+                     const lrs_io_read_opts_t *opts, lrs_err_t *err)
 {
-    size_t n = strlen(name), e = strlen(ext);
-    size_t i;
-    if (n < e)
-        return 0;
-    for (i = 0; i < e; i++)
-        if (tolower((unsigned char)name[n - e + i]) != ext[i])
-            return 0;
-    return 1;
+    c->o = opts ? *opts : lrs_io_read_opts_default();
+    if (c->o.max_n == 0)
+        c->o.max_n = LRS_IO_MAX_N_DEFAULT;
+    if (c->o.max_bytes == 0)
+        c->o.max_bytes = LRS_IO_MAX_BYTES_DEFAULT;
+    if (c->o.base > 1 || c->o.base < -1)
+        return lrs_err_set(err, LRS_EINVAL, "lrs_read: base is %d; expected 0 or 1",
+                           c->o.base);
+    if ((int)c->o.format < 0 || (size_t)c->o.format >= NFMT)
+        return lrs_err_set(err, LRS_EINVAL, "lrs_read: unknown format %d", (int)c->o.format);
+    if (c->o.max_n > UINT32_MAX - 2 || c->coo)
+        c->o.max_n = UINT32_MAX - 2;
+    c->src = src;
+    c->name = name;
+    src->name = name;
+    src->max_line = 64 * c->o.max_n > ((size_t)1 << 20) ? 64 * c->o.max_n : ((size_t)1 << 20);
+    return LRS_OK;
 }
 
-static int starts_ci(const char *p, size_t len, const char *word)
+/* Decompress if the magic bytes say so; a compression suffix without them
+ * is an error.  Then the first bytes for detection are in c->src. */
+static int open_layers(io_ctx_t *c, const char **kind, lrs_err_t *err)
 {
-    size_t i, n = strlen(word);
-    if (len < n)
-        return 0;
-    for (i = 0; i < n; i++)
-        if (tolower((unsigned char)p[i]) != tolower((unsigned char)word[i]))
-            return 0;
-    return 1;
+    const char *zext;
+    int rc;
+    char q[160];
+    stem_len(c->name, &zext);
+    if ((rc = io_decomp_push(c, kind, err)))
+        return rc;
+    if (zext && !*kind) {
+        size_t n = c->src->end - c->src->beg;
+        return io_err(c, err, LRS_EPARSE, 0, 0, "named like %s data but it is not: bad magic "
+                      "bytes ('%s')", zext,
+                      lrs_io_quote(c->src->buf ? c->src->buf + c->src->beg : "",
+                                   n < 6 ? n : 6, q, sizeof q));
+    }
+    return io_src_fill(c->src, IO_SNIFF, err);
 }
 
-static int read_source(io_src_t *src, const char *name, const lrs_io_read_opts_t *opts,
-                       gsl_matrix **out, lrs_io_coo_t *coo, lrs_io_read_info_t *info,
-                       lrs_err_t *err)
+static int dispatch(io_ctx_t *c, lrs_io_format_t fmt, int detected, gsl_matrix **out,
+                    lrs_err_t *err)
+{
+    switch (fmt) {
+    case LRS_FMT_DENSE: return io_read_dense(c, detected, out, err);
+    case LRS_FMT_EDGES: return io_read_edges(c, out, err);
+    case LRS_FMT_MTX: return io_read_mtx(c, out, err);
+    case LRS_FMT_NPY: return io_read_npy(c, out, err);
+    case LRS_FMT_NPZ: return io_read_npz(c, out, err);
+    case LRS_FMT_MAT: return io_read_mat(c, out, err);
+    default: return io_read_graph(c, fmt, out, err);
+    }
+}
+
+static int read_source(io_src_t *src, const char *name, const char *path,
+                       const lrs_io_read_opts_t *opts, gsl_matrix **out, lrs_io_coo_t *coo,
+                       lrs_io_read_info_t *info, lrs_err_t *err)
 {
     io_ctx_t c;
     lrs_io_read_info_t local;
     lrs_io_format_t fmt;
+    const char *kind = NULL, *p;
     int rc, detected = 0;
-    const char *p;
     size_t avail;
 
     memset(&c, 0, sizeof c);
-    c.o = opts ? *opts : lrs_io_read_opts_default();
-    if (c.o.max_n == 0)
-        c.o.max_n = LRS_IO_MAX_N_DEFAULT;
-    if (c.o.max_bytes == 0)
-        c.o.max_bytes = LRS_IO_MAX_BYTES_DEFAULT;
-    if (c.o.base > 1 || c.o.base < -1)
-        return lrs_err_set(err, LRS_EINVAL, "lrs_read: base is %d; expected 0 or 1",
-                           c.o.base);
-    if (c.o.max_n > UINT32_MAX - 2 || coo)
-        c.o.max_n = UINT32_MAX - 2;
-    c.coo = coo;
-    c.src = src;
-    c.name = name;
     c.info = info ? info : &local;
     lrs_io_read_info_init(c.info);
-    src->name = name;
-    src->max_line = 64 * c.o.max_n > ((size_t)1 << 20) ? 64 * c.o.max_n : ((size_t)1 << 20);
-
-    if ((rc = io_src_fill(src, IO_SNIFF, err)))
+    c.path = path;
+    c.coo = coo;
+    if ((rc = setup_ctx(&c, src, name, opts, err)) || (rc = open_layers(&c, &kind, err)))
         goto done;
-    p = src->buf ? src->buf + src->beg : "";
-    avail = src->end - src->beg;
+    c.info->compression = kind;
+    p = c.src->buf ? c.src->buf + c.src->beg : "";
+    avail = c.src->end - c.src->beg;
     fmt = c.o.format;
     if (fmt == LRS_FMT_AUTO) {
         detected = 1;
-        if ((avail >= 6 && memcmp(p, "\x93NUMPY", 6) == 0) || has_ext(name, ".npy"))
-            fmt = LRS_FMT_NPY;
-        else if (starts_ci(p, avail, "%%MatrixMarket") || has_ext(name, ".mtx"))
-            fmt = LRS_FMT_MTX;
-        else if (c.o.ids || c.o.undirected || c.o.nodes || c.o.base >= 0 ||
-                 c.o.compact || has_ext(name, ".edges") || has_ext(name, ".edgelist") ||
-                 has_ext(name, ".el"))
-            fmt = LRS_FMT_EDGES;
-        else
-            fmt = LRS_FMT_DENSE; /* io_read_dense decides edges vs dense on content */
+        fmt = detect_format(&c, p, avail);
     }
-    if (fmt != LRS_FMT_NPY) {
-        /* Text formats: refuse binary data up front, pointing at the first
-         * offending byte of the first 4 KB. */
-        size_t b = io_binary_at(p, avail), line = 1, col = 1, k;
-        if (b < avail) {
-            char q[160];
-            for (k = 0; k < b; k++) {
-                if (p[k] == '\n' || (p[k] == '\r' && !(k + 1 < b && p[k + 1] == '\n'))) {
-                    line++;
-                    col = 1;
-                } else if (p[k] != '\r') {
-                    col++;
-                }
-            }
-            size_t qn = 0;
-            while (qn < 8 && b + qn < avail && p[b + qn] != '\n' && p[b + qn] != '\r')
-                qn++;
-            rc = io_err(&c, err, LRS_EPARSE, line, col,
-                        "binary data, not a text matrix ('%s')",
-                        lrs_io_quote(p + b, qn ? qn : 1, q, sizeof q));
-            goto done;
-        }
-    }
-    switch (fmt) {
-    case LRS_FMT_DENSE: rc = io_read_dense(&c, detected, out, err); break;
-    case LRS_FMT_EDGES: rc = io_read_edges(&c, out, err); break;
-    case LRS_FMT_MTX: rc = io_read_mtx(&c, out, err); break;
-    case LRS_FMT_NPY: rc = io_read_npy(&c, out, err); break;
-    default: rc = lrs_err_set(err, LRS_EINVAL, "lrs_read: unknown format %d", (int)fmt);
-    }
-    if (rc == LRS_OK && coo && *out) {
+    if (is_text_format(fmt) && (rc = refuse_binary(&c, p, avail, err)))
+        goto done;
+    if ((rc = dispatch(&c, fmt, detected, out, err)))
+        goto done;
+    if (coo && *out) {
         rc = coo_from_dense(*out, coo, name, err);
         gsl_matrix_free(*out);
         *out = NULL;
+        if (rc)
+            goto done;
     }
-    if (rc == LRS_OK) {
-        c.info->detected = detected;
-        if (c.info->format == LRS_FMT_AUTO)
-            c.info->format = fmt;
-        c.info->rows = coo ? coo->rows : (*out)->size1;
-        c.info->cols = coo ? coo->cols : (*out)->size2;
-    }
+    c.info->detected = detected;
+    if (c.info->format == LRS_FMT_AUTO)
+        c.info->format = fmt;
+    c.info->rows = coo ? coo->rows : (*out)->size1;
+    c.info->cols = coo ? coo->cols : (*out)->size2;
 done:
     if (rc != LRS_OK || c.info == &local)
         lrs_io_read_info_clear(c.info);
@@ -1157,8 +432,8 @@ int lrs_io_read_stream(FILE *fp, const char *name, const lrs_io_read_opts_t *opt
         return lrs_err_set(err, LRS_EINVAL, "lrs_io_read_stream: fp is NULL");
     memset(&s, 0, sizeof s);
     s.fp = fp;
-    rc = read_source(&s, name ? name : "<input>", opts, out, NULL, info, err);
-    free(s.buf);
+    rc = read_source(&s, name ? name : "<input>", NULL, opts, out, NULL, info, err);
+    io_src_release(&s);
     return rc;
 }
 
@@ -1177,8 +452,8 @@ int lrs_io_read_buffer(const void *buf, size_t len, const char *name,
     s.mem = buf;
     s.memlen = len;
     s.eof = (len == 0);
-    rc = read_source(&s, name ? name : "<input>", opts, out, NULL, info, err);
-    free(s.buf);
+    rc = read_source(&s, name ? name : "<input>", NULL, opts, out, NULL, info, err);
+    io_src_release(&s);
     return rc;
 }
 
@@ -1186,6 +461,7 @@ int lrs_io_read_matrix(const char *path, const lrs_io_read_opts_t *opts,
                     gsl_matrix **out, lrs_io_read_info_t *info, lrs_err_t *err)
 {
     FILE *fp;
+    io_src_t s;
     int rc;
     if (!out)
         return lrs_err_set(err, LRS_EINVAL, "lrs_io_read_matrix: out is NULL");
@@ -1197,7 +473,10 @@ int lrs_io_read_matrix(const char *path, const lrs_io_read_opts_t *opts,
     fp = fopen(path, "rb");
     if (!fp)
         return lrs_err_set(err, LRS_EIO, "%s: cannot open: %s", path, strerror(errno));
-    rc = lrs_io_read_stream(fp, path, opts, out, info, err);
+    memset(&s, 0, sizeof s);
+    s.fp = fp;
+    rc = read_source(&s, path, path, opts, out, NULL, info, err);
+    io_src_release(&s);
     fclose(fp);
     return rc;
 }
@@ -1219,8 +498,8 @@ int lrs_io_read_coo_buffer(const void *buf, size_t len, const char *name,
     s.mem = buf;
     s.memlen = len;
     s.eof = (len == 0);
-    rc = read_source(&s, name ? name : "<input>", opts, &W, out, info, err);
-    free(s.buf);
+    rc = read_source(&s, name ? name : "<input>", NULL, opts, &W, out, info, err);
+    io_src_release(&s);
     return rc;
 }
 
@@ -1241,8 +520,9 @@ int lrs_io_read_coo(const char *path, const lrs_io_read_opts_t *opts, lrs_io_coo
         return lrs_err_set(err, LRS_EIO, "%s: cannot open: %s", path, strerror(errno));
     memset(&s, 0, sizeof s);
     s.fp = fp;
-    rc = read_source(&s, fp == stdin ? "<stdin>" : path, opts, &W, out, info, err);
-    free(s.buf);
+    rc = read_source(&s, fp == stdin ? "<stdin>" : path, fp == stdin ? NULL : path, opts, &W,
+                     out, info, err);
+    io_src_release(&s);
     if (fp != stdin)
         fclose(fp);
     return rc;

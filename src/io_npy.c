@@ -9,7 +9,8 @@
  * row-major (C order) or column-major (Fortran order), nothing after.
  * Messages give "FILE:1:COL" with COL the 1-based byte offset in the file.
  */
-#include "io_internal.h"
+#include "io_core.h"
+#include "io_readers.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -24,6 +25,7 @@ typedef struct npy_hdr {
     size_t ndim;
     unsigned long long shape[8];
     int have_descr, have_order, have_shape;
+    size_t hdr_off;  /* file offset of the header dict */
 } npy_hdr_t;
 
 typedef struct npy_parse {
@@ -251,20 +253,17 @@ static double item_value(const unsigned char *b, const npy_hdr_t *hd)
     }
 }
 
-int io_read_npy(io_ctx_t *c, gsl_matrix **out, lrs_err_t *err)
+/* Preamble (magic, version, header length) and header dict: hd filled,
+ * *data_off = the file offset of the first data byte. */
+static int read_header(io_ctx_t *c, npy_hdr_t *hd, size_t *data_off, lrs_err_t *err)
 {
     unsigned char pre[12];
     char *hbuf = NULL, q[160];
-    unsigned char *chunk = NULL;
-    gsl_matrix *W = NULL;
-    size_t got, hlen, pre_len, rows, cols, total, done_items = 0, k;
-    npy_hdr_t hd;
+    size_t got, hlen, pre_len;
     npy_parse_t p;
     int rc = LRS_OK;
 
-    *out = NULL;
-    memset(&hd, 0, sizeof hd);
-    c->info->format = LRS_FMT_NPY;
+    memset(hd, 0, sizeof *hd);
     got = io_src_take(c->src, pre, 8, &rc, err);
     if (rc)
         goto done;
@@ -321,66 +320,76 @@ int io_read_npy(io_ctx_t *c, gsl_matrix **out, lrs_err_t *err)
     p.i = 0;
     p.off = pre_len;
     p.c = c;
-    if ((rc = parse_header(&p, &hd, err)))
-        goto done;
-    if (hd.ndim != 2) {
+    hd->hdr_off = pre_len;
+    rc = parse_header(&p, hd, err);
+    *data_off = pre_len + hlen;
+done:
+    free(hbuf);
+    return rc;
+}
+
+/* "(3, 4)", "(5,)" */
+static void shape_str(const npy_hdr_t *hd, char *shp, size_t size)
+{
+    size_t o = 0, k;
+    o += (size_t)snprintf(shp + o, size - o, "(");
+    for (k = 0; k < hd->ndim && o < size - 30; k++)
+        o += (size_t)snprintf(shp + o, size - o, "%s%llu", k ? ", " : "", hd->shape[k]);
+    snprintf(shp + o, size - o, "%s)", hd->ndim == 1 ? "," : "");
+}
+
+/* A 2-D, non-empty shape within the limits (and square unless allowed). */
+static int check_shape(io_ctx_t *c, const npy_hdr_t *hd, size_t hdr_col, lrs_err_t *err)
+{
+    size_t rows, cols;
+    int rc;
+    if (hd->ndim != 2) {
         char shp[200];
-        size_t o = 0;
-        o += (size_t)snprintf(shp + o, sizeof shp - o, "(");
-        for (k = 0; k < hd.ndim && o < sizeof shp - 30; k++)
-            o += (size_t)snprintf(shp + o, sizeof shp - o, "%s%llu", k ? ", " : "", hd.shape[k]);
-        snprintf(shp + o, sizeof shp - o, "%s)", hd.ndim == 1 ? "," : "");
-        rc = io_err(c, err, LRS_EPARSE, 1, pre_len + 1,
-                    "npy array has %zu dimension%s %s; expected a 2-D matrix ('%s')", hd.ndim,
-                    hd.ndim == 1 ? "" : "s", shp, shp);
-        goto done;
+        shape_str(hd, shp, sizeof shp);
+        return io_err(c, err, LRS_EPARSE, 1, hdr_col,
+                      "npy array has %zu dimension%s %s; expected a 2-D matrix ('%s')",
+                      hd->ndim, hd->ndim == 1 ? "" : "s", shp, shp);
     }
-    if (hd.shape[0] > c->o.max_n || hd.shape[1] > c->o.max_n) {
-        rc = io_err(c, err, LRS_ELIMIT, 1, pre_len + 1,
-                    "matrix of %llux%llu is larger than --max-n %zu ('(%llu, %llu)')",
-                    hd.shape[0], hd.shape[1], c->o.max_n, hd.shape[0], hd.shape[1]);
-        goto done;
-    }
-    rows = (size_t)hd.shape[0];
-    cols = (size_t)hd.shape[1];
-    if (rows == 0 || cols == 0) {
-        rc = io_err(c, err, LRS_EPARSE, 1, pre_len + 1, "npy matrix is empty ('(%zu, %zu)')",
-                    rows, cols);
-        goto done;
-    }
-    if ((rc = io_check_size(c, rows, cols, 1, pre_len + 1, err)))
-        goto done;
-    if ((rc = io_check_square(c, rows, cols, 1, NULL, err)))
-        goto done;
-    W = io_matrix_calloc(rows, cols);
-    chunk = malloc(65536);
-    if (!W || !chunk) {
-        rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory for a %zux%zu matrix", c->name,
-                         rows, cols);
-        goto done;
-    }
-    total = rows * cols;
+    if (hd->shape[0] > c->o.max_n || hd->shape[1] > c->o.max_n)
+        return io_err(c, err, LRS_ELIMIT, 1, hdr_col,
+                      "matrix of %llux%llu is larger than --max-n %zu ('(%llu, %llu)')",
+                      hd->shape[0], hd->shape[1], c->o.max_n, hd->shape[0], hd->shape[1]);
+    rows = (size_t)hd->shape[0];
+    cols = (size_t)hd->shape[1];
+    if (rows == 0 || cols == 0)
+        return io_err(c, err, LRS_EPARSE, 1, hdr_col, "npy matrix is empty ('(%zu, %zu)')",
+                      rows, cols);
+    if ((rc = io_check_size(c, rows, cols, 1, hdr_col, err)))
+        return rc;
+    return io_check_square(c, rows, cols, 1, NULL, err);
+}
+
+/* rows*cols items into W (C or Fortran order), refusing non-finite values
+ * and short data. */
+static int read_data(io_ctx_t *c, const npy_hdr_t *hd, size_t data_off, gsl_matrix *W,
+                     lrs_err_t *err)
+{
+    size_t rows = W->size1, cols = W->size2, total = rows * cols, done_items = 0, k, got;
+    size_t isz = (size_t)hd->size;
+    unsigned char *chunk = malloc(65536);
+    int rc = LRS_OK;
+    if (!chunk)
+        return lrs_err_set(err, LRS_ENOMEM, "%s: out of memory", c->name);
     while (done_items < total) {
-        size_t want = (total - done_items) * (size_t)hd.size, n;
+        size_t want = (total - done_items) * isz, n;
         if (want > 65536)
-            want = 65536 - 65536 % (size_t)hd.size;
+            want = 65536 - 65536 % isz;
         got = io_src_take(c->src, chunk, want, &rc, err);
         if (rc)
             goto done;
-        n = got / (size_t)hd.size;
+        n = got / isz;
         for (k = 0; k < n; k++) {
-            size_t idx = done_items + k, i, j;
-            double v = item_value(chunk + k * (size_t)hd.size, &hd);
-            if (hd.fortran) {
-                i = idx % rows;
-                j = idx / rows;
-            } else {
-                i = idx / cols;
-                j = idx % cols;
-            }
+            size_t idx = done_items + k;
+            size_t i = hd->fortran ? idx % rows : idx / cols;
+            size_t j = hd->fortran ? idx / rows : idx % cols;
+            double v = item_value(chunk + k * isz, hd);
             if (!isfinite(v)) {
-                rc = io_err(c, err, LRS_ENONFINITE, 1,
-                            pre_len + hlen + idx * (size_t)hd.size + 1,
+                rc = io_err(c, err, LRS_ENONFINITE, 1, data_off + idx * isz + 1,
                             "non-finite value at [%zu, %zu] ('%s')", i, j,
                             isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
                 goto done;
@@ -389,31 +398,68 @@ int io_read_npy(io_ctx_t *c, gsl_matrix **out, lrs_err_t *err)
         }
         done_items += n;
         if (got < want) {
-            rc = io_err(c, err, LRS_EPARSE, 1,
-                        pre_len + hlen + done_items * (size_t)hd.size + got % (size_t)hd.size + 1,
-                        "truncated npy data: %zu of %zu bytes", done_items * (size_t)hd.size +
-                        got % (size_t)hd.size, total * (size_t)hd.size);
+            rc = io_err(c, err, LRS_EPARSE, 1, data_off + done_items * isz + got % isz + 1,
+                        "truncated npy data: %zu of %zu bytes", done_items * isz + got % isz,
+                        total * isz);
             goto done;
         }
     }
-    {
-        unsigned char extra;
-        got = io_src_take(c->src, &extra, 1, &rc, err);
-        if (rc)
-            goto done;
-        if (got) {
-            rc = io_err(c, err, LRS_EPARSE, 1, pre_len + hlen + total * (size_t)hd.size + 1,
-                        "unexpected bytes after the npy data (shape (%zu, %zu) says %zu bytes)",
-                        rows, cols, total * (size_t)hd.size);
-            goto done;
-        }
+done:
+    free(chunk);
+    return rc;
+}
+
+int io_npy_peek(io_ctx_t *c, io_npy_desc_t *d, lrs_err_t *err)
+{
+    npy_hdr_t hd;
+    size_t off, k;
+    int rc = read_header(c, &hd, &off, err);
+    if (rc)
+        return rc;
+    d->kind = hd.kind;
+    d->size = hd.size;
+    d->ndim = hd.ndim;
+    for (k = 0; k < hd.ndim; k++)
+        d->shape[k] = hd.shape[k];
+    return LRS_OK;
+}
+
+int io_read_npy(io_ctx_t *c, gsl_matrix **out, lrs_err_t *err)
+{
+    gsl_matrix *W = NULL;
+    size_t data_off = 0, got;
+    npy_hdr_t hd;
+    unsigned char extra;
+    int rc;
+
+    *out = NULL;
+    c->info->format = LRS_FMT_NPY;
+    if ((rc = read_header(c, &hd, &data_off, err)))
+        goto done;
+    if ((rc = check_shape(c, &hd, hd.hdr_off + 1, err)))
+        goto done;
+    W = io_matrix_calloc((size_t)hd.shape[0], (size_t)hd.shape[1]);
+    if (!W) {
+        rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory for a %llux%llu matrix", c->name,
+                         hd.shape[0], hd.shape[1]);
+        goto done;
+    }
+    if ((rc = read_data(c, &hd, data_off, W, err)))
+        goto done;
+    got = io_src_take(c->src, &extra, 1, &rc, err);
+    if (rc)
+        goto done;
+    if (got) {
+        size_t nbytes = W->size1 * W->size2 * (size_t)hd.size;
+        rc = io_err(c, err, LRS_EPARSE, 1, data_off + nbytes + 1,
+                    "unexpected bytes after the npy data (shape (%zu, %zu) says %zu bytes)",
+                    W->size1, W->size2, nbytes);
+        goto done;
     }
     *out = W;
     W = NULL;
 done:
     if (W)
         gsl_matrix_free(W);
-    free(chunk);
-    free(hbuf);
     return rc;
 }

@@ -14,7 +14,8 @@
  * number of fields (2 or 3).  W[src][dst] += weight (row = source, as in an
  * adjacency matrix A_ij for the edge i -> j and as Matrix Market's "i j v").
  */
-#include "io_internal.h"
+#include "io_core.h"
+#include "io_readers.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -436,13 +437,88 @@ static int parse_id(io_ctx_t *c, const io_field_t *f, size_t line, long long *id
     return LRS_OK;
 }
 
+/* One endpoint of an edge: an integer id (with opts.ids; *maxid tracks the
+ * largest) or a name numbered in order of first appearance. */
+static int edge_node(io_ctx_t *c, const io_field_t *f, io_names_t *names, long long *maxid,
+                     uint32_t *node, lrs_err_t *err)
+{
+    long idx;
+    char *s = NULL, q[160];
+    const char *name = f->p;
+    size_t nlen = f->len;
+    int rc;
+    if (c->o.ids) {
+        long long id;
+        if ((rc = parse_id(c, f, c->src->line, &id, err)))
+            return rc;
+        if (id > *maxid)
+            *maxid = id;
+        *node = (uint32_t)id;
+        return LRS_OK;
+    }
+    if (f->len == 0 && !f->quoted)
+        return io_err(c, err, LRS_EPARSE, c->src->line, f->col, "empty node name ('')");
+    if (f->escaped) {
+        s = io_field_strdup(f);
+        if (!s)
+            return lrs_err_set(err, LRS_ENOMEM, "%s: out of memory", c->name);
+        name = s;
+        nlen = strlen(s);
+    }
+    idx = io_names_get(names, name, nlen, c->o.max_n);
+    free(s);
+    if (idx == -1)
+        return io_err(c, err, LRS_ELIMIT, c->src->line, f->col,
+                      "more than --max-n %zu nodes ('%s')", c->o.max_n,
+                      lrs_io_quote(f->p, f->len, q, sizeof q));
+    if (idx < 0)
+        return lrs_err_set(err, LRS_ENOMEM, "%s: out of memory", c->name);
+    *node = (uint32_t)idx;
+    return LRS_OK;
+}
+
+/* --compact: renumber the ids that occur 0.. in increasing order (their
+ * original ids become the names); *n gets the count. */
+static int compact_ids(io_ctx_t *c, io_ents_t *es, long long maxid, size_t *n, lrs_err_t *err)
+{
+    size_t m = 0, k, nid = (size_t)maxid + 1; /* no id above maxid occurs, whatever --nodes says */
+    unsigned char *used = calloc(nid, 1);
+    uint32_t *remap = malloc(nid * sizeof *remap);
+    int rc = LRS_OK;
+    if (!used || !remap || !(c->info->names = calloc(nid, sizeof(char *)))) {
+        rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory", c->name);
+        goto done;
+    }
+    for (k = 0; k < es->n; k++)
+        used[es->e[k].i] = used[es->e[k].j] = 1;
+    for (k = 0; k < nid; k++)
+        if (used[k]) {
+            char s[32];
+            remap[k] = (uint32_t)m;
+            snprintf(s, sizeof s, "%lld", (long long)k + (c->o.base < 0 ? 0 : c->o.base));
+            c->info->names[m] = strdup(s);
+            if (!c->info->names[m]) {
+                rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory", c->name);
+                goto done;
+            }
+            c->info->nnames = ++m;
+        }
+    for (k = 0; k < es->n; k++) {
+        es->e[k].i = remap[es->e[k].i];
+        es->e[k].j = remap[es->e[k].j];
+    }
+    *n = m;
+done:
+    free(used);
+    free(remap);
+    return rc;
+}
+
 int io_read_edges(io_ctx_t *c, gsl_matrix **out, lrs_err_t *err)
 {
     io_tok_t t = {0};
     io_names_t names;
     io_ents_t es;
-    unsigned char *used = NULL;
-    uint32_t *remap = NULL;
     size_t nf = 0, first_line = 0, n = 0, k;
     long long maxid = -1;
     char delim = 0, q[160];
@@ -509,48 +585,9 @@ int io_read_edges(io_ctx_t *c, gsl_matrix **out, lrs_err_t *err)
                         first_line, lrs_io_quote(t.f[at].p, t.f[at].len, q, sizeof q));
             goto done;
         }
-        for (k = 0; k < 2; k++) {
-            const io_field_t *f = &t.f[k];
-            if (c->o.ids) {
-                long long id;
-                if ((rc = parse_id(c, f, c->src->line, &id, err)))
-                    goto done;
-                if (id > maxid)
-                    maxid = id;
-                ij[k] = (uint32_t)id;
-            } else {
-                long idx;
-                char *s = NULL;
-                const char *name = f->p;
-                size_t nlen = f->len;
-                if (f->len == 0 && !f->quoted) {
-                    rc = io_err(c, err, LRS_EPARSE, c->src->line, f->col, "empty node name ('')");
-                    goto done;
-                }
-                if (f->escaped) {
-                    s = io_field_strdup(f);
-                    if (!s) {
-                        rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory", c->name);
-                        goto done;
-                    }
-                    name = s;
-                    nlen = strlen(s);
-                }
-                idx = io_names_get(&names, name, nlen, c->o.max_n);
-                free(s);
-                if (idx == -1) {
-                    rc = io_err(c, err, LRS_ELIMIT, c->src->line, f->col,
-                                "more than --max-n %zu nodes ('%s')", c->o.max_n,
-                                lrs_io_quote(f->p, f->len, q, sizeof q));
-                    goto done;
-                }
-                if (idx < 0) {
-                    rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory", c->name);
-                    goto done;
-                }
-                ij[k] = (uint32_t)idx;
-            }
-        }
+        for (k = 0; k < 2; k++)
+            if ((rc = edge_node(c, &t.f[k], &names, &maxid, &ij[k], err)))
+                goto done;
         if (nf == 3 && io_field_double(&t.f[2], delim, &w, &sub)) {
             rc = io_err_wrap(c, err, &sub, c->src->line, t.f[2].col);
             goto done;
@@ -565,40 +602,8 @@ int io_read_edges(io_ctx_t *c, gsl_matrix **out, lrs_err_t *err)
     }
     if (c->o.ids) {
         n = c->o.nodes ? c->o.nodes : (size_t)maxid + 1;
-        if (c->o.compact) {
-            size_t m = 0;
-            n = (size_t)maxid + 1; /* no id above maxid occurs, whatever --nodes says */
-            used = calloc(n, 1);
-            remap = malloc(n * sizeof *remap);
-            if (!used || !remap) {
-                rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory", c->name);
-                goto done;
-            }
-            for (k = 0; k < es.n; k++)
-                used[es.e[k].i] = used[es.e[k].j] = 1;
-            c->info->names = calloc(n, sizeof(char *));
-            if (!c->info->names) {
-                rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory", c->name);
-                goto done;
-            }
-            for (k = 0; k < n; k++)
-                if (used[k]) {
-                    char s[32];
-                    remap[k] = (uint32_t)m;
-                    snprintf(s, sizeof s, "%lld", (long long)k + (c->o.base < 0 ? 0 : c->o.base));
-                    c->info->names[m] = strdup(s);
-                    if (!c->info->names[m]) {
-                        rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory", c->name);
-                        goto done;
-                    }
-                    c->info->nnames = ++m;
-                }
-            for (k = 0; k < es.n; k++) {
-                es.e[k].i = remap[es.e[k].i];
-                es.e[k].j = remap[es.e[k].j];
-            }
-            n = m;
-        }
+        if (c->o.compact && (rc = compact_ids(c, &es, maxid, &n, err)))
+            goto done;
     } else {
         n = names.n;
     }
@@ -618,7 +623,5 @@ done:
     io_tok_free(&t);
     io_names_free(&names);
     io_ents_free(&es);
-    free(used);
-    free(remap);
     return rc;
 }

@@ -1,6 +1,6 @@
 /*
- * Factor-once linear analysis of W (lrs/linear.h; arXiv:2504.13727, sec.
- * 2-4): the eigenvalues of W, the SVDs of W and of I - W and the LU of I - W,
+ * Factor-once linear analysis of W (lrs/linear.h; arXiv:2504.13727, linear
+ * theory): the eigenvalues of W, the SVDs of W and of I - W and the LU of I - W,
  * each computed on first use and cached; the queries read the caches.
  */
 #include "lrs/linear.h"
@@ -11,8 +11,7 @@
 #include <string.h>
 
 #include <gsl/gsl_blas.h>
-#include <gsl/gsl_linalg.h>
-#include <gsl/gsl_permutation.h>
+#include <lapacke.h>
 
 #include "lrs/spectra.h"
 #include "la_internal.h"
@@ -32,8 +31,9 @@ struct lrs_linear {
     gsl_matrix *IW;             /* I - W */
     gsl_vector_complex *lambda; /* eigenvalues of W (NULL until computed) */
     svd_cache_t sw, si;         /* SVD of W, of I - W */
-    gsl_matrix *LU;             /* LU of I - W (NULL until computed) */
-    gsl_permutation *perm;
+    gsl_matrix *LU;             /* LU of (I - W)^T, column-major (NULL until computed) */
+    lapack_int *ipiv;           /* its pivots */
+    double *rhs;                /* a contiguous right-hand side (length N) */
     int lu_singular;            /* a zero pivot: I - W is singular */
 };
 
@@ -112,10 +112,8 @@ void lrs_linear_free(lrs_linear_t *L)
     svd_cache_free(&L->si);
     if (L->LU)
         gsl_matrix_free(L->LU);
-    if (L->perm) {
-        free(L->perm->data);
-        free(L->perm);
-    }
+    free(L->ipiv);
+    free(L->rhs);
     free(L);
 }
 
@@ -199,51 +197,42 @@ fail:
     return rc;
 }
 
-/* GSL permutation without GSL's allocator (whose failure would call the
- * error handler). */
-static gsl_permutation *perm_alloc(size_t n)
-{
-    gsl_permutation *p = malloc(sizeof *p);
-    if (!p)
-        return NULL;
-    p->size = n;
-    p->data = malloc(n * sizeof *p->data);
-    if (!p->data) {
-        free(p);
-        return NULL;
-    }
-    return p;
-}
-
-/* LU of I - W with partial pivoting (gsl_linalg_LU_decomp: P (I - W) = L U).
- * O(2/3 N^3) once.  A zero pivot marks I - W singular; the solves then
- * refuse instead of letting GSL call its error handler. */
+/* LU with partial pivoting by LAPACK (dgetrf, which reports failures by its
+ * return value: GSL's gsl_linalg_LU_decomp allocates through GSL's error
+ * handler).  The row-major buffer of I - W read column-major is (I - W)^T, so
+ * what is factored is (I - W)^T = P L U, and (I - W) y = b is solved with
+ * dgetrs 'T'.  O(2/3 N^3) once.  A zero pivot marks I - W singular; the
+ * solves then refuse. */
 static int ensure_lu(lrs_linear_t *L, const char *fn, lrs_err_t *err)
 {
-    size_t i, N = L->N;
-    int sgn, rc;
+    size_t N = L->N;
+    int rc;
     if (L->LU)
         return LRS_OK;
     if ((rc = ensure_imw(L, fn, err)))
         return rc;
-    L->perm = perm_alloc(N);
-    L->LU = la_matrix_alloc(N, N);
-    if (!L->perm || !L->LU) {
-        if (L->LU)
-            gsl_matrix_free(L->LU);
-        L->LU = NULL;
-        if (L->perm)
-            free(L->perm->data);
-        free(L->perm);
-        L->perm = NULL;
+    gsl_matrix *LU = la_matrix_alloc(N, N);
+    lapack_int *ipiv = malloc(N * sizeof *ipiv);
+    double *rhs = malloc(N * sizeof *rhs);
+    if (!LU || !ipiv || !rhs) {
+        gsl_matrix_free(LU);
+        free(ipiv);
+        free(rhs);
         return lrs_err_set(err, LRS_ENOMEM, "%s: out of memory (N = %zu)", fn, N);
     }
-    gsl_matrix_memcpy(L->LU, L->IW);
-    gsl_linalg_LU_decomp(L->LU, L->perm, &sgn);
-    L->lu_singular = 0;
-    for (i = 0; i < N; i++)
-        if (gsl_matrix_get(L->LU, i, i) == 0.0)
-            L->lu_singular = 1;
+    gsl_matrix_memcpy(LU, L->IW);
+    lapack_int n = (lapack_int)N;
+    lapack_int info = LAPACKE_dgetrf(LAPACK_COL_MAJOR, n, n, LU->data, n, ipiv);
+    if (info < 0) {
+        gsl_matrix_free(LU);
+        free(ipiv);
+        free(rhs);
+        return lrs_err_set(err, LRS_ENUMERIC, "%s: dgetrf failed (info %d)", fn, (int)info);
+    }
+    L->lu_singular = info > 0;
+    L->LU = LU;
+    L->ipiv = ipiv;
+    L->rhs = rhs;
     return LRS_OK;
 }
 
@@ -369,7 +358,7 @@ int lrs_linear_rcond_imw(lrs_linear_t *L, double *rcond, lrs_err_t *err)
 }
 
 /*
- * Theory 1 (arXiv:2504.13727, sec. 4, quasi-static limit): z ~ (I - W)^{-1} x,
+ * Theory 1 (arXiv:2504.13727, linear theory, quasi-static limit): z ~ (I - W)^{-1} x,
  * Cov(z) = sigma_x^2 (I - W)^{-1} (I - W)^{-T}, whose eigenvalues are
  * sigma_x^2 over the squared singular values of I - W:
  *   var_k = sigma_x^2 / sigma_{N+1-k}(I - W)^2, k = 1..N, descending.
@@ -410,7 +399,7 @@ int lrs_linear_pcvar1(lrs_linear_t *L, double sigma_x, gsl_vector *var, lrs_err_
 }
 
 /*
- * Overlap of the top-r part (arXiv:2504.13727, sec. 3-4): with W = U S V^T,
+ * Overlap of the top-r part (arXiv:2504.13727, Figs 2-3): with W = U S V^T,
  * P = U_r^T V_r (r x r) and its singular values.  Joint sign flips of
  * (u_k, v_k) flip row and column k of P together, so sP is well defined.
  * Cost after the cached SVD with vectors: O(N r^2 + r^3).
@@ -447,9 +436,16 @@ int lrs_linear_solve(lrs_linear_t *L, const gsl_vector *b, gsl_vector *y, lrs_er
         return rc;
     if (L->lu_singular)
         return lrs_err_set(err, LRS_ENUMERIC, "%s: I - W is singular", fn);
-    if (y != b)
-        gsl_vector_memcpy(y, b);
-    gsl_linalg_LU_svx(L->LU, L->perm, y);
+    size_t N = L->N;
+    for (size_t i = 0; i < N; i++)
+        L->rhs[i] = gsl_vector_get(b, i);
+    lapack_int n = (lapack_int)N;
+    lapack_int info = LAPACKE_dgetrs(LAPACK_COL_MAJOR, 'T', n, 1, L->LU->data, n, L->ipiv,
+                                     L->rhs, n);
+    if (info != 0)
+        return lrs_err_set(err, LRS_ENUMERIC, "%s: dgetrs failed (info %d)", fn, (int)info);
+    for (size_t i = 0; i < N; i++)
+        gsl_vector_set(y, i, L->rhs[i]);
     return LRS_OK;
 }
 

@@ -137,7 +137,9 @@ fi
 
 # 4. a gnuplot that never stops on its own (deadlocked in its signal handler,
 # as seen in real runs): a stand-in that ignores INT and TERM.  Ctrl-C on
-# `draw.sh` must still end within a second: TERM, then KILL after the grace.
+# `draw.sh` must still end it: TERM, then KILL after a 0.5 s grace.  The check
+# is for a hang (without the KILL it would never end), so its bound is loose
+# (10 s) and a slow, loaded machine does not fail it.
 mkdir -p "$tmp/fakebin"
 printf '#!/bin/sh\ntrap "" INT TERM\nwhile :; do sleep 0.1; done\n' >"$tmp/fakebin/gnuplot"
 chmod +x "$tmp/fakebin/gnuplot"
@@ -153,7 +155,7 @@ echo "# timing interrupt_stuck_gnuplot: exit status $rc after $dt s"
 sleep 0.1
 if [ -z "$stuck" ]; then fail interrupt_stuck_gnuplot "the stand-in gnuplot never started"
 elif [ "$rc" -ne 130 ]; then fail interrupt_stuck_gnuplot "exit status $rc, want 130"
-elif awk -v d="$dt" 'BEGIN { exit !(d >= 1.5) }'; then fail interrupt_stuck_gnuplot "took $dt s to stop"
+elif awk -v d="$dt" 'BEGIN { exit !(d >= 10) }'; then fail interrupt_stuck_gnuplot "took $dt s to stop (hung)"
 elif kill -0 "$stuck" 2>/dev/null; then fail interrupt_stuck_gnuplot "gnuplot (pid $stuck) still runs"; kill -KILL "$stuck"
 elif [ -n "$(leftovers)" ]; then fail interrupt_stuck_gnuplot "temporaries left: $(leftovers)"
 else echo "ok interrupt_stuck_gnuplot"; fi

@@ -60,3 +60,20 @@ check_err sparse_cli_top_too_large "lrs-analyze: --top 400 is larger than the ma
     "$X" --sparse svals $HS --undirected --top 400
 check_err sparse_cli_convert_needs_o "lrs-analyze: convert needs -o OUT.petsc" \
     "$X" --sparse convert $HS
+
+# An lrs-analyze built without the sparse module answers --sparse with the
+# command that adds it (main.c and cmd_sparse.c compiled without LRS_HAVE_SPARSE).
+san=""; case $B in *san*) san="-fsanitize=address,undefined -fno-omit-frame-pointer" ;; esac
+objs=$(ls "$B"/toolobj/lrs-analyze/*.o | grep -v -e '/main\.o$' -e '/cmd_sparse\.o$')
+if ${CC:-cc} -std=c11 -Wall -Wextra -Werror -O2 $san -Iinclude -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+       src/tools/lrs-analyze/main.c src/tools/lrs-analyze/cmd_sparse.c $objs "$B/liblrs.a" \
+       -lgsl -llapacke -lopenblas -lpthread -lm -o "$tmp/nosparse" 2> "$tmp/cc.err"; then
+    msg=$("$tmp/nosparse" --sparse report $HS 2>&1 >/dev/null); rc=$?
+    if [ $rc -eq 2 ] && printf '%s\n' "$msg" | grep -qx '    make deps-sparse && make sparse && make'; then
+        echo "ok sparse_cli_without_module"
+    else
+        echo "FAIL sparse_cli_without_module: exit $rc, message '$msg'"
+    fi
+else
+    echo "FAIL sparse_cli_without_module: does not compile: $(head -3 "$tmp/cc.err")"
+fi

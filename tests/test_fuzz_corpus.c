@@ -1,6 +1,6 @@
 /*
- * test_fuzz_corpus.c -- replays the committed fuzz corpus of the four reader
- * targets (tests/fuzz/corpus/{dense,edges,mtx,npy}/, seeds and the inputs of
+ * test_fuzz_corpus.c -- replays the committed fuzz corpus of the reader
+ * targets (tests/fuzz/corpus/{dense,edges,mtx,npy,npz,mat,gzip,graph}/, seeds and the inputs of
  * past findings) through the same oracle as the fuzzers (tests/fuzz/
  * fuzz_common.h: message format, *out NULL on failure, shape and finiteness
  * on success, dense-text round trip), with the gcc build of `make test`, the
@@ -30,6 +30,18 @@
 #undef LLVMFuzzerTestOneInput
 #define LLVMFuzzerTestOneInput fuzz_npy_input
 #include "fuzz/fuzz_npy.c"
+#undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_npz_input
+#include "fuzz/fuzz_npz.c"
+#undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_mat_input
+#include "fuzz/fuzz_mat.c"
+#undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_gzip_input
+#include "fuzz/fuzz_gzip.c"
+#undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_graph_input
+#include "fuzz/fuzz_graph.c"
 #undef LLVMFuzzerTestOneInput
 
 static int cmp_str(const void *a, const void *b)
@@ -95,6 +107,10 @@ static void test_fuzz_corpus_dense(void) { replay("dense", fuzz_dense_input, 10)
 static void test_fuzz_corpus_edges(void) { replay("edges", fuzz_edges_input, 10); }
 static void test_fuzz_corpus_mtx(void) { replay("mtx", fuzz_mtx_input, 10); }
 static void test_fuzz_corpus_npy(void) { replay("npy", fuzz_npy_input, 10); }
+static void test_fuzz_corpus_npz(void) { replay("npz", fuzz_npz_input, 9); }
+static void test_fuzz_corpus_mat(void) { replay("mat", fuzz_mat_input, 8); }
+static void test_fuzz_corpus_gzip(void) { replay("gzip", fuzz_gzip_input, 6); }
+static void test_fuzz_corpus_graph(void) { replay("graph", fuzz_graph_input, 12); }
 
 int main(void)
 {
@@ -102,5 +118,9 @@ int main(void)
     RUN(test_fuzz_corpus_edges);
     RUN(test_fuzz_corpus_mtx);
     RUN(test_fuzz_corpus_npy);
+    RUN(test_fuzz_corpus_npz);
+    RUN(test_fuzz_corpus_mat);
+    RUN(test_fuzz_corpus_gzip);
+    RUN(test_fuzz_corpus_graph);
     return harness_summary();
 }

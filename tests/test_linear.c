@@ -177,7 +177,7 @@ static void test_scaled_identity(void)
 /* W = c u u^T (EP-like, c = -10): P = 1, I - W has singular values 1 - c
  * (along u) and 1, so var_N = sx^2 / 121: suppression 121 (YES), nothing
  * amplified (high-dimensional YES) -- low-rank suppression without a
- * low-dimensional response (arXiv:2504.13727, sec. 3-4). */
+ * low-dimensional response (arXiv:2504.13727, Figs 2-3). */
 static void test_rank1_ep(void)
 {
     lrs_err_t e;

@@ -19,7 +19,8 @@
  * stderr.  Each case prints its count of failure points and how many of
  * them gave LRS_ENOMEM.
  *
- * Skipped under AddressSanitizer, which owns malloc itself.
+ * Skipped under AddressSanitizer, which owns malloc itself.  Debugging:
+ * LRS_NOMEM_CASE=name runs one case, LRS_NOMEM_SHOW=1 lets it print.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -43,6 +44,7 @@
 #include "lrs/epidemic.h"
 #include "lrs/exact.h"
 #include "lrs/io.h"
+#include "lrs/linear.h"
 #include "lrs/noise.h"
 #include "lrs/observe.h"
 #include "lrs/pca.h"
@@ -51,6 +53,7 @@
 #include "lrs/sim.h"
 #include "lrs/spectra.h"
 #include "lrs/theory.h"
+#include "lrs/verdict.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define NOMEM_SKIP 1
@@ -379,6 +382,58 @@ static int c_read_coo(lrs_err_t *e)
     lrs_io_coo_free(&m);
     return rc;
 }
+/* The prepared linear object through every query (each factorisation on
+ * first use). */
+static int c_linear(lrs_err_t *e)
+{
+    lrs_linear_t *L = NULL;
+    const gsl_vector_complex *ev;
+    const gsl_vector *sv;
+    const gsl_matrix *U, *V;
+    double re, im, rcond;
+    int stable;
+    lrs_linear_verdict_t vd;
+    int rc = lrs_linear_alloc(&L, W, e);
+    if (!rc)
+        rc = lrs_linear_eig(L, &ev, e);
+    if (!rc)
+        rc = lrs_linear_max_real_eig(L, &re, &im, e);
+    if (!rc)
+        rc = lrs_linear_stable(L, &stable, e);
+    if (!rc)
+        rc = lrs_linear_svd(L, &sv, &U, &V, e);
+    if (!rc)
+        rc = lrs_linear_svd_imw(L, &sv, &U, &V, e);
+    if (!rc)
+        rc = lrs_linear_rcond_imw(L, &rcond, e);
+    if (!rc)
+        rc = lrs_linear_pcvar1(L, 1.0, var, e);
+    if (!rc)
+        rc = lrs_linear_overlap(L, 2, Pm, sP, e);
+    if (!rc)
+        rc = lrs_linear_solve(L, d, s12, e);
+    if (!rc)
+        rc = lrs_linear_verdict(L, 1.0, &vd, e);
+    lrs_linear_free(L);
+    return rc;
+}
+static int c_epi_endemic(lrs_err_t *e)
+{
+    lrs_epidemic_endemic_opts_t o = lrs_epidemic_endemic_default();
+    o.t_relax = 20.0;
+    return lrs_epidemic_endemic(ep, x0, &o, s12, E1, NULL, e);
+}
+static int c_verdict(lrs_err_t *e)
+{
+    double sv[N], f2 = 0.0, bottom[N];
+    for (size_t i = 0; i < N; i++) {
+        sv[i] = gsl_vector_get(s12b, i);
+        bottom[i] = sv[N - 1 - i];
+        f2 += sv[i] * sv[i];
+    }
+    lrs_verdict_t v;
+    return lrs_verdict_compute(N, f2, sv, N, bottom, N, 1.0, &v, e);
+}
 static int exact_cov(lrs_exact_route_t route, lrs_err_t *e)
 {
     return lrs_exact_cov(W, 1.0, NULL, 10.0, 1.0, route, E1, var, NULL, e);
@@ -478,6 +533,9 @@ static const nm_case_t CASES[] = {
     {"epidemic_relax_curve", c_epi_curve, 0},
     {"epidemic_fit_exp", c_epi_fit, 0},
     {"epidemic_run", c_epi_run, 0},
+    {"epidemic_endemic", c_epi_endemic, 0},
+    {"linear", c_linear, 0},
+    {"verdict", c_verdict, 1},
     {"cov", c_cov, 0},
     {"pca", c_pca, 0},
     {"pca_symeig", c_symeig, 0},
@@ -583,8 +641,10 @@ static void nm_run_case(const nm_case_t *c)
     fflush(stderr);
     pid_t pid = fork();
     if (pid == 0) {
-        dup2(fd, 1);
-        dup2(fd, 2);
+        if (!getenv("LRS_NOMEM_SHOW")) { /* debugging: see what a case prints */
+            dup2(fd, 1);
+            dup2(fd, 2);
+        }
         _exit(nm_child(c, fd));
     }
     int st = 0;
@@ -722,8 +782,10 @@ int main(void)
         printf("# test_nomem: countdowns skipped (the library's malloc is not ours: "
                "valgrind?)\n");
     } else if (!harness_failed) {
+        const char *only = getenv("LRS_NOMEM_CASE"); /* debugging: one case */
         for (size_t i = 0; i < ncases; i++)
-            nm_run_case(&CASES[i]);
+            if (!only || !strcmp(only, CASES[i].name))
+                nm_run_case(&CASES[i]);
     }
 #endif
     unlink(mtx_path);

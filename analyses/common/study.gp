@@ -59,8 +59,10 @@ if (ARG1 eq "init") {
     ncols(file) = int(system(sprintf("awk '!/^#/{print NF; exit}' '%s'", file)))
     # A summary value (empty string if absent)
     sumval(D, key) = system(sprintf("awk -F' = ' '$1==\"%s\"{print $2; exit}' '%ssummary.txt'", key, D))
-    # A parameter (or paper_<key>) from the "# parameters" header line
-    par(D, key) = system(sprintf("awk '/^# parameters /{for(i=3;i<NF;i+=2) if($i==\"%s\"){print $(i+1); exit} exit}' '%sspectrum.tsv'", key, D))
+    # A parameter (or paper_<key>) from the "# parameters" header line of a
+    # TSV file (parf), or of a study's spectrum.tsv (par)
+    parf(file, key) = system(sprintf("awk '/^# parameters /{for(i=3;i<NF;i+=2) if($i==\"%s\"){print $(i+1); exit} exit}' '%s'", key, file))
+    par(D, key) = parf(D."spectrum.tsv", key)
     # "(paper X)" if the authors printed a number for key, else ""
     paper(D, key) = (par(D, "paper_".key) eq "" ? "" : sprintf("(paper %s)", par(D, "paper_".key)))
     # The projection window t < t_proj of proj.tsv (its "# every ..., t < T" line)

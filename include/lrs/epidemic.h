@@ -133,7 +133,7 @@ int lrs_epidemic_fixed_point(lrs_epidemic_t *ep, gsl_vector *x, double tol,
                              lrs_err_t *err);
 
 /* ------------------------------------------------------------------ endemic state
- * The pipeline of Figure 6 (arXiv:2504.13727, sec. 5) and of lrs-analyze
+ * The pipeline of Figure 6 (arXiv:2504.13727, Fig. 6) and of lrs-analyze
  * --model sis, in one call: from a start x0, relax the unperturbed system
  * for t_relax (lrs_epidemic_relax), polish x* by Newton
  * (lrs_epidemic_fixed_point), and take the Jacobian there

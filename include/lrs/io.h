@@ -21,14 +21,39 @@
  *                Repeated coordinate entries add (counted in info->repeated).
  *   NumPy .npy   2-D, dtype float64/float32/int8..int64/uint8..uint64/bool,
  *                either byte order, C or Fortran order; versions 1.0-3.0.
+ *   NumPy .npz   a zip archive (stored or deflated members) of .npy arrays;
+ *                opts.var names the member ("J" or "J.npy"); by default the
+ *                only 2-D square numeric member, else an error listing the
+ *                candidates with their shapes.  (libzip)
+ *   MATLAB .mat  v4, v5 (compressed or not) and v7.3 (HDF5); dense numeric or
+ *                logical, or sparse; opts.var picks the variable, by default
+ *                the only 2-D square numeric one, as for .npz.  (matio)
+ *   graphs       GraphML, GML, Pajek, NCOL, LGL, DIMACS (max-flow, the
+ *                capacities are the weights) and UCINET DL, read by igraph:
+ *                node order as in the file; directed or not as the file says
+ *                (NCOL, LGL: directed) unless opts.undirected; weights from
+ *                the numeric edge attribute opts.weight_attr, by default
+ *                "weight" when the edges have it, else 1.  W[src][dst] as for
+ *                edge lists; an undirected edge sets both; repeated edges add.
+ *   compressed   any of these gzip-, bzip2- or xz-compressed (.gz, .bz2, .xz,
+ *                recognised by the magic bytes, also on standard input);
+ *                decoding stops with LRS_ELIMIT past 64 bytes per entry of
+ *                the largest matrix the limits allow, plus 1 MiB.
  *   "-"          reads standard input (format from content).
- * Auto-detection (opts.format == LRS_FMT_AUTO): npy by magic bytes or .npy;
- * Matrix Market by "%%MatrixMarket" or .mtx; an edge list when opts.ids,
- * opts.undirected, opts.nodes or opts.base is set, by extension (.edges,
- * .edgelist, .el), by a "source/target"-style header, or when the text rows are
- * not a square table of 2 or 3 columns; otherwise dense text.
+ * Auto-detection (opts.format == LRS_FMT_AUTO), first by magic bytes (npy,
+ * zip = npz, "MATLAB ... MAT-file" = mat), then by the extension (after a
+ * compression suffix: .npy .npz .mat .mtx .mm .graphml .gml .net .paj .pajek
+ * .ncol .lgl .dimacs .max .dl .edges .edgelist .el), then by content:
+ * "%%MatrixMarket", "<graphml", a first line "*Vertices" (Pajek) or "DL ",
+ * "graph [" (GML); an edge list when opts.ids, opts.undirected, opts.nodes or
+ * opts.base is set, by a "source/target"-style header, or when the text rows
+ * are not a square table of 2 or 3 columns; otherwise dense text.  A binary
+ * file of another kind is named in the error ("HDF5 file without a MATLAB
+ * header", "zip archive with no .npy member", "PNG image", ...).
  *
- * Errors: one line "FILE:LINE:COLUMN: what is wrong ('the token')", where FILE
+ * Errors: one line "FILE:LINE:COLUMN: what is wrong ('the token')" (formats
+ * without lines -- zip, MAT, compressed streams, igraph's readers when igraph
+ * gives no line -- "FILE: what is wrong ('the token')"), where FILE
  * is the path given ("<stdin>" for "-"), LINE and COLUMN count from 1 (COLUMN
  * in bytes; for .npy the header is line 1 and a byte offset is given for the
  * data).  Codes: LRS_EIO (cannot open/read), LRS_EPARSE (malformed: ragged
@@ -91,11 +116,21 @@ typedef enum {
     LRS_FMT_DENSE = 1,
     LRS_FMT_EDGES = 2,
     LRS_FMT_MTX = 3,
-    LRS_FMT_NPY = 4
+    LRS_FMT_NPY = 4,
+    LRS_FMT_NPZ = 5,
+    LRS_FMT_MAT = 6,
+    LRS_FMT_GRAPHML = 7,
+    LRS_FMT_GML = 8,
+    LRS_FMT_PAJEK = 9,
+    LRS_FMT_NCOL = 10,
+    LRS_FMT_LGL = 11,
+    LRS_FMT_DIMACS = 12,
+    LRS_FMT_DL = 13
 } lrs_io_format_t;
 
-/* "auto", "dense", "edges", "mtx", "npy" (also "csv", "tsv", "txt" = dense,
- * "edgelist" = edges, "mm" = mtx). */
+/* "auto", "dense", "edges", "mtx", "npy", "npz", "mat", "graphml", "gml",
+ * "pajek", "ncol", "lgl", "dimacs", "dl" (also "csv", "tsv", "txt" = dense,
+ * "edgelist" = edges, "mm" = mtx, "matlab" = mat, "net" = pajek). */
 int lrs_io_format_parse(const char *name, lrs_io_format_t *fmt, lrs_err_t *err);
 const char *lrs_io_format_name(lrs_io_format_t fmt);
 
@@ -110,6 +145,10 @@ typedef struct lrs_io_read_opts {
     int undirected;       /* symmetrise */
     int compact;          /* with ids: drop ids that never occur (keep order) */
     size_t nodes;         /* with ids: number of nodes (0: largest id + 1 - base) */
+    /* .npz and .mat */
+    const char *var;      /* variable / member name (NULL: the only candidate) */
+    /* graphs read by igraph */
+    const char *weight_attr; /* numeric edge attribute (NULL: "weight" if present) */
 } lrs_io_read_opts_t;
 
 /* Defaults: auto format, limits at their defaults, square required, names,
@@ -131,6 +170,14 @@ typedef struct lrs_io_read_info {
     /* edge lists with names (NULL otherwise): node k's name; owned */
     char **names;
     size_t nnames;
+    /* "gzip", "bzip2", "xz" when the input was compressed, else NULL */
+    const char *compression;
+    /* .npz member / .mat variable read ("" otherwise) */
+    char var[64];
+    /* graphs: 1 if the file declares a directed graph */
+    int directed;
+    /* graphs: the edge attribute used as weight ("" when all weights are 1) */
+    char weight_attr[64];
 } lrs_io_read_info_t;
 
 /* Zero an info record / free what it owns (names) and zero it.  Accept NULL. */
@@ -152,6 +199,13 @@ int lrs_io_read_stream(FILE *fp, const char *name, const lrs_io_read_opts_t *opt
 int lrs_io_read_buffer(const void *buf, size_t len, const char *name,
                     const lrs_io_read_opts_t *opts, gsl_matrix **out,
                     lrs_io_read_info_t *info, lrs_err_t *err);
+
+/* ------------------------------------------------------------------ writers */
+/* Write M as a NumPy .npy file (format 1.0, float64 little-endian, C order):
+ * numpy.load(path) gives M, and lrs_io_read_matrix reads it back bit for
+ * bit.  The _stream form writes to an open stream (not closed). */
+int lrs_io_write_npy(const char *path, const gsl_matrix *M, lrs_err_t *err);
+int lrs_io_write_npy_stream(FILE *fp, const gsl_matrix *M, lrs_err_t *err);
 
 /* ------------------------------------------------------------------ coordinate
  * The same readers without a dense matrix: the entries as coordinate triplets

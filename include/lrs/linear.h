@@ -2,7 +2,7 @@
  * lrs/linear.h -- factor once, query many times: the linear analysis of a
  * connectivity matrix W for the driven network
  *
- *     tau dz/dt = -z + W z + x(t)                (arXiv:2504.13727, sec. 2)
+ *     tau dz/dt = -z + W z + x(t)                (arXiv:2504.13727)
  *
  * lrs_linear_alloc() copies W; I - W and each factorisation are
  * computed the first time a query needs it and cached until
@@ -14,7 +14,7 @@
  *   SVD of I - W                the same                          O(N^3) once each
  *   LU of I - W                 GSL's LU with partial pivoting    O(N^3) once
  *
- * Queries (arXiv:2504.13727, sec. 3-4):
+ * Queries (arXiv:2504.13727, linear theory, Figs 1-3):
  *   stability       max Re eig(W) < 1: the stationary state exists;
  *   theory 1        the k-th PC variance of z for iid input of variance
  *                   sigma_x^2 in the quasi-static limit tau_x >> tau:

@@ -272,17 +272,24 @@ void epi_fixed_point(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
     s->xs = gsl_vector_alloc(N);
     NB_TRY(lrs_epidemic_start(s->x0, p->x0_lo, p->x0_hi, rng, &err), &err);
     gsl_rng_free(rng);
-    /* Relaxation (adaptive Dormand-Prince, tolerances 1e-10) for t_relax, then
-     * Newton removes the integrator's last bit; J is taken in epi_jacobian. */
+    /* The library's SIS pipeline, one call: relaxation (adaptive
+     * Dormand-Prince, tolerances 1e-10) for t_relax, Newton to remove the
+     * integrator's last bit, and the Jacobian J at x* (used by epi_jacobian). */
     lrs_epidemic_endemic_opts_t eo = lrs_epidemic_endemic_default();
     lrs_epidemic_endemic_info_t info;
     eo.t_relax = p->t_relax;
     eo.newton_tol = p->newton_tol;
     eo.stop = &nb_stop;
-    NB_TRY(lrs_epidemic_endemic(ep, s->x0, &eo, s->xs, NULL, &info, &err), &err);
+    s->J = gsl_matrix_alloc(N, N);
+    NB_TRY(lrs_epidemic_endemic(ep, s->x0, &eo, s->xs, s->J, &info, &err), &err);
     s->newton_res = info.newton_residual;
     s->newton_iters = info.newton_iters;
     s->relaxed_dist = info.relaxed_dist;
+    if (!info.endemic) {
+        fprintf(stderr, "%s: the infection dies out at gamma = %g (mean x* = %g): no endemic "
+                        "state to perturb\n", a->name, p->gamma, info.mean);
+        exit(1);
+    }
     lrs_epidemic_free(ep);
 }
 
@@ -336,32 +343,31 @@ void epi_relaxation(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
 static void jacobian_spectra(const epi_params_t *p, epi_study_t *s)
 {
     lrs_err_t err = {0};
-    lrs_epidemic_t *ep = NULL;
     size_t N = s->N, r = p->r_overlap;
-    NB_TRY(lrs_epidemic_alloc(&ep, s->W, p->gamma, &err), &err);
-    s->J = gsl_matrix_alloc(N, N);
-    NB_TRY(lrs_epidemic_jacobian(ep, s->xs, s->J, &err), &err);
-    lrs_epidemic_free(ep);
+    lrs_linear_t *L = NULL;
+    const gsl_vector *sv = NULL;
+    const gsl_matrix *U = NULL, *V = NULL;
+    const gsl_vector_complex *ev = NULL;
+    /* J came with x* out of the SIS pipeline (epi_fixed_point); one prepared
+     * object factors it once (SVD, eigenvalues) for every query below. */
+    NB_TRY(lrs_linear_alloc(&L, s->J, &err), &err);
+    NB_TRY(lrs_linear_svd(L, &sv, &U, &V, &err), &err);
     s->sJ = gsl_vector_alloc(N);
-    s->sW = gsl_vector_alloc(N);
     s->UJ = gsl_matrix_alloc(N, N);
     s->VJ = gsl_matrix_alloc(N, N);
-    NB_TRY(lrs_spectra_svd(s->J, s->sJ, s->UJ, s->VJ, &err), &err);
-    NB_TRY(lrs_spectra_svd(s->W, s->sW, NULL, NULL, &err), &err);
+    gsl_vector_memcpy(s->sJ, sv);
+    gsl_matrix_memcpy(s->UJ, U);
+    gsl_matrix_memcpy(s->VJ, V);
+    NB_TRY(lrs_linear_eig(L, &ev, &err), &err);
     s->evJ = gsl_vector_complex_alloc(N);
-    NB_TRY(lrs_spectra_eig(s->J, s->evJ, NULL, &err), &err);
-    /* The rightmost eigenvalue, from the ones just computed. */
-    s->max_re = -INFINITY;
-    for (size_t k = 0; k < N; k++) {
-        gsl_complex z = gsl_vector_complex_get(s->evJ, k);
-        if (GSL_REAL(z) > s->max_re) {
-            s->max_re = GSL_REAL(z);
-            s->max_im = GSL_IMAG(z);
-        }
-    }
+    gsl_vector_complex_memcpy(s->evJ, ev);
+    NB_TRY(lrs_linear_max_real_eig(L, &s->max_re, &s->max_im, &err), &err);
     s->P = gsl_matrix_alloc(r, r);
     s->sP = gsl_vector_alloc(r);
-    NB_TRY(lrs_spectra_overlap(s->J, r, s->P, s->sP, &err), &err);
+    NB_TRY(lrs_linear_overlap(L, r, s->P, s->sP, &err), &err);
+    lrs_linear_free(L);
+    s->sW = gsl_vector_alloc(N);
+    NB_TRY(lrs_spectra_svd(s->W, s->sW, NULL, NULL, &err), &err);
 }
 
 /* u, v from J's SVD with the sign convention below, where they live, and

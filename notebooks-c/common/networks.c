@@ -36,25 +36,38 @@ net_ring_params_t net_ring_fig5(void)
     return p;
 }
 
-void net_modular_header(FILE *fp, const net_modular_params_t *p)
+void net_modular_param(const net_modular_params_t *p)
 {
     const net_steps_t *s = &p->steps;
-    fprintf(fp,
-            "# network modular  N %zu  Ne %zu  Ni %zu  jee %g  jei %g  jie %g  jii %g  "
-            "rho %g  tau_e %g  tau_i %g  f %s  step_c_x %g  on_u %g  off_u %g  on_r %g  "
-            "off_r %g  T_step %g\n",
-            p->N, p->Ne, p->N - p->Ne, p->jee, p->jei, p->jie, p->jii, p->rho, p->tau_e,
-            p->tau_i, lrs_sim_transfer_name(p->f), s->c_x, s->on_u, s->off_u, s->on_r,
-            s->off_r, s->T);
+    nb_param("Ne", "%zu", p->Ne);
+    nb_param("Ni", "%zu", p->N - p->Ne);
+    nb_param("jee", "%g", p->jee);
+    nb_param("jei", "%g", p->jei);
+    nb_param("jie", "%g", p->jie);
+    nb_param("jii", "%g", p->jii);
+    nb_param("rho", "%g", p->rho);
+    nb_param("tau_e", "%g", p->tau_e);
+    nb_param("tau_i", "%g", p->tau_i);
+    nb_param("f", "%s", lrs_sim_transfer_name(p->f));
+    nb_param("step_c_x", "%g", s->c_x);
+    nb_param("on_u", "%g", s->on_u);
+    nb_param("off_u", "%g", s->off_u);
+    nb_param("on_r", "%g", s->on_r);
+    nb_param("off_r", "%g", s->off_r);
+    nb_param("T_step", "%g", s->T);
 }
 
-void net_ring_header(FILE *fp, const net_ring_params_t *p)
+void net_ring_param(const net_ring_params_t *p)
 {
-    fprintf(fp,
-            "# network ring  N %zu  c %g  sigma_w %g  rho %g  tau %g  f %s  bump_width %g  "
-            "bump_centre %g  c_x %g  T_run %g\n",
-            p->N, p->c, p->sigma_w, p->rho, p->tau, lrs_sim_transfer_name(p->f),
-            p->bump_width, p->bump_centre, p->c_x, p->T);
+    nb_param("c", "%g", p->c);
+    nb_param("sigma_w", "%g", p->sigma_w);
+    nb_param("rho", "%g", p->rho);
+    nb_param("tau", "%g", p->tau);
+    nb_param("f", "%s", lrs_sim_transfer_name(p->f));
+    nb_param("bump_width", "%g", p->bump_width);
+    nb_param("bump_centre", "%g", p->bump_centre);
+    nb_param("ring_c_x", "%g", p->c_x);
+    nb_param("T_run", "%g", p->T);
 }
 
 void net_free(net_t *net)
@@ -344,10 +357,10 @@ study_params_t net_study_params(const nb_args_t *a, const net_t *net, lrs_sim_tr
     return sp;
 }
 
-void net_noise_header(FILE *fp, const net_noise_t *nz)
+void net_study_record_params(const study_params_t *sp, const net_noise_t *nz)
 {
-    fprintf(fp, "# noise  tau_x %g  sigma_x %g  t_discard %g\n", nz->tau_x, nz->sigma_x,
-            nz->t_discard);
+    study_record_params(sp, NULL);
+    nb_param("t_discard", "%g", nz->t_discard);
 }
 
 void net_summary_lastpc(const nb_args_t *a, const net_t *net, const study_params_t *sp,

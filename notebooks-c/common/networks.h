@@ -13,8 +13,8 @@
  *   g the wrapped Gaussian density of width sigma_w.
  *
  * Both get W = W0 + rho G / sqrt(N).  The parameters live here, once, as the
- * authors' presets (net_modular_fig4, net_ring_fig5); a notebook prints them
- * into its TSV headers with net_*_header so the gnuplot scripts read them
+ * authors' presets (net_modular_fig4, net_ring_fig5); a notebook puts them
+ * into its TSV headers with net_*_param so the gnuplot scripts read them
  * back.  Every matrix comes from the library (lrs_conn_modular, lrs_conn_ring,
  * lrs_conn_add_gaussian, lrs_spectra_svd).
  *
@@ -85,10 +85,11 @@ int net_modular_build(const net_modular_params_t *p, gsl_rng *rng, net_t **out,
 int net_ring_build(const net_ring_params_t *p, gsl_rng *rng, net_t **out, lrs_err_t *err);
 void net_free(net_t *net);
 
-/* One "# key value ..." header line with every parameter, for nb_tsv files
- * (the gnuplot scripts read them with hdrval). */
-void net_modular_header(FILE *fp, const net_modular_params_t *p);
-void net_ring_header(FILE *fp, const net_ring_params_t *p);
+/* Every parameter but N into the "# parameters" header line of the figure's
+ * TSV files (nb_param; the gnuplot scripts read them back; N comes from the
+ * notebook, or from study_record_params).  Call before the first nb_tsv. */
+void net_modular_param(const net_modular_params_t *p);
+void net_ring_param(const net_ring_params_t *p);
 
 /* Fig 5's smooth input: the wrapped Gaussian of width bump_width centred at
  * bump_centre, sampled at theta_i = i/N and normalised to unit length. */
@@ -120,8 +121,10 @@ typedef struct net_noise {
  * step run keeps the protocol's defaults. */
 study_params_t net_study_params(const nb_args_t *a, const net_t *net, lrs_sim_transfer_t f,
                                 double tau, const net_noise_t *nz);
-/* "# noise  tau_x ..  sigma_x ..  t_discard .." header line. */
-void net_noise_header(FILE *fp, const net_noise_t *nz);
+/* The protocol's parameters (study_record_params: N, c_x, tau_x, sigma_x,
+ * T_noise) and nz's t_discard into the "# parameters" line.  Call before
+ * the first nb_tsv. */
+void net_study_record_params(const study_params_t *sp, const net_noise_t *nz);
 /* The summary keys that close both noise figures: x_median_over_lastpc,
  * angle_uN_span_W0_deg (span of the first k left singular vectors of W0),
  * angle_uN_top_right_sv_I_minus_W_deg (net_lastpc_angles), seed, and a note

@@ -8,7 +8,8 @@
  * lrs/io.h and abort()s (a libFuzzer finding) when it is broken:
  *   - failure: *out is NULL, err.code equals the status, the message is one
  *     printable line, and data errors (LRS_EPARSE, LRS_ENONFINITE, LRS_ELIMIT)
- *     start with "NAME:LINE:COLUMN: " (LINE, COLUMN >= 1);
+ *     start with "NAME:LINE:COLUMN: " (LINE, COLUMN >= 1), or "NAME: " for
+ *     formats without lines, NAME possibly followed by "[MEMBER]";
  *   - success: status 0, info->rows x info->cols is the matrix shape, within
  *     max_n, square unless allowed, every entry finite, names consistent;
  *   - round trip: the matrix written as dense text ("%.17g") reads back
@@ -61,7 +62,17 @@ static void fuzz_check_msg(const char *name, int rc, const lrs_err_t *e)
         const char *p = e->msg + n;
         char *end;
         unsigned long line, col;
-        if (strncmp(e->msg, name, n) != 0 || *p != ':')
+        if (strncmp(e->msg, name, n) != 0)
+            FUZZ_FAIL("message does not start with '%s': '%s'", name, e->msg);
+        if (*p == '[') { /* an archive member: "NAME[MEMBER]..." */
+            p = strchr(p, ']');
+            if (!p)
+                FUZZ_FAIL("unterminated member name in '%s'", e->msg);
+            p++;
+        }
+        if (p[0] == ':' && p[1] == ' ')
+            return; /* a format without lines: "NAME: what is wrong" */
+        if (*p != ':')
             FUZZ_FAIL("message does not start with '%s:': '%s'", name, e->msg);
         line = strtoul(p + 1, &end, 10);
         if (end == p + 1 || *end != ':' || line < 1)
@@ -170,10 +181,11 @@ static void fuzz_one(const uint8_t *buf, size_t len, const char *name,
     gsl_matrix_free(W);
 }
 
-/* The whole target of a matrix reader (dense, mtx, npy): input [options
- * byte][file]; bit 0 auto-detection instead of `fmt`, bit 1 allow
- * non-square, bit 2 read through a FILE*, bits 3-4 max_n (fuzz_max_n). */
-static int fuzz_matrix_reader(const uint8_t *data, size_t size, lrs_io_format_t fmt,
+/* The whole target of a matrix reader (dense, mtx, npy, npz, mat, gzip,
+ * graphs): input [options byte][file]; bit 0 auto-detection instead of
+ * `fmt`, bit 1 allow non-square, bit 2 read through a FILE*, bits 3-4 max_n
+ * (fuzz_max_n), bit 5 var "W", bit 6 weight attribute "weight". */
+static inline int fuzz_matrix_reader(const uint8_t *data, size_t size, lrs_io_format_t fmt,
                               const char *name)
 {
     lrs_io_read_opts_t o = lrs_io_read_opts_default();
@@ -185,6 +197,12 @@ static int fuzz_matrix_reader(const uint8_t *data, size_t size, lrs_io_format_t 
     o.allow_nonsquare = (f >> 1) & 1;
     o.max_n = fuzz_max_n(f >> 3);
     o.max_bytes = (size_t)1 << 24;
+    /* bits 5-6 for the library-backed readers: the variable / member name
+     * (.npz, .mat) and the weight attribute (graphs) */
+    if ((f >> 5) & 1)
+        o.var = "W";
+    if ((f >> 6) & 1)
+        o.weight_attr = "weight";
     fuzz_one(data + 1, size - 1, name, &o, (f >> 2) & 1);
     return 0;
 }

@@ -114,3 +114,33 @@ put(R, "el_ids", 7, "0 1\n1 2\n2 0\n")
 put(R, "ill_conditioned", 0, "0.99999999999999,0,0\n0,0,0\n0,0,0\n")
 put(R, "one_by_one", 1, "0.5\n")
 put(R, "zero", 1, "0 0\n0 0\n")
+
+
+# library-backed readers: the consistency fixtures (tests/fixtures/formats/,
+# written by gen_formats.c) and its bad inputs are the seeds
+FMT = os.path.join(HERE, "..", "fixtures", "formats")
+
+
+def fixture(rel):
+    with open(os.path.join(FMT, rel), "rb") as f:
+        return f.read()
+
+
+for net in ("dir_w", "dir_01", "undir_w", "undir_01"):
+    put("npz", net, 0x18, fixture(net + ".npz"))
+    put("mat", net, 0x38, fixture(net + ".mat"))      # bit 5: --var W
+    put("gzip", net, 0x18, fixture(net + ".mtx.gz"))
+    for k, ext in enumerate((".graphml", ".gml", ".net")):
+        put("graph", net + ext, k, bytes([0x18]) + fixture(net + ext))
+for bad in ("npz-complex.npz", "npz-3d.npz", "npz-two.npz", "npz-bomb.npz", "npz-no-npy.zip"):
+    put("npz", bad, 0x18, fixture("bad/" + bad))
+for bad in ("mat-complex.mat", "mat-char.mat", "mat-3d.mat", "mat-nonsquare.mat"):
+    put("mat", bad, 0x18, fixture("bad/" + bad))
+put("gzip", "bomb", 0x08, fixture("bad/gz-bomb.csv.gz"))
+put("gzip", "truncated", 0x18, fixture("bad/gz-truncated.mtx.gz"))
+put("graph", "string-weight", 0, bytes([0x18]) + fixture("bad/graphml-string-weight.graphml"))
+put("graph", "pajek-big", 2, bytes([0x08]) + fixture("bad/pajek-too-many.net"))
+put("graph", "ncol", 3, bytes([0x18]) + b"a b 1.5\nb c 2\nc a 0.5\nd d 1\n")
+put("graph", "lgl", 4, bytes([0x18]) + b"# a\nb 1.5\nc 2\n# b\nc 1\n")
+put("graph", "dimacs", 5, bytes([0x18]) + b"c flow\np max 3 3\nn 1 s\nn 3 t\na 1 2 4\na 2 3 5\na 1 3 1\n")
+put("graph", "dl", 6, bytes([0x18]) + b"DL n=3\nformat = edgelist1\ndata:\n1 2 1.5\n2 3 2\n3 1 1\n")

@@ -205,12 +205,19 @@ static int set_png(opts_t *o, const optdef_t *d, const char *val)
 
 #define OFF(member) offsetof(opts_t, member)
 static const optdef_t optdefs[] = {
-    {"--format", 1, S_ALL, "F", "input format: auto, dense, edges, mtx, npy (default auto)", set_format, 0},
+    {"--format", 1, S_ALL, "F", "input format: auto, dense, edges, mtx, npy, npz, mat, graphml, gml, pajek, "
+     "ncol, lgl, dimacs, dl (default auto: magic bytes, extension, content)", set_format, 0},
+    {"--var", 1, S_ALL, "NAME", ".mat/.npz: the variable (member) to read (default: the only 2-D square "
+     "numeric one)", set_path, OFF(rd.var)},
+    {"--key", 1, S_ALL, "NAME", "the same as --var", set_path, OFF(rd.var)},
+    {"--weight-attr", 1, S_ALL, "NAME", "graph formats: numeric edge attribute used as weight (default "
+     "'weight' when present, else 1)", set_path, OFF(rd.weight_attr)},
     {"--ids", 0, S_ALL, NULL, "edge list: integer node ids (default: names, numbered in order of appearance)", set_flag, OFF(rd.ids)},
     {"--base", 1, S_ALL, "B", "edge list with --ids: first id, 0 or 1 (default 0)", set_base, 0},
     {"--nodes", 1, S_ALL, "N", "edge list with --ids: number of nodes (default largest id + 1 - base)", set_count, OFF(rd.nodes)},
     {"--compact", 0, S_ALL, NULL, "edge list with --ids: drop ids that never occur", set_flag, OFF(rd.compact)},
-    {"--undirected", 0, S_ALL, NULL, "edge list: symmetrise (W_ij = W_ji)", set_flag, OFF(rd.undirected)},
+    {"--undirected", 0, S_ALL, NULL, "edge list, graph formats: symmetrise (W_ij = W_ji; graphs are "
+     "otherwise as directed as the file says)", set_flag, OFF(rd.undirected)},
     {"--max-n", 1, S_ALL, "N", "refuse matrices larger than N x N (default 20000)", set_count, OFF(rd.max_n)},
     {"--transpose", 0, S_ALL, NULL, "use W^T (edge lists read W[src][dst]; this gives W[dst][src])", set_flag, OFF(transpose)},
     {"--scale", 1, S_ALL, "S", "multiply W by S (first transform)", set_scale, 0},
@@ -233,7 +240,9 @@ static const optdef_t optdefs[] = {
     {"--amp", 1, S_RESPONSE, "A", "step amplitude c_x (default 1)", set_amp, 0},
     {"--direction", 1, S_RESPONSE, "D", "aligned direction: u, v or opt (default u)", set_direction, 0},
     {"--trace", 0, S_RESPONSE, NULL, "print t and ||z|| instead of the ratio", set_flag, OFF(trace)},
-    {"-o", 1, S_ALL, "FILE", "write to FILE (atomically: temporary file, then rename)", set_path, OFF(out)},
+    {"-o", 1, S_ALL, "FILE", "write to FILE (atomically: temporary file, then rename); FILE.npy: the "
+     "numeric table as a float64 NumPy array, columns as in the TSV (svals: index, sigma; eig: index, "
+     "real, imag; spectrum: its TSV columns; overlap: the r x r matrix P)", set_path, OFF(out)},
     {"--gnuplot", 0, S_ALL, NULL, "print a gnuplot script with the data inline", set_flag, OFF(gnuplot)},
     {"--png", 1, S_ALL, "FILE", "with --gnuplot: the script writes FILE (implies --gnuplot)", set_png, 0},
     {"--help", 0, S_ALL, NULL, "this help", NULL, 0},
@@ -255,7 +264,10 @@ static void usage_general(FILE *fp)
             "Is a network low-rank, and will dynamics on it be high-dimensional, with\n"
             "low-rank suppression?  (Wan & Rosenbaum 2025; see man lrs-analyze)\n\n"
             "FILE: dense text (CSV/TSV/space, optional header and label column), edge\n"
-            "list (src dst [weight]), Matrix Market .mtx, NumPy .npy, or - for stdin.\n\n"
+            "list (src dst [weight]), Matrix Market .mtx, NumPy .npy/.npz, MATLAB .mat\n"
+            "(v4, v5, v7.3), GraphML, GML, Pajek .net, NCOL, LGL, DIMACS, DL; any of them\n"
+            "gzip/bzip2/xz-compressed; or - for stdin.  Format from magic bytes,\n"
+            "extension and content (--format to force).\n\n"
             "Subcommands:\n");
     for (k = 0; k < analyze_ncmds; k++)
         fprintf(fp, "  %-9s %s\n", analyze_cmds[k].name, analyze_cmds[k].summary);

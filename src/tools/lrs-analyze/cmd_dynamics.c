@@ -1,7 +1,7 @@
 /*
  * cmd_dynamics.c -- the subcommands that run the dynamics: simulate (the
- * driven network against theory 1 and 2, arXiv:2504.13727, sec. 4) and
- * response (the step protocol of sec. 5).
+ * driven network against theory 1 and 2, arXiv:2504.13727, linear theory) and
+ * response (the step protocol of Figs 1-2).
  */
 #include <math.h>
 #include <stdio.h>

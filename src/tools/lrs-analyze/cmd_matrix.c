@@ -1,6 +1,6 @@
 /*
  * cmd_matrix.c -- the subcommands about the matrix itself: svals, eig,
- * ranks (arXiv:2504.13727, sec. 6) and overlap (sec. 3-4).
+ * ranks (Thibeault et al., Nat Phys 2024) and overlap (arXiv:2504.13727, Figs 2-3).
  */
 #include <math.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /*
  * cmd_report.c -- report: a human-readable summary of the matrix, its
- * stability and the two verdicts (arXiv:2504.13727, sec. 4).
+ * stability and the two verdicts (arXiv:2504.13727, linear theory).
  */
 #include <math.h>
 #include <pthread.h>

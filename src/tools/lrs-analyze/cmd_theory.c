@@ -1,6 +1,6 @@
 /*
  * cmd_theory.c -- spectrum: the predicted PC spectrum of z, theory 1
- * (arXiv:2504.13727, sec. 4) and, with --exact, the exact stationary
+ * (arXiv:2504.13727, linear theory) and, with --exact, the exact stationary
  * covariance (lrs/exact.h).
  */
 #include <stdio.h>

@@ -161,9 +161,27 @@ static void header_lines(ctx_t *c)
     case LRS_FMT_NPY:
         snprintf(fmt, sizeof fmt, "NumPy .npy");
         break;
-    default:
+    case LRS_FMT_NPZ:
+    case LRS_FMT_MAT:
+        snprintf(fmt, sizeof fmt, "%s, %s '%s'", in->format == LRS_FMT_NPZ ? "NumPy .npz"
+                 : "MATLAB .mat", in->format == LRS_FMT_NPZ ? "member" : "variable", in->var);
+        break;
+    case LRS_FMT_DENSE:
         snprintf(fmt, sizeof fmt, "dense text%s%s%s", in->detected ? " (auto-detected)" : "",
                  in->header ? ", header row" : "", in->labels ? ", label column" : "");
+        break;
+    default: /* graph formats read by igraph */
+        snprintf(fmt, sizeof fmt, "%s graph, %zu edges (%s%s; %zu self-loops), weights %s%s",
+                 lrs_io_format_name(in->format), in->entries,
+                 in->directed ? "directed" : "undirected",
+                 o->rd.undirected && in->directed ? ", symmetrised" : "", in->self_loops,
+                 in->weight_attr[0] ? "from attribute " : "1",
+                 in->weight_attr[0] ? in->weight_attr : "");
+        break;
+    }
+    if (in->compression) {
+        size_t l = strlen(fmt);
+        snprintf(fmt + l, sizeof fmt - l, ", %s-compressed", in->compression);
     }
     fprintf(c->hdr.fp, "# " PROG " %s: %s\n", o->sub->name, o->sub->summary);
     fprintf(c->hdr.fp, "# input: %s: %zu x %zu, %s\n", o->file, in->rows, in->cols, fmt);

@@ -1,6 +1,6 @@
 /*
  * lrs-analyze -- is a network low-rank, and will dynamics on it be
- * high-dimensional with low-rank suppression?  (arXiv:2504.13727, sec. 4, 6)
+ * high-dimensional with low-rank suppression?  (arXiv:2504.13727)
  *
  *   lrs-analyze [SUBCOMMAND] FILE [OPTIONS]
  *
@@ -13,7 +13,7 @@
  * output.  Exit status: 0 success, 1 bad data or a failed analysis, 2 bad
  * usage, 130 interrupted.
  *
- * Linear dynamics analysed (arXiv:2504.13727, sec. 2, 4):
+ * Linear dynamics analysed (arXiv:2504.13727, linear theory):
  * tau dz/dt = -z + W z + x(t), with W the matrix read (or W = I + J for the
  * SIS Jacobian J, so that the linearised epidemic reads dz/dt = J z + x).
  * Theory 1: the k-th PC variance of z is sigma_x^2 / sigma_{N+1-k}(I - W)^2.

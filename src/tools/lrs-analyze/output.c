@@ -150,6 +150,53 @@ static void gp_script(const ctx_t *c, FILE *fp)
         fprintf(fp, "unset output\n");
 }
 
+/* Does path end in ".npy" (any case)? */
+static int is_npy_path(const char *path)
+{
+    size_t n = path ? strlen(path) : 0;
+    return n >= 4 && path[n - 4] == '.' && (path[n - 3] | 0x20) == 'n' &&
+           (path[n - 2] | 0x20) == 'p' && (path[n - 1] | 0x20) == 'y';
+}
+
+/* -o FILE.npy: the primary block's first numeric table (its columns as in
+ * the TSV, comment lines dropped; for overlap the matrix P) read back with
+ * the library's dense reader and written as a float64 C-order .npy.
+ * 0 or -1 (message printed). */
+static int emit_npy(ctx_t *c, const char *buf, size_t len)
+{
+    lrs_io_read_opts_t ro = lrs_io_read_opts_default();
+    gsl_matrix *T = NULL;
+    lrs_err_t e;
+    mem_t npy;
+    size_t k = 0, end = len;
+    int rc = -1;
+    while (k < len && buf[k] == '#') /* skip the comment lines, then cut at a blank line */
+        while (k < len && buf[k++] != '\n')
+            ;
+    for (; k + 1 < len; k++)
+        if (buf[k] == '\n' && buf[k + 1] == '\n') {
+            end = k + 1;
+            break;
+        }
+    ro.format = LRS_FMT_DENSE;
+    ro.allow_nonsquare = 1;
+    ro.max_n = (size_t)1 << 30;
+    if (lrs_io_read_buffer(buf, end, "output", &ro, &T, NULL, &e)) {
+        fprintf(stderr, PROG ": -o %s: the %s output is not a numeric table (%s); write it "
+                "as TSV (any name not ending in .npy)\n", c->o->out, c->o->sub->name, e.msg);
+        return -1;
+    }
+    if (mem_open(&npy) == 0) {
+        if (lrs_io_write_npy_stream(npy.fp, T, &e) == LRS_OK && fflush(npy.fp) == 0)
+            rc = write_atomic(c->o->out, npy.buf, npy.len);
+        else
+            fprintf(stderr, PROG ": -o %s: %s\n", c->o->out, e.msg);
+        mem_close(&npy);
+    }
+    gsl_matrix_free(T);
+    return rc;
+}
+
 /* Assemble the output (TSV: header + primary block; or the gnuplot script)
  * and write it to stdout or -o FILE.  0 or -1 (message printed). */
 int analyze_emit(ctx_t *c)
@@ -173,7 +220,9 @@ int analyze_emit(ctx_t *c)
         mem_close(&all);
         return -1;
     }
-    if (c->o->out) {
+    if (c->o->out && !c->o->gnuplot && is_npy_path(c->o->out)) {
+        rc = c->nblk ? emit_npy(c, c->blk[0].buf, c->blk[0].len) : -1;
+    } else if (c->o->out) {
         rc = write_atomic(c->o->out, all.buf, all.len);
     } else if (fwrite(all.buf, 1, all.len, stdout) != all.len || fflush(stdout) != 0) {
         fprintf(stderr, PROG ": cannot write to standard output: %s\n", strerror(errno));

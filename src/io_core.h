@@ -1,5 +1,7 @@
 /*
- * io_internal.h -- shared plumbing of the readers (src/io*.c); not installed.
+ * io_core.h -- shared plumbing of the readers (src/io*.c); not installed.
+ * It declares no reader: io_readers.h does, for io.c's dispatch only, so
+ * the readers depend on the core and never on each other or on io.c.
  *
  * io_src_t  a buffered byte source over a FILE* or a memory buffer that hands
  *           out lines (any of \n, \r\n, \r ends a line; the last line needs no
@@ -10,8 +12,8 @@
  * io_ent_t  (row, column, weight) triples, built into a dense matrix in file
  *           order with repeated entries added and counted.
  */
-#ifndef LRS_IO_INTERNAL_H
-#define LRS_IO_INTERNAL_H
+#ifndef LRS_IO_CORE_H
+#define LRS_IO_CORE_H
 
 #include <stdint.h>
 #include <stdio.h>
@@ -32,6 +34,14 @@ typedef struct io_src {
     size_t line;              /* number of the last line returned */
     size_t max_line;          /* longest allowed line in bytes */
     const char *name;         /* for messages */
+    /* A decoded source (gzip, bzip2, xz, a zip member) reads through pull
+     * instead of fp/mem: pull fills dst with up to n bytes and returns the
+     * count, 0 at the end (setting eof) or on error (setting perr).  Bytes
+     * produced are counted against max_total (0: no cap) by the decoder. */
+    size_t (*pull)(struct io_src *s, char *dst, size_t n);
+    void (*pull_free)(void *ctx);
+    void *pull_ctx;
+    lrs_err_t perr;           /* a decoder's error (code 0: none) */
 } io_src_t;
 
 /* The options with defaults filled in, the source, and where results go. */
@@ -40,8 +50,24 @@ typedef struct io_ctx {
     lrs_io_read_opts_t o;
     lrs_io_read_info_t *info;    /* never NULL inside the readers */
     const char *name;
+    const char *path;            /* the file itself when read uncompressed from
+                                    a path (libraries that open by name); or NULL */
+
     lrs_io_coo_t *coo;           /* non-NULL: io_ents_build fills it, no dense matrix */
 } io_ctx_t;
+
+/* Release what a source owns (its buffer, its decoder and the sources under
+ * it); the io_src_t itself is the caller's. */
+void io_src_release(io_src_t *s);
+/* Read the rest of the source into one new buffer (*buf, caller frees):
+ * LRS_ELIMIT with "NAME: input is larger than CAP bytes (WHY)" past cap. */
+int io_src_slurp(io_src_t *s, size_t cap, const char *why, unsigned char **buf,
+                 size_t *len, lrs_err_t *err);
+/* The most bytes a decoder may produce, and a whole-file reader may hold,
+ * for the options' limits: 64 bytes per matrix entry (max_n^2, at most
+ * max_bytes / 8 entries: the longest text a matrix within the limits can
+ * take) plus 1 MiB of headers and comments.  Decompression bombs stop here. */
+size_t io_expand_cap(const lrs_io_read_opts_t *o);
 
 /* Make at least `want` bytes available in buf[beg..end) if the source has
  * them (fewer at end of input).  Returns LRS_OK or LRS_ENOMEM/LRS_EIO. */
@@ -54,12 +80,18 @@ int io_src_getline(io_src_t *s, const char **line, size_t *len, lrs_err_t *err);
  * input); *rc gets an error code on read failure. */
 size_t io_src_take(io_src_t *s, void *dst, size_t n, int *rc, lrs_err_t *err);
 
-/* err <- "NAME:LINE:COL: <fmt>"; returns code. */
+/* err <- "NAME:LINE:COL: <fmt>", or "NAME: <fmt>" when line is 0 (formats
+ * without lines: zip, MAT, graphs read by igraph); returns code. */
 int io_err(const io_ctx_t *c, lrs_err_t *err, int code, size_t line, size_t col,
            const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 /* err <- "NAME:LINE:COL: " + the message already in *sub; returns sub->code. */
 int io_err_wrap(const io_ctx_t *c, lrs_err_t *err, const lrs_err_t *sub,
                 size_t line, size_t col);
+
+/* Append to the NUL-terminated buf of size bytes (cut at the end when full:
+ * message lists are bounded). */
+void io_append(char *buf, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* First byte of [p, p+len) that cannot be in a text file (NUL or a control
  * character other than \t \n \v \f \r), or len if none. */
@@ -123,6 +155,11 @@ int io_ents_build(const io_ents_t *es, size_t rows, size_t cols, int sym,
                   gsl_matrix **out, size_t *repeated, size_t *loops,
                   const io_ctx_t *c, lrs_err_t *err);
 
+
+/* Arrays i, j, w for nnz entries (at least one); LRS_ENOMEM if any fails
+ * (the caller frees with lrs_io_coo_free). */
+int io_coo_alloc(lrs_io_coo_t *m, size_t nnz);
+
 /* Coordinate form of the entries (when c->coo is set): the same sums, repeats
  * and mirroring as io_ents_build, sorted by row then column. */
 int io_ents_build_coo(const io_ents_t *es, size_t rows, size_t cols, int sym,
@@ -133,17 +170,6 @@ int io_ents_build_coo(const io_ents_t *es, size_t rows, size_t cols, int sym,
  * line:col). */
 int io_check_size(const io_ctx_t *c, size_t rows, size_t cols, size_t line,
                   size_t col, lrs_err_t *err);
-
-/* The readers.  Each reads from c->src positioned at the start of input. */
-int io_read_dense(io_ctx_t *c, int auto_mode, gsl_matrix **out, lrs_err_t *err);
-int io_read_edges(io_ctx_t *c, gsl_matrix **out, lrs_err_t *err);
-int io_read_mtx(io_ctx_t *c, gsl_matrix **out, lrs_err_t *err);
-int io_read_npy(io_ctx_t *c, gsl_matrix **out, lrs_err_t *err);
-
-/* Auto-detection on the first bytes of a text input: 1 if the first data
- * lines look like an edge list (a "source,target" header, or names in the
- * first two fields of 2-3 field rows). */
-int io_sniff_edges(const char *p, size_t avail, int eof);
 
 /* Node table of an edge list with names: names numbered in order of first
  * appearance (open addressing on FNV-1a). */
