@@ -95,12 +95,7 @@ int lrs_input_add_noise(lrs_input_t *in, lrs_noise_t *noise, double scale, const
     if (!isfinite(scale))
         return lrs_err_set(err, LRS_EINVAL, "%s: scale = %g is not finite", who, scale);
     size_t K = lrs_noise_channels(noise);
-    input_src s;
-    memset(&s, 0, sizeof s);
-    s.kind = SRC_NOISE;
-    s.noise = noise;
-    s.scale = scale;
-    s.K = K;
+    input_src s = {.kind = SRC_NOISE, .noise = noise, .scale = scale, .K = K};
     if (mix) {
         if (mix->size1 != K || mix->size2 != in->N)
             return lrs_err_set(err, LRS_EINVAL,
@@ -130,19 +125,21 @@ int lrs_input_add_noise(lrs_input_t *in, lrs_noise_t *noise, double scale, const
     return rc;
 }
 
-static int check_vector(const gsl_vector *v, size_t N, const char *who, const char *name,
-                        lrs_err_t *err)
+/* Checks v (length N, finite), stores a copy of it in s->v and appends s;
+ * the copy is freed again if the append fails. */
+static int push_vector_src(lrs_input_t *in, input_src *s, const gsl_vector *v, const char *who,
+                           const char *name, lrs_err_t *err)
 {
-    if (!v)
-        return lrs_err_set(err, LRS_EINVAL, "%s: %s is NULL", who, name);
-    if (v->size != N)
-        return lrs_err_set(err, LRS_EINVAL, "%s: %s has length %zu; expected N = %zu", who, name,
-                           v->size, N);
-    for (size_t i = 0; i < N; i++)
-        if (!isfinite(gsl_vector_get(v, i)))
-            return lrs_err_set(err, LRS_ENONFINITE, "%s: %s[%zu] = %g is not finite", who, name, i,
-                               gsl_vector_get(v, i));
-    return LRS_OK;
+    int rc = sim_check_vector(v, in->N, who, name, err);
+    if (rc)
+        return rc;
+    s->v = copy_vector(v);
+    if (!s->v)
+        return lrs_err_set(err, LRS_ENOMEM, "%s: out of memory", who);
+    rc = input_push(in, s, who, err);
+    if (rc)
+        free(s->v);
+    return rc;
 }
 
 int lrs_input_add_constant(lrs_input_t *in, const gsl_vector *c, lrs_err_t *err)
@@ -150,19 +147,8 @@ int lrs_input_add_constant(lrs_input_t *in, const gsl_vector *c, lrs_err_t *err)
     const char *who = "lrs_input_add_constant";
     if (!in)
         return lrs_err_set(err, LRS_EINVAL, "%s: in is NULL", who);
-    int rc = check_vector(c, in->N, who, "c", err);
-    if (rc)
-        return rc;
-    input_src s;
-    memset(&s, 0, sizeof s);
-    s.kind = SRC_CONST;
-    s.v = copy_vector(c);
-    if (!s.v)
-        return lrs_err_set(err, LRS_ENOMEM, "%s: out of memory", who);
-    rc = input_push(in, &s, who, err);
-    if (rc)
-        free(s.v);
-    return rc;
+    input_src s = {.kind = SRC_CONST};
+    return push_vector_src(in, &s, c, who, "c", err);
 }
 
 int lrs_input_add_step(lrs_input_t *in, double t_on, double t_off, double amplitude,
@@ -176,22 +162,8 @@ int lrs_input_add_step(lrs_input_t *in, double t_on, double t_off, double amplit
                            t_on, t_off);
     if (!isfinite(amplitude))
         return lrs_err_set(err, LRS_EINVAL, "%s: amplitude = %g is not finite", who, amplitude);
-    int rc = check_vector(d, in->N, who, "d", err);
-    if (rc)
-        return rc;
-    input_src s;
-    memset(&s, 0, sizeof s);
-    s.kind = SRC_STEP;
-    s.t_on = t_on;
-    s.t_off = t_off;
-    s.amp = amplitude;
-    s.v = copy_vector(d);
-    if (!s.v)
-        return lrs_err_set(err, LRS_ENOMEM, "%s: out of memory", who);
-    rc = input_push(in, &s, who, err);
-    if (rc)
-        free(s.v);
-    return rc;
+    input_src s = {.kind = SRC_STEP, .t_on = t_on, .t_off = t_off, .amp = amplitude};
+    return push_vector_src(in, &s, d, who, "d", err);
 }
 
 int lrs_input_add_callback(lrs_input_t *in, lrs_input_fn fn, void *ctx, lrs_err_t *err)
@@ -199,11 +171,7 @@ int lrs_input_add_callback(lrs_input_t *in, lrs_input_fn fn, void *ctx, lrs_err_
     const char *who = "lrs_input_add_callback";
     if (!in || !fn)
         return lrs_err_set(err, LRS_EINVAL, "%s: %s is NULL", who, in ? "fn" : "in");
-    input_src s;
-    memset(&s, 0, sizeof s);
-    s.kind = SRC_CALLBACK;
-    s.fn = fn;
-    s.ctx = ctx;
+    input_src s = {.kind = SRC_CALLBACK, .fn = fn, .ctx = ctx};
     return input_push(in, &s, who, err);
 }
 

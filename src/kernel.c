@@ -134,46 +134,28 @@ INLINE_SIMD void block_rk(size_t m, const float *A, size_t lda, const float *X, 
     }
 }
 
-/* Rows 0..n-1 in blocks of R, the remainder one row at a time; one function
- * per K with its (R, K) pair. */
-SIMD static void rows_1(size_t n, size_t m, const float *A, size_t lda, const float *X,
-                        size_t ldx, float *Y, size_t ldy)
+/* Rows 0..n-1 in blocks of R, the remainder one row at a time. */
+INLINE_SIMD void rows_rk(size_t n, size_t m, const float *A, size_t lda, const float *X,
+                         size_t ldx, float *Y, size_t ldy, int R, int K)
 {
     size_t i = 0;
-    for (; i + 8 <= n; i += 8)
-        block_rk(m, A, lda, X, ldx, Y, ldy, i, 8, 1);
+    for (; i + (size_t)R <= n; i += (size_t)R)
+        block_rk(m, A, lda, X, ldx, Y, ldy, i, R, K);
     for (; i < n; i++)
-        block_rk(m, A, lda, X, ldx, Y, ldy, i, 1, 1);
+        block_rk(m, A, lda, X, ldx, Y, ldy, i, 1, K);
 }
 
-SIMD static void rows_2(size_t n, size_t m, const float *A, size_t lda, const float *X,
-                        size_t ldx, float *Y, size_t ldy)
+/* K = kb vectors (1..4) with the block height R that fits the registers:
+ * each case inlines rows_rk with its (R, K) pair as constants. */
+SIMD static void rows_k(size_t n, size_t m, const float *A, size_t lda, const float *X,
+                        size_t ldx, float *Y, size_t ldy, size_t kb)
 {
-    size_t i = 0;
-    for (; i + 4 <= n; i += 4)
-        block_rk(m, A, lda, X, ldx, Y, ldy, i, 4, 2);
-    for (; i < n; i++)
-        block_rk(m, A, lda, X, ldx, Y, ldy, i, 1, 2);
-}
-
-SIMD static void rows_3(size_t n, size_t m, const float *A, size_t lda, const float *X,
-                        size_t ldx, float *Y, size_t ldy)
-{
-    size_t i = 0;
-    for (; i + 3 <= n; i += 3)
-        block_rk(m, A, lda, X, ldx, Y, ldy, i, 3, 3);
-    for (; i < n; i++)
-        block_rk(m, A, lda, X, ldx, Y, ldy, i, 1, 3);
-}
-
-SIMD static void rows_4(size_t n, size_t m, const float *A, size_t lda, const float *X,
-                        size_t ldx, float *Y, size_t ldy)
-{
-    size_t i = 0;
-    for (; i + 2 <= n; i += 2)
-        block_rk(m, A, lda, X, ldx, Y, ldy, i, 2, 4);
-    for (; i < n; i++)
-        block_rk(m, A, lda, X, ldx, Y, ldy, i, 1, 4);
+    switch (kb) {
+    case 1: rows_rk(n, m, A, lda, X, ldx, Y, ldy, 8, 1); break;
+    case 2: rows_rk(n, m, A, lda, X, ldx, Y, ldy, 4, 2); break;
+    case 3: rows_rk(n, m, A, lda, X, ldx, Y, ldy, 3, 3); break;
+    default: rows_rk(n, m, A, lda, X, ldx, Y, ldy, 2, 4); break;
+    }
 }
 
 INLINE_SIMD __m256 tanh8(__m256 x)
@@ -261,14 +243,7 @@ void lrs_kernel_sgemm_k(size_t n, size_t m, size_t K, const float *A, size_t lda
     if (lrs_kernel_simd()) {
         for (size_t k0 = 0; k0 < K; k0 += 4) {
             size_t kb = K - k0 < 4 ? K - k0 : 4;
-            const float *Xk = X + k0 * ldx;
-            float *Yk = Y + k0 * ldy;
-            switch (kb) {
-            case 1: rows_1(n, m, A, lda, Xk, ldx, Yk, ldy); break;
-            case 2: rows_2(n, m, A, lda, Xk, ldx, Yk, ldy); break;
-            case 3: rows_3(n, m, A, lda, Xk, ldx, Yk, ldy); break;
-            default: rows_4(n, m, A, lda, Xk, ldx, Yk, ldy); break;
-            }
+            rows_k(n, m, A, lda, X + k0 * ldx, ldx, Y + k0 * ldy, ldy, kb);
         }
         return;
     }

@@ -16,6 +16,7 @@
 #include "lrs/spectra.h"
 #include "la_internal.h"
 #include "linear_internal.h"
+#include "spectra_internal.h"
 
 /* One cached SVD: values only, and/or with vectors. */
 typedef struct svd_cache {
@@ -411,22 +412,11 @@ int lrs_linear_overlap(lrs_linear_t *L, size_t r, gsl_matrix *P, gsl_vector *sP,
     const gsl_matrix *U, *V;
     int rc;
     CHECK_L(L, fn);
-    if (!P)
-        return lrs_err_set(err, LRS_EINVAL, "%s: P is NULL", fn);
-    if (r == 0 || r > L->N)
-        return lrs_err_set(err, LRS_EINVAL, "%s: r = %zu; need 1 <= r <= %zu", fn, r, L->N);
-    if (P->size1 != r || P->size2 != r)
-        return lrs_err_set(err, LRS_EINVAL, "%s: P is %zux%zu; expected %zux%zu", fn,
-                           P->size1, P->size2, r, r);
-    if (sP && sP->size != r)
-        return lrs_err_set(err, LRS_EINVAL, "%s: sP has %zu entries; expected %zu", fn,
-                           sP->size, r);
+    if ((rc = spectra_overlap_check(L->N, r, P, sP, fn, err)))
+        return rc;
     if ((rc = svd_query(L->W, &L->sw, &s, &U, &V, fn, err)))
         return rc;
-    gsl_matrix_const_view Ur = gsl_matrix_const_submatrix(U, 0, 0, L->N, r);
-    gsl_matrix_const_view Vr = gsl_matrix_const_submatrix(V, 0, 0, L->N, r);
-    gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, &Ur.matrix, &Vr.matrix, 0.0, P);
-    return sP ? lrs_spectra_svd(P, sP, NULL, NULL, err) : LRS_OK;
+    return spectra_overlap_from_svd(U, V, r, P, sP, err);
 }
 
 /* y = (I - W)^{-1} b by the cached LU: two triangular solves, O(N^2). */

@@ -32,19 +32,14 @@ lrs_ode_t *lrs_ode_alloc(size_t n, lrs_ode_rhs_fn f, void *ctx, double h0, doubl
     if (n == 0 || n > SIZE_MAX / 9 / sizeof(double))
         return NULL;
     lrs_ode_t *o = malloc(sizeof *o);
-    if (!o)
-        return NULL;
-    o->work = malloc(9 * n * sizeof *o->work);
-    if (!o->work) {
+    double *work = malloc(9 * n * sizeof *work);
+    if (!o || !work) {
         free(o);
+        free(work);
         return NULL;
     }
-    o->n = n;
-    o->f = f;
-    o->ctx = ctx;
-    o->eps_abs = eps_abs;
-    o->eps_rel = eps_rel;
-    o->nmax = nmax;
+    *o = (lrs_ode_t){.n = n, .f = f, .ctx = ctx, .eps_abs = eps_abs, .eps_rel = eps_rel,
+                     .nmax = nmax, .work = work};
     lrs_ode_reset(o, h0);
     return o;
 }

@@ -80,21 +80,21 @@ int lrs_sim_method_parse(const char *name, const lrs_sim_method_t **m, lrs_err_t
 
 lrs_sim_params_t lrs_sim_params_default(void)
 {
-    lrs_sim_params_t p;
-    memset(&p, 0, sizeof p);
-    p.f = LRS_F_IDENTITY;
-    p.mode = LRS_SIM_RECURRENT;
-    p.method = lrs_sim_euler;
-    p.tau = 1.0;
-    p.dt = 0.01;
+    lrs_sim_params_t p = {.f = LRS_F_IDENTITY,
+                          .mode = LRS_SIM_RECURRENT,
+                          .method = lrs_sim_euler,
+                          .tau = 1.0,
+                          .dt = 0.01};
     return p;
 }
 
 /* ------------------------------------------------------------------ checks */
 
-static int check_vector(const gsl_vector *v, size_t N, const char *who, const char *name,
-                        lrs_err_t *err)
+int sim_check_vector(const gsl_vector *v, size_t N, const char *who, const char *name,
+                     lrs_err_t *err)
 {
+    if (!v)
+        return lrs_err_set(err, LRS_EINVAL, "%s: %s is NULL", who, name);
     if (v->size != N)
         return lrs_err_set(err, LRS_EINVAL, "%s: %s has length %zu; expected N = %zu", who, name,
                            v->size, N);
@@ -227,7 +227,7 @@ static int check_trajectories(const lrs_sim_params_t *p, size_t N, size_t K,
                 snprintf(name, sizeof name, "z0[%zu]", q);
             else
                 snprintf(name, sizeof name, "z0");
-            rc = check_vector(z, N, who, name, err);
+            rc = sim_check_vector(z, N, who, name, err);
         }
         if (rc == LRS_OK) {
             if (parts)

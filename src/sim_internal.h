@@ -100,6 +100,11 @@ void sim_float_matvec(lrs_sim_t *s, size_t K, double beta, double *const *y);
 /* W_k = W + U S V^T densely (N x N, row-major, caller frees); NULL on ENOMEM. */
 double *sim_dense_w(const lrs_sim_t *s, const sim_traj *t);
 
+/* src/sim.c: LRS_OK when v is non-NULL, of length N and finite; otherwise
+ * the error naming who, name and the first offending entry. */
+int sim_check_vector(const gsl_vector *v, size_t N, const char *who, const char *name,
+                     lrs_err_t *err);
+
 /* src/input.c */
 size_t sim_input_units(const lrs_input_t *in);
 int sim_input_has_callback(const lrs_input_t *in);

@@ -16,12 +16,40 @@
 #include <lapacke.h>
 
 #include "la_internal.h"
+#include "spectra_internal.h"
 
 #define FN_CHECK_NULL(p, fn)                                                   \
     do {                                                                       \
         if (!(p))                                                              \
             return lrs_err_set(err, LRS_EINVAL, "%s: %s is NULL", fn, #p);     \
     } while (0)
+
+/* A non-NULL, square and not empty. */
+static int check_square(const gsl_matrix *A, const char *fn, lrs_err_t *err)
+{
+    FN_CHECK_NULL(A, fn);
+    if (A->size1 != A->size2)
+        return lrs_err_set(err, LRS_EINVAL, "%s: A is %zux%zu; expected square", fn, A->size1,
+                           A->size2);
+    if (A->size1 == 0)
+        return lrs_err_set(err, LRS_EINVAL, "%s: A is 0x0", fn);
+    return LRS_OK;
+}
+
+/* After a LAPACK workspace query (lwork = -1) by routine that returned info
+ * and the optimal size wq: *work <- wq + 1 doubles, *lwork <- their count. */
+static int work_from_query(lapack_int info, double wq, const char *routine, double **work,
+                           lapack_int *lwork, const char *fn, lrs_err_t *err)
+{
+    if (info != 0)
+        return lrs_err_set(err, LRS_ENUMERIC, "%s: %s workspace query failed (info %d)", fn,
+                           routine, (int)info);
+    *lwork = (lapack_int)wq + 1;
+    *work = malloc((size_t)*lwork * sizeof **work);
+    if (!*work)
+        return lrs_err_set(err, LRS_ENOMEM, "%s: out of memory (workspace)", fn);
+    return LRS_OK;
+}
 
 /*
  * Thin SVD  A = U diag(s) V^T  (A m x n, k = min(m, n)), s descending.
@@ -78,17 +106,9 @@ int lrs_spectra_svd(const gsl_matrix *A, gsl_vector *s, gsl_matrix *U,
     lapack_int ldu = U ? ln : 1, ldvt = U ? lk : 1;
     info = LAPACKE_dgesdd_work(LAPACK_COL_MAJOR, jobz, ln, lm, a, ln, s->data, upp, ldu,
                                vtpp, ldvt, &wq, -1, iwork);
-    if (info != 0) {
-        rc = lrs_err_set(err, LRS_ENUMERIC, "%s: dgesdd workspace query failed (info %d)", fn,
-                         (int)info);
+    lapack_int lwork;
+    if ((rc = work_from_query(info, wq, "dgesdd", &work, &lwork, fn, err)))
         goto done;
-    }
-    lapack_int lwork = (lapack_int)wq + 1;
-    work = malloc((size_t)lwork * sizeof *work);
-    if (!work) {
-        rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory (workspace)", fn);
-        goto done;
-    }
     /* s may be strided: dgesdd writes contiguously, so use a temporary then. */
     double *sd = s->data;
     double *stmp = NULL;
@@ -161,12 +181,9 @@ int lrs_spectra_eig(const gsl_matrix *A, gsl_vector_complex *lambda,
 
     FN_CHECK_NULL(A, fn);
     FN_CHECK_NULL(lambda, fn);
+    if ((rc = check_square(A, fn, err)))
+        return rc;
     size_t N = A->size1;
-    if (A->size1 != A->size2)
-        return lrs_err_set(err, LRS_EINVAL, "%s: A is %zux%zu; expected square", fn, A->size1,
-                           A->size2);
-    if (N == 0)
-        return lrs_err_set(err, LRS_EINVAL, "%s: A is 0x0", fn);
     if (lambda->size != N)
         return lrs_err_set(err, LRS_EINVAL, "%s: A is %zux%zu; lambda has %zu entries", fn, N,
                            N, lambda->size);
@@ -194,17 +211,9 @@ int lrs_spectra_eig(const gsl_matrix *A, gsl_vector_complex *lambda,
     lapack_int ldvr = R ? n : 1;
     info = LAPACKE_dgeev_work(LAPACK_COL_MAJOR, 'N', jobvr, n, a, n, wr, wi, &dummy, 1, vrp,
                               ldvr, &wq, -1);
-    if (info != 0) {
-        rc = lrs_err_set(err, LRS_ENUMERIC, "%s: dgeev workspace query failed (info %d)", fn,
-                         (int)info);
+    lapack_int lwork;
+    if ((rc = work_from_query(info, wq, "dgeev", &work, &lwork, fn, err)))
         goto done;
-    }
-    lapack_int lwork = (lapack_int)wq + 1;
-    work = malloc((size_t)lwork * sizeof *work);
-    if (!work) {
-        rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory (workspace)", fn);
-        goto done;
-    }
     info = LAPACKE_dgeev_work(LAPACK_COL_MAJOR, 'N', jobvr, n, a, n, wr, wi, &dummy, 1, vrp,
                               ldvr, work, lwork);
     if (info != 0) {
@@ -255,16 +264,13 @@ int lrs_spectra_max_real_eig(const gsl_matrix *A, double *re, double *im,
                              lrs_err_t *err)
 {
     static const char *fn = "lrs_spectra_max_real_eig";
-    FN_CHECK_NULL(A, fn);
-    if (A->size1 != A->size2)
-        return lrs_err_set(err, LRS_EINVAL, "%s: A is %zux%zu; expected square", fn, A->size1,
-                           A->size2);
-    if (A->size1 == 0)
-        return lrs_err_set(err, LRS_EINVAL, "%s: A is 0x0", fn);
+    int rc = check_square(A, fn, err);
+    if (rc)
+        return rc;
     gsl_vector_complex *lam = la_vector_complex_alloc(A->size1);
     if (!lam)
         return lrs_err_set(err, LRS_ENOMEM, "%s: out of memory", fn);
-    int rc = lrs_spectra_eig(A, lam, NULL, err);
+    rc = lrs_spectra_eig(A, lam, NULL, err);
     if (rc == LRS_OK) {
         gsl_complex z = gsl_vector_complex_get(lam, 0);
         if (re)
@@ -274,6 +280,31 @@ int lrs_spectra_max_real_eig(const gsl_matrix *A, double *re, double *im,
     }
     gsl_vector_complex_free(lam);
     return rc;
+}
+
+int spectra_overlap_check(size_t k, size_t r, const gsl_matrix *P, const gsl_vector *sP,
+                          const char *fn, lrs_err_t *err)
+{
+    if (!P)
+        return lrs_err_set(err, LRS_EINVAL, "%s: P is NULL", fn);
+    if (r == 0 || r > k)
+        return lrs_err_set(err, LRS_EINVAL, "%s: r = %zu; need 1 <= r <= %zu", fn, r, k);
+    if (P->size1 != r || P->size2 != r)
+        return lrs_err_set(err, LRS_EINVAL, "%s: P is %zux%zu; expected %zux%zu", fn,
+                           P->size1, P->size2, r, r);
+    if (sP && sP->size != r)
+        return lrs_err_set(err, LRS_EINVAL, "%s: sP has %zu entries; expected %zu", fn,
+                           sP->size, r);
+    return LRS_OK;
+}
+
+int spectra_overlap_from_svd(const gsl_matrix *U, const gsl_matrix *V, size_t r, gsl_matrix *P,
+                             gsl_vector *sP, lrs_err_t *err)
+{
+    gsl_matrix_const_view Ur = gsl_matrix_const_submatrix(U, 0, 0, U->size1, r);
+    gsl_matrix_const_view Vr = gsl_matrix_const_submatrix(V, 0, 0, V->size1, r);
+    gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, &Ur.matrix, &Vr.matrix, 0.0, P);
+    return sP ? lrs_spectra_svd(P, sP, NULL, NULL, err) : LRS_OK;
 }
 
 /*
@@ -297,14 +328,8 @@ int lrs_spectra_overlap(const gsl_matrix *A, size_t r, gsl_matrix *P,
     size_t m = A->size1, n = A->size2, k = m < n ? m : n;
     if (m != n)
         return lrs_err_set(err, LRS_EINVAL, "%s: A is %zux%zu; expected square", fn, m, n);
-    if (r == 0 || r > k)
-        return lrs_err_set(err, LRS_EINVAL, "%s: r = %zu; need 1 <= r <= %zu", fn, r, k);
-    if (P->size1 != r || P->size2 != r)
-        return lrs_err_set(err, LRS_EINVAL, "%s: P is %zux%zu; expected %zux%zu", fn,
-                           P->size1, P->size2, r, r);
-    if (sP && sP->size != r)
-        return lrs_err_set(err, LRS_EINVAL, "%s: sP has %zu entries; expected %zu", fn,
-                           sP->size, r);
+    if ((rc = spectra_overlap_check(k, r, P, sP, fn, err)))
+        return rc;
     s = la_vector_alloc(k);
     U = la_matrix_alloc(m, k);
     V = la_matrix_alloc(n, k);
@@ -315,11 +340,7 @@ int lrs_spectra_overlap(const gsl_matrix *A, size_t r, gsl_matrix *P,
     rc = lrs_spectra_svd(A, s, U, V, err);
     if (rc)
         goto done;
-    gsl_matrix_const_view Ur = gsl_matrix_const_submatrix(U, 0, 0, m, r);
-    gsl_matrix_const_view Vr = gsl_matrix_const_submatrix(V, 0, 0, n, r);
-    gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, &Ur.matrix, &Vr.matrix, 0.0, P);
-    if (sP)
-        rc = lrs_spectra_svd(P, sP, NULL, NULL, err);
+    rc = spectra_overlap_from_svd(U, V, r, P, sP, err);
 done:
     gsl_vector_free(s);
     gsl_matrix_free(U);
@@ -361,25 +382,28 @@ static int angle_rad(const gsl_vector *a, const gsl_vector *b, int line, double 
     return LRS_OK;
 }
 
-int lrs_spectra_angle_deg(const gsl_vector *a, const gsl_vector *b,
-                          double *deg, lrs_err_t *err)
+/* angle_rad in degrees; *deg is left alone on error. */
+static int angle_deg(const gsl_vector *a, const gsl_vector *b, int line, double *deg,
+                     const char *fn, lrs_err_t *err)
 {
     double th;
-    int rc = angle_rad(a, b, 0, &th, "lrs_spectra_angle_deg", err);
+    int rc = angle_rad(a, b, line, deg ? &th : NULL, fn, err);
     if (rc == LRS_OK)
         *deg = th * 180.0 / M_PI;
     return rc;
+}
+
+int lrs_spectra_angle_deg(const gsl_vector *a, const gsl_vector *b,
+                          double *deg, lrs_err_t *err)
+{
+    return angle_deg(a, b, 0, deg, "lrs_spectra_angle_deg", err);
 }
 
 /* Line angle: min(theta, 180 - theta) in degrees, 0..90 (see angle_rad). */
 int lrs_spectra_line_angle_deg(const gsl_vector *a, const gsl_vector *b,
                                double *deg, lrs_err_t *err)
 {
-    double th;
-    int rc = angle_rad(a, b, 1, &th, "lrs_spectra_line_angle_deg", err);
-    if (rc == LRS_OK)
-        *deg = th * 180.0 / M_PI;
-    return rc;
+    return angle_deg(a, b, 1, deg, "lrs_spectra_line_angle_deg", err);
 }
 
 /* Orthonormal basis Q (N x p) of the column space of A (N x p) from its SVD;
@@ -491,12 +515,10 @@ int lrs_spectra_nonnormality(const gsl_matrix *A, double *rel, lrs_err_t *err)
     static const char *fn = "lrs_spectra_nonnormality";
     FN_CHECK_NULL(A, fn);
     FN_CHECK_NULL(rel, fn);
+    int rc = check_square(A, fn, err);
+    if (rc)
+        return rc;
     size_t N = A->size1;
-    if (A->size1 != A->size2)
-        return lrs_err_set(err, LRS_EINVAL, "%s: A is %zux%zu; expected square", fn, A->size1,
-                           A->size2);
-    if (N == 0)
-        return lrs_err_set(err, LRS_EINVAL, "%s: A is 0x0", fn);
     if (!la_matrix_finite(A))
         return lrs_err_set(err, LRS_ENONFINITE, "%s: A (%zux%zu) contains NaN or Inf", fn, N, N);
     gsl_matrix *C = la_matrix_alloc(N, N);

@@ -11,6 +11,7 @@
  *  - errors: K = 0, shared input objects, a diverging trajectory is named,
  *    lrs_sim_run on a batch, bad low-rank shapes. */
 #include "harness.h"
+#include "la_check.h"
 #include "lrs/connectivity.h"
 #include "lrs/cov.h"
 #include "lrs/sim.h"
@@ -20,13 +21,6 @@
 #include <gsl/gsl_rng.h>
 
 #define KMAX 3
-
-static gsl_rng *new_rng(unsigned long seed)
-{
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(r, seed);
-    return r;
-}
 
 static gsl_matrix *random_net(size_t N, double rho, unsigned long seed)
 {

@@ -1,6 +1,7 @@
 /* Tests of lrs/connectivity.h: orthonormal draws, rank-one vectors, random
  * parts, modular and ring matrices, the SIS Jacobian, error paths. */
 #include "harness.h"
+#include "la_check.h"
 #include "lrs/connectivity.h"
 #include "lrs/spectra.h"
 
@@ -8,27 +9,6 @@
 #include <gsl/gsl_randist.h>
 
 static const double eps = DBL_EPSILON;
-
-static gsl_rng *new_rng(unsigned long seed)
-{
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(r, seed);
-    return r;
-}
-
-/* max_ij |(Q^T Q - I)_ij| */
-static double orth_defect(const gsl_matrix *Q)
-{
-    size_t k = Q->size2;
-    gsl_matrix *G = gsl_matrix_alloc(k, k);
-    gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, Q, Q, 0.0, G);
-    double m = 0;
-    for (size_t i = 0; i < k; i++)
-        for (size_t j = 0; j < k; j++)
-            m = fmax(m, fabs(gsl_matrix_get(G, i, j) - (i == j)));
-    gsl_matrix_free(G);
-    return m;
-}
 
 static void test_orthonormal_columns(void)
 {

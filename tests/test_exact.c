@@ -9,6 +9,7 @@
  *  - the propagator against GSL's matrix exponential of the augmented matrix,
  *    closed forms for a symmetric A and exact ramp responses. */
 #include "harness.h"
+#include "la_check.h"
 #include "lrs/connectivity.h"
 #include "lrs/exact.h"
 #include "lrs/theory.h"
@@ -27,13 +28,6 @@
 #include <gsl/gsl_sort_vector.h>
 
 static const double eps = DBL_EPSILON;
-
-static gsl_rng *new_rng(unsigned long seed)
-{
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(r, seed);
-    return r;
-}
 
 /* ||A - B||_F / ||B||_F */
 static double rel_fro(const gsl_matrix *A, const gsl_matrix *B)
@@ -568,17 +562,6 @@ static void test_scalar_closed_form(void)
 
 /* ------------------------------------------------------------------ propagator */
 
-static gsl_matrix *random_matrix(size_t N, double scale, unsigned long seed)
-{
-    gsl_rng *r = new_rng(seed);
-    gsl_matrix *A = gsl_matrix_alloc(N, N);
-    for (size_t i = 0; i < N; i++)
-        for (size_t j = 0; j < N; j++)
-            gsl_matrix_set(A, i, j, scale * gsl_ran_gaussian(r, 1.0));
-    gsl_rng_free(r);
-    return A;
-}
-
 /* lrs_exact_expm against GSL's exponential (Taylor, scaling and squaring), and
  * e^A e^{-A} = I, for norms below and far above theta_13 (squarings). */
 static void test_expm(void)
@@ -586,7 +569,7 @@ static void test_expm(void)
     const double scales[] = {0.05, 0.5, 3.0};
     for (int k = 0; k < 3; k++) {
         size_t N = 7;
-        gsl_matrix *A = random_matrix(N, scales[k], 40 + (unsigned long)k);
+        gsl_matrix *A = gaussian_matrix(N, N, scales[k], 40 + (unsigned long)k);
         gsl_matrix *E = gsl_matrix_alloc(N, N), *G = gsl_matrix_alloc(N, N);
         gsl_matrix *Am = gsl_matrix_alloc(N, N), *Em = gsl_matrix_alloc(N, N);
         gsl_matrix *P = gsl_matrix_alloc(N, N);

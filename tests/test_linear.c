@@ -3,6 +3,7 @@
  * non-normal rank one), the verdicts, solves by residual, the prepared theory
  * entry points against the one-shot ones, error paths. */
 #include "harness.h"
+#include "la_check.h"
 #include "lrs/connectivity.h"
 #include "lrs/linear.h"
 #include "lrs/spectra.h"
@@ -31,15 +32,6 @@ static gsl_matrix *random_network(size_t N, double c, double rho, unsigned long 
     gsl_vector_free(v);
     gsl_rng_free(r);
     return W;
-}
-
-static double frob(const gsl_matrix *A)
-{
-    double s = 0;
-    for (size_t i = 0; i < A->size1; i++)
-        for (size_t j = 0; j < A->size2; j++)
-            s += gsl_matrix_get(A, i, j) * gsl_matrix_get(A, i, j);
-    return sqrt(s);
 }
 
 /* ||A - U diag(s) V^T||_F */

@@ -2,18 +2,12 @@
  * sigma_x^2 exp(-s^2/(2 tau_x^2)), block-size invariance, reproducibility,
  * one path for two steps dt, error paths. */
 #include "harness.h"
+#include "la_check.h"
 #include "lrs/noise.h"
 
 #include <stdlib.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
-
-static gsl_rng *new_rng(unsigned long seed)
-{
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(r, seed);
-    return r;
-}
 
 /* Generate `total` samples of N channels with the caller's block size `blk`
  * into one total x N matrix. */

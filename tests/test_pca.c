@@ -1,19 +1,13 @@
 /* Tests of lrs/cov.h and lrs/pca.h: streaming covariance (against a two-pass computation),
  * merging, the covariance observer, PCA and the symmetric eigensolver. */
 #include "harness.h"
+#include "la_check.h"
 #include "lrs/pca.h"
 
 #include <stdlib.h>
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
-
-static gsl_rng *new_rng(unsigned long seed)
-{
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(r, seed);
-    return r;
-}
 
 /* Correlated random data with a large mean offset: rows x N. */
 static gsl_matrix *random_data(size_t rows, size_t N, double offset, unsigned long seed)

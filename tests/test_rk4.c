@@ -14,6 +14,7 @@
  *  - tanh sanity: a bistable unit converges to the fixed point z = tanh(2z);
  *  - bad input: feed-forward mode, unknown method names. */
 #include "harness.h"
+#include "la_check.h"
 #include "lrs/connectivity.h"
 #include "lrs/exact.h"
 #include "lrs/sim.h"
@@ -21,27 +22,6 @@
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
-
-static gsl_rng *new_rng(unsigned long seed)
-{
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(r, seed);
-    return r;
-}
-
-/* Figure-1-like network W = c u u^T + rho G / sqrt(N). */
-static gsl_matrix *fig1_net(size_t N, double c, double rho, gsl_rng *r)
-{
-    lrs_err_t e;
-    gsl_matrix *W = gsl_matrix_calloc(N, N);
-    gsl_vector *u = gsl_vector_alloc(N), *v = gsl_vector_alloc(N);
-    lrs_conn_rank1_vectors(r, LRS_RANK1_NORMAL, u, v, &e);
-    lrs_conn_add_rank1(W, c, u, v, &e);
-    lrs_conn_add_gaussian(W, rho, r, &e);
-    gsl_vector_free(u);
-    gsl_vector_free(v);
-    return W;
-}
 
 /* Final state of one run of p driven by `in` (no observers). */
 static int final_state(const lrs_sim_params_t *p, lrs_input_t *in, gsl_vector *z, lrs_err_t *err)

@@ -4,6 +4,7 @@
  * inputs, the observers, divergence, interruption, reproducibility and the
  * error paths. */
 #include "harness.h"
+#include "la_check.h"
 #include "lrs/pca.h"
 #include "lrs/sim.h"
 
@@ -12,28 +13,11 @@
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_sf_erf.h>
 
-static gsl_rng *new_rng(unsigned long seed)
-{
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(r, seed);
-    return r;
-}
-
 static gsl_matrix *diag_matrix(size_t N, const double *w)
 {
     gsl_matrix *W = gsl_matrix_calloc(N, N);
     for (size_t i = 0; i < N; i++)
         gsl_matrix_set(W, i, i, w[i]);
-    return W;
-}
-
-static gsl_matrix *random_matrix(size_t N, double scale, unsigned long seed)
-{
-    gsl_rng *r = new_rng(seed);
-    gsl_matrix *W = gsl_matrix_alloc(N, N);
-    for (size_t i = 0; i < N * N; i++)
-        W->data[i] = scale * gsl_ran_gaussian(r, 1.0);
-    gsl_rng_free(r);
     return W;
 }
 
@@ -268,7 +252,7 @@ static void test_linear_against_scalar_euler(void)
     int steps[2] = {50, 8};
     for (int si = 0; si < 2; si++) {
         size_t N = sizes[si];
-        gsl_matrix *W = random_matrix(N, 0.8 / sqrt((double)N), 41);
+        gsl_matrix *W = gaussian_matrix(N, N, 0.8 / sqrt((double)N), 41);
         gsl_rng *r = new_rng(42);
         gsl_vector *z0 = gsl_vector_alloc(N), *c = gsl_vector_alloc(N), *z = gsl_vector_alloc(N);
         gsl_vector *tau = gsl_vector_alloc(N);
@@ -332,7 +316,7 @@ static void test_tanh_relu_fixed_points(void)
 {
     lrs_err_t e;
     size_t N = 4;
-    gsl_matrix *W = random_matrix(N, 0.2, 7);
+    gsl_matrix *W = gaussian_matrix(N, N, 0.2, 7);
     gsl_vector *c = gsl_vector_alloc(N), *z = gsl_vector_alloc(N);
     for (size_t i = 0; i < N; i++)
         gsl_vector_set(c, i, 0.3 * (double)i - 0.4);
@@ -373,7 +357,7 @@ static void test_feedforward_fixed_point(void)
 {
     lrs_err_t e;
     size_t N = 3;
-    gsl_matrix *W = random_matrix(N, 1.0, 8);
+    gsl_matrix *W = gaussian_matrix(N, N, 1.0, 8);
     gsl_vector *c = gsl_vector_alloc(N), *z = gsl_vector_alloc(N);
     for (size_t i = 0; i < N; i++)
         gsl_vector_set(c, i, 1.0 - 0.7 * (double)i);
@@ -441,7 +425,7 @@ static void test_recurrent_input_R(void)
 {
     lrs_err_t e;
     size_t N = 5;
-    gsl_matrix *W = random_matrix(N, 0.3, 9);
+    gsl_matrix *W = gaussian_matrix(N, N, 0.3, 9);
     lrs_sim_transfer_t fs[3] = {LRS_F_IDENTITY, LRS_F_TANH, LRS_F_RELU};
     for (int mode = 0; mode < 2; mode++)
         for (int k = 0; k < 3; k++) {
@@ -702,7 +686,7 @@ static void test_same_seed_identical(void)
 {
     lrs_err_t e;
     size_t N = 30;
-    gsl_matrix *W = random_matrix(N, 1.5 / sqrt((double)N), 12);
+    gsl_matrix *W = gaussian_matrix(N, N, 1.5 / sqrt((double)N), 12);
     gsl_vector *z1 = gsl_vector_alloc(N), *z2 = gsl_vector_alloc(N), *z3 = gsl_vector_alloc(N);
     gsl_matrix *C1 = gsl_matrix_alloc(N, N), *C2 = gsl_matrix_alloc(N, N), *C3 = gsl_matrix_alloc(N, N);
     CHECK_OK(noise_run(W, 0, 99, z1, C1, NULL, &e), &e);
@@ -835,8 +819,8 @@ static void test_projection_observer(void)
 {
     lrs_err_t e;
     size_t N = 6, K = 2;
-    gsl_matrix *W = random_matrix(N, 0.3, 13);
-    gsl_matrix *D = random_matrix(N, 1.0, 14);
+    gsl_matrix *W = gaussian_matrix(N, N, 0.3, 13);
+    gsl_matrix *D = gaussian_matrix(N, N, 1.0, 14);
     gsl_matrix *Dk = gsl_matrix_alloc(N, K);
     for (size_t i = 0; i < N; i++)
         for (size_t k = 0; k < K; k++)

@@ -4,6 +4,7 @@
  * eigenvalues -1 +/- 19.4i of W - I at Figure 3's EP case), and the error
  * paths. */
 #include "harness.h"
+#include "la_check.h"
 #include "lrs/cov.h"
 #include "lrs/noise.h"
 #include "lrs/sim.h"
@@ -12,23 +13,6 @@
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
-
-static gsl_rng *new_rng(unsigned long seed)
-{
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(r, seed);
-    return r;
-}
-
-static gsl_matrix *random_matrix(size_t n, size_t m, double scale, unsigned long seed)
-{
-    gsl_rng *r = new_rng(seed);
-    gsl_matrix *A = gsl_matrix_alloc(n, m);
-    for (size_t i = 0; i < n * m; i++)
-        A->data[i] = scale * gsl_ran_gaussian(r, 1.0);
-    gsl_rng_free(r);
-    return A;
-}
 
 /* Smooth noise input (tau_x 2, sigma 1) from its own seed. */
 typedef struct noisy_input {
@@ -97,9 +81,9 @@ static void run_noise(const gsl_matrix *W, const gsl_matrix *L, const gsl_matrix
 static void test_float_matches_double(void)
 {
     const size_t N = 60;
-    gsl_matrix *W = random_matrix(N, N, 0.5 / sqrt((double)N), 1);
-    gsl_matrix *L = random_matrix(N, 2, -3.0 / sqrt((double)N), 2);
-    gsl_matrix *R = random_matrix(N, 2, 1.0 / sqrt((double)N), 3);
+    gsl_matrix *W = gaussian_matrix(N, N, 0.5 / sqrt((double)N), 1);
+    gsl_matrix *L = gaussian_matrix(N, 2, -3.0 / sqrt((double)N), 2);
+    gsl_matrix *R = gaussian_matrix(N, 2, 1.0 / sqrt((double)N), 3);
     gsl_vector *z0 = gsl_vector_alloc(N), *zd = gsl_vector_alloc(N), *zf = gsl_vector_alloc(N);
     for (size_t i = 0; i < N; i++)
         gsl_vector_set(z0, i, 0.1 * sin((double)i));
@@ -129,14 +113,14 @@ static void check_batch_identical(const lrs_sim_method_t *method)
     enum { K = 3 };
     const size_t N = 37;
     lrs_err_t err;
-    gsl_matrix *W = random_matrix(N, N, 0.5 / sqrt((double)N), 11);
+    gsl_matrix *W = gaussian_matrix(N, N, 0.5 / sqrt((double)N), 11);
     gsl_matrix *L[K], *R[K];
     gsl_vector *z0[K], *zb[K], *z1 = gsl_vector_alloc(N);
     gsl_matrix *Cb[K], *C1 = gsl_matrix_alloc(N, N);
     lrs_sim_lowrank_t parts[K];
     for (size_t k = 0; k < K; k++) {
-        L[k] = random_matrix(N, k + 1, -2.0 / sqrt((double)N), 20 + k);
-        R[k] = random_matrix(N, k + 1, 1.0 / sqrt((double)N), 30 + k);
+        L[k] = gaussian_matrix(N, k + 1, -2.0 / sqrt((double)N), 20 + k);
+        R[k] = gaussian_matrix(N, k + 1, 1.0 / sqrt((double)N), 30 + k);
         parts[k] = (lrs_sim_lowrank_t){L[k], NULL, R[k]};
         z0[k] = gsl_vector_alloc(N);
         zb[k] = gsl_vector_alloc(N);

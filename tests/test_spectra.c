@@ -1,6 +1,7 @@
 /* Tests of lrs/spectra.h: SVD, eigenvalues, overlap matrices (Figure 3
  * cases), angles, subspace angles, non-normality, error paths. */
 #include "harness.h"
+#include "la_check.h"
 #include "lrs/connectivity.h"
 #include "lrs/spectra.h"
 
@@ -10,40 +11,11 @@
 
 static const double eps = DBL_EPSILON;
 
-static gsl_rng *new_rng(unsigned long seed)
-{
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(r, seed);
-    return r;
-}
-
 static void fill_gaussian(gsl_matrix *A, gsl_rng *r)
 {
     for (size_t i = 0; i < A->size1; i++)
         for (size_t j = 0; j < A->size2; j++)
             gsl_matrix_set(A, i, j, gsl_ran_gaussian(r, 1.0));
-}
-
-static double frob(const gsl_matrix *A)
-{
-    double s = 0;
-    for (size_t i = 0; i < A->size1; i++)
-        for (size_t j = 0; j < A->size2; j++)
-            s += gsl_matrix_get(A, i, j) * gsl_matrix_get(A, i, j);
-    return sqrt(s);
-}
-
-static double orth_defect(const gsl_matrix *Q)
-{
-    size_t k = Q->size2;
-    gsl_matrix *G = gsl_matrix_alloc(k, k);
-    gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, Q, Q, 0.0, G);
-    double m = 0;
-    for (size_t i = 0; i < k; i++)
-        for (size_t j = 0; j < k; j++)
-            m = fmax(m, fabs(gsl_matrix_get(G, i, j) - (i == j)));
-    gsl_matrix_free(G);
-    return m;
 }
 
 static void test_svd_reconstruction(void)
@@ -334,6 +306,23 @@ static void test_angles(void)
     gsl_vector_free(c);
 }
 
+/* Regression: a NULL deg was never checked (the angle went to a local and
+ * was then stored through the NULL pointer); now both angle functions
+ * return LRS_EINVAL naming it. */
+static void test_regression_angle_null_deg(void)
+{
+    lrs_err_t e;
+    gsl_vector *a = gsl_vector_calloc(3), *b = gsl_vector_calloc(3);
+    gsl_vector_set(a, 0, 1);
+    gsl_vector_set(b, 1, 1);
+    CHECK_ERR(lrs_spectra_angle_deg(a, b, NULL, &e), LRS_EINVAL, &e,
+              "lrs_spectra_angle_deg: a, b or deg is NULL");
+    CHECK_ERR(lrs_spectra_line_angle_deg(a, b, NULL, &e), LRS_EINVAL, &e,
+              "lrs_spectra_line_angle_deg: a, b or deg is NULL");
+    gsl_vector_free(a);
+    gsl_vector_free(b);
+}
+
 /* Regression: the line angle was computed as 180 - theta for theta > 90,
  * which loses all digits of a tiny line angle near 180 degrees (it gave a
  * relative error of 2e-6 for 1e-10 rad).  Now 2 atan2(min, max) of Kahan's
@@ -455,6 +444,7 @@ int main(void)
     RUN(test_overlap_fig3);
     RUN(test_angles);
     RUN(test_regression_line_angle_near_180);
+    RUN(test_regression_angle_null_deg);
     RUN(test_svd_rank_deficient);
     RUN(test_subspace_angles);
     RUN(test_nonnormality);

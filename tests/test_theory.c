@@ -1,6 +1,7 @@
 /* Tests of lrs/theory.h: analytic cases, theory 1 vs theory 2, the
  * quasi-static covariance by residual, refusal of unstable W, error paths. */
 #include "harness.h"
+#include "la_check.h"
 #include "lrs/connectivity.h"
 #include "lrs/noise.h"
 #include "lrs/pca.h"
@@ -14,13 +15,6 @@
 #include <gsl/gsl_randist.h>
 
 static const double eps = DBL_EPSILON;
-
-static gsl_rng *new_rng(unsigned long seed)
-{
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(r, seed);
-    return r;
-}
 
 /* Figure 1 network: N, v = u random unit, c, rho. */
 static gsl_matrix *fig1_network(size_t N, double c, double rho, unsigned long seed,

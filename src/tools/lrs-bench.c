@@ -495,91 +495,92 @@ static void header(void)
            "------------|-----------|\n");
 }
 
-int main(int argc, char **argv)
+/* Command-line settings (see --help). */
+typedef struct bench_opts {
+    const char *child_mode;
+    size_t N;
+    double T, h, long_T, faithful_max_n;
+    unsigned long seed;
+    int reps, threads, quick, serial, two_seeds, steps;
+    size_t step_n;
+    size_t sizes[16], nsizes;
+} bench_opts_t;
+
+static void usage(void)
 {
-    const char *child_mode = NULL;
-    size_t N = 200;
-    double T = 5000, h = lrs_exact_default_step(TAU_X), long_T = 50000, faithful_max_n = 500;
-    unsigned long seed = 1;
-    int reps = 3, threads = 0, quick = 0, serial = 0, two_seeds = 1, steps = 1;
-    size_t step_n = 500;
-    size_t sizes[16] = {200, 500, 1000, 2000}, nsizes = 4;
+    printf("usage: lrs-bench [--quick] [--reps R] [--sizes 200,500,1000,2000]\n"
+           "                 [--faithful-max-n N] [--long-T T] [--seed S] [--h H]\n"
+           "                 [--no-two-seeds] [--step-n N] [--no-steps | --steps-only]\n"
+           "Figure 1 noise workload in faithful, exact-integrator and exact-covariance\n"
+           "modes; each measurement in its own process (wall = median of R runs).\n"
+           "Then two seeds of the faithful run at once against one (both cores).\n"
+           "Last, the tanh step (N = 500) in double, float and batched float (K = 3)\n"
+           "against the dgemm/sgemm peak.\n"
+           "--quick: one run of N = 200 per mode, no T = 50000 row, no two-seed row.\n");
+}
+
+/* Fills o from argv; -1 to go on, else the exit code (0 after --help, 2 on
+ * an unknown option). */
+static int parse_args(int argc, char **argv, bench_opts_t *o)
+{
+    *o = (bench_opts_t){.N = 200, .T = 5000, .h = lrs_exact_default_step(TAU_X),
+                        .long_T = 50000, .faithful_max_n = 500, .seed = 1, .reps = 3,
+                        .two_seeds = 1, .steps = 1, .step_n = 500,
+                        .sizes = {200, 500, 1000, 2000}, .nsizes = 4};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int more = i + 1 < argc;
         if (!strcmp(a, "--child") && more)
-            child_mode = argv[++i];
+            o->child_mode = argv[++i];
         else if (!strcmp(a, "--N") && more)
-            N = (size_t)parse_num(a, argv[++i]);
+            o->N = (size_t)parse_num(a, argv[++i]);
         else if (!strcmp(a, "--T") && more)
-            T = parse_num(a, argv[++i]);
+            o->T = parse_num(a, argv[++i]);
         else if (!strcmp(a, "--seed") && more)
-            seed = (unsigned long)parse_num(a, argv[++i]);
+            o->seed = (unsigned long)parse_num(a, argv[++i]);
         else if (!strcmp(a, "--h") && more)
-            h = parse_num(a, argv[++i]);
+            o->h = parse_num(a, argv[++i]);
         else if (!strcmp(a, "--threads") && more)
-            threads = (int)parse_num(a, argv[++i]);
+            o->threads = (int)parse_num(a, argv[++i]);
         else if (!strcmp(a, "--reps") && more)
-            reps = (int)parse_num(a, argv[++i]);
+            o->reps = (int)parse_num(a, argv[++i]);
         else if (!strcmp(a, "--long-T") && more)
-            long_T = parse_num(a, argv[++i]);
+            o->long_T = parse_num(a, argv[++i]);
         else if (!strcmp(a, "--faithful-max-n") && more)
-            faithful_max_n = parse_num(a, argv[++i]);
+            o->faithful_max_n = parse_num(a, argv[++i]);
         else if (!strcmp(a, "--no-two-seeds"))
-            two_seeds = 0;
+            o->two_seeds = 0;
         else if (!strcmp(a, "--no-steps"))
-            steps = 0;
+            o->steps = 0;
         else if (!strcmp(a, "--steps-only"))
-            steps = 2;
+            o->steps = 2;
         else if (!strcmp(a, "--step-n") && more)
-            step_n = (size_t)parse_num(a, argv[++i]);
+            o->step_n = (size_t)parse_num(a, argv[++i]);
         else if (!strcmp(a, "--serial"))
-            serial = 1;
+            o->serial = 1;
         else if (!strcmp(a, "--quick"))
-            quick = 1;
+            o->quick = 1;
         else if (!strcmp(a, "--sizes") && more) {
             char *s = argv[++i];
-            nsizes = 0;
-            for (char *tok = strtok(s, ","); tok && nsizes < 16; tok = strtok(NULL, ","))
-                sizes[nsizes++] = (size_t)parse_num("--sizes", tok);
+            o->nsizes = 0;
+            for (char *tok = strtok(s, ","); tok && o->nsizes < 16; tok = strtok(NULL, ","))
+                o->sizes[o->nsizes++] = (size_t)parse_num("--sizes", tok);
         } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            printf("usage: lrs-bench [--quick] [--reps R] [--sizes 200,500,1000,2000]\n"
-                   "                 [--faithful-max-n N] [--long-T T] [--seed S] [--h H]\n"
-                   "                 [--no-two-seeds] [--step-n N] [--no-steps | --steps-only]\n"
-                   "Figure 1 noise workload in faithful, exact-integrator and exact-covariance\n"
-                   "modes; each measurement in its own process (wall = median of R runs).\n"
-                   "Then two seeds of the faithful run at once against one (both cores).\n"
-                   "Last, the tanh step (N = 500) in double, float and batched float (K = 3)\n"
-                   "against the dgemm/sgemm peak.\n"
-                   "--quick: one run of N = 200 per mode, no T = 50000 row, no two-seed row.\n");
+            usage();
             return 0;
         } else {
             fprintf(stderr, "lrs-bench: unknown or incomplete option '%s' (see --help)\n", a);
             return 2;
         }
     }
-    if (child_mode)
-        return child(child_mode, N, T, seed, h, threads, serial);
-    ssize_t len = readlink("/proc/self/exe", self_path, sizeof self_path - 1);
-    if (len <= 0)
-        die("readlink /proc/self/exe", NULL);
-    self_path[len] = '\0';
-    if (steps == 2) {
-        lrs_blas_set_threads(1);
-        bench_steps(step_n, seed, quick);
-        return 0;
-    }
-    if (quick) {
-        reps = 1;
-        nsizes = 1;
-        long_T = 0;
-        two_seeds = 0;
-    }
-    if (reps < 1)
-        reps = 1;
+    return -1;
+}
+
+static void print_preamble(const bench_opts_t *o)
+{
     printf("lrs-bench: Figure 1 noise workload (tau_x = %g, sigma_x = %g, c = %g, rho = %g, seed %lu);"
            " wall = median of %d runs, each in its own process\n",
-           TAU_X, SIGMA_X, C_LOWRANK, RHO, seed, reps);
+           TAU_X, SIGMA_X, C_LOWRANK, RHO, o->seed, o->reps);
     printf("deviations: relative, of the PC variances of z from the exact covariance's (median, max over PCs)\n");
     printf("step: dt (faithful), h (exact integrator), route,seconds of lrs_exact_cov alone (exact covariance)\n");
     printf("cpu_s: user + system time of the process (all its threads); load average now: ");
@@ -588,31 +589,34 @@ int main(int argc, char **argv)
         printf("%.2f %.2f %.2f\n\n", la[0], la[1], la[2]);
     else
         printf("unknown\n\n");
-    header();
-    double *cmp[16][2];
-    double hs[16];
-    int ncmp = 0;
-    for (size_t si = 0; si < nsizes; si++) {
-        size_t n = sizes[si];
+}
+
+/* The mode rows for every size; the exact-integrator and faithful PC
+ * variances of the first 16 sizes compared go to cmp/hs (*ncmp of them, the
+ * caller frees). 1 on failure. */
+static int bench_sizes(const bench_opts_t *o, double *cmp[16][2], double hs[16], int *ncmp)
+{
+    for (size_t si = 0; si < o->nsizes; si++) {
+        size_t n = o->sizes[si];
         double *ref = NULL, *pe = NULL, *pf = NULL;
-        if (bench_row("exact-covariance", n, T, seed, h, reps, NULL, &ref, NULL))
+        if (bench_row("exact-covariance", n, o->T, o->seed, o->h, o->reps, NULL, &ref, NULL))
             return 1;
-        if (bench_row("exact-integrator", n, T, seed, h, reps, ref, &pe, NULL))
+        if (bench_row("exact-integrator", n, o->T, o->seed, o->h, o->reps, ref, &pe, NULL))
             return 1;
-        if ((double)n <= faithful_max_n) {
-            if (bench_row("faithful", n, T, seed, h, reps, ref, &pf, NULL))
+        if ((double)n <= o->faithful_max_n) {
+            if (bench_row("faithful", n, o->T, o->seed, o->h, o->reps, ref, &pf, NULL))
                 return 1;
-            if (ncmp < 16) {
-                cmp[ncmp][0] = pe;
-                cmp[ncmp][1] = pf;
-                hs[ncmp] = (double)n;
-                ncmp++;
+            if (*ncmp < 16) {
+                cmp[*ncmp][0] = pe;
+                cmp[*ncmp][1] = pf;
+                hs[*ncmp] = (double)n;
+                (*ncmp)++;
                 pe = pf = NULL;
             }
         }
-        if (n == 200 && long_T > 0) {
+        if (n == 200 && o->long_T > 0) {
             double *pl = NULL;
-            if (bench_row("faithful", n, long_T, seed, h, reps, ref, &pl, NULL))
+            if (bench_row("faithful", n, o->long_T, o->seed, o->h, o->reps, ref, &pl, NULL))
                 return 1;
             free(pl);
         }
@@ -620,10 +624,15 @@ int main(int argc, char **argv)
         free(pe);
         free(pf);
     }
-    if (two_seeds && bench_two_seeds(sizes[0], T, seed, h, reps))
-        return 1;
-    printf("\nexact integrator (h = %g) vs faithful Euler (dt = %g), same seed and noise path:\n", h,
-           DT);
+    return 0;
+}
+
+/* Exact integrator against faithful Euler, size by size; frees cmp. */
+static void print_compare(const bench_opts_t *o, double *cmp[16][2], const double hs[16],
+                          int ncmp)
+{
+    printf("\nexact integrator (h = %g) vs faithful Euler (dt = %g), same seed and noise path:\n",
+           o->h, DT);
     for (int k = 0; k < ncmp; k++) {
         size_t n = (size_t)hs[k];
         double med, mx;
@@ -631,13 +640,50 @@ int main(int argc, char **argv)
         printf("  N = %5zu: median %.4f%%, max %.4f%%\n", n, 100 * med, 100 * mx);
         printf("bench-compare mode=exact-integrator N=%zu T=%g h=%g median_dev_vs_faithful=%.6g "
                "max_dev_vs_faithful=%.6g\n",
-               n, T, h, med, mx);
+               n, o->T, o->h, med, mx);
         free(cmp[k][0]);
         free(cmp[k][1]);
     }
-    if (steps) {
+}
+
+int main(int argc, char **argv)
+{
+    bench_opts_t o;
+    int rc = parse_args(argc, argv, &o);
+    if (rc >= 0)
+        return rc;
+    if (o.child_mode)
+        return child(o.child_mode, o.N, o.T, o.seed, o.h, o.threads, o.serial);
+    ssize_t len = readlink("/proc/self/exe", self_path, sizeof self_path - 1);
+    if (len <= 0)
+        die("readlink /proc/self/exe", NULL);
+    self_path[len] = '\0';
+    if (o.steps == 2) {
         lrs_blas_set_threads(1);
-        bench_steps(step_n, seed, quick);
+        bench_steps(o.step_n, o.seed, o.quick);
+        return 0;
+    }
+    if (o.quick) {
+        o.reps = 1;
+        o.nsizes = 1;
+        o.long_T = 0;
+        o.two_seeds = 0;
+    }
+    if (o.reps < 1)
+        o.reps = 1;
+    print_preamble(&o);
+    header();
+    double *cmp[16][2];
+    double hs[16];
+    int ncmp = 0;
+    if (bench_sizes(&o, cmp, hs, &ncmp))
+        return 1;
+    if (o.two_seeds && bench_two_seeds(o.sizes[0], o.T, o.seed, o.h, o.reps))
+        return 1;
+    print_compare(&o, cmp, hs, ncmp);
+    if (o.steps) {
+        lrs_blas_set_threads(1);
+        bench_steps(o.step_n, o.seed, o.quick);
     }
     return 0;
 }
