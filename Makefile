@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # lrs -- linear recurrent dynamics and random-matrix analysis of networks.
 #
 #   make            build liblrs (static + shared), the tools and the figure programs

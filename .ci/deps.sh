@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Installs the Debian packages lrs needs, if any is missing.  As root it runs
 # apt-get itself; otherwise it tries sudo without a password; when neither
 # works it prints the exact command to run and fails.

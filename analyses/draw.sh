@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # draw.sh NAME: draws results/NAME.png and results/NAME.pdf from analyses/NAME.gp
 # (which reads results/NAME/*.tsv), atomically: gnuplot writes hidden
 # temporaries that are renamed into place only when both are complete.

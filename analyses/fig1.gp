@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # fig1.gp -- Figure 1 of Wan & Rosenbaum (2025): low-rank suppression in a
 # rank-one normal network, W = c u u^T + rho G/sqrt(N).
 # Data: results/fig1/*.tsv, written by notebooks-c/fig1.c (columns in

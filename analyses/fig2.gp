@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # fig2.gp -- Figure 2 of Wan & Rosenbaum (2025): a rank-one NON-NORMAL
 # network, W = c u v^T + rho G/sqrt(N) with v orthogonal to u.  u is amplified; the input u_opt is suppressed, with a response
 # along v; the last PC u_N is nearly orthogonal to u.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # fig3.gp -- Figure 3: rank-two networks with four overlap structures.
 # (a) singular values of W for the four cases; (b-e) for each case the 2 x 2
 # overlap matrix P = U^T V (colour range -1..1) above the PC spectra of z and x

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # fig4.gp -- Figure 4: modular E/I network.
 # (a) W; (b) singular values of W and W0; (c) eigenvalues of diag(1/tau)(W - I)
 # with the mean-field eigenvalues; (d) overlap P of the top-2 part of W0;

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # fig5.gp -- Figure 5: spatial ring network.
 # (a) W; (b) singular values of W and W0; (c) the two inputs; (d) ||z(t)||
 # under each; (e) the final responses along the ring; (f) linear gain of each

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # fig6.gp -- Figure 6: SIS epidemic dynamics on a contact network.
 # Data: results/fig6/*.tsv (written by notebooks-c/fig6.c).
 # Usage: gnuplot analyses/fig6.gp   (or -e "outpng='..'; outpdf='..'")

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # figS-biased.gp -- supplementary figure "Biased": W = (mu + sigma G)/sqrt(N),
 # mu = -0.5, sigma = 0.5.  The mean is a rank-one part c uu^T along the uniform
 # vector u = 1/sqrt(N) with c = mu sqrt(N) = -7.07: the uniform direction is

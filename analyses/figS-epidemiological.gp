@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # figS-epidemiological.gp -- supplementary figure "Epidemiological": the Figure 6
 # SIS analysis in more panels.
 # Data: results/figS-epidemiological/*.tsv (notebooks-c/figS-epidemiological.c).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # figS-ffwd.gp -- supplementary figure "Ffwd": the Figure-1 W used feed-forward,
 # tau dz/dt = -z + f(x W).  Without recurrence the low-rank direction u is
 # AMPLIFIED (x W has ~|c| = 10 times the input along u), not suppressed.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # figS-fourier.gp -- supplementary figure "Fourier": the leading singular
 # vectors of the spatial W0 (Figure 5) are sinusoids.
 # (a) singular values of W0 vs |lambda_k| of the circulant (and of W);

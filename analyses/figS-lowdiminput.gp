@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # figS-lowdiminput.gp -- supplementary figure "LowDimInput": the Figure-1
 # network driven by x = xi W_x, W_x = c u_x u_x^T + rho G/sqrt(N): the input
 # has one dominant PC (along u_x); the network's own direction u is still

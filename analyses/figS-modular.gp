@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # figS-modular.gp -- supplementary figure "Modular": the Figure-4 E/I network
 # under smooth noise.
 # Data: results/figS-modular/*.tsv (notebooks-c/figS-modular.c; columns in

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # figS-nonnormal.gp -- supplementary figure "NonNormal": rank one with u and v
 # independent random unit vectors (v not orthogonalised): v.u ~ 1/sqrt(N) is
 # small, so the network behaves like Figure 2 -- u amplified, u_opt and the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # figS-space.gp -- supplementary figure "Space": the Figure-5 spatial ring
 # network under smooth noise.
 # Data: results/figS-space/*.tsv (notebooks-c/figS-space.c; columns in

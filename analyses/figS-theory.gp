@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # figS-theory.gp -- supplementary figure "Theory": simulated PC variances of the
 # Figure-1 network vs theory 1, theory 2 and the exact theory, at T = 5e3 and 5e4.
 # Data: results/figS-theory/*.tsv (written by notebooks-c/figS-theory.c).

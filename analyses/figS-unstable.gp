@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # figS-unstable.gp -- supplementary figure "Unstable": tanh network,
 # W = c uu^T + rho G/sqrt(N), c = -40, rho = 2: the random part alone is
 # unstable (chaotic); the strong inhibitory rank-one part still damps u.

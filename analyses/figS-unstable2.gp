@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # figS-unstable2.gp -- supplementary figure "Unstable2": tanh network,
 # W = c uu^T + rho G/sqrt(N), c = +10, rho = 0.5: the low-rank part is
 # unstable (eigenvalue ~10 > 1); tanh saturates and keeps the run bounded.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # figS-weak.gp -- supplementary figures "Weak" and "Weak2": a weak rank-one
 # normal part, W = c u u^T + rho G/sqrt(N) (notebooks-c/figS-weak.c's table:
 # c = -0.5 or +0.5, rho = 0.01).  Weak: no strong suppression, var(z.u_rand)/

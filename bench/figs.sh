@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # make bench-figs: wall time of every figure target (`make figN`), one at a
 # time.  Each program is built first, so the time is the run (notebook program
 # + gnuplot) alone.  Prints a readable table and, per figure, one line

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # make bench-sparse: lrs-sparse-bench rows for each N at P = 1 and P = 2.
 # Usage: bench/sparse.sh BUILD "N1 N2 ..." [extra lrs-sparse-bench args]
 # N >= 10^6 runs the --large stages only (top-10, stability bound, stable rank).

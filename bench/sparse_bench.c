@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * sparse_bench.c -- lrs-sparse-bench: one benchmark row per stage of the
  * sparse analysis on a generated network (run under mpiexec -n P).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fig1.c -- Figure 1 of Wan & Rosenbaum (2025): low-rank suppression in a
  * rank-one NORMAL network.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fig2.c -- Figure 2 of Wan & Rosenbaum (2025): a rank-one NON-NORMAL network
  * amplifies one direction and suppresses another.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fig3.c -- Figure 3: rank-two networks with four overlap structures.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fig4.c -- Figure 4: a modular excitatory-inhibitory network.
  *

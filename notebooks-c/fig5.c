@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fig5.c -- Figure 5: a spatial (distance-dependent) network on a ring.
  *

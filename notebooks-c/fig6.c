@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fig6.c -- Figure 6: epidemic dynamics on a real contact network.
  *

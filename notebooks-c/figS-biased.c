@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * figS-biased.c -- supplementary figure "Biased": a random matrix with a
  * non-zero mean, and no explicit low-rank part.

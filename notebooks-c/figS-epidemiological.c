@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * figS-epidemiological.c -- supplementary figure "Epidemiological": the
  * Figure 6 analysis of the SIS epidemic on the contact network, in more

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * figS-ffwd.c -- supplementary figure "Ffwd": the Figure-1 connectivity used
  * FEED-FORWARD instead of recurrently.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * figS-fourier.c -- supplementary figure "Fourier": the leading singular
  * vectors of the spatial W0 of Figure 5 are Fourier modes.

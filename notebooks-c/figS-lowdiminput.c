@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * figS-lowdiminput.c -- supplementary figure "LowDimInput": the Figure-1
  * network driven by a LOWER-DIMENSIONAL input.

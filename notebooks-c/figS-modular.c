@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * figS-modular.c -- supplementary figure "Modular": the Figure-4 E/I network
  * driven by high-dimensional smooth noise.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * figS-nonnormal.c -- supplementary figure "NonNormal": rank one with v an
  * INDEPENDENT random unit vector (not orthogonalised against u).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * figS-space.c -- supplementary figure "Space": the Figure-5 spatial ring
  * network driven by high-dimensional smooth noise.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * figS-theory.c -- supplementary figure "Theory": simulated PC variances of the
  * Figure-1 network against the quasi-static theory, at two run lengths.

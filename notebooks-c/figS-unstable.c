@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * figS-unstable.c -- supplementary figure "Unstable": a strong low-rank part
  * on top of a random part that is unstable ON ITS OWN (chaotic rate network).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * figS-unstable2.c -- supplementary figure "Unstable2": an UNSTABLE low-rank
  * part, held in check by the saturating transfer function.

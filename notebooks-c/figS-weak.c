@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * figS-weak.c -- supplementary figures "Weak" and "Weak2": a WEAK rank-one
  * normal part, negative (Weak) or positive (Weak2).  One program over a

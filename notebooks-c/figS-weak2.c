@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * figS-weak2.c -- supplementary figure "Weak2" (c = +0.5, rho = 0.01): the
  * second row of figS-weak.c's parameter table, built as its own program so

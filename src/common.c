@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Error records and small helpers shared by every module (see lrs/common.h). */
 #define _POSIX_C_SOURCE 200809L
 #include "lrs/common.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Streaming covariance over time (see lrs/cov.h).
  *

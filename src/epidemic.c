@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The quenched mean-field SIS epidemic model of Figure 6 (see lrs/epidemic.h). */
 #include "lrs/epidemic.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Exact stationary covariance of the linear network driven by the
  * Gaussian-correlated input (see lrs/exact.h for the model and the API).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Matrix exponential and the exact propagator of the linear network for input
  * linear between samples (see lrs/exact.h).

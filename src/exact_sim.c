@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The exact method of the simulator (lrs/sim.h, lrs/exact.h): the linear
  * network's exact propagator, streamed through the same run as Euler.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The Faddeeva function w(z) = exp(-z^2) erfc(-i z) and the complex scaled
  * complementary error function erfcx(z) = w(i z)  (see lrs/exact.h).

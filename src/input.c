@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Input sources of a simulation (lrs/sim.h): smooth noise (optionally mixed),
  * constants, step windows and user callbacks, summed into blocks of rows on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * io.c -- the public entry points of the readers (see lrs/io.h): format
  * names, options, info records, and the dispatch that detects the format

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * io_core.c -- the plumbing every reader shares (see io_core.h): the one
  * number parser, error formatting, the byte source (with an optional

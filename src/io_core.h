@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * io_core.h -- shared plumbing of the readers (src/io*.c); not installed.
  * It declares no reader: io_readers.h does, for io.c's dispatch only, so

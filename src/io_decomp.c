@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * io_decomp.c -- gzip, bzip2 and xz input for every format (see lrs/io.h).
  *

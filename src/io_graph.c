@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * io_graph.c -- graph formats through igraph's readers (see lrs/io.h):
  * GraphML, GML, Pajek, NCOL, LGL, DIMACS (max-flow) and UCINET DL.

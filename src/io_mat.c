@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * io_mat.c -- MATLAB .mat files through matio (see lrs/io.h).
  *

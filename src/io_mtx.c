@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * io_mtx.c -- Matrix Market reader (see lrs/io.h).
  *

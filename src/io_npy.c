@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * io_npy.c -- NumPy .npy reader (see lrs/io.h).
  *

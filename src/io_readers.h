@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * io_readers.h -- the format readers, for io.c's dispatch (not installed).
  * Each reads from c->src positioned at the start of (decoded) input and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * io_text.c -- dense text tables and edge lists (see lrs/io.h).
  *

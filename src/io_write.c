@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * io_write.c -- writing a matrix as a NumPy .npy file (see lrs/io.h).
  *

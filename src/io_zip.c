@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * io_zip.c -- NumPy .npz archives (see lrs/io.h).
  *

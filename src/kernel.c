@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Float32 products and tanh for the simulators (see src/kernel.h).
  *

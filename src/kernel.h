@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * src/kernel.h -- private low-level kernels of the simulators: float32
  * matrix-vector and multi-vector products and a vectorised float tanh.

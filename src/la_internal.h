@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * src/la_internal.h -- private helpers of the library's modules: GSL
  * objects allocated without GSL's error handler, finiteness checks, and

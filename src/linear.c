@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Factor-once linear analysis of W (lrs/linear.h; arXiv:2504.13727, linear
  * theory): the eigenvalues of W, the SVDs of W and of I - W and the LU of I - W,

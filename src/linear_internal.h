@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * src/linear_internal.h -- the parts of linear.c that theory.c shares, with
  * the calling function's name for the messages.  Not installed.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Smooth Gaussian noise generated in fixed chunks (see lrs/noise.h).
  *

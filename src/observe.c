@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Built-in observers (see lrs/observe.h): projections with streaming
  * covariance, state probes, decimated traces.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Dormand-Prince 5(4) adaptive integrator (src/ode_internal.h has the maths,
  * storage and cost).

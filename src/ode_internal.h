@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * src/ode_internal.h -- private adaptive ODE integrator of the library.
  * Not installed.

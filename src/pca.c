@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Principal component analysis of a covariance matrix (see lrs/pca.h; the
  * streaming covariance is in cov.c).

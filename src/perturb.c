@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Perturbation inputs (lrs/perturb.h): the optimally suppressed input of the
  * rank-one non-normal network and the step protocol of Figs 1-2.

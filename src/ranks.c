@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Effective ranks from singular values (lrs/ranks.h;
  * Thibeault, Allard & Desrosiers, Nat Phys 2024).  Definitions are in the

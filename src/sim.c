@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The simulator (lrs/sim.h): parameters and their checks, the allocation of
  * K trajectories, and the pipelined run that hands blocks of states to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Float32 precision of the simulator (LRS_SIM_FLOAT32, lrs/sim.h): the dense
  * product A f(z) of every Euler step and RK4 stage in float, on the kernels

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * sim_internal.h -- the simulator's private layout, shared by src/sim.c (the
  * allocation, validation and the pipelined run), src/sim_step.c (the Euler

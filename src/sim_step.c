@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The stepping methods of the simulator (lrs/sim.h): forward Euler and
  * classical RK4, for K trajectories at once, and the per-step kernel.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Singular values, eigenvalues, overlap matrices and angles (lrs/spectra.h).
  *

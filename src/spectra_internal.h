@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * src/spectra_internal.h -- the parts of spectra.c that linear.c shares,
  * with the calling function's name for the messages.  Not installed.

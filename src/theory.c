@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Quasi-static theory of the driven linear network (lrs/theory.h,
  * arXiv:2504.13727, linear theory for slowly varying input):  for

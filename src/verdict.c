@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * verdict.c -- the two verdicts from both ends of the singular spectrum of
  * I - W and ||I - W||_F (see lrs/verdict.h for the definitions).

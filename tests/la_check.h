@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * tests/la_check.h -- fixtures and matrix measures shared by the unit tests:
  * a seeded generator, Gaussian and Figure-1 matrices, the Frobenius norm and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Runs every unit-test program (build/tests/test_*) and every shell test
 # (tests/t_*.sh), counts their "ok NAME" / "FAIL NAME: ..." lines, and ends
 # with the line "N passed, N failed".  A program that dies without reporting

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/t_analyze.sh -- lrs-analyze end to end: the readers on real-format
 # fixtures (checked by the numbers they give), every bad-input fixture with its
 # exact message and exit status, the subcommands' numbers on analytic

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # lrs-analyze spectrum --exact: the exact stationary covariance's column.
 #  - pct_exact is present only with --exact and sums to 100;
 #  - for a slow input (--taux 1e4) it equals theory 1 (pct_z) to 1e-6;

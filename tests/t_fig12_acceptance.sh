@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Acceptance of Figures 1 and 2 and figS-weak / figS-weak2:
 # runs the notebooks with the authors' parameters (Figs 1-2 full length, the
 # weak cases with --fast, whose criteria do not depend on the run length)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Smoke test of every figure: runs each notebook with --fast and its gnuplot
 # script in a scratch folder (so results/ of a real run are never touched),
 # then checks that the PNG and PDF exist and are non-empty and that every

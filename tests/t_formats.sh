@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # lrs-analyze on every input format the library reads (tests/fixtures/formats/,
 # written by tests/fixtures/gen_formats.c with each format's own library):
 # the singular values printed for each file equal those of the same network's

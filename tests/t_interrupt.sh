@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Ctrl-C during a figure run: the run stops within a second with exit
 # status 130 and the previous results are left byte-identical, with no
 # temporaries behind.  Everything happens in a scratch folder (the real

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The C example in README.md compiles against the built library (with the
 # project's warning flags) and runs: it prints the PC1 and last-PC shares of a
 # Figure 1 noise run, and low-rank suppression makes the last PC tiny.

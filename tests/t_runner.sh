@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The test runner itself: a test program that hangs is stopped at the time
 # limit and reported as a FAIL line that names it; one that crashes without
 # reporting counts as a failure; the closing line counts both.  Runs a copy of

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # lrs-analyze --sparse: P = 1 and P = 2 agree to the
 # solver tolerance, the PETSc binary written by convert gives the same
 # numbers, bad input gives one-line messages.  Skipped (with a reason) when

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The sparse module across MPI ranks: test_sparse under `mpiexec -n 2` must
 # give the dense results to the same tolerances as with one rank (so P = 1
 # and P = 2 agree to the solver tolerance).  Skipped with a reason when the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of the batched simulator (lrs_sim_batch_*, lrs/sim.h):
  *  - K trajectories (own z0, own noise input, own observers) are
  *    bit-identical to K single runs: final states, covariances of z, x and

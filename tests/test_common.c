@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of lrs/common.h: error records. */
 #include "harness.h"
 #include "lrs/common.h"

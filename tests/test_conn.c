@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of lrs/connectivity.h: orthonormal draws, rank-one vectors, random
  * parts, modular and ring matrices, the SIS Jacobian, error paths. */
 #include "harness.h"

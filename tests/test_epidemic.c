@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of lrs/epidemic.h: the SIS model of Figure 6.
  *
  * Analytic anchor used throughout: on the complete graph K_n (A = 11^T - I,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of lrs/exact.h (covariance, Faddeeva function, propagator):
  *  - w(z) against GSL's erfc / Dawson on the axes, the asymptotic series,
  *    adaptive quadrature of its integral definition, its symmetries and ODE;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of the streaming exact integrator (lrs/exact.h) and of the exact
  * covariance against long simulations:
  *  - a ramp input through the exact method (lrs_sim_exact) matches the closed-form solution

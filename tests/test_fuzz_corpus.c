@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_fuzz_corpus.c -- replays the committed fuzz corpus of the reader
  * targets (tests/fuzz/corpus/{dense,edges,mtx,npy,npz,mat,gzip,graph}/, seeds and the inputs of

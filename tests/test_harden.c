@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_harden.c -- hardening: regression tests for every fuzzer
  * finding (fixtures in tests/fixtures/fuzz/, each with the exact message it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_io.c -- lrs/io.h at the library level: the shared number parser and
  * the four readers on in-memory inputs (exact values, layouts, line endings,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_io_coo.c -- the coordinate readers (lrs_io_read_coo*): the same
  * matrix as the dense readers, entry for entry, bit for bit, sorted and

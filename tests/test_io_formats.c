@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_io_formats.c -- one matrix, every format, the same answer; and the
  * bad inputs of the library-backed readers (.npz, .mat, graphs through

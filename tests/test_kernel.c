@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of the float32 kernels (src/kernel.h): products against a double
  * dgemv of the same float data with the rounding bound m eps_float sum |a x|,
  * batched products bit-identical to single ones, and tanh against libm's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of lrs/linear.h: reconstruction of the cached factorisations,
  * cached == recomputed, analytic networks (scaled identity, EP-like and
  * non-normal rank one), the verdicts, solves by residual, the prepared theory

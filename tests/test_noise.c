@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of lrs/noise.h: statistics against the Gaussian autocovariance
  * sigma_x^2 exp(-s^2/(2 tau_x^2)), block-size invariance, reproducibility,
  * one path for two steps dt, error paths. */

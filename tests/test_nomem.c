@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_nomem.c -- the library never aborts or prints when memory runs out,
  * whatever GSL error handler the caller has (here GSL's default one, which

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_ode.c -- the library's private adaptive integrator (src/ode_internal.h,
  * Dormand-Prince 5(4)): accuracy against closed forms, landing on the

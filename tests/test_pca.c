@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of lrs/cov.h and lrs/pca.h: streaming covariance (against a two-pass computation),
  * merging, the covariance observer, PCA and the symmetric eigensolver. */
 #include "harness.h"

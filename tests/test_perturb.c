@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of lrs/perturb.h: u_opt by residual, the step protocol against the
  * exact Euler recursion of a scalar network, the Figure 1 response ratio and
  * the Figure 2 response to u_opt. */

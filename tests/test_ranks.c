@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of lrs/ranks.h: analytic cases, hand-computed values, the
  * Marchenko-Pastur median against an independent quadrature, recovery of the
  * rank of a low-rank-plus-noise matrix, error paths. */

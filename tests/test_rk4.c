@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of the simulator's RK4 method (lrs_sim_rk4, lrs/sim.h):
  *  - one unit, constant input: the run is the RK4 stability polynomial
  *    R(ah) = 1 + ah + (ah)^2/2 + (ah)^3/6 + (ah)^4/24 applied n times (to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of lrs/sim.h and lrs/observe.h: Euler dynamics against closed forms
  * (stationary variance of a leaky unit driven by smooth noise, exact discrete
  * step responses, fixed points of tanh/relu/feed-forward networks), the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of the simulator's float32 precision (LRS_SIM_FLOAT32, lrs/sim.h):
  * against double precision (Euler and RK4, tanh, with a low-rank part),
  * batches bit-identical to single runs, RK4 stable where Euler is not (the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_sparse.c -- the sparse module (SLEPc/PETSc) against the dense path on
  * the same matrices: random sparse + low-rank, the Figure 1 rank-one network

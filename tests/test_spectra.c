@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of lrs/spectra.h: SVD, eigenvalues, overlap matrices (Figure 3
  * cases), angles, subspace angles, non-normality, error paths. */
 #include "harness.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of lrs/theory.h: analytic cases, theory 1 vs theory 2, the
  * quasi-static covariance by residual, refusal of unstable W, error paths. */
 #include "harness.h"

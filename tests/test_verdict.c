@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test_verdict.c -- the verdicts of lrs/verdict.h: analytic cases and the
  * messages for bad input.

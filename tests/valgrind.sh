@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Runs every unit-test program BUILD/tests/test_* under valgrind memcheck
 # (--leak-check=full, definite and indirect leaks are errors), then every
 # lrs-analyze run of tests/t_analyze.sh's reader, bad-input and subcommand

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # study.gp -- shared gnuplot panels for figures built on the "Figure-1
 # protocol" (notebooks-c/common/study.h): Figs 1-2 and the supplementary
 # figures that reuse its layout.  A figure script lays out its panels and

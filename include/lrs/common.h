@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * lrs/common.h -- error reporting and small shared helpers of liblrs.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * lrs/connectivity.h -- connectivity matrices of arXiv:2504.13727, Figs 1-6.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * lrs/epidemic.h -- the quenched mean-field SIS epidemic model of Figure 6.
  *

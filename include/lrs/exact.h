@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * lrs/exact.h -- exact answers for the LINEAR network (f = identity):
  * an exact propagator / streaming integrator, and the exact stationary

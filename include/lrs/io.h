@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * lrs/io.h -- reading connectivity matrices from the files people have.
  *

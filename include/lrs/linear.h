@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * lrs/linear.h -- factor once, query many times: the linear analysis of a
  * connectivity matrix W for the driven network

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * lrs/noise.h -- smooth Gaussian noise, generated in blocks.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * lrs/observe.h -- observers: what a simulation hands each state to.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * lrs/pca.h -- principal component analysis of a covariance matrix.
  *

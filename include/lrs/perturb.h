@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * lrs/perturb.h -- perturbation inputs: the optimally suppressed direction
  * and the step protocol of Figs 1-2 (arXiv:2504.13727).

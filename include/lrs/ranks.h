@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * lrs/ranks.h -- effective ranks of a matrix from its singular values.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * lrs/sparse.h -- the analysis of large sparse networks on SLEPc/PETSc, on one
  * machine or across many with MPI (library liblrs-sparse; link it together

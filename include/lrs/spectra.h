@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * lrs/spectra.h -- singular values, eigenvalues, overlap matrices, angles.
  *

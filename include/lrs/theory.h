@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * lrs/theory.h -- predicted PC variances of the driven linear network.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * lrs/verdict.h -- the two verdicts of lrs-analyze (low-rank suppression,
  * high-dimensional responses), defined from quantities that both the dense

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nb.c -- plumbing shared by the figure notebooks; see nb.h. */
 #include "nb.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * nb.h -- plumbing shared by the figure notebooks (notebooks-c/fig*.c).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nb_epi.c -- the epidemic analysis of Figure 6 and figS-epidemiological;
  * see nb_epi.h. */
 #include "nb_epi.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * nb_epi.h -- the epidemic analysis shared by Figure 6 (notebooks-c/fig6.c)
  * and the supplementary figure "Epidemiological"

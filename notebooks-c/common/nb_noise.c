@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Noise-run plumbing of the figure programs (see nb_noise.h). */
 #include "nb_noise.h"
 

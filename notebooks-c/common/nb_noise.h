@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * nb_noise.h -- the noise-run plumbing shared by the figure programs that
  * drive a network with smooth Gaussian noise on every unit and keep the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* networks.c -- the modular E/I and spatial ring networks; see networks.h. */
 #include "networks.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * networks.h -- the two structured networks of arXiv:2504.13727, built once
  * for every notebook that uses them:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* study.c -- the shared "Figure-1 protocol" of the notebooks; see study.h. */
 #include "study.h"
 

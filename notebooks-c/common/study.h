@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * study.h -- the "Figure-1 protocol": the standard set of experiments the
  * paper runs on a connectivity matrix W (Figs 1-2 and most supplementary

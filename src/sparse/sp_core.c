@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * sp_core.c -- engine start-up, error translation, distribution of the
  * matrix over MPI ranks, PETSc binary files (see lrs/sparse.h).

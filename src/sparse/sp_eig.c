@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * sp_eig.c -- rightmost eigenvalues of W and the numerical abscissa bound
  * (see lrs/sparse.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * sp_internal.h -- shared plumbing of the sparse module (the files of src/sparse);
  * not installed.  PETSc types live here only, never in lrs/sparse.h.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * sp_lsan.c -- LeakSanitizer settings for every program that links the
  * sparse module (sanitized builds only read these; otherwise unused).

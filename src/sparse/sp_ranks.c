@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * sp_ranks.c -- effective ranks of a large sparse W from its top singular
  * values, its entries and stochastic Lanczos quadrature (see lrs/sparse.h

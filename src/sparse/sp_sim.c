@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * sp_sim.c -- the driven network at scale with projection observers (see
  * lrs/sparse.h): Euler with the sparse product, per-block smooth input,

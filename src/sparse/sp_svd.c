@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * sp_svd.c -- extreme singular triplets of W and of I - W, overlap matrix of
  * the top-r part (see lrs/sparse.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * lrs-bench -- speed and memory benchmark of the Figure 1 noise workload
  * N units, W = c u u^T + rho G/sqrt(N) (c = -10, rho = 0.5),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fuzz_common.h -- shared oracle of the reader fuzz targets (tests/fuzz/).
  *

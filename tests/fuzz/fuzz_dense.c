@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fuzz_dense.c -- libFuzzer target: the dense text reader (io_text.c).
  * Input: [options byte][text].  Options: bit 0 auto-detection (as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fuzz_edges.c -- libFuzzer target: the edge-list reader (io_text.c).
  * Input: [options byte][text].  Options: bit 0 --ids; bit 1 --undirected;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fuzz_graph.c -- libFuzzer target: the graph formats read by igraph
  * (io_graph.c).  Input: [format byte][options byte][file]; the format byte

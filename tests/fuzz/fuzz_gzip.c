@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fuzz_gzip.c -- libFuzzer target: compressed input (io_decomp.c: zlib,
  * libbz2, liblzma) under every text and binary reader, the format detected

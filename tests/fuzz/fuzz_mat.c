@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fuzz_mat.c -- libFuzzer target: the MATLAB .mat reader (io_mat.c: matio,
  * through a memory file).  Input: [options byte][file]; options as in

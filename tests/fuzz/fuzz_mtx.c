@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fuzz_mtx.c -- libFuzzer target: the Matrix Market reader (io_mtx.c).
  * Input: [options byte][text].  Options: bit 0 auto-detection (by content)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fuzz_npy.c -- libFuzzer target: the NumPy .npy reader (io_npy.c).
  * Input: [options byte][file].  Options: bit 0 auto-detection (by the magic

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fuzz_npz.c -- libFuzzer target: the .npz reader (io_zip.c: libzip, then
  * the .npy reader on the chosen member).  Input: [options byte][file];

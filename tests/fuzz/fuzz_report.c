@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fuzz_report.c -- libFuzzer target: the whole `lrs-analyze report` path
  * (reader, transforms, SVD, eigenvalues, ranks, overlap, theory, verdicts,

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Regenerate the seed corpus of the fuzz targets (tests/fuzz/corpus/<target>/).
 
 Each seed is [options byte][file bytes]; see the comment at the top of each

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Runs the fuzz targets built by `make fuzz-build` one after the other, each for
 # SECONDS from the committed seed corpus (read-only) plus the scratch corpus
 # BUILD/corpus/TARGET/ (where libFuzzer writes the new interesting inputs),

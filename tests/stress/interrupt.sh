@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Ctrl-C stress: COUNT times (default 100), start `make NAME FAST=1` (default
 # fig1) in its own process group in a scratch tree, send SIGINT to the group
 # at a random moment of the run (notebook or gnuplot), and check that make

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * analyze.h -- private header of lrs-analyze (the files of this folder).
  *

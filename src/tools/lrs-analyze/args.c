@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * args.c -- lrs-analyze's command line: one option table, each entry with
  * its setter, and the --help texts built from it and from the command table.

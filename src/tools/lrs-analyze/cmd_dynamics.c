@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * cmd_dynamics.c -- the subcommands that run the dynamics: simulate (the
  * driven network against theory 1 and 2, arXiv:2504.13727, linear theory) and

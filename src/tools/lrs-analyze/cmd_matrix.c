@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * cmd_matrix.c -- the subcommands about the matrix itself: svals, eig,
  * ranks (Thibeault et al., Nat Phys 2024) and overlap (arXiv:2504.13727, Figs 2-3).

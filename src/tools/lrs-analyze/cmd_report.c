@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * cmd_report.c -- report: a human-readable summary of the matrix, its
  * stability and the two verdicts (arXiv:2504.13727, linear theory).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * cmd_sparse.c -- `lrs-analyze --sparse`: the analysis of large sparse
  * networks through liblrs-sparse (SLEPc/PETSc, MPI).  Never an N x N array.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * cmd_sparse.h -- entry of `lrs-analyze --sparse` (built when SLEPc/PETSc
  * is installed; see cmd_sparse.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * cmd_theory.c -- spectrum: the predicted PC spectrum of z, theory 1
  * (arXiv:2504.13727, linear theory) and, with --exact, the exact stationary

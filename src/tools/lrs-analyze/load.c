@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * load.c -- lrs-analyze's input: read the matrix (lrs/io.h), apply
  * --transpose, --scale, --normalize and --model sis in that order, and write

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * lrs-analyze -- is a network low-rank, and will dynamics on it be
  * high-dimensional with low-rank suppression?  (arXiv:2504.13727)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * output.c -- lrs-analyze's output: blocks assembled in memory, written as
  * TSV or as a gnuplot script with the data inline, to stdout or atomically
