@@ -766,11 +766,79 @@ static void coo_bucket(const uint32_t *r, size_t n, size_t rows, size_t *ptr, si
     ptr[0] = 0;
 }
 
+/* Walk the row buckets (columns sorted within each row) and merge repeated
+ * (row, col) pairs into L, counting repeats and diagonal entries.  With sym,
+ * an entry given above the diagonal is stored below it, scaled by sym. */
+static int coo_merge_sorted(const io_ents_t *es, size_t rows, int sym, const size_t *ptr,
+                            const size_t *perm, const uint32_t *cl, lrs_io_coo_t *L,
+                            size_t *rep, size_t *lp, const io_ctx_t *c, lrs_err_t *err)
+{
+    size_t q, k, u = 0;
+    for (q = 0; q < rows; q++)
+        for (k = ptr[q]; k < ptr[q + 1]; k++) {
+            const io_ent_t *e = &es->e[perm[k]];
+            double w = sym && e->i < e->j ? sym * e->w : e->w;
+            if (q == cl[k])
+                (*lp)++;
+            if (u > 0 && L->i[u - 1] == q && L->j[u - 1] == cl[k]) {
+                (*rep)++;
+                L->w[u - 1] += w;
+                if (!isfinite(L->w[u - 1]))
+                    return io_err(c, err, LRS_ENONFINITE, e->line, 1,
+                                  "repeated entries add up to a non-finite value ('%s')",
+                                  L->w[u - 1] > 0 ? "inf" : "-inf");
+                continue;
+            }
+            L->i[u] = (uint32_t)q;
+            L->j[u] = cl[k];
+            L->w[u++] = w;
+        }
+    L->nnz = u;
+    return LRS_OK;
+}
+
+/* Mirror the lower triangle L into the full pattern: row counts of the full
+ * pattern (ptr, rows + 1 slots, reused as scratch), then fill by ascending
+ * row; the mirrored entry is scaled by sym (-1 for skew-symmetric). */
+static int coo_mirror(const lrs_io_coo_t *L, size_t rows, size_t cols, int sym, size_t *ptr,
+                      lrs_io_coo_t *out, const io_ctx_t *c, lrs_err_t *err)
+{
+    size_t tot, k, q, u = L->nnz;
+    for (tot = u, k = 0; k < u; k++)
+        tot += L->i[k] != L->j[k];
+    if (io_coo_alloc(out, tot))
+        return lrs_err_set(err, LRS_ENOMEM, "%s: out of memory for %zu entries", c->name, tot);
+    memset(ptr, 0, (rows + 1) * sizeof *ptr);
+    for (k = 0; k < u; k++) {
+        ptr[L->i[k] + 1]++;
+        if (L->i[k] != L->j[k])
+            ptr[L->j[k] + 1]++;
+    }
+    for (q = 0; q < rows; q++)
+        ptr[q + 1] += ptr[q];
+    for (k = 0; k < u; k++) {
+        size_t p = ptr[L->i[k]]++;
+        out->i[p] = L->i[k];
+        out->j[p] = L->j[k];
+        out->w[p] = L->w[k];
+        if (L->i[k] != L->j[k]) {
+            p = ptr[L->j[k]]++;
+            out->i[p] = L->j[k];
+            out->j[p] = L->i[k];
+            out->w[p] = sym * L->w[k];
+        }
+    }
+    out->rows = rows;
+    out->cols = cols;
+    out->nnz = tot;
+    return LRS_OK;
+}
+
 int io_ents_build_coo(const io_ents_t *es, size_t rows, size_t cols, int sym,
                       lrs_io_coo_t *out, size_t *repeated, size_t *loops,
                       const io_ctx_t *c, lrs_err_t *err)
 {
-    size_t n = es->n, k, q, u = 0, rep = 0, lp = 0, tot;
+    size_t n = es->n, k, q, rep = 0, lp = 0;
     size_t *ptr = malloc((rows + 1) * sizeof *ptr), *perm = malloc((n + 1) * sizeof *perm);
     size_t *ti = malloc((n + 1) * sizeof *ti);
     uint32_t *r = malloc((n + 1) * sizeof *r), *cl = malloc((n + 1) * sizeof *cl);
@@ -793,66 +861,16 @@ int io_ents_build_coo(const io_ents_t *es, size_t rows, size_t cols, int sym,
     memcpy(cl, tc, n * sizeof *cl);
     for (q = 0; q < rows; q++)
         coo_sort_cols(cl + ptr[q], perm + ptr[q], ptr[q + 1] - ptr[q], tc, ti);
-    for (q = 0; q < rows; q++)
-        for (k = ptr[q]; k < ptr[q + 1]; k++) {
-            const io_ent_t *e = &es->e[perm[k]];
-            double w = sym && e->i < e->j ? sym * e->w : e->w;
-            if (q == cl[k])
-                lp++;
-            if (u > 0 && L.i[u - 1] == q && L.j[u - 1] == cl[k]) {
-                rep++;
-                L.w[u - 1] += w;
-                if (!isfinite(L.w[u - 1])) {
-                    rc = io_err(c, err, LRS_ENONFINITE, e->line, 1,
-                                "repeated entries add up to a non-finite value ('%s')",
-                                L.w[u - 1] > 0 ? "inf" : "-inf");
-                    goto done;
-                }
-                continue;
-            }
-            L.i[u] = (uint32_t)q;
-            L.j[u] = cl[k];
-            L.w[u++] = w;
-        }
+    if ((rc = coo_merge_sorted(es, rows, sym, ptr, perm, cl, &L, &rep, &lp, c, err)))
+        goto done;
     L.rows = rows;
     L.cols = cols;
-    L.nnz = u;
     if (!sym) {
         *out = L;
         memset(&L, 0, sizeof L);
-        goto counts;
-    }
-    /* mirror: row counts of the full pattern, then fill by ascending row */
-    for (tot = u, k = 0; k < u; k++)
-        tot += L.i[k] != L.j[k];
-    if (io_coo_alloc(out, tot)) {
-        rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory for %zu entries", c->name, tot);
+    } else if ((rc = coo_mirror(&L, rows, cols, sym, ptr, out, c, err))) {
         goto done;
     }
-    memset(ptr, 0, (rows + 1) * sizeof *ptr);
-    for (k = 0; k < u; k++) {
-        ptr[L.i[k] + 1]++;
-        if (L.i[k] != L.j[k])
-            ptr[L.j[k] + 1]++;
-    }
-    for (q = 0; q < rows; q++)
-        ptr[q + 1] += ptr[q];
-    for (k = 0; k < u; k++) {
-        size_t p = ptr[L.i[k]]++;
-        out->i[p] = L.i[k];
-        out->j[p] = L.j[k];
-        out->w[p] = L.w[k];
-        if (L.i[k] != L.j[k]) {
-            p = ptr[L.j[k]]++;
-            out->i[p] = L.j[k];
-            out->j[p] = L.i[k];
-            out->w[p] = sym * L.w[k];
-        }
-    }
-    out->rows = rows;
-    out->cols = cols;
-    out->nnz = tot;
-counts:
     if (repeated)
         *repeated = rep;
     if (loops)

@@ -205,28 +205,211 @@ done:
     return rc;
 }
 
+/* State of one dense-table read: the tokenised line, the row-major values
+ * grown as rows arrive, the shape taken from the header and the first data
+ * row, and two deferred diagnostics (a "header" or a "label column" that was
+ * really a data row / column with a bad cell). */
+typedef struct {
+    io_tok_t t;
+    double *vals;
+    size_t nrows, cap, nd, ncols, nh;
+    size_t first_line, last_line, extra_line, header_line, row_limit;
+    char delim;
+    int auto_mode, hdr, hdr_empty_first, labels, state;
+    lrs_err_t hdr_bad, lab_bad;
+} dense_rd_t;
+
+/* The first data line: a header when a field after the first is quoted or
+ * not a number, when its first field is empty, or when it is a lone word.
+ * Returns 1 for a header (recorded in d), 0 otherwise. */
+static int dense_header(io_ctx_t *c, dense_rd_t *d)
+{
+    const io_tok_t *t = &d->t;
+    size_t k;
+    for (k = 1; k < t->n; k++)
+        if (t->f[k].quoted || !io_field_numeric(&t->f[k], d->delim))
+            d->hdr = 1;
+    if (t->n >= 2 && t->f[0].len == 0)
+        d->hdr = 1;
+    if (t->n == 1 && wordlike(&t->f[0]))
+        d->hdr = 1;
+    if (!d->hdr)
+        return 0;
+    /* If the table turns out one row short of square, this "header" was a
+     * data row with a bad cell: keep that message. */
+    for (k = 0; k < t->n && !d->hdr_bad.code; k++) {
+        lrs_err_t e2;
+        if (io_field_double(&t->f[k], d->delim, &(double){0}, &e2))
+            io_err_wrap(c, &d->hdr_bad, &e2, c->src->line, t->f[k].col);
+    }
+    d->nh = t->n;
+    d->hdr_empty_first = t->n >= 2 && t->f[0].len == 0;
+    d->header_line = c->src->line;
+    c->info->header = 1;
+    return 1;
+}
+
+/* The first data row: its width, whether it has a label column, and the
+ * number of numeric columns (checked against the header and --max-n). */
+static int dense_first_row(io_ctx_t *c, dense_rd_t *d, lrs_err_t *err)
+{
+    const io_tok_t *t = &d->t;
+    d->nd = t->n;
+    d->first_line = c->src->line;
+    d->labels = (t->f[0].quoted || !io_field_numeric(&t->f[0], d->delim)) && t->n >= 2 &&
+                !(t->f[0].len == 0 && !t->f[0].quoted);
+    if (d->hdr && d->nh >= 1 && d->nd == d->nh + 1)
+        d->labels = 1;
+    if (d->labels && !d->hdr) {
+        /* A label column inferred from one non-number: if the table is
+         * square with that column, it was a bad cell instead. */
+        lrs_err_t e2;
+        if (io_field_double(&t->f[0], d->delim, &(double){0}, &e2))
+            io_err_wrap(c, &d->lab_bad, &e2, c->src->line, t->f[0].col);
+    }
+    if (d->hdr && d->hdr_empty_first && d->nd == d->nh)
+        d->labels = 1; /* ",a,b" / "","a","b": the header names a label column */
+    if (d->hdr && !(d->nd == d->nh || (d->labels && d->nd == d->nh + 1)))
+        return io_err(c, err, LRS_EPARSE, c->src->line, 1,
+                      "row has %zu fields but the header on line %zu has %zu", d->nd,
+                      d->header_line, d->nh);
+    d->ncols = d->nd - (size_t)d->labels;
+    c->info->labels = d->labels;
+    c->info->delim = d->delim;
+    if (d->ncols == 0)
+        return io_err(c, err, LRS_EPARSE, c->src->line, 1, "no numeric columns");
+    if (d->ncols > c->o.max_n)
+        return io_err(c, err, LRS_ELIMIT, c->src->line, t->f[c->o.max_n + d->labels].col,
+                      "row has %zu values, more than --max-n %zu", d->ncols, c->o.max_n);
+    if (d->auto_mode && d->ncols <= 3 && !d->labels)
+        d->row_limit = c->o.max_bytes / 24; /* might be an edge list */
+    return LRS_OK;
+}
+
+/* Every row: the same field count as the first data row (else an error at
+ * the first extra field or the line end), then the row and byte limits. */
+static int dense_row_check(io_ctx_t *c, const dense_rd_t *d, size_t endcol, lrs_err_t *err)
+{
+    const io_tok_t *t = &d->t;
+    char q[160];
+    int rc;
+    if (t->n != d->nd) {
+        size_t at = t->n > d->nd ? d->nd : t->n - 1;
+        return io_err(c, err, LRS_EPARSE, c->src->line, t->n > d->nd ? t->f[d->nd].col : endcol,
+                      "ragged rows: %zu field%s, expected %zu as on line %zu ('%s')", t->n,
+                      t->n == 1 ? "" : "s", d->nd, d->first_line,
+                      lrs_io_quote(t->f[at].p, t->f[at].len, q, sizeof q));
+    }
+    if (d->nrows >= d->row_limit) {
+        if (d->row_limit == c->o.max_n)
+            return io_err(c, err, LRS_ELIMIT, c->src->line, 1,
+                          "more than %zu rows (--max-n %zu)", d->row_limit, c->o.max_n);
+        return io_err(c, err, LRS_ELIMIT, c->src->line, 1,
+                      "more than %zu rows (the memory limit for a table that may be an "
+                      "edge list)", d->row_limit);
+    }
+    if ((rc = io_check_size(c, d->nrows + 1 > d->ncols ? d->ncols : d->nrows + 1, d->ncols,
+                            c->src->line, 1, err)))
+        return rc;
+    if ((d->nrows + 1) * d->ncols > c->o.max_bytes / sizeof(double))
+        return io_err(c, err, LRS_ELIMIT, c->src->line, 1,
+                      "table larger than the %.3g GB allowed", (double)c->o.max_bytes * 1e-9);
+    return LRS_OK;
+}
+
+/* Room for one more row: the value buffer doubles (from 64 rows). */
+static int dense_grow(io_ctx_t *c, dense_rd_t *d, lrs_err_t *err)
+{
+    size_t need = (d->nrows + 1) * d->ncols, ncap;
+    double *nv;
+    if (need <= d->cap)
+        return LRS_OK;
+    ncap = d->cap ? 2 * d->cap : 64 * d->ncols;
+    while (ncap < need)
+        ncap *= 2;
+    nv = realloc(d->vals, ncap * sizeof *nv);
+    if (!nv)
+        return lrs_err_set(err, LRS_ENOMEM, "%s: out of memory at line %zu", c->name,
+                           c->src->line);
+    d->vals = nv;
+    d->cap = ncap;
+    return LRS_OK;
+}
+
+/* Parse the row's numeric fields (after the label, if any) into vals. */
+static int dense_parse_row(io_ctx_t *c, dense_rd_t *d, lrs_err_t *err)
+{
+    lrs_err_t sub;
+    size_t j;
+    for (j = 0; j < d->ncols; j++) {
+        const io_field_t *f = &d->t.f[j + (size_t)d->labels];
+        if (io_field_double(f, d->delim, &d->vals[d->nrows * d->ncols + j], &sub))
+            return io_err_wrap(c, err, &sub, c->src->line, f->col);
+    }
+    d->nrows++;
+    d->last_line = c->src->line;
+    if (d->nrows == d->ncols + 1)
+        d->extra_line = c->src->line;
+    return LRS_OK;
+}
+
+/* After the last line: no data rows, the deferred header / label-column
+ * diagnostics, the edge-list fallback in auto mode, then the square check.
+ * On success *out owns vals (d->vals is cleared). */
+static int dense_finish(io_ctx_t *c, dense_rd_t *d, gsl_matrix **out, lrs_err_t *err)
+{
+    size_t nrows = d->nrows, ncols = d->ncols;
+    int rc;
+    if (nrows == 0) {
+        if (d->hdr)
+            return io_err(c, err, LRS_EPARSE, d->header_line, 1, "a header but no data rows");
+        return io_err(c, err, LRS_EPARSE, c->src->line ? c->src->line : 1, 1,
+                      "empty input; expected a matrix");
+    }
+    if (nrows != ncols && d->hdr && !d->hdr_empty_first && !d->labels &&
+        nrows + 1 == ncols && d->hdr_bad.code)
+        return lrs_err_set(err, d->hdr_bad.code, "%s", d->hdr_bad.msg);
+    if (nrows != ncols && d->labels && !d->hdr && nrows == d->nd && d->lab_bad.code)
+        return lrs_err_set(err, d->lab_bad.code, "%s", d->lab_bad.msg);
+    if (nrows > ncols && d->auto_mode && (ncols == 2 || ncols == 3) && !d->labels) {
+        int is_edges;
+        if ((rc = table_as_edges(c, d->vals, nrows, ncols, out, &is_edges, err)) || is_edges)
+            return rc;
+    }
+    if (nrows > c->o.max_n)
+        return io_err(c, err, LRS_ELIMIT, c->src->line, 1, "more than %zu rows (--max-n %zu)",
+                      c->o.max_n, c->o.max_n);
+    if ((rc = io_check_square(c, nrows, ncols, nrows > ncols ? d->extra_line : d->last_line,
+                              (ncols == 2 || ncols == 3) && !d->labels
+                                  ? "; for an edge list use --format edges"
+                                  : NULL,
+                              err)))
+        return rc;
+    *out = wrap_rows(d->vals, nrows, ncols);
+    if (!*out)
+        return lrs_err_set(err, LRS_ENOMEM, "%s: out of memory", c->name);
+    d->vals = NULL;
+    return LRS_OK;
+}
+
 int io_read_dense(io_ctx_t *c, int auto_mode, gsl_matrix **out, lrs_err_t *err)
 {
-    io_tok_t t = {0};
-    double *vals = NULL;
-    size_t nrows = 0, cap = 0, nd = 0, ncols = 0, nh = 0;
-    size_t first_line = 0, last_line = 0, extra_line = 0, header_line = 0;
-    size_t row_limit = c->o.max_n;
-    char delim = 0;
-    int hdr = 0, hdr_empty_first = 0, labels = 0, state = 0, rc = LRS_OK;
-    char q[160];
-    lrs_err_t sub, hdr_bad, lab_bad;
+    dense_rd_t d;
+    int rc = LRS_OK;
 
     *out = NULL;
-    lrs_err_clear(&hdr_bad);
-    lrs_err_clear(&lab_bad);
+    memset(&d, 0, sizeof d);
+    d.row_limit = c->o.max_n;
+    d.auto_mode = auto_mode;
+    lrs_err_clear(&d.hdr_bad);
+    lrs_err_clear(&d.lab_bad);
     if (auto_mode && io_sniff_edges(c->src->buf ? c->src->buf + c->src->beg : "",
                                     c->src->end - c->src->beg, c->src->eof))
         return io_read_edges(c, out, err);
     c->info->format = LRS_FMT_DENSE;
     for (;;) {
         const char *line;
-        size_t len, colbase, j;
+        size_t len, colbase;
         int r = io_src_getline(c->src, &line, &len, err);
         if (r < 0) {
             rc = err ? err->code : LRS_EPARSE;
@@ -237,174 +420,28 @@ int io_read_dense(io_ctx_t *c, int auto_mode, gsl_matrix **out, lrs_err_t *err)
         colbase = skip_bom(&line, &len, c->src->line);
         if (io_is_skippable(line, len))
             continue;
-        if (!delim)
-            delim = io_guess_delim(line, len);
-        if ((rc = io_split(&t, line, len, delim, colbase, c, c->src->line, err)))
+        if (!d.delim)
+            d.delim = io_guess_delim(line, len);
+        if ((rc = io_split(&d.t, line, len, d.delim, colbase, c, c->src->line, err)))
             goto done;
-        if (state == 0) {
-            /* first data line: a header? */
-            size_t k;
-            state = 1;
-            for (k = 1; k < t.n; k++)
-                if (t.f[k].quoted || !io_field_numeric(&t.f[k], delim))
-                    hdr = 1;
-            if (t.n >= 2 && t.f[0].len == 0)
-                hdr = 1;
-            if (t.n == 1 && wordlike(&t.f[0]))
-                hdr = 1;
-            if (hdr) {
-                /* If the table turns out one row short of square, this
-                 * "header" was a data row with a bad cell: keep that message. */
-                for (k = 0; k < t.n && !hdr_bad.code; k++) {
-                    lrs_err_t e2;
-                    if (io_field_double(&t.f[k], delim, &(double){0}, &e2))
-                        io_err_wrap(c, &hdr_bad, &e2, c->src->line, t.f[k].col);
-                }
-                nh = t.n;
-                hdr_empty_first = t.n >= 2 && t.f[0].len == 0;
-                header_line = c->src->line;
-                c->info->header = 1;
+        if (d.state == 0) {
+            d.state = 1;
+            if (dense_header(c, &d))
                 continue;
-            }
         }
-        if (state == 1) {
-            /* first data row: a label column? */
-            state = 2;
-            nd = t.n;
-            first_line = c->src->line;
-            labels = (t.f[0].quoted || !io_field_numeric(&t.f[0], delim)) && t.n >= 2 &&
-                     !(t.f[0].len == 0 && !t.f[0].quoted);
-            if (hdr && nh >= 1 && nd == nh + 1)
-                labels = 1;
-            if (labels && !hdr) {
-                /* A label column inferred from one non-number: if the table
-                 * is square with that column, it was a bad cell instead. */
-                lrs_err_t e2;
-                if (io_field_double(&t.f[0], delim, &(double){0}, &e2))
-                    io_err_wrap(c, &lab_bad, &e2, c->src->line, t.f[0].col);
-            }
-            if (hdr && hdr_empty_first && nd == nh)
-                labels = 1; /* ",a,b" / "","a","b": the header names a label column */
-            if (hdr && !(nd == nh || (labels && nd == nh + 1))) {
-                rc = io_err(c, err, LRS_EPARSE, c->src->line, 1,
-                            "row has %zu fields but the header on line %zu has %zu", nd,
-                            header_line, nh);
+        if (d.state == 1) {
+            d.state = 2;
+            if ((rc = dense_first_row(c, &d, err)))
                 goto done;
-            }
-            ncols = nd - (size_t)labels;
-            c->info->labels = labels;
-            c->info->delim = delim;
-            if (ncols == 0) {
-                rc = io_err(c, err, LRS_EPARSE, c->src->line, 1, "no numeric columns");
-                goto done;
-            }
-            if (ncols > c->o.max_n) {
-                rc = io_err(c, err, LRS_ELIMIT, c->src->line, t.f[c->o.max_n + labels].col,
-                            "row has %zu values, more than --max-n %zu", ncols, c->o.max_n);
-                goto done;
-            }
-            if (auto_mode && ncols <= 3 && !labels)
-                row_limit = c->o.max_bytes / 24; /* might be an edge list */
         }
-        if (t.n != nd) {
-            if (t.n > nd)
-                rc = io_err(c, err, LRS_EPARSE, c->src->line, t.f[nd].col,
-                            "ragged rows: %zu field%s, expected %zu as on line %zu ('%s')",
-                            t.n, t.n == 1 ? "" : "s", nd, first_line,
-                            lrs_io_quote(t.f[nd].p, t.f[nd].len, q, sizeof q));
-            else
-                rc = io_err(c, err, LRS_EPARSE, c->src->line, colbase + len + 1,
-                            "ragged rows: %zu field%s, expected %zu as on line %zu ('%s')",
-                            t.n, t.n == 1 ? "" : "s", nd, first_line,
-                            lrs_io_quote(t.f[t.n - 1].p, t.f[t.n - 1].len, q, sizeof q));
-            goto done;
-        }
-        if (nrows >= row_limit) {
-            if (row_limit == c->o.max_n)
-                rc = io_err(c, err, LRS_ELIMIT, c->src->line, 1,
-                            "more than %zu rows (--max-n %zu)", row_limit, c->o.max_n);
-            else
-                rc = io_err(c, err, LRS_ELIMIT, c->src->line, 1,
-                            "more than %zu rows (the memory limit for a table that may be an "
-                            "edge list)", row_limit);
-            goto done;
-        }
-        if ((rc = io_check_size(c, nrows + 1 > ncols ? ncols : nrows + 1, ncols,
-                                c->src->line, 1, err)))
-            goto done;
-        if ((nrows + 1) * ncols > c->o.max_bytes / sizeof(double)) {
-            rc = io_err(c, err, LRS_ELIMIT, c->src->line, 1,
-                        "table larger than the %.3g GB allowed", (double)c->o.max_bytes * 1e-9);
-            goto done;
-        }
-        if ((nrows + 1) * ncols > cap) {
-            size_t ncap = cap ? 2 * cap : 64 * ncols;
-            double *nv;
-            while (ncap < (nrows + 1) * ncols)
-                ncap *= 2;
-            nv = realloc(vals, ncap * sizeof *nv);
-            if (!nv) {
-                rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory at line %zu", c->name,
-                                 c->src->line);
-                goto done;
-            }
-            vals = nv;
-            cap = ncap;
-        }
-        for (j = 0; j < ncols; j++) {
-            const io_field_t *f = &t.f[j + (size_t)labels];
-            if (io_field_double(f, delim, &vals[nrows * ncols + j], &sub)) {
-                rc = io_err_wrap(c, err, &sub, c->src->line, f->col);
-                goto done;
-            }
-        }
-        nrows++;
-        last_line = c->src->line;
-        if (nrows == ncols + 1)
-            extra_line = c->src->line;
-    }
-    if (nrows == 0) {
-        if (hdr)
-            rc = io_err(c, err, LRS_EPARSE, header_line, 1, "a header but no data rows");
-        else
-            rc = io_err(c, err, LRS_EPARSE, c->src->line ? c->src->line : 1, 1,
-                        "empty input; expected a matrix");
-        goto done;
-    }
-    if (nrows != ncols && hdr && !hdr_empty_first && !labels && nrows + 1 == ncols &&
-        hdr_bad.code) {
-        rc = lrs_err_set(err, hdr_bad.code, "%s", hdr_bad.msg);
-        goto done;
-    }
-    if (nrows != ncols && labels && !hdr && nrows == nd && lab_bad.code) {
-        rc = lrs_err_set(err, lab_bad.code, "%s", lab_bad.msg);
-        goto done;
-    }
-    if (nrows > ncols && auto_mode && (ncols == 2 || ncols == 3) && !labels) {
-        int is_edges;
-        if ((rc = table_as_edges(c, vals, nrows, ncols, out, &is_edges, err)) || is_edges)
+        if ((rc = dense_row_check(c, &d, colbase + len + 1, err)) ||
+            (rc = dense_grow(c, &d, err)) || (rc = dense_parse_row(c, &d, err)))
             goto done;
     }
-    if (nrows > c->o.max_n) {
-        rc = io_err(c, err, LRS_ELIMIT, c->src->line, 1, "more than %zu rows (--max-n %zu)",
-                    c->o.max_n, c->o.max_n);
-        goto done;
-    }
-    if ((rc = io_check_square(c, nrows, ncols, nrows > ncols ? extra_line : last_line,
-                              (ncols == 2 || ncols == 3) && !labels
-                                  ? "; for an edge list use --format edges"
-                                  : NULL,
-                              err)))
-        goto done;
-    *out = wrap_rows(vals, nrows, ncols);
-    if (!*out) {
-        rc = lrs_err_set(err, LRS_ENOMEM, "%s: out of memory", c->name);
-        goto done;
-    }
-    vals = NULL;
+    rc = dense_finish(c, &d, out, err);
 done:
-    free(vals);
-    io_tok_free(&t);
+    free(d.vals);
+    io_tok_free(&d.t);
     return rc;
 }
 
@@ -515,16 +552,96 @@ done:
     return rc;
 }
 
+/* The first data line of an edge list: a header?  With numeric ids any word
+ * in the first two fields; with names only the known column names (or a
+ * word where the weight should be). */
+static int edges_header(const io_ctx_t *c, const io_tok_t *t)
+{
+    if (c->o.ids)
+        return t->n >= 2 && (wordlike(&t->f[0]) || wordlike(&t->f[1]));
+    return edge_header(t) || (t->n == 3 && wordlike(&t->f[2]));
+}
+
+/* Row shape: the first data row sets the field count (2 or 3, else an error
+ * at the first extra field or the line end); later rows must match it. */
+static int edges_row_shape(io_ctx_t *c, const io_tok_t *t, int first, size_t nf,
+                           size_t first_line, size_t endcol, lrs_err_t *err)
+{
+    char q[160];
+    size_t at;
+    if (first && (nf < 2 || nf > 3)) {
+        at = nf > 3 ? 3 : nf - 1;
+        return io_err(c, err, LRS_EPARSE, c->src->line, nf > 3 ? t->f[3].col : endcol,
+                      "expected 2 or 3 fields (source target [weight]), found %zu ('%s')",
+                      nf, lrs_io_quote(t->f[at].p, t->f[at].len, q, sizeof q));
+    }
+    if (t->n == nf)
+        return LRS_OK;
+    at = t->n > nf ? nf : t->n - 1;
+    return io_err(c, err, LRS_EPARSE, c->src->line, t->n > nf ? t->f[nf].col : endcol,
+                  "ragged rows: %zu field%s, expected %zu as on line %zu ('%s')", t->n,
+                  t->n == 1 ? "" : "s", nf, first_line,
+                  lrs_io_quote(t->f[at].p, t->f[at].len, q, sizeof q));
+}
+
+/* One data row "src dst [weight]": the two nodes, the weight, the entry. */
+static int edges_row_push(io_ctx_t *c, const io_tok_t *t, char delim, io_names_t *names,
+                          long long *maxid, io_ents_t *es, lrs_err_t *err)
+{
+    uint32_t ij[2];
+    double w = 1.0;
+    lrs_err_t sub;
+    size_t k;
+    int rc;
+    for (k = 0; k < 2; k++)
+        if ((rc = edge_node(c, &t->f[k], names, maxid, &ij[k], err)))
+            return rc;
+    if (t->n == 3 && io_field_double(&t->f[2], delim, &w, &sub))
+        return io_err_wrap(c, err, &sub, c->src->line, t->f[2].col);
+    return io_ents_push(es, ij[0], ij[1], w, c, c->src->line, err);
+}
+
+/* After the last line: the node count (ids: --nodes or max id + 1, maybe
+ * compacted; names: how many were seen), the size check and the matrix. */
+static int edges_finish(io_ctx_t *c, io_ents_t *es, io_names_t *names, long long maxid,
+                        gsl_matrix **out, lrs_err_t *err)
+{
+    size_t n;
+    int rc;
+    if (es->n == 0)
+        return io_err(c, err, LRS_EPARSE, c->src->line ? c->src->line : 1, 1,
+                      "empty input; expected an edge list (source target [weight])");
+    if (c->o.ids) {
+        n = c->o.nodes ? c->o.nodes : (size_t)maxid + 1;
+        if (c->o.compact && (rc = compact_ids(c, es, maxid, &n, err)))
+            return rc;
+    } else {
+        n = names->n;
+    }
+    if ((rc = io_check_size(c, n, n, c->src->line, 1, err)))
+        return rc;
+    if ((rc = io_ents_build(es, n, n, c->o.undirected ? 1 : 0, out, &c->info->repeated,
+                            &c->info->self_loops, c, err)))
+        return rc;
+    c->info->entries = es->n;
+    if (!c->o.ids) {
+        c->info->names = names->names;
+        c->info->nnames = names->n;
+        names->names = NULL;
+        names->n = 0;
+    }
+    return LRS_OK;
+}
+
 int io_read_edges(io_ctx_t *c, gsl_matrix **out, lrs_err_t *err)
 {
     io_tok_t t = {0};
     io_names_t names;
     io_ents_t es;
-    size_t nf = 0, first_line = 0, n = 0, k;
+    size_t nf = 0, first_line = 0;
     long long maxid = -1;
-    char delim = 0, q[160];
+    char delim = 0;
     int state = 0, rc = LRS_OK;
-    lrs_err_t sub;
 
     *out = NULL;
     memset(&names, 0, sizeof names);
@@ -534,8 +651,6 @@ int io_read_edges(io_ctx_t *c, gsl_matrix **out, lrs_err_t *err)
     for (;;) {
         const char *line;
         size_t len, colbase;
-        uint32_t ij[2];
-        double w = 1.0;
         int r = io_src_getline(c->src, &line, &len, err);
         if (r < 0) {
             rc = err ? err->code : LRS_EPARSE;
@@ -553,73 +668,23 @@ int io_read_edges(io_ctx_t *c, gsl_matrix **out, lrs_err_t *err)
         if ((rc = io_split(&t, line, len, delim, colbase, c, c->src->line, err)))
             goto done;
         if (state == 0) {
-            int hdr;
             state = 1;
-            if (c->o.ids)
-                hdr = t.n >= 2 && (wordlike(&t.f[0]) || wordlike(&t.f[1]));
-            else
-                hdr = edge_header(&t) || (t.n == 3 && wordlike(&t.f[2]));
-            if (hdr) {
+            if (edges_header(c, &t)) {
                 c->info->header = 1;
                 continue;
             }
         }
         if (state == 1) {
-            state = 2;
             nf = t.n;
             first_line = c->src->line;
-            if (nf < 2 || nf > 3) {
-                size_t at = nf > 3 ? 3 : nf - 1;
-                rc = io_err(c, err, LRS_EPARSE, c->src->line,
-                            nf > 3 ? t.f[3].col : colbase + len + 1,
-                            "expected 2 or 3 fields (source target [weight]), found %zu ('%s')",
-                            nf, lrs_io_quote(t.f[at].p, t.f[at].len, q, sizeof q));
-                goto done;
-            }
         }
-        if (t.n != nf) {
-            size_t at = t.n > nf ? nf : t.n - 1;
-            rc = io_err(c, err, LRS_EPARSE, c->src->line,
-                        t.n > nf ? t.f[nf].col : colbase + len + 1,
-                        "ragged rows: %zu field%s, expected %zu as on line %zu ('%s')", t.n,
-                        t.n == 1 ? "" : "s", nf,
-                        first_line, lrs_io_quote(t.f[at].p, t.f[at].len, q, sizeof q));
+        if ((rc = edges_row_shape(c, &t, state == 1, nf, first_line, colbase + len + 1, err)))
             goto done;
-        }
-        for (k = 0; k < 2; k++)
-            if ((rc = edge_node(c, &t.f[k], &names, &maxid, &ij[k], err)))
-                goto done;
-        if (nf == 3 && io_field_double(&t.f[2], delim, &w, &sub)) {
-            rc = io_err_wrap(c, err, &sub, c->src->line, t.f[2].col);
-            goto done;
-        }
-        if ((rc = io_ents_push(&es, ij[0], ij[1], w, c, c->src->line, err)))
+        state = 2;
+        if ((rc = edges_row_push(c, &t, delim, &names, &maxid, &es, err)))
             goto done;
     }
-    if (es.n == 0) {
-        rc = io_err(c, err, LRS_EPARSE, c->src->line ? c->src->line : 1, 1,
-                    "empty input; expected an edge list (source target [weight])");
-        goto done;
-    }
-    if (c->o.ids) {
-        n = c->o.nodes ? c->o.nodes : (size_t)maxid + 1;
-        if (c->o.compact && (rc = compact_ids(c, &es, maxid, &n, err)))
-            goto done;
-    } else {
-        n = names.n;
-    }
-    if ((rc = io_check_size(c, n, n, c->src->line, 1, err)))
-        goto done;
-    if ((rc = io_ents_build(&es, n, n, c->o.undirected ? 1 : 0, out, &c->info->repeated,
-                            &c->info->self_loops, c, err)))
-        goto done;
-    c->info->entries = es.n;
-    if (!c->o.ids) {
-        c->info->names = names.names;
-        c->info->nnames = names.n;
-        names.names = NULL;
-        names.n = 0;
-    }
+    rc = edges_finish(c, &es, &names, maxid, out, err);
 done:
     io_tok_free(&t);
     io_names_free(&names);
