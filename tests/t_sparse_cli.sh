@@ -18,6 +18,11 @@ agree() { awk -v tol="$3" 'NR == FNR { if ($1 !~ /^#/) for (i = 2; i <= NF; i +=
         s = $i < 0 ? -$i : $i; if (d > tol * (s > 1e-300 ? s : 1)) { bad++; print "  " FNR ": " a[FNR, i] " vs " $i } } }
     END { exit bad > 0 }' "$1" "$2"; }
 
+# --help with --sparse shows the help (which documents --sparse), exit 0
+out=$("$X" --sparse --help 2>&1); rc=$?
+if [ $rc -eq 0 ] && printf '%s\n' "$out" | grep -q -- '--sparse .*SLEPc'; then echo "ok sparse_cli_help"
+else echo "FAIL sparse_cli_help: exit $rc: $(printf '%s' "$out" | head -2 | tr '\n' ' ')"; fi
+
 opts="--undirected --scale 0.02 --top 6 --tol 1e-12"
 if "$X" --sparse svals $HS $opts > "$tmp/p1" 2> "$tmp/e1" &&
    mpiexec -n 2 "$X" --sparse svals $HS $opts > "$tmp/p2" 2> "$tmp/e2" &&

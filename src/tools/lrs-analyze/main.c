@@ -189,7 +189,12 @@ int main(int argc, char **argv)
     int st, rc;
 
     gsl_set_error_handler_off();
+    /* --sparse runs the sparse driver, unless help is asked for: the
+     * general help (and each subcommand's) documents --sparse too. */
+    int help = 0;
     for (st = 1; st < argc && strcmp(argv[st], "--"); st++)
+        help |= !strcmp(argv[st], "--help") || !strcmp(argv[st], "-h");
+    for (st = 1; !help && st < argc && strcmp(argv[st], "--"); st++)
         if (!strcmp(argv[st], "--sparse")) {
 #ifdef LRS_HAVE_SPARSE
             return lrs_analyze_sparse(argc, argv);
