@@ -8,6 +8,7 @@
  * it and io.c dispatches between them.
  */
 #include "io_core.h"
+#include "la_internal.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -557,29 +558,9 @@ int io_field_numeric(const io_field_t *f, char delim)
 
 gsl_matrix *io_matrix_calloc(size_t rows, size_t cols)
 {
-    gsl_matrix *m = NULL;
-    gsl_block *b = NULL;
-    double *d = NULL;
-    if (rows == 0 || cols == 0 || rows > SIZE_MAX / sizeof(double) / cols)
+    if (rows == 0 || cols == 0)
         return NULL;
-    m = malloc(sizeof *m);
-    b = malloc(sizeof *b);
-    d = calloc(rows * cols, sizeof(double));
-    if (!m || !b || !d) {
-        free(m);
-        free(b);
-        free(d);
-        return NULL;
-    }
-    b->size = rows * cols;
-    b->data = d;
-    m->size1 = rows;
-    m->size2 = cols;
-    m->tda = cols;
-    m->data = d;
-    m->block = b;
-    m->owner = 1;
-    return m;
+    return la_matrix_calloc(rows, cols);
 }
 
 int io_check_size(const io_ctx_t *c, size_t rows, size_t cols, size_t line,

@@ -125,12 +125,15 @@ done:
 
 /* ------------------------------------------------------------------ dense */
 
+/* The rows x cols values in vals (row-major, capacity at least rows * cols)
+ * as an owning gsl_matrix, the buffer shrunk to fit.  On failure vals is left
+ * untouched (still the caller's to free). */
 static gsl_matrix *wrap_rows(double *vals, size_t rows, size_t cols)
 {
     gsl_matrix *m = malloc(sizeof *m);
     gsl_block *b = malloc(sizeof *b);
-    double *d = realloc(vals, rows * cols * sizeof(double));
-    if (!m || !b || !d) {
+    double *d = m && b ? realloc(vals, rows * cols * sizeof(double)) : NULL;
+    if (!d) {
         free(m);
         free(b);
         return NULL;
