@@ -823,7 +823,7 @@ static int noise_theory(const study_params_t *p, lrs_linear_t *L, study_result_t
         gsl_vector_free(r->theory1);
         r->theory1 = NULL;
     }
-    if (lrs_theory_pcvar2(p->W, r->Cx, r->theory2, &e2) != LRS_OK) {
+    if (lrs_theory_pcvar2_prepared(L, r->Cx, r->theory2, &e2) != LRS_OK) {
         gsl_vector_free(r->theory2);
         r->theory2 = NULL;
     }
