@@ -379,3 +379,18 @@ void net_summary_lastpc(const nb_args_t *a, const net_t *net, const study_params
     if (a->fast)
         nb_note("fast run (T = %g): statistics from a short run", sp->T_noise);
 }
+
+void net_write_overlap(const nb_args_t *a, const net_t *net, gsl_vector *sP)
+{
+    lrs_err_t err = {0};
+    gsl_matrix *P = gsl_matrix_alloc(2, 2);
+    NB_TRY(lrs_spectra_overlap(net->W0, 2, P, sP, &err), &err);
+    FILE *fp = nb_tsv(a, "P.tsv", "overlap matrix P = U^T V of the top-2 part of W0",
+                      "row\tcol\tP");
+    for (size_t i = 0; i < 2; i++) {
+        for (size_t j = 0; j < 2; j++)
+            fprintf(fp, "%zu\t%zu\t%.6f\n", i + 1, j + 1, gsl_matrix_get(P, i, j));
+        fputc('\n', fp);
+    }
+    gsl_matrix_free(P);
+}
