@@ -71,20 +71,13 @@ int main(int argc, char **argv)
      * because u_opt needs it. */
     study_net_t net;
     NB_TRY(study_net_rank1(&a, N, LRS_RANK1_ORTHOGONAL, C, RHO, 1, &net, &err), &err);
-    gsl_vector *u_opt = gsl_vector_alloc(N);
 
     /* The most suppressed input direction (arXiv:2504.13727, Fig. 2). */
-    NB_TRY(lrs_perturb_uopt(net.W1, C, net.u, net.v, u_opt, &err), &err);
+    NB_TRY(study_net_uopt(&net, C, &err), &err);
 
     /* ------------------------------------------------------------ the protocol */
+    /* The aligned step goes along u_opt, not u; v and u_opt are projected on too. */
     study_params_t p = study_params_net(&a, &net);
-    p.d_aligned = u_opt; /* the aligned step goes along u_opt, not u */
-    p.aligned_name = "u_opt";
-    p.nextra = 2;
-    p.extra[0] = net.v;
-    p.extra_name[0] = "v";
-    p.extra[1] = u_opt;
-    p.extra_name[1] = "u_opt";
     p.t_proj = T_PROJ;
     p.t_series = T_SERIES;
     p.theory = 1;
@@ -126,6 +119,5 @@ int main(int argc, char **argv)
     nb_summary("paper_angle_response_uopt_v_deg", "%g", PAPER_ANGLE_UOPT_V);
     nb_summary("angle_uN_v_deg", "%.3g", r->angle_uN_v_deg);
     nb_summary("vu_overlap", "%.3g", vu);
-    gsl_vector_free(u_opt);
     return study_close(&a, r, &net);
 }

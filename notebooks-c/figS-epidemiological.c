@@ -46,14 +46,13 @@
  * The authors' Figure 6 values (arXiv:2504.13727): epi_params_paper(), the
  * table fig6.c uses. */
 static const unsigned long DEFAULT_SEED = 6;  /* Figure 6's seed: the same runs */
+static const char ABOUT[] = "Supplementary figure Epidemiological: the Figure 6 SIS analysis in "
+                            "more panels (P matrix, projections, cancellation, PC spectra)";
 
 int main(int argc, char **argv)
 {
     nb_args_t a;
-    nb_init(&a, "figS-epidemiological",
-            "Supplementary figure Epidemiological: the Figure 6 SIS analysis in more "
-            "panels (P matrix, projections, cancellation, PC spectra)",
-            DEFAULT_SEED, argc, argv);
+    nb_init(&a, "figS-epidemiological", ABOUT, DEFAULT_SEED, argc, argv);
     epi_params_t p = epi_params_paper(&a);
     epi_study_t s = {0};
 

@@ -45,22 +45,15 @@ int main(int argc, char **argv)
     /* The network: u, v independent random unit vectors; W1 kept for u_opt. */
     study_net_t net;
     NB_TRY(study_net_rank1(&a, N, LRS_RANK1_RANDOM, C, RHO, 1, &net, &err), &err);
-    gsl_vector *u_opt = gsl_vector_alloc(N);
     /* u_opt as in Figure 2: (I - W) v = v - c u (v.v) - W1 v = -c (u + (W1 v - v)/c)
      * holds for any unit v, so an input along u_opt still gives a response
      * exactly along v, whatever v.u is. */
-    NB_TRY(lrs_perturb_uopt(net.W1, C, net.u, net.v, u_opt, &err), &err);
+    NB_TRY(study_net_uopt(&net, C, &err), &err);
     double vu;
     gsl_blas_ddot(net.v, net.u, &vu);
 
+    /* The aligned step goes along u_opt, not u; v and u_opt are projected on too. */
     study_params_t p = study_params_net(&a, &net);
-    p.d_aligned = u_opt;
-    p.aligned_name = "u_opt";
-    p.nextra = 2;
-    p.extra[0] = net.v;
-    p.extra_name[0] = "v";
-    p.extra[1] = u_opt;
-    p.extra_name[1] = "u_opt";
     p.theory = 1;
     study_result_t *r = study_execute(&a, &p, NULL);
 
@@ -70,6 +63,5 @@ int main(int argc, char **argv)
     nb_summary("vu_overlap", "%.4g", vu);
     nb_summary("angle_uN_v_deg", "%.3g", r->angle_uN_v_deg);
     nb_summary("angle_response_uopt_v_deg", "%.3g", r->angle_resp_aligned_v_deg);
-    gsl_vector_free(u_opt);
     return study_close(&a, r, &net);
 }

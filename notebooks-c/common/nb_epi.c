@@ -565,6 +565,20 @@ static int utrace_observe(void *self, const lrs_block_t *b, lrs_err_t *err)
     return 0;
 }
 
+/* A perturbed run from x* (the paper's forward Euler at step dt for T time
+ * units; deviations measured from x*; Ctrl-C stops it). */
+static lrs_epidemic_run_t perturbed_run(const epi_study_t *s, double dt, double T)
+{
+    lrs_epidemic_run_t run = lrs_epidemic_run_default();
+    run.dt = dt;
+    run.T = T;
+    run.stepper = LRS_EPI_EULER;
+    run.x0 = s->xs;
+    run.xref = s->xs;
+    run.stop = &nb_stop;
+    return run;
+}
+
 /* The step-run parameters as a TSV header line (read by the .gp scripts). */
 static void step_header(FILE *fp, const epi_params_t *p, double sign)
 {
@@ -598,13 +612,7 @@ static void step_run_once(const epi_params_t *p, const epi_study_t *s, double si
     double times[2] = {p->off1, p->off2};
     NB_TRY(lrs_probe_alloc(&probe, N, times, 2, &err), &err);
     NB_TRY(lrs_trace_alloc(&tr, trace, 1, p->step_T + 1, 0, &err), &err);
-    lrs_epidemic_run_t run = lrs_epidemic_run_default();
-    run.dt = p->step_dt;
-    run.T = p->step_T;
-    run.stepper = LRS_EPI_EULER;
-    run.x0 = s->xs;
-    run.xref = s->xs;
-    run.stop = &nb_stop;
+    lrs_epidemic_run_t run = perturbed_run(s, p->step_dt, p->step_T);
     lrs_observer_t obs[4] = {lrs_probe_observer(probe), lrs_trace_observer(tr),
                              nb_progress_observer(&prog, what, nt), {utrace_observe, ut, 0}};
     NB_TRY(lrs_epidemic_run(ep, &run, in, obs, ut ? 4 : 3, &err), &err);
@@ -754,13 +762,7 @@ void epi_noise_run(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
     size_t every = (size_t)llround(1.0 / p->noise_dt);
     NB_TRY(lrs_proj_set_trace(proj, fp, every ? every : 1, p->proj_trace_T, &err), &err);
     qadapt_t qa = {lrs_proj_observer(proj), s->xs, NULL};
-    lrs_epidemic_run_t run = lrs_epidemic_run_default();
-    run.dt = p->noise_dt;
-    run.T = p->noise_T;
-    run.stepper = LRS_EPI_EULER;
-    run.x0 = s->xs;
-    run.xref = s->xs;
-    run.stop = &nb_stop;
+    lrs_epidemic_run_t run = perturbed_run(s, p->noise_dt, p->noise_T);
     lrs_observer_t obs[4] = {lrs_cov_observer(cx, LRS_FIELD_Z, s->t_discard),
                              lrs_cov_observer(cp, LRS_FIELD_X, s->t_discard),
                              {qadapt_observe, &qa, 1},

@@ -1085,7 +1085,16 @@ void study_net_free(study_net_t *net)
         gsl_vector_free(net->v);
     if (net->u_rand)
         gsl_vector_free(net->u_rand);
+    if (net->u_opt)
+        gsl_vector_free(net->u_opt);
     memset(net, 0, sizeof *net);
+}
+
+int study_net_uopt(study_net_t *net, double c, lrs_err_t *err)
+{
+    if (!net->u_opt)
+        net->u_opt = gsl_vector_alloc(net->u->size);
+    return lrs_perturb_uopt(net->W1, c, net->u, net->v, net->u_opt, err);
 }
 
 study_params_t study_params_net(const nb_args_t *a, const study_net_t *net)
@@ -1095,6 +1104,15 @@ study_params_t study_params_net(const nb_args_t *a, const study_net_t *net)
     p.u = net->u;
     p.v = net->v ? net->v : net->u;
     p.u_rand = net->u_rand;
+    if (net->u_opt) {
+        p.d_aligned = net->u_opt;
+        p.aligned_name = "u_opt";
+        p.nextra = 2;
+        p.extra[0] = p.v;
+        p.extra_name[0] = "v";
+        p.extra[1] = net->u_opt;
+        p.extra_name[1] = "u_opt";
+    }
     return p;
 }
 

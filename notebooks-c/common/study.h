@@ -221,6 +221,7 @@ typedef struct study_net {
     gsl_matrix *W1;        /* the random part alone (NULL unless kept) */
     gsl_vector *u, *v;     /* the rank-one directions (v NULL: v = u, not stored) */
     gsl_vector *u_rand;    /* a random unit vector */
+    gsl_vector *u_opt;     /* the most suppressed input direction (study_net_uopt) */
 } study_net_t;
 
 /* Build net (N units; kind, c, rho as above) and record c and rho with
@@ -235,7 +236,14 @@ int study_net_rank1(const nb_args_t *a, size_t N, lrs_rank1_kind_t kind, double 
 /* Free what net holds (NULL members are skipped) and zero it. */
 void study_net_free(study_net_t *net);
 
-/* The authors' protocol (study_params_default) on net: W, u, v, u_rand set. */
+/* The most suppressed input direction of a non-normal rank-one network,
+ * u_opt = normalize(u + (W1 v - v)/c) (arXiv:2504.13727, Fig. 2;
+ * lrs_perturb_uopt), into net->u_opt.  Needs net->W1 (keep_W1). */
+int study_net_uopt(study_net_t *net, double c, lrs_err_t *err);
+
+/* The authors' protocol (study_params_default) on net: W, u, v, u_rand set;
+ * with net->u_opt, Figure 2's variant: the aligned step goes along u_opt and
+ * v and u_opt are projected on too (extra directions 1 and 2). */
 study_params_t study_params_net(const nb_args_t *a, const study_net_t *net);
 
 /* Record p's parameters and the authors' numbers (study_record_params), run
