@@ -9,10 +9,12 @@
 
 #include <math.h>
 #include <gsl/gsl_blas.h>
+#include <gsl/gsl_linalg.h>
 #include <gsl/gsl_matrix.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include "lrs/connectivity.h"
+#include "lrs/exact.h"
 
 /* MT19937 seeded with seed (the caller frees it). */
 static inline gsl_rng *new_rng(unsigned long seed)
@@ -71,6 +73,57 @@ static inline double orth_defect(const gsl_matrix *Q)
             m = fmax(m, fabs(gsl_matrix_get(G, i, j) - (i == j)));
     gsl_matrix_free(G);
     return m;
+}
+
+/* The closed-form state at time t of tau_i dz_i/dt = -z_i + (W z)_i + a_i + b_i t
+ * from z(0) = z0 (arrays of length N = W->size1): with A = D (W - I),
+ * D = diag(1/tau), alpha = -A^{-1} D b, beta = A^{-1} alpha and
+ * gamma = -A^{-1} D a,
+ *     z(t) = e^{At} (z0 - beta - gamma) + alpha t + beta + gamma.
+ * Returns lrs_exact_expm's code (err filled). */
+static inline int ramp_solution(const gsl_matrix *W, const double *tau, const double *a,
+                                const double *b, const double *z0, double t, gsl_vector *z,
+                                lrs_err_t *err)
+{
+    size_t N = W->size1;
+    gsl_matrix *A = gsl_matrix_alloc(N, N), *Ai = gsl_matrix_alloc(N, N);
+    gsl_matrix *At = gsl_matrix_alloc(N, N), *Et = gsl_matrix_alloc(N, N);
+    gsl_vector *alpha = gsl_vector_alloc(N), *beta = gsl_vector_alloc(N);
+    gsl_vector *gam = gsl_vector_alloc(N), *tmp = gsl_vector_alloc(N);
+    gsl_permutation *pm = gsl_permutation_alloc(N);
+    int sg, rc;
+    for (size_t i = 0; i < N; i++)
+        for (size_t j = 0; j < N; j++)
+            gsl_matrix_set(A, i, j, (gsl_matrix_get(W, i, j) - (i == j)) / tau[i]);
+    gsl_matrix_memcpy(At, A);
+    gsl_linalg_LU_decomp(At, pm, &sg);
+    gsl_linalg_LU_invert(At, pm, Ai);
+    for (size_t i = 0; i < N; i++)
+        gsl_vector_set(tmp, i, b[i] / tau[i]);
+    gsl_blas_dgemv(CblasNoTrans, -1.0, Ai, tmp, 0.0, alpha);
+    gsl_blas_dgemv(CblasNoTrans, 1.0, Ai, alpha, 0.0, beta);
+    for (size_t i = 0; i < N; i++)
+        gsl_vector_set(tmp, i, a[i] / tau[i]);
+    gsl_blas_dgemv(CblasNoTrans, -1.0, Ai, tmp, 0.0, gam);
+    gsl_matrix_memcpy(At, A);
+    gsl_matrix_scale(At, t);
+    rc = lrs_exact_expm(At, Et, err);
+    for (size_t i = 0; i < N; i++)
+        gsl_vector_set(tmp, i, z0[i] - gsl_vector_get(beta, i) - gsl_vector_get(gam, i));
+    gsl_blas_dgemv(CblasNoTrans, 1.0, Et, tmp, 0.0, z);
+    for (size_t i = 0; i < N; i++)
+        gsl_vector_set(z, i, gsl_vector_get(z, i) + gsl_vector_get(alpha, i) * t +
+                                 gsl_vector_get(beta, i) + gsl_vector_get(gam, i));
+    gsl_matrix_free(A);
+    gsl_matrix_free(Ai);
+    gsl_matrix_free(At);
+    gsl_matrix_free(Et);
+    gsl_vector_free(alpha);
+    gsl_vector_free(beta);
+    gsl_vector_free(gam);
+    gsl_vector_free(tmp);
+    gsl_permutation_free(pm);
+    return rc;
 }
 
 #endif
