@@ -15,6 +15,7 @@
 #include <gsl/gsl_rng.h>
 #include "lrs/connectivity.h"
 #include "lrs/exact.h"
+#include "lrs/sim.h"
 
 /* MT19937 seeded with seed (the caller frees it). */
 static inline gsl_rng *new_rng(unsigned long seed)
@@ -49,6 +50,30 @@ static inline gsl_matrix *fig1_net(size_t N, double c, double rho, gsl_rng *r)
     gsl_vector_free(u);
     gsl_vector_free(v);
     return W;
+}
+
+/* *in = an input holding the constant vector c (length N = c->size). */
+static inline int const_input(lrs_input_t **in, const gsl_vector *c, lrs_err_t *err)
+{
+    int rc = lrs_input_alloc(in, c->size, err);
+    if (!rc)
+        rc = lrs_input_add_constant(*in, c, err);
+    return rc;
+}
+
+/* Simulate with p and input `in` (no observers) and copy the final state
+ * into z. */
+static inline int sim_final_state(const lrs_sim_params_t *p, lrs_input_t *in, gsl_vector *z,
+                                  lrs_err_t *err)
+{
+    lrs_sim_t *s = NULL;
+    int rc = lrs_sim_alloc(&s, p, err);
+    if (!rc)
+        rc = lrs_sim_run(s, in, NULL, 0, err);
+    if (!rc)
+        rc = lrs_sim_final_state(s, z, err);
+    lrs_sim_free(s);
+    return rc;
 }
 
 /* ||A||_F */

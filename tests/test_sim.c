@@ -195,20 +195,15 @@ static void test_per_unit_tau(void)
     gsl_vector_set(tau, 1, 3.0);
     gsl_vector_set_all(c, 1.0);
     lrs_input_t *in = NULL;
-    lrs_sim_t *s = NULL;
-    CHECK_OK(lrs_input_alloc(&in, 2, &e), &e);
-    CHECK_OK(lrs_input_add_constant(in, c, &e), &e);
+    CHECK_OK(const_input(&in, c, &e), &e);
     lrs_sim_params_t p = lrs_sim_params_default();
     p.W = W;
     p.tau_vec = tau;
     p.dt = dt;
     p.T = 5.0;
-    CHECK_OK(lrs_sim_alloc(&s, &p, &e), &e);
-    CHECK_OK(lrs_sim_run(s, in, NULL, 0, &e), &e);
-    CHECK_OK(lrs_sim_final_state(s, z, &e), &e);
+    CHECK_OK(sim_final_state(&p, in, z, &e), &e);
     CHECK_REL(gsl_vector_get(z, 0), 1 - pow(1 - dt / 1.0, 499), 1e-12);
     CHECK_REL(gsl_vector_get(z, 1), 1 - pow(1 - dt / 3.0, 499), 1e-12);
-    lrs_sim_free(s);
     lrs_input_free(in);
     gsl_matrix_free(W);
     gsl_vector_free(tau);
@@ -222,22 +217,14 @@ static int run_constant(const gsl_matrix *W, lrs_sim_transfer_t f, lrs_sim_mode_
                         const gsl_vector *c, double T, gsl_vector *z, lrs_err_t *e)
 {
     lrs_input_t *in = NULL;
-    lrs_sim_t *s = NULL;
-    int rc = lrs_input_alloc(&in, W->size1, e);
-    if (!rc)
-        rc = lrs_input_add_constant(in, c, e);
     lrs_sim_params_t p = lrs_sim_params_default();
     p.W = W;
     p.f = f;
     p.mode = mode;
     p.T = T;
+    int rc = const_input(&in, c, e);
     if (!rc)
-        rc = lrs_sim_alloc(&s, &p, e);
-    if (!rc)
-        rc = lrs_sim_run(s, in, NULL, 0, e);
-    if (!rc)
-        rc = lrs_sim_final_state(s, z, e);
-    lrs_sim_free(s);
+        rc = sim_final_state(&p, in, z, e);
     lrs_input_free(in);
     return rc;
 }
@@ -265,17 +252,13 @@ static void test_linear_against_scalar_euler(void)
         }
         for (int per_unit = 0; per_unit < 2; per_unit++) {
             lrs_input_t *in = NULL;
-            lrs_sim_t *s = NULL;
-            CHECK_OK(lrs_input_alloc(&in, N, &e), &e);
-            CHECK_OK(lrs_input_add_constant(in, c, &e), &e);
+            CHECK_OK(const_input(&in, c, &e), &e);
             lrs_sim_params_t p = lrs_sim_params_default();
             p.W = W;
             p.z0 = z0;
             p.T = 0.01 * (steps[si] + 1); /* final state z[steps] */
             p.tau_vec = per_unit ? tau : NULL;
-            CHECK_OK(lrs_sim_alloc(&s, &p, &e), &e);
-            CHECK_OK(lrs_sim_run(s, in, NULL, 0, &e), &e);
-            CHECK_OK(lrs_sim_final_state(s, z, &e), &e);
+            CHECK_OK(sim_final_state(&p, in, z, &e), &e);
             double nrm = 0, dev = 0;
             for (size_t i = 0; i < N; i++)
                 ref[i] = gsl_vector_get(z0, i);
@@ -296,7 +279,6 @@ static void test_linear_against_scalar_euler(void)
             CHECK(dev <= 1e-12 * sqrt(nrm),
                   "N = %zu per_unit %d: max |z - z_ref| = %.3g > 1e-12 ||z|| = %.3g", N, per_unit,
                   dev, 1e-12 * sqrt(nrm));
-            lrs_sim_free(s);
             lrs_input_free(in);
         }
         gsl_matrix_free(W);
