@@ -345,32 +345,47 @@ static void check_against_quadrature(int kind, size_t N, int per_unit_tau, doubl
     gsl_vector_free(pq);
 }
 
-static void test_cov_normal(void)
+/* The quadrature cases: network kind (small_net: 0 normal, 1 non-normal,
+ * 2 complex eigenvalues, 3 defective, 4 nearly defective), N, per-unit tau,
+ * tau_x, the route asked for and the one that must be taken.  A defective A
+ * (one Jordan block) and a nearly defective one (cond(V) ~ 1e7): AUTO must
+ * avoid the eigen route. */
+typedef struct {
+    int group, kind;
+    size_t N;
+    int per_unit_tau;
+    double tau_x;
+    lrs_exact_route_t route, expect;
+} quad_case_t;
+
+enum { QUAD_NORMAL, QUAD_NONNORMAL, QUAD_COMPLEX, QUAD_DEFECTIVE };
+
+static const quad_case_t QUAD_CASES[] = {
+    {QUAD_NORMAL, 0, 5, 0, 10.0, LRS_EXACT_AUTO, LRS_EXACT_EIGEN},
+    {QUAD_NORMAL, 0, 5, 0, 0.5, LRS_EXACT_SCHUR, LRS_EXACT_SCHUR},
+    {QUAD_NONNORMAL, 1, 6, 0, 10.0, LRS_EXACT_AUTO, LRS_EXACT_EIGEN},
+    {QUAD_NONNORMAL, 1, 6, 0, 2.0, LRS_EXACT_SCHUR, LRS_EXACT_SCHUR},
+    {QUAD_COMPLEX, 2, 6, 1, 3.0, LRS_EXACT_AUTO, LRS_EXACT_EIGEN},
+    {QUAD_COMPLEX, 2, 6, 1, 0.3, LRS_EXACT_SCHUR, LRS_EXACT_SCHUR},
+    {QUAD_COMPLEX, 1, 6, 1, 5.0, LRS_EXACT_EIGEN, LRS_EXACT_EIGEN},
+    {QUAD_DEFECTIVE, 3, 4, 0, 4.0, LRS_EXACT_AUTO, LRS_EXACT_SCHUR},
+    {QUAD_DEFECTIVE, 4, 4, 0, 3.0, LRS_EXACT_AUTO, LRS_EXACT_SCHUR},
+};
+
+static void quad_group(int group)
 {
-    check_against_quadrature(0, 5, 0, 10.0, LRS_EXACT_AUTO, LRS_EXACT_EIGEN);
-    check_against_quadrature(0, 5, 0, 0.5, LRS_EXACT_SCHUR, LRS_EXACT_SCHUR);
+    for (size_t k = 0; k < sizeof QUAD_CASES / sizeof QUAD_CASES[0]; k++) {
+        const quad_case_t *q = &QUAD_CASES[k];
+        if (q->group == group)
+            check_against_quadrature(q->kind, q->N, q->per_unit_tau, q->tau_x, q->route,
+                                     q->expect);
+    }
 }
 
-static void test_cov_nonnormal(void)
-{
-    check_against_quadrature(1, 6, 0, 10.0, LRS_EXACT_AUTO, LRS_EXACT_EIGEN);
-    check_against_quadrature(1, 6, 0, 2.0, LRS_EXACT_SCHUR, LRS_EXACT_SCHUR);
-}
-
-static void test_cov_complex_eigs_per_unit_tau(void)
-{
-    check_against_quadrature(2, 6, 1, 3.0, LRS_EXACT_AUTO, LRS_EXACT_EIGEN);
-    check_against_quadrature(2, 6, 1, 0.3, LRS_EXACT_SCHUR, LRS_EXACT_SCHUR);
-    check_against_quadrature(1, 6, 1, 5.0, LRS_EXACT_EIGEN, LRS_EXACT_EIGEN);
-}
-
-/* A defective A (one Jordan block) and a nearly defective one (cond(V) ~ 1e7):
- * AUTO must avoid the eigen route. */
-static void test_cov_defective(void)
-{
-    check_against_quadrature(3, 4, 0, 4.0, LRS_EXACT_AUTO, LRS_EXACT_SCHUR);
-    check_against_quadrature(4, 4, 0, 3.0, LRS_EXACT_AUTO, LRS_EXACT_SCHUR);
-}
+static void test_cov_normal(void) { quad_group(QUAD_NORMAL); }
+static void test_cov_nonnormal(void) { quad_group(QUAD_NONNORMAL); }
+static void test_cov_complex_eigs_per_unit_tau(void) { quad_group(QUAD_COMPLEX); }
+static void test_cov_defective(void) { quad_group(QUAD_DEFECTIVE); }
 
 /* The two routes on a larger non-normal network, continuous and Euler. */
 static void test_routes_agree(void)
