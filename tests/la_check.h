@@ -52,6 +52,14 @@ static inline gsl_matrix *fig1_net(size_t N, double c, double rho, gsl_rng *r)
     return W;
 }
 
+/* The simulator's defaults (lrs_sim_params_default) on the network W. */
+static inline lrs_sim_params_t sim_params_on(const gsl_matrix *W)
+{
+    lrs_sim_params_t p = lrs_sim_params_default();
+    p.W = W;
+    return p;
+}
+
 /* *in = an input holding the constant vector c (length N = c->size). */
 static inline int const_input(lrs_input_t **in, const gsl_vector *c, lrs_err_t *err)
 {

@@ -91,8 +91,7 @@ static void test_ramp_run(void)
     ramp_ctx rc = {a, bb};
     CHECK_OK(lrs_input_alloc(&in, N, &err), &err);
     CHECK_OK(lrs_input_add_callback(in, ramp_input, &rc, &err), &err);
-    lrs_sim_params_t p = lrs_sim_params_default();
-    p.W = W;
+    lrs_sim_params_t p = sim_params_on(W);
     p.tau_vec = &tv.vector;
     p.dt = 0.37;
     p.T = 700 * 0.37; /* 700 steps: several blocks */
@@ -148,8 +147,7 @@ static void test_diverge(void)
     lrs_err_t err;
     lrs_input_t *in = NULL;
     CHECK_OK(lrs_input_alloc(&in, N, &err), &err);
-    lrs_sim_params_t p = lrs_sim_params_default();
-    p.W = W;
+    lrs_sim_params_t p = sim_params_on(W);
     p.dt = 0.5;
     p.T = 100;
     p.z0 = &zv.vector;
@@ -186,8 +184,7 @@ static int noise_run(const gsl_matrix *W, double tau_x, double sigma_x, double T
         (rc = lrs_cov_alloc(&cz, N, err)) || (rc = lrs_pca_alloc(&pca, N, err)))
         goto done;
     lrs_observer_t ob = lrs_cov_observer(cz, LRS_FIELD_Z, t_start);
-    lrs_sim_params_t p = lrs_sim_params_default();
-    p.W = W;
+    lrs_sim_params_t p = sim_params_on(W);
     p.dt = k.step;
     p.T = T;
     p.method = k.exact ? lrs_sim_exact : lrs_sim_euler;

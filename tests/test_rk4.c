@@ -50,8 +50,7 @@ static void test_one_unit_closed_form(void)
     for (int k = 0; k < 3; k++) {
         lrs_input_t *in = NULL;
         CHECK_OK(const_input(&in, cv, &e), &e);
-        lrs_sim_params_t p = lrs_sim_params_default();
-        p.W = W;
+        lrs_sim_params_t p = sim_params_on(W);
         p.tau = tau;
         p.dt = dts[k];
         p.T = T + dts[k]; /* last state at t = T for every dt */
@@ -96,8 +95,7 @@ static int linear_sampled_run(const gsl_matrix *W, const gsl_vector *tau, double
         !(rc = lrs_input_alloc(&in, N, err)) && !(rc = lrs_input_add_noise(in, nz, 1.0, NULL, err)) &&
         !(rc = lrs_input_add_constant(in, c, err)) &&
         !(rc = lrs_input_add_step(in, 2.0, 5.0, 3.0, d, err))) {
-        lrs_sim_params_t p = lrs_sim_params_default();
-        p.W = W;
+        lrs_sim_params_t p = sim_params_on(W);
         p.tau_vec = tau;
         p.dt = dt;
         p.T = 20.0;
@@ -169,8 +167,7 @@ static int tanh_sine_run(const gsl_matrix *W, const double *a, double dt, gsl_ve
         gsl_vector_set(z0, i, 0.3 * cos((double)i));
     int rc;
     if (!(rc = lrs_input_alloc(&in, N, err)) && !(rc = lrs_input_add_callback(in, sine_input, &c, err))) {
-        lrs_sim_params_t p = lrs_sim_params_default();
-        p.W = W;
+        lrs_sim_params_t p = sim_params_on(W);
         p.f = LRS_F_TANH;
         p.tau = 0.5;
         p.dt = dt;
@@ -229,8 +226,7 @@ static void test_rk4_where_euler_is_unstable(void)
     gsl_vector *zr = gsl_vector_alloc(2), *ze = gsl_vector_alloc(2), *zu = gsl_vector_alloc(2);
     lrs_input_t *in = NULL;
     CHECK_OK(lrs_input_alloc(&in, 2, &e), &e);
-    lrs_sim_params_t p = lrs_sim_params_default();
-    p.W = W;
+    lrs_sim_params_t p = sim_params_on(W);
     p.dt = 0.01;
     p.T = 10.0;
     p.z0 = &z0.vector;
@@ -271,8 +267,7 @@ static void test_tanh_fixed_point(void)
     gsl_vector_set(z0, 0, 0.5);
     lrs_input_t *in = NULL;
     CHECK_OK(lrs_input_alloc(&in, 1, &e), &e);
-    lrs_sim_params_t p = lrs_sim_params_default();
-    p.W = W;
+    lrs_sim_params_t p = sim_params_on(W);
     p.f = LRS_F_TANH;
     p.dt = 0.05;
     p.T = 60.0;
@@ -292,8 +287,7 @@ static void test_rk4_errors(void)
 {
     lrs_err_t e;
     gsl_matrix *W = gsl_matrix_calloc(3, 3);
-    lrs_sim_params_t p = lrs_sim_params_default();
-    p.W = W;
+    lrs_sim_params_t p = sim_params_on(W);
     p.T = 1.0;
     p.mode = LRS_SIM_FEEDFORWARD;
     p.method = lrs_sim_rk4;

@@ -70,8 +70,7 @@ static void test_linear_stationary_variance(void)
     CHECK_OK(lrs_noise_alloc(&nz, N, tau_x, sigma, dt, r, &e), &e);
     CHECK_OK(lrs_input_alloc(&in, N, &e), &e);
     CHECK_OK(lrs_input_add_noise(in, nz, 1.0, NULL, &e), &e);
-    lrs_sim_params_t p = lrs_sim_params_default();
-    p.W = W;
+    lrs_sim_params_t p = sim_params_on(W);
     p.tau = tau;
     p.dt = dt;
     p.T = T;
@@ -128,8 +127,7 @@ static void test_step_response_and_probes(void)
     lrs_probe_t *pr = NULL;
     CHECK_OK(lrs_input_alloc(&in, N, &e), &e);
     CHECK_OK(lrs_input_add_step(in, 1.0, 6.0, c, d, &e), &e);
-    lrs_sim_params_t p = lrs_sim_params_default();
-    p.W = W;
+    lrs_sim_params_t p = sim_params_on(W);
     p.dt = dt;
     p.T = 10.0;
     CHECK_OK(lrs_sim_alloc(&s, &p, &e), &e);
@@ -196,8 +194,7 @@ static void test_per_unit_tau(void)
     gsl_vector_set_all(c, 1.0);
     lrs_input_t *in = NULL;
     CHECK_OK(const_input(&in, c, &e), &e);
-    lrs_sim_params_t p = lrs_sim_params_default();
-    p.W = W;
+    lrs_sim_params_t p = sim_params_on(W);
     p.tau_vec = tau;
     p.dt = dt;
     p.T = 5.0;
@@ -217,8 +214,7 @@ static int run_constant(const gsl_matrix *W, lrs_sim_transfer_t f, lrs_sim_mode_
                         const gsl_vector *c, double T, gsl_vector *z, lrs_err_t *e)
 {
     lrs_input_t *in = NULL;
-    lrs_sim_params_t p = lrs_sim_params_default();
-    p.W = W;
+    lrs_sim_params_t p = sim_params_on(W);
     p.f = f;
     p.mode = mode;
     p.T = T;
@@ -253,8 +249,7 @@ static void test_linear_against_scalar_euler(void)
         for (int per_unit = 0; per_unit < 2; per_unit++) {
             lrs_input_t *in = NULL;
             CHECK_OK(const_input(&in, c, &e), &e);
-            lrs_sim_params_t p = lrs_sim_params_default();
-            p.W = W;
+            lrs_sim_params_t p = sim_params_on(W);
             p.z0 = z0;
             p.T = 0.01 * (steps[si] + 1); /* final state z[steps] */
             p.tau_vec = per_unit ? tau : NULL;
@@ -419,8 +414,7 @@ static void test_recurrent_input_R(void)
             CHECK_OK(lrs_noise_alloc(&nz, N, 1.0, 1.0, 0.01, rng, &e), &e);
             CHECK_OK(lrs_input_alloc(&in, N, &e), &e);
             CHECK_OK(lrs_input_add_noise(in, nz, 1.0, NULL, &e), &e);
-            lrs_sim_params_t p = lrs_sim_params_default();
-            p.W = W;
+            lrs_sim_params_t p = sim_params_on(W);
             p.f = fs[k];
             p.mode = (lrs_sim_mode_t)mode;
             p.T = 20.0; /* 2000 steps: several blocks, pipelined */
@@ -453,8 +447,7 @@ static void test_divergence_message(void)
     lrs_input_t *in = NULL;
     lrs_sim_t *s = NULL;
     CHECK_OK(lrs_input_alloc(&in, 1, &e), &e);
-    lrs_sim_params_t p = lrs_sim_params_default();
-    p.W = W;
+    lrs_sim_params_t p = sim_params_on(W);
     p.z0 = z0;
     p.T = 100;
     CHECK_OK(lrs_sim_alloc(&s, &p, &e), &e);
@@ -502,8 +495,7 @@ static void test_nonfinite_input_diverges(void)
     lrs_sim_t *s = NULL;
     CHECK_OK(lrs_input_alloc(&in, 1, &e), &e);
     CHECK_OK(lrs_input_add_callback(in, nan_input, NULL, &e), &e);
-    lrs_sim_params_t p = lrs_sim_params_default();
-    p.W = W;
+    lrs_sim_params_t p = sim_params_on(W);
     p.T = 10;
     CHECK_OK(lrs_sim_alloc(&s, &p, &e), &e);
     CHECK_ERR(lrs_sim_run(s, in, NULL, 0, &e), LRS_EDIVERGE, &e, "diverged at t = 3.01:");
@@ -536,8 +528,7 @@ static void test_stop_flag(void)
     lrs_sim_t *s = NULL;
     volatile sig_atomic_t flag = 1;
     CHECK_OK(lrs_input_alloc(&in, 1, &e), &e);
-    lrs_sim_params_t p = lrs_sim_params_default();
-    p.W = W;
+    lrs_sim_params_t p = sim_params_on(W);
     p.T = 1000;
     p.stop = &flag;
     CHECK_OK(lrs_sim_alloc(&s, &p, &e), &e);
@@ -595,8 +586,7 @@ static void test_error_order(void)
         lrs_observer_t o = {count_rows, &rows, 0};
         CHECK_OK(lrs_input_alloc(&in, 1, &e), &e);
         CHECK_OK(lrs_input_add_callback(in, failing_input, NULL, &e), &e);
-        lrs_sim_params_t p = lrs_sim_params_default();
-        p.W = W;
+        lrs_sim_params_t p = sim_params_on(W);
         p.T = 20;
         p.serial = serial;
         CHECK_OK(lrs_sim_alloc(&s, &p, &e), &e);
@@ -640,8 +630,7 @@ static int noise_run(const gsl_matrix *W, int serial, unsigned long seed, gsl_ve
     if (!rc)
         rc = lrs_input_add_noise(in, nz, 1.0, NULL, e);
     if (!rc && !s) {
-        lrs_sim_params_t p = lrs_sim_params_default();
-        p.W = W;
+        lrs_sim_params_t p = sim_params_on(W);
         p.T = 30;
         p.serial = serial;
         p.f = LRS_F_TANH;
@@ -678,8 +667,7 @@ static void test_same_seed_identical(void)
     CHECK(memcmp(C1->data, C2->data, N * N * sizeof(double)) == 0, "pipelined and serial covariances differ");
     /* re-running one simulation object with fresh inputs repeats the run */
     lrs_sim_t *s = NULL;
-    lrs_sim_params_t p = lrs_sim_params_default();
-    p.W = W;
+    lrs_sim_params_t p = sim_params_on(W);
     p.T = 30;
     p.f = LRS_F_TANH;
     CHECK_OK(lrs_sim_alloc(&s, &p, &e), &e);
@@ -748,8 +736,7 @@ static void test_mixed_noise_input(void)
     CHECK_OK(lrs_input_alloc(&in, N, &e), &e);
     CHECK_OK(lrs_input_add_constant(in, c, &e), &e);
     CHECK_OK(lrs_input_add_noise(in, nz, 0.5, mix, &e), &e);
-    lrs_sim_params_t p = lrs_sim_params_default();
-    p.W = W;
+    lrs_sim_params_t p = sim_params_on(W);
     p.T = 10;
     CHECK_OK(lrs_sim_alloc(&s, &p, &e), &e);
     mix_check m = {ref, mix, 0.5, 0.25, 0, gsl_matrix_alloc(1024, K)};
@@ -817,8 +804,7 @@ static void test_projection_observer(void)
     CHECK_OK(lrs_noise_alloc(&nz, N, 1.0, 1.0, 0.01, r, &e), &e);
     CHECK_OK(lrs_input_alloc(&in, N, &e), &e);
     CHECK_OK(lrs_input_add_noise(in, nz, 1.0, NULL, &e), &e);
-    lrs_sim_params_t p = lrs_sim_params_default();
-    p.W = W;
+    lrs_sim_params_t p = sim_params_on(W);
     p.T = 50;
     CHECK_OK(lrs_sim_alloc(&s, &p, &e), &e);
     CHECK_OK(lrs_cov_alloc(&f.c, 3 * N, &e), &e);
@@ -907,8 +893,7 @@ static void test_trace_observer(void)
     lrs_sim_t *s = NULL;
     lrs_trace_t *tr = NULL;
     CHECK_OK(lrs_input_alloc(&in, 3, &e), &e);
-    lrs_sim_params_t p = lrs_sim_params_default();
-    p.W = W;
+    lrs_sim_params_t p = sim_params_on(W);
     p.z0 = z0;
     p.T = 2.0;
     CHECK_OK(lrs_sim_alloc(&s, &p, &e), &e);
