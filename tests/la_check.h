@@ -70,7 +70,7 @@ static inline int const_input(lrs_input_t **in, const gsl_vector *c, lrs_err_t *
 }
 
 /* Simulate with p and input `in` (no observers) and copy the final state
- * into z. */
+ * into z (z NULL: run only, for the error paths). */
 static inline int sim_final_state(const lrs_sim_params_t *p, lrs_input_t *in, gsl_vector *z,
                                   lrs_err_t *err)
 {
@@ -78,7 +78,7 @@ static inline int sim_final_state(const lrs_sim_params_t *p, lrs_input_t *in, gs
     int rc = lrs_sim_alloc(&s, p, err);
     if (!rc)
         rc = lrs_sim_run(s, in, NULL, 0, err);
-    if (!rc)
+    if (!rc && z)
         rc = lrs_sim_final_state(s, z, err);
     lrs_sim_free(s);
     return rc;

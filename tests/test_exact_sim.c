@@ -152,10 +152,7 @@ static void test_diverge(void)
     p.T = 100;
     p.z0 = &zv.vector;
     p.method = lrs_sim_exact;
-    lrs_sim_t *s = NULL;
-    CHECK_OK(lrs_sim_alloc(&s, &p, &err), &err);
-    CHECK_ERR(lrs_sim_run(s, in, NULL, 0, &err), LRS_EDIVERGE, &err, "diverged at t = ");
-    lrs_sim_free(s);
+    CHECK_ERR(sim_final_state(&p, in, NULL, &err), LRS_EDIVERGE, &err, "diverged at t = ");
     lrs_input_free(in);
     gsl_matrix_free(W);
 }

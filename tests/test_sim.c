@@ -492,14 +492,11 @@ static void test_nonfinite_input_diverges(void)
     double w = 0.0;
     gsl_matrix *W = diag_matrix(1, &w);
     lrs_input_t *in = NULL;
-    lrs_sim_t *s = NULL;
     CHECK_OK(lrs_input_alloc(&in, 1, &e), &e);
     CHECK_OK(lrs_input_add_callback(in, nan_input, NULL, &e), &e);
     lrs_sim_params_t p = sim_params_on(W);
     p.T = 10;
-    CHECK_OK(lrs_sim_alloc(&s, &p, &e), &e);
-    CHECK_ERR(lrs_sim_run(s, in, NULL, 0, &e), LRS_EDIVERGE, &e, "diverged at t = 3.01:");
-    lrs_sim_free(s);
+    CHECK_ERR(sim_final_state(&p, in, NULL, &e), LRS_EDIVERGE, &e, "diverged at t = 3.01:");
     lrs_input_free(in);
     gsl_matrix_free(W);
 }
