@@ -278,9 +278,7 @@ static void test_long_run_vs_exact_cov(void)
     if (getenv("LRS_TEST_VERBOSE"))
         fprintf(stderr, "long run: exact-integrator median %.4f max %.4f\n", med, mx);
     gsl_matrix_free(W);
-    gsl_vector_free(ex);
-    gsl_vector_free(exe);
-    gsl_vector_free(ps);
+    VECTORS_FREE(ex, exe, ps);
 }
 
 int main(void)
