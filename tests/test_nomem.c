@@ -392,7 +392,7 @@ static int c_linear(lrs_err_t *e)
     const gsl_matrix *U, *V;
     double re, im, rcond;
     int stable;
-    lrs_linear_verdict_t vd;
+    lrs_verdict_t vd;
     int rc = lrs_linear_alloc(&L, W, e);
     if (!rc)
         rc = lrs_linear_eig(L, &ev, e);

@@ -12,6 +12,7 @@
  * Compiled only when the sparse module is (LRS_HAVE_SPARSE).
  */
 #include "cmd_sparse.h"
+#include "verdicts.h"
 
 #ifdef LRS_HAVE_SPARSE
 
@@ -360,14 +361,7 @@ static int print_verdicts(sp_args_t *a, lrs_sparse_mat_t *W, const lrs_sparse_sv
     int rc = lrs_verdict_compute(N, f2, hi->sigma, hi->k, lo->sigma, lo->k, a->sim.sigmax, &v, err);
     if (rc)
         return rc;
-    KV(fp, "pc_variance", "largest %.4g, bulk reference %.4g, smallest %.4g (theory 1, sigma_x = %g)",
-       v.var_max, v.ref_var, v.var_min, a->sim.sigmax);
-    KV(fp, "low_rank_suppression", "%s: the smallest predicted PC variance is %.3g times below "
-       "the bulk reference (%s%zu PCs more than 10x below)", lrs_verdict_lrs_word(&v),
-       v.suppression, v.nsupp_atleast ? ">= " : "", v.nsupp);
-    KV(fp, "high_dimensional", "%s: the largest predicted PC variance is %.3g times the bulk "
-       "reference (%s%zu PCs more than 10x above)", lrs_verdict_hd_word(&v), v.amplification,
-       v.namp_atleast ? ">= " : "", v.namp);
+    analyze_print_verdicts(fp, &v, a->sim.sigmax);
     return LRS_OK;
 }
 
@@ -409,10 +403,8 @@ static int cmd_report(sp_args_t *a, lrs_sparse_mat_t *W, FILE *fp, lrs_err_t *er
         goto done;
     if (st.re[0] < 1)
         rc = print_verdicts(a, W, &hi, &lo, fp, err);
-    else {
-        KV(fp, "low_rank_suppression", "not defined: the linear network is unstable (see stability)");
-        KV(fp, "high_dimensional", "not defined: the linear network is unstable (see stability)");
-    }
+    else
+        analyze_print_verdicts(fp, NULL, a->sim.sigmax);
 done:
     lrs_sparse_svals_free(&t);
     lrs_sparse_svals_free(&hi);
