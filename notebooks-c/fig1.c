@@ -45,16 +45,12 @@
 #define N 200           /* units */
 #define C (-10.0)       /* strength of the rank-one part c u v^T */
 #define RHO 0.5         /* strength of the random part rho G / sqrt(N) */
-#define TAU 1.0         /* time constant */
-#define DT 0.01         /* Euler step of the step run (and of the noise run with --euler) */
-#define DT_FAST 0.05    /* --fast: coarser step (still stable: dt (1 - c) < 1) */
+/* time constant tau = 1, Euler step dt = 0.01 (--fast 0.05: still stable,
+ * dt (1 - c) < 1): the authors' protocol, study_params_default() */
 /* step protocol: the library's lrs_perturb_windows_default() (the authors'
  * aligned input on [15, 40), random on [55, 80), T = 100, c_x = 1) */
-/* noise run */
-#define TAU_X 10.0      /* correlation time of the smooth input */
-#define SIGMA_X 1.0     /* its standard deviation */
-#define T_NOISE 5000.0  /* duration (--fast: T_NOISE_FAST) */
-#define T_NOISE_FAST 2500.0
+/* noise run: smooth input with correlation time tau_x = 10 and standard
+ * deviation sigma_x = 1 for T = 5000 (--fast 2500), the authors' protocol */
 #define T_PROJ 2000.0   /* panels e, f: t < T_PROJ */
 #define T_SERIES 500.0  /* panel g: t < T_SERIES */
 
@@ -76,39 +72,19 @@ int main(int argc, char **argv)
     /* ------------------------------------------------------------ the network
      * u random unit, v = u (normal: W0 = c u u^T is symmetric), then the random
      * part, then the random comparison direction u_rand, all from one stream. */
-    gsl_rng *rng = nb_rng(a.seed);
-    gsl_vector *u = gsl_vector_alloc(N), *v = gsl_vector_alloc(N);
-    gsl_vector *u_rand = gsl_vector_alloc(N);
-    gsl_matrix *W = gsl_matrix_calloc(N, N);
-    NB_TRY(lrs_conn_rank1_vectors(rng, LRS_RANK1_NORMAL, u, v, &err), &err);
-    NB_TRY(lrs_conn_add_rank1(W, C, u, v, &err), &err);
-    NB_TRY(lrs_conn_add_gaussian(W, RHO, rng, &err), &err);
-    NB_TRY(lrs_conn_random_unit(rng, u_rand, &err), &err);
+    study_net_t net;
+    NB_TRY(study_net_rank1(&a, N, LRS_RANK1_NORMAL, C, RHO, 0, &net, &err), &err);
 
     /* ------------------------------------------------------------ the protocol */
-    study_params_t p = study_params_default(&a);
-    p.W = W;
-    p.u = u;
-    p.v = v;
-    p.u_rand = u_rand;
-    p.tau = TAU;
-    p.dt = a.fast ? DT_FAST : DT;
-    p.tau_x = TAU_X;
-    p.sigma_x = SIGMA_X;
-    p.T_noise = a.fast ? T_NOISE_FAST : T_NOISE;
+    study_params_t p = study_params_net(&a, &net);
     p.t_proj = T_PROJ;
     p.t_series = T_SERIES;
     p.theory = 1; /* panel e also shows the quasi-static prediction */
     /* The parameters and the authors' numbers go into every TSV header:
-     * analyses/fig1.gp reads its text from there. */
-    nb_param("c", "%g", C);
-    nb_param("rho", "%g", RHO);
-    study_record_params(&p, PAPER);
-
-    /* Runs (a) spectra, (b) the step run and (c) the noise run; (b) and (c)
-     * in parallel.  Everything below reads the result. */
-    study_result_t *r = NULL;
-    NB_TRY(study_run(&a, &p, &r, &err), &err);
+     * analyses/fig1.gp reads its text from there.  Runs (a) spectra, (b) the
+     * step run and (c) the noise run; (b) and (c) in parallel.  Everything
+     * below reads the result. */
+    study_result_t *r = study_execute(&a, &p, PAPER);
 
     /* ------------------------------------------------------------ panel b
      * Singular values of W: the rank-one part stands out at ~|c| = 10 above
@@ -140,13 +116,5 @@ int main(int argc, char **argv)
 
     /* ------------------------------------------------------------ summary */
     study_summary_paper(&p, r, PAPER);
-    nb_summary("seed", "%lu", a.seed);
-
-    study_result_free(r);
-    gsl_matrix_free(W);
-    gsl_vector_free(u);
-    gsl_vector_free(v);
-    gsl_vector_free(u_rand);
-    gsl_rng_free(rng);
-    return nb_finish();
+    return study_close(&a, r, &net);
 }

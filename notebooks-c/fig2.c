@@ -42,16 +42,9 @@
 #define N 200           /* units */
 #define C (-10.0)       /* strength of the rank-one part c u v^T */
 #define RHO 0.5         /* strength of the random part */
-#define TAU 1.0
-#define DT 0.01         /* Euler step of the step run (and of the noise run with --euler) */
-#define DT_FAST 0.05    /* --fast: coarser step (still stable: dt (1 - c) < 1) */
-/* step protocol: the library's lrs_perturb_windows_default() (the authors'
- * aligned input on [15, 40), random on [55, 80), T = 100, c_x = 1) */
-/* noise run */
-#define TAU_X 10.0
-#define SIGMA_X 1.0
-#define T_NOISE 5000.0
-#define T_NOISE_FAST 2500.0
+/* tau = 1, dt = 0.01 (--fast 0.05: still stable, dt (1 - c) < 1), tau_x = 10,
+ * sigma_x = 1, T_noise = 5000 (--fast 2500): the authors' protocol,
+ * study_params_default() */
 #define T_PROJ 2000.0
 #define T_SERIES 500.0
 
@@ -76,53 +69,27 @@ int main(int argc, char **argv)
     /* ------------------------------------------------------------ the network
      * u random unit, v random unit orthogonalised against u; W1 kept apart
      * because u_opt needs it. */
-    gsl_rng *rng = nb_rng(a.seed);
-    gsl_vector *u = gsl_vector_alloc(N), *v = gsl_vector_alloc(N);
-    gsl_vector *u_rand = gsl_vector_alloc(N), *u_opt = gsl_vector_alloc(N);
-    gsl_matrix *W1 = gsl_matrix_calloc(N, N), *W = gsl_matrix_alloc(N, N);
-    NB_TRY(lrs_conn_rank1_vectors(rng, LRS_RANK1_ORTHOGONAL, u, v, &err), &err);
-    NB_TRY(lrs_conn_add_gaussian(W1, RHO, rng, &err), &err);
-    NB_TRY(lrs_conn_random_unit(rng, u_rand, &err), &err);
-    gsl_matrix_memcpy(W, W1);
-    NB_TRY(lrs_conn_add_rank1(W, C, u, v, &err), &err);
+    study_net_t net;
+    NB_TRY(study_net_rank1(&a, N, LRS_RANK1_ORTHOGONAL, C, RHO, 1, &net, &err), &err);
 
     /* The most suppressed input direction (arXiv:2504.13727, Fig. 2). */
-    NB_TRY(lrs_perturb_uopt(W1, C, u, v, u_opt, &err), &err);
+    NB_TRY(study_net_uopt(&net, C, &err), &err);
 
     /* ------------------------------------------------------------ the protocol */
-    study_params_t p = study_params_default(&a);
-    p.W = W;
-    p.u = u;
-    p.v = v;
-    p.u_rand = u_rand;
-    p.d_aligned = u_opt; /* the aligned step goes along u_opt, not u */
-    p.aligned_name = "u_opt";
-    p.nextra = 2;
-    p.extra[0] = v;
-    p.extra_name[0] = "v";
-    p.extra[1] = u_opt;
-    p.extra_name[1] = "u_opt";
-    p.tau = TAU;
-    p.dt = a.fast ? DT_FAST : DT;
-    p.tau_x = TAU_X;
-    p.sigma_x = SIGMA_X;
-    p.T_noise = a.fast ? T_NOISE_FAST : T_NOISE;
+    /* The aligned step goes along u_opt, not u; v and u_opt are projected on too. */
+    study_params_t p = study_params_net(&a, &net);
     p.t_proj = T_PROJ;
     p.t_series = T_SERIES;
     p.theory = 1;
 
-    nb_param("c", "%g", C);
-    nb_param("rho", "%g", RHO);
     nb_param("paper_angle_response_uopt_v_deg", "%g", PAPER_ANGLE_UOPT_V);
-    study_record_params(&p, PAPER);
-    study_result_t *r = NULL;
-    NB_TRY(study_run(&a, &p, &r, &err), &err);
+    study_result_t *r = study_execute(&a, &p, PAPER);
 
     /* ------------------------------------------------------------ panels b, c
      * Singular values: the same outlier |c| = 10 as in Fig 1.  Eigenvalues: only
      * the random disc of radius rho, since c u v^T with v.u = 0 is nilpotent. */
     double vu;
-    gsl_blas_ddot(v, u, &vu);
+    gsl_blas_ddot(net.v, net.u, &vu);
     nb_note("b, c: sigma_1(W) = %.3g; max Re eig(W) = %.3g; overlap v.u = %.2g",
             gsl_vector_get(r->sv, 0), r->max_re_eig, vu);
 
@@ -152,15 +119,5 @@ int main(int argc, char **argv)
     nb_summary("paper_angle_response_uopt_v_deg", "%g", PAPER_ANGLE_UOPT_V);
     nb_summary("angle_uN_v_deg", "%.3g", r->angle_uN_v_deg);
     nb_summary("vu_overlap", "%.3g", vu);
-    nb_summary("seed", "%lu", a.seed);
-
-    study_result_free(r);
-    gsl_matrix_free(W);
-    gsl_matrix_free(W1);
-    gsl_vector_free(u);
-    gsl_vector_free(v);
-    gsl_vector_free(u_rand);
-    gsl_vector_free(u_opt);
-    gsl_rng_free(rng);
-    return nb_finish();
+    return study_close(&a, r, &net);
 }

@@ -247,23 +247,14 @@ static void mean_field(const nb_args_t *a, const net_modular_params_t *p, const 
 }
 
 /* ------------------------------------------------------------ panels d, e
- * P = U^T V of the top-2 part of W0 (orthogonal for this EP matrix), and the
- * top singular pair u, v. */
+ * P = U^T V of the top-2 part of W0 (orthogonal for this EP matrix;
+ * net_write_overlap), and the top singular pair u, v. */
 static void write_overlap(const nb_args_t *a, const net_t *net, gsl_vector *sP)
 {
-    lrs_err_t err = {0};
-    gsl_matrix *P = gsl_matrix_alloc(2, 2);
-    NB_TRY(lrs_spectra_overlap(net->W0, 2, P, sP, &err), &err);
-    FILE *fp = nb_tsv(a, "P.tsv", "overlap matrix P = U^T V of the top-2 part of W0",
-                      "row\tcol\tP");
-    for (size_t i = 0; i < 2; i++) {
-        for (size_t j = 0; j < 2; j++)
-            fprintf(fp, "%zu\t%zu\t%.6f\n", i + 1, j + 1, gsl_matrix_get(P, i, j));
-        fputc('\n', fp);
-    }
-    fp = nb_tsv(a, "uv.tsv", "top left (u) and right (v) singular vectors of W0", "i\tu\tv");
+    net_write_overlap(a, net, sP);
+    FILE *fp = nb_tsv(a, "uv.tsv", "top left (u) and right (v) singular vectors of W0",
+                      "i\tu\tv");
     nb_write_columns(fp, net->u, net->v, NULL);
-    gsl_matrix_free(P);
 }
 
 /* The simulator's parameters for this network (T and z0 per run). */

@@ -56,29 +56,12 @@
 #include "nb.h"
 #include "nb_epi.h"
 
-/* ------------------------------------------------------------ parameters */
-static const double GAMMA = 3.0;          /* infection coupling */
-static const double X0_LO = 0.3, X0_HI = 0.6; /* x0 ~ U(0.3, 0.6) */
-static const double T_RELAX = 300.0;      /* unperturbed relaxation */
-static const double NEWTON_TOL = 1e-12;   /* ||F(x*)||_inf after Newton */
-static const double CURVE_DT = 0.05;      /* sampling of ||x(t) - x*|| */
-static const double FIT_T_HI = 40.0;      /* fit window t <= 40 ... */
-static const double FIT_FLOOR = 1e-10;    /* ... and d > 1e-10 (ODE tolerance floor below) */
-static const double TAIL_T_LO = 10.0;     /* tail fit t >= 10 (slowest mode alone) */
-static const size_t R_OVERLAP = 9;        /* rank of P: the nine classes */
-static const double STEP_AMP = 10.0;      /* p = 10 d */
-static const double STEP_DT = 0.1, STEP_T = 100.0;
-static const double ON1 = 20, OFF1 = 40;  /* along v */
-static const double ON2 = 60, OFF2 = 80;  /* along u_rand */
-static const double NOISE_SIGMA = 0.01;   /* p = 0.01 xi(t) */
-static const double NOISE_TAU_X = 10.0;
-static const double NOISE_DT = 0.2;
-static const double NOISE_T = 5000.0;
-static const double NOISE_T_FAST = 400.0; /* --fast */
-static const double DISCARD_RELAX = 10.0; /* discard the first 10 relaxation times */
-static const double PROJ_TRACE_T = 500.0; /* projection traces for t < 500 */
-static const size_t SCHOOL_CLASSES = LRS_EPI_SCHOOL_CLASSES; /* synthetic network */
-static const double SCHOOL_P_IN = LRS_EPI_SCHOOL_P_IN, SCHOOL_P_OUT = LRS_EPI_SCHOOL_P_OUT;
+/* ------------------------------------------------------------ parameters
+ * The authors' values (arXiv:2504.13727, Figure 6), shared with the
+ * supplementary figure: epi_params_paper() in common/nb_epi.c.  gamma = 3;
+ * x0 ~ U(0.3, 0.6) relaxed for T = 300; step p = 10 v on [20, 40), 10 u_rand
+ * on [60, 80) at dt = 0.1; noise p = 0.01 xi(t), tau_x = 10, dt = 0.2,
+ * T = 5000 (--fast 400), statistics after 10 relaxation times. */
 static const unsigned long DEFAULT_SEED = 6;
 
 int main(int argc, char **argv)
@@ -88,16 +71,7 @@ int main(int argc, char **argv)
             "Figure 6: SIS epidemic on a contact network: Jacobian spectra, step "
             "responses, scaled PC spectra",
             DEFAULT_SEED, argc, argv);
-    epi_params_t p = {
-        .school_classes = SCHOOL_CLASSES, .school_p_in = SCHOOL_P_IN,
-        .school_p_out = SCHOOL_P_OUT, .groups = R_OVERLAP, .gamma = GAMMA,
-        .x0_lo = X0_LO, .x0_hi = X0_HI, .t_relax = T_RELAX, .newton_tol = NEWTON_TOL,
-        .curve_dt = CURVE_DT, .fit_t_hi = FIT_T_HI, .fit_floor = FIT_FLOOR,
-        .tail_t_lo = TAIL_T_LO, .r_overlap = R_OVERLAP, .step_amp = STEP_AMP,
-        .step_dt = STEP_DT, .step_T = STEP_T, .on1 = ON1, .off1 = OFF1, .on2 = ON2,
-        .off2 = OFF2, .noise_sigma = NOISE_SIGMA, .noise_tau_x = NOISE_TAU_X,
-        .noise_dt = NOISE_DT, .noise_T = a.fast ? NOISE_T_FAST : NOISE_T,
-        .discard_relax = DISCARD_RELAX, .proj_trace_T = PROJ_TRACE_T};
+    epi_params_t p = epi_params_paper(&a);
     epi_study_t s = {0};
 
     /* ---------------------------------------------------------- panel a
@@ -153,10 +127,7 @@ int main(int argc, char **argv)
     epi_noise_run(&a, &p, &s);
 
     /* ---------------------------------------------------------- summary */
-    epi_summary(&p, &s);
-    if (a.fast)
-        nb_note("fast run (noise T = %g): the PC spectra are noisier than the default run's",
-                p.noise_T);
+    epi_summary(&a, &p, &s);
     epi_free(&s);
     return nb_finish();
 }

@@ -35,13 +35,10 @@
 #define N 200           /* units */
 #define MU (-0.5)       /* mean of the entries times sqrt(N) */
 #define SIGMA 0.5       /* their standard deviation times sqrt(N) */
-#define TAU 1.0
-#define DT 0.01
-#define DT_FAST 0.05   /* --fast: coarser step; dt (1 - c_eff) = 0.4 < 2: Euler still stable */
-#define TAU_X 10.0      /* smooth input: correlation time */
-#define SIGMA_X 1.0     /* and standard deviation */
-#define T_NOISE 5000.0
-#define T_NOISE_FAST 1000.0
+/* --fast keeps dt = 0.05 (dt (1 - c_eff) = 0.4 < 2: Euler still stable); otherwise
+ * the authors' protocol (study_params_default(): tau = 1, dt = 0.01,
+ * tau_x = 10, sigma_x = 1, T_noise = 5000) */
+#define T_NOISE_FAST 1000.0 /* --fast noise run */
 
 int main(int argc, char **argv)
 {
@@ -55,32 +52,23 @@ int main(int argc, char **argv)
     /* ------------------------------------------------------------ the network
      * W from one stream, then the comparison direction u_rand.  The
      * low-rank direction is not drawn: it is the uniform vector. */
-    gsl_rng *rng = nb_rng(a.seed);
-    gsl_matrix *W = gsl_matrix_alloc(N, N);
-    gsl_vector *u = gsl_vector_alloc(N), *u_rand = gsl_vector_alloc(N);
-    NB_TRY(lrs_conn_biased(W, MU, SIGMA, rng, &err), &err);
-    NB_TRY(lrs_conn_random_unit(rng, u_rand, &err), &err);
-    gsl_vector_set_all(u, 1.0 / sqrt((double)N));
+    study_net_t net = {.rng = nb_rng(a.seed), .W = gsl_matrix_alloc(N, N),
+                       .u = gsl_vector_alloc(N), .u_rand = gsl_vector_alloc(N)};
+    NB_TRY(lrs_conn_biased(net.W, MU, SIGMA, net.rng, &err), &err);
+    NB_TRY(lrs_conn_random_unit(net.rng, net.u_rand, &err), &err);
+    gsl_vector_set_all(net.u, 1.0 / sqrt((double)N));
     const double c_eff = MU * sqrt((double)N); /* mean part = c_eff u u^T */
 
-    /* ------------------------------------------------------------ the protocol */
-    study_params_t p = study_params_default(&a);
-    p.W = W;
-    p.u = u;
-    p.v = u; /* the mean part is symmetric: v = u */
-    p.u_rand = u_rand;
-    p.tau = TAU;
-    p.dt = a.fast ? DT_FAST : DT;
-    p.tau_x = TAU_X;
-    p.sigma_x = SIGMA_X;
-    p.T_noise = a.fast ? T_NOISE_FAST : T_NOISE;
+    /* ------------------------------------------------------------ the protocol
+     * The mean part is symmetric: v = u (net.v is left NULL). */
+    study_params_t p = study_params_net(&a, &net);
+    if (a.fast)
+        p.T_noise = T_NOISE_FAST;
     p.theory = 1;
     nb_param("mu", "%g", MU);
     nb_param("sigma", "%g", SIGMA);
     nb_param("c_eff", "%.4g", c_eff);
-    study_record_params(&p, NULL);
-    study_result_t *r = NULL;
-    NB_TRY(study_run(&a, &p, &r, &err), &err);
+    study_result_t *r = study_execute(&a, &p, NULL);
 
     /* ------------------------------------------------------------ panels a, b
      * Singular values and eigenvalues: one outlier near |c_eff| = 7.07 (the
@@ -100,12 +88,5 @@ int main(int argc, char **argv)
     nb_summary("expected_suppression_1_minus_c_sq", "%.4g", (1 - c_eff) * (1 - c_eff));
     /* Acceptance: var(z.u_rand)/var(z.u) > 20, corr < -0.98. */
     nb_summary("acceptance_met", "%d", r->var_ratio_rand_over_u > 20 && r->corr_xu_Wzu < -0.98);
-    nb_summary("seed", "%lu", a.seed);
-
-    study_result_free(r);
-    gsl_matrix_free(W);
-    gsl_vector_free(u);
-    gsl_vector_free(u_rand);
-    gsl_rng_free(rng);
-    return nb_finish();
+    return study_close(&a, r, &net);
 }

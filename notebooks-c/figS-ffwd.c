@@ -39,12 +39,9 @@
 #define N 200           /* units */
 #define C (-10.0)       /* rank-one strength (Figure 1) */
 #define RHO 0.5         /* random part */
-#define TAU 1.0
-#define DT 0.01
-#define DT_FAST 0.05   /* --fast: coarser step; no recurrence: any dt < 2 tau is stable */
-#define TAU_X 10.0      /* smooth input: correlation time */
-#define SIGMA_X 1.0     /* and standard deviation */
-#define T_NOISE 5000.0
+/* tau = 1, dt = 0.01, tau_x = 10, sigma_x = 1, T_noise = 5000: the authors'
+ * protocol (study_params_default()); --fast keeps dt = 0.05 (no recurrence:
+ * any dt < 2 tau is stable) and shortens the noise run: */
 #define T_NOISE_FAST 1000.0
 
 int main(int argc, char **argv)
@@ -57,40 +54,24 @@ int main(int argc, char **argv)
 
     /* ------------------------------------------------------------ the network
      * Exactly Figure 1's draw order: u (v = u), the random part, u_rand. */
-    gsl_rng *rng = nb_rng(a.seed);
-    gsl_vector *u = gsl_vector_alloc(N), *v = gsl_vector_alloc(N);
-    gsl_vector *u_rand = gsl_vector_alloc(N), *Wd = gsl_vector_alloc(N);
-    gsl_matrix *W = gsl_matrix_calloc(N, N);
-    NB_TRY(lrs_conn_rank1_vectors(rng, LRS_RANK1_NORMAL, u, v, &err), &err);
-    NB_TRY(lrs_conn_add_rank1(W, C, u, v, &err), &err);
-    NB_TRY(lrs_conn_add_gaussian(W, RHO, rng, &err), &err);
-    NB_TRY(lrs_conn_random_unit(rng, u_rand, &err), &err);
+    study_net_t net;
+    NB_TRY(study_net_rank1(&a, N, LRS_RANK1_NORMAL, C, RHO, 0, &net, &err), &err);
+    gsl_vector *Wd = gsl_vector_alloc(N);
 
     /* Quasi-static prediction of the variance ratio: ||W u||^2 / ||W u_rand||^2. */
-    gsl_blas_dgemv(CblasNoTrans, 1.0, W, u, 0.0, Wd);
+    gsl_blas_dgemv(CblasNoTrans, 1.0, net.W, net.u, 0.0, Wd);
     double Wu2 = gsl_blas_dnrm2(Wd);
-    gsl_blas_dgemv(CblasNoTrans, 1.0, W, u_rand, 0.0, Wd);
+    gsl_blas_dgemv(CblasNoTrans, 1.0, net.W, net.u_rand, 0.0, Wd);
     double Wr2 = gsl_blas_dnrm2(Wd);
     double predicted = (Wu2 * Wu2) / (Wr2 * Wr2);
 
     /* ------------------------------------------------------------ the protocol */
-    study_params_t p = study_params_default(&a);
-    p.W = W;
-    p.u = u;
-    p.v = v;
-    p.u_rand = u_rand;
+    study_params_t p = study_params_net(&a, &net);
     p.mode = LRS_SIM_FEEDFORWARD;
-    p.tau = TAU;
-    p.dt = a.fast ? DT_FAST : DT;
-    p.tau_x = TAU_X;
-    p.sigma_x = SIGMA_X;
-    p.T_noise = a.fast ? T_NOISE_FAST : T_NOISE;
+    if (a.fast)
+        p.T_noise = T_NOISE_FAST;
     p.theory = 0; /* the quasi-static theory is for the recurrent network */
-    nb_param("c", "%g", C);
-    nb_param("rho", "%g", RHO);
-    study_record_params(&p, NULL);
-    study_result_t *r = NULL;
-    NB_TRY(study_run(&a, &p, &r, &err), &err);
+    study_result_t *r = study_execute(&a, &p, NULL);
 
     /* ------------------------------------------------------------ panel c
      * Step responses: constant input d gives z -> W^T d.  Along u that is
@@ -109,14 +90,6 @@ int main(int argc, char **argv)
     nb_summary("predicted_var_ratio_u_over_rand", "%.4g", predicted);
     /* Acceptance: amplified, var(z.u)/var(z.u_rand) > 10. */
     nb_summary("acceptance_met", "%d", r->var_ratio_u_over_rand > 10);
-    nb_summary("seed", "%lu", a.seed);
-
-    study_result_free(r);
-    gsl_matrix_free(W);
-    gsl_vector_free(u);
-    gsl_vector_free(v);
-    gsl_vector_free(u_rand);
     gsl_vector_free(Wd);
-    gsl_rng_free(rng);
-    return nb_finish();
+    return study_close(&a, r, &net);
 }

@@ -40,13 +40,10 @@
 #define N 200           /* units */
 #define C (-10.0)       /* rank-one strength of W and of W_x */
 #define RHO 0.5         /* random parts of W and of W_x */
-#define TAU 1.0
-#define DT 0.01
-#define DT_FAST 0.05   /* --fast: coarser step; dt (1 - c) = 0.55 < 2: Euler still stable */
-#define TAU_X 10.0      /* smooth noise xi: correlation time */
-#define SIGMA_X 1.0     /* and standard deviation */
-#define T_NOISE 5000.0
-#define T_NOISE_FAST 1000.0
+/* --fast keeps dt = 0.05 (dt (1 - c) = 0.55 < 2: Euler still stable); otherwise
+ * the authors' protocol (study_params_default(): tau = 1, dt = 0.01; smooth
+ * noise xi with tau_x = 10, sigma_x = 1; T_noise = 5000) */
+#define T_NOISE_FAST 1000.0 /* --fast noise run */
 
 int main(int argc, char **argv)
 {
@@ -59,43 +56,27 @@ int main(int argc, char **argv)
     /* ------------------------------------------------------------ the network
      * Figure 1's draw order (u, random part, u_rand), then the input matrix
      * W_x from the same stream: u_x, its random part. */
-    gsl_rng *rng = nb_rng(a.seed);
-    gsl_vector *u = gsl_vector_alloc(N), *v = gsl_vector_alloc(N);
-    gsl_vector *u_rand = gsl_vector_alloc(N);
+    study_net_t net;
+    NB_TRY(study_net_rank1(&a, N, LRS_RANK1_NORMAL, C, RHO, 0, &net, &err), &err);
     gsl_vector *u_x = gsl_vector_alloc(N), *v_x = gsl_vector_alloc(N);
-    gsl_matrix *W = gsl_matrix_calloc(N, N), *Wx = gsl_matrix_calloc(N, N);
-    NB_TRY(lrs_conn_rank1_vectors(rng, LRS_RANK1_NORMAL, u, v, &err), &err);
-    NB_TRY(lrs_conn_add_rank1(W, C, u, v, &err), &err);
-    NB_TRY(lrs_conn_add_gaussian(W, RHO, rng, &err), &err);
-    NB_TRY(lrs_conn_random_unit(rng, u_rand, &err), &err);
-    NB_TRY(lrs_conn_rank1_vectors(rng, LRS_RANK1_NORMAL, u_x, v_x, &err), &err);
+    gsl_matrix *Wx = gsl_matrix_calloc(N, N);
+    NB_TRY(lrs_conn_rank1_vectors(net.rng, LRS_RANK1_NORMAL, u_x, v_x, &err), &err);
     NB_TRY(lrs_conn_add_rank1(Wx, C, u_x, v_x, &err), &err);
-    NB_TRY(lrs_conn_add_gaussian(Wx, RHO, rng, &err), &err);
+    NB_TRY(lrs_conn_add_gaussian(Wx, RHO, net.rng, &err), &err);
     double uxu;
-    gsl_blas_ddot(u_x, u, &uxu);
+    gsl_blas_ddot(u_x, net.u, &uxu);
 
     /* ------------------------------------------------------------ the protocol
      * The noise run's input is x = mix^T xi with mix = W_x (x = xi W_x). */
-    study_params_t p = study_params_default(&a);
-    p.W = W;
-    p.u = u;
-    p.v = v;
-    p.u_rand = u_rand;
+    study_params_t p = study_params_net(&a, &net);
     p.nextra = 1;
     p.extra[0] = u_x;
     p.extra_name[0] = "u_x";
     p.mix = Wx;
-    p.tau = TAU;
-    p.dt = a.fast ? DT_FAST : DT;
-    p.tau_x = TAU_X;
-    p.sigma_x = SIGMA_X;
-    p.T_noise = a.fast ? T_NOISE_FAST : T_NOISE;
+    if (a.fast)
+        p.T_noise = T_NOISE_FAST;
     p.theory = 1; /* theory 2 uses the sample (low-dimensional) C_x */
-    nb_param("c", "%g", C);
-    nb_param("rho", "%g", RHO);
-    study_record_params(&p, NULL);
-    study_result_t *r = NULL;
-    NB_TRY(study_run(&a, &p, &r, &err), &err);
+    study_result_t *r = study_execute(&a, &p, NULL);
 
     /* ------------------------------------------------------------ panel d
      * PC spectra: x has one dominant PC (along u_x) holding most of its
@@ -117,16 +98,9 @@ int main(int argc, char **argv)
     nb_summary("pct_x_first", "%.4g", pct_x_first);
     nb_summary("overlap_ux_u", "%.4g", uxu);
     nb_summary("angle_PC1z_ux_deg", "%.3g", ang_pc1_ux);
-    nb_summary("seed", "%lu", a.seed);
 
-    study_result_free(r);
-    gsl_matrix_free(W);
     gsl_matrix_free(Wx);
-    gsl_vector_free(u);
-    gsl_vector_free(v);
-    gsl_vector_free(u_rand);
     gsl_vector_free(u_x);
     gsl_vector_free(v_x);
-    gsl_rng_free(rng);
-    return nb_finish();
+    return study_close(&a, r, &net);
 }

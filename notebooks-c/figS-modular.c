@@ -66,21 +66,6 @@ static study_params_t protocol(const nb_args_t *a, const net_modular_params_t *p
     return sp;
 }
 
-/* P = U^T V of the top-2 part of W0: orthogonal (singular values 1) for EP. */
-static void write_overlap(const nb_args_t *a, const net_t *net, gsl_vector *sP)
-{
-    lrs_err_t err = {0};
-    gsl_matrix *P = gsl_matrix_alloc(2, 2);
-    NB_TRY(lrs_spectra_overlap(net->W0, 2, P, sP, &err), &err);
-    FILE *fp = nb_tsv(a, "P.tsv", "overlap matrix P = U^T V of the top-2 part of W0",
-                      "row\tcol\tP");
-    for (size_t i = 0; i < 2; i++) {
-        for (size_t j = 0; j < 2; j++)
-            fprintf(fp, "%zu\t%zu\t%.6f\n", i + 1, j + 1, gsl_matrix_get(P, i, j));
-        fputc('\n', fp);
-    }
-    gsl_matrix_free(P);
-}
 
 /* ------------------------------------------------------------ numbers
  * Beyond the Figure-1 keys: the variance along v (v^T C_z v), the three last
@@ -141,7 +126,7 @@ int main(int argc, char **argv)
     net_study_record_params(&sp, &NOISE);
 
     gsl_vector *sP = gsl_vector_alloc(2);
-    write_overlap(&a, net, sP);
+    net_write_overlap(&a, net, sP); /* P = U^T V: orthogonal (singular values 1) for EP */
     study_result_t *r = NULL;
     NB_TRY(study_run(&a, &sp, &r, &err), &err);
     summary(&a, &sp, r, net, sP);

@@ -34,15 +34,12 @@
 #define N 200           /* units */
 #define C (-40.0)       /* rank-one strength */
 #define RHO 2.0         /* random part: unstable alone (radius 2 > 1) */
-#define TAU 1.0
-#define DT 0.01
 #define DT_FAST 0.02   /* --fast: coarser step; dt (1 - c) = 0.82 < 2: Euler still stable (0.05 would not be) */
 #define C_X sqrt((double)N) /* step amplitude: sqrt(N), as in the authors' notebook
                               (cx = np.sqrt(N)); with 1 the response is invisible */
-#define TAU_X 10.0      /* smooth input: correlation time */
-#define SIGMA_X 1.0     /* and standard deviation */
-#define T_NOISE 5000.0
-#define T_NOISE_FAST 1000.0
+#define T_NOISE_FAST 1000.0 /* --fast noise run; otherwise the authors' protocol
+                               (study_params_default(): tau = 1, dt = 0.01,
+                               tau_x = 10, sigma_x = 1, T_noise = 5000) */
 
 int main(int argc, char **argv)
 {
@@ -55,37 +52,21 @@ int main(int argc, char **argv)
     /* ------------------------------------------------------------ the network
      * Figure 1's draw order: u (v = u), the random part, u_rand.  The random
      * part is kept apart to show that it alone is unstable. */
-    gsl_rng *rng = nb_rng(a.seed);
-    gsl_vector *u = gsl_vector_alloc(N), *v = gsl_vector_alloc(N);
-    gsl_vector *u_rand = gsl_vector_alloc(N);
-    gsl_matrix *W = gsl_matrix_calloc(N, N), *W1 = gsl_matrix_calloc(N, N);
-    NB_TRY(lrs_conn_rank1_vectors(rng, LRS_RANK1_NORMAL, u, v, &err), &err);
-    NB_TRY(lrs_conn_add_gaussian(W1, RHO, rng, &err), &err);
-    NB_TRY(lrs_conn_random_unit(rng, u_rand, &err), &err);
-    gsl_matrix_memcpy(W, W1);
-    NB_TRY(lrs_conn_add_rank1(W, C, u, v, &err), &err);
+    study_net_t net;
+    NB_TRY(study_net_rank1(&a, N, LRS_RANK1_NORMAL, C, RHO, 1, &net, &err), &err);
     double re1, im1;
-    NB_TRY(lrs_spectra_max_real_eig(W1, &re1, &im1, &err), &err);
+    NB_TRY(lrs_spectra_max_real_eig(net.W1, &re1, &im1, &err), &err);
 
     /* ------------------------------------------------------------ the protocol */
-    study_params_t p = study_params_default(&a);
-    p.W = W;
-    p.u = u;
-    p.v = v;
-    p.u_rand = u_rand;
+    study_params_t p = study_params_net(&a, &net);
     p.f = LRS_F_TANH;
-    p.tau = TAU;
-    p.dt = a.fast ? DT_FAST : DT;
     p.c_x = C_X;
-    p.tau_x = TAU_X;
-    p.sigma_x = SIGMA_X;
-    p.T_noise = a.fast ? T_NOISE_FAST : T_NOISE;
+    if (a.fast) {
+        p.dt = DT_FAST;
+        p.T_noise = T_NOISE_FAST;
+    }
     p.theory = 0; /* no stationary linear theory: unstable, nonlinear */
-    nb_param("c", "%g", C);
-    nb_param("rho", "%g", RHO);
-    study_record_params(&p, NULL);
-    study_result_t *r = NULL;
-    NB_TRY(study_run(&a, &p, &r, &err), &err);
+    study_result_t *r = study_execute(&a, &p, NULL);
 
     /* ------------------------------------------------------------ panels a, b
      * The random part alone is unstable: its eigenvalues reach Re ~ rho = 2. */
@@ -102,14 +83,5 @@ int main(int argc, char **argv)
     nb_summary("max_real_eig_random_part", "%.4g", re1);
     nb_summary("random_part_unstable", "%d", re1 > 1);
     nb_summary("noise_max_abs_z", "%.4g", r->noise_max_abs_z);
-    nb_summary("seed", "%lu", a.seed);
-
-    study_result_free(r);
-    gsl_matrix_free(W);
-    gsl_matrix_free(W1);
-    gsl_vector_free(u);
-    gsl_vector_free(v);
-    gsl_vector_free(u_rand);
-    gsl_rng_free(rng);
-    return nb_finish();
+    return study_close(&a, r, &net);
 }

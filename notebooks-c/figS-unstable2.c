@@ -34,15 +34,12 @@
 #define N 200           /* units */
 #define C 10.0          /* rank-one strength: positive, unstable */
 #define RHO 0.5         /* random part */
-#define TAU 1.0
-#define DT 0.01
-#define DT_FAST 0.05   /* --fast: coarser step; tanh saturates; the linear part near z = 0 has dt |1 - 10| = 0.45 */
+/* --fast keeps dt = 0.05 (tanh saturates; the linear part near z = 0 has
+ * dt |1 - 10| = 0.45); otherwise the authors' protocol (study_params_default():
+ * tau = 1, dt = 0.01, tau_x = 10, sigma_x = 1, T_noise = 5000) */
 #define C_X sqrt((double)N) /* step amplitude: sqrt(N), as in the authors' notebook
                               (cx = np.sqrt(N)); with 1 the response is invisible */
-#define TAU_X 10.0      /* smooth input: correlation time */
-#define SIGMA_X 1.0     /* and standard deviation */
-#define T_NOISE 5000.0
-#define T_NOISE_FAST 1000.0
+#define T_NOISE_FAST 1000.0 /* --fast noise run */
 
 int main(int argc, char **argv)
 {
@@ -54,44 +51,27 @@ int main(int argc, char **argv)
 
     /* ------------------------------------------------------------ the network
      * Figure 1's draw order: u (v = u), the random part, u_rand. */
-    gsl_rng *rng = nb_rng(a.seed);
-    gsl_vector *u = gsl_vector_alloc(N), *v = gsl_vector_alloc(N);
-    gsl_vector *u_rand = gsl_vector_alloc(N);
-    gsl_matrix *W = gsl_matrix_calloc(N, N);
-    NB_TRY(lrs_conn_rank1_vectors(rng, LRS_RANK1_NORMAL, u, v, &err), &err);
-    NB_TRY(lrs_conn_add_rank1(W, C, u, v, &err), &err);
-    NB_TRY(lrs_conn_add_gaussian(W, RHO, rng, &err), &err);
-    NB_TRY(lrs_conn_random_unit(rng, u_rand, &err), &err);
+    study_net_t net;
+    NB_TRY(study_net_rank1(&a, N, LRS_RANK1_NORMAL, C, RHO, 0, &net, &err), &err);
 
     /* A-priori bound of the tanh network: |z_i| <= max_i sum_j |W_ij| + max |x_i|
      * (|tanh| <= 1); the first term is computed here. */
     double rowsum_max = 0;
     for (size_t i = 0; i < N; i++) {
-        gsl_vector_view row = gsl_matrix_row(W, i);
+        gsl_vector_view row = gsl_matrix_row(net.W, i);
         double s = gsl_blas_dasum(&row.vector);
         if (s > rowsum_max)
             rowsum_max = s;
     }
 
     /* ------------------------------------------------------------ the protocol */
-    study_params_t p = study_params_default(&a);
-    p.W = W;
-    p.u = u;
-    p.v = v;
-    p.u_rand = u_rand;
+    study_params_t p = study_params_net(&a, &net);
     p.f = LRS_F_TANH;
-    p.tau = TAU;
-    p.dt = a.fast ? DT_FAST : DT;
     p.c_x = C_X;
-    p.tau_x = TAU_X;
-    p.sigma_x = SIGMA_X;
-    p.T_noise = a.fast ? T_NOISE_FAST : T_NOISE;
+    if (a.fast)
+        p.T_noise = T_NOISE_FAST;
     p.theory = 0; /* the linear network is unstable: no stationary theory */
-    nb_param("c", "%g", C);
-    nb_param("rho", "%g", RHO);
-    study_record_params(&p, NULL);
-    study_result_t *r = NULL;
-    NB_TRY(study_run(&a, &p, &r, &err), &err);
+    study_result_t *r = study_execute(&a, &p, NULL);
 
     /* ------------------------------------------------------------ panels a, b
      * Unstable low-rank part: an eigenvalue ~c = 10 > 1. */
@@ -101,7 +81,7 @@ int main(int argc, char **argv)
             unstable ? "UNSTABLE" : "stable");
     /* ------------------------------------------------------------ panels c-g
      * Bounded thanks to tanh: the largest |z_i| and ||z|| of the noise run. */
-    int bounded = isfinite(r->noise_max_abs_z) && r->noise_max_abs_z < rowsum_max + 10 * SIGMA_X;
+    int bounded = isfinite(r->noise_max_abs_z) && r->noise_max_abs_z < rowsum_max + 10 * p.sigma_x;
     nb_note("c-g: noise run stays bounded: max |z_i| = %.3g, max ||z|| = %.3g (bound "
             "max_i sum_j |W_ij| = %.3g, plus |x_i|); step run max ||z|| = %.3g",
             r->noise_max_abs_z, r->noise_max_norm_z, rowsum_max, r->step_peak_norm);
@@ -116,13 +96,5 @@ int main(int argc, char **argv)
     /* The aligned input pushes the saturated state off its fixed point:
      * ||z|| dips during [on1, off1) (authors' figure). */
     nb_summary("aligned_dip", "%.4g", r->norm_aligned / r->norm_before_aligned);
-    nb_summary("seed", "%lu", a.seed);
-
-    study_result_free(r);
-    gsl_matrix_free(W);
-    gsl_vector_free(u);
-    gsl_vector_free(v);
-    gsl_vector_free(u_rand);
-    gsl_rng_free(rng);
-    return nb_finish();
+    return study_close(&a, r, &net);
 }

@@ -31,13 +31,9 @@
 /* ---------------------------------------------------------------- parameters */
 #define SEED 1
 #define N 200
-#define TAU 1.0
-#define DT 0.01         /* Euler step of the step run (and of --euler) */
-#define DT_FAST 0.05    /* --fast: coarser step (still stable: dt (1 - c) < 1) */
-#define TAU_X 10.0
-#define SIGMA_X 1.0
-#define T_NOISE 5000.0
-#define T_NOISE_FAST 2500.0
+/* tau = 1, dt = 0.01 (--fast 0.05: still stable, dt (1 - c) < 1), tau_x = 10,
+ * sigma_x = 1, T_noise = 5000 (--fast 2500): the authors' protocol,
+ * study_params_default() */
 
 typedef struct {
     const char *name;  /* figure name: results/<name>/ */
@@ -63,33 +59,13 @@ int main(int argc, char **argv)
     lrs_err_t err;
     nb_init(&a, k->name, k->about, SEED, argc, argv);
 
-    /* The network: Figure 1's construction with this case's c and rho. */
-    gsl_rng *rng = nb_rng(a.seed);
-    gsl_vector *u = gsl_vector_alloc(N), *v = gsl_vector_alloc(N);
-    gsl_vector *u_rand = gsl_vector_alloc(N);
-    gsl_matrix *W = gsl_matrix_calloc(N, N);
-    NB_TRY(lrs_conn_rank1_vectors(rng, LRS_RANK1_NORMAL, u, v, &err), &err);
-    NB_TRY(lrs_conn_add_rank1(W, k->c, u, v, &err), &err);
-    NB_TRY(lrs_conn_add_gaussian(W, k->rho, rng, &err), &err);
-    NB_TRY(lrs_conn_random_unit(rng, u_rand, &err), &err);
-
-    /* The Figure-1 protocol with the authors' step and noise parameters. */
-    study_params_t p = study_params_default(&a);
-    p.W = W;
-    p.u = u;
-    p.v = v;
-    p.u_rand = u_rand;
-    p.tau = TAU;
-    p.dt = a.fast ? DT_FAST : DT;
-    p.tau_x = TAU_X;
-    p.sigma_x = SIGMA_X;
-    p.T_noise = a.fast ? T_NOISE_FAST : T_NOISE;
+    /* The network: Figure 1's construction with this case's c and rho, and
+     * the Figure-1 protocol with the authors' step and noise parameters. */
+    study_net_t net;
+    NB_TRY(study_net_rank1(&a, N, LRS_RANK1_NORMAL, k->c, k->rho, 0, &net, &err), &err);
+    study_params_t p = study_params_net(&a, &net);
     p.theory = 1;
-    nb_param("c", "%g", k->c);
-    nb_param("rho", "%g", k->rho);
-    study_record_params(&p, NULL);
-    study_result_t *r = NULL;
-    NB_TRY(study_run(&a, &p, &r, &err), &err);
+    study_result_t *r = study_execute(&a, &p, NULL);
 
     /* Quasi-static expectation: sigma(I - W) along u ~ 1 - c, so the variance
      * ratio var(z.u_rand)/var(z.u) ~ (1 - c)^2 (2.25 for Weak: weak
@@ -98,13 +74,5 @@ int main(int argc, char **argv)
     nb_note("quasi-static expectation: var(z.u_rand)/var(z.u) ~ (1 - c)^2 = %.3g", expected);
     study_summary(&p, r);
     nb_summary("expected_var_ratio_rand_over_u", "%.4g", expected);
-    nb_summary("seed", "%lu", a.seed);
-
-    study_result_free(r);
-    gsl_matrix_free(W);
-    gsl_vector_free(u);
-    gsl_vector_free(v);
-    gsl_vector_free(u_rand);
-    gsl_rng_free(rng);
-    return nb_finish();
+    return study_close(&a, r, &net);
 }

@@ -206,6 +206,33 @@ static int ex_check_spectrum(const ex_problem_t *p, const double *wr, const doub
     return stable ? LRS_OK : ex_unstable_error(p, maxre, maxmod, err);
 }
 
+/* ------------------------------------------------------------------ work arrays */
+
+/* One allocation for a route's work arrays: n_c complex arrays of lengths
+ * nc[k] (first, so each is aligned for double complex), then n_d double
+ * arrays of lengths nd[k]; *c[k] and *d[k] point into it.  Returns the block
+ * (free it alone), or NULL (pointers untouched) when it cannot be had. */
+static void *ex_ws_block(double **const d[], const size_t nd[], size_t n_d,
+                         double complex **const c[], const size_t nc[], size_t n_c)
+{
+    size_t len_c = 0, len_d = 0;
+    for (size_t k = 0; k < n_c; k++)
+        len_c += nc[k];
+    for (size_t k = 0; k < n_d; k++)
+        len_d += nd[k];
+    if (len_c > SIZE_MAX / 2 / sizeof(double complex) || len_d > SIZE_MAX / 2 / sizeof(double))
+        return NULL;
+    double complex *zc = malloc(len_c * sizeof *zc + len_d * sizeof(double));
+    if (!zc)
+        return NULL;
+    double *zd = (double *)(zc + len_c);
+    for (size_t k = 0, off = 0; k < n_c; off += nc[k], k++)
+        *c[k] = zc + off;
+    for (size_t k = 0, off = 0; k < n_d; off += nd[k], k++)
+        *d[k] = zd + off;
+    return zc;
+}
+
 /* ------------------------------------------------------------------ eigen route */
 
 /* Returns LRS_OK with Cov filled; EX_FALLBACK (not an error code) if AUTO
@@ -225,19 +252,12 @@ typedef struct {
     double complex *phi;    /* Phi(l_k) or Phid(1 + dt l_k) (length N) */
     size_t *bs;             /* block sizes: 1 real, 2 first of a pair, 0 second */
     lapack_int *ipiv;
+    void *block;            /* one allocation holding the double and complex arrays */
 } ex_eig_ws_t;
 
 static void ex_eig_free(ex_eig_ws_t *w)
 {
-    free(w->a);
-    free(w->V);
-    free(w->lu);
-    free(w->X);
-    free(w->Mr);
-    free(w->wr);
-    free(w->wi);
-    free(w->lam);
-    free(w->phi);
+    free(w->block);
     free(w->bs);
     free(w->ipiv);
 }
@@ -246,19 +266,14 @@ static int ex_eig_alloc(ex_eig_ws_t *w, size_t N)
 {
     size_t NN = N * N;
     w->N = N;
-    w->a = malloc(NN * sizeof *w->a);
-    w->V = malloc(NN * sizeof *w->V);
-    w->lu = malloc(NN * sizeof *w->lu);
-    w->X = malloc(NN * sizeof *w->X);
-    w->Mr = malloc(NN * sizeof *w->Mr);
-    w->wr = malloc(N * sizeof *w->wr);
-    w->wi = malloc(N * sizeof *w->wi);
-    w->lam = malloc(N * sizeof *w->lam);
-    w->phi = malloc(N * sizeof *w->phi);
     w->bs = malloc(N * sizeof *w->bs);
     w->ipiv = malloc(N * sizeof *w->ipiv);
-    return w->a && w->V && w->lu && w->X && w->Mr && w->wr && w->wi && w->lam && w->phi &&
-           w->bs && w->ipiv;
+    double **d[] = {&w->a, &w->V, &w->lu, &w->X, &w->Mr, &w->wr, &w->wi};
+    const size_t nd[] = {NN, NN, NN, NN, NN, N, N};
+    double complex **c[] = {&w->lam, &w->phi};
+    const size_t nc[] = {N, N};
+    w->block = ex_ws_block(d, nd, 7, c, nc, 2);
+    return w->block && w->bs && w->ipiv;
 }
 
 /* Step 1: A = V_r diag(l) V_r^{-1} (dgeev, real basis), then stability. */
@@ -342,6 +357,25 @@ static void ex_eig_phi(const ex_problem_t *p, ex_eig_ws_t *w)
     }
 }
 
+/* out = T X T^H on an si x sj block (si, sj in {1, 2}): T acts along each
+ * dimension of size 2 and is the identity (1) along a dimension of size 1. */
+static void ex_block_sandwich(const double complex T[2][2], size_t si, size_t sj,
+                              const double complex X[2][2], double complex out[2][2])
+{
+    for (size_t r = 0; r < si; r++)
+        for (size_t c = 0; c < sj; c++) {
+            double complex s = 0.0;
+            for (size_t q = 0; q < si; q++) {
+                double complex tl = si == 2 ? T[r][q] : 1.0;
+                for (size_t v = 0; v < sj; v++) {
+                    double complex tr = sj == 2 ? conj(T[c][v]) : 1.0;
+                    s += tl * X[q][v] * tr;
+                }
+            }
+            out[r][c] = s;
+        }
+}
+
 /* Step 5, one block: K_r[i.., j..] = J_i ((J_i^{-1} M_r J_j^{-H}) .* kernel) J_j^H
  * for the blocks starting at columns i and j (J = [[1, 1], [i, -i]] for a
  * pair, 1 for a real eigenvalue). */
@@ -351,35 +385,19 @@ static void ex_eig_kernel_block(const ex_problem_t *p, const ex_eig_ws_t *w, siz
     static const double complex Jm[2][2] = {{1.0, 1.0}, {I, -I}};
     static const double complex Jinv[2][2] = {{0.5, -0.5 * I}, {0.5, 0.5 * I}};
     size_t N = p->N, si = w->bs[i], sj = w->bs[j];
-    double complex mc[2][2], kc[2][2];
+    double complex m[2][2], mc[2][2], kc[2][2];
     for (size_t r = 0; r < si; r++)
-        for (size_t c = 0; c < sj; c++) {
-            double complex s = 0.0;
-            for (size_t q = 0; q < si; q++) {
-                double complex jl = si == 2 ? Jinv[r][q] : 1.0;
-                for (size_t v = 0; v < sj; v++) {
-                    double complex jr = sj == 2 ? conj(Jinv[c][v]) : 1.0;
-                    s += jl * w->Mr[(i + q) + (j + v) * N] * jr;
-                }
-            }
-            mc[r][c] = s;
-        }
+        for (size_t c = 0; c < sj; c++)
+            m[r][c] = w->Mr[(i + r) + (j + c) * N];
+    ex_block_sandwich(Jinv, si, sj, m, mc);
     for (size_t r = 0; r < si; r++)
         for (size_t c = 0; c < sj; c++)
             kc[r][c] = mc[r][c] * ex_kernel(p, w->lam[i + r], w->lam[j + c], w->phi[i + r],
                                             w->phi[j + c]);
+    ex_block_sandwich(Jm, si, sj, kc, m);
     for (size_t r = 0; r < si; r++)
-        for (size_t c = 0; c < sj; c++) {
-            double complex s = 0.0;
-            for (size_t q = 0; q < si; q++) {
-                double complex jl = si == 2 ? Jm[r][q] : 1.0;
-                for (size_t v = 0; v < sj; v++) {
-                    double complex jr = sj == 2 ? conj(Jm[c][v]) : 1.0;
-                    s += jl * kc[q][v] * jr;
-                }
-            }
-            Kr[(i + r) + (j + c) * N] = creal(s);
-        }
+        for (size_t c = 0; c < sj; c++)
+            Kr[(i + r) + (j + c) * N] = creal(m[r][c]);
 }
 
 static int ex_eigen(const ex_problem_t *p, int forced, double *Cov, lrs_exact_info_t *info,
@@ -465,37 +483,27 @@ typedef struct {
     double complex *R;       /* resolvent, then the right-hand side, then X */
     double complex *F;       /* Phi(T) (upper triangular) */
     double complex *M, *Q;   /* U^H B^2 U; products */
+    void *block;             /* one allocation holding every array above */
 } ex_schur_ws_t;
 
 static void ex_schur_free(ex_schur_ws_t *w)
 {
-    free(w->s);
-    free(w->Z);
-    free(w->wr);
-    free(w->wi);
-    free(w->T);
-    free(w->U);
-    free(w->R);
-    free(w->F);
-    free(w->M);
-    free(w->Q);
+    free(w->block);
 }
 
+/* F starts at zero: only its upper triangle is written. */
 static int ex_schur_alloc(ex_schur_ws_t *w, size_t N)
 {
     size_t NN = N * N;
+    double complex **c[] = {&w->T, &w->U, &w->R, &w->F, &w->M, &w->Q};
+    const size_t nc[] = {NN, NN, NN, NN, NN, NN};
+    double **d[] = {&w->s, &w->Z, &w->wr, &w->wi};
+    const size_t nd[] = {NN, NN, N, N};
     w->N = N;
-    w->s = malloc(NN * sizeof *w->s);
-    w->Z = malloc(NN * sizeof *w->Z);
-    w->wr = malloc(N * sizeof *w->wr);
-    w->wi = malloc(N * sizeof *w->wi);
-    w->T = malloc(NN * sizeof *w->T);
-    w->U = malloc(NN * sizeof *w->U);
-    w->R = malloc(NN * sizeof *w->R);
-    w->F = calloc(NN, sizeof *w->F);
-    w->M = malloc(NN * sizeof *w->M);
-    w->Q = malloc(NN * sizeof *w->Q);
-    return w->s && w->Z && w->wr && w->wi && w->T && w->U && w->R && w->F && w->M && w->Q;
+    w->block = ex_ws_block(d, nd, 4, c, nc, 6);
+    if (w->block)
+        memset(w->F, 0, NN * sizeof *w->F);
+    return w->block != NULL;
 }
 
 /* Step 1: real Schur form A = Z S Z^T (dgees), stability, then the complex

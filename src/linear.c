@@ -237,6 +237,21 @@ static int ensure_lu(lrs_linear_t *L, const char *fn, lrs_err_t *err)
     return LRS_OK;
 }
 
+/* The cached LU of (I - W)^T for other modules' solves with many right-hand
+ * sides (see linear_internal.h). */
+int linear_lu_fn(lrs_linear_t *L, const double **lu, const lapack_int **ipiv, const char *fn,
+                 lrs_err_t *err)
+{
+    int rc;
+    if ((rc = ensure_lu(L, fn, err)))
+        return rc;
+    if (L->lu_singular)
+        return lrs_err_set(err, LRS_ENUMERIC, "%s: I - W is singular", fn);
+    *lu = L->LU->data;
+    *ipiv = L->ipiv;
+    return LRS_OK;
+}
+
 #define CHECK_L(L, fn)                                                         \
     do {                                                                       \
         if (!(L))                                                              \

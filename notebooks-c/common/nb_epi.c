@@ -19,6 +19,56 @@
 #include "lrs/sim.h"
 #include "lrs/spectra.h"
 
+/* ------------------------------------------------------------ parameters
+ * The authors' Figure 6 values (arXiv:2504.13727). */
+static const double GAMMA = 3.0;          /* infection coupling */
+static const double X0_LO = 0.3, X0_HI = 0.6; /* x0 ~ U(0.3, 0.6) */
+static const double T_RELAX = 300.0;      /* unperturbed relaxation */
+static const double NEWTON_TOL = 1e-12;   /* ||F(x*)||_inf after Newton */
+static const double CURVE_DT = 0.05;      /* sampling of ||x(t) - x*|| */
+static const double FIT_T_HI = 40.0;      /* fit window t <= 40 ... */
+static const double FIT_FLOOR = 1e-10;    /* ... and d > 1e-10 (ODE tolerance floor below) */
+static const double TAIL_T_LO = 10.0;     /* tail fit t >= 10 (slowest mode alone) */
+static const size_t R_OVERLAP = 9;        /* rank of P: the nine classes */
+static const double STEP_AMP = 10.0;      /* p = 10 d */
+static const double STEP_DT = 0.1, STEP_T = 100.0;
+static const double ON1 = 20, OFF1 = 40;  /* along v */
+static const double ON2 = 60, OFF2 = 80;  /* along u_rand */
+static const double NOISE_SIGMA = 0.01;   /* p = 0.01 xi(t) */
+static const double NOISE_TAU_X = 10.0;
+static const double NOISE_DT = 0.2;
+static const double NOISE_T = 5000.0;
+static const double NOISE_T_FAST = 400.0; /* --fast */
+static const double DISCARD_RELAX = 10.0; /* discard the first 10 relaxation times */
+static const double PROJ_TRACE_T = 500.0; /* projection traces for t < 500 */
+static const size_t SCHOOL_CLASSES = LRS_EPI_SCHOOL_CLASSES; /* synthetic network */
+static const double SCHOOL_P_IN = LRS_EPI_SCHOOL_P_IN, SCHOOL_P_OUT = LRS_EPI_SCHOOL_P_OUT;
+
+epi_params_t epi_params_paper(const nb_args_t *a)
+{
+    epi_params_t p = {
+        .school_classes = SCHOOL_CLASSES, .school_p_in = SCHOOL_P_IN,
+        .school_p_out = SCHOOL_P_OUT, .groups = R_OVERLAP, .gamma = GAMMA,
+        .x0_lo = X0_LO, .x0_hi = X0_HI, .t_relax = T_RELAX, .newton_tol = NEWTON_TOL,
+        .curve_dt = CURVE_DT, .fit_t_hi = FIT_T_HI, .fit_floor = FIT_FLOOR,
+        .tail_t_lo = TAIL_T_LO, .r_overlap = R_OVERLAP, .step_amp = STEP_AMP,
+        .step_dt = STEP_DT, .step_T = STEP_T, .on1 = ON1, .off1 = OFF1, .on2 = ON2,
+        .off2 = OFF2, .noise_sigma = NOISE_SIGMA, .noise_tau_x = NOISE_TAU_X,
+        .noise_dt = NOISE_DT, .noise_T = a->fast ? NOISE_T_FAST : NOISE_T,
+        .discard_relax = DISCARD_RELAX, .proj_trace_T = PROJ_TRACE_T};
+    return p;
+}
+
+void epi_analysis(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
+{
+    epi_network(a, p, s);
+    epi_fixed_point(a, p, s);
+    epi_relaxation(a, p, s);
+    epi_jacobian(a, p, s);
+    epi_step_run(a, p, s);
+    epi_noise_run(a, p, s);
+}
+
 static void *xmalloc(size_t n)
 {
     void *p = malloc(n ? n : 1);
@@ -515,6 +565,20 @@ static int utrace_observe(void *self, const lrs_block_t *b, lrs_err_t *err)
     return 0;
 }
 
+/* A perturbed run from x* (the paper's forward Euler at step dt for T time
+ * units; deviations measured from x*; Ctrl-C stops it). */
+static lrs_epidemic_run_t perturbed_run(const epi_study_t *s, double dt, double T)
+{
+    lrs_epidemic_run_t run = lrs_epidemic_run_default();
+    run.dt = dt;
+    run.T = T;
+    run.stepper = LRS_EPI_EULER;
+    run.x0 = s->xs;
+    run.xref = s->xs;
+    run.stop = &nb_stop;
+    return run;
+}
+
 /* The step-run parameters as a TSV header line (read by the .gp scripts). */
 static void step_header(FILE *fp, const epi_params_t *p, double sign)
 {
@@ -548,13 +612,7 @@ static void step_run_once(const epi_params_t *p, const epi_study_t *s, double si
     double times[2] = {p->off1, p->off2};
     NB_TRY(lrs_probe_alloc(&probe, N, times, 2, &err), &err);
     NB_TRY(lrs_trace_alloc(&tr, trace, 1, p->step_T + 1, 0, &err), &err);
-    lrs_epidemic_run_t run = lrs_epidemic_run_default();
-    run.dt = p->step_dt;
-    run.T = p->step_T;
-    run.stepper = LRS_EPI_EULER;
-    run.x0 = s->xs;
-    run.xref = s->xs;
-    run.stop = &nb_stop;
+    lrs_epidemic_run_t run = perturbed_run(s, p->step_dt, p->step_T);
     lrs_observer_t obs[4] = {lrs_probe_observer(probe), lrs_trace_observer(tr),
                              nb_progress_observer(&prog, what, nt), {utrace_observe, ut, 0}};
     NB_TRY(lrs_epidemic_run(ep, &run, in, obs, ut ? 4 : 3, &err), &err);
@@ -704,13 +762,7 @@ void epi_noise_run(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
     size_t every = (size_t)llround(1.0 / p->noise_dt);
     NB_TRY(lrs_proj_set_trace(proj, fp, every ? every : 1, p->proj_trace_T, &err), &err);
     qadapt_t qa = {lrs_proj_observer(proj), s->xs, NULL};
-    lrs_epidemic_run_t run = lrs_epidemic_run_default();
-    run.dt = p->noise_dt;
-    run.T = p->noise_T;
-    run.stepper = LRS_EPI_EULER;
-    run.x0 = s->xs;
-    run.xref = s->xs;
-    run.stop = &nb_stop;
+    lrs_epidemic_run_t run = perturbed_run(s, p->noise_dt, p->noise_T);
     lrs_observer_t obs[4] = {lrs_cov_observer(cx, LRS_FIELD_Z, s->t_discard),
                              lrs_cov_observer(cp, LRS_FIELD_X, s->t_discard),
                              {qadapt_observe, &qa, 1},
@@ -753,7 +805,7 @@ static void summary_list(const char *key, const gsl_vector *v, size_t from, size
     nb_summary(key, "%s", buf);
 }
 
-void epi_summary(const epi_params_t *p, const epi_study_t *s)
+void epi_summary(const nb_args_t *a, const epi_params_t *p, const epi_study_t *s)
 {
     size_t N = s->N;
     double xmin = gsl_vector_min(s->xs), xmax = gsl_vector_max(s->xs);
@@ -812,6 +864,9 @@ void epi_summary(const epi_params_t *p, const epi_study_t *s)
     nb_summary("corr_qv_Rv", "%.4f", s->corr_qR[1]);
     nb_summary("corr_qrand_Rrand", "%.4f", s->corr_qR[2]);
     nb_summary("noise_run_seconds", "%.2f", s->noise_seconds);
+    if (a->fast)
+        nb_note("fast run (noise T = %g): the statistics and PC spectra are noisier than the "
+                "default run's", p->noise_T);
 }
 
 void epi_free(epi_study_t *s)

@@ -32,8 +32,7 @@
 #include "lrs/epidemic.h"
 #include "lrs/pca.h"
 
-/* The parameters of the analysis; the figure programs fill them from their
- * named constants (the authors' values). */
+/* The parameters of the analysis (epi_params_paper: the authors' values). */
 typedef struct epi_params {
     /* network */
     size_t school_classes;          /* synthetic network: classes */
@@ -99,6 +98,10 @@ typedef struct epi_study {
     double noise_seconds;
 } epi_study_t;
 
+/* The authors' Figure 6 parameters (arXiv:2504.13727), one table for Figure 6
+ * and the supplementary figure; --fast shortens the noise run. */
+epi_params_t epi_params_paper(const nb_args_t *a);
+
 /* The contact network shipped in the repository (data/README.md). */
 #define EPI_DATA_DEFAULT "data/high_school_proximity_edges.csv"
 
@@ -120,8 +123,12 @@ void epi_step_run(const nb_args_t *a, const epi_params_t *p, epi_study_t *s);
 /* Noise run: p = sigma xi(t) (stream seed + 3); scaled PCA of dx and p,
  * projections, cancellation. */
 void epi_noise_run(const nb_args_t *a, const epi_params_t *p, epi_study_t *s);
-/* The summary block common to both figures. */
-void epi_summary(const epi_params_t *p, const epi_study_t *s);
+/* The whole analysis in Figure 6's order: epi_network, epi_fixed_point,
+ * epi_relaxation, epi_jacobian, epi_step_run, epi_noise_run. */
+void epi_analysis(const nb_args_t *a, const epi_params_t *p, epi_study_t *s);
+/* The summary block common to both figures (with --fast, a note that the
+ * noise statistics come from a short run). */
+void epi_summary(const nb_args_t *a, const epi_params_t *p, const epi_study_t *s);
 void epi_free(epi_study_t *s);
 
 #endif

@@ -37,38 +37,36 @@ net_ring_params_t net_ring_fig5(void)
     return p;
 }
 
+/* Record n "%g" parameters (keys and values side by side) with nb_param. */
+static void param_list(const char *const *keys, const double *values, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        nb_param(keys[i], "%g", values[i]);
+}
+
 void net_modular_param(const net_modular_params_t *p)
 {
     const net_steps_t *s = &p->steps;
+    static const char *const coupling[] = {"jee", "jei", "jie", "jii", "rho", "tau_e", "tau_i"};
+    static const char *const steps[] = {"step_c_x", "on_u", "off_u", "on_r", "off_r", "T_step"};
+    const double cv[] = {p->jee, p->jei, p->jie, p->jii, p->rho, p->tau_e, p->tau_i};
+    const double sv[] = {s->c_x, s->on_u, s->off_u, s->on_r, s->off_r, s->T};
     nb_param("Ne", "%zu", p->Ne);
     nb_param("Ni", "%zu", p->N - p->Ne);
-    nb_param("jee", "%g", p->jee);
-    nb_param("jei", "%g", p->jei);
-    nb_param("jie", "%g", p->jie);
-    nb_param("jii", "%g", p->jii);
-    nb_param("rho", "%g", p->rho);
-    nb_param("tau_e", "%g", p->tau_e);
-    nb_param("tau_i", "%g", p->tau_i);
+    param_list(coupling, cv, sizeof cv / sizeof cv[0]);
     nb_param("f", "%s", lrs_sim_transfer_name(p->f));
-    nb_param("step_c_x", "%g", s->c_x);
-    nb_param("on_u", "%g", s->on_u);
-    nb_param("off_u", "%g", s->off_u);
-    nb_param("on_r", "%g", s->on_r);
-    nb_param("off_r", "%g", s->off_r);
-    nb_param("T_step", "%g", s->T);
+    param_list(steps, sv, sizeof sv / sizeof sv[0]);
 }
 
 void net_ring_param(const net_ring_params_t *p)
 {
-    nb_param("c", "%g", p->c);
-    nb_param("sigma_w", "%g", p->sigma_w);
-    nb_param("rho", "%g", p->rho);
-    nb_param("tau", "%g", p->tau);
+    static const char *const before[] = {"c", "sigma_w", "rho", "tau"};
+    static const char *const after[] = {"bump_width", "bump_centre", "ring_c_x", "T_run"};
+    const double bv[] = {p->c, p->sigma_w, p->rho, p->tau};
+    const double av[] = {p->bump_width, p->bump_centre, p->c_x, p->T};
+    param_list(before, bv, sizeof bv / sizeof bv[0]);
     nb_param("f", "%s", lrs_sim_transfer_name(p->f));
-    nb_param("bump_width", "%g", p->bump_width);
-    nb_param("bump_centre", "%g", p->bump_centre);
-    nb_param("ring_c_x", "%g", p->c_x);
-    nb_param("T_run", "%g", p->T);
+    param_list(after, av, sizeof av / sizeof av[0]);
 }
 
 void net_free(net_t *net)
@@ -378,4 +376,19 @@ void net_summary_lastpc(const nb_args_t *a, const net_t *net, const study_params
     nb_summary("seed", "%lu", a->seed);
     if (a->fast)
         nb_note("fast run (T = %g): statistics from a short run", sp->T_noise);
+}
+
+void net_write_overlap(const nb_args_t *a, const net_t *net, gsl_vector *sP)
+{
+    lrs_err_t err = {0};
+    gsl_matrix *P = gsl_matrix_alloc(2, 2);
+    NB_TRY(lrs_spectra_overlap(net->W0, 2, P, sP, &err), &err);
+    FILE *fp = nb_tsv(a, "P.tsv", "overlap matrix P = U^T V of the top-2 part of W0",
+                      "row\tcol\tP");
+    for (size_t i = 0; i < 2; i++) {
+        for (size_t j = 0; j < 2; j++)
+            fprintf(fp, "%zu\t%zu\t%.6f\n", i + 1, j + 1, gsl_matrix_get(P, i, j));
+        fputc('\n', fp);
+    }
+    gsl_matrix_free(P);
 }

@@ -143,6 +143,11 @@ int net_lastpc_angles(const net_t *net, const gsl_vector *uN, size_t k, double *
 
 /* d^T C d: the variance along d of a signal with covariance C (symmetric,
  * upper triangle used). */
+/* The overlap matrix P = U^T V of the top-2 part of W0 (orthogonal, singular
+ * values 1, for an EP matrix; arXiv:2504.13727, Sec. 4) into P.tsv ("row col
+ * P", a blank line after each row for gnuplot's image) and its singular
+ * values into sP (length 2). */
+void net_write_overlap(const nb_args_t *a, const net_t *net, gsl_vector *sP);
 double net_var_along(const gsl_matrix *C, const gsl_vector *d);
 /* Median of a vector sorted in descending (or ascending) order. */
 double net_median_sorted(const gsl_vector *v);

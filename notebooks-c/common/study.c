@@ -823,7 +823,7 @@ static int noise_theory(const study_params_t *p, lrs_linear_t *L, study_result_t
         gsl_vector_free(r->theory1);
         r->theory1 = NULL;
     }
-    if (lrs_theory_pcvar2(p->W, r->Cx, r->theory2, &e2) != LRS_OK) {
+    if (lrs_theory_pcvar2_prepared(L, r->Cx, r->theory2, &e2) != LRS_OK) {
         gsl_vector_free(r->theory2);
         r->theory2 = NULL;
     }
@@ -1030,4 +1030,107 @@ void study_record_params(const study_params_t *p, const study_paper_t *paper)
 void study_summary(const study_params_t *p, const study_result_t *r)
 {
     study_summary_paper(p, r, NULL);
+}
+
+/* The draws of the Figure-1 network (see study.h); the sums in net's order. */
+static int net_draw(double c, double rho, lrs_rank1_kind_t kind, int keep_W1,
+                    study_net_t *net, lrs_err_t *err)
+{
+    gsl_vector *v = net->v ? net->v : net->u;
+    int rc = lrs_conn_rank1_vectors(net->rng, kind, net->u, v, err);
+    if (!rc && !keep_W1)
+        rc = lrs_conn_add_rank1(net->W, c, net->u, v, err);
+    if (!rc)
+        rc = lrs_conn_add_gaussian(keep_W1 ? net->W1 : net->W, rho, net->rng, err);
+    if (!rc)
+        rc = lrs_conn_random_unit(net->rng, net->u_rand, err);
+    if (!rc && keep_W1) {
+        gsl_matrix_memcpy(net->W, net->W1);
+        rc = lrs_conn_add_rank1(net->W, c, net->u, v, err);
+    }
+    return rc;
+}
+
+int study_net_rank1(const nb_args_t *a, size_t N, lrs_rank1_kind_t kind, double c,
+                    double rho, int keep_W1, study_net_t *net, lrs_err_t *err)
+{
+    memset(net, 0, sizeof *net);
+    net->rng = nb_rng(a->seed);
+    net->W = gsl_matrix_calloc(N, N);
+    net->W1 = keep_W1 ? gsl_matrix_calloc(N, N) : NULL;
+    net->u = gsl_vector_alloc(N);
+    net->v = gsl_vector_alloc(N);
+    net->u_rand = gsl_vector_alloc(N);
+    int rc = net_draw(c, rho, kind, keep_W1, net, err);
+    if (rc) {
+        study_net_free(net);
+        return rc;
+    }
+    nb_param("c", "%g", c);
+    nb_param("rho", "%g", rho);
+    return LRS_OK;
+}
+
+void study_net_free(study_net_t *net)
+{
+    if (net->rng)
+        gsl_rng_free(net->rng);
+    if (net->W)
+        gsl_matrix_free(net->W);
+    if (net->W1)
+        gsl_matrix_free(net->W1);
+    if (net->u)
+        gsl_vector_free(net->u);
+    if (net->v)
+        gsl_vector_free(net->v);
+    if (net->u_rand)
+        gsl_vector_free(net->u_rand);
+    if (net->u_opt)
+        gsl_vector_free(net->u_opt);
+    memset(net, 0, sizeof *net);
+}
+
+int study_net_uopt(study_net_t *net, double c, lrs_err_t *err)
+{
+    if (!net->u_opt)
+        net->u_opt = gsl_vector_alloc(net->u->size);
+    return lrs_perturb_uopt(net->W1, c, net->u, net->v, net->u_opt, err);
+}
+
+study_params_t study_params_net(const nb_args_t *a, const study_net_t *net)
+{
+    study_params_t p = study_params_default(a);
+    p.W = net->W;
+    p.u = net->u;
+    p.v = net->v ? net->v : net->u;
+    p.u_rand = net->u_rand;
+    if (net->u_opt) {
+        p.d_aligned = net->u_opt;
+        p.aligned_name = "u_opt";
+        p.nextra = 2;
+        p.extra[0] = p.v;
+        p.extra_name[0] = "v";
+        p.extra[1] = net->u_opt;
+        p.extra_name[1] = "u_opt";
+    }
+    return p;
+}
+
+study_result_t *study_execute(const nb_args_t *a, const study_params_t *p,
+                              const study_paper_t *paper)
+{
+    lrs_err_t err;
+    study_result_t *r = NULL;
+    study_record_params(p, paper);
+    if (study_run(a, p, &r, &err))
+        nb_die(&err, "study_run");
+    return r;
+}
+
+int study_close(const nb_args_t *a, study_result_t *r, study_net_t *net)
+{
+    nb_summary("seed", "%lu", a->seed);
+    study_result_free(r);
+    study_net_free(net);
+    return nb_finish();
 }

@@ -56,6 +56,7 @@
 #include <gsl/gsl_matrix.h>
 #include <gsl/gsl_vector_complex.h>
 #include "lrs/common.h"
+#include "lrs/connectivity.h"
 #include "lrs/pca.h"
 #include "lrs/perturb.h"
 #include "lrs/sim.h"
@@ -204,5 +205,55 @@ void study_record_params(const study_params_t *p, const study_paper_t *paper);
 /* Small helpers for notebooks. */
 /* Fill z with scale * N(0,1) draws from rng. */
 void study_randn(gsl_rng *rng, double scale, gsl_vector *z);
+
+/* ------------------------------------------------------------------------
+ * The Figure-1 network and the notebook's frame around study_run.
+ *
+ *   W = c u v^T + W1,   W1 = rho G / sqrt(N),   G_ij iid N(0, 1)
+ *
+ * drawn from one stream (seed a->seed) in Figure 1's order: u and v (kind:
+ * v = u normal, v orthogonal to u, or v independent), then G row by row,
+ * then the comparison direction u_rand.  Figures that draw more (an input
+ * matrix) continue net.rng afterwards. */
+typedef struct study_net {
+    gsl_rng *rng;          /* the network's stream */
+    gsl_matrix *W;         /* the connectivity */
+    gsl_matrix *W1;        /* the random part alone (NULL unless kept) */
+    gsl_vector *u, *v;     /* the rank-one directions (v NULL: v = u, not stored) */
+    gsl_vector *u_rand;    /* a random unit vector */
+    gsl_vector *u_opt;     /* the most suppressed input direction (study_net_uopt) */
+} study_net_t;
+
+/* Build net (N units; kind, c, rho as above) and record c and rho with
+ * nb_param.  keep_W1: keep the random part in net->W1 and form W = W1 + c u v^T
+ * (Figures 2, Unstable, NonNormal need W1); otherwise W = c u v^T, then
+ * += the random part in place (Figure 1).  Both orders are kept because BLAS
+ * dger may fuse the multiply-add, so the two sums can differ in the last bit
+ * and each figure's printed numbers stay those of its own order.
+ * Errors: the library's, with err filled (net is then freed). */
+int study_net_rank1(const nb_args_t *a, size_t N, lrs_rank1_kind_t kind, double c,
+                    double rho, int keep_W1, study_net_t *net, lrs_err_t *err);
+/* Free what net holds (NULL members are skipped) and zero it. */
+void study_net_free(study_net_t *net);
+
+/* The most suppressed input direction of a non-normal rank-one network,
+ * u_opt = normalize(u + (W1 v - v)/c) (arXiv:2504.13727, Fig. 2;
+ * lrs_perturb_uopt), into net->u_opt.  Needs net->W1 (keep_W1). */
+int study_net_uopt(study_net_t *net, double c, lrs_err_t *err);
+
+/* The authors' protocol (study_params_default) on net: W, u, v, u_rand set;
+ * with net->u_opt, Figure 2's variant: the aligned step goes along u_opt and
+ * v and u_opt are projected on too (extra directions 1 and 2). */
+study_params_t study_params_net(const nb_args_t *a, const study_net_t *net);
+
+/* Record p's parameters and the authors' numbers (study_record_params), run
+ * the protocol (study_run) and return its result; on an error the notebook
+ * stops with the library's message (nb_die). */
+study_result_t *study_execute(const nb_args_t *a, const study_params_t *p,
+                              const study_paper_t *paper);
+
+/* The last summary line (the seed), then free r and net and finish the
+ * notebook (nb_finish): `return study_close(&a, r, &net);` ends main. */
+int study_close(const nb_args_t *a, study_result_t *r, study_net_t *net);
 
 #endif

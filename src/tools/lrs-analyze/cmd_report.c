@@ -215,7 +215,7 @@ static int report_verdicts(ctx_t *c, FILE *d, FILE *bp, const rep_t *R)
     if (rc == LRS_OK)
         rc = lrs_linear_pcvar1(c->lin, c->o->sigmax, var, &c->err);
     if (rc == LRS_EUNSTABLE || rc == LRS_ENUMERIC) {
-        analyze_print_verdicts(d, NULL, c->o->sigmax);
+        analyze_print_verdicts(d, NULL, c->o->sigmax, "");
         gsl_vector_free(var);
         lrs_err_clear(&c->err);
         return LRS_OK;
@@ -224,7 +224,7 @@ static int report_verdicts(ctx_t *c, FILE *d, FILE *bp, const rep_t *R)
         gsl_vector_free(var);
         return rc;
     }
-    analyze_print_verdicts(d, &v, c->o->sigmax);
+    analyze_print_verdicts(d, &v, c->o->sigmax, "");
     analyze_to_percent(var);
     fprintf(bp, "# index\tpct_z\tpct_x\n");
     for (k = 0; k < N; k++)
@@ -301,7 +301,7 @@ int cmd_report(ctx_t *c)
         if ((rc = report_verdicts(c, d, bp, &R)))
             goto done;
     } else
-        analyze_print_verdicts(d, NULL, c->o->sigmax);
+        analyze_print_verdicts(d, NULL, c->o->sigmax, "");
     report_plots(c, bs, be, bo, &R, stable);
 done:
     if (R.P)

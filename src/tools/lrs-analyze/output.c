@@ -352,7 +352,7 @@ static void kv_line(FILE *fp, const char *key, const char *fmt, ...)
     fputc('\n', fp);
 }
 
-void analyze_print_verdicts(FILE *fp, const lrs_verdict_t *v, double sigma_x)
+void analyze_print_verdicts(FILE *fp, const lrs_verdict_t *v, double sigma_x, const char *flag)
 {
     static const char *undef = "not defined: the linear network is unstable (see stability)";
     if (!v) {
@@ -361,16 +361,17 @@ void analyze_print_verdicts(FILE *fp, const lrs_verdict_t *v, double sigma_x)
         return;
     }
     kv_line(fp, "pc_variance", "largest %.4g, bulk reference %.4g, smallest %.4g (theory 1, "
-            "sigma_x = %g)", v->var_max, v->ref_var, v->var_min, sigma_x);
+            "sigma_x = %g)%s", v->var_max, v->ref_var, v->var_min, sigma_x, flag);
     if (!isnan(v->participation))
-        kv_line(fp, "participation_ratio", "%.1f of %zu (theory 1)", v->participation, v->n);
+        kv_line(fp, "participation_ratio", "%.1f of %zu (theory 1)%s", v->participation, v->n,
+                flag);
     kv_line(fp, "low_rank_suppression", "%s: the smallest predicted PC variance is %.3g times "
-            "below the bulk reference (%s%zu PC%s more than %gx below)", lrs_verdict_lrs_word(v),
-            v->suppression, v->nsupp_atleast ? ">= " : "", v->nsupp, v->nsupp == 1 ? "" : "s",
-            LRS_VERDICT_OUTLIER);
+            "below the bulk reference (%s%zu PC%s more than %gx below)%s",
+            lrs_verdict_lrs_word(v), v->suppression, v->nsupp_atleast ? ">= " : "", v->nsupp,
+            v->nsupp == 1 ? "" : "s", LRS_VERDICT_OUTLIER, flag);
     kv_line(fp, "high_dimensional", "%s: the largest predicted PC variance is %.3g times the "
-            "bulk reference (%s%zu PC%s more than %gx above)%s", lrs_verdict_hd_word(v),
+            "bulk reference (%s%zu PC%s more than %gx above)%s%s", lrs_verdict_hd_word(v),
             v->amplification, v->namp_atleast ? ">= " : "", v->namp, v->namp == 1 ? "" : "s",
             LRS_VERDICT_OUTLIER,
-            v->high_dimensional ? "" : ": a few amplified directions dominate the dynamics");
+            v->high_dimensional ? "" : ": a few amplified directions dominate the dynamics", flag);
 }

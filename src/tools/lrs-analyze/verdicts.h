@@ -10,8 +10,9 @@
 #include "lrs/verdict.h"
 
 /* pc_variance, participation_ratio (when v has it), low_rank_suppression,
- * high_dimensional; v NULL: both verdicts "not defined" (the linear network
- * is unstable). */
-void analyze_print_verdicts(FILE *fp, const lrs_verdict_t *v, double sigma_x);
+ * high_dimensional, each line ending with `flag` (e.g. a note that the
+ * values are estimates; "" for none); v NULL: both verdicts "not defined"
+ * (the linear network is unstable). */
+void analyze_print_verdicts(FILE *fp, const lrs_verdict_t *v, double sigma_x, const char *flag);
 
 #endif
