@@ -55,6 +55,37 @@ static double mat_rel_diff(const gsl_matrix *A, const gsl_matrix *B)
     return d / m;
 }
 
+/* Regression: lrs_cov_entry divided the scatter by n - 1 while lrs_cov_get
+ * multiplied by 1 / (n - 1), so an entry could differ from the matrix in the
+ * last bit (seen once the accumulator gathered rows into deeper updates).
+ * Every entry, several counts. */
+static void test_cov_entry_equals_get(void)
+{
+    lrs_err_t e;
+    size_t N = 9;
+    gsl_matrix *Y = random_data(700, N, 3.0, 5), *C = gsl_matrix_alloc(N, N);
+    lrs_cov_t *c = NULL;
+    CHECK_OK(lrs_cov_alloc(&c, N, &e), &e);
+    size_t counts[] = {2, 3, 7, 100, 257, 700}, pos = 0;
+    for (size_t k = 0; k < sizeof counts / sizeof *counts; k++) {
+        gsl_matrix_view v = gsl_matrix_submatrix(Y, pos, 0, counts[k] - pos, N);
+        CHECK_OK(lrs_cov_add_block(c, &v.matrix, &e), &e);
+        pos = counts[k];
+        CHECK_OK(lrs_cov_get(c, C, &e), &e);
+        int same = 1;
+        for (size_t i = 0; i < N; i++)
+            for (size_t j = 0; j < N; j++) {
+                double v1;
+                CHECK_OK(lrs_cov_entry(c, i, j, &v1, &e), &e);
+                same = same && v1 == gsl_matrix_get(C, i, j);
+            }
+        CHECK(same, "n = %zu: some lrs_cov_entry differs from lrs_cov_get", pos);
+    }
+    lrs_cov_free(c);
+    gsl_matrix_free(Y);
+    gsl_matrix_free(C);
+}
+
 static void test_streaming_equals_two_pass(void)
 {
     lrs_err_t e;
@@ -118,9 +149,7 @@ static void test_streaming_equals_two_pass(void)
     d = mat_rel_diff(C, C2);
     CHECK(d <= 1e-12, "after reset, one block: rel diff %.3g > 1e-12", d);
     lrs_cov_free(c);
-    gsl_matrix_free(Y);
-    gsl_matrix_free(C);
-    gsl_matrix_free(C2);
+    MATRICES_FREE(Y, C, C2);
     gsl_vector_free(m);
     gsl_vector_free(m2);
 }
@@ -163,9 +192,7 @@ static void test_merge_equals_one_accumulation(void)
     lrs_cov_free(a);
     lrs_cov_free(b);
     lrs_cov_free(empty);
-    gsl_matrix_free(Y);
-    gsl_matrix_free(Ca);
-    gsl_matrix_free(Call);
+    MATRICES_FREE(Y, Ca, Call);
 }
 
 static void test_cov_errors(void)
@@ -189,9 +216,7 @@ static void test_cov_errors(void)
     CHECK_ERR(lrs_cov_add_block(NULL, Y, &e), LRS_EINVAL, &e, "NULL");
     lrs_cov_free(c);
     lrs_cov_free(NULL);
-    gsl_matrix_free(Y);
-    gsl_matrix_free(C);
-    gsl_matrix_free(C2);
+    MATRICES_FREE(Y, C, C2);
     gsl_vector_free(y);
     gsl_vector_free(m);
 }
@@ -230,10 +255,7 @@ static void test_cov_observer_t_start(void)
     CHECK_ERR(oR.observe(oR.self, &b, &e), LRS_EINVAL, &e, "not available");
     lrs_cov_free(c);
     lrs_cov_free(ref);
-    gsl_matrix_free(Z);
-    gsl_matrix_free(X);
-    gsl_matrix_free(C);
-    gsl_matrix_free(Cr);
+    MATRICES_FREE(Z, X, C, Cr);
 }
 
 /* The strided observer takes the steps n >= n_start that are multiples of
@@ -272,10 +294,7 @@ static void test_cov_observer_every(void)
     lrs_cov_free(c);
     lrs_cov_free(ref);
     lrs_cov_free(one);
-    gsl_matrix_free(Y);
-    gsl_matrix_free(X);
-    gsl_matrix_free(C);
-    gsl_matrix_free(Cr);
+    MATRICES_FREE(Y, X, C, Cr);
 }
 
 /* Random orthogonal Q (QR of a Gaussian matrix) and C = Q diag(lam) Q^T. */
@@ -493,16 +512,14 @@ static void test_pca_of_streamed_data(void)
     CHECK_ABS(fabs(dot), 1.0, 1e-3);
     lrs_cov_free(c);
     lrs_pca_free(p);
-    gsl_matrix_free(Q);
-    gsl_matrix_free(Ct);
-    gsl_matrix_free(Y);
-    gsl_matrix_free(C);
+    MATRICES_FREE(Q, Ct, Y, C);
     gsl_rng_free(r);
 }
 
 int main(void)
 {
     RUN(test_streaming_equals_two_pass);
+    RUN(test_cov_entry_equals_get);
     RUN(test_merge_equals_one_accumulation);
     RUN(test_cov_errors);
     RUN(test_cov_observer_t_start);
