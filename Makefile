@@ -193,12 +193,11 @@ FIG6_DATA = $(or $(DATA),data/high_school_proximity_edges.csv)
 FIGARGS_fig6 = --data $(FIG6_DATA)
 FIGARGS_figS-epidemiological = $(FIGARGS_fig6)
 
+# One process per figure (analyses/figure.sh: notebook, then draw.sh), so
+# that Ctrl-C ends make with status 130 (the script explains why).
 .PHONY: $(FIG_MAIN) $(FIG_SUPP)
 $(FIG_MAIN) $(FIG_SUPP): %: $(BUILD)/notebooks/%
-	@mkdir -p results/$@
-	$(BUILD)/notebooks/$@ $(if $(FAST),--fast) $(FIGARGS_$@) $(ARGS)
-	@bash analyses/draw.sh $@
-	@echo "$@: results/$@.png results/$@.pdf (data in results/$@/)"
+	@sh analyses/figure.sh $@ $(BUILD)/notebooks/$@ $(if $(FAST),--fast) $(FIGARGS_$@) $(ARGS)
 
 figs-main: $(FIG_MAIN)
 figs-supp: $(FIG_SUPP)

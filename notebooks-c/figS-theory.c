@@ -10,9 +10,11 @@
  *              (assumes the ideal input covariance sigma_x^2 I);
  *   theory 2:  eigenvalues of (I-W)^{-1} C_x (I-W)^{-T} with the run's own
  *              sample input covariance C_x;
- *   exact:     the exact stationary covariance of the Euler recursion driven
- *              by the Gaussian-correlated input (lrs/exact.h; no quasi-static
- *              approximation, still the ideal input covariance).
+ *   exact:     the exact stationary covariance of the network driven by the
+ *              Gaussian-correlated input (lrs/exact.h; no quasi-static
+ *              approximation, still the ideal input covariance): of the
+ *              continuous-time network for the default exact-integrator runs,
+ *              of the Euler recursion at dt with --euler.
  *
  * A finite run sees a sample input covariance C_x whose eigenvalues spread
  * around sigma_x^2 (Marchenko-Pastur-like: only about T / (sqrt(pi) tau_x)
@@ -22,7 +24,11 @@
  *
  * The two runs (T = 5e3 and 5e4) are independent and run in parallel.  Both
  * stream their states into covariance accumulators: the longer run needs no
- * more memory than the shorter one (peak RSS printed after each).
+ * more memory than the shorter one (peak RSS printed after each).  The network
+ * is linear, so by default the runs use the exact integrator (lrs/exact.h) at
+ * the step lrs_exact_default_step(tau_x) = tau_x / 20, which reaches the same
+ * PC spectrum as forward Euler at dt = 0.01 within its sampling error in a
+ * fiftieth of the steps; --euler runs the paper's forward Euler at dt.
  *
  * Panels: (a, b) PC variances of z, simulation vs theory 1, theory 2 and the
  * exact theory, log-log, at T = 5e3 and 5e4; (c, d) relative deviation of the
@@ -42,10 +48,10 @@
 #include "nb_noise.h"
 #include "lrs/connectivity.h"
 #include "lrs/exact.h"
+#include "lrs/linear.h"
 #include "lrs/noise.h"
 #include "lrs/pca.h"
 #include "lrs/sim.h"
-#include "lrs/spectra.h"
 #include "lrs/theory.h"
 
 /* ------------------------------------------------------------ parameters */
@@ -53,7 +59,7 @@
 static const double C_LOWRANK = -10.0; /* W0 = c u u^T (normal rank one) */
 static const double RHO = 0.5;      /* W1 = rho G / sqrt(N) */
 static const double TAU = 1.0;      /* membrane time constant */
-static const double DT = 0.01;      /* Euler step */
+static const double DT = 0.01;      /* Euler step (--euler) */
 static const double DT_FAST = 0.05;  /* --fast: coarser step (stable: dt (1 - c) = 0.55 < 2) */
 static const double TAU_X = 10.0;   /* input correlation time */
 static const double SIGMA_X = 2.0;  /* input standard deviation */
@@ -62,11 +68,11 @@ static const double T_RUN_FAST[2] = {200, 2000}; /* --fast */
 static const double Z0_SD = 0.1;    /* initial state 0.1 * randn */
 static const double T_DISCARD = 20.0; /* drop the initial transient (20 tau) */
 static const size_t NTOP = 190;     /* PCs compared (the top 190 of 200) */
-/* The covariances use every STAT_EVERY-th step (every 0.1 time units): the
- * input is smooth on tau_x = 10, so this changes the PC variances far less
- * than their sampling error and saves two N^2 rank-1 updates per step.  The
- * simulation itself runs at dt = 0.01 as in the paper. */
-static const size_t STAT_EVERY = 10;
+/* The covariances use a step every STAT_DT time units (every step of the
+ * exact integrator, every 10th Euler step at dt = 0.01): the input is smooth
+ * on tau_x = 10, so this changes the PC variances far less than their
+ * sampling error and saves two N^2 rank-1 updates per Euler step. */
+static const double STAT_DT = 0.1;
 /* The long run is one trajectory of T_long (LONG_SEGMENTS = 1), simulated
  * beside the short run on the other core.  LONG_SEGMENTS = k > 1 splits it
  * into k independent segments of T_long / k (own seeds and initial states,
@@ -80,7 +86,9 @@ static const unsigned long DEFAULT_SEED = 1;  /* default --seed (as the other fi
  * or exit, so errors come back in the context. */
 typedef struct run {
     const gsl_matrix *W;
+    const lrs_sim_method_t *method; /* lrs_sim_exact or lrs_sim_euler */
     double T, dt;
+    size_t stat_every;     /* covariances use every stat_every-th step */
     unsigned long seed;
     const char *progress;  /* label of a progress line, or NULL */
     lrs_cov_t *cz, *cx;    /* accumulators of z and x (owned by main) */
@@ -105,6 +113,7 @@ static int noise_run(void *ctx)
     lrs_sim_params_t p = lrs_sim_params_default();
     p.W = r->W;
     p.tau = TAU;
+    p.method = r->method;
     p.dt = r->dt;
     p.T = r->T;
     p.z0 = src.z0;
@@ -115,8 +124,8 @@ static int noise_run(void *ctx)
      * streamed, nothing but two N x N scatter matrices is kept. */
     lrs_observer_t obs[3];
     size_t nobs = 0;
-    obs[nobs++] = lrs_cov_observer_every(r->cz, LRS_FIELD_Z, T_DISCARD, STAT_EVERY);
-    obs[nobs++] = lrs_cov_observer_every(r->cx, LRS_FIELD_X, T_DISCARD, STAT_EVERY);
+    obs[nobs++] = lrs_cov_observer_every(r->cz, LRS_FIELD_Z, T_DISCARD, r->stat_every);
+    obs[nobs++] = lrs_cov_observer_every(r->cx, LRS_FIELD_X, T_DISCARD, r->stat_every);
     if (r->progress)
         obs[nobs++] = nb_progress_observer(&prog, r->progress, lrs_sim_steps(sim));
     NB_RUN_TRY(&r->what, lrs_sim_run(sim, src.in, obs, nobs, err));
@@ -151,7 +160,10 @@ int main(int argc, char **argv)
             "theory 1, theory 2 and the exact theory at T = 5e3 and 5e4",
             DEFAULT_SEED, argc, argv);
     const double *Trun = a.fast ? T_RUN_FAST : T_RUN;
-    const double dt = a.fast ? DT_FAST : DT;
+    /* The step: the exact integrator's (the same with --fast), or Euler's. */
+    const lrs_sim_method_t *method = a.euler ? lrs_sim_euler : lrs_sim_exact;
+    const double dt = !a.euler ? lrs_exact_default_step(TAU_X) : a.fast ? DT_FAST : DT;
+    const size_t stat_every = dt >= STAT_DT ? 1 : (size_t)llround(STAT_DT / dt);
 
     /* ---------------------------------------------------------- network
      * Figure 1: W = c u u^T + rho G / sqrt(N), u a random unit vector. */
@@ -162,15 +174,17 @@ int main(int argc, char **argv)
     NB_TRY(lrs_conn_add_rank1(W, C_LOWRANK, u, v, &err), &err);
     NB_TRY(lrs_conn_add_gaussian(W, RHO, rng, &err), &err);
 
-    /* Singular values of I - W: theory 1 is sigma_x^2 / s_{N+1-k}^2.  The
-     * largest (about |c| + 1) is the suppressed direction u. */
-    gsl_matrix *IW = gsl_matrix_alloc(N, N);
-    gsl_vector *sIW = gsl_vector_alloc(N);
-    gsl_matrix_set_identity(IW);
-    gsl_matrix_sub(IW, W);
-    NB_TRY(lrs_spectra_svd(IW, sIW, NULL, NULL, &err), &err);
+    /* W prepared once (lrs/linear.h): its eigenvalues (stability), the SVD
+     * and the LU of I - W are computed on first use and shared by every
+     * theory below.  Singular values of I - W: theory 1 is
+     * sigma_x^2 / s_{N+1-k}^2.  The largest (about |c| + 1) is the
+     * suppressed direction u. */
+    lrs_linear_t *lin = NULL;
+    const gsl_vector *sIW = NULL;
+    NB_TRY(lrs_linear_alloc(&lin, W, &err), &err);
+    NB_TRY(lrs_linear_svd_imw(lin, &sIW, NULL, NULL, &err), &err);
     double re_max, im_max;
-    NB_TRY(lrs_spectra_max_real_eig(W, &re_max, &im_max, &err), &err);
+    NB_TRY(lrs_linear_max_real_eig(lin, &re_max, &im_max, &err), &err);
 
     /* ---------------------------------------------------------- the runs
      * Job 0 is the short run; jobs 1 .. LONG_SEGMENTS are independent
@@ -191,7 +205,9 @@ int main(int argc, char **argv)
         memset(r, 0, sizeof *r);
         r->W = W;
         r->T = j == 0 ? Trun[0] : Trun[1] / LONG_SEGMENTS;
+        r->method = method;
         r->dt = dt;
+        r->stat_every = stat_every;
         r->seed = a.seed + 1 + (unsigned long)j;
         r->progress = j == 1 ? "long run" : NULL;
         if (j <= 1) {
@@ -241,16 +257,17 @@ int main(int argc, char **argv)
     /* ---------------------------------------------------------- theories
      * Theory 1 and the exact theory use the ideal input covariance
      * sigma_x^2 I (the same for both lengths); theory 2 uses each length's
-     * own sample C_x.  The exact theory is the stationary covariance of the
-     * Euler recursion at the simulation's dt (what the simulation converges
-     * to as T grows): it keeps the filtering by the network's own time scale
-     * that the quasi-static theories drop. */
+     * own sample C_x.  The exact theory is the stationary covariance that
+     * the simulation converges to as T grows (of the continuous-time network
+     * for the exact integrator, of the Euler recursion at dt with --euler):
+     * it keeps the filtering by the network's own time scale that the
+     * quasi-static theories drop. */
     gsl_vector *th1 = gsl_vector_alloc(N), *thx = gsl_vector_alloc(N);
     gsl_vector *th2[2] = {gsl_vector_alloc(N), gsl_vector_alloc(N)};
-    NB_TRY(lrs_theory_pcvar1(W, SIGMA_X, th1, &err), &err);
-    NB_TRY(lrs_exact_pcvar(W, TAU, dt, TAU_X, SIGMA_X, thx, &err), &err);
+    NB_TRY(lrs_linear_pcvar1(lin, SIGMA_X, th1, &err), &err);
+    NB_TRY(lrs_exact_pcvar(W, TAU, a.euler ? dt : 0.0, TAU_X, SIGMA_X, thx, &err), &err);
     for (int j = 0; j < 2; j++)
-        NB_TRY(lrs_theory_pcvar2(W, Cx[j], th2[j], &err), &err);
+        NB_TRY(lrs_theory_pcvar2_prepared(lin, Cx[j], th2[j], &err), &err);
 
     /* ---------------------------------------------------------- outputs */
     FILE *fp = nb_tsv(&a, "svals_IW.tsv", "singular values of I - W, descending",
@@ -268,9 +285,10 @@ int main(int argc, char **argv)
                  samples[j]);
         fp = nb_tsv(&a, file, title,
                     "k\tsim\ttheory1\ttheory2\texact\tx_sim\tdev1\tdev2\tdev_exact");
-        fprintf(fp, "# N %d  c %g  rho %g  tau %g  dt %g  tau_x %g  sigma_x %g  T %g"
+        fprintf(fp, "# N %d  c %g  rho %g  tau %g  dt %g  method %s  tau_x %g  sigma_x %g  T %g"
                     "  discard %g  stat_every %zu  ntop %zu\n",
-                N, C_LOWRANK, RHO, TAU, dt, TAU_X, SIGMA_X, Trun[j], T_DISCARD, STAT_EVERY, NTOP);
+                N, C_LOWRANK, RHO, TAU, dt, a.euler ? "euler" : "exact", TAU_X, SIGMA_X, Trun[j],
+                T_DISCARD, stat_every, NTOP);
         for (size_t k = 0; k < N; k++) {
             double sv = gsl_vector_get(pcz[j], k);
             double t1 = gsl_vector_get(th1, k), t2 = gsl_vector_get(th2[j], k);
@@ -338,8 +356,7 @@ int main(int argc, char **argv)
     gsl_matrix_free(Cz);
     gsl_vector_free(th1);
     gsl_vector_free(thx);
-    gsl_vector_free(sIW);
-    gsl_matrix_free(IW);
+    lrs_linear_free(lin);
     gsl_vector_free(u);
     gsl_vector_free(v);
     gsl_matrix_free(W);

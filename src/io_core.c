@@ -963,9 +963,11 @@ size_t io_expand_cap(const lrs_io_read_opts_t *o)
     size_t entries = n > SIZE_MAX / n ? SIZE_MAX : n * n;
     if (entries > bytes / sizeof(double))
         entries = bytes / sizeof(double);
-    if (entries > (SIZE_MAX - ((size_t)1 << 20)) / 64)
+    /* room for comments and headers: 1 MiB, or the memory limit if smaller */
+    size_t slack = bytes < ((size_t)1 << 20) ? bytes : ((size_t)1 << 20);
+    if (entries > (SIZE_MAX - slack) / 64)
         return SIZE_MAX;
-    return 64 * entries + ((size_t)1 << 20);
+    return 64 * entries + slack;
 }
 
 int io_src_slurp(io_src_t *s, size_t cap, const char *why, unsigned char **buf,

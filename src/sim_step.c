@@ -177,7 +177,76 @@ void sim_matvec(const lrs_sim_t *s, const double *A, size_t K, const double *con
                     y[k], 1);
 }
 
-/* y += Ua (S (V^T v)), Ua = U or diag(alpha) U (N x r), scratch 2 r. */
+/* ------------------------------------------------------------------ low-rank part
+ * y += Ua (S (V^T v)) for the row-major N x r factors V and Ua (= U or
+ * diag(alpha) U) and the r x r core S: 4 N r + 2 r^2 flops, one pass over
+ * V and one over Ua (the rank-r correction of the model's W_k = W + U S V^T,
+ * arXiv:2504.13727, Sec. 2).
+ *
+ * a = V^T v is r sums of N terms.  A sum accumulated in one variable is a
+ * chain of N dependent additions (4 cycles each: ~1 us at N = 500), so the
+ * columns are taken four at a time and each column's sum is split into four
+ * partial sums over j = 0, 1, 2, 3 (mod 4), combined as (s0 + s2) + (s1 + s3)
+ * after the tail j >= N - N mod 4 went into s0: 4 w independent chains for w
+ * columns, which the compiler keeps in registers (w is a constant in every
+ * inlined copy).  The order depends only on N and r, so every trajectory of a
+ * batch and a single run compute the same bits.  y += Ua c has no chain (each
+ * row is independent) and is written for r = 1, 2 without the inner loop. */
+static inline __attribute__((always_inline)) void vt_cols(size_t N, size_t r, size_t l0, size_t w,
+                                                          const double *V, const double *v,
+                                                          double *a)
+{
+    double s[4][4] = {{0}};
+    size_t j = 0;
+    for (; j + 4 <= N; j += 4)
+#pragma GCC unroll 4
+        for (size_t q = 0; q < 4; q++)
+#pragma GCC unroll 4
+            for (size_t l = 0; l < w; l++)
+                s[q][l] += V[(j + q) * r + l0 + l] * v[j + q];
+    for (; j < N; j++)
+#pragma GCC unroll 4
+        for (size_t l = 0; l < w; l++)
+            s[0][l] += V[j * r + l0 + l] * v[j];
+#pragma GCC unroll 4
+    for (size_t l = 0; l < w; l++)
+        a[l0 + l] = (s[0][l] + s[2][l]) + (s[1][l] + s[3][l]);
+}
+
+/* a = V^T v (length r), columns in groups of four, the last group w = r mod 4. */
+static void lowrank_vt(size_t N, size_t r, const double *V, const double *v, double *a)
+{
+    size_t l0 = 0;
+    for (; l0 + 4 <= r; l0 += 4)
+        vt_cols(N, r, l0, 4, V, v, a);
+    switch (r - l0) {
+    case 1: vt_cols(N, r, l0, 1, V, v, a); break;
+    case 2: vt_cols(N, r, l0, 2, V, v, a); break;
+    case 3: vt_cols(N, r, l0, 3, V, v, a); break;
+    default: break;
+    }
+}
+
+/* y += Ua c, Ua row-major N x r. */
+static void lowrank_uc(size_t N, size_t r, const double *Ua, const double *c, double *y)
+{
+    if (r == 1) {
+        for (size_t i = 0; i < N; i++)
+            y[i] += Ua[i] * c[0];
+    } else if (r == 2) {
+        for (size_t i = 0; i < N; i++)
+            y[i] += Ua[2 * i] * c[0] + Ua[2 * i + 1] * c[1];
+    } else {
+        for (size_t i = 0; i < N; i++) {
+            double acc = 0.0;
+            for (size_t l = 0; l < r; l++)
+                acc += Ua[i * r + l] * c[l];
+            y[i] += acc;
+        }
+    }
+}
+
+/* y += Ua (S (V^T v)), scratch 2 r. */
 void sim_lowrank_add(const lrs_sim_t *s, const sim_traj *t, const double *Ua, const double *v,
                      double *y, double *scratch)
 {
@@ -185,23 +254,14 @@ void sim_lowrank_add(const lrs_sim_t *s, const sim_traj *t, const double *Ua, co
     if (r == 0)
         return;
     double *a = scratch, *c = scratch + r;
-    for (size_t l = 0; l < r; l++)
-        a[l] = 0.0;
-    for (size_t j = 0; j < N; j++)
-        for (size_t l = 0; l < r; l++)
-            a[l] += t->V[j * r + l] * v[j];
+    lowrank_vt(N, r, t->V, v, a);
     for (size_t l = 0; l < r; l++) {
         double acc = 0.0;
         for (size_t m = 0; m < r; m++)
             acc += t->S[l * r + m] * a[m];
         c[l] = acc;
     }
-    for (size_t i = 0; i < N; i++) {
-        double acc = 0.0;
-        for (size_t l = 0; l < r; l++)
-            acc += Ua[i * r + l] * c[l];
-        y[i] += acc;
-    }
+    lowrank_uc(N, r, Ua, c, y);
 }
 
 double *sim_dense_w(const lrs_sim_t *s, const sim_traj *t)

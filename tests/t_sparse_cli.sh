@@ -51,6 +51,17 @@ else
     echo "FAIL sparse_cli_report_p1_p2: reports differ"; diff "$tmp/r1" "$tmp/r2" | head -10
 fi
 
+# non-convergence is a flagged estimate, never an error nor an exact-looking
+# number: a budget of one restart at tol 1e-13
+if "$X" --sparse svals $HS --undirected --scale 0.02 --top 6 --tol 1e-13 --max-it 1 > "$tmp/f1" 2> "$tmp/ef" &&
+   grep -q '^# FLAGGED ESTIMATE: sigma_I-W_smallest rows [0-9]*\.\.6 did not reach tol 1e-13' "$tmp/f1" &&
+   "$X" --sparse report $HS --undirected --scale 0.02 --tol 1e-13 --max-it 1 > "$tmp/f2" 2>> "$tmp/ef" &&
+   grep -q '^svd_I-W_smallest .*FLAGGED ESTIMATE' "$tmp/f2" && grep -q '^svals_I-W_smallest .*~' "$tmp/f2"; then
+    echo "ok sparse_cli_flagged_estimate"
+else
+    echo "FAIL sparse_cli_flagged_estimate: no flagged output with --max-it 1"; cat "$tmp/ef" | head -3
+fi
+
 check_err() {  # name, expected message, command...
     local name=$1 want=$2; shift 2
     local msg; msg=$("$@" 2>&1 >/dev/null); local rc=$?

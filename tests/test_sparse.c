@@ -351,6 +351,124 @@ static void test_errors(void)
     lrs_sparse_free(A);
 }
 
+/* Regression: on a 3-node path (0 -> 1 -> 2, weight 0.5) the Krylov solvers
+ * used to fail or return 0 / inf at the smallest end, the Krylov space being
+ * the whole space.  Orders within the basis size now take SLEPc's dense
+ * solvers: every quantity must equal LAPACK's on the same matrix. */
+static void test_tiny_path3_dense_fallback(void)
+{
+    gsl_matrix *W = gsl_matrix_calloc(3, 3), *IW = gsl_matrix_alloc(3, 3);
+    gsl_vector *sI = gsl_vector_alloc(3);
+    lrs_err_t err = {0};
+    lrs_sparse_mat_t *A;
+    lrs_sparse_svals_t top, big, small;
+    lrs_sparse_stability_t st;
+    lrs_sparse_opts_t o = lrs_sparse_opts_default();
+    size_t i;
+    gsl_matrix_set(W, 0, 1, 0.5);
+    gsl_matrix_set(W, 1, 2, 0.5);
+    gsl_matrix_set_identity(IW);
+    gsl_matrix_sub(IW, W);
+    lrs_spectra_svd(IW, sI, NULL, NULL, NULL);
+    A = sparse_of(W, &err);
+    CHECK(A != NULL, "path3: %s", err.msg);
+    if (!A)
+        goto done;
+    CHECK_OK(lrs_sparse_svd(A, 0, 2, LRS_SPARSE_LARGEST, 1, &o, &top, &err), &err);
+    CHECK_OK(lrs_sparse_svd(A, 1, 3, LRS_SPARSE_LARGEST, 0, &o, &big, &err), &err);
+    CHECK_OK(lrs_sparse_svd(A, 1, 3, LRS_SPARSE_SMALLEST, 0, &o, &small, &err), &err);
+    CHECK_OK(lrs_sparse_stability(A, 3, &o, &st, &err), &err);
+    if (!harness_cur_failed) {
+        CHECK(top.converged && big.converged && small.converged && st.converged &&
+              st.abscissa_converged, "path3: a solve is flagged");
+        CHECK_REL(top.sigma[0], 0.5, 1e-14);
+        CHECK_REL(top.sigma[1], 0.5, 1e-14);
+        for (i = 0; i < 3; i++) {
+            CHECK_REL(big.sigma[i], gsl_vector_get(sI, i), 1e-13);
+            CHECK_REL(small.sigma[i], gsl_vector_get(sI, 2 - i), 1e-13);
+            CHECK(isfinite(small.resid[i]) && small.resid[i] < 1e-12, "path3: residual %g",
+                  small.resid[i]);
+            /* W is nilpotent: every eigenvalue is 0, with a finite residual */
+            CHECK_ABS(st.re[i], 0.0, 1e-14);
+            CHECK(isfinite(st.resid[i]), "path3: eigenvalue residual %g", st.resid[i]);
+        }
+        /* (W + W^T)/2 is tridiagonal with 1/4 off the diagonal: 2 (1/4) cos(pi/4) */
+        CHECK_REL(st.abscissa, 0.5 * cos(M_PI / 4), 1e-13);
+        CHECK(st.stable_for_sure, "path3: not stable for sure");
+    }
+    lrs_sparse_svals_free(&top);
+    lrs_sparse_svals_free(&big);
+    lrs_sparse_svals_free(&small);
+    lrs_sparse_stability_free(&st);
+done:
+    lrs_sparse_free(A);
+    gsl_matrix_free(W);
+    gsl_matrix_free(IW);
+    gsl_vector_free(sI);
+}
+
+/* Non-convergence is a flagged estimate, not an error: with a budget of one
+ * restart and tol 1e-13 on a matrix without structure (N = 400, 10 entries
+ * per row, N(0, 1/10)), the solves return LRS_OK with converged = 0, the
+ * flagged values carry residuals above tol, and each is as good as its
+ * residual says: a Ritz value of the Hermitian (I - W)^T (I - W) lies within
+ * e s^2 of an eigenvalue s_true^2 (e the relative residual). */
+static void test_budget_flagged_estimate(void)
+{
+    size_t N = 400, k = 6, i, j;
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_matrix *W = gsl_matrix_calloc(N, N), *IW = gsl_matrix_alloc(N, N);
+    gsl_vector *sI = gsl_vector_alloc(N);
+    lrs_err_t err = {0};
+    lrs_sparse_mat_t *A;
+    lrs_sparse_svals_t small;
+    lrs_sparse_stability_t st;
+    lrs_sparse_opts_t o = lrs_sparse_opts_default();
+    o.tol = 1e-13;
+    o.max_it = 1;
+    gsl_rng_set(rng, 5);
+    for (i = 0; i < N; i++)
+        for (j = 0; j < 10; j++)
+            gsl_matrix_set(W, i, gsl_rng_uniform_int(rng, N), gsl_ran_gaussian(rng, sqrt(0.1)));
+    gsl_matrix_set_identity(IW);
+    gsl_matrix_sub(IW, W);
+    lrs_spectra_svd(IW, sI, NULL, NULL, NULL);
+    A = sparse_of(W, &err);
+    CHECK(A != NULL, "budget: %s", err.msg);
+    if (!A)
+        goto done;
+    CHECK_OK(lrs_sparse_svd(A, 1, k, LRS_SPARSE_SMALLEST, 0, &o, &small, &err), &err);
+    CHECK_OK(lrs_sparse_stability(A, 3, &o, &st, &err), &err);
+    if (!harness_cur_failed) {
+        CHECK(!small.converged && small.nconv < k && small.iterations == 1,
+              "budget: converged %d, nconv %zu, iterations %zu", small.converged, small.nconv,
+              small.iterations);
+        CHECK(small.tol == 1e-13, "budget: tol %g", small.tol);
+        for (i = small.nconv; i < k; i++) {
+            double s2 = small.sigma[i] * small.sigma[i], best = INFINITY;
+            CHECK(small.resid[i] >= 1e-13, "budget: flagged value %zu has residual %g", i,
+                  small.resid[i]);
+            for (j = 0; j < N; j++)
+                best = fmin(best, fabs(gsl_vector_get(sI, j) * gsl_vector_get(sI, j) - s2));
+            CHECK(best <= small.resid[i] * s2 * (1 + 1e-8) + 1e-14,
+                  "budget: value %zu is %g from the spectrum, beyond its residual %g", i,
+                  best / s2, small.resid[i]);
+        }
+        CHECK(!st.converged && st.iterations == 1, "budget: eigenvalues converged %d in %zu",
+              st.converged, st.iterations);
+        CHECK(st.abscissa_converged || st.stable_for_sure == (st.gershgorin < 1),
+              "budget: a flagged abscissa gave a bound");
+    }
+    lrs_sparse_svals_free(&small);
+    lrs_sparse_stability_free(&st);
+done:
+    lrs_sparse_free(A);
+    gsl_matrix_free(W);
+    gsl_matrix_free(IW);
+    gsl_vector_free(sI);
+    gsl_rng_free(rng);
+}
+
 /* The verdicts from all singular values of I - W (dense) and from ten at
  * each end (sparse) are the same numbers. */
 static void test_verdicts_agree(void)
@@ -472,6 +590,8 @@ int main(int argc, char **argv)
     RUN(test_verdicts_agree);
     RUN(test_simulate_fig1);
     RUN(test_errors);
+    RUN(test_tiny_path3_dense_fallback);
+    RUN(test_budget_flagged_estimate);
     lrs_sparse_finalize();
     return harness_summary();
 }

@@ -56,19 +56,34 @@ if (ARG1 eq "init") {
     c_in_shade = "#2ca02c"
     # Columns of proj.tsv / series.tsv
     pcol(j, f) = 2 + 3 * j + f
+    # Values from the files' headers and summaries.  Each helper below reads
+    # its file with ONE awk the first time it is asked (a list of
+    # "\n key \t value" pairs, kept in memory: msys() remembers every command's
+    # output), and then answers from the list: a figure forks a few processes
+    # instead of one per value.
+    _memo = ""
+    _mget(r) = r[1:strstrt(r."\036", "\036") - 1]
+    _madd(cmd, r) = (_memo = _memo."\036".cmd."\037".r, r)
+    msys(cmd) = (_mi = strstrt(_memo, "\036".cmd."\037"), _mi > 0 ? _mget(_memo[_mi + strlen(cmd) + 2:]) : _madd(cmd, system(cmd)))
+    # value of key in a "\n key \t value" list ("" if absent; the first one wins)
+    _kvrest(r) = r[1:strstrt(r."\n", "\n") - 1]
+    kv(list, key) = (_ki = strstrt(list, "\n".key."\t"), _ki == 0 ? "" : _kvrest(list[_ki + strlen(key) + 2:]))
     # The first data row's column count of a TSV file
-    ncols(file) = int(system(sprintf("awk '!/^#/{print NF; exit}' '%s'", file)))
+    ncols(file) = int(msys(sprintf("awk '!/^#/{print NF; exit}' '%s'", file)))
     # A summary value (empty string if absent)
-    sumval(D, key) = system(sprintf("awk -F' = ' '$1==\"%s\"{print $2; exit}' '%ssummary.txt'", key, D))
+    sumval(D, key) = kv(msys(sprintf("awk -F' = ' '{printf \"\\n%%s\\t%%s\", $1, $2}' '%ssummary.txt'", D)), key)
     # A parameter (or paper_<key>) from the "# parameters" header line of a
     # TSV file (parf), or of a study's spectrum.tsv (par)
-    parf(file, key) = system(sprintf("awk '/^# parameters /{for(i=3;i<NF;i+=2) if($i==\"%s\"){print $(i+1); exit} exit}' '%s'", key, file))
+    parf(file, key) = kv(msys(sprintf("awk '/^# parameters /{for(i=3;i<NF;i+=2) printf \"\\n%%s\\t%%s\", $i, $(i+1); exit}' '%s'", file)), key)
     par(D, key) = parf(D."spectrum.tsv", key)
     # "(paper X)" if the authors printed a number for key, else ""
     paper(D, key) = (par(D, "paper_".key) eq "" ? "" : sprintf("(paper %s)", par(D, "paper_".key)))
     # The projection window t < t_proj of proj.tsv (its "# every ..., t < T" line)
-    tproj(D) = system(sprintf("awk '/^# every /{print $NF; exit}' '%sproj.tsv'", D))
-    hdrval(file, key) = system(sprintf("awk '/^#/{for(i=1;i<NF;i++) if($i==\"%s\"){print $(i+1); exit}}' '%s'", key, file))
+    tproj(D) = msys(sprintf("awk '/^# every /{print $NF; exit}' '%sproj.tsv'", D))
+    # The word after key on the header lines (# ...) of a file
+    hdrval(file, key) = kv(msys(sprintf("awk '/^#/{for(i=1;i<NF;i++) printf \"\\n%%s\\t%%s\", $i, $(i+1)}' '%s'", file)), key)
+    # Field i (1-based) of a list separated by ';'
+    nth(s, i) = (i <= 1 ? s[1:strstrt(s.";", ";") - 1] : nth(s[strstrt(s, ";") + 1:], i - 1))
     unset multiplot
 }
 
@@ -193,7 +208,7 @@ if (ARG1 eq "step") {
     # Step responses: every unit z_i (thin) and ||z|| (thick); the input
     # windows are shaded green.  ARG3: name of the aligned direction.
     f = ARG2."step.tsv"
-    win = system(sprintf("awk '/^# aligned input/{gsub(/[][,)]/,\" \"); for(i=1;i<=NF;i++) if($i==\"on\") printf \"%%s %%s \", $(i+1), $(i+2)}' '%s'", f))
+    win = msys(sprintf("awk '/^# aligned input/{gsub(/[][,)]/,\" \"); for(i=1;i<=NF;i++) if($i==\"on\") printf \"%%s %%s \", $(i+1), $(i+2)}' '%s'", f))
     t1 = real(word(win, 1)); t2 = real(word(win, 2)); t3 = real(word(win, 3)); t4 = real(word(win, 4))
     set object 11 rect from t1, graph 0 to t2, graph 1 fc rgb c_in fs transparent solid 0.13 noborder behind
     set object 12 rect from t3, graph 0 to t4, graph 1 fc rgb c_in fs transparent solid 0.13 noborder behind
@@ -227,7 +242,7 @@ if (ARG1 eq "pca") {
     set key top right opaque box samplen 2 font ",12"
     # theory 2 is the column named "theory2" (absent: no theory; theory 1 is
     # left out when the input is mixed, so its position varies)
-    ths = system(sprintf("awk -F'\t' '/^# k\t/{sub(/^# /,\"\"); for(i=1;i<=NF;i++) if($i==\"theory2\"){print i; exit}}' '%s'", f))
+    ths = msys(sprintf("awk -F'\t' '/^# k\t/{sub(/^# /,\"\"); for(i=1;i<=NF;i++) if($i==\"theory2\"){print i; exit}}' '%s'", f))
     thc = (ths eq "" ? 0 : int(ths))
     if (thc > 0) {
         stats f u thc nooutput
@@ -307,7 +322,7 @@ if (ARG1 eq "numbers") {
         v = sumval(ARG2, k)
         pv = par(ARG2, "paper_".k)
         if (pv eq "") { pv = sumval(ARG2, "paper_".k) }
-        lab = system(sprintf("echo '%s' | cut -d';' -f%d", ARG4, i))
+        lab = nth(ARG4, i)
         y = 1.0 - (i - 0.55) / n
         set label (910 + 3 * i) lab at graph 0.0, graph y + 0.055 left font ",12"
         set label (911 + 3 * i) sprintf("{/:Bold %s}", v) at graph 0.06, graph y - 0.055 left font ",15"
@@ -324,7 +339,7 @@ if (ARG1 eq "layout1" || ARG1 eq "layout2") {
     if (!exists("eig_rho_name")) { eig_rho_name = "{/Symbol r}" }
     if (!exists("schem_W")) { schem_W = "W = c uu^T + {/Symbol r}G/{/Symbol \326}N" }
     if (!exists("schem_eq")) { schem_eq = sprintf("{/Symbol t} dz/dt = -z + %s + x", rec_name) }
-    do for [out in "png pdf"] {
+    do for [out in outs] {
         if (out eq "png") {
             set terminal pngcairo size 1800,1300 font "DejaVu Sans,14" enhanced
             set output outpng

@@ -77,10 +77,20 @@ double lrs_sparse_frob2(const lrs_sparse_mat_t *A);
 double lrs_sparse_trace(const lrs_sparse_mat_t *A);
 
 /* ------------------------------------------------------------------ solvers */
+/* Default restart budget.  Extreme values separated from the rest of the
+ * spectrum (a low-rank part, an outlier) converge in a few restarts; at the
+ * edge of a continuous bulk (a graph without structure, N = 10^6) the gaps
+ * are about N^(-2/3) of the spectral width and 1e-6 may need thousands:
+ * the budget bounds the time, the flag and the residual say what was
+ * reached. */
+#define LRS_SPARSE_MAX_IT_DEFAULT 50
+
 typedef struct lrs_sparse_opts {
     size_t ncv;       /* Krylov basis size (0: max(40, 2k + 10), at most N) */
     double tol;       /* relative residual tolerance (default 1e-6) */
-    size_t max_it;    /* restarts/iterations (0: SLEPc's default) */
+    size_t max_it;    /* restart budget of each Krylov solve (0: LRS_SPARSE_MAX_IT_DEFAULT);
+                         after it the current approximations are reported as
+                         flagged estimates with their residuals (converged = 0) */
     unsigned long seed; /* start vectors and probes; same seed, same numbers */
     size_t probes;    /* stochastic estimates: probe vectors (default 30) */
     size_t lanczos;   /* stochastic estimates: Lanczos steps per probe (default 60) */
@@ -98,12 +108,14 @@ int lrs_sparse_vecs_get(const lrs_sparse_vecs_t *V, size_t j, size_t first, size
 
 typedef struct lrs_sparse_svals {
     size_t k;          /* values asked for */
-    size_t nconv;      /* values that reached tol (k when all did) */
-    int converged;     /* nconv >= k */
-    double *sigma;     /* k values: descending (largest) or ascending (smallest);
-                          when nconv < k the call fails with LRS_ENUMERIC and
-                          keeps the nconv converged ones (the rest are 0) */
-    double *resid;     /* relative residual ||A v - s u|| / s of each (cross form) */
+    size_t nconv;      /* leading values that reached tol (k when all did) */
+    int converged;     /* nconv >= k; 0: values nconv.. are FLAGGED estimates,
+                          the approximations at the end of the max_it budget */
+    double tol;        /* the tolerance asked for */
+    double *sigma;     /* k values: descending (largest) or ascending (smallest) */
+    double *resid;     /* relative residual ||A v - s u|| / s of each (cross form;
+                          absolute when s = 0): for an estimate, what was reached,
+                          and a bound on its relative error in s^2 */
     size_t iterations;
     lrs_sparse_vecs_t *U, *V; /* left / right vectors (NULL unless asked for) */
 } lrs_sparse_svals_t;
@@ -115,7 +127,11 @@ typedef enum { LRS_SPARSE_LARGEST = 0, LRS_SPARSE_SMALLEST = 1 } lrs_sparse_end_
  * SLEPc SVD, "cross" method (eigenproblem of A^T A by Krylov-Schur with
  * implicit products, no factorisation), ncv, tol, max_it from opts.  Cost per
  * restart about ncv products with A and A^T (2 nnz flops each) plus
- * O(N ncv^2) orthogonalisation.  vectors = 1 also returns U and V. */
+ * O(N ncv^2) orthogonalisation.  vectors = 1 also returns U and V.
+ * After max_it restarts the current approximations are returned as flagged
+ * estimates (LRS_OK, converged = 0, each with its residual).  N <= ncv (a
+ * Krylov space would be the whole space; tiny graphs): SLEPc's dense LAPACK
+ * solver gives the same quantities exactly. */
 int lrs_sparse_svd(const lrs_sparse_mat_t *W, double shift, size_t k, lrs_sparse_end_t end,
                    int vectors, const lrs_sparse_opts_t *opts, lrs_sparse_svals_t *out,
                    lrs_err_t *err);
@@ -129,18 +145,20 @@ int lrs_sparse_overlap(const lrs_sparse_svals_t *top, size_t r, double *P, doubl
 
 /* ------------------------------------------------------------------ stability */
 typedef struct lrs_sparse_stability {
-    size_t k, nconv;
-    int converged;
+    size_t k, nconv;   /* nconv: leading eigenvalues that reached tol */
+    int converged;     /* nconv >= k; 0: values nconv.. are FLAGGED estimates */
+    double tol;
     double *re, *im;   /* k rightmost eigenvalues (by real part, descending) */
-    double *resid;     /* relative residual ||W x - lambda x|| / |lambda| */
-    size_t iterations;
+    double *resid;     /* relative residual ||W x - lambda x|| / |lambda|
+                          (absolute when lambda = 0) */
+    size_t iterations, abscissa_iterations;
     /* numerical abscissa omega = lambda_max((W + W^T)/2) >= max Re lambda(W) */
     double abscissa;       /* Lanczos estimate */
     double abscissa_resid; /* ||H x - omega x|| for the unit Ritz vector x */
     double abscissa_bound; /* abscissa + abscissa_resid: upper bound (see below) */
     double gershgorin;     /* max_i (H_ii + sum_{j != i} |H_ij|): always an upper bound */
-    int abscissa_converged;
-    int stable_for_sure;   /* min(abscissa_bound, gershgorin) < 1 */
+    int abscissa_converged; /* 0: a FLAGGED estimate; its bound is then not used */
+    int stable_for_sure;   /* (converged abscissa_bound or gershgorin) < 1 */
 } lrs_sparse_stability_t;
 void lrs_sparse_stability_free(lrs_sparse_stability_t *s);
 
@@ -154,7 +172,12 @@ void lrs_sparse_stability_free(lrs_sparse_stability_t *s);
  * spectrum entirely (Kaniel-Paige: probability vanishing with the iterations),
  * so abscissa_bound = omega + r is reported as the bound, and the Gershgorin
  * bound of H, which holds unconditionally, next to it.  k = 0: the bounds
- * only (no eigenvalues of W; the cheap check at the largest scales). */
+ * only (no eigenvalues of W; the cheap check at the largest scales).
+ * Both solves have the max_it budget: eigenvalues past it are flagged
+ * estimates (converged = 0); an abscissa past it is flagged
+ * (abscissa_converged = 0) and then proves nothing (Gershgorin still may).
+ * The rightmost eigenvalues of a W without structure lie on the rim of a
+ * disc of eigenvalues (circular law) and typically end flagged. */
 int lrs_sparse_stability(const lrs_sparse_mat_t *W, size_t k, const lrs_sparse_opts_t *opts,
                          lrs_sparse_stability_t *out, lrs_err_t *err);
 
@@ -206,7 +229,8 @@ typedef struct lrs_sparse_ranks {
  *            threshold may fall below the smallest computed value.
  *   elbow, numerical   need the whole scree / the count of near-zero values:
  *            UNAVAILABLE.
- * energy_fraction <= 0 means 0.9. */
+ * energy_fraction <= 0 means 0.9.  Ranks from flagged top values (top->converged
+ * = 0) are estimates as those are: the caller reports them with the flag. */
 int lrs_sparse_ranks(const lrs_sparse_mat_t *W, const lrs_sparse_svals_t *top,
                      double energy_fraction, const lrs_sparse_opts_t *opts,
                      lrs_sparse_ranks_t *out, lrs_err_t *err);

@@ -139,6 +139,8 @@ lrs_sparse_opts_t sp_opts(const lrs_sparse_opts_t *opts, size_t n, size_t k)
         o.ncv = 2 * k + 10 > 40 ? 2 * k + 10 : 40;
     if (o.ncv > n)
         o.ncv = n;
+    if (o.max_it == 0)
+        o.max_it = LRS_SPARSE_MAX_IT_DEFAULT;
     if (o.probes == 0)
         o.probes = 30;
     if (o.lanczos == 0)

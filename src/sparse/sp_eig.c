@@ -86,44 +86,94 @@ done:
     return rc;
 }
 
-/* k rightmost eigenpairs of W: Krylov-Schur, largest real part. */
+/* The solver of one extreme eigenvalue problem: Krylov-Schur with the
+ * iteration budget, or LAPACK when the order is within the basis size. */
+static int sp_eps_setup(EPS eps, Mat A, int hermitian, Vec v0, size_t n, size_t k, size_t ncv,
+                        const lrs_sparse_opts_t *o, sp_budget_t *b, lrs_err_t *err)
+{
+    int rc = LRS_OK;
+    b->budget = (PetscInt)o->max_it;
+    b->tol = o->tol;
+    SP_TRY(EPSSetOperators(eps, A, NULL), "EPSSetOperators");
+    SP_TRY(EPSSetProblemType(eps, hermitian ? EPS_HEP : EPS_NHEP), "EPSSetProblemType");
+    SP_TRY(EPSSetType(eps, sp_use_dense(n, o) ? EPSLAPACK : EPSKRYLOVSCHUR), "EPSSetType");
+    SP_TRY(EPSSetWhichEigenpairs(eps, EPS_LARGEST_REAL), "EPSSetWhichEigenpairs");
+    SP_TRY(EPSSetDimensions(eps, (PetscInt)k, (PetscInt)ncv, PETSC_DEFAULT), "EPSSetDimensions");
+    SP_TRY(EPSSetTolerances(eps, o->tol, (PetscInt)o->max_it + 1), "EPSSetTolerances");
+    SP_TRY(EPSSetInitialSpace(eps, 1, &v0), "EPSSetInitialSpace");
+done:
+    return rc;
+}
+
+/* The budget goes on Krylov-Schur (LAPACK, or another type chosen by a
+ * PETSc option, keeps its own tests). */
+static int sp_eps_budget(EPS eps, sp_budget_t *b, lrs_err_t *err)
+{
+    PetscBool ks = PETSC_FALSE;
+    int rc = LRS_OK;
+    SP_TRY(PetscObjectTypeCompare((PetscObject)eps, EPSKRYLOVSCHUR, &ks), "EPS type");
+    if (ks)
+        rc = sp_budget_attach(eps, b, err);
+done:
+    return rc;
+}
+
+/* ||A x - lambda x|| / |lambda| for pair i (absolute when lambda = 0). */
+static int sp_eps_resid(EPS eps, PetscInt i, double *re, double *im, double *resid,
+                        lrs_err_t *err)
+{
+    PetscScalar kr, ki;
+    PetscReal e;
+    int rc = LRS_OK;
+    SP_TRY(EPSGetEigenvalue(eps, i, &kr, &ki), "EPSGetEigenvalue");
+    SP_TRY(EPSComputeError(eps, i, SlepcAbsEigenvalue(kr, ki) > 0 ? EPS_ERROR_RELATIVE
+                                                                   : EPS_ERROR_ABSOLUTE, &e),
+           "EPSComputeError");
+    *re = (double)kr;
+    *im = (double)ki;
+    *resid = (double)e;
+done:
+    return rc;
+}
+
+/* k rightmost eigenpairs of W: Krylov-Schur, largest real part; those
+ * accepted when the budget ran out are flagged. */
 static int sp_rightmost(const lrs_sparse_mat_t *W, size_t k, const lrs_sparse_opts_t *o,
                         lrs_sparse_stability_t *out, lrs_err_t *err)
 {
     EPS eps = NULL;
     Vec v0 = NULL;
+    sp_budget_t b = {0};
     PetscInt nconv, its, i;
-    int rc = LRS_OK;
+    int rc = LRS_OK, ok = 1;
     SP_TRY(MatCreateVecs(W->A, &v0, NULL), "start vector");
     if (sp_vec_hash(v0, o->seed, 2, 1)) {
         rc = lrs_err_set(err, LRS_ENUMERIC, "eigenvalues: start vector");
         goto done;
     }
     SP_TRY(EPSCreate(PETSC_COMM_WORLD, &eps), "EPSCreate");
-    SP_TRY(EPSSetOperators(eps, W->A, NULL), "EPSSetOperators");
-    SP_TRY(EPSSetProblemType(eps, EPS_NHEP), "EPSSetProblemType");
-    SP_TRY(EPSSetType(eps, EPSKRYLOVSCHUR), "EPSSetType");
-    SP_TRY(EPSSetWhichEigenpairs(eps, EPS_LARGEST_REAL), "EPSSetWhichEigenpairs");
-    SP_TRY(EPSSetDimensions(eps, (PetscInt)k, (PetscInt)o->ncv, PETSC_DEFAULT), "EPSSetDimensions");
-    SP_TRY(EPSSetTolerances(eps, o->tol, o->max_it ? (PetscInt)o->max_it : PETSC_DEFAULT),
-           "EPSSetTolerances");
-    SP_TRY(EPSSetInitialSpace(eps, 1, &v0), "EPSSetInitialSpace");
+    if ((rc = sp_eps_setup(eps, W->A, 0, v0, W->n, k, o->ncv, o, &b, err)))
+        goto done;
     SP_TRY(EPSSetFromOptions(eps), "EPS options");
+    if ((rc = sp_eps_budget(eps, &b, err)))
+        goto done;
     SP_TRY(EPSSolve(eps), "EPSSolve (rightmost eigenvalues)");
     SP_TRY(EPSGetConverged(eps, &nconv), "EPSGetConverged");
     SP_TRY(EPSGetIterationNumber(eps, &its), "EPSGetIterationNumber");
-    out->nconv = (size_t)nconv < k ? (size_t)nconv : k;
-    out->converged = (size_t)nconv >= k;
     out->iterations = (size_t)its;
-    for (i = 0; i < (PetscInt)out->nconv; i++) {
-        PetscScalar kr, ki;
-        PetscReal e;
-        SP_TRY(EPSGetEigenvalue(eps, i, &kr, &ki), "EPSGetEigenvalue");
-        SP_TRY(EPSComputeError(eps, i, EPS_ERROR_RELATIVE, &e), "EPSComputeError");
-        out->re[i] = (double)kr;
-        out->im[i] = (double)ki;
-        out->resid[i] = (double)e;
+    if ((size_t)nconv < k) {
+        rc = lrs_err_set(err, LRS_ENUMERIC, "eigenvalues: %ld of %zu rightmost eigenvalues "
+                         "converged in %ld iterations (raise --ncv or --max-it)", (long)nconv, k,
+                         (long)its);
+        goto done;
     }
+    for (i = 0; i < (PetscInt)k; i++) {
+        if ((rc = sp_eps_resid(eps, i, &out->re[i], &out->im[i], &out->resid[i], err)))
+            goto done;
+        ok = ok && sp_budget_converged(&b, (size_t)i, out->resid[i]);
+        out->nconv += (size_t)ok;
+    }
+    out->converged = out->nconv >= k;
 done:
     if (eps)
         EPSDestroy(&eps);
@@ -132,20 +182,21 @@ done:
     return rc;
 }
 
-/* lambda_max(H) by Lanczos (Krylov-Schur on the Hermitian shell). */
+/* lambda_max(H) by Lanczos (Krylov-Schur on the Hermitian shell); an
+ * estimate accepted when the budget ran out is flagged (abscissa_converged
+ * = 0) and then gives no bound. */
 static int sp_abscissa(const lrs_sparse_mat_t *W, const lrs_sparse_opts_t *o,
                        lrs_sparse_stability_t *out, lrs_err_t *err)
 {
     EPS eps = NULL;
     Mat H = NULL;
-    Vec v0 = NULL, x = NULL;
+    Vec v0 = NULL;
     sp_sym_t ctx = {W->A, NULL};
-    PetscInt nconv, lo, hi;
-    PetscScalar th;
-    PetscReal e;
+    sp_budget_t b = {0};
+    PetscInt nconv, lo, hi, its;
+    double im;
     int rc = LRS_OK;
     SP_TRY(MatCreateVecs(W->A, &v0, &ctx.t), "numerical abscissa");
-    SP_TRY(VecDuplicate(v0, &x), "numerical abscissa");
     SP_TRY(MatGetLocalSize(W->A, &lo, &hi), "numerical abscissa");
     SP_TRY(MatCreateShell(PETSC_COMM_WORLD, lo, hi, (PetscInt)W->n, (PetscInt)W->n, &ctx, &H),
            "numerical abscissa");
@@ -156,29 +207,29 @@ static int sp_abscissa(const lrs_sparse_mat_t *W, const lrs_sparse_opts_t *o,
         goto done;
     }
     SP_TRY(EPSCreate(PETSC_COMM_WORLD, &eps), "EPSCreate");
-    SP_TRY(EPSSetOperators(eps, H, NULL), "EPSSetOperators");
-    SP_TRY(EPSSetProblemType(eps, EPS_HEP), "EPSSetProblemType");
-    SP_TRY(EPSSetWhichEigenpairs(eps, EPS_LARGEST_REAL), "EPSSetWhichEigenpairs");
-    SP_TRY(EPSSetDimensions(eps, 1, o->ncv < 20 ? (PetscInt)o->ncv : 20, PETSC_DEFAULT),
-           "EPSSetDimensions");
-    SP_TRY(EPSSetTolerances(eps, o->tol, o->max_it ? (PetscInt)o->max_it : PETSC_DEFAULT),
-           "EPSSetTolerances");
-    SP_TRY(EPSSetInitialSpace(eps, 1, &v0), "EPSSetInitialSpace");
+    if ((rc = sp_eps_setup(eps, H, 1, v0, W->n, 1, o->ncv < 20 ? o->ncv : 20, o, &b, err)))
+        goto done;
     SP_TRY(EPSSetOptionsPrefix(eps, "abscissa_"), "EPS prefix");
     SP_TRY(EPSSetFromOptions(eps), "EPS options");
+    if ((rc = sp_eps_budget(eps, &b, err)))
+        goto done;
     SP_TRY(EPSSolve(eps), "EPSSolve (numerical abscissa)");
     SP_TRY(EPSGetConverged(eps, &nconv), "EPSGetConverged");
-    out->abscissa_converged = nconv >= 1;
+    SP_TRY(EPSGetIterationNumber(eps, &its), "EPSGetIterationNumber");
+    out->abscissa_iterations = (size_t)its;
     if (nconv < 1) {
         rc = lrs_err_set(err, LRS_ENUMERIC, "numerical abscissa: Lanczos did not converge "
                          "(raise --ncv or --max-it)");
         goto done;
     }
-    SP_TRY(EPSGetEigenpair(eps, 0, &th, NULL, x, NULL), "EPSGetEigenpair");
-    SP_TRY(EPSComputeError(eps, 0, EPS_ERROR_ABSOLUTE, &e), "EPSComputeError");
-    out->abscissa = (double)th;
-    out->abscissa_resid = (double)e;
-    out->abscissa_bound = (double)th + (double)e;
+    /* relative residual ||H x - omega x|| / |omega|; the bound needs it absolute */
+    if ((rc = sp_eps_resid(eps, 0, &out->abscissa, &im, &out->abscissa_resid, err)))
+        goto done;
+    if (out->abscissa != 0)
+        out->abscissa_resid *= fabs(out->abscissa);
+    out->abscissa_bound = out->abscissa + out->abscissa_resid;
+    out->abscissa_converged = sp_budget_converged(&b, 0, out->abscissa_resid /
+                                                  (out->abscissa != 0 ? fabs(out->abscissa) : 1));
 done:
     if (eps)
         EPSDestroy(&eps);
@@ -186,8 +237,6 @@ done:
         MatDestroy(&H);
     if (v0)
         VecDestroy(&v0);
-    if (x)
-        VecDestroy(&x);
     if (ctx.t)
         VecDestroy(&ctx.t);
     return rc;
@@ -197,7 +246,7 @@ int lrs_sparse_stability(const lrs_sparse_mat_t *W, size_t k, const lrs_sparse_o
                          lrs_sparse_stability_t *out, lrs_err_t *err)
 {
     lrs_sparse_opts_t o;
-    int rc = LRS_OK, rc2;
+    int rc = LRS_OK;
     if (!out)
         return lrs_err_set(err, LRS_EINVAL, "lrs_sparse_stability: out is NULL");
     memset(out, 0, sizeof *out);
@@ -206,6 +255,7 @@ int lrs_sparse_stability(const lrs_sparse_mat_t *W, size_t k, const lrs_sparse_o
                            k, W ? W->n : 0);
     o = sp_opts(opts, W->n, k);
     out->k = k;
+    out->tol = o.tol;
     out->re = calloc(k + 1, sizeof *out->re);
     out->im = calloc(k + 1, sizeof *out->im);
     out->resid = calloc(k + 1, sizeof *out->resid);
@@ -215,19 +265,15 @@ int lrs_sparse_stability(const lrs_sparse_mat_t *W, size_t k, const lrs_sparse_o
     }
     if ((rc = sp_gershgorin(W->A, &out->gershgorin, err)))
         goto done;
-    if ((rc = sp_abscissa(W, &o, out, err)) && rc != LRS_ENUMERIC)
+    if ((rc = sp_abscissa(W, &o, out, err)))
         goto done;
-    rc2 = k ? sp_rightmost(W, k, &o, out, rc ? NULL : err) : LRS_OK;
-    if (rc == LRS_OK && rc2 == LRS_OK && k && !out->converged)
-        rc2 = lrs_err_set(err, LRS_ENUMERIC, "eigenvalues: %zu of %zu rightmost eigenvalues "
-                          "converged in %zu iterations (raise --ncv or --max-it)", out->nconv,
-                          k, out->iterations);
-    rc = rc ? rc : rc2;
+    if (k && (rc = sp_rightmost(W, k, &o, out, err)))
+        goto done;
     out->stable_for_sure = (out->abscissa_converged && out->abscissa_bound < 1) ||
                            out->gershgorin < 1;
 done:
     rc = sp_agree(rc, err);
-    if (rc && rc != LRS_ENUMERIC)
+    if (rc)
         lrs_sparse_stability_free(out);
     return rc;
 }

@@ -46,6 +46,27 @@ int sp_agree(int rc, lrs_err_t *err);
 /* Resolve defaults of opts (NULL allowed) for order n and k wanted. */
 lrs_sparse_opts_t sp_opts(const lrs_sparse_opts_t *opts, size_t n, size_t k);
 
+/* The iteration budget of one Krylov solve (sp_budget.c): after `budget`
+ * restarts the current Ritz values are accepted as flagged estimates. */
+typedef struct {
+    PetscInt budget;  /* restarts allowed (opts max_it) */
+    PetscReal tol;    /* relative residual tolerance */
+    PetscInt its;     /* restarts done */
+    PetscInt nconv;   /* values that met tol before the budget ran out */
+    int forced;       /* the budget ran out: estimates were accepted */
+} sp_budget_t;
+/* Install the budget's convergence test (relative residual, as SLEPc's
+ * EPS_CONV_REL, every value accepted in restart `budget`) and stopping test
+ * on eps; b->budget and b->tol set by the caller, b must outlive the solve. */
+int sp_budget_attach(EPS eps, sp_budget_t *b, lrs_err_t *err);
+/* Value i (with its recomputed residual) met the tolerance. */
+int sp_budget_converged(const sp_budget_t *b, size_t i, double resid);
+/* Order n is at most the Krylov basis size: a Krylov space would be the
+ * whole space (SLEPc breaks down on such invariant subspaces, e.g. a
+ * 3-node path), so SLEPc's dense LAPACK solvers compute the same
+ * quantities; the n x n array is no larger than the Krylov projection. */
+int sp_use_dense(size_t n, const lrs_sparse_opts_t *o);
+
 /* Keeps sp_lsan.c (sanitizer settings for OpenMPI) in static links. */
 void sp_lsan_link(void);
 

@@ -297,8 +297,8 @@ int lrs_sparse_ranks(const lrs_sparse_mat_t *W, const lrs_sparse_svals_t *top,
     if (!out)
         return lrs_err_set(err, LRS_EINVAL, "lrs_sparse_ranks: out is NULL");
     memset(out, 0, sizeof *out);
-    if (!W || !top || !top->sigma || top->k == 0 || top->nconv < top->k)
-        return lrs_err_set(err, LRS_EINVAL, "lrs_sparse_ranks: need converged top singular values");
+    if (!W || !top || !top->sigma || top->k == 0)
+        return lrs_err_set(err, LRS_EINVAL, "lrs_sparse_ranks: need the top singular values");
     if (f >= 1)
         return lrs_err_set(err, LRS_EINVAL, "lrs_sparse_ranks: energy fraction %g; must be in (0, 1)", f);
     o = sp_opts(opts, W->n, 1);

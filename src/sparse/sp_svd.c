@@ -88,29 +88,64 @@ done:
     return rc;
 }
 
-/* Copy the solver's k triplets (or its best nconv < k) into out. */
-static int sp_svd_collect(SVD svd, size_t k, int vectors, const char *what, double tol,
-                          lrs_sparse_svals_t *out, lrs_err_t *err)
+/* Copy the solver's k triplets into out, each with its recomputed relative
+ * residual; values accepted when the budget ran out are flagged (nconv
+ * counts the leading values that met tol). */
+static int sp_svd_collect(SVD svd, size_t k, int vectors, const char *what,
+                          const sp_budget_t *b, lrs_sparse_svals_t *out, lrs_err_t *err)
 {
     PetscInt nconv, its, i;
-    int rc = LRS_OK;
+    int rc = LRS_OK, ok = 1;
     SP_TRY(SVDGetConverged(svd, &nconv), "SVDGetConverged");
     SP_TRY(SVDGetIterationNumber(svd, &its), "SVDGetIterationNumber");
-    out->nconv = (size_t)nconv < k ? (size_t)nconv : k;
-    out->converged = (size_t)nconv >= k;
     out->iterations = (size_t)its;
-    for (i = 0; i < (PetscInt)out->nconv; i++) {
+    if ((size_t)nconv < k) {
+        rc = lrs_err_set(err, LRS_ENUMERIC, "%s: %ld of %zu converged to tol %g in %ld restarts "
+                         "(raise --ncv or --max-it, or ask for fewer)", what, (long)nconv, k,
+                         b->tol, (long)its);
+        goto done;
+    }
+    for (i = 0; i < (PetscInt)k; i++) {
         PetscReal s, e;
         SP_TRY(SVDGetSingularTriplet(svd, i, &s, vectors ? out->U->v[i] : NULL,
                                      vectors ? out->V->v[i] : NULL), "SVDGetSingularTriplet");
-        SP_TRY(SVDComputeError(svd, i, SVD_ERROR_RELATIVE, &e), "SVDComputeError");
+        SP_TRY(SVDComputeError(svd, i, s > 0 ? SVD_ERROR_RELATIVE : SVD_ERROR_ABSOLUTE, &e),
+               "SVDComputeError");
         out->sigma[i] = (double)s;
         out->resid[i] = (double)e;
+        ok = ok && sp_budget_converged(b, (size_t)i, (double)e);
+        out->nconv += (size_t)ok;
     }
-    if (out->nconv < k)
-        rc = lrs_err_set(err, LRS_ENUMERIC,
-                         "%s: %zu of %zu converged to tol %g in %ld restarts (raise --ncv or "
-                         "--max-it, or ask for fewer)", what, out->nconv, k, tol, (long)its);
+    out->converged = out->nconv >= k;
+done:
+    return rc;
+}
+
+/* The solver: SLEPc's cross method with the iteration budget on its
+ * eigensolver, or LAPACK when the order is within the basis size. */
+static int sp_svd_setup(SVD svd, Mat A, Vec v0, size_t n, size_t k, lrs_sparse_end_t end,
+                        const lrs_sparse_opts_t *o, sp_budget_t *b, lrs_err_t *err)
+{
+    PetscBool cross = PETSC_FALSE;
+    EPS eps = NULL;
+    int rc = LRS_OK;
+    b->budget = (PetscInt)o->max_it;
+    b->tol = o->tol;
+    SP_TRY(SVDSetOperators(svd, A, NULL), "SVDSetOperators");
+    SP_TRY(SVDSetType(svd, sp_use_dense(n, o) ? SVDLAPACK : SVDCROSS), "SVDSetType");
+    SP_TRY(SVDSetWhichSingularTriplets(svd, end == LRS_SPARSE_SMALLEST ? SVD_SMALLEST : SVD_LARGEST),
+           "SVDSetWhichSingularTriplets");
+    SP_TRY(SVDSetDimensions(svd, (PetscInt)k, (PetscInt)o->ncv, PETSC_DEFAULT), "SVDSetDimensions");
+    SP_TRY(SVDSetTolerances(svd, o->tol, (PetscInt)o->max_it + 1), "SVDSetTolerances");
+    SP_TRY(SVDSetInitialSpaces(svd, 1, &v0, 0, NULL), "SVDSetInitialSpaces");
+    SP_TRY(SVDSetFromOptions(svd), "SVD options");
+    SP_TRY(SVDSetUp(svd), "SVDSetUp");
+    /* after the set-up, which installs the standard relative test */
+    SP_TRY(PetscObjectTypeCompare((PetscObject)svd, SVDCROSS, &cross), "SVD type");
+    if (cross) {
+        SP_TRY(SVDCrossGetEPS(svd, &eps), "SVDCrossGetEPS");
+        rc = sp_budget_attach(eps, b, err);
+    }
 done:
     return rc;
 }
@@ -123,6 +158,7 @@ int lrs_sparse_svd(const lrs_sparse_mat_t *W, double shift, size_t k, lrs_sparse
     Mat A = NULL;
     Vec v0 = NULL;
     lrs_sparse_opts_t o;
+    sp_budget_t b = {0};
     char what[64];
     int rc = LRS_OK;
     if (!out)
@@ -133,6 +169,7 @@ int lrs_sparse_svd(const lrs_sparse_mat_t *W, double shift, size_t k, lrs_sparse
                            W ? W->n : 0);
     o = sp_opts(opts, W->n, k);
     out->k = k;
+    out->tol = o.tol;
     out->sigma = calloc(k, sizeof *out->sigma);
     out->resid = calloc(k, sizeof *out->resid);
     if (!out->sigma || !out->resid) {
@@ -150,20 +187,13 @@ int lrs_sparse_svd(const lrs_sparse_mat_t *W, double shift, size_t k, lrs_sparse
         goto done;
     }
     SP_TRY(SVDCreate(PETSC_COMM_WORLD, &svd), "SVDCreate");
-    SP_TRY(SVDSetOperators(svd, A, NULL), "SVDSetOperators");
-    SP_TRY(SVDSetType(svd, SVDCROSS), "SVDSetType cross");
-    SP_TRY(SVDSetWhichSingularTriplets(svd, end == LRS_SPARSE_SMALLEST ? SVD_SMALLEST : SVD_LARGEST),
-           "SVDSetWhichSingularTriplets");
-    SP_TRY(SVDSetDimensions(svd, (PetscInt)k, (PetscInt)o.ncv, PETSC_DEFAULT), "SVDSetDimensions");
-    SP_TRY(SVDSetTolerances(svd, o.tol, o.max_it ? (PetscInt)o.max_it : PETSC_DEFAULT),
-           "SVDSetTolerances");
-    SP_TRY(SVDSetInitialSpaces(svd, 1, &v0, 0, NULL), "SVDSetInitialSpaces");
-    SP_TRY(SVDSetFromOptions(svd), "SVD options");
+    if ((rc = sp_svd_setup(svd, A, v0, W->n, k, end, &o, &b, err)))
+        goto done;
     SP_TRY(SVDSolve(svd), "SVDSolve");
     snprintf(what, sizeof what, "%s singular values of %s",
              end == LRS_SPARSE_SMALLEST ? "smallest" : "largest",
              shift == 0 ? "W" : shift == 1 ? "I - W" : "s I - W");
-    rc = sp_svd_collect(svd, k, vectors, what, o.tol, out, err);
+    rc = sp_svd_collect(svd, k, vectors, what, &b, out, err);
 done:
     if (svd)
         SVDDestroy(&svd);
@@ -172,7 +202,7 @@ done:
     if (A)
         MatDestroy(&A);
     rc = sp_agree(rc, err);
-    if (rc && rc != LRS_ENUMERIC)
+    if (rc)
         lrs_sparse_svals_free(out);
     return rc;
 }

@@ -5,7 +5,8 @@
 # at a random moment of the run (notebook or gnuplot), and check that make
 # ends within 5 s with status 130 (or 0 when the run had already finished),
 # that no gnuplot is left behind and that no temporaries are left.  Prints one
-# line per run and "interrupt stress: N runs, N hangs, N bad" at the end.
+# line per run (a bad run is followed by make's output) and
+# "interrupt stress: N runs, N hangs, N bad" at the end.
 # Not part of `make test` (it takes minutes): `make test-interrupt-stress`.
 set -u
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -30,11 +31,14 @@ ours() {
     done
 }
 hangs=0; bad=0
+# make starts with SIGINT at its default (env --default-signal): a script
+# started in the background (`... &` without job control) inherits SIGINT
+# ignored, and make and figure.sh would then never see the Ctrl-C.
 for i in $(seq "$count"); do
     delay=$(awk -v f="$full" -v s="$RANDOM" 'BEGIN { printf "%.3f", f * s / 32768 }')
     set -m
-    make --no-print-directory -o "$build/notebooks/$name" "$name" FAST=1 BUILD="$build" \
-        DEPS_OK="$repo/build/.deps-ok" >results/make.log 2>&1 &
+    env --default-signal=INT make --no-print-directory -o "$build/notebooks/$name" "$name" \
+        FAST=1 BUILD="$build" DEPS_OK="$repo/build/.deps-ok" >results/make.log 2>&1 &
     mpid=$!
     set +m
     sleep "$delay"
@@ -51,6 +55,7 @@ for i in $(seq "$count"); do
     orphan=$(ours)
     if { [ "$rc" -ne 130 ] && [ "$rc" -ne 0 ]; } || [ -n "$left" ] || [ -n "$orphan" ]; then
         bad=$((bad + 1)); echo "run $i: BAD status $rc at $delay s; temporaries '$left'; gnuplot left '$orphan'"
+        sed 's/^/    make: /' results/make.log
         [ -n "$orphan" ] && kill -KILL $orphan
     else
         echo "run $i: SIGINT at $delay s, status $rc"

@@ -12,6 +12,7 @@
  * Compiled only when the sparse module is (LRS_HAVE_SPARSE).
  */
 #include "cmd_sparse.h"
+#include "verdicts.h"
 
 #ifdef LRS_HAVE_SPARSE
 
@@ -194,12 +195,13 @@ static int load(sp_args_t *a, lrs_sparse_mat_t **W, lrs_io_read_info_t *info, lr
     return rc;
 }
 
-static void print_vals(FILE *fp, const char *key, const double *v, size_t n)
+/* Values in a row; those from index `exact` on are flagged estimates ("~"). */
+static void print_vals(FILE *fp, const char *key, const double *v, size_t n, size_t exact)
 {
     size_t i;
     fprintf(fp, "%-22s ", key);
     for (i = 0; i < n; i++)
-        fprintf(fp, "%s%.6g", i ? " " : "", v[i]);
+        fprintf(fp, "%s%s%.6g", i ? " " : "", i < exact ? "" : "~", v[i]);
     fputc('\n', fp);
 }
 
@@ -212,17 +214,33 @@ static double max_of(const double *v, size_t n)
     return m;
 }
 
-static void print_rank(FILE *fp, const char *key, const lrs_sparse_rank_t *r, int integer)
+/* The state of one solve: converged, or the flag with what was reached. */
+static void print_solve(FILE *fp, const char *key, const lrs_sparse_svals_t *s)
 {
+    if (s->converged)
+        KV(fp, key, "%.2g (largest relative residual, %zu iterations)", max_of(s->resid, s->k),
+           s->iterations);
+    else
+        KV(fp, key, "%.2g: FLAGGED ESTIMATE: values %zu..%zu (marked ~) did not reach tol %g "
+           "within the budget of %zu restarts (--max-it); the residual is their error bar",
+           max_of(s->resid, s->k), s->nconv + 1, s->k, s->tol, s->iterations);
+}
+
+/* One rank by kind; `approx`: it rests on flagged top values, so even an
+ * exact formula gives an estimate. */
+static void print_rank(FILE *fp, const char *key, const lrs_sparse_rank_t *r, int integer,
+                       int approx)
+{
+    const char *a = approx ? "~" : "", *why = approx ? " (from flagged top values)" : "";
     switch (r->kind) {
     case LRS_SPARSE_EXACT:
-        if (integer) KV(fp, key, "%.0f", r->value);
-        else KV(fp, key, "%.4f", r->value);
+        if (integer) KV(fp, key, "%s%.0f%s", a, r->value, why);
+        else KV(fp, key, "%s%.4f%s", a, r->value, why);
         break;
     case LRS_SPARSE_ESTIMATE:
-        if (integer) KV(fp, key, "%.0f (estimate; range %.0f..%.0f from the median's error bar)",
-                        r->value, r->lo, r->hi);
-        else KV(fp, key, "%.4f +- %.4f (stochastic estimate, 1 s.e.)", r->value, r->se);
+        if (integer) KV(fp, key, "%.0f (estimate; range %.0f..%.0f from the median's error bar)%s",
+                        r->value, r->lo, r->hi, why);
+        else KV(fp, key, "%.4f +- %.4f (stochastic estimate, 1 s.e.)%s", r->value, r->se, why);
         break;
     case LRS_SPARSE_BEYOND:
         KV(fp, key, "> %.0f (beyond the computed values; raise --top)", r->value);
@@ -230,6 +248,15 @@ static void print_rank(FILE *fp, const char *key, const lrs_sparse_rank_t *r, in
     default:
         KV(fp, key, "unavailable (needs the whole spectrum)");
     }
+}
+
+/* The '#' lines under a TSV table for a solve that ended as an estimate. */
+static void print_flag_tsv(FILE *fp, const char *col, const lrs_sparse_svals_t *s)
+{
+    if (!s->converged)
+        fprintf(fp, "# FLAGGED ESTIMATE: %s rows %zu..%zu did not reach tol %g within the "
+                "budget of %zu restarts (--max-it); their resid column is what was reached\n",
+                col, s->nconv + 1, s->k, s->tol, s->iterations);
 }
 
 /* svals: the top-k singular values of W and both ends of I - W. */
@@ -248,6 +275,9 @@ static int cmd_svals(sp_args_t *a, lrs_sparse_mat_t *W, FILE *fp, lrs_err_t *err
     for (i = 0; i < k; i++)
         fprintf(fp, "%zu\t%.12g\t%.2g\t%.12g\t%.2g\t%.12g\t%.2g\n", i + 1, t.sigma[i], t.resid[i],
                 hi.sigma[i], hi.resid[i], lo.sigma[i], lo.resid[i]);
+    print_flag_tsv(fp, "sigma_W", &t);
+    print_flag_tsv(fp, "sigma_I-W_largest", &hi);
+    print_flag_tsv(fp, "sigma_I-W_smallest", &lo);
 done:
     lrs_sparse_svals_free(&t);
     lrs_sparse_svals_free(&hi);
@@ -257,19 +287,35 @@ done:
 
 static void print_stability(FILE *fp, const lrs_sparse_stability_t *st)
 {
-    KV(fp, "max_re_eig", "%.6g%s%.6gi (Krylov-Schur estimate, residual %.2g)", st->re[0],
-       st->im[0] < 0 ? " - " : " + ", fabs(st->im[0]), st->resid[0]);
-    KV(fp, "numerical_abscissa", "%.6g (lambda_max((W + W^T)/2), residual %.2g; bound %.6g; "
-       "Gershgorin bound %.6g)", st->abscissa, st->abscissa_resid, st->abscissa_bound,
-       st->gershgorin);
-    if (st->stable_for_sure)
-        KV(fp, "stability", "stable for sure (numerical abscissa bound < 1)");
-    else if (st->re[0] < 1)
-        KV(fp, "stability", "stable (estimate): max Re eig(W) %.6g < 1, but the numerical "
-           "abscissa bound %.4g is not below 1", st->re[0], fmin(st->abscissa_bound, st->gershgorin));
+    int eflag = st->nconv < 1;
+    if (!eflag)
+        KV(fp, "max_re_eig", "%.6g%s%.6gi (residual %.2g, %zu iterations)",
+           st->re[0], st->im[0] < 0 ? " - " : " + ", fabs(st->im[0]), st->resid[0],
+           st->iterations);
     else
-        KV(fp, "stability", "unstable: max Re eig(W) %.6g >= 1 (try --scale %.3g)", st->re[0],
-           0.9 / st->re[0]);
+        KV(fp, "max_re_eig", "~%.6g%s%.6gi (FLAGGED ESTIMATE: Krylov-Schur residual %.2g did not "
+           "reach tol %g within the budget of %zu restarts, --max-it)", st->re[0],
+           st->im[0] < 0 ? " - " : " + ", fabs(st->im[0]), st->resid[0], st->tol, st->iterations);
+    if (st->abscissa_converged)
+        KV(fp, "numerical_abscissa", "%.6g (lambda_max((W + W^T)/2), residual %.2g; bound %.6g; "
+           "Gershgorin bound %.6g)", st->abscissa, st->abscissa_resid, st->abscissa_bound,
+           st->gershgorin);
+    else
+        KV(fp, "numerical_abscissa", "~%.6g (lambda_max((W + W^T)/2), FLAGGED ESTIMATE: residual "
+           "%.2g did not reach tol %g within %zu restarts, so no bound from it; Gershgorin bound "
+           "%.6g)", st->abscissa, st->abscissa_resid, st->tol, st->abscissa_iterations,
+           st->gershgorin);
+    if (st->stable_for_sure)
+        KV(fp, "stability", "stable for sure (%s bound < 1)",
+           st->abscissa_converged && st->abscissa_bound < 1 ? "numerical abscissa" : "Gershgorin");
+    else if (st->re[0] < 1)
+        KV(fp, "stability", "stable (estimate%s): max Re eig(W) %s%.6g < 1, but no bound below 1 "
+           "(numerical abscissa %s%.4g, Gershgorin %.4g)", eflag ? ", FLAGGED" : "",
+           eflag ? "~" : "", st->re[0], st->abscissa_converged ? "bound " : "~",
+           st->abscissa_converged ? st->abscissa_bound : st->abscissa, st->gershgorin);
+    else
+        KV(fp, "stability", "unstable%s: max Re eig(W) %s%.6g >= 1 (try --scale %.3g)",
+           eflag ? " (FLAGGED estimate)" : "", eflag ? "~" : "", st->re[0], 0.9 / st->re[0]);
 }
 
 /* eig: the rightmost eigenvalues with residuals and the stability bound. */
@@ -282,22 +328,24 @@ static int cmd_eig(sp_args_t *a, lrs_sparse_mat_t *W, FILE *fp, lrs_err_t *err)
         return rc;
     fprintf(fp, "# index\treal\timag\tresid\n");
     for (i = 0; i < st.k; i++)
-        fprintf(fp, "# %zu\t%.12g\t%.12g\t%.2g\n", i + 1, st.re[i], st.im[i], st.resid[i]);
+        fprintf(fp, "# %zu\t%.12g\t%.12g\t%.2g%s\n", i + 1, st.re[i], st.im[i], st.resid[i],
+                i < st.nconv ? "" : "\tFLAGGED ESTIMATE (tol not reached within --max-it)");
     print_stability(fp, &st);
     lrs_sparse_stability_free(&st);
     return LRS_OK;
 }
 
-static void print_ranks(FILE *fp, const lrs_sparse_ranks_t *r)
+static void print_ranks(FILE *fp, const lrs_sparse_ranks_t *r, const lrs_sparse_svals_t *t)
 {
-    print_rank(fp, "optimal_threshold", &r->optimal_threshold, 1);
-    print_rank(fp, "optimal_shrinkage", &r->optimal_shrinkage, 1);
-    print_rank(fp, "erank", &r->erank, 0);
-    print_rank(fp, "elbow", &r->elbow, 1);
-    print_rank(fp, "energy_ratio", &r->energy, 1);
-    print_rank(fp, "stable_rank", &r->stable, 0);
-    print_rank(fp, "nuclear_rank", &r->nuclear, 0);
-    print_rank(fp, "rank", &r->numerical, 1);
+    int f = !t->converged;
+    print_rank(fp, "optimal_threshold", &r->optimal_threshold, 1, f);
+    print_rank(fp, "optimal_shrinkage", &r->optimal_shrinkage, 1, f);
+    print_rank(fp, "erank", &r->erank, 0, 0);
+    print_rank(fp, "elbow", &r->elbow, 1, f);
+    print_rank(fp, "energy_ratio", &r->energy, 1, f);
+    print_rank(fp, "stable_rank", &r->stable, 0, t->nconv < 1);
+    print_rank(fp, "nuclear_rank", &r->nuclear, 0, t->nconv < 1);
+    print_rank(fp, "rank", &r->numerical, 1, f);
     if (r->probes)
         KV(fp, "median_sigma", "%.5g +- %.2g (Lanczos quadrature, %zu probes x %zu steps)",
            r->sigma_med, r->sigma_med_se, r->probes, r->lanczos);
@@ -312,8 +360,8 @@ static int cmd_ranks(sp_args_t *a, lrs_sparse_mat_t *W, FILE *fp, lrs_err_t *err
     if ((rc = lrs_sparse_svd(W, 0, a->top, LRS_SPARSE_LARGEST, 0, &a->so, &t, err)))
         return rc;
     if ((rc = lrs_sparse_ranks(W, &t, a->energy, &a->so, &r, err)) == LRS_OK) {
-        print_vals(fp, "top_svals", t.sigma, t.k);
-        print_ranks(fp, &r);
+        print_vals(fp, "top_svals", t.sigma, t.k, t.nconv);
+        print_ranks(fp, &r, &t);
     }
     lrs_sparse_svals_free(&t);
     return rc;
@@ -343,7 +391,7 @@ static int print_overlap(sp_args_t *a, const lrs_sparse_svals_t *t, FILE *fp, lr
             fprintf(fp, "%s%7.3f", j ? " " : "", fabs(P[i * r + j]) < 5e-4 ? 0.0 : P[i * r + j]);
         fputc('\n', fp);
     }
-    print_vals(fp, "overlap_svals", sP, r);
+    print_vals(fp, "overlap_svals", sP, r, r);
 done:
     free(P);
     free(sP);
@@ -356,18 +404,12 @@ static int print_verdicts(sp_args_t *a, lrs_sparse_mat_t *W, const lrs_sparse_sv
 {
     size_t N = lrs_sparse_order(W);
     double f2 = lrs_sparse_frob2(W) - 2 * lrs_sparse_trace(W) + (double)N;
+    const char *fl = hi->converged && lo->converged ? "" : " [FLAGGED: from estimates, see svd_I-W_*]";
     lrs_verdict_t v;
     int rc = lrs_verdict_compute(N, f2, hi->sigma, hi->k, lo->sigma, lo->k, a->sim.sigmax, &v, err);
     if (rc)
         return rc;
-    KV(fp, "pc_variance", "largest %.4g, bulk reference %.4g, smallest %.4g (theory 1, sigma_x = %g)",
-       v.var_max, v.ref_var, v.var_min, a->sim.sigmax);
-    KV(fp, "low_rank_suppression", "%s: the smallest predicted PC variance is %.3g times below "
-       "the bulk reference (%s%zu PCs more than 10x below)", lrs_verdict_lrs_word(&v),
-       v.suppression, v.nsupp_atleast ? ">= " : "", v.nsupp);
-    KV(fp, "high_dimensional", "%s: the largest predicted PC variance is %.3g times the bulk "
-       "reference (%s%zu PCs more than 10x above)", lrs_verdict_hd_word(&v), v.amplification,
-       v.namp_atleast ? ">= " : "", v.namp);
+    analyze_print_verdicts(fp, &v, a->sim.sigmax, fl);
     return LRS_OK;
 }
 
@@ -388,31 +430,28 @@ static int cmd_report(sp_args_t *a, lrs_sparse_mat_t *W, FILE *fp, lrs_err_t *er
     KV(fp, "size", "%zu x %zu, %zu stored entries (density %.3g), %d MPI rank%s", N, N,
        lrs_sparse_nnz(W), (double)lrs_sparse_nnz(W) / ((double)N * (double)N), lrs_sparse_size(),
        lrs_sparse_size() == 1 ? "" : "s");
-    print_vals(fp, "top_svals", t.sigma, t.k);
-    KV(fp, "svd_residual", "%.2g (largest relative residual, %zu iterations)", max_of(t.resid, t.k),
-       t.iterations);
+    print_vals(fp, "top_svals", t.sigma, t.k, t.nconv);
+    print_solve(fp, "svd_residual", &t);
     if ((rc = lrs_sparse_ranks(W, &t, a->energy, &a->so, &r, err)))
         goto done;
-    print_ranks(fp, &r);
+    print_ranks(fp, &r, &t);
     if ((rc = lrs_sparse_stability(W, k < 3 ? k : 3, &a->so, &st, err)))
         goto done;
     print_stability(fp, &st);
     if ((rc = lrs_sparse_svd(W, 1, k > kv ? k : kv, LRS_SPARSE_LARGEST, 0, &a->so, &hi, err)) ||
         (rc = lrs_sparse_svd(W, 1, k, LRS_SPARSE_SMALLEST, 0, &a->so, &lo, err)))
         goto done;
-    print_vals(fp, "svals_I-W_largest", hi.sigma, hi.k);
-    print_vals(fp, "svals_I-W_smallest", lo.sigma, lo.k);
-    KV(fp, "svd_I-W_residual", "%.2g (largest), %.2g (smallest end)", max_of(hi.resid, hi.k),
-       max_of(lo.resid, lo.k));
-    KV(fp, "cond_I_minus_W", "%.4g", hi.sigma[0] / lo.sigma[0]);
+    print_vals(fp, "svals_I-W_largest", hi.sigma, hi.k, hi.nconv);
+    print_solve(fp, "svd_I-W_largest", &hi);
+    print_vals(fp, "svals_I-W_smallest", lo.sigma, lo.k, lo.nconv);
+    print_solve(fp, "svd_I-W_smallest", &lo);
+    KV(fp, "cond_I_minus_W", "%s%.4g", hi.nconv && lo.nconv ? "" : "~", hi.sigma[0] / lo.sigma[0]);
     if ((rc = print_overlap(a, &t, fp, err)))
         goto done;
     if (st.re[0] < 1)
         rc = print_verdicts(a, W, &hi, &lo, fp, err);
-    else {
-        KV(fp, "low_rank_suppression", "not defined: the linear network is unstable (see stability)");
-        KV(fp, "high_dimensional", "not defined: the linear network is unstable (see stability)");
-    }
+    else
+        analyze_print_verdicts(fp, NULL, a->sim.sigmax, "");
 done:
     lrs_sparse_svals_free(&t);
     lrs_sparse_svals_free(&hi);
