@@ -244,6 +244,23 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(FUZZ_IO_OBJ
 test-valgrind: all tests
 	@bash tests/valgrind.sh $(BUILD)
 
+# make test-valgrind-sparse: the sparse module under valgrind memcheck: the
+# unit tests (test_sparse, quick mode) and a small `lrs-analyze --sparse
+# report`; any memcheck error or definite/indirect leak fails the target
+# (--error-exitcode).  OpenMPI's own leaks are suppressed narrowly in
+# tests/valgrind.supp (reproducer there).
+VG_SPARSE = OPENBLAS_NUM_THREADS=1 LRS_TEST_QUICK=1 OMPI_ALLOW_RUN_AS_ROOT=1 \
+	OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 valgrind --tool=memcheck --quiet --error-exitcode=3 \
+	--leak-check=full --show-leak-kinds=definite,indirect \
+	--errors-for-leak-kinds=definite,indirect --num-callers=40 \
+	--suppressions=tests/valgrind.supp
+.PHONY: test-valgrind-sparse
+test-valgrind-sparse: sparse
+	$(VG_SPARSE) $(BUILD)/tests/test_sparse
+	$(VG_SPARSE) $(BUILD)/lrs-analyze --sparse report \
+	    tests/fixtures/analyze/path-pattern-sym.mtx --scale 0.4 --top 3
+	@echo "valgrind (sparse): test_sparse and lrs-analyze --sparse report: no errors, no leaks"
+
 # make test-interrupt-stress: 100 Ctrl-Cs at random moments of make fig1 FAST=1;
 # last line "interrupt stress: N runs, N hangs, N bad".
 .PHONY: test-interrupt-stress
