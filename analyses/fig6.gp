@@ -9,6 +9,8 @@
 
 if (!exists("outpng")) outpng = 'results/fig6.png'
 if (!exists("outpdf")) outpdf = 'results/fig6.pdf'
+# terminals to draw (draw.sh draws the PNG and the PDF in two processes)
+if (!exists("outs")) outs = "png pdf"
 if (!exists("D")) D = 'results/fig6/'
 
 # Colour roles: input green, response blue, connectivity red, recurrent
@@ -37,7 +39,7 @@ vw      = real(getv("v_top_node_weight"))
 udeg    = real(getv("u_top_node_degree"))
 net = synthetic ? "a SYNTHETIC school network (--synthetic)" : "the high-school contact network"
 
-do for [out in "png pdf"] {
+do for [out in outs] {
 if (out eq "png") {
     set terminal pngcairo size 1800,1050 font "DejaVu Sans,14" enhanced
     set output outpng

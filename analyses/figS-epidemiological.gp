@@ -12,6 +12,8 @@
 
 if (!exists("outpng")) outpng = 'results/figS-epidemiological.png'
 if (!exists("outpdf")) outpdf = 'results/figS-epidemiological.pdf'
+# terminals to draw (draw.sh draws the PNG and the PDF in two processes)
+if (!exists("outs")) outs = "png pdf"
 if (!exists("D")) D = 'results/figS-epidemiological/'
 
 # Colour roles: input green, response blue, connectivity red, recurrent
@@ -47,7 +49,7 @@ net = synthetic ? "a SYNTHETIC school network (--synthetic)" : "the high-school 
 psmin = 1e9; psmax = -1e9
 do for [w in psv] { psmin = (real(w) < psmin ? real(w) : psmin); psmax = (real(w) > psmax ? real(w) : psmax) }
 
-do for [out in "png pdf"] {
+do for [out in outs] {
 if (out eq "png") {
     set terminal pngcairo size 2300,1050 font "DejaVu Sans,14" enhanced
     set output outpng

@@ -6,6 +6,8 @@
 
 if (!exists("outpng")) outpng = "results/figS-theory.png"
 if (!exists("outpdf")) outpdf = "results/figS-theory.pdf"
+# terminals to draw (draw.sh draws the PNG and the PDF in two processes)
+if (!exists("outs")) outs = "png pdf"
 D = "results/figS-theory/"
 
 # Colour roles: input green, response blue, connectivity red; theories in
@@ -26,7 +28,7 @@ rho    = hdr("pcvar_short.tsv", "rho")
 # Median deviations over the top ntop PCs, from the summary.
 sumval(k) = real(system("awk -F' = ' '$1==\"".k."\"{print $2}' ".D."summary.txt"))
 
-do for [out in "png pdf"] {
+do for [out in outs] {
 if (out eq "png") {
     set terminal pngcairo size 1800,1050 font "DejaVu Sans,14" enhanced
     set output outpng

@@ -169,8 +169,7 @@ static void test_batch_bit_identical(void)
         const lrs_sim_method_t *m[4] = {lrs_sim_euler, lrs_sim_euler, lrs_sim_rk4, lrs_sim_exact};
         lrs_sim_transfer_t f[4] = {LRS_F_IDENTITY, LRS_F_TANH, LRS_F_TANH, LRS_F_IDENTITY};
         for (int c = 0; c < 4; c++) {
-            lrs_sim_params_t p = lrs_sim_params_default();
-            p.W = W;
+            lrs_sim_params_t p = sim_params_on(W);
             p.f = f[c];
             p.method = m[c];
             p.dt = m[c] == lrs_sim_exact ? 0.05 : 0.01;
@@ -253,14 +252,10 @@ static void test_batch_lowrank_parts(void)
     CHECK(dev <= 500 * N * DBL_EPSILON * sc, "factored vs dense W1 + U V^T: %.3g > nt N eps ||z|| = %.3g",
           dev, 500 * N * DBL_EPSILON * sc);
     lrs_input_free(in);
-    gsl_vector_free(z0);
-    gsl_vector_free(za);
-    gsl_vector_free(zb);
+    VECTORS_FREE(z0, za, zb);
     gsl_matrix_free(Wd);
     for (size_t k = 0; k < K; k++) {
-        gsl_matrix_free(U[k]);
-        gsl_matrix_free(V[k]);
-        gsl_matrix_free(S[k]);
+        MATRICES_FREE(U[k], V[k], S[k]);
     }
     gsl_matrix_free(W1);
     gsl_rng_free(rng);
@@ -273,8 +268,7 @@ static void test_batch_errors(void)
     size_t N = 3;
     lrs_err_t e;
     gsl_matrix *W = gsl_matrix_calloc(N, N);
-    lrs_sim_params_t p = lrs_sim_params_default();
-    p.W = W;
+    lrs_sim_params_t p = sim_params_on(W);
     p.T = 1.0;
     lrs_sim_t *s = NULL;
     CHECK_ERR(lrs_sim_batch_alloc(&s, &p, 0, NULL, NULL, &e), LRS_EINVAL, &e, "K = 0 trajectories");
@@ -314,13 +308,8 @@ static void test_batch_errors(void)
     lrs_sim_free(s);
     lrs_input_free(in[0]);
     lrs_input_free(in[1]);
-    gsl_vector_free(zf);
-    gsl_vector_free(zbig);
-    gsl_vector_free(zbad);
-    gsl_matrix_free(U);
-    gsl_matrix_free(V);
-    gsl_matrix_free(S);
-    gsl_matrix_free(W);
+    VECTORS_FREE(zf, zbig, zbad);
+    MATRICES_FREE(U, V, S, W);
 }
 
 int main(void)

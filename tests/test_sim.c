@@ -70,8 +70,7 @@ static void test_linear_stationary_variance(void)
     CHECK_OK(lrs_noise_alloc(&nz, N, tau_x, sigma, dt, r, &e), &e);
     CHECK_OK(lrs_input_alloc(&in, N, &e), &e);
     CHECK_OK(lrs_input_add_noise(in, nz, 1.0, NULL, &e), &e);
-    lrs_sim_params_t p = lrs_sim_params_default();
-    p.W = W;
+    lrs_sim_params_t p = sim_params_on(W);
     p.tau = tau;
     p.dt = dt;
     p.T = T;
@@ -128,8 +127,7 @@ static void test_step_response_and_probes(void)
     lrs_probe_t *pr = NULL;
     CHECK_OK(lrs_input_alloc(&in, N, &e), &e);
     CHECK_OK(lrs_input_add_step(in, 1.0, 6.0, c, d, &e), &e);
-    lrs_sim_params_t p = lrs_sim_params_default();
-    p.W = W;
+    lrs_sim_params_t p = sim_params_on(W);
     p.dt = dt;
     p.T = 10.0;
     CHECK_OK(lrs_sim_alloc(&s, &p, &e), &e);
@@ -195,25 +193,17 @@ static void test_per_unit_tau(void)
     gsl_vector_set(tau, 1, 3.0);
     gsl_vector_set_all(c, 1.0);
     lrs_input_t *in = NULL;
-    lrs_sim_t *s = NULL;
-    CHECK_OK(lrs_input_alloc(&in, 2, &e), &e);
-    CHECK_OK(lrs_input_add_constant(in, c, &e), &e);
-    lrs_sim_params_t p = lrs_sim_params_default();
-    p.W = W;
+    CHECK_OK(const_input(&in, c, &e), &e);
+    lrs_sim_params_t p = sim_params_on(W);
     p.tau_vec = tau;
     p.dt = dt;
     p.T = 5.0;
-    CHECK_OK(lrs_sim_alloc(&s, &p, &e), &e);
-    CHECK_OK(lrs_sim_run(s, in, NULL, 0, &e), &e);
-    CHECK_OK(lrs_sim_final_state(s, z, &e), &e);
+    CHECK_OK(sim_final_state(&p, in, z, &e), &e);
     CHECK_REL(gsl_vector_get(z, 0), 1 - pow(1 - dt / 1.0, 499), 1e-12);
     CHECK_REL(gsl_vector_get(z, 1), 1 - pow(1 - dt / 3.0, 499), 1e-12);
-    lrs_sim_free(s);
     lrs_input_free(in);
     gsl_matrix_free(W);
-    gsl_vector_free(tau);
-    gsl_vector_free(c);
-    gsl_vector_free(z);
+    VECTORS_FREE(tau, c, z);
 }
 
 /* Run a network with a constant input c to (near) its fixed point; return
@@ -222,22 +212,13 @@ static int run_constant(const gsl_matrix *W, lrs_sim_transfer_t f, lrs_sim_mode_
                         const gsl_vector *c, double T, gsl_vector *z, lrs_err_t *e)
 {
     lrs_input_t *in = NULL;
-    lrs_sim_t *s = NULL;
-    int rc = lrs_input_alloc(&in, W->size1, e);
-    if (!rc)
-        rc = lrs_input_add_constant(in, c, e);
-    lrs_sim_params_t p = lrs_sim_params_default();
-    p.W = W;
+    lrs_sim_params_t p = sim_params_on(W);
     p.f = f;
     p.mode = mode;
     p.T = T;
+    int rc = const_input(&in, c, e);
     if (!rc)
-        rc = lrs_sim_alloc(&s, &p, e);
-    if (!rc)
-        rc = lrs_sim_run(s, in, NULL, 0, e);
-    if (!rc)
-        rc = lrs_sim_final_state(s, z, e);
-    lrs_sim_free(s);
+        rc = sim_final_state(&p, in, z, e);
     lrs_input_free(in);
     return rc;
 }
@@ -265,17 +246,12 @@ static void test_linear_against_scalar_euler(void)
         }
         for (int per_unit = 0; per_unit < 2; per_unit++) {
             lrs_input_t *in = NULL;
-            lrs_sim_t *s = NULL;
-            CHECK_OK(lrs_input_alloc(&in, N, &e), &e);
-            CHECK_OK(lrs_input_add_constant(in, c, &e), &e);
-            lrs_sim_params_t p = lrs_sim_params_default();
-            p.W = W;
+            CHECK_OK(const_input(&in, c, &e), &e);
+            lrs_sim_params_t p = sim_params_on(W);
             p.z0 = z0;
             p.T = 0.01 * (steps[si] + 1); /* final state z[steps] */
             p.tau_vec = per_unit ? tau : NULL;
-            CHECK_OK(lrs_sim_alloc(&s, &p, &e), &e);
-            CHECK_OK(lrs_sim_run(s, in, NULL, 0, &e), &e);
-            CHECK_OK(lrs_sim_final_state(s, z, &e), &e);
+            CHECK_OK(sim_final_state(&p, in, z, &e), &e);
             double nrm = 0, dev = 0;
             for (size_t i = 0; i < N; i++)
                 ref[i] = gsl_vector_get(z0, i);
@@ -296,15 +272,11 @@ static void test_linear_against_scalar_euler(void)
             CHECK(dev <= 1e-12 * sqrt(nrm),
                   "N = %zu per_unit %d: max |z - z_ref| = %.3g > 1e-12 ||z|| = %.3g", N, per_unit,
                   dev, 1e-12 * sqrt(nrm));
-            lrs_sim_free(s);
             lrs_input_free(in);
         }
         gsl_matrix_free(W);
         gsl_rng_free(r);
-        gsl_vector_free(z0);
-        gsl_vector_free(c);
-        gsl_vector_free(z);
-        gsl_vector_free(tau);
+        VECTORS_FREE(z0, c, z, tau);
         free(ref);
         free(nxt);
     }
@@ -346,10 +318,7 @@ static void test_tanh_relu_fixed_points(void)
     CHECK_REL(gsl_vector_get(z1, 0), zz, 1e-14);
     gsl_matrix_free(W);
     gsl_matrix_free(W1);
-    gsl_vector_free(c);
-    gsl_vector_free(z);
-    gsl_vector_free(c1);
-    gsl_vector_free(z1);
+    VECTORS_FREE(c, z, c1, z1);
 }
 
 /* Feed-forward mode: tau dz/dt = -z + f(W^T x); with constant x = c the
@@ -437,8 +406,7 @@ static void test_recurrent_input_R(void)
             CHECK_OK(lrs_noise_alloc(&nz, N, 1.0, 1.0, 0.01, rng, &e), &e);
             CHECK_OK(lrs_input_alloc(&in, N, &e), &e);
             CHECK_OK(lrs_input_add_noise(in, nz, 1.0, NULL, &e), &e);
-            lrs_sim_params_t p = lrs_sim_params_default();
-            p.W = W;
+            lrs_sim_params_t p = sim_params_on(W);
             p.f = fs[k];
             p.mode = (lrs_sim_mode_t)mode;
             p.T = 20.0; /* 2000 steps: several blocks, pipelined */
@@ -471,8 +439,7 @@ static void test_divergence_message(void)
     lrs_input_t *in = NULL;
     lrs_sim_t *s = NULL;
     CHECK_OK(lrs_input_alloc(&in, 1, &e), &e);
-    lrs_sim_params_t p = lrs_sim_params_default();
-    p.W = W;
+    lrs_sim_params_t p = sim_params_on(W);
     p.z0 = z0;
     p.T = 100;
     CHECK_OK(lrs_sim_alloc(&s, &p, &e), &e);
@@ -517,15 +484,11 @@ static void test_nonfinite_input_diverges(void)
     double w = 0.0;
     gsl_matrix *W = diag_matrix(1, &w);
     lrs_input_t *in = NULL;
-    lrs_sim_t *s = NULL;
     CHECK_OK(lrs_input_alloc(&in, 1, &e), &e);
     CHECK_OK(lrs_input_add_callback(in, nan_input, NULL, &e), &e);
-    lrs_sim_params_t p = lrs_sim_params_default();
-    p.W = W;
+    lrs_sim_params_t p = sim_params_on(W);
     p.T = 10;
-    CHECK_OK(lrs_sim_alloc(&s, &p, &e), &e);
-    CHECK_ERR(lrs_sim_run(s, in, NULL, 0, &e), LRS_EDIVERGE, &e, "diverged at t = 3.01:");
-    lrs_sim_free(s);
+    CHECK_ERR(sim_final_state(&p, in, NULL, &e), LRS_EDIVERGE, &e, "diverged at t = 3.01:");
     lrs_input_free(in);
     gsl_matrix_free(W);
 }
@@ -554,8 +517,7 @@ static void test_stop_flag(void)
     lrs_sim_t *s = NULL;
     volatile sig_atomic_t flag = 1;
     CHECK_OK(lrs_input_alloc(&in, 1, &e), &e);
-    lrs_sim_params_t p = lrs_sim_params_default();
-    p.W = W;
+    lrs_sim_params_t p = sim_params_on(W);
     p.T = 1000;
     p.stop = &flag;
     CHECK_OK(lrs_sim_alloc(&s, &p, &e), &e);
@@ -613,8 +575,7 @@ static void test_error_order(void)
         lrs_observer_t o = {count_rows, &rows, 0};
         CHECK_OK(lrs_input_alloc(&in, 1, &e), &e);
         CHECK_OK(lrs_input_add_callback(in, failing_input, NULL, &e), &e);
-        lrs_sim_params_t p = lrs_sim_params_default();
-        p.W = W;
+        lrs_sim_params_t p = sim_params_on(W);
         p.T = 20;
         p.serial = serial;
         CHECK_OK(lrs_sim_alloc(&s, &p, &e), &e);
@@ -658,8 +619,7 @@ static int noise_run(const gsl_matrix *W, int serial, unsigned long seed, gsl_ve
     if (!rc)
         rc = lrs_input_add_noise(in, nz, 1.0, NULL, e);
     if (!rc && !s) {
-        lrs_sim_params_t p = lrs_sim_params_default();
-        p.W = W;
+        lrs_sim_params_t p = sim_params_on(W);
         p.T = 30;
         p.serial = serial;
         p.f = LRS_F_TANH;
@@ -696,8 +656,7 @@ static void test_same_seed_identical(void)
     CHECK(memcmp(C1->data, C2->data, N * N * sizeof(double)) == 0, "pipelined and serial covariances differ");
     /* re-running one simulation object with fresh inputs repeats the run */
     lrs_sim_t *s = NULL;
-    lrs_sim_params_t p = lrs_sim_params_default();
-    p.W = W;
+    lrs_sim_params_t p = sim_params_on(W);
     p.T = 30;
     p.f = LRS_F_TANH;
     CHECK_OK(lrs_sim_alloc(&s, &p, &e), &e);
@@ -708,12 +667,8 @@ static void test_same_seed_identical(void)
     CHECK(memcmp(z1->data, z3->data, N * sizeof(double)) != 0, "different seeds gave the same run");
     lrs_sim_free(s);
     gsl_matrix_free(W);
-    gsl_vector_free(z1);
-    gsl_vector_free(z2);
-    gsl_vector_free(z3);
-    gsl_matrix_free(C1);
-    gsl_matrix_free(C2);
-    gsl_matrix_free(C3);
+    VECTORS_FREE(z1, z2, z3);
+    MATRICES_FREE(C1, C2, C3);
 }
 
 /* Mixed noise: x = scale * mix^T xi + constant, checked row by row against
@@ -766,8 +721,7 @@ static void test_mixed_noise_input(void)
     CHECK_OK(lrs_input_alloc(&in, N, &e), &e);
     CHECK_OK(lrs_input_add_constant(in, c, &e), &e);
     CHECK_OK(lrs_input_add_noise(in, nz, 0.5, mix, &e), &e);
-    lrs_sim_params_t p = lrs_sim_params_default();
-    p.W = W;
+    lrs_sim_params_t p = sim_params_on(W);
     p.T = 10;
     CHECK_OK(lrs_sim_alloc(&s, &p, &e), &e);
     mix_check m = {ref, mix, 0.5, 0.25, 0, gsl_matrix_alloc(1024, K)};
@@ -835,8 +789,7 @@ static void test_projection_observer(void)
     CHECK_OK(lrs_noise_alloc(&nz, N, 1.0, 1.0, 0.01, r, &e), &e);
     CHECK_OK(lrs_input_alloc(&in, N, &e), &e);
     CHECK_OK(lrs_input_add_noise(in, nz, 1.0, NULL, &e), &e);
-    lrs_sim_params_t p = lrs_sim_params_default();
-    p.W = W;
+    lrs_sim_params_t p = sim_params_on(W);
     p.T = 50;
     CHECK_OK(lrs_sim_alloc(&s, &p, &e), &e);
     CHECK_OK(lrs_cov_alloc(&f.c, 3 * N, &e), &e);
@@ -905,9 +858,7 @@ static void test_projection_observer(void)
     lrs_input_free(in);
     lrs_noise_free(nz);
     gsl_rng_free(r);
-    gsl_matrix_free(W);
-    gsl_matrix_free(D);
-    gsl_matrix_free(Dk);
+    MATRICES_FREE(W, D, Dk);
 }
 
 /* Trace writer: every 5th step with t < 0.5 (10 rows), columns t, ||z||,
@@ -925,8 +876,7 @@ static void test_trace_observer(void)
     lrs_sim_t *s = NULL;
     lrs_trace_t *tr = NULL;
     CHECK_OK(lrs_input_alloc(&in, 3, &e), &e);
-    lrs_sim_params_t p = lrs_sim_params_default();
-    p.W = W;
+    lrs_sim_params_t p = sim_params_on(W);
     p.z0 = z0;
     p.T = 2.0;
     CHECK_OK(lrs_sim_alloc(&s, &p, &e), &e);
@@ -1048,14 +998,8 @@ static void test_errors(void)
     lrs_input_free(NULL);
     lrs_noise_free(nz);
     gsl_rng_free(r);
-    gsl_matrix_free(Wr);
-    gsl_matrix_free(W);
-    gsl_matrix_free(mix);
-    gsl_matrix_free(X);
-    gsl_vector_free(tv);
-    gsl_vector_free(z0);
-    gsl_vector_free(c2);
-    gsl_vector_free(d);
+    MATRICES_FREE(Wr, W, mix, X);
+    VECTORS_FREE(tv, z0, c2, d);
 }
 
 int main(void)

@@ -57,9 +57,7 @@ static void test_scaled_identity(void)
     for (size_t i = 0; i < N; i++)
         for (size_t j = 0; j < N; j++)
             CHECK_ABS(gsl_matrix_get(Cov, i, j), i == j ? want : 0.0, 10 * N * eps * want);
-    gsl_matrix_free(W);
-    gsl_matrix_free(Cx);
-    gsl_matrix_free(Cov);
+    MATRICES_FREE(W, Cx, Cov);
     gsl_vector_free(v1);
     gsl_vector_free(v2);
 }
@@ -157,12 +155,7 @@ static void test_cov_residual(void)
     }
     CHECK_REL(sum, tr, 10 * N * eps);
     gsl_vector_free(v2);
-    gsl_matrix_free(W);
-    gsl_matrix_free(G);
-    gsl_matrix_free(Cx);
-    gsl_matrix_free(Cov);
-    gsl_matrix_free(M);
-    gsl_matrix_free(T);
+    MATRICES_FREE(W, G, Cx, Cov, M, T);
     gsl_rng_free(r);
 }
 
@@ -186,9 +179,7 @@ static void test_refuses_unstable(void)
     /* a rank-one unstable part: c = +10 (figS-unstable2) */
     gsl_matrix *W2 = fig1_network(N, 10, 0.5, 3, NULL);
     CHECK_ERR(lrs_theory_pcvar1(W2, 1.0, v, &e), LRS_EUNSTABLE, &e, "is unstable");
-    gsl_matrix_free(W2);
-    gsl_matrix_free(W);
-    gsl_matrix_free(Cov);
+    MATRICES_FREE(W2, W, Cov);
     gsl_vector_free(v);
 }
 
@@ -254,8 +245,7 @@ static void test_theory_vs_simulation(void)
     gsl_matrix *Cz = gsl_matrix_alloc(N, N), *Cx = gsl_matrix_alloc(N, N);
     gsl_vector *vs = gsl_vector_alloc(N), *v1 = gsl_vector_alloc(N), *v2 = gsl_vector_alloc(N);
     double *dev = malloc(top * sizeof *dev);
-    lrs_sim_params_t p = lrs_sim_params_default();
-    p.W = W;
+    lrs_sim_params_t p = sim_params_on(W);
     p.dt = 0.01;
     p.T = 5000;
     p.z0 = z0;
@@ -311,11 +301,7 @@ done:
     free(dev);
     gsl_matrix_free(Cz);
     gsl_matrix_free(Cx);
-    gsl_vector_free(vs);
-    gsl_vector_free(v1);
-    gsl_vector_free(v2);
-    gsl_vector_free(z0);
-    gsl_vector_free(u);
+    VECTORS_FREE(vs, v1, v2, z0, u);
     gsl_matrix_free(W);
     gsl_rng_free(r);
 }

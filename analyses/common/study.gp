@@ -339,7 +339,7 @@ if (ARG1 eq "layout1" || ARG1 eq "layout2") {
     if (!exists("eig_rho_name")) { eig_rho_name = "{/Symbol r}" }
     if (!exists("schem_W")) { schem_W = "W = c uu^T + {/Symbol r}G/{/Symbol \326}N" }
     if (!exists("schem_eq")) { schem_eq = sprintf("{/Symbol t} dz/dt = -z + %s + x", rec_name) }
-    do for [out in "png pdf"] {
+    do for [out in outs] {
         if (out eq "png") {
             set terminal pngcairo size 1800,1300 font "DejaVu Sans,14" enhanced
             set output outpng

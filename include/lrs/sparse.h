@@ -127,7 +127,11 @@ typedef enum { LRS_SPARSE_LARGEST = 0, LRS_SPARSE_SMALLEST = 1 } lrs_sparse_end_
  * SLEPc SVD, "cross" method (eigenproblem of A^T A by Krylov-Schur with
  * implicit products, no factorisation), ncv, tol, max_it from opts.  Cost per
  * restart about ncv products with A and A^T (2 nnz flops each) plus
- * O(N ncv^2) orthogonalisation.  vectors = 1 also returns U and V. */
+ * O(N ncv^2) orthogonalisation.  vectors = 1 also returns U and V.
+ * After max_it restarts the current approximations are returned as flagged
+ * estimates (LRS_OK, converged = 0, each with its residual).  N <= ncv (a
+ * Krylov space would be the whole space; tiny graphs): SLEPc's dense LAPACK
+ * solver gives the same quantities exactly. */
 int lrs_sparse_svd(const lrs_sparse_mat_t *W, double shift, size_t k, lrs_sparse_end_t end,
                    int vectors, const lrs_sparse_opts_t *opts, lrs_sparse_svals_t *out,
                    lrs_err_t *err);
@@ -168,7 +172,12 @@ void lrs_sparse_stability_free(lrs_sparse_stability_t *s);
  * spectrum entirely (Kaniel-Paige: probability vanishing with the iterations),
  * so abscissa_bound = omega + r is reported as the bound, and the Gershgorin
  * bound of H, which holds unconditionally, next to it.  k = 0: the bounds
- * only (no eigenvalues of W; the cheap check at the largest scales). */
+ * only (no eigenvalues of W; the cheap check at the largest scales).
+ * Both solves have the max_it budget: eigenvalues past it are flagged
+ * estimates (converged = 0); an abscissa past it is flagged
+ * (abscissa_converged = 0) and then proves nothing (Gershgorin still may).
+ * The rightmost eigenvalues of a W without structure lie on the rim of a
+ * disc of eigenvalues (circular law) and typically end flagged. */
 int lrs_sparse_stability(const lrs_sparse_mat_t *W, size_t k, const lrs_sparse_opts_t *opts,
                          lrs_sparse_stability_t *out, lrs_err_t *err);
 

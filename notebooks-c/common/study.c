@@ -320,6 +320,7 @@ static lrs_sim_params_t sim_params(const study_params_t *p, double dt, double T,
     sp.T = T;
     sp.z0 = z0;
     sp.max_norm = p->max_norm;
+    sp.precision = p->precision;
     sp.stop = &nb_stop;
     return sp;
 }
@@ -410,6 +411,8 @@ static int run_noise(job_t *j)
     study_randn(rng, p->z0_noise_scale, z0); /* z0 = 0.1 randn */
     lrs_sim_params_t sp = sim_params(p, j->dt, p->T_noise, z0);
     sp.method = j->exact ? lrs_sim_exact : lrs_sim_euler;
+    if (j->exact)
+        sp.precision = LRS_SIM_DOUBLE;
     /* Smooth Gaussian input, K channels, mixed into N units if p->mix.  The
      * same seed gives the same continuous input path at any step. */
     if ((rc = lrs_noise_alloc(&noise, K, p->tau_x, p->sigma_x, j->dt, rng, &j->err)) ||
@@ -1008,6 +1011,8 @@ void study_summary_paper(const study_params_t *p, const study_result_t *r,
          * pca_every_steps-th step (the projections and the cancellation
          * correlation use every step). */
         nb_summary("noise_method", "%s", r->noise_exact ? "exact" : "euler");
+        if (p->precision == LRS_SIM_FLOAT32 && !r->noise_exact)
+            nb_summary("noise_precision", "%s", "float32");
         nb_summary("noise_dt", "%g", r->noise_dt);
         nb_summary("pca_every_steps", "%zu", r->stat_every);
     }

@@ -85,6 +85,9 @@ typedef struct study_params {
     const gsl_vector *tau_vec; /* per-unit tau or NULL */
     double dt;                 /* 0.01 (--fast: 0.05) */
     double max_norm;           /* divergence bound (0: library default) */
+    lrs_sim_precision_t precision; /* LRS_SIM_DOUBLE default; LRS_SIM_FLOAT32: f(z) and
+                                  W f(z) in float32 as the authors computed (Euler and
+                                  RK4 runs only: the exact integrator stays double) */
 
     /* --- (a) spectra --- */
     int do_spectra;            /* 1 */
