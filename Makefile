@@ -244,6 +244,23 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(FUZZ_IO_OBJ
 test-valgrind: all tests
 	@bash tests/valgrind.sh $(BUILD)
 
+# make test-valgrind-sparse: the sparse module under valgrind memcheck: the
+# unit tests (test_sparse, quick mode) and a small `lrs-analyze --sparse
+# report`; any memcheck error or definite/indirect leak fails the target
+# (--error-exitcode).  OpenMPI's own leaks are suppressed narrowly in
+# tests/valgrind.supp (reproducer there).
+VG_SPARSE = OPENBLAS_NUM_THREADS=1 LRS_TEST_QUICK=1 OMPI_ALLOW_RUN_AS_ROOT=1 \
+	OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 valgrind --tool=memcheck --quiet --error-exitcode=3 \
+	--leak-check=full --show-leak-kinds=definite,indirect \
+	--errors-for-leak-kinds=definite,indirect --num-callers=40 \
+	--suppressions=tests/valgrind.supp
+.PHONY: test-valgrind-sparse
+test-valgrind-sparse: sparse
+	$(VG_SPARSE) $(BUILD)/tests/test_sparse
+	$(VG_SPARSE) $(BUILD)/lrs-analyze --sparse report \
+	    tests/fixtures/analyze/path-pattern-sym.mtx --scale 0.4 --top 3
+	@echo "valgrind (sparse): test_sparse and lrs-analyze --sparse report: no errors, no leaks"
+
 # make test-interrupt-stress: 100 Ctrl-Cs at random moments of make fig1 FAST=1;
 # last line "interrupt stress: N runs, N hangs, N bad".
 .PHONY: test-interrupt-stress
@@ -252,27 +269,39 @@ test-interrupt-stress: all
 
 # ---------------------------------------------------------------- install
 # make install PREFIX=/usr/local [DESTDIR=/staging]: lrs-analyze, liblrs.a and
-# liblrs.so, the headers (include/lrs/), lrs.pc (pkg-config) and the man page.
-# make uninstall removes exactly those files.
+# liblrs.so, the headers (include/lrs/), lrs.pc (pkg-config) and the man page;
+# with SLEPc/PETSc found, also the sparse module: liblrs-sparse.a and .so,
+# include/lrs/sparse.h and lrs-sparse.pc.  make uninstall removes exactly
+# those files.  tests/t_install.sh installs into a scratch prefix and builds
+# against both libraries through pkg-config.
 LRS_VERSION ?= 0.1.0
 INST_BIN  = $(DESTDIR)$(PREFIX)/bin
 INST_LIB  = $(DESTDIR)$(PREFIX)/lib
 INST_INC  = $(DESTDIR)$(PREFIX)/include/lrs
 INST_PC   = $(DESTDIR)$(PREFIX)/lib/pkgconfig
 INST_MAN  = $(DESTDIR)$(PREFIX)/share/man/man1
+INST_HDRS = $(filter-out $(if $(SLEPC_LIBS),,include/lrs/sparse.h),$(wildcard include/lrs/*.h))
+# a .pc file from its .pc.in: make_pc NAME
+make_pc = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(LRS_VERSION)|g' $(1).pc.in \
+	> $(INST_PC)/$(1).pc && chmod 644 $(INST_PC)/$(1).pc
 .PHONY: uninstall
-install: lib $(BUILD)/lrs-analyze
+install: lib $(BUILD)/lrs-analyze $(if $(SLEPC_LIBS),$(SP_STATIC) $(SP_SHARED))
 	install -d $(INST_BIN) $(INST_LIB) $(INST_INC) $(INST_PC) $(INST_MAN)
 	install -m 755 $(BUILD)/lrs-analyze $(INST_BIN)/lrs-analyze
 	install -m 644 $(STATIC) $(INST_LIB)/liblrs.a
 	install -m 755 $(SHARED) $(INST_LIB)/liblrs.so
-	install -m 644 include/lrs/*.h $(INST_INC)/
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(LRS_VERSION)|g' lrs.pc.in > $(INST_PC)/lrs.pc
-	chmod 644 $(INST_PC)/lrs.pc
+	install -m 644 $(INST_HDRS) $(INST_INC)/
+	$(call make_pc,lrs)
 	install -m 644 src/tools/lrs-analyze/lrs-analyze.1 $(INST_MAN)/lrs-analyze.1
+ifneq ($(SLEPC_LIBS),)
+	install -m 644 $(SP_STATIC) $(INST_LIB)/liblrs-sparse.a
+	install -m 755 $(SP_SHARED) $(INST_LIB)/liblrs-sparse.so
+	$(call make_pc,lrs-sparse)
+endif
 uninstall:
 	rm -f $(INST_BIN)/lrs-analyze $(INST_LIB)/liblrs.a $(INST_LIB)/liblrs.so \
-	  $(INST_PC)/lrs.pc $(INST_MAN)/lrs-analyze.1
+	  $(INST_LIB)/liblrs-sparse.a $(INST_LIB)/liblrs-sparse.so \
+	  $(INST_PC)/lrs.pc $(INST_PC)/lrs-sparse.pc $(INST_MAN)/lrs-analyze.1
 	rm -f $(addprefix $(INST_INC)/,$(notdir $(wildcard include/lrs/*.h)))
 	-rmdir $(INST_INC) 2>/dev/null
 

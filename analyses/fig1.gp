@@ -15,6 +15,8 @@
 
 if (!exists("outpng")) outpng = 'results/fig1.png'
 if (!exists("outpdf")) outpdf = 'results/fig1.pdf'
+# terminals to draw (draw.sh draws the PNG and the PDF in two processes)
+if (!exists("outs")) outs = "png pdf"
 D = "results/fig1/"
 S = "analyses/common/study.gp"
 call S "init"
@@ -24,7 +26,7 @@ N = int(par(D, "N")); c = real(par(D, "c")); rho = real(par(D, "rho"))
 win = msys(sprintf("awk '/^# aligned input/{gsub(/[][,)]/,\" \"); for(i=1;i<=NF;i++) if($i==\"on\") printf \"%%s %%s \", $(i+1), $(i+2)}' '%sstep.tsv'", D))
 off1 = word(win, 2); off2 = word(win, 4)
 
-do for [out in "png pdf"] {
+do for [out in outs] {
 if (out eq "png") {
     set terminal pngcairo size 1800,1300 font "DejaVu Sans,14" enhanced
     set output outpng

@@ -15,6 +15,8 @@
 
 if (!exists("outpng")) outpng = 'results/fig2.png'
 if (!exists("outpdf")) outpdf = 'results/fig2.pdf'
+# terminals to draw (draw.sh draws the PNG and the PDF in two processes)
+if (!exists("outs")) outs = "png pdf"
 D = "results/fig2/"
 S = "analyses/common/study.gp"
 call S "init"
@@ -22,7 +24,7 @@ call S "init"
 seed = hdrval(D."spectrum.tsv", "seed")
 N = int(par(D, "N")); c = real(par(D, "c")); rho = real(par(D, "rho"))
 
-do for [out in "png pdf"] {
+do for [out in outs] {
 if (out eq "png") {
     set terminal pngcairo size 1800,1300 font "DejaVu Sans,14" enhanced
     set output outpng

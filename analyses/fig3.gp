@@ -10,6 +10,8 @@
 
 if (!exists("outpng")) outpng = 'results/fig3.png'
 if (!exists("outpdf")) outpdf = 'results/fig3.pdf'
+# terminals to draw (draw.sh draws the PNG and the PDF in two processes)
+if (!exists("outs")) outs = "png pdf"
 D = 'results/fig3/'
 
 # Colour roles: input green, recurrent input magenta, response blue,
@@ -34,7 +36,7 @@ sigx = hdr('pcs.tsv', 'sigma_x'); Trk4 = hdr('pcs_rk4.tsv', 'T')
 # Diverging palette for P: blue (-1), white (0), red (+1).
 set palette defined (-1 "#2166ac", 0 "#ffffff", 1 "#b2182b")
 
-do for [out in "png pdf"] {
+do for [out in outs] {
 if (out eq "png") {
     set terminal pngcairo size 1800,1000 font "DejaVu Sans,13" enhanced
     set output outpng

@@ -12,6 +12,8 @@
 
 if (!exists("outpng")) outpng = 'results/fig4.png'
 if (!exists("outpdf")) outpdf = 'results/fig4.pdf'
+# terminals to draw (draw.sh draws the PNG and the PDF in two processes)
+if (!exists("outs")) outs = "png pdf"
 D = 'results/fig4/'
 call "analyses/common/study.gp" "init"
 c_dark = "#0b2e66"; c_resp2 = "#7fb2e5"; c_exc = "#d62728"; c_inh = "#1f5fbf"
@@ -60,7 +62,7 @@ frame(c, r, letter) = sprintf("set lmargin at screen %g; set rmargin at screen %
     px(c), px(c) + 0.235, py(r), py(r) - 0.2, letter, px(c) - 0.055, py(r) + 0.035)
 
 
-do for [out in "png pdf"] {
+do for [out in outs] {
 # each pass starts from the defaults (the previous pass left its settings)
 reset
 set palette defined (-1 "#2166ac", 0 "#ffffff", 1 "#b2182b")

@@ -9,6 +9,8 @@
 
 if (!exists("outpng")) outpng = 'results/fig5.png'
 if (!exists("outpdf")) outpdf = 'results/fig5.pdf'
+# terminals to draw (draw.sh draws the PNG and the PDF in two processes)
+if (!exists("outs")) outs = "png pdf"
 D = 'results/fig5/'
 
 # Colour roles: input green, recurrent input magenta, response blue,
@@ -26,7 +28,7 @@ c_x = net("ring_c_x"); T_run = net("T_run")
 tstep(r) = (r / 10.0**floor(log10(r / 2)) > 6 ? 2 : 1) * 10.0**floor(log10(r / 2))
 
 
-do for [out in "png pdf"] {
+do for [out in outs] {
 # each pass starts from the defaults (the previous pass left its settings)
 reset
 set palette defined (-1 "#2166ac", 0 "#ffffff", 1 "#b2182b")

@@ -10,6 +10,8 @@
 
 if (!exists("outpng")) outpng = 'results/figS-biased.png'
 if (!exists("outpdf")) outpdf = 'results/figS-biased.pdf'
+# terminals to draw (draw.sh draws the PNG and the PDF in two processes)
+if (!exists("outs")) outs = "png pdf"
 D = "results/figS-biased/"
 S = "analyses/common/study.gp"
 call S "init"

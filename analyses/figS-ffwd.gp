@@ -9,6 +9,8 @@
 
 if (!exists("outpng")) outpng = 'results/figS-ffwd.png'
 if (!exists("outpdf")) outpdf = 'results/figS-ffwd.pdf'
+# terminals to draw (draw.sh draws the PNG and the PDF in two processes)
+if (!exists("outs")) outs = "png pdf"
 D = "results/figS-ffwd/"
 S = "analyses/common/study.gp"
 call S "init"

@@ -11,6 +11,8 @@
 
 if (!exists("outpng")) outpng = 'results/figS-fourier.png'
 if (!exists("outpdf")) outpdf = 'results/figS-fourier.pdf'
+# terminals to draw (draw.sh draws the PNG and the PDF in two processes)
+if (!exists("outs")) outs = "png pdf"
 D = 'results/figS-fourier/'
 
 # Colour roles: connectivity red (W0 and its singular vectors).
@@ -24,7 +26,7 @@ nvec = int(net("nvec")); min_share = real(net("min_share"))
 c_conn = "#d62728"; c_conn2 = "#8c1a1a"; c_light = "#f4a582"
 
 
-do for [out in "png pdf"] {
+do for [out in outs] {
 # each pass starts from the defaults (the previous pass left its settings)
 reset
 set palette defined (0 "#ffffff", 0.3 "#fdae61", 1 "#b2182b")

@@ -9,6 +9,8 @@
 
 if (!exists("outpng")) outpng = 'results/figS-lowdiminput.png'
 if (!exists("outpdf")) outpdf = 'results/figS-lowdiminput.pdf'
+# terminals to draw (draw.sh draws the PNG and the PDF in two processes)
+if (!exists("outs")) outs = "png pdf"
 D = "results/figS-lowdiminput/"
 S = "analyses/common/study.gp"
 call S "init"

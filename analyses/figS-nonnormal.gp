@@ -9,6 +9,8 @@
 
 if (!exists("outpng")) outpng = 'results/figS-nonnormal.png'
 if (!exists("outpdf")) outpdf = 'results/figS-nonnormal.pdf'
+# terminals to draw (draw.sh draws the PNG and the PDF in two processes)
+if (!exists("outs")) outs = "png pdf"
 D = "results/figS-nonnormal/"
 S = "analyses/common/study.gp"
 call S "init"

@@ -17,6 +17,8 @@
 
 if (!exists("outpng")) outpng = 'results/figS-space.png'
 if (!exists("outpdf")) outpdf = 'results/figS-space.pdf'
+# terminals to draw (draw.sh draws the PNG and the PDF in two processes)
+if (!exists("outs")) outs = "png pdf"
 D = "results/figS-space/"
 S = "analyses/common/study.gp"
 call S "init"
@@ -37,7 +39,7 @@ do for [col in sprintf("%d %d %d %d %d", pcol(0, 0), pcol(1, 0), pcol(4, 0), pco
 }
 scatter_L = Lmax * 1.05
 
-do for [out in "png pdf"] {
+do for [out in outs] {
 if (out eq "png") {
     set terminal pngcairo size 1800,1300 font "DejaVu Sans,14" enhanced
     set output outpng

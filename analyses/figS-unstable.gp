@@ -8,6 +8,8 @@
 
 if (!exists("outpng")) outpng = 'results/figS-unstable.png'
 if (!exists("outpdf")) outpdf = 'results/figS-unstable.pdf'
+# terminals to draw (draw.sh draws the PNG and the PDF in two processes)
+if (!exists("outs")) outs = "png pdf"
 D = "results/figS-unstable/"
 S = "analyses/common/study.gp"
 call S "init"

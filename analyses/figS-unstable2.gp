@@ -8,6 +8,8 @@
 
 if (!exists("outpng")) outpng = 'results/figS-unstable2.png'
 if (!exists("outpdf")) outpdf = 'results/figS-unstable2.pdf'
+# terminals to draw (draw.sh draws the PNG and the PDF in two processes)
+if (!exists("outs")) outs = "png pdf"
 D = "results/figS-unstable2/"
 S = "analyses/common/study.gp"
 call S "init"

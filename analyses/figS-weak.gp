@@ -11,6 +11,8 @@
 if (!exists("name")) name = "figS-weak"
 if (!exists("outpng")) outpng = sprintf('results/%s.png', name)
 if (!exists("outpdf")) outpdf = sprintf('results/%s.pdf', name)
+# terminals to draw (draw.sh draws the PNG and the PDF in two processes)
+if (!exists("outs")) outs = "png pdf"
 D = sprintf("results/%s/", name)
 S = "analyses/common/study.gp"
 call S "init"

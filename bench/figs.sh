@@ -4,6 +4,10 @@
 # time.  Each program is built first, so the time is the run (notebook program
 # + gnuplot) alone.  Prints a readable table and, per figure, one line
 #   bench-fig name=<fig> wall_s=<x> status=<ok|fail>
+# Then the same figures once more with `make -j2` (two figures side by side on
+# the two cores), one line
+#   bench-figs-j2 wall_s=<x> sequential_sum_s=<y> status=<ok|fail>
+# (J2=0 skips it).
 # Usage: bench/figs.sh BUILD_DIR fig1 fig2 ...   (FAST=1 in the environment or
 # on the make command line is passed through to the figure targets.)
 set -u
@@ -29,6 +33,15 @@ for f in "$@"; do
     rows+=("bench-fig name=$f wall_s=$w status=$st")
 done
 printf '| %-22s | %9s | %-6s |\n' total "$total" "$nfail fail"
+if [ "${J2:-1}" != 0 ]; then
+    t0=$(date +%s.%N)
+    if make -s -j2 BUILD="$BUILD" "$@" >"$log" 2>&1; then st=ok; else st=fail; nfail=$((nfail + 1)); fi
+    t1=$(date +%s.%N)
+    w=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+    [ "$st" = ok ] || tail -n 5 "$log" | sed 's/^/    /' >&2
+    printf '| %-22s | %9s | %-6s |\n' "total, make -j2" "$w" "$st"
+    rows+=("bench-figs-j2 wall_s=$w sequential_sum_s=$total status=$st")
+fi
 # wall times depend on what else runs: say how busy the machine was
 printf 'load average at the end: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
 printf '%s\n' "${rows[@]}"

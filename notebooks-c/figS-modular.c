@@ -63,6 +63,9 @@ static study_params_t protocol(const nb_args_t *a, const net_modular_params_t *p
     sp.on2 = p->steps.on_r;
     sp.off2 = p->steps.off_r;
     sp.T_step = p->steps.T;
+    /* f(z) and W f(z) in float32, as the authors computed (PyTorch's default):
+     * about 1.5x faster; the summary stays within its spread across seeds. */
+    sp.precision = LRS_SIM_FLOAT32;
     return sp;
 }
 

@@ -59,6 +59,9 @@ static study_params_t protocol(const nb_args_t *a, const net_ring_params_t *p,
     sp.nextra = 2;
     sp.extra[1] = bump;
     sp.extra_name[1] = "bump";
+    /* f(z) and W f(z) in float32, as the authors computed (PyTorch's default):
+     * about 1.5x faster; the summary stays within its spread across seeds. */
+    sp.precision = LRS_SIM_FLOAT32;
     return sp;
 }
 

@@ -3,8 +3,11 @@
  * Streaming covariance over time (see lrs/cov.h).
  *
  * State: count n, mean m (N), scatter S = sum_t (y_t - m)(y_t - m)^T, upper
- * triangle of a row-major N x N array.  A block Y (b rows) is processed in
- * sub-blocks of at most COV_CHUNK rows (Chan, Golub & LeVeque 1979):
+ * triangle of a row-major N x N array, and up to COV_CHUNK observations not
+ * yet folded in (copied rows of the work block).  Observations are gathered
+ * into the work block, whatever the sizes of the blocks they arrive in, and
+ * a full work block (or whatever is gathered when a result is asked for) is
+ * folded in at once (Chan, Golub & LeVeque 1979):
  *     Yc = Y - 1 m^T            (shift by the running mean: small numbers)
  *     d  = mean of the rows of Yc   (= block mean - m, computed accurately)
  *     Yc = Yc - 1 d^T           (block centred on its own mean)
@@ -13,8 +16,15 @@
  *     m += d b / (n + b),  n += b
  * (For the first sub-block m = 0 and d is its mean.)  Merging two
  * accumulators uses the same update with d = m_src - m_dst.
- * C = S / (n - 1), symmetrised on output.  Cost per observation O(N^2)
- * (one rank-b update per sub-block); memory N^2 + COV_CHUNK N.
+ * C = S / (n - 1), symmetrised on output.  Cost per observation O(N^2):
+ * N^2 flops of dsyrk per row, which runs near the machine's peak only for a
+ * deep update (b in the hundreds): a simulation observer sampling every 10th
+ * step of 256-step blocks hands over ~26 rows at a time, so gathering to
+ * COV_CHUNK rows first makes the update several times deeper at the price of
+ * one copy per row (which the centring needed anyway).  Memory N^2 +
+ * COV_CHUNK N.  The getters fold the gathered rows first: they change the
+ * accumulator's representation, not its value, so they take it as const,
+ * but two threads must not query (or feed) one accumulator at once.
  *
  * The observer takes the steps n >= n_start, n_start = ceil(t_start/dt -
  * 1e-9), with n a multiple of `every`: a strided view of the block's rows
@@ -34,7 +44,8 @@ struct lrs_cov {
     size_t n;
     double *mean;    /* N */
     double *S;       /* N x N, upper triangle used */
-    double *work;    /* COV_CHUNK x N centred sub-block */
+    double *work;    /* COV_CHUNK x N: rows 0..pend-1 gathered, not folded in */
+    size_t pend;
     double *d;       /* N */
     double *ones;    /* COV_CHUNK ones */
     lrs_field_t field;
@@ -97,24 +108,21 @@ void lrs_cov_reset(lrs_cov_t *c)
     if (!c)
         return;
     c->n = 0;
+    c->pend = 0;
     memset(c->mean, 0, c->N * sizeof *c->mean);
     memset(c->S, 0, c->N * c->N * sizeof *c->S);
 }
 
-/* Add b rows starting at Y (row stride tda): one sub-block, b <= COV_CHUNK.
- * The passes over the block are level-2 BLAS calls (vectorised):
- * W = Y - 1 m^T (dger), d = W^T 1 / b (dgemv), W -= 1 d^T (dger).
- * With n = 0 the running mean is 0, so d is the block mean itself. */
-static void cov_add_rows(lrs_cov_t *c, const double *Y, size_t tda, size_t b)
+/* Fold the gathered rows W = work rows 0..b-1 (b = pend >= 1) into the
+ * totals.  The passes over the block are level-2 BLAS calls (vectorised):
+ * W -= 1 m^T (dger), d = W^T 1 / b (dgemv), W -= 1 d^T (dger), then one
+ * dsyrk.  With n = 0 the running mean is 0, so d is the block mean itself. */
+static void cov_fold(lrs_cov_t *c)
 {
-    size_t N = c->N;
+    size_t N = c->N, b = c->pend;
     double *W = c->work, *d = c->d;
-    if (tda == N) {
-        memcpy(W, Y, b * N * sizeof *W);
-    } else {
-        for (size_t i = 0; i < b; i++)
-            memcpy(W + i * N, Y + i * tda, N * sizeof *W);
-    }
+    if (b == 0)
+        return;
     if (c->n > 0)
         cblas_dger(CblasRowMajor, (int)b, (int)N, -1.0, c->ones, 1, c->mean, 1, W, (int)N);
     cblas_dgemv(CblasRowMajor, CblasTrans, (int)b, (int)N, 1.0 / (double)b, W, (int)N, c->ones, 1,
@@ -130,6 +138,32 @@ static void cov_add_rows(lrs_cov_t *c, const double *Y, size_t tda, size_t b)
     for (size_t j = 0; j < N; j++)
         c->mean[j] += d[j] * (nb / nab);
     c->n += b;
+    c->pend = 0;
+}
+
+/* The getters' view: every gathered row folded in (see the header). */
+static const lrs_cov_t *cov_folded(const lrs_cov_t *c)
+{
+    cov_fold((lrs_cov_t *)c);
+    return c;
+}
+
+/* Gather the b rows Y (row stride tda, element stride inc), folding each
+ * time the work block fills up. */
+static void cov_gather(lrs_cov_t *c, const double *Y, size_t tda, size_t inc, size_t b)
+{
+    size_t N = c->N;
+    for (size_t i = 0; i < b; i++) {
+        double *w = c->work + c->pend * N;
+        const double *y = Y + i * tda;
+        if (inc == 1)
+            memcpy(w, y, N * sizeof *w);
+        else
+            for (size_t j = 0; j < N; j++)
+                w[j] = y[j * inc];
+        if (++c->pend == COV_CHUNK)
+            cov_fold(c);
+    }
 }
 
 int lrs_cov_add_block(lrs_cov_t *c, const gsl_matrix *Y, lrs_err_t *err)
@@ -140,10 +174,7 @@ int lrs_cov_add_block(lrs_cov_t *c, const gsl_matrix *Y, lrs_err_t *err)
         return lrs_err_set(err, LRS_EINVAL,
                            "lrs_cov_add_block: Y has %zu columns; expected N = %zu",
                            Y->size2, c->N);
-    for (size_t i = 0; i < Y->size1; i += COV_CHUNK) {
-        size_t b = Y->size1 - i < COV_CHUNK ? Y->size1 - i : COV_CHUNK;
-        cov_add_rows(c, Y->data + i * Y->tda, Y->tda, b);
-    }
+    cov_gather(c, Y->data, Y->tda, 1, Y->size1);
     return LRS_OK;
 }
 
@@ -154,15 +185,7 @@ int lrs_cov_add(lrs_cov_t *c, const gsl_vector *y, lrs_err_t *err)
     if (y->size != c->N)
         return lrs_err_set(err, LRS_EINVAL, "lrs_cov_add: y has length %zu; expected N = %zu",
                            y->size, c->N);
-    if (y->stride == 1) {
-        cov_add_rows(c, y->data, c->N, 1);
-    } else {
-        /* contiguous copy in the last work row (b = 1 uses only row 0) */
-        double *tmp = c->work + (COV_CHUNK - 1) * c->N;
-        for (size_t j = 0; j < c->N; j++)
-            tmp[j] = y->data[j * y->stride];
-        cov_add_rows(c, tmp, c->N, 1);
-    }
+    cov_gather(c, y->data, 0, y->stride, 1);
     return LRS_OK;
 }
 
@@ -176,6 +199,8 @@ int lrs_cov_merge(lrs_cov_t *dst, const lrs_cov_t *src, lrs_err_t *err)
     if (dst == src)
         return lrs_err_set(err, LRS_EINVAL, "lrs_cov_merge: src and dst are the same accumulator");
     size_t N = dst->N;
+    cov_fold(dst);
+    src = cov_folded(src);
     if (src->n == 0)
         return LRS_OK;
     if (dst->n == 0) {
@@ -199,7 +224,7 @@ int lrs_cov_merge(lrs_cov_t *dst, const lrs_cov_t *src, lrs_err_t *err)
 
 size_t lrs_cov_count(const lrs_cov_t *c)
 {
-    return c ? c->n : 0;
+    return c ? c->n + c->pend : 0;
 }
 
 size_t lrs_cov_dim(const lrs_cov_t *c)
@@ -214,6 +239,7 @@ int lrs_cov_mean(const lrs_cov_t *c, gsl_vector *mean, lrs_err_t *err)
     if (mean->size != c->N)
         return lrs_err_set(err, LRS_EINVAL, "lrs_cov_mean: mean has length %zu; expected N = %zu",
                            mean->size, c->N);
+    c = cov_folded(c);
     if (c->n == 0)
         return lrs_err_set(err, LRS_EINVAL, "lrs_cov_mean: no observations yet");
     for (size_t j = 0; j < c->N; j++)
@@ -228,6 +254,7 @@ int lrs_cov_get(const lrs_cov_t *c, gsl_matrix *C, lrs_err_t *err)
     if (C->size1 != c->N || C->size2 != c->N)
         return lrs_err_set(err, LRS_EINVAL, "lrs_cov_get: C is %zux%zu; expected %zux%zu",
                            C->size1, C->size2, c->N, c->N);
+    c = cov_folded(c);
     if (c->n < 2)
         return lrs_err_set(err, LRS_EINVAL,
                            "lrs_cov_get: %zu observation(s); a covariance needs at least 2", c->n);
@@ -249,11 +276,13 @@ int lrs_cov_entry(const lrs_cov_t *c, size_t i, size_t j, double *value, lrs_err
     if (i >= c->N || j >= c->N)
         return lrs_err_set(err, LRS_EINVAL, "lrs_cov_entry: index (%zu, %zu) outside %zux%zu",
                            i, j, c->N, c->N);
+    c = cov_folded(c);
     if (c->n < 2)
         return lrs_err_set(err, LRS_EINVAL,
                            "lrs_cov_entry: %zu observation(s); a covariance needs at least 2", c->n);
     size_t a = i < j ? i : j, b = i < j ? j : i;
-    *value = c->S[a * c->N + b] / (double)(c->n - 1);
+    /* the same rounding as lrs_cov_get: times the reciprocal of n - 1 */
+    *value = c->S[a * c->N + b] * (1.0 / (double)(c->n - 1));
     return LRS_OK;
 }
 

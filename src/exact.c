@@ -357,6 +357,25 @@ static void ex_eig_phi(const ex_problem_t *p, ex_eig_ws_t *w)
     }
 }
 
+/* out = T X T^H on an si x sj block (si, sj in {1, 2}): T acts along each
+ * dimension of size 2 and is the identity (1) along a dimension of size 1. */
+static void ex_block_sandwich(const double complex T[2][2], size_t si, size_t sj,
+                              const double complex X[2][2], double complex out[2][2])
+{
+    for (size_t r = 0; r < si; r++)
+        for (size_t c = 0; c < sj; c++) {
+            double complex s = 0.0;
+            for (size_t q = 0; q < si; q++) {
+                double complex tl = si == 2 ? T[r][q] : 1.0;
+                for (size_t v = 0; v < sj; v++) {
+                    double complex tr = sj == 2 ? conj(T[c][v]) : 1.0;
+                    s += tl * X[q][v] * tr;
+                }
+            }
+            out[r][c] = s;
+        }
+}
+
 /* Step 5, one block: K_r[i.., j..] = J_i ((J_i^{-1} M_r J_j^{-H}) .* kernel) J_j^H
  * for the blocks starting at columns i and j (J = [[1, 1], [i, -i]] for a
  * pair, 1 for a real eigenvalue). */
@@ -366,35 +385,19 @@ static void ex_eig_kernel_block(const ex_problem_t *p, const ex_eig_ws_t *w, siz
     static const double complex Jm[2][2] = {{1.0, 1.0}, {I, -I}};
     static const double complex Jinv[2][2] = {{0.5, -0.5 * I}, {0.5, 0.5 * I}};
     size_t N = p->N, si = w->bs[i], sj = w->bs[j];
-    double complex mc[2][2], kc[2][2];
+    double complex m[2][2], mc[2][2], kc[2][2];
     for (size_t r = 0; r < si; r++)
-        for (size_t c = 0; c < sj; c++) {
-            double complex s = 0.0;
-            for (size_t q = 0; q < si; q++) {
-                double complex jl = si == 2 ? Jinv[r][q] : 1.0;
-                for (size_t v = 0; v < sj; v++) {
-                    double complex jr = sj == 2 ? conj(Jinv[c][v]) : 1.0;
-                    s += jl * w->Mr[(i + q) + (j + v) * N] * jr;
-                }
-            }
-            mc[r][c] = s;
-        }
+        for (size_t c = 0; c < sj; c++)
+            m[r][c] = w->Mr[(i + r) + (j + c) * N];
+    ex_block_sandwich(Jinv, si, sj, m, mc);
     for (size_t r = 0; r < si; r++)
         for (size_t c = 0; c < sj; c++)
             kc[r][c] = mc[r][c] * ex_kernel(p, w->lam[i + r], w->lam[j + c], w->phi[i + r],
                                             w->phi[j + c]);
+    ex_block_sandwich(Jm, si, sj, kc, m);
     for (size_t r = 0; r < si; r++)
-        for (size_t c = 0; c < sj; c++) {
-            double complex s = 0.0;
-            for (size_t q = 0; q < si; q++) {
-                double complex jl = si == 2 ? Jm[r][q] : 1.0;
-                for (size_t v = 0; v < sj; v++) {
-                    double complex jr = sj == 2 ? conj(Jm[c][v]) : 1.0;
-                    s += jl * kc[q][v] * jr;
-                }
-            }
-            Kr[(i + r) + (j + c) * N] = creal(s);
-        }
+        for (size_t c = 0; c < sj; c++)
+            Kr[(i + r) + (j + c) * N] = creal(m[r][c]);
 }
 
 static int ex_eigen(const ex_problem_t *p, int forced, double *Cov, lrs_exact_info_t *info,

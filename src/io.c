@@ -201,22 +201,33 @@ static const char *first_data_line(const char *p, size_t n, size_t *len)
     return p + n;
 }
 
+/* The next occurrence of word in p[0..n) at or after from (n if none):
+ * memchr for its first byte, then one comparison per candidate. */
+static size_t find_word(const char *p, size_t n, size_t from, const char *word)
+{
+    size_t w = strlen(word);
+    const char *q;
+    while (from + w <= n && (q = memchr(p + from, word[0], n - from - w + 1)) != NULL) {
+        from = (size_t)(q - p);
+        if (memcmp(q, word, w) == 0)
+            return from;
+        from++;
+    }
+    return n;
+}
+
 static int contains(const char *p, size_t n, const char *word)
 {
-    size_t i, w = strlen(word);
-    for (i = 0; i + w <= n; i++)
-        if (memcmp(p + i, word, w) == 0)
-            return 1;
-    return 0;
+    return find_word(p, n, 0, word) < n;
 }
 
 /* GML: the key "graph" followed by '[' (after Creator/Version lines). */
 static int looks_gml(const char *p, size_t n)
 {
     size_t i;
-    for (i = 0; i + 5 <= n; i++) {
+    for (i = find_word(p, n, 0, "graph"); i < n; i = find_word(p, n, i + 1, "graph")) {
         size_t k;
-        if (memcmp(p + i, "graph", 5) != 0 || (i > 0 && !isspace((unsigned char)p[i - 1])))
+        if (i > 0 && !isspace((unsigned char)p[i - 1]))
             continue;
         for (k = i + 5; k < n && isspace((unsigned char)p[k]); k++)
             ;

@@ -61,27 +61,43 @@ static void trim(const char **tok, size_t *len)
     *len = n;
 }
 
-/* A NUL-terminated copy in `small` or on the heap (*heap, freed by caller). */
-static char *token_copy(const char *tok, size_t len, char *small, size_t smallsz,
-                        char **heap)
+/* "<what> ('<token, quoted>')" into err with code; returns code. */
+static int token_error(lrs_err_t *err, int code, const char *what, const char *tok, size_t len)
 {
-    char *s = small;
-    *heap = NULL;
-    if (len + 1 > smallsz) {
-        *heap = malloc(len + 1);
-        if (!*heap)
-            return NULL;
-        s = *heap;
+    char q[160];
+    return lrs_err_set(err, code, "%s ('%s')", what, lrs_io_quote(tok, len, q, sizeof q));
+}
+
+/* strtod (d non-NULL) or base-10 strtoll (into *ll) over a NUL-terminated
+ * copy of tok[0..len) (on the stack when short, else on the heap): LRS_OK
+ * when the whole token converts, *range = 1 if it overflowed (ERANGE);
+ * -1 when it does not convert entirely; LRS_ENOMEM (err set) without memory
+ * for the copy. */
+static int token_convert(const char *tok, size_t len, double *d, long long *ll, int *range,
+                         lrs_err_t *err)
+{
+    char small[128], *s = small, *heap = NULL, *end;
+    if (len + 1 > sizeof small) {
+        s = heap = malloc(len + 1);
+        if (!heap)
+            return lrs_err_set(err, LRS_ENOMEM, "out of memory");
     }
     memcpy(s, tok, len);
     s[len] = '\0';
-    return s;
+    errno = 0;
+    if (d)
+        *d = strtod(s, &end);
+    else
+        *ll = strtoll(s, &end, 10);
+    *range = errno == ERANGE;
+    int whole = end == s + len && end != s;
+    free(heap);
+    return whole ? LRS_OK : -1;
 }
 
 int lrs_io_parse_double(const char *tok, size_t len, double *out, lrs_err_t *err)
 {
-    char q[160], small[128], *heap = NULL, *s, *end;
-    int rc = LRS_OK;
+    int range, rc;
     if (!tok || !out)
         return lrs_err_set(err, LRS_EINVAL, "lrs_io_parse_double: NULL argument");
     trim(&tok, &len);
@@ -107,43 +123,24 @@ int lrs_io_parse_double(const char *tok, size_t len, double *out, lrs_err_t *err
                 break;
             }
         }
-        if (i < len || k == len) {
-            rc = lrs_err_set(err, LRS_EPARSE, "not a number ('%s')",
-                             lrs_io_quote(tok, len, q, sizeof q));
-            goto done;
-        }
+        if (i < len || k == len)
+            return token_error(err, LRS_EPARSE, "not a number", tok, len);
     }
-    s = token_copy(tok, len, small, sizeof small, &heap);
-    if (!s) {
-        rc = lrs_err_set(err, LRS_ENOMEM, "out of memory");
-        goto done;
-    }
-    errno = 0;
-    *out = strtod(s, &end);
-    if (end != s + len || end == s) {
-        rc = lrs_err_set(err, LRS_EPARSE, "not a number ('%s')",
-                         lrs_io_quote(tok, len, q, sizeof q));
-        goto done;
-    }
-    if (errno == ERANGE && fabs(*out) > 1.0) {
-        rc = lrs_err_set(err, LRS_EPARSE, "number out of range ('%s')",
-                         lrs_io_quote(tok, len, q, sizeof q));
-        goto done;
-    }
-    if (!isfinite(*out)) {
-        rc = lrs_err_set(err, LRS_ENONFINITE, "non-finite value ('%s')",
-                         lrs_io_quote(tok, len, q, sizeof q));
-        goto done;
-    }
-done:
-    free(heap);
-    return rc;
+    rc = token_convert(tok, len, out, NULL, &range, err);
+    if (rc == LRS_ENOMEM)
+        return rc;
+    if (rc)
+        return token_error(err, LRS_EPARSE, "not a number", tok, len);
+    if (range && fabs(*out) > 1.0)
+        return token_error(err, LRS_EPARSE, "number out of range", tok, len);
+    if (!isfinite(*out))
+        return token_error(err, LRS_ENONFINITE, "non-finite value", tok, len);
+    return LRS_OK;
 }
 
 int lrs_io_parse_long(const char *tok, size_t len, long long *out, lrs_err_t *err)
 {
-    char q[160], small[64], *heap = NULL, *s, *end;
-    int rc = LRS_OK;
+    int range, rc;
     size_t i;
     if (!tok || !out)
         return lrs_err_set(err, LRS_EINVAL, "lrs_io_parse_long: NULL argument");
@@ -155,31 +152,16 @@ int lrs_io_parse_long(const char *tok, size_t len, long long *out, lrs_err_t *er
         if (!(isdigit(ch) || (i == 0 && (ch == '+' || ch == '-'))))
             break;
     }
-    if (i < len || (len == 1 && !isdigit((unsigned char)tok[0]))) {
-        rc = lrs_err_set(err, LRS_EPARSE, "not an integer ('%s')",
-                         lrs_io_quote(tok, len, q, sizeof q));
-        goto done;
-    }
-    s = token_copy(tok, len, small, sizeof small, &heap);
-    if (!s) {
-        rc = lrs_err_set(err, LRS_ENOMEM, "out of memory");
-        goto done;
-    }
-    errno = 0;
-    *out = strtoll(s, &end, 10);
-    if (end != s + len) {
-        rc = lrs_err_set(err, LRS_EPARSE, "not an integer ('%s')",
-                         lrs_io_quote(tok, len, q, sizeof q));
-        goto done;
-    }
-    if (errno == ERANGE) {
-        rc = lrs_err_set(err, LRS_EPARSE, "integer out of range ('%s')",
-                         lrs_io_quote(tok, len, q, sizeof q));
-        goto done;
-    }
-done:
-    free(heap);
-    return rc;
+    if (i < len || (len == 1 && !isdigit((unsigned char)tok[0])))
+        return token_error(err, LRS_EPARSE, "not an integer", tok, len);
+    rc = token_convert(tok, len, NULL, out, &range, err);
+    if (rc == LRS_ENOMEM)
+        return rc;
+    if (rc)
+        return token_error(err, LRS_EPARSE, "not an integer", tok, len);
+    if (range)
+        return token_error(err, LRS_EPARSE, "integer out of range", tok, len);
+    return LRS_OK;
 }
 
 /* ------------------------------------------------------------------ errors */
@@ -981,9 +963,11 @@ size_t io_expand_cap(const lrs_io_read_opts_t *o)
     size_t entries = n > SIZE_MAX / n ? SIZE_MAX : n * n;
     if (entries > bytes / sizeof(double))
         entries = bytes / sizeof(double);
-    if (entries > (SIZE_MAX - ((size_t)1 << 20)) / 64)
+    /* room for comments and headers: 1 MiB, or the memory limit if smaller */
+    size_t slack = bytes < ((size_t)1 << 20) ? bytes : ((size_t)1 << 20);
+    if (entries > (SIZE_MAX - slack) / 64)
         return SIZE_MAX;
-    return 64 * entries + ((size_t)1 << 20);
+    return 64 * entries + slack;
 }
 
 int io_src_slurp(io_src_t *s, size_t cap, const char *why, unsigned char **buf,

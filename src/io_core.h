@@ -67,7 +67,8 @@ int io_src_slurp(io_src_t *s, size_t cap, const char *why, unsigned char **buf,
 /* The most bytes a decoder may produce, and a whole-file reader may hold,
  * for the options' limits: 64 bytes per matrix entry (max_n^2, at most
  * max_bytes / 8 entries: the longest text a matrix within the limits can
- * take) plus 1 MiB of headers and comments.  Decompression bombs stop here. */
+ * take) plus 1 MiB of headers and comments (max_bytes if smaller).
+ * Decompression bombs stop here. */
 size_t io_expand_cap(const lrs_io_read_opts_t *o);
 
 /* Make at least `want` bytes available in buf[beg..end) if the source has

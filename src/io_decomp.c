@@ -12,7 +12,8 @@
  *
  * Bombs: a decoder stops with LRS_ELIMIT as soon as it has produced more
  * than io_expand_cap() bytes (64 bytes per entry of the largest matrix the
- * limits allow, plus 1 MiB), before any reader allocates for them.
+ * limits allow, plus 1 MiB or the memory limit if smaller), before any
+ * reader allocates for them.
  * Libraries: zlib (inflate), libbz2 (BZ2_bzDecompress), liblzma
  * (lzma_stream_decoder with a memory limit).
  */

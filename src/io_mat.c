@@ -10,6 +10,10 @@
  * (Mat_VarReadNextInfo: class, rank, dimensions), the choice and every
  * limit are checked on them, and only then is the one variable's data read
  * (Mat_VarRead), so the allocation is bounded by the checked dimensions.
+ * matio trusts the byte counts inside the file, so a pre-scan checks them
+ * first, before matio opens it: v5 element and part sizes against their
+ * enclosing element and the declared shape (compressed variables inflated
+ * on the fly), v4 headers and sparse sizes against the file and --max-n.
  * Dense data is column-major; sparse data is compressed sparse column
  * (jc: column starts, ir: row indices), both validated before use.
  * matio's log messages go to a handler that keeps the last one for our
@@ -85,6 +89,23 @@ static int is_candidate(const matvar_t *v)
            v->dims[0] > 1;
 }
 
+/* matio lists a v4 sparse variable with the shape of its triplet table
+ * (non-zeros + 1 by 3); the matrix size is in the table's last row, which
+ * the v4 pre-scan checked against --max-n, so reading it is bounded. */
+static void v4_sparse_dims(mat_t *mat, matvar_t *v)
+{
+    matvar_t *full;
+    if (Mat_GetVersion(mat) != MAT_FT_MAT4 || v->class_type != MAT_C_SPARSE || !v->name ||
+        v->rank != 2)
+        return;
+    full = Mat_VarRead(mat, v->name);
+    if (full && full->rank == 2) {
+        v->dims[0] = full->dims[0];
+        v->dims[1] = full->dims[1];
+    }
+    Mat_VarFree(full);
+}
+
 /* The variable to read (a copy of its header, Mat_VarFree by the caller):
  * opts.var, else the only 2-D square real numeric one (scalars do not
  * count), else the only one. */
@@ -97,6 +118,7 @@ static int choose_var(io_ctx_t *c, mat_t *mat, matvar_t **pick, lrs_err_t *err)
     *pick = NULL;
     while ((v = Mat_VarReadNextInfo(mat)) != NULL) {
         nvar++;
+        v4_sparse_dims(mat, v);
         if (c->o.var && v->name && strcmp(v->name, c->o.var) == 0) {
             *pick = v;
             goto done;
@@ -262,27 +284,53 @@ static uint32_t rd32(const unsigned char *p, int swap)
                 : (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
 }
 
+/* What the parts walk needs from a matrix header. */
+typedef struct {
+    uint32_t cls;               /* MAT_C_* */
+    unsigned long long nzmax;   /* sparse: declared non-zeros */
+    unsigned long long cols;    /* second dimension (0: unknown) */
+} mat_hdr_t;
+
 /* One miMATRIX header (its first n bytes after the tag). */
 static int check_matrix_hdr(io_ctx_t *c, const unsigned char *p, size_t n, int swap, size_t k,
-                            lrs_err_t *err)
+                            mat_hdr_t *h, lrs_err_t *err)
 {
     uint32_t t, dn, cls, r;
     unsigned long long numel = 1;
+    memset(h, 0, sizeof *h);
     if (n < 24)
         return LRS_OK;
     cls = swap ? p[11] : p[8];
+    h->cls = cls;
+    h->nzmax = rd32(p + 12, swap);
     t = rd32(p + 16, swap);
     dn = (t >> 16) ? t >> 16 : rd32(p + 20, swap);
+    /* the part types are fixed (array flags miUINT32, dimensions miINT32,
+     * name miINT8); matio takes other types as other layouts and reads a
+     * size out of the wrong bytes */
+    if (rd32(p, swap) != 6 || rd32(p + 4, swap) != 8)
+        return io_err(c, err, LRS_EPARSE, 0, 0, "variable #%zu: malformed array flags "
+                      "(type %u, %u bytes; expected miUINT32, 8 bytes)", k,
+                      (unsigned)rd32(p, swap), (unsigned)rd32(p + 4, swap));
+    if ((t & 0xffff) != 5)
+        return io_err(c, err, LRS_EPARSE, 0, 0, "variable #%zu: dimensions of type %u; "
+                      "expected miINT32 (5)", k, (unsigned)(t & 0xffff));
     if (dn % 4 != 0 || dn < 8 || dn > 4 * 32)
         return io_err(c, err, LRS_EPARSE, 0, 0, "variable #%zu: malformed dimensions block "
                       "(%u bytes)", k, (unsigned)dn);
+    if (24 + (size_t)(dn + 7) / 8 * 8 + 4 <= n &&
+        (rd32(p + 24 + (dn + 7) / 8 * 8, swap) & 0xffff) != 1)
+        return io_err(c, err, LRS_EPARSE, 0, 0, "variable #%zu: name of type %u; expected "
+                      "miINT8 (1)", k, (unsigned)(rd32(p + 24 + (dn + 7) / 8 * 8, swap) & 0xffff));
     for (r = 0; r < dn / 4 && 24 + 4 * (size_t)r + 4 <= n && (t >> 16) == 0; r++) {
         uint32_t d = rd32(p + 24 + 4 * r, swap);
         numel = numel > (1ULL << 40) ? numel : numel * d;
+        if (r == 1)
+            h->cols = d;
     }
     if (cls == MAT_C_SPARSE) {
         /* matio allocates nzmax row indices and values up front */
-        unsigned long long nzmax = rd32(p + 12, swap);
+        unsigned long long nzmax = h->nzmax;
         if (nzmax * 12 > c->o.max_bytes || ((t >> 16) == 0 && nzmax > numel && nzmax > 1))
             return io_err(c, err, LRS_ELIMIT, 0, 0, "variable #%zu: sparse matrix declaring "
                           "%llu non-zeros for %llu entries; refused", k, nzmax, numel);
@@ -293,22 +341,204 @@ static int check_matrix_hdr(io_ctx_t *c, const unsigned char *p, size_t n, int s
     return LRS_OK;
 }
 
-/* The first bytes of a compressed element, inflated into out. */
-static size_t inflate_head(const unsigned char *in, size_t n, unsigned char *out, size_t size)
-{
+/* Sequential access to one element's content: the bytes of an miMATRIX
+ * straight from the file, or those of an miCOMPRESSED element inflated on
+ * the fly (skipped bytes are inflated into a scratch buffer, so reaching
+ * offset k costs O(k) and no memory). */
+typedef struct {
+    FILE *fp;
+    long base;            /* file offset of the element's content (after its tag) */
+    size_t zleft;         /* compressed bytes not yet fed to zlib */
     z_stream z;
-    size_t got;
-    memset(&z, 0, sizeof z);
-    if (inflateInit(&z) != Z_OK)
+    int zlib;             /* 1: inflating; 2: the stream ended or failed */
+    size_t at;            /* inflated bytes produced so far */
+    size_t origin;        /* inflated offset of the content (after the inner tag) */
+    unsigned char in[4096];
+} elem_rd_t;
+
+static int rd_open(elem_rd_t *r, FILE *fp, long base, size_t nb, int compressed)
+{
+    memset(r, 0, sizeof *r);
+    r->fp = fp;
+    r->base = base;
+    if (!compressed)
         return 0;
-    z.next_in = (Bytef *)in;
-    z.avail_in = (uInt)n;
-    z.next_out = out;
-    z.avail_out = (uInt)size;
-    inflate(&z, Z_SYNC_FLUSH);
-    got = size - z.avail_out;
-    inflateEnd(&z);
+    if (inflateInit(&r->z) != Z_OK || fseek(fp, base, SEEK_SET))
+        return -1;
+    r->zlib = 1;
+    r->zleft = nb;
+    return 0;
+}
+
+static void rd_close(elem_rd_t *r)
+{
+    if (r->zlib)
+        inflateEnd(&r->z);
+}
+
+/* Inflate up to n bytes into out; the count produced. */
+static size_t rd_inflate(elem_rd_t *r, unsigned char *out, size_t n)
+{
+    size_t got = 0;
+    while (got < n && r->zlib == 1) {
+        int zr;
+        if (r->z.avail_in == 0 && r->zleft > 0) {
+            size_t k = r->zleft < sizeof r->in ? r->zleft : sizeof r->in;
+            k = fread(r->in, 1, k, r->fp);
+            if (k == 0) {
+                r->zlib = 2;
+                break;
+            }
+            r->zleft -= k;
+            r->z.next_in = r->in;
+            r->z.avail_in = (uInt)k;
+        }
+        r->z.next_out = out + got;
+        r->z.avail_out = (uInt)(n - got);
+        zr = inflate(&r->z, Z_SYNC_FLUSH);
+        got = n - r->z.avail_out;
+        if (zr != Z_OK || (r->z.avail_in == 0 && r->zleft == 0 && got < n))
+            r->zlib = 2; /* end, corrupt data, or no more input */
+    }
+    r->at += got;
     return got;
+}
+
+/* n bytes at content offset off (non-decreasing between calls when
+ * inflating); the count actually available. */
+static size_t rd_get(elem_rd_t *r, size_t off, void *buf, size_t n)
+{
+    unsigned char skip[4096];
+    if (!r->zlib)
+        return fseek(r->fp, r->base + (long)off, SEEK_SET) ? 0 : fread(buf, 1, n, r->fp);
+    off += r->origin;
+    while (r->at < off) {
+        size_t k = off - r->at < sizeof skip ? off - r->at : sizeof skip;
+        if (rd_inflate(r, skip, k) < k)
+            return 0;
+    }
+    return r->at == off ? rd_inflate(r, buf, n) : 0;
+}
+
+/* The parts of a numeric miMATRIX after its header: array flags,
+ * dimensions, name, then the values (dense), or the row indices, column
+ * starts and values (sparse).  matio sizes its buffers from each part's
+ * byte count, so every count must fit in the matrix element (len bytes),
+ * and a sparse part in what the header declares: at most 8 bytes per
+ * declared non-zero for row indices and values, per column + 1 for column
+ * starts.  The first n bytes are in head; reaching a later part of a
+ * compressed element inflates what precedes it (bounded by the same
+ * checks). */
+static int check_parts(io_ctx_t *c, elem_rd_t *r, const unsigned char *head, size_t n,
+                       size_t len, const mat_hdr_t *h, int swap, size_t k, lrs_err_t *err)
+{
+    static const char *sparse_part[] = {"array flags", "dimensions", "name", "row indices",
+                                        "column starts", "values"};
+    static const char *dense_part[] = {"array flags", "dimensions", "name", "values"};
+    int sparse = h->cls == MAT_C_SPARSE;
+    size_t nparts = sparse ? 6 : 4, i, off = 0;
+    for (i = 0; i < nparts && off + 8 <= len; i++) {
+        unsigned char tag[8];
+        uint32_t type, nb;
+        unsigned long long most = len - off - 8;
+        const char *what = sparse ? sparse_part[i] : dense_part[i];
+        if (off + 8 <= n)
+            memcpy(tag, head + off, 8);
+        else if (off < n || rd_get(r, off, tag, 8) < 8)
+            break; /* a short or corrupt stream: matio reports it */
+        type = rd32(tag, swap);
+        nb = (type >> 16) ? 0 : rd32(tag + 4, swap);
+        if (sparse && (i == 3 || i == 5))
+            most = 8 * (h->nzmax > 1 ? h->nzmax : 1);
+        else if (sparse && i == 4)
+            most = 8 * (h->cols + 1);
+        if (nb > len - off - 8)
+            return io_err(c, err, LRS_EPARSE, 0, 0, "variable #%zu: part '%s' of %u bytes "
+                          "runs past the end of its matrix element (%zu bytes); corrupt file",
+                          k, what, (unsigned)nb, len);
+        if (nb > most)
+            return io_err(c, err, LRS_EPARSE, 0, 0, "variable #%zu: part '%s' of %u bytes "
+                          "is more than a sparse matrix of %llu columns and nzmax %llu can "
+                          "hold (%llu); corrupt file", k, what, (unsigned)nb, h->cols, h->nzmax,
+                          most);
+        off += 8 + ((size_t)nb + 7) / 8 * 8;
+    }
+    return LRS_OK;
+}
+
+/* One top-level element (content at file offset base, nb bytes; an
+ * miCOMPRESSED one holds a zlib stream of one tagged element). */
+static int check_element(io_ctx_t *c, FILE *fp, long base, size_t nb, int compressed,
+                         int swap, size_t k, lrs_err_t *err)
+{
+    unsigned char head[512];
+    elem_rd_t r;
+    mat_hdr_t h;
+    size_t len = nb, n;
+    int rc = LRS_OK;
+    if (rd_open(&r, fp, base, nb, compressed))
+        goto done; /* zlib could not start: matio will not either, and says so */
+    if (compressed) {
+        unsigned char tag[8];
+        if (rd_get(&r, 0, tag, 8) < 8 || rd32(tag, swap) != 14)
+            goto done;
+        len = rd32(tag + 4, swap);
+        r.origin = 8;
+    }
+    n = rd_get(&r, 0, head, len < sizeof head ? len : sizeof head);
+    rc = check_matrix_hdr(c, head, n, swap, k, &h, err);
+    if (rc == LRS_OK && n >= 24 && (h.cls == MAT_C_SPARSE ||
+                                    (h.cls >= MAT_C_DOUBLE && h.cls <= MAT_C_UINT64)))
+        rc = check_parts(c, &r, head, n, len, &h, swap, k, err);
+done:
+    rd_close(&r);
+    return rc;
+}
+
+/* Element idx of a v4 data block at file offset off: precision digit P
+ * (0 double, 1 single, 2 int32, 3 int16, 4 uint16, 5 uint8), byte order
+ * big; NAN if unreadable. */
+static double v4_elem(FILE *fp, long off, unsigned prec, int big, unsigned long long idx)
+{
+    static const unsigned isz[6] = {8, 4, 4, 2, 2, 1};
+    unsigned char b[8], l[8];
+    unsigned k, n = isz[prec];
+    double d;
+    float f;
+    if (fseek(fp, off + (long)(idx * n), SEEK_SET) || fread(b, 1, n, fp) != n)
+        return NAN;
+    for (k = 0; k < n; k++) /* to little-endian */
+        l[k] = big ? b[n - 1 - k] : b[k];
+    switch (prec) {
+    case 0: memcpy(&d, l, 8); return d;
+    case 1: memcpy(&f, l, 4); return f;
+    case 2: return (int32_t)rd32(l, 0);
+    case 3: return (int16_t)(l[0] | l[1] << 8);
+    case 4: return (uint16_t)(l[0] | l[1] << 8);
+    default: return l[0];
+    }
+}
+
+/* A v4 sparse variable is a triplet table (row, column, value[, imag]) of
+ * mrows rows whose last row holds the matrix size (m, n, 0): matio sizes
+ * the matrix and its column starts from it, so it must be a size within
+ * --max-n. */
+static int check_v4_sparse(io_ctx_t *c, FILE *fp, long data, uint32_t type, int big,
+                           uint32_t mrows, uint32_t ncols, size_t k, lrs_err_t *err)
+{
+    unsigned prec = (type / 10) % 10;
+    size_t max_n = c->o.max_n ? c->o.max_n : LRS_IO_MAX_N_DEFAULT;
+    double m, n;
+    if (mrows == 0 || ncols < 3 || ncols > 4)
+        return io_err(c, err, LRS_EPARSE, 0, 0, "variable #%zu: v4 sparse table of %ux%u; "
+                      "expected 3 or 4 columns", k, (unsigned)mrows, (unsigned)ncols);
+    m = v4_elem(fp, data, prec, big, mrows - 1);
+    n = v4_elem(fp, data, prec, big, 2ULL * mrows - 1);
+    if (!(m >= 0 && n >= 0 && m <= (double)max_n && n <= (double)max_n &&
+          m == floor(m) && n == floor(n)))
+        return io_err(c, err, LRS_ELIMIT, 0, 0, "variable #%zu: v4 sparse matrix of %gx%g; "
+                      "sizes must be whole numbers up to --max-n %zu", k, m, n, max_n);
+    return LRS_OK;
 }
 
 /* A file without a v5/v7.3 text header is a v4 file or nothing: each
@@ -321,6 +551,7 @@ static int prescan_v4(io_ctx_t *c, FILE *fp, long size, lrs_err_t *err)
     unsigned char h[20];
     long pos = 0;
     size_t k = 0;
+    int rc;
     while (pos < size) {
         uint32_t type, mrows, ncols, imagf, namlen, big;
         unsigned long long need;
@@ -340,6 +571,9 @@ static int prescan_v4(io_ctx_t *c, FILE *fp, long size, lrs_err_t *err)
                (unsigned long long)mrows * ncols * isz[(type / 10) % 10] * (imagf ? 2 : 1);
         if (need > (unsigned long long)(size - pos))
             goto bad;
+        if (type % 10 == 2 && (rc = check_v4_sparse(c, fp, pos + 20 + (long)namlen, type,
+                                                    (int)big, mrows, ncols, k, err)))
+            return rc;
         pos += (long)need;
     }
     return LRS_OK;
@@ -350,7 +584,7 @@ bad:
 
 static int prescan_v5(io_ctx_t *c, FILE *fp, lrs_err_t *err)
 {
-    unsigned char hdr[128], tag[8], buf[4096], head[512];
+    unsigned char hdr[128], tag[8];
     long size, pos = 128;
     size_t k = 0;
     int swap, rc = LRS_OK;
@@ -368,7 +602,6 @@ static int prescan_v5(io_ctx_t *c, FILE *fp, lrs_err_t *err)
         return prescan_v4(c, fp, size, err);
     while (rc == LRS_OK && pos + 8 <= size && fread(tag, 1, 8, fp) == 8) {
         uint32_t type = rd32(tag, swap), nb = rd32(tag + 4, swap);
-        size_t n, skip;
         k++;
         if (type >> 16) { /* small element: all in the tag */
             pos += 8;
@@ -377,15 +610,9 @@ static int prescan_v5(io_ctx_t *c, FILE *fp, lrs_err_t *err)
         if ((long long)nb > (long long)size - pos - 8)
             return io_err(c, err, LRS_EPARSE, 0, 0, "variable #%zu: element of %u bytes runs "
                           "past the end of the file; truncated", k, (unsigned)nb);
-        n = nb < sizeof buf ? nb : sizeof buf;
-        if (fread(buf, 1, n, fp) != n)
-            break;
-        if (type == 14)
-            rc = check_matrix_hdr(c, buf, n, swap, k, err);
-        else if (type == 15 && (n = inflate_head(buf, n, head, sizeof head)) >= 8)
-            rc = check_matrix_hdr(c, head + 8, n - 8, swap, k, err);
-        skip = type == 15 ? nb : (nb + 7u) / 8u * 8u;
-        pos += 8 + (long)skip;
+        if (type == 14 || type == 15)
+            rc = check_element(c, fp, pos + 8, nb, type == 15, swap, k, err);
+        pos += 8 + (long)(type == 15 ? nb : (nb + 7u) / 8u * 8u);
         if (fseek(fp, pos, SEEK_SET))
             break;
     }

@@ -64,6 +64,25 @@ static size_t skip_bom(const char **line, size_t *len, size_t lineno)
     return 0;
 }
 
+/* The next line that holds data, its BOM skipped and blank or comment lines
+ * passed over: 1 with *line, *len and *colbase (column of its first
+ * character) set; 0 at the end of the input, or after a read error with
+ * *rc = its code (err filled). */
+static int next_data_line(io_src_t *src, const char **line, size_t *len, size_t *colbase,
+                          int *rc, lrs_err_t *err)
+{
+    for (;;) {
+        int r = io_src_getline(src, line, len, err);
+        if (r < 0)
+            *rc = err ? err->code : LRS_EPARSE;
+        if (r <= 0)
+            return 0;
+        *colbase = skip_bom(line, len, src->line);
+        if (!io_is_skippable(*line, *len))
+            return 1;
+    }
+}
+
 /* ------------------------------------------------------------------ sniffing */
 
 int io_sniff_edges(const char *p, size_t avail, int eof)
@@ -398,6 +417,8 @@ static int dense_finish(io_ctx_t *c, dense_rd_t *d, gsl_matrix **out, lrs_err_t 
 int io_read_dense(io_ctx_t *c, int auto_mode, gsl_matrix **out, lrs_err_t *err)
 {
     dense_rd_t d;
+    const char *line;
+    size_t len, colbase;
     int rc = LRS_OK;
 
     *out = NULL;
@@ -410,19 +431,7 @@ int io_read_dense(io_ctx_t *c, int auto_mode, gsl_matrix **out, lrs_err_t *err)
                                     c->src->end - c->src->beg, c->src->eof))
         return io_read_edges(c, out, err);
     c->info->format = LRS_FMT_DENSE;
-    for (;;) {
-        const char *line;
-        size_t len, colbase;
-        int r = io_src_getline(c->src, &line, &len, err);
-        if (r < 0) {
-            rc = err ? err->code : LRS_EPARSE;
-            goto done;
-        }
-        if (r == 0)
-            break;
-        colbase = skip_bom(&line, &len, c->src->line);
-        if (io_is_skippable(line, len))
-            continue;
+    while (next_data_line(c->src, &line, &len, &colbase, &rc, err)) {
         if (!d.delim)
             d.delim = io_guess_delim(line, len);
         if ((rc = io_split(&d.t, line, len, d.delim, colbase, c, c->src->line, err)))
@@ -441,7 +450,8 @@ int io_read_dense(io_ctx_t *c, int auto_mode, gsl_matrix **out, lrs_err_t *err)
             (rc = dense_grow(c, &d, err)) || (rc = dense_parse_row(c, &d, err)))
             goto done;
     }
-    rc = dense_finish(c, &d, out, err);
+    if (!rc)
+        rc = dense_finish(c, &d, out, err);
 done:
     free(d.vals);
     io_tok_free(&d.t);
@@ -644,6 +654,8 @@ int io_read_edges(io_ctx_t *c, gsl_matrix **out, lrs_err_t *err)
     size_t nf = 0, first_line = 0;
     long long maxid = -1;
     char delim = 0;
+    const char *line;
+    size_t len, colbase;
     int state = 0, rc = LRS_OK;
 
     *out = NULL;
@@ -651,19 +663,7 @@ int io_read_edges(io_ctx_t *c, gsl_matrix **out, lrs_err_t *err)
     memset(&es, 0, sizeof es);
     es.max = c->o.max_bytes / 24;
     c->info->format = LRS_FMT_EDGES;
-    for (;;) {
-        const char *line;
-        size_t len, colbase;
-        int r = io_src_getline(c->src, &line, &len, err);
-        if (r < 0) {
-            rc = err ? err->code : LRS_EPARSE;
-            goto done;
-        }
-        if (r == 0)
-            break;
-        colbase = skip_bom(&line, &len, c->src->line);
-        if (io_is_skippable(line, len))
-            continue;
+    while (next_data_line(c->src, &line, &len, &colbase, &rc, err)) {
         if (!delim) {
             delim = io_guess_delim(line, len);
             c->info->delim = delim;
@@ -687,7 +687,8 @@ int io_read_edges(io_ctx_t *c, gsl_matrix **out, lrs_err_t *err)
         if ((rc = edges_row_push(c, &t, delim, &names, &maxid, &es, err)))
             goto done;
     }
-    rc = edges_finish(c, &es, &names, maxid, out, err);
+    if (!rc)
+        rc = edges_finish(c, &es, &names, maxid, out, err);
 done:
     io_tok_free(&t);
     io_names_free(&names);

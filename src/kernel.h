@@ -6,11 +6,12 @@
  *
  * Storage: A is row-major n x m with row stride lda (floats).  A set of K
  * vectors is K rows of a row-major array with stride ldx, i.e. vector k is
- * X + k ldx.  On x86-64 CPUs with AVX2 and FMA (checked once at run time)
- * the products and tanh run in 8-wide SIMD; elsewhere portable C with the
- * same summation order per row is used (the *_portable entry points call it
- * directly, for tests and comparisons).  Both are deterministic: the same
- * inputs give the same bits on the same CPU.
+ * X + k ldx.  On x86-64 CPUs with AVX-512F (checked once at run time) the
+ * products run in 16-wide SIMD, with AVX2 and FMA in 8-wide SIMD (tanh in
+ * 8-wide SIMD on both); elsewhere portable C with the AVX2 path's summation
+ * order per row is used (the *_portable entry points call it directly, for
+ * tests and comparisons).  All are deterministic: the same inputs give the
+ * same bits on the same CPU and path.
  *
  * Products accumulate in float (the precision the authors of
  * arXiv:2504.13727 computed in, PyTorch's float32 default): the error of one
@@ -22,8 +23,18 @@
 
 #include <stddef.h>
 
-/* 1 if the AVX2/FMA code path is in use, 0 for the portable path. */
+/* Code paths, in increasing order. */
+enum { LRS_KERNEL_PORTABLE = 0, LRS_KERNEL_AVX2 = 1, LRS_KERNEL_AVX512 = 2 };
+
+/* The path in use: the best the CPU supports unless lrs_kernel_select chose
+ * a lower one (0, the portable path, is false). */
 int lrs_kernel_simd(void);
+/* Use path `level` (capped at the CPU's best; -1: the best again) for every
+ * later call in the process; returns the path now in use.  For tests and
+ * benchmarks: not to be called while another thread runs the kernels. */
+int lrs_kernel_select(int level);
+/* "AVX-512F", "AVX2/FMA" or "portable". */
+const char *lrs_kernel_name(int level);
 
 /* y = A x: A n x m (row stride lda >= m), x length m, y length n.
  * Cost 2 n m flops; one pass over A. */

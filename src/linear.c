@@ -467,12 +467,6 @@ int lrs_linear_solve(lrs_linear_t *L, const gsl_vector *b, gsl_vector *y, lrs_er
 
 /* ------------------------------------------------------------------ verdicts */
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 double lrs_linear_participation_ratio(const gsl_vector *var)
 {
     double s = 0, s2 = 0;
@@ -487,76 +481,98 @@ double lrs_linear_participation_ratio(const gsl_vector *var)
     return s2 > 0 ? s * s / s2 : NAN;
 }
 
-const char *lrs_suppression_name(lrs_suppression_t s)
+/* sum of squares of the entries of A, row by row: ||A||_F^2 */
+static double frob2_of(const gsl_matrix *A)
 {
-    return s == LRS_SUPPRESSION_YES ? "YES" : s == LRS_SUPPRESSION_WEAK ? "weak" : "no";
+    double f = 0;
+    for (size_t i = 0; i < A->size1; i++)
+        for (size_t j = 0; j < A->size2; j++) {
+            double a = gsl_matrix_get(A, i, j);
+            f += a * a;
+        }
+    return f;
+}
+
+/* lrs_verdict_compute on all N values: s_1..s_N descending as top, the same
+ * ascending as bottom (one O(N) copy of each). */
+static int verdict_of_svals(const gsl_vector *s, double frob2, double sigma_x, lrs_verdict_t *v,
+                            const char *fn, lrs_err_t *err)
+{
+    size_t N = s->size, k;
+    double *buf = malloc(2 * N * sizeof *buf);
+    int rc;
+    if (!buf)
+        return lrs_err_set(err, LRS_ENOMEM, "%s: out of memory (N = %zu)", fn, N);
+    for (k = 0; k < N; k++) {
+        buf[k] = gsl_vector_get(s, k);
+        buf[N + k] = gsl_vector_get(s, N - 1 - k);
+    }
+    rc = lrs_verdict_compute(N, frob2, buf, N, buf + N, N, sigma_x, v, err);
+    free(buf);
+    return rc;
 }
 
 /*
- * The two verdicts (lrs/linear.h) from var_1 >= ... >= var_N > 0: median by
- * sorting a copy (O(N log N)), then the ratios to the median and the
- * outlier counts.
+ * The two verdicts (lrs/verdict.h) of W for input sigma_x: the cached
+ * singular values of I - W and ||I - W||_F^2 from its entries.  O(N^2)
+ * after the SVD of I - W.
  */
-int lrs_linear_verdict_of(const gsl_vector *var, lrs_linear_verdict_t *v, lrs_err_t *err)
-{
-    static const char *fn = "lrs_linear_verdict_of";
-    size_t N, k;
-    double *x, med;
-    if (!var || !v)
-        return lrs_err_set(err, LRS_EINVAL, "%s: %s is NULL", fn, !var ? "var" : "v");
-    N = var->size;
-    if (N == 0)
-        return lrs_err_set(err, LRS_EINVAL, "%s: var is empty", fn);
-    for (k = 0; k < N; k++)
-        if (!(gsl_vector_get(var, k) > 0) || !isfinite(gsl_vector_get(var, k)))
-            return lrs_err_set(err, LRS_EINVAL, "%s: var[%zu] = %g; expected positive and finite",
-                               fn, k, gsl_vector_get(var, k));
-    x = malloc(N * sizeof *x);
-    if (!x)
-        return lrs_err_set(err, LRS_ENOMEM, "%s: out of memory (N = %zu)", fn, N);
-    for (k = 0; k < N; k++)
-        x[k] = gsl_vector_get(var, k);
-    memset(v, 0, sizeof *v);
-    v->var_max = x[0];
-    v->var_min = x[N - 1];
-    v->participation = lrs_linear_participation_ratio(var);
-    qsort(x, N, sizeof *x, cmp_double);
-    med = N % 2 ? x[N / 2] : 0.5 * (x[N / 2 - 1] + x[N / 2]);
-    for (k = 0; k < N; k++) {
-        if (x[k] < med / LRS_LINEAR_OUTLIER)
-            v->n_suppressed++;
-        if (x[k] > LRS_LINEAR_OUTLIER * med)
-            v->n_amplified++;
-    }
-    free(x);
-    v->var_median = med;
-    v->suppression = med / v->var_min;
-    v->amplification = v->var_max / med;
-    v->suppressed = v->suppression >= LRS_LINEAR_SUPPRESSION_YES    ? LRS_SUPPRESSION_YES
-                    : v->suppression >= LRS_LINEAR_SUPPRESSION_WEAK ? LRS_SUPPRESSION_WEAK
-                                                                    : LRS_SUPPRESSION_NO;
-    v->high_dimensional = v->amplification <= LRS_LINEAR_HIGHDIM_MAX;
-    return LRS_OK;
-}
-
-int lrs_linear_verdict(lrs_linear_t *L, double sigma_x, lrs_linear_verdict_t *v,
-                       lrs_err_t *err)
+int lrs_linear_verdict(lrs_linear_t *L, double sigma_x, lrs_verdict_t *v, lrs_err_t *err)
 {
     static const char *fn = "lrs_linear_verdict";
-    gsl_vector *var;
+    const gsl_vector *s;
     int rc;
     CHECK_L(L, fn);
     if (!v)
         return lrs_err_set(err, LRS_EINVAL, "%s: v is NULL", fn);
-    var = la_vector_alloc(L->N);
-    if (!var)
-        return lrs_err_set(err, LRS_ENOMEM, "%s: out of memory (N = %zu)", fn, L->N);
-    rc = linear_pcvar1_fn(L, sigma_x, var, fn, err);
-    if (rc == LRS_OK && !(sigma_x > 0))
-        rc = lrs_err_set(err, LRS_EINVAL, "%s: sigma_x = %g; the verdicts need sigma_x > 0", fn,
-                         sigma_x);
-    if (rc == LRS_OK)
-        rc = lrs_linear_verdict_of(var, v, err);
-    gsl_vector_free(var);
+    if (!isfinite(sigma_x) || !(sigma_x > 0))
+        return lrs_err_set(err, LRS_EINVAL, "%s: sigma_x = %g; the verdicts need sigma_x > 0",
+                           fn, sigma_x);
+    if ((rc = linear_require_stable(L, fn, err)))
+        return rc;
+    if ((rc = ensure_imw(L, fn, err)) || (rc = svd_query(L->IW, &L->si, &s, NULL, NULL, fn, err)))
+        return rc;
+    if (!(gsl_vector_get(s, L->N - 1) > 0))
+        return lrs_err_set(err, LRS_ENUMERIC, "%s: I - W is singular", fn);
+    if (L->N < 2)
+        return lrs_err_set(err, LRS_EINVAL, "%s: W is 1x1; the verdicts need N >= 2", fn);
+    return verdict_of_svals(s, frob2_of(L->IW), sigma_x, v, fn, err);
+}
+
+/*
+ * The verdicts from PC variances var_1 >= ... >= var_N > 0 through the one
+ * definition: s_i = 1 / sqrt(var_{N+1-i}), ||.||_F^2 = sum 1 / var_i,
+ * sigma_x = 1.  O(N).
+ */
+int lrs_linear_verdict_of(const gsl_vector *var, lrs_verdict_t *v, lrs_err_t *err)
+{
+    static const char *fn = "lrs_linear_verdict_of";
+    gsl_vector *s;
+    double f2 = 0;
+    size_t N, k;
+    int rc;
+    if (!var || !v)
+        return lrs_err_set(err, LRS_EINVAL, "%s: %s is NULL", fn, !var ? "var" : "v");
+    N = var->size;
+    if (N < 2)
+        return lrs_err_set(err, LRS_EINVAL, "%s: var has %zu entries; need at least 2", fn, N);
+    for (k = 0; k < N; k++) {
+        double x = gsl_vector_get(var, k);
+        if (!(x > 0) || !isfinite(x))
+            return lrs_err_set(err, LRS_EINVAL, "%s: var[%zu] = %g; expected positive and finite",
+                               fn, k, x);
+        if (k > 0 && x > gsl_vector_get(var, k - 1))
+            return lrs_err_set(err, LRS_EINVAL, "%s: var[%zu] = %g > var[%zu]; expected descending",
+                               fn, k, x, k - 1);
+    }
+    if (!(s = la_vector_alloc(N)))
+        return lrs_err_set(err, LRS_ENOMEM, "%s: out of memory (N = %zu)", fn, N);
+    for (k = 0; k < N; k++) {
+        double x = gsl_vector_get(var, N - 1 - k);
+        gsl_vector_set(s, k, 1.0 / sqrt(x));
+        f2 += 1.0 / x;
+    }
+    rc = verdict_of_svals(s, f2, 1.0, v, fn, err);
+    gsl_vector_free(s);
     return rc;
 }

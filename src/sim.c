@@ -406,7 +406,7 @@ int lrs_sim_batch_alloc(lrs_sim_t **out, const lrs_sim_params_t *p, size_t K,
     s->stop = p->stop;
     s->serial = p->serial;
     s->fast_gemv = sim_cpu_fast_gemv(N);
-    s->ldf = p->precision == LRS_SIM_FLOAT32 ? (N + 7) & ~(size_t)7 : 0;
+    s->ldf = p->precision == LRS_SIM_FLOAT32 ? (N + 15) & ~(size_t)15 : 0;
     /* ~256 rows per block, or ~1 MB per block matrix for large N */
     s->B = (1u << 17) / N;
     s->B = s->B > 256 ? 256 : s->B < 16 ? 16 : s->B;

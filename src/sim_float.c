@@ -4,9 +4,11 @@
  * product A f(z) of every Euler step and RK4 stage in float, on the kernels
  * of src/kernel.h.
  *
- * Storage: Af = (float) A, row-major N x ldf (ldf = N rounded up to 8, zero
- * padding), A = diag(alpha) W as the method built it; Fx, Fy: K x ldf, row q
- * the float f(z) of trajectory q and its product.  The product of the K
+ * Storage: Af = (float) A, row-major N x ldf (ldf = N rounded up to 16, zero
+ * padding; 64-byte aligned, so every row starts on a cache line and the
+ * kernels' 16-float loads never straddle two lines), A = diag(alpha) W as
+ * the method built it; Fx, Fy: K x ldf, row q the float f(z) of trajectory
+ * q and its product.  The product of the K
  * trajectories is one K-vector pass over Af (lrs_kernel_sgemm_k), each
  * vector with the bits of a one-vector product, so a batch stays
  * bit-identical to single runs.  f = tanh is the vectorised float tanh
@@ -16,15 +18,26 @@
 #include "sim_internal.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "kernel.h"
+
+/* rows x ld zeroed floats on a 64-byte boundary (ld a multiple of 16, so
+ * the size is a multiple of 64 as aligned_alloc requires); NULL on ENOMEM. */
+static float *aligned_floats(size_t rows, size_t ld)
+{
+    float *p = aligned_alloc(64, rows * ld * sizeof *p);
+    if (p)
+        memset(p, 0, rows * ld * sizeof *p);
+    return p;
+}
 
 int sim_float_setup(lrs_sim_t *s)
 {
     size_t N = s->N, ld = s->ldf;
-    s->Af = calloc(N * ld, sizeof *s->Af);
-    s->Fx = calloc(s->K * ld, sizeof *s->Fx);
-    s->Fy = calloc(s->K * ld, sizeof *s->Fy);
+    s->Af = aligned_floats(N, ld);
+    s->Fx = aligned_floats(s->K, ld);
+    s->Fy = aligned_floats(s->K, ld);
     if (!s->Af || !s->Fx || !s->Fy)
         return 0;
     for (size_t i = 0; i < N; i++)

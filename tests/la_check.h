@@ -9,10 +9,13 @@
 
 #include <math.h>
 #include <gsl/gsl_blas.h>
+#include <gsl/gsl_linalg.h>
 #include <gsl/gsl_matrix.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include "lrs/connectivity.h"
+#include "lrs/exact.h"
+#include "lrs/sim.h"
 
 /* MT19937 seeded with seed (the caller frees it). */
 static inline gsl_rng *new_rng(unsigned long seed)
@@ -49,6 +52,38 @@ static inline gsl_matrix *fig1_net(size_t N, double c, double rho, gsl_rng *r)
     return W;
 }
 
+/* The simulator's defaults (lrs_sim_params_default) on the network W. */
+static inline lrs_sim_params_t sim_params_on(const gsl_matrix *W)
+{
+    lrs_sim_params_t p = lrs_sim_params_default();
+    p.W = W;
+    return p;
+}
+
+/* *in = an input holding the constant vector c (length N = c->size). */
+static inline int const_input(lrs_input_t **in, const gsl_vector *c, lrs_err_t *err)
+{
+    int rc = lrs_input_alloc(in, c->size, err);
+    if (!rc)
+        rc = lrs_input_add_constant(*in, c, err);
+    return rc;
+}
+
+/* Simulate with p and input `in` (no observers) and copy the final state
+ * into z (z NULL: run only, for the error paths). */
+static inline int sim_final_state(const lrs_sim_params_t *p, lrs_input_t *in, gsl_vector *z,
+                                  lrs_err_t *err)
+{
+    lrs_sim_t *s = NULL;
+    int rc = lrs_sim_alloc(&s, p, err);
+    if (!rc)
+        rc = lrs_sim_run(s, in, NULL, 0, err);
+    if (!rc && z)
+        rc = lrs_sim_final_state(s, z, err);
+    lrs_sim_free(s);
+    return rc;
+}
+
 /* ||A||_F */
 static inline double frob(const gsl_matrix *A)
 {
@@ -71,6 +106,57 @@ static inline double orth_defect(const gsl_matrix *Q)
             m = fmax(m, fabs(gsl_matrix_get(G, i, j) - (i == j)));
     gsl_matrix_free(G);
     return m;
+}
+
+/* The closed-form state at time t of tau_i dz_i/dt = -z_i + (W z)_i + a_i + b_i t
+ * from z(0) = z0 (arrays of length N = W->size1): with A = D (W - I),
+ * D = diag(1/tau), alpha = -A^{-1} D b, beta = A^{-1} alpha and
+ * gamma = -A^{-1} D a,
+ *     z(t) = e^{At} (z0 - beta - gamma) + alpha t + beta + gamma.
+ * Returns lrs_exact_expm's code (err filled). */
+static inline int ramp_solution(const gsl_matrix *W, const double *tau, const double *a,
+                                const double *b, const double *z0, double t, gsl_vector *z,
+                                lrs_err_t *err)
+{
+    size_t N = W->size1;
+    gsl_matrix *A = gsl_matrix_alloc(N, N), *Ai = gsl_matrix_alloc(N, N);
+    gsl_matrix *At = gsl_matrix_alloc(N, N), *Et = gsl_matrix_alloc(N, N);
+    gsl_vector *alpha = gsl_vector_alloc(N), *beta = gsl_vector_alloc(N);
+    gsl_vector *gam = gsl_vector_alloc(N), *tmp = gsl_vector_alloc(N);
+    gsl_permutation *pm = gsl_permutation_alloc(N);
+    int sg, rc;
+    for (size_t i = 0; i < N; i++)
+        for (size_t j = 0; j < N; j++)
+            gsl_matrix_set(A, i, j, (gsl_matrix_get(W, i, j) - (i == j)) / tau[i]);
+    gsl_matrix_memcpy(At, A);
+    gsl_linalg_LU_decomp(At, pm, &sg);
+    gsl_linalg_LU_invert(At, pm, Ai);
+    for (size_t i = 0; i < N; i++)
+        gsl_vector_set(tmp, i, b[i] / tau[i]);
+    gsl_blas_dgemv(CblasNoTrans, -1.0, Ai, tmp, 0.0, alpha);
+    gsl_blas_dgemv(CblasNoTrans, 1.0, Ai, alpha, 0.0, beta);
+    for (size_t i = 0; i < N; i++)
+        gsl_vector_set(tmp, i, a[i] / tau[i]);
+    gsl_blas_dgemv(CblasNoTrans, -1.0, Ai, tmp, 0.0, gam);
+    gsl_matrix_memcpy(At, A);
+    gsl_matrix_scale(At, t);
+    rc = lrs_exact_expm(At, Et, err);
+    for (size_t i = 0; i < N; i++)
+        gsl_vector_set(tmp, i, z0[i] - gsl_vector_get(beta, i) - gsl_vector_get(gam, i));
+    gsl_blas_dgemv(CblasNoTrans, 1.0, Et, tmp, 0.0, z);
+    for (size_t i = 0; i < N; i++)
+        gsl_vector_set(z, i, gsl_vector_get(z, i) + gsl_vector_get(alpha, i) * t +
+                                 gsl_vector_get(beta, i) + gsl_vector_get(gam, i));
+    gsl_matrix_free(A);
+    gsl_matrix_free(Ai);
+    gsl_matrix_free(At);
+    gsl_matrix_free(Et);
+    gsl_vector_free(alpha);
+    gsl_vector_free(beta);
+    gsl_vector_free(gam);
+    gsl_vector_free(tmp);
+    gsl_permutation_free(pm);
+    return rc;
 }
 
 #endif

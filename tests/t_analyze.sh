@@ -198,7 +198,8 @@ if [ -z "$missing" ]; then ok "ranks_all_eight_listed"; else fail "ranks_all_eig
 run spectrum "$G/half-identity.csv"
 check_rows "spectrum_half_identity" 1e-9 "1 25 25" "2 25 25" "3 25 25" "4 25 25"
 
-# normal rank one W = -10 u u^T (N = 8): smallest PC variance 1/121 of the median
+# normal rank one W = -10 u u^T (N = 8): smallest PC variance 1/121 of the
+# bulk reference (K = 4: the bulk is the 4 smallest singular values of I - W, all 1)
 run report "$G/rank1-normal.csv"
 if [ "$RC" -eq 0 ] && kv low_rank_suppression | grep -q "^YES: the smallest predicted PC variance is 121 times below" \
     && kv high_dimensional | grep -q "^YES: the largest predicted PC variance is 1 times" \
@@ -208,10 +209,11 @@ else
     fail "report_rank1_normal_verdicts" "status $RC: $(grep -E '^(low_rank|high_dim|normal|symm)' "$TMP/out" | tr '\n' '|')"
 fi
 # non-normal rank one (v orthogonal to u): P = u.v = 0, one amplified direction:
-# largest variance 1/s_min^2 with s^2 = (102 - sqrt(102^2 - 4))/2, median 1
-amp=$(awk 'BEGIN { s2 = (102 - sqrt(102*102 - 4)) / 2; printf "%.3g", 1 / s2 }')
+# largest variance 1/s_min^2 with s^2 = (102 - sqrt(102^2 - 4))/2; N = 8, K = 4:
+# the bulk is s_min and three 1s, m_b = (s^2 + 3)/4, amplification m_b/s^2
+amp=$(awk 'BEGIN { s2 = (102 - sqrt(102*102 - 4)) / 2; printf "%.3g", (s2 + 3) / (4 * s2) }')
 run report "$G/rank1-nonnormal.txt" --rank 1
-if [ "$RC" -eq 0 ] && kv high_dimensional | grep -q "^no: the largest predicted PC variance is $amp times the median" \
+if [ "$RC" -eq 0 ] && kv high_dimensional | grep -q "^no: the largest predicted PC variance is $amp times the bulk reference" \
     && kv overlap_svals | grep -qE "^0 " && kv normal | grep -q "^no"; then
     ok "report_rank1_nonnormal_verdicts"
 else

@@ -20,7 +20,7 @@ data() { grep -v '^#' "$1"; }
 
 for net in dir_w dir_01 undir_w undir_01; do
     "$BIN" svals "$F/$net.csv" >"$TMP/ref" 2>"$TMP/err" || { fail "csv_$net" "$(cat "$TMP/err")"; continue; }
-    for ext in mtx mtx.gz npy npz mat graphml gml net; do
+    for ext in mtx mtx.gz npy npz mat v4.mat v73.mat graphml gml net; do
         if "$BIN" svals "$F/$net.$ext" --var W >"$TMP/out" 2>"$TMP/err" &&
             [ "$(data "$TMP/out")" = "$(data "$TMP/ref")" ]; then
             ok "svals_${net}_$ext"

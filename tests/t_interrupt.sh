@@ -81,10 +81,11 @@ fi
 # -o: never rebuild the program here (others may be editing sources).
 # Job control on (set -m): the background make gets its own process group and
 # SIGINT is not ignored in it (a non-interactive shell ignores SIGINT in
-# background jobs otherwise, and make would never see the Ctrl-C).
+# background jobs otherwise, and make would never see the Ctrl-C); env resets
+# SIGINT to its default in case this script itself started with it ignored.
 run_make() { # $1: extra make args; starts make, sets mpid
     set -m
-    make --no-print-directory -o "$prog" "$name" BUILD="$build" \
+    env --default-signal=INT make --no-print-directory -o "$prog" "$name" BUILD="$build" \
         DEPS_OK="$repo/build/.deps-ok" $1 >results/make.log 2>&1 &
     mpid=$!
     set +m

@@ -169,8 +169,7 @@ static void test_batch_bit_identical(void)
         const lrs_sim_method_t *m[4] = {lrs_sim_euler, lrs_sim_euler, lrs_sim_rk4, lrs_sim_exact};
         lrs_sim_transfer_t f[4] = {LRS_F_IDENTITY, LRS_F_TANH, LRS_F_TANH, LRS_F_IDENTITY};
         for (int c = 0; c < 4; c++) {
-            lrs_sim_params_t p = lrs_sim_params_default();
-            p.W = W;
+            lrs_sim_params_t p = sim_params_on(W);
             p.f = f[c];
             p.method = m[c];
             p.dt = m[c] == lrs_sim_exact ? 0.05 : 0.01;
@@ -273,8 +272,7 @@ static void test_batch_errors(void)
     size_t N = 3;
     lrs_err_t e;
     gsl_matrix *W = gsl_matrix_calloc(N, N);
-    lrs_sim_params_t p = lrs_sim_params_default();
-    p.W = W;
+    lrs_sim_params_t p = sim_params_on(W);
     p.T = 1.0;
     lrs_sim_t *s = NULL;
     CHECK_ERR(lrs_sim_batch_alloc(&s, &p, 0, NULL, NULL, &e), LRS_EINVAL, &e, "K = 0 trajectories");

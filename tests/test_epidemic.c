@@ -31,6 +31,31 @@ static gsl_matrix *complete_graph_W(size_t n)
     return W;
 }
 
+/* The SIS model on K_n (W = A / (n - 1), gamma = 3): the closed-form cases
+ * below (logistic growth, relaxation rate gamma - 1). */
+typedef struct {
+    gsl_matrix *W;
+    lrs_epidemic_t *ep;
+    gsl_vector *x0;     /* the start state (the test fills it) */
+    gsl_vector *x;      /* a second state: reference or result */
+} kn_model_t;
+
+static kn_model_t kn_model(size_t n)
+{
+    lrs_err_t e;
+    kn_model_t m = {complete_graph_W(n), NULL, gsl_vector_alloc(n), gsl_vector_alloc(n)};
+    CHECK_OK(lrs_epidemic_alloc(&m.ep, m.W, 3.0, &e), &e);
+    return m;
+}
+
+static void kn_free(kn_model_t *m)
+{
+    lrs_epidemic_free(m->ep);
+    gsl_matrix_free(m->W);
+    gsl_vector_free(m->x0);
+    gsl_vector_free(m->x);
+}
+
 static double logistic(double c0, double gamma, double p0, double t)
 {
     double K = 1.0 - 1.0 / (gamma + p0), r = gamma + p0 - 1.0;
@@ -172,15 +197,12 @@ static void test_relax_logistic_closed_form(void)
 {
     lrs_err_t e;
     const size_t n = 20;
-    gsl_matrix *W = complete_graph_W(n);
-    lrs_epidemic_t *ep = NULL;
-    CHECK_OK(lrs_epidemic_alloc(&ep, W, 3.0, &e), &e);
-    gsl_vector *x0 = gsl_vector_alloc(n), *xs = gsl_vector_alloc(n);
-    gsl_vector_set_all(x0, 0.05);
-    gsl_vector_set_all(xs, 0.0);
+    kn_model_t m = kn_model(n);
+    gsl_vector_set_all(m.x0, 0.05);
+    gsl_vector_set_all(m.x, 0.0);
     /* ||x(t) - 0|| = sqrt(n) c(t): the curve gives c(t) at 51 times. */
     gsl_vector *t = gsl_vector_alloc(51), *d = gsl_vector_alloc(51);
-    CHECK_OK(lrs_epidemic_relax_curve(ep, x0, xs, 5.0, t, d, NULL, &e), &e);
+    CHECK_OK(lrs_epidemic_relax_curve(m.ep, m.x0, m.x, 5.0, t, d, NULL, &e), &e);
     double worst = 0;
     for (size_t k = 0; k < 51; k++) {
         double tk = gsl_vector_get(t, k);
@@ -190,14 +212,11 @@ static void test_relax_logistic_closed_form(void)
     }
     CHECK(worst < 1e-8, "max relative error vs logistic %.3g; tol 1e-8 (integrator tol 1e-10)", worst);
     /* lrs_epidemic_relax leaves x(T) in x. */
-    CHECK_OK(lrs_epidemic_relax(ep, x0, 5.0, 1, NULL, NULL, NULL, &e), &e);
-    CHECK_REL(gsl_vector_get(x0, 7), logistic(0.05, 3.0, 0.0, 5.0), 1e-8);
-    gsl_vector_free(x0);
-    gsl_vector_free(xs);
+    CHECK_OK(lrs_epidemic_relax(m.ep, m.x0, 5.0, 1, NULL, NULL, NULL, &e), &e);
+    CHECK_REL(gsl_vector_get(m.x0, 7), logistic(0.05, 3.0, 0.0, 5.0), 1e-8);
     gsl_vector_free(t);
     gsl_vector_free(d);
-    lrs_epidemic_free(ep);
-    gsl_matrix_free(W);
+    kn_free(&m);
 }
 
 /* Newton on K_n: x* = 1 - 1/gamma exactly. */
@@ -330,17 +349,35 @@ static void test_jacobian_finite_differences(void)
     gsl_matrix_free(W);
 }
 
+/* A curve sampled as the relaxation curves are: t_k = 0.01 k, d_k = f(t_k). */
+static void sample_curve(double (*f)(double), gsl_vector *t, gsl_vector *d)
+{
+    for (size_t k = 0; k < t->size; k++) {
+        double tk = 0.01 * (double)k;
+        gsl_vector_set(t, k, tk);
+        gsl_vector_set(d, k, f(tk));
+    }
+}
+
+/* 2.5 e^{-t / 0.65}: amplitude 2.5, relaxation time 0.65. */
+static double one_rate(double t)
+{
+    return 2.5 * exp(-t / 0.65);
+}
+
+/* e^{-t} + 5 e^{-4 t} above a floor of 1e-11. */
+static double two_rates_floor(double t)
+{
+    return fmax(exp(-t) + 5 * exp(-4 * t), 1e-11);
+}
+
 /* A synthetic exponential: both fits recover the rate and the amplitude. */
 static void test_fit_synthetic_exponential(void)
 {
     lrs_err_t e;
     const size_t n = 1001;
     gsl_vector *t = gsl_vector_alloc(n), *d = gsl_vector_alloc(n);
-    for (size_t k = 0; k < n; k++) {
-        double tk = 0.01 * (double)k;
-        gsl_vector_set(t, k, tk);
-        gsl_vector_set(d, k, 2.5 * exp(-tk / 0.65));
-    }
+    sample_curve(one_rate, t, d);
     double a = 0, tau = 0;
     size_t used = 0;
     CHECK_OK(lrs_epidemic_fit_exp(t, d, 0, 10, 0, LRS_EPI_FIT_LOG, &a, &tau, &used, &e), &e);
@@ -366,11 +403,7 @@ static void test_fit_window_and_floor(void)
     lrs_err_t e;
     const size_t n = 3001;
     gsl_vector *t = gsl_vector_alloc(n), *d = gsl_vector_alloc(n);
-    for (size_t k = 0; k < n; k++) {
-        double tk = 0.01 * (double)k;
-        gsl_vector_set(t, k, tk);
-        gsl_vector_set(d, k, fmax(exp(-tk) + 5 * exp(-4 * tk), 1e-11));
-    }
+    sample_curve(two_rates_floor, t, d);
     double tau = 0;
     /* at t = 8 the fast part is 5 e^{-24} ~ 2e-10 of the slow one */
     CHECK_OK(lrs_epidemic_fit_exp(t, d, 8, 30, 1e-10, LRS_EPI_FIT_LOG, NULL, &tau, NULL, &e), &e);
@@ -387,15 +420,12 @@ static void test_relaxation_time_complete_graph(void)
 {
     lrs_err_t e;
     const size_t n = 25;
-    gsl_matrix *W = complete_graph_W(n);
-    lrs_epidemic_t *ep = NULL;
-    CHECK_OK(lrs_epidemic_alloc(&ep, W, 3.0, &e), &e);
-    gsl_vector *xs = gsl_vector_alloc(n), *x0 = gsl_vector_alloc(n);
-    gsl_vector_set_all(xs, 2.0 / 3.0);
+    kn_model_t m = kn_model(n);
+    gsl_vector_set_all(m.x, 2.0 / 3.0);
     for (size_t i = 0; i < n; i++)
-        gsl_vector_set(x0, i, 2.0 / 3.0 + 1e-3 * (1.0 + 0.1 * (double)(i % 3)));
+        gsl_vector_set(m.x0, i, 2.0 / 3.0 + 1e-3 * (1.0 + 0.1 * (double)(i % 3)));
     gsl_vector *t = gsl_vector_alloc(301), *d = gsl_vector_alloc(301);
-    CHECK_OK(lrs_epidemic_relax_curve(ep, x0, xs, 15.0, t, d, NULL, &e), &e);
+    CHECK_OK(lrs_epidemic_relax_curve(m.ep, m.x0, m.x, 15.0, t, d, NULL, &e), &e);
     double tau = 0;
     /* window: t >= 3 (the non-uniform modes, rate 3 + 1/24, are e^{-3} below
      * the uniform one at t = 3 and fall further), d above 1e-9 (integrator tol) */
@@ -403,10 +433,7 @@ static void test_relaxation_time_complete_graph(void)
     CHECK_REL(tau, 0.5, 1e-3);
     gsl_vector_free(t);
     gsl_vector_free(d);
-    gsl_vector_free(xs);
-    gsl_vector_free(x0);
-    lrs_epidemic_free(ep);
-    gsl_matrix_free(W);
+    kn_free(&m);
 }
 
 /* Nine classes of near-equal sizes laid out in order, symmetric 0/1 with zero
@@ -516,11 +543,8 @@ static void test_run_steppers_logistic(void)
 {
     lrs_err_t e;
     const size_t n = 10;
-    gsl_matrix *W = complete_graph_W(n);
-    lrs_epidemic_t *ep = NULL;
-    CHECK_OK(lrs_epidemic_alloc(&ep, W, 3.0, &e), &e);
-    gsl_vector *x0 = gsl_vector_alloc(n), *xf = gsl_vector_alloc(n);
-    gsl_vector_set_all(x0, 0.1);
+    kn_model_t m = kn_model(n);
+    gsl_vector_set_all(m.x0, 0.1);
     double errs[2][2];
     for (int s = 0; s < 2; s++)
         for (int h = 0; h < 2; h++) {
@@ -528,16 +552,16 @@ static void test_run_steppers_logistic(void)
             r.stepper = s ? LRS_EPI_RK4 : LRS_EPI_EULER;
             r.dt = (s ? 0.05 : 0.002) / (h ? 2.0 : 1.0);
             r.T = 3.0 + r.dt; /* nt = T/dt steps: the last state is at t = 3 */
-            r.x0 = x0;
-            CHECK_OK(lrs_epidemic_run(ep, &r, NULL, NULL, 0, &e), &e);
-            CHECK_OK(lrs_epidemic_final_state(ep, xf, &e), &e);
-            errs[s][h] = fabs(gsl_vector_get(xf, 3) - logistic(0.1, 3.0, 0.0, 3.0));
+            r.x0 = m.x0;
+            CHECK_OK(lrs_epidemic_run(m.ep, &r, NULL, NULL, 0, &e), &e);
+            CHECK_OK(lrs_epidemic_final_state(m.ep, m.x, &e), &e);
+            errs[s][h] = fabs(gsl_vector_get(m.x, 3) - logistic(0.1, 3.0, 0.0, 3.0));
         }
     CHECK(errs[1][0] < 1e-6, "RK4 dt = 0.05 error %.3g; tol 1e-6", errs[1][0]);
     double q_rk4 = errs[1][0] / errs[1][1], q_eu = errs[0][0] / errs[0][1];
     CHECK(q_rk4 > 12 && q_rk4 < 20, "RK4 error ratio %.3g for dt/2; expected ~16 (12..20)", q_rk4);
     CHECK(q_eu > 1.8 && q_eu < 2.2, "Euler error ratio %.3g for dt/2; expected ~2 (1.8..2.2)", q_eu);
-    /* Streaming: 1000 steps in blocks; x0 = x* is kept exactly by both maps. */
+    /* Streaming: 1000 steps in blocks; m.x0 = x* is kept exactly by both maps. */
     gsl_vector *xs = gsl_vector_alloc(n);
     gsl_vector_set_all(xs, 2.0 / 3.0);
     for (int s = 0; s < 2; s++) {
@@ -550,30 +574,27 @@ static void test_run_steppers_logistic(void)
         c.dt = r.dt;
         c.k_at = 999;
         lrs_observer_t o = {check_observe, &c, 1};
-        CHECK_OK(lrs_epidemic_run(ep, &r, NULL, &o, 1, &e), &e);
+        CHECK_OK(lrs_epidemic_run(m.ep, &r, NULL, &o, 1, &e), &e);
         CHECK(c.rows == 1000 && !c.bad_layout, "saw %zu rows (want 1000), layout ok %d", c.rows,
               !c.bad_layout);
         CHECK(c.max_absZ < 1e-15 && c.max_absR < 1e-15 && c.max_absX == 0.0,
               "at x*: max|Z| %.3g, max|R| %.3g, max|X| %.3g; tol 1e-15, 0", c.max_absZ,
               c.max_absR, c.max_absX);
     }
-    /* Z is x - xref: with xref = 0 and x0 = 0.1 the last row is x(T). */
+    /* Z is x - xref: with xref = 0 and m.x0 = 0.1 the last row is x(T). */
     lrs_epidemic_run_t r = lrs_epidemic_run_default();
     r.stepper = LRS_EPI_RK4;
     r.dt = 0.01;
     r.T = 3.01;
-    r.x0 = x0;
+    r.x0 = m.x0;
     check_obs_t c = {0};
     c.dt = r.dt;
     c.k_at = 300;
     lrs_observer_t o = {check_observe, &c, 0};
-    CHECK_OK(lrs_epidemic_run(ep, &r, NULL, &o, 1, &e), &e);
+    CHECK_OK(lrs_epidemic_run(m.ep, &r, NULL, &o, 1, &e), &e);
     CHECK_REL(c.z_at, logistic(0.1, 3.0, 0.0, 3.0), 1e-9);
     gsl_vector_free(xs);
-    gsl_vector_free(x0);
-    gsl_vector_free(xf);
-    lrs_epidemic_free(ep);
-    gsl_matrix_free(W);
+    kn_free(&m);
 }
 
 /* A constant perturbation p0 on every node of K_n shifts the logistic:
@@ -582,11 +603,9 @@ static void test_run_constant_perturbation(void)
 {
     lrs_err_t e;
     const size_t n = 10;
-    gsl_matrix *W = complete_graph_W(n);
-    lrs_epidemic_t *ep = NULL;
-    CHECK_OK(lrs_epidemic_alloc(&ep, W, 3.0, &e), &e);
-    gsl_vector *x0 = gsl_vector_alloc(n), *pc = gsl_vector_alloc(n), *xf = gsl_vector_alloc(n);
-    gsl_vector_set_all(x0, 0.1);
+    kn_model_t m = kn_model(n);
+    gsl_vector *pc = gsl_vector_alloc(n);
+    gsl_vector_set_all(m.x0, 0.1);
     gsl_vector_set_all(pc, 0.5);
     lrs_input_t *in = NULL;
     CHECK_OK(lrs_input_alloc(&in, n, &e), &e);
@@ -595,21 +614,18 @@ static void test_run_constant_perturbation(void)
     r.stepper = LRS_EPI_RK4;
     r.dt = 0.01;
     r.T = 2.01;
-    r.x0 = x0;
+    r.x0 = m.x0;
     check_obs_t c = {0};
     c.dt = r.dt;
     c.k_at = 0;
     lrs_observer_t o = {check_observe, &c, 0};
-    CHECK_OK(lrs_epidemic_run(ep, &r, in, &o, 1, &e), &e);
-    CHECK_OK(lrs_epidemic_final_state(ep, xf, &e), &e);
-    CHECK_REL(gsl_vector_get(xf, 0), logistic(0.1, 3.0, 0.5, 2.0), 1e-9);
+    CHECK_OK(lrs_epidemic_run(m.ep, &r, in, &o, 1, &e), &e);
+    CHECK_OK(lrs_epidemic_final_state(m.ep, m.x, &e), &e);
+    CHECK_REL(gsl_vector_get(m.x, 0), logistic(0.1, 3.0, 0.5, 2.0), 1e-9);
     CHECK_REL(c.max_absX, 0.5, 0.0); /* the observers see p itself */
     lrs_input_free(in);
-    gsl_vector_free(x0);
     gsl_vector_free(pc);
-    gsl_vector_free(xf);
-    lrs_epidemic_free(ep);
-    gsl_matrix_free(W);
+    kn_free(&m);
 }
 
 /* Every error path returns its code with a message. */

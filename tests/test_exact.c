@@ -345,32 +345,47 @@ static void check_against_quadrature(int kind, size_t N, int per_unit_tau, doubl
     gsl_vector_free(pq);
 }
 
-static void test_cov_normal(void)
+/* The quadrature cases: network kind (small_net: 0 normal, 1 non-normal,
+ * 2 complex eigenvalues, 3 defective, 4 nearly defective), N, per-unit tau,
+ * tau_x, the route asked for and the one that must be taken.  A defective A
+ * (one Jordan block) and a nearly defective one (cond(V) ~ 1e7): AUTO must
+ * avoid the eigen route. */
+typedef struct {
+    int group, kind;
+    size_t N;
+    int per_unit_tau;
+    double tau_x;
+    lrs_exact_route_t route, expect;
+} quad_case_t;
+
+enum { QUAD_NORMAL, QUAD_NONNORMAL, QUAD_COMPLEX, QUAD_DEFECTIVE };
+
+static const quad_case_t QUAD_CASES[] = {
+    {QUAD_NORMAL, 0, 5, 0, 10.0, LRS_EXACT_AUTO, LRS_EXACT_EIGEN},
+    {QUAD_NORMAL, 0, 5, 0, 0.5, LRS_EXACT_SCHUR, LRS_EXACT_SCHUR},
+    {QUAD_NONNORMAL, 1, 6, 0, 10.0, LRS_EXACT_AUTO, LRS_EXACT_EIGEN},
+    {QUAD_NONNORMAL, 1, 6, 0, 2.0, LRS_EXACT_SCHUR, LRS_EXACT_SCHUR},
+    {QUAD_COMPLEX, 2, 6, 1, 3.0, LRS_EXACT_AUTO, LRS_EXACT_EIGEN},
+    {QUAD_COMPLEX, 2, 6, 1, 0.3, LRS_EXACT_SCHUR, LRS_EXACT_SCHUR},
+    {QUAD_COMPLEX, 1, 6, 1, 5.0, LRS_EXACT_EIGEN, LRS_EXACT_EIGEN},
+    {QUAD_DEFECTIVE, 3, 4, 0, 4.0, LRS_EXACT_AUTO, LRS_EXACT_SCHUR},
+    {QUAD_DEFECTIVE, 4, 4, 0, 3.0, LRS_EXACT_AUTO, LRS_EXACT_SCHUR},
+};
+
+static void quad_group(int group)
 {
-    check_against_quadrature(0, 5, 0, 10.0, LRS_EXACT_AUTO, LRS_EXACT_EIGEN);
-    check_against_quadrature(0, 5, 0, 0.5, LRS_EXACT_SCHUR, LRS_EXACT_SCHUR);
+    for (size_t k = 0; k < sizeof QUAD_CASES / sizeof QUAD_CASES[0]; k++) {
+        const quad_case_t *q = &QUAD_CASES[k];
+        if (q->group == group)
+            check_against_quadrature(q->kind, q->N, q->per_unit_tau, q->tau_x, q->route,
+                                     q->expect);
+    }
 }
 
-static void test_cov_nonnormal(void)
-{
-    check_against_quadrature(1, 6, 0, 10.0, LRS_EXACT_AUTO, LRS_EXACT_EIGEN);
-    check_against_quadrature(1, 6, 0, 2.0, LRS_EXACT_SCHUR, LRS_EXACT_SCHUR);
-}
-
-static void test_cov_complex_eigs_per_unit_tau(void)
-{
-    check_against_quadrature(2, 6, 1, 3.0, LRS_EXACT_AUTO, LRS_EXACT_EIGEN);
-    check_against_quadrature(2, 6, 1, 0.3, LRS_EXACT_SCHUR, LRS_EXACT_SCHUR);
-    check_against_quadrature(1, 6, 1, 5.0, LRS_EXACT_EIGEN, LRS_EXACT_EIGEN);
-}
-
-/* A defective A (one Jordan block) and a nearly defective one (cond(V) ~ 1e7):
- * AUTO must avoid the eigen route. */
-static void test_cov_defective(void)
-{
-    check_against_quadrature(3, 4, 0, 4.0, LRS_EXACT_AUTO, LRS_EXACT_SCHUR);
-    check_against_quadrature(4, 4, 0, 3.0, LRS_EXACT_AUTO, LRS_EXACT_SCHUR);
-}
+static void test_cov_normal(void) { quad_group(QUAD_NORMAL); }
+static void test_cov_nonnormal(void) { quad_group(QUAD_NONNORMAL); }
+static void test_cov_complex_eigs_per_unit_tau(void) { quad_group(QUAD_COMPLEX); }
+static void test_cov_defective(void) { quad_group(QUAD_DEFECTIVE); }
 
 /* The two routes on a larger non-normal network, continuous and Euler. */
 static void test_routes_agree(void)
@@ -653,32 +668,13 @@ static void test_propagator_ramp(void)
 {
     size_t N = 4;
     gsl_matrix *W = small_net(2, N, 9);
-    double tau = 1.7, h = 0.9;
+    double tau = 1.7, h = 0.9, taus[4] = {tau, tau, tau, tau};
     gsl_matrix *E = gsl_matrix_alloc(N, N), *F0 = gsl_matrix_alloc(N, N), *F1 = gsl_matrix_alloc(N, N);
     lrs_err_t err;
     CHECK_OK(lrs_exact_propagator(W, tau, NULL, h, E, F0, F1, &err), &err);
-    gsl_matrix *A = gsl_matrix_alloc(N, N), *Ai = gsl_matrix_alloc(N, N), *At = gsl_matrix_alloc(N, N);
-    gsl_matrix *Et = gsl_matrix_alloc(N, N);
-    for (size_t i = 0; i < N; i++)
-        for (size_t j = 0; j < N; j++)
-            gsl_matrix_set(A, i, j, (gsl_matrix_get(W, i, j) - (i == j)) / tau);
-    gsl_permutation *pm = gsl_permutation_alloc(N);
-    int sg;
-    gsl_matrix_memcpy(At, A);
-    gsl_linalg_LU_decomp(At, pm, &sg);
-    gsl_linalg_LU_invert(At, pm, Ai);
     double a[4] = {0.3, -1.0, 2.0, 0.5}, bb[4] = {1.0, 0.2, -0.4, 0.7}, z0[4] = {1, -1, 0.5, 0};
-    gsl_vector_view av = gsl_vector_view_array(a, N), bv = gsl_vector_view_array(bb, N);
-    gsl_vector *alpha = gsl_vector_alloc(N), *beta = gsl_vector_alloc(N), *gam = gsl_vector_alloc(N);
-    gsl_vector *tmp = gsl_vector_alloc(N), *z = gsl_vector_alloc(N), *zn = gsl_vector_alloc(N);
+    gsl_vector *z = gsl_vector_alloc(N), *zn = gsl_vector_alloc(N);
     gsl_vector *ref = gsl_vector_alloc(N), *x0 = gsl_vector_alloc(N), *x1 = gsl_vector_alloc(N);
-    gsl_vector_memcpy(tmp, &bv.vector);
-    gsl_vector_scale(tmp, 1.0 / tau);
-    gsl_blas_dgemv(CblasNoTrans, -1.0, Ai, tmp, 0.0, alpha);
-    gsl_blas_dgemv(CblasNoTrans, 1.0, Ai, alpha, 0.0, beta);
-    gsl_vector_memcpy(tmp, &av.vector);
-    gsl_vector_scale(tmp, 1.0 / tau);
-    gsl_blas_dgemv(CblasNoTrans, -1.0, Ai, tmp, 0.0, gam);
     for (size_t i = 0; i < N; i++)
         gsl_vector_set(z, i, z0[i]);
     for (int n = 1; n <= 12; n++) {
@@ -691,16 +687,7 @@ static void test_propagator_ramp(void)
         gsl_blas_dgemv(CblasNoTrans, 1.0, F1, x1, 1.0, zn);
         gsl_vector_memcpy(z, zn);
     }
-    double t = 12 * h;
-    gsl_matrix_memcpy(At, A);
-    gsl_matrix_scale(At, t);
-    CHECK_OK(lrs_exact_expm(At, Et, &err), &err);
-    for (size_t i = 0; i < N; i++)
-        gsl_vector_set(tmp, i, z0[i] - gsl_vector_get(beta, i) - gsl_vector_get(gam, i));
-    gsl_blas_dgemv(CblasNoTrans, 1.0, Et, tmp, 0.0, ref);
-    for (size_t i = 0; i < N; i++)
-        gsl_vector_set(ref, i, gsl_vector_get(ref, i) + gsl_vector_get(alpha, i) * t +
-                                   gsl_vector_get(beta, i) + gsl_vector_get(gam, i));
+    CHECK_OK(ramp_solution(W, taus, a, bb, z0, 12 * h, ref, &err), &err);
     for (size_t i = 0; i < N; i++)
         CHECK_ABS(gsl_vector_get(z, i), gsl_vector_get(ref, i), 1e-12 * (1 + gsl_blas_dnrm2(ref)));
     CHECK_ERR(lrs_exact_propagator(W, tau, NULL, 0.0, E, F0, F1, &err), LRS_EINVAL, &err, "h = 0");
@@ -708,15 +695,6 @@ static void test_propagator_ramp(void)
     gsl_matrix_free(E);
     gsl_matrix_free(F0);
     gsl_matrix_free(F1);
-    gsl_matrix_free(A);
-    gsl_matrix_free(Ai);
-    gsl_matrix_free(At);
-    gsl_matrix_free(Et);
-    gsl_permutation_free(pm);
-    gsl_vector_free(alpha);
-    gsl_vector_free(beta);
-    gsl_vector_free(gam);
-    gsl_vector_free(tmp);
     gsl_vector_free(z);
     gsl_vector_free(zn);
     gsl_vector_free(ref);

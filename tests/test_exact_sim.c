@@ -91,8 +91,7 @@ static void test_ramp_run(void)
     ramp_ctx rc = {a, bb};
     CHECK_OK(lrs_input_alloc(&in, N, &err), &err);
     CHECK_OK(lrs_input_add_callback(in, ramp_input, &rc, &err), &err);
-    lrs_sim_params_t p = lrs_sim_params_default();
-    p.W = W;
+    lrs_sim_params_t p = sim_params_on(W);
     p.tau_vec = &tv.vector;
     p.dt = 0.37;
     p.T = 700 * 0.37; /* 700 steps: several blocks */
@@ -112,34 +111,8 @@ static void test_ramp_run(void)
     for (size_t i = 0; i < N; i++)
         CHECK_REL(gsl_vector_get(co.last_x, i), a[i] + bb[i] * tl, 1e-14);
     /* closed form at t_{699} */
-    gsl_matrix *A = gsl_matrix_alloc(N, N), *Ai = gsl_matrix_alloc(N, N), *At = gsl_matrix_alloc(N, N);
-    gsl_matrix *Et = gsl_matrix_alloc(N, N);
-    for (size_t i = 0; i < N; i++)
-        for (size_t j = 0; j < N; j++)
-            gsl_matrix_set(A, i, j, (gsl_matrix_get(W, i, j) - (i == j)) / tau[i]);
-    gsl_permutation *pm = gsl_permutation_alloc(N);
-    int sg;
-    gsl_matrix_memcpy(At, A);
-    gsl_linalg_LU_decomp(At, pm, &sg);
-    gsl_linalg_LU_invert(At, pm, Ai);
-    gsl_vector *alpha = gsl_vector_alloc(N), *beta = gsl_vector_alloc(N), *gam = gsl_vector_alloc(N);
-    gsl_vector *tmp = gsl_vector_alloc(N), *ref = gsl_vector_alloc(N), *zf = gsl_vector_alloc(N);
-    for (size_t i = 0; i < N; i++)
-        gsl_vector_set(tmp, i, bb[i] / tau[i]);
-    gsl_blas_dgemv(CblasNoTrans, -1.0, Ai, tmp, 0.0, alpha);
-    gsl_blas_dgemv(CblasNoTrans, 1.0, Ai, alpha, 0.0, beta);
-    for (size_t i = 0; i < N; i++)
-        gsl_vector_set(tmp, i, a[i] / tau[i]);
-    gsl_blas_dgemv(CblasNoTrans, -1.0, Ai, tmp, 0.0, gam);
-    gsl_matrix_memcpy(At, A);
-    gsl_matrix_scale(At, tl);
-    CHECK_OK(lrs_exact_expm(At, Et, &err), &err);
-    for (size_t i = 0; i < N; i++)
-        gsl_vector_set(tmp, i, z0[i] - gsl_vector_get(beta, i) - gsl_vector_get(gam, i));
-    gsl_blas_dgemv(CblasNoTrans, 1.0, Et, tmp, 0.0, ref);
-    for (size_t i = 0; i < N; i++)
-        gsl_vector_set(ref, i, gsl_vector_get(ref, i) + gsl_vector_get(alpha, i) * tl +
-                                   gsl_vector_get(beta, i) + gsl_vector_get(gam, i));
+    gsl_vector *ref = gsl_vector_alloc(N), *zf = gsl_vector_alloc(N);
+    CHECK_OK(ramp_solution(W, tau, a, bb, z0, tl, ref, &err), &err);
     CHECK_OK(lrs_sim_final_state(s, zf, &err), &err);
     double scale = gsl_blas_dnrm2(ref);
     for (size_t i = 0; i < N; i++)
@@ -154,19 +127,10 @@ static void test_ramp_run(void)
     gsl_vector *z2 = gsl_vector_alloc(2);
     CHECK_ERR(lrs_sim_final_state(s, z2, &err), LRS_EINVAL, &err, "length 2");
     gsl_vector_free(z2);
-    gsl_vector_free(tmp);
     lrs_sim_free(s);
     lrs_input_free(in);
     gsl_vector_free(co.last_x);
     gsl_matrix_free(W);
-    gsl_matrix_free(A);
-    gsl_matrix_free(Ai);
-    gsl_matrix_free(At);
-    gsl_matrix_free(Et);
-    gsl_permutation_free(pm);
-    gsl_vector_free(alpha);
-    gsl_vector_free(beta);
-    gsl_vector_free(gam);
     gsl_vector_free(ref);
     gsl_vector_free(zf);
     gsl_rng_free(r);
@@ -183,16 +147,12 @@ static void test_diverge(void)
     lrs_err_t err;
     lrs_input_t *in = NULL;
     CHECK_OK(lrs_input_alloc(&in, N, &err), &err);
-    lrs_sim_params_t p = lrs_sim_params_default();
-    p.W = W;
+    lrs_sim_params_t p = sim_params_on(W);
     p.dt = 0.5;
     p.T = 100;
     p.z0 = &zv.vector;
     p.method = lrs_sim_exact;
-    lrs_sim_t *s = NULL;
-    CHECK_OK(lrs_sim_alloc(&s, &p, &err), &err);
-    CHECK_ERR(lrs_sim_run(s, in, NULL, 0, &err), LRS_EDIVERGE, &err, "diverged at t = ");
-    lrs_sim_free(s);
+    CHECK_ERR(sim_final_state(&p, in, NULL, &err), LRS_EDIVERGE, &err, "diverged at t = ");
     lrs_input_free(in);
     gsl_matrix_free(W);
 }
@@ -221,8 +181,7 @@ static int noise_run(const gsl_matrix *W, double tau_x, double sigma_x, double T
         (rc = lrs_cov_alloc(&cz, N, err)) || (rc = lrs_pca_alloc(&pca, N, err)))
         goto done;
     lrs_observer_t ob = lrs_cov_observer(cz, LRS_FIELD_Z, t_start);
-    lrs_sim_params_t p = lrs_sim_params_default();
-    p.W = W;
+    lrs_sim_params_t p = sim_params_on(W);
     p.dt = k.step;
     p.T = T;
     p.method = k.exact ? lrs_sim_exact : lrs_sim_euler;

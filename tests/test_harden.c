@@ -62,6 +62,33 @@ static void test_fuzz_mtx_symmetric_overflow(void)
                      "non-finite value ('-inf')");
 }
 
+/* fuzz mat (a timeout): a compressed sparse variable whose
+ * column-starts part declares 768 MiB inside a 232-byte matrix element;
+ * matio allocated and zeroed that much, then read into it (2 s of CPU)
+ * before "malformed sparse data".  The pre-scan now checks every part's
+ * size against its element before matio sees the file. */
+static void test_fuzz_mat_sparse_part_past_element(void)
+{
+    lrs_io_read_opts_t o = fmt(LRS_FMT_AUTO);
+    expect_error(FIX "mat_sparse_jc_past_element.mat", &o, LRS_EPARSE,
+                 FIX "mat_sparse_jc_past_element.mat: variable #1: part 'column starts' of "
+                     "805306368 bytes runs past the end of its matrix element (232 bytes); "
+                     "corrupt file");
+}
+
+/* fuzz mat (out of memory): a dense variable whose dimensions part has
+ * type 0 instead of miINT32; matio then reads the dimensions as the name's
+ * tag and allocated a 4 GB "name" (4 GB resident, 2 minutes).  The pre-scan
+ * now requires the part types the format fixes (flags miUINT32, dimensions
+ * miINT32, name miINT8). */
+static void test_fuzz_mat_dims_wrong_type(void)
+{
+    lrs_io_read_opts_t o = fmt(LRS_FMT_AUTO);
+    expect_error(FIX "mat_dims_type_0.mat", &o, LRS_EPARSE,
+                 FIX "mat_dims_type_0.mat: variable #1: dimensions of type 0; expected "
+                     "miINT32 (5)");
+}
+
 /* Regression (code review): --ids --compact --nodes N allocated and scanned
  * N + 4N bytes before compacting, though no id can exceed the largest one
  * read (--nodes 1e9: 5 GB and 4 s for a 2-edge file; a larger N: "out of
@@ -323,6 +350,8 @@ int main(void)
 {
     RUN(test_fuzz_edges_weight_overflow);
     RUN(test_fuzz_mtx_symmetric_overflow);
+    RUN(test_fuzz_mat_sparse_part_past_element);
+    RUN(test_fuzz_mat_dims_wrong_type);
     RUN(test_regress_compact_nodes_alloc);
     RUN(test_limit_mtx_declared_size);
     RUN(test_limit_npy_declared_size);

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of the float32 kernels (src/kernel.h): products against a double
  * dgemv of the same float data with the rounding bound m eps_float sum |a x|,
- * batched products bit-identical to single ones, and tanh against libm's
- * double tanh over the whole float range.  Both code paths (AVX2/FMA when the
- * CPU has it, portable C) are tested; on a CPU without AVX2 the "simd" tests
- * run the portable path again. */
+ * batched products bit-identical to single ones, the SIMD paths against the
+ * portable one (two float products of the same sum differ by at most twice
+ * the bound), and tanh against libm's double tanh over the whole float range.
+ * Every code path the CPU has is tested (AVX-512F, AVX2/FMA, portable C,
+ * forced with lrs_kernel_select); a path the CPU lacks is reported as
+ * skipped (it would run a lower path again). */
 #include "harness.h"
 #include "../src/kernel.h"
 
@@ -53,46 +55,116 @@ static double product_error(size_t n, size_t m, size_t K, const float *A, size_t
     return worst;
 }
 
-static void check_products(int simd)
+/* Products of path `level` (forced with lrs_kernel_select) on sizes that
+ * leave every kind of remainder (rows mod R, columns mod 8 and mod 16) and
+ * K = 1..6 (groups of four and a rest), with row strides larger than m. */
+static void check_products(int level)
 {
     static const size_t sizes[][2] = {{1, 1}, {3, 7}, {8, 8}, {13, 17}, {64, 64},
-                                      {100, 37}, {500, 500}};
+                                      {100, 37}, {37, 100}, {500, 500}};
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(r, 11);
-    int path = simd && lrs_kernel_simd();
+    int path = lrs_kernel_select(level);
     for (size_t t = 0; t < sizeof sizes / sizeof sizes[0]; t++) {
         size_t n = sizes[t][0], m = sizes[t][1], lda = m + 3, ldx = m + 5, ldy = n + 2;
         for (size_t K = 1; K <= 6; K++) {
             float *A = random_floats(n * lda, r), *X = random_floats(K * ldx, r);
             float *Y = calloc(K * ldy, sizeof *Y), *y1 = calloc(n, sizeof *y1);
-            if (path)
+            float *Yp = calloc(K * ldy, sizeof *Yp);
+            if (path != LRS_KERNEL_PORTABLE)
                 lrs_kernel_sgemm_k(n, m, K, A, lda, X, ldx, Y, ldy);
             else
                 lrs_kernel_sgemm_k_portable(n, m, K, A, lda, X, ldx, Y, ldy);
             double q = product_error(n, m, K, A, lda, X, ldx, Y, ldy);
-            CHECK(q <= 1.0, "path %d, n %zu m %zu K %zu: error %.3g x (m eps_float sum|a x|) > 1",
-                  path, n, m, K, q);
+            CHECK(q <= 1.0, "path %s, n %zu m %zu K %zu: error %.3g x (m eps_float sum|a x|) > 1",
+                  lrs_kernel_name(path), n, m, K, q);
+            /* against the portable path: both within the bound of the exact sum */
+            lrs_kernel_sgemm_k_portable(n, m, K, A, lda, X, ldx, Yp, ldy);
+            double qp = product_error(n, m, K, A, lda, X, ldx, Yp, ldy);
+            CHECK(qp <= 1.0, "portable, n %zu m %zu K %zu: error %.3g x (m eps_float sum|a x|) > 1",
+                  n, m, K, qp);
             /* each vector of the batch gives the bits of a single product */
             for (size_t k = 0; k < K; k++) {
-                if (path)
+                if (path != LRS_KERNEL_PORTABLE)
                     lrs_kernel_sgemv(n, m, A, lda, X + k * ldx, y1);
                 else
                     lrs_kernel_sgemm_k_portable(n, m, 1, A, lda, X + k * ldx, 0, y1, 0);
                 CHECK(memcmp(y1, Y + k * ldy, n * sizeof *y1) == 0,
-                      "path %d, n %zu m %zu K %zu: vector %zu of the batch differs from sgemv",
-                      path, n, m, K, k);
+                      "path %s, n %zu m %zu K %zu: vector %zu of the batch differs from sgemv",
+                      lrs_kernel_name(path), n, m, K, k);
             }
             free(A);
             free(X);
             free(Y);
+            free(Yp);
             free(y1);
         }
     }
+    lrs_kernel_select(-1);
     gsl_rng_free(r);
 }
 
-static void test_products_simd(void) { check_products(1); }
-static void test_products_portable(void) { check_products(0); }
+/* Path `level` if the CPU has it; else a note (the test would repeat a
+ * lower path). */
+static int have_path(int level)
+{
+    int got = lrs_kernel_select(level);
+    lrs_kernel_select(-1);
+    if (got != level)
+        printf("# path %s: not on this CPU, skipped\n", lrs_kernel_name(level));
+    return got == level;
+}
+
+static void test_products_avx512(void)
+{
+    if (have_path(LRS_KERNEL_AVX512))
+        check_products(LRS_KERNEL_AVX512);
+}
+static void test_products_avx2(void)
+{
+    if (have_path(LRS_KERNEL_AVX2))
+        check_products(LRS_KERNEL_AVX2);
+}
+static void test_products_portable(void) { check_products(LRS_KERNEL_PORTABLE); }
+
+/* The products of the SIMD paths against the portable one, entry by entry:
+ * each is within the rounding bound of the exact sum, so two of them differ by
+ * at most twice the bound (product_error of each is checked above; here the
+ * distance itself, at the simulator's size N = 500 with a padded stride). */
+static void test_paths_agree(void)
+{
+    const size_t n = 500, m = 500, ld = 512, K = 4;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 5);
+    float *A = random_floats(n * ld, r), *X = random_floats(K * ld, r);
+    float *Yp = calloc(K * ld, sizeof *Yp), *Ys = calloc(K * ld, sizeof *Ys);
+    lrs_kernel_sgemm_k_portable(n, m, K, A, ld, X, ld, Yp, ld);
+    for (int level = LRS_KERNEL_AVX2; level <= LRS_KERNEL_AVX512; level++) {
+        if (!have_path(level))
+            continue;
+        lrs_kernel_select(level);
+        lrs_kernel_sgemm_k(n, m, K, A, ld, X, ld, Ys, ld);
+        lrs_kernel_select(-1);
+        double worst = 0;
+        for (size_t k = 0; k < K; k++)
+            for (size_t i = 0; i < n; i++) {
+                double bound = 0;
+                for (size_t j = 0; j < m; j++)
+                    bound += fabs((double)A[i * ld + j] * X[k * ld + j]);
+                bound *= 2.0 * (double)m * FLT_EPSILON;
+                worst = fmax(worst, fabs((double)Ys[k * ld + i] - Yp[k * ld + i]) / bound);
+            }
+        printf("# path %s vs portable: max |difference| %.3g x (2 m eps_float sum|a x|)\n",
+               lrs_kernel_name(level), worst);
+        CHECK(worst <= 1.0, "path %s vs portable: difference %.3g x (2 m eps sum|a x|) > 1",
+              lrs_kernel_name(level), worst);
+    }
+    free(A);
+    free(X);
+    free(Yp);
+    free(Ys);
+    gsl_rng_free(r);
+}
 
 /* float ulp at |v| (v a double): the spacing of floats near v. */
 static double float_ulp(double v)
@@ -117,7 +189,7 @@ static uint32_t next_sample(uint32_t bits)
 static void check_tanh(int simd)
 {
     QUICK_MODE("every 65536th float only");
-    int path = simd && lrs_kernel_simd();
+    int path = simd && lrs_kernel_simd() != LRS_KERNEL_PORTABLE;
     void (*tanhf_k)(size_t, const float *, float *) =
         path ? lrs_kernel_tanhf : lrs_kernel_tanhf_portable;
     enum { CH = 4096 };
@@ -184,9 +256,11 @@ static void test_tanh_in_place_tail(void)
 
 int main(void)
 {
-    printf("# kernel path: %s\n", lrs_kernel_simd() ? "AVX2/FMA" : "portable");
-    RUN(test_products_simd);
+    printf("# kernel path: %s\n", lrs_kernel_name(lrs_kernel_simd()));
+    RUN(test_products_avx512);
+    RUN(test_products_avx2);
     RUN(test_products_portable);
+    RUN(test_paths_agree);
     RUN(test_tanh_simd);
     RUN(test_tanh_portable);
     RUN(test_tanh_in_place_tail);

@@ -54,6 +54,7 @@
 #include "lrs/sim.h"
 #include "lrs/spectra.h"
 #include "lrs/theory.h"
+#include "lrs/verdict.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define NOMEM_SKIP 1
@@ -392,7 +393,7 @@ static int c_linear(lrs_err_t *e)
     const gsl_matrix *U, *V;
     double re, im, rcond;
     int stable;
-    lrs_linear_verdict_t vd;
+    lrs_verdict_t vd;
     int rc = lrs_linear_alloc(&L, W, e);
     if (!rc)
         rc = lrs_linear_eig(L, &ev, e);
@@ -422,6 +423,20 @@ static int c_epi_endemic(lrs_err_t *e)
     lrs_epidemic_endemic_opts_t o = lrs_epidemic_endemic_default();
     o.t_relax = 20.0;
     return lrs_epidemic_endemic(ep, x0, &o, s12, E1, NULL, e);
+}
+/* The verdicts allocate nothing.  (Regression: this case once read
+ * bottom[i] = sv[N - 1 - i] before sv[N - 1 - i] was set -- uninitialised
+ * stack, so it failed at random with "smallest singular value 0".) */
+static int c_verdict(lrs_err_t *e)
+{
+    double sv[N], f2 = 0.0, bottom[N];
+    for (size_t i = 0; i < N; i++) {
+        sv[i] = gsl_vector_get(s12b, i);
+        bottom[i] = gsl_vector_get(s12b, N - 1 - i);
+        f2 += sv[i] * sv[i];
+    }
+    lrs_verdict_t v;
+    return lrs_verdict_compute(N, f2, sv, N, bottom, N, 1.0, &v, e);
 }
 static int exact_cov(lrs_exact_route_t route, lrs_err_t *e)
 {
@@ -524,6 +539,7 @@ static const nm_case_t CASES[] = {
     {"epidemic_run", c_epi_run, 0},
     {"epidemic_endemic", c_epi_endemic, 0},
     {"linear", c_linear, 0},
+    {"verdict", c_verdict, 1},
     {"cov", c_cov, 0},
     {"pca", c_pca, 0},
     {"pca_symeig", c_symeig, 0},

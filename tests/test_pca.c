@@ -55,6 +55,37 @@ static double mat_rel_diff(const gsl_matrix *A, const gsl_matrix *B)
     return d / m;
 }
 
+/* Regression: lrs_cov_entry divided the scatter by n - 1 while lrs_cov_get
+ * multiplied by 1 / (n - 1), so an entry could differ from the matrix in the
+ * last bit (seen once the accumulator gathered rows into deeper updates).
+ * Every entry, several counts. */
+static void test_cov_entry_equals_get(void)
+{
+    lrs_err_t e;
+    size_t N = 9;
+    gsl_matrix *Y = random_data(700, N, 3.0, 5), *C = gsl_matrix_alloc(N, N);
+    lrs_cov_t *c = NULL;
+    CHECK_OK(lrs_cov_alloc(&c, N, &e), &e);
+    size_t counts[] = {2, 3, 7, 100, 257, 700}, pos = 0;
+    for (size_t k = 0; k < sizeof counts / sizeof *counts; k++) {
+        gsl_matrix_view v = gsl_matrix_submatrix(Y, pos, 0, counts[k] - pos, N);
+        CHECK_OK(lrs_cov_add_block(c, &v.matrix, &e), &e);
+        pos = counts[k];
+        CHECK_OK(lrs_cov_get(c, C, &e), &e);
+        int same = 1;
+        for (size_t i = 0; i < N; i++)
+            for (size_t j = 0; j < N; j++) {
+                double v1;
+                CHECK_OK(lrs_cov_entry(c, i, j, &v1, &e), &e);
+                same = same && v1 == gsl_matrix_get(C, i, j);
+            }
+        CHECK(same, "n = %zu: some lrs_cov_entry differs from lrs_cov_get", pos);
+    }
+    lrs_cov_free(c);
+    gsl_matrix_free(Y);
+    gsl_matrix_free(C);
+}
+
 static void test_streaming_equals_two_pass(void)
 {
     lrs_err_t e;
@@ -503,6 +534,7 @@ static void test_pca_of_streamed_data(void)
 int main(void)
 {
     RUN(test_streaming_equals_two_pass);
+    RUN(test_cov_entry_equals_get);
     RUN(test_merge_equals_one_accumulation);
     RUN(test_cov_errors);
     RUN(test_cov_observer_t_start);

@@ -150,33 +150,44 @@ static void test_mp_median_and_omega(void)
           "beta outside (0, 1] must give NaN");
 }
 
+/* A = U diag(sv) V^T + noise G (m x n, rank-k signal): U, V random
+ * orthonormal m x k and n x k, then G iid N(0, 1) row by row, all from one
+ * MT19937 stream seeded with seed. */
+static gsl_matrix *lowrank_plus_noise(size_t m, size_t n, const double *sv, size_t k,
+                                      double noise, unsigned long seed)
+{
+    lrs_err_t e;
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, seed);
+    gsl_matrix *U = gsl_matrix_alloc(m, k), *V = gsl_matrix_alloc(n, k), *A = gsl_matrix_calloc(m, n);
+    gsl_vector_const_view s = gsl_vector_const_view_array(sv, k);
+    CHECK_OK(lrs_conn_orthonormal(rng, U, &e), &e);
+    CHECK_OK(lrs_conn_orthonormal(rng, V, &e), &e);
+    CHECK_OK(lrs_conn_add_lowrank(A, U, &s.vector, V, &e), &e);
+    for (size_t i = 0; i < m; i++)
+        for (size_t j = 0; j < n; j++)
+            gsl_matrix_set(A, i, j, gsl_matrix_get(A, i, j) + noise * gsl_ran_gaussian(rng, 1));
+    gsl_matrix_free(U);
+    gsl_matrix_free(V);
+    gsl_rng_free(rng);
+    return A;
+}
+
 /* Exact rank-5 100x80 matrix (singular values 1 .. 0.2) plus noise 1e-18:
  * numerical rank 5 (noise singular values ~2e-17 << tol = 100 eps). */
 static void test_numerical_rank_lowrank(void)
 {
     lrs_err_t e;
     size_t m = 100, n = 80, k = 5;
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(rng, 3);
-    gsl_matrix *U = gsl_matrix_alloc(m, k), *V = gsl_matrix_alloc(n, k), *A = gsl_matrix_calloc(m, n);
-    gsl_vector *s = gsl_vector_alloc(k);
-    lrs_conn_orthonormal(rng, U, &e);
-    lrs_conn_orthonormal(rng, V, &e);
+    double sv[5];
     for (size_t i = 0; i < k; i++)
-        gsl_vector_set(s, i, 1.0 - 0.2 * (double)i);
-    lrs_conn_add_lowrank(A, U, s, V, &e);
-    for (size_t i = 0; i < m; i++)
-        for (size_t j = 0; j < n; j++)
-            gsl_matrix_set(A, i, j, gsl_matrix_get(A, i, j) + 1e-18 * gsl_ran_gaussian(rng, 1));
+        sv[i] = 1.0 - 0.2 * (double)i;
+    gsl_matrix *A = lowrank_plus_noise(m, n, sv, k, 1e-18, 3);
     lrs_ranks_t r;
     CHECK_OK(lrs_ranks_of_matrix(A, NULL, &r, &e), &e);
     CHECK(r.numerical == k, "numerical rank %zu, want %zu", r.numerical, k);
     CHECK(r.elbow == k, "elbow %zu, want %zu", r.elbow, k);
-    gsl_matrix_free(U);
-    gsl_matrix_free(V);
     gsl_matrix_free(A);
-    gsl_vector_free(s);
-    gsl_rng_free(rng);
 }
 
 /* Rank-4 signal (singular values 150, 120, 90, 70) in 200x400 Gaussian noise
@@ -188,19 +199,8 @@ static void test_optimal_threshold_recovers_rank(void)
 {
     lrs_err_t e;
     size_t m = 200, n = 400, k = 4;
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(rng, 4);
-    gsl_matrix *U = gsl_matrix_alloc(m, k), *V = gsl_matrix_alloc(n, k), *A = gsl_matrix_calloc(m, n);
-    gsl_vector *s = gsl_vector_alloc(k);
-    lrs_conn_orthonormal(rng, U, &e);
-    lrs_conn_orthonormal(rng, V, &e);
-    double sv[4] = { 150, 120, 90, 70 };
-    for (size_t i = 0; i < k; i++)
-        gsl_vector_set(s, i, sv[i]);
-    lrs_conn_add_lowrank(A, U, s, V, &e);
-    for (size_t i = 0; i < m; i++)
-        for (size_t j = 0; j < n; j++)
-            gsl_matrix_set(A, i, j, gsl_matrix_get(A, i, j) + gsl_ran_gaussian(rng, 1));
+    const double sv[4] = {150, 120, 90, 70};
+    gsl_matrix *A = lowrank_plus_noise(m, n, sv, k, 1.0, 4);
     lrs_ranks_t r;
     CHECK_OK(lrs_ranks_of_matrix(A, NULL, &r, &e), &e);
     CHECK(r.optimal_threshold == k, "optimal threshold rank %zu, want %zu (tau %.4g)",
@@ -214,11 +214,7 @@ static void test_optimal_threshold_recovers_rank(void)
     o.omega = LRS_OMEGA_CUBIC;
     CHECK_OK(lrs_ranks_of_matrix(A, &o, &r, &e), &e);
     CHECK(r.optimal_threshold == k, "cubic omega: rank %zu, want %zu", r.optimal_threshold, k);
-    gsl_matrix_free(U);
-    gsl_matrix_free(V);
     gsl_matrix_free(A);
-    gsl_vector_free(s);
-    gsl_rng_free(rng);
 }
 
 /* Shrinker with known noise, 1x1... use 4x4 (beta = 1), noise 0.5, sqrt(n) = 2:

@@ -24,19 +24,6 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
-/* Final state of one run of p driven by `in` (no observers). */
-static int final_state(const lrs_sim_params_t *p, lrs_input_t *in, gsl_vector *z, lrs_err_t *err)
-{
-    lrs_sim_t *s = NULL;
-    int rc = lrs_sim_alloc(&s, p, err);
-    if (!rc)
-        rc = lrs_sim_run(s, in, NULL, 0, err);
-    if (!rc)
-        rc = lrs_sim_final_state(s, z, err);
-    lrs_sim_free(s);
-    return rc;
-}
-
 static double max_abs_diff(const gsl_vector *a, const gsl_vector *b)
 {
     double d = 0;
@@ -62,16 +49,14 @@ static void test_one_unit_closed_form(void)
     gsl_vector_set(zv, 0, z0);
     for (int k = 0; k < 3; k++) {
         lrs_input_t *in = NULL;
-        CHECK_OK(lrs_input_alloc(&in, 1, &e), &e);
-        CHECK_OK(lrs_input_add_constant(in, cv, &e), &e);
-        lrs_sim_params_t p = lrs_sim_params_default();
-        p.W = W;
+        CHECK_OK(const_input(&in, cv, &e), &e);
+        lrs_sim_params_t p = sim_params_on(W);
         p.tau = tau;
         p.dt = dts[k];
         p.T = T + dts[k]; /* last state at t = T for every dt */
         p.z0 = zv;
         p.method = lrs_sim_rk4;
-        CHECK_OK(final_state(&p, in, zf, &e), &e);
+        CHECK_OK(sim_final_state(&p, in, zf, &e), &e);
         double n = round(T / dts[k]), x = a * dts[k];
         double R = 1 + x + x * x / 2 + x * x * x / 6 + x * x * x * x / 24;
         double zrk = zs + (z0 - zs) * pow(R, n), zex = zs + (z0 - zs) * exp(a * n * dts[k]);
@@ -110,13 +95,12 @@ static int linear_sampled_run(const gsl_matrix *W, const gsl_vector *tau, double
         !(rc = lrs_input_alloc(&in, N, err)) && !(rc = lrs_input_add_noise(in, nz, 1.0, NULL, err)) &&
         !(rc = lrs_input_add_constant(in, c, err)) &&
         !(rc = lrs_input_add_step(in, 2.0, 5.0, 3.0, d, err))) {
-        lrs_sim_params_t p = lrs_sim_params_default();
-        p.W = W;
+        lrs_sim_params_t p = sim_params_on(W);
         p.tau_vec = tau;
         p.dt = dt;
         p.T = 20.0;
         p.method = m;
-        rc = final_state(&p, in, zf, err);
+        rc = sim_final_state(&p, in, zf, err);
     }
     lrs_input_free(in);
     lrs_noise_free(nz);
@@ -183,15 +167,14 @@ static int tanh_sine_run(const gsl_matrix *W, const double *a, double dt, gsl_ve
         gsl_vector_set(z0, i, 0.3 * cos((double)i));
     int rc;
     if (!(rc = lrs_input_alloc(&in, N, err)) && !(rc = lrs_input_add_callback(in, sine_input, &c, err))) {
-        lrs_sim_params_t p = lrs_sim_params_default();
-        p.W = W;
+        lrs_sim_params_t p = sim_params_on(W);
         p.f = LRS_F_TANH;
         p.tau = 0.5;
         p.dt = dt;
         p.T = 4.0 + dt; /* last state at t = 4 for every dt */
         p.z0 = z0;
         p.method = lrs_sim_rk4;
-        rc = final_state(&p, in, zf, err);
+        rc = sim_final_state(&p, in, zf, err);
     }
     lrs_input_free(in);
     gsl_vector_free(z0);
@@ -243,17 +226,16 @@ static void test_rk4_where_euler_is_unstable(void)
     gsl_vector *zr = gsl_vector_alloc(2), *ze = gsl_vector_alloc(2), *zu = gsl_vector_alloc(2);
     lrs_input_t *in = NULL;
     CHECK_OK(lrs_input_alloc(&in, 2, &e), &e);
-    lrs_sim_params_t p = lrs_sim_params_default();
-    p.W = W;
+    lrs_sim_params_t p = sim_params_on(W);
     p.dt = 0.01;
     p.T = 10.0;
     p.z0 = &z0.vector;
     p.method = lrs_sim_rk4;
-    CHECK_OK(final_state(&p, in, zr, &e), &e);
+    CHECK_OK(sim_final_state(&p, in, zr, &e), &e);
     p.method = lrs_sim_exact;
-    CHECK_OK(final_state(&p, in, ze, &e), &e);
+    CHECK_OK(sim_final_state(&p, in, ze, &e), &e);
     p.method = lrs_sim_euler;
-    CHECK_OK(final_state(&p, in, zu, &e), &e);
+    CHECK_OK(sim_final_state(&p, in, zu, &e), &e);
     double t = 999 * 0.01, ne = exp(-t);
     CHECK_REL(gsl_blas_dnrm2(ze), ne, 1e-10);
     CHECK(max_abs_diff(zr, ze) <= 5e-3 * ne, "RK4 vs exact: %.3g > 5e-3 * %.3g",
@@ -285,14 +267,13 @@ static void test_tanh_fixed_point(void)
     gsl_vector_set(z0, 0, 0.5);
     lrs_input_t *in = NULL;
     CHECK_OK(lrs_input_alloc(&in, 1, &e), &e);
-    lrs_sim_params_t p = lrs_sim_params_default();
-    p.W = W;
+    lrs_sim_params_t p = sim_params_on(W);
     p.f = LRS_F_TANH;
     p.dt = 0.05;
     p.T = 60.0;
     p.z0 = z0;
     p.method = lrs_sim_rk4;
-    CHECK_OK(final_state(&p, in, zf, &e), &e);
+    CHECK_OK(sim_final_state(&p, in, zf, &e), &e);
     CHECK_ABS(gsl_vector_get(zf, 0), zs, 16 * DBL_EPSILON * zs);
     lrs_input_free(in);
     gsl_matrix_free(W);
@@ -306,8 +287,7 @@ static void test_rk4_errors(void)
 {
     lrs_err_t e;
     gsl_matrix *W = gsl_matrix_calloc(3, 3);
-    lrs_sim_params_t p = lrs_sim_params_default();
-    p.W = W;
+    lrs_sim_params_t p = sim_params_on(W);
     p.T = 1.0;
     p.mode = LRS_SIM_FEEDFORWARD;
     p.method = lrs_sim_rk4;

@@ -70,8 +70,7 @@ static void test_linear_stationary_variance(void)
     CHECK_OK(lrs_noise_alloc(&nz, N, tau_x, sigma, dt, r, &e), &e);
     CHECK_OK(lrs_input_alloc(&in, N, &e), &e);
     CHECK_OK(lrs_input_add_noise(in, nz, 1.0, NULL, &e), &e);
-    lrs_sim_params_t p = lrs_sim_params_default();
-    p.W = W;
+    lrs_sim_params_t p = sim_params_on(W);
     p.tau = tau;
     p.dt = dt;
     p.T = T;
@@ -128,8 +127,7 @@ static void test_step_response_and_probes(void)
     lrs_probe_t *pr = NULL;
     CHECK_OK(lrs_input_alloc(&in, N, &e), &e);
     CHECK_OK(lrs_input_add_step(in, 1.0, 6.0, c, d, &e), &e);
-    lrs_sim_params_t p = lrs_sim_params_default();
-    p.W = W;
+    lrs_sim_params_t p = sim_params_on(W);
     p.dt = dt;
     p.T = 10.0;
     CHECK_OK(lrs_sim_alloc(&s, &p, &e), &e);
@@ -195,20 +193,14 @@ static void test_per_unit_tau(void)
     gsl_vector_set(tau, 1, 3.0);
     gsl_vector_set_all(c, 1.0);
     lrs_input_t *in = NULL;
-    lrs_sim_t *s = NULL;
-    CHECK_OK(lrs_input_alloc(&in, 2, &e), &e);
-    CHECK_OK(lrs_input_add_constant(in, c, &e), &e);
-    lrs_sim_params_t p = lrs_sim_params_default();
-    p.W = W;
+    CHECK_OK(const_input(&in, c, &e), &e);
+    lrs_sim_params_t p = sim_params_on(W);
     p.tau_vec = tau;
     p.dt = dt;
     p.T = 5.0;
-    CHECK_OK(lrs_sim_alloc(&s, &p, &e), &e);
-    CHECK_OK(lrs_sim_run(s, in, NULL, 0, &e), &e);
-    CHECK_OK(lrs_sim_final_state(s, z, &e), &e);
+    CHECK_OK(sim_final_state(&p, in, z, &e), &e);
     CHECK_REL(gsl_vector_get(z, 0), 1 - pow(1 - dt / 1.0, 499), 1e-12);
     CHECK_REL(gsl_vector_get(z, 1), 1 - pow(1 - dt / 3.0, 499), 1e-12);
-    lrs_sim_free(s);
     lrs_input_free(in);
     gsl_matrix_free(W);
     gsl_vector_free(tau);
@@ -222,22 +214,13 @@ static int run_constant(const gsl_matrix *W, lrs_sim_transfer_t f, lrs_sim_mode_
                         const gsl_vector *c, double T, gsl_vector *z, lrs_err_t *e)
 {
     lrs_input_t *in = NULL;
-    lrs_sim_t *s = NULL;
-    int rc = lrs_input_alloc(&in, W->size1, e);
-    if (!rc)
-        rc = lrs_input_add_constant(in, c, e);
-    lrs_sim_params_t p = lrs_sim_params_default();
-    p.W = W;
+    lrs_sim_params_t p = sim_params_on(W);
     p.f = f;
     p.mode = mode;
     p.T = T;
+    int rc = const_input(&in, c, e);
     if (!rc)
-        rc = lrs_sim_alloc(&s, &p, e);
-    if (!rc)
-        rc = lrs_sim_run(s, in, NULL, 0, e);
-    if (!rc)
-        rc = lrs_sim_final_state(s, z, e);
-    lrs_sim_free(s);
+        rc = sim_final_state(&p, in, z, e);
     lrs_input_free(in);
     return rc;
 }
@@ -265,17 +248,12 @@ static void test_linear_against_scalar_euler(void)
         }
         for (int per_unit = 0; per_unit < 2; per_unit++) {
             lrs_input_t *in = NULL;
-            lrs_sim_t *s = NULL;
-            CHECK_OK(lrs_input_alloc(&in, N, &e), &e);
-            CHECK_OK(lrs_input_add_constant(in, c, &e), &e);
-            lrs_sim_params_t p = lrs_sim_params_default();
-            p.W = W;
+            CHECK_OK(const_input(&in, c, &e), &e);
+            lrs_sim_params_t p = sim_params_on(W);
             p.z0 = z0;
             p.T = 0.01 * (steps[si] + 1); /* final state z[steps] */
             p.tau_vec = per_unit ? tau : NULL;
-            CHECK_OK(lrs_sim_alloc(&s, &p, &e), &e);
-            CHECK_OK(lrs_sim_run(s, in, NULL, 0, &e), &e);
-            CHECK_OK(lrs_sim_final_state(s, z, &e), &e);
+            CHECK_OK(sim_final_state(&p, in, z, &e), &e);
             double nrm = 0, dev = 0;
             for (size_t i = 0; i < N; i++)
                 ref[i] = gsl_vector_get(z0, i);
@@ -296,7 +274,6 @@ static void test_linear_against_scalar_euler(void)
             CHECK(dev <= 1e-12 * sqrt(nrm),
                   "N = %zu per_unit %d: max |z - z_ref| = %.3g > 1e-12 ||z|| = %.3g", N, per_unit,
                   dev, 1e-12 * sqrt(nrm));
-            lrs_sim_free(s);
             lrs_input_free(in);
         }
         gsl_matrix_free(W);
@@ -437,8 +414,7 @@ static void test_recurrent_input_R(void)
             CHECK_OK(lrs_noise_alloc(&nz, N, 1.0, 1.0, 0.01, rng, &e), &e);
             CHECK_OK(lrs_input_alloc(&in, N, &e), &e);
             CHECK_OK(lrs_input_add_noise(in, nz, 1.0, NULL, &e), &e);
-            lrs_sim_params_t p = lrs_sim_params_default();
-            p.W = W;
+            lrs_sim_params_t p = sim_params_on(W);
             p.f = fs[k];
             p.mode = (lrs_sim_mode_t)mode;
             p.T = 20.0; /* 2000 steps: several blocks, pipelined */
@@ -471,8 +447,7 @@ static void test_divergence_message(void)
     lrs_input_t *in = NULL;
     lrs_sim_t *s = NULL;
     CHECK_OK(lrs_input_alloc(&in, 1, &e), &e);
-    lrs_sim_params_t p = lrs_sim_params_default();
-    p.W = W;
+    lrs_sim_params_t p = sim_params_on(W);
     p.z0 = z0;
     p.T = 100;
     CHECK_OK(lrs_sim_alloc(&s, &p, &e), &e);
@@ -517,15 +492,11 @@ static void test_nonfinite_input_diverges(void)
     double w = 0.0;
     gsl_matrix *W = diag_matrix(1, &w);
     lrs_input_t *in = NULL;
-    lrs_sim_t *s = NULL;
     CHECK_OK(lrs_input_alloc(&in, 1, &e), &e);
     CHECK_OK(lrs_input_add_callback(in, nan_input, NULL, &e), &e);
-    lrs_sim_params_t p = lrs_sim_params_default();
-    p.W = W;
+    lrs_sim_params_t p = sim_params_on(W);
     p.T = 10;
-    CHECK_OK(lrs_sim_alloc(&s, &p, &e), &e);
-    CHECK_ERR(lrs_sim_run(s, in, NULL, 0, &e), LRS_EDIVERGE, &e, "diverged at t = 3.01:");
-    lrs_sim_free(s);
+    CHECK_ERR(sim_final_state(&p, in, NULL, &e), LRS_EDIVERGE, &e, "diverged at t = 3.01:");
     lrs_input_free(in);
     gsl_matrix_free(W);
 }
@@ -554,8 +525,7 @@ static void test_stop_flag(void)
     lrs_sim_t *s = NULL;
     volatile sig_atomic_t flag = 1;
     CHECK_OK(lrs_input_alloc(&in, 1, &e), &e);
-    lrs_sim_params_t p = lrs_sim_params_default();
-    p.W = W;
+    lrs_sim_params_t p = sim_params_on(W);
     p.T = 1000;
     p.stop = &flag;
     CHECK_OK(lrs_sim_alloc(&s, &p, &e), &e);
@@ -613,8 +583,7 @@ static void test_error_order(void)
         lrs_observer_t o = {count_rows, &rows, 0};
         CHECK_OK(lrs_input_alloc(&in, 1, &e), &e);
         CHECK_OK(lrs_input_add_callback(in, failing_input, NULL, &e), &e);
-        lrs_sim_params_t p = lrs_sim_params_default();
-        p.W = W;
+        lrs_sim_params_t p = sim_params_on(W);
         p.T = 20;
         p.serial = serial;
         CHECK_OK(lrs_sim_alloc(&s, &p, &e), &e);
@@ -658,8 +627,7 @@ static int noise_run(const gsl_matrix *W, int serial, unsigned long seed, gsl_ve
     if (!rc)
         rc = lrs_input_add_noise(in, nz, 1.0, NULL, e);
     if (!rc && !s) {
-        lrs_sim_params_t p = lrs_sim_params_default();
-        p.W = W;
+        lrs_sim_params_t p = sim_params_on(W);
         p.T = 30;
         p.serial = serial;
         p.f = LRS_F_TANH;
@@ -696,8 +664,7 @@ static void test_same_seed_identical(void)
     CHECK(memcmp(C1->data, C2->data, N * N * sizeof(double)) == 0, "pipelined and serial covariances differ");
     /* re-running one simulation object with fresh inputs repeats the run */
     lrs_sim_t *s = NULL;
-    lrs_sim_params_t p = lrs_sim_params_default();
-    p.W = W;
+    lrs_sim_params_t p = sim_params_on(W);
     p.T = 30;
     p.f = LRS_F_TANH;
     CHECK_OK(lrs_sim_alloc(&s, &p, &e), &e);
@@ -766,8 +733,7 @@ static void test_mixed_noise_input(void)
     CHECK_OK(lrs_input_alloc(&in, N, &e), &e);
     CHECK_OK(lrs_input_add_constant(in, c, &e), &e);
     CHECK_OK(lrs_input_add_noise(in, nz, 0.5, mix, &e), &e);
-    lrs_sim_params_t p = lrs_sim_params_default();
-    p.W = W;
+    lrs_sim_params_t p = sim_params_on(W);
     p.T = 10;
     CHECK_OK(lrs_sim_alloc(&s, &p, &e), &e);
     mix_check m = {ref, mix, 0.5, 0.25, 0, gsl_matrix_alloc(1024, K)};
@@ -835,8 +801,7 @@ static void test_projection_observer(void)
     CHECK_OK(lrs_noise_alloc(&nz, N, 1.0, 1.0, 0.01, r, &e), &e);
     CHECK_OK(lrs_input_alloc(&in, N, &e), &e);
     CHECK_OK(lrs_input_add_noise(in, nz, 1.0, NULL, &e), &e);
-    lrs_sim_params_t p = lrs_sim_params_default();
-    p.W = W;
+    lrs_sim_params_t p = sim_params_on(W);
     p.T = 50;
     CHECK_OK(lrs_sim_alloc(&s, &p, &e), &e);
     CHECK_OK(lrs_cov_alloc(&f.c, 3 * N, &e), &e);
@@ -925,8 +890,7 @@ static void test_trace_observer(void)
     lrs_sim_t *s = NULL;
     lrs_trace_t *tr = NULL;
     CHECK_OK(lrs_input_alloc(&in, 3, &e), &e);
-    lrs_sim_params_t p = lrs_sim_params_default();
-    p.W = W;
+    lrs_sim_params_t p = sim_params_on(W);
     p.z0 = z0;
     p.T = 2.0;
     CHECK_OK(lrs_sim_alloc(&s, &p, &e), &e);

@@ -55,8 +55,7 @@ static void run_noise(const gsl_matrix *W, const gsl_matrix *L, const gsl_matrix
                       double T, gsl_vector *zT)
 {
     lrs_err_t err;
-    lrs_sim_params_t p = lrs_sim_params_default();
-    p.W = W;
+    lrs_sim_params_t p = sim_params_on(W);
     p.f = LRS_F_TANH;
     p.method = m;
     p.precision = prec;
@@ -129,8 +128,7 @@ static void check_batch_identical(const lrs_sim_method_t *method)
         for (size_t i = 0; i < N; i++)
             gsl_vector_set(z0[k], i, 0.1 * cos((double)(i + 7 * k)));
     }
-    lrs_sim_params_t p = lrs_sim_params_default();
-    p.W = W;
+    lrs_sim_params_t p = sim_params_on(W);
     p.f = LRS_F_TANH;
     p.method = method;
     p.precision = LRS_SIM_FLOAT32;
@@ -204,8 +202,7 @@ static double linear_norm(const gsl_matrix *W, const gsl_vector *z0, const lrs_s
                           double T)
 {
     lrs_err_t err;
-    lrs_sim_params_t p = lrs_sim_params_default();
-    p.W = W;
+    lrs_sim_params_t p = sim_params_on(W);
     p.method = m;
     p.precision = LRS_SIM_FLOAT32;
     p.T = T + p.dt; /* T/dt + 1 steps: the final state is z at t = T */
@@ -257,8 +254,7 @@ static void test_float_bad_arguments(void)
     lrs_err_t err;
     lrs_sim_t *s = NULL;
     gsl_matrix *W = gsl_matrix_calloc(4, 4);
-    lrs_sim_params_t p = lrs_sim_params_default();
-    p.W = W;
+    lrs_sim_params_t p = sim_params_on(W);
     p.T = 1;
     p.precision = LRS_SIM_FLOAT32;
     p.method = lrs_sim_exact;

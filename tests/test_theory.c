@@ -254,8 +254,7 @@ static void test_theory_vs_simulation(void)
     gsl_matrix *Cz = gsl_matrix_alloc(N, N), *Cx = gsl_matrix_alloc(N, N);
     gsl_vector *vs = gsl_vector_alloc(N), *v1 = gsl_vector_alloc(N), *v2 = gsl_vector_alloc(N);
     double *dev = malloc(top * sizeof *dev);
-    lrs_sim_params_t p = lrs_sim_params_default();
-    p.W = W;
+    lrs_sim_params_t p = sim_params_on(W);
     p.dt = 0.01;
     p.T = 5000;
     p.z0 = z0;

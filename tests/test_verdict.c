@@ -46,6 +46,37 @@ static void test_rank_one_nonnormal(void)
     CHECK_REL(v.ref_var, 4.0 / v.bulk_ms, 1e-14);
 }
 
+/* The thresholds, on exact squares: s = {6, 5, 5, 2, 1}, N = 5, K = 2,
+ * m_b = (25 + 4 + 1) / 3 = 10: suppression 36 / 10 = 3.6 is weak and
+ * amplification 10 / 1 = 10 exactly is still high-dimensional.  All N
+ * values given: the participation ratio of v = 1 / s^2 is set; a partial
+ * spectrum leaves it NAN and the same verdicts. */
+static void test_thresholds(void)
+{
+    double s[5] = {6, 5, 5, 2, 1}, asc[5] = {1, 2, 5, 5, 6}, f2 = 91;
+    double v[5], sum = 0, sum2 = 0;
+    lrs_verdict_t a, b;
+    lrs_err_t err = {0};
+    size_t i;
+    for (i = 0; i < 5; i++) {
+        v[i] = 1 / (s[i] * s[i]);
+        sum += v[i];
+        sum2 += v[i] * v[i];
+    }
+    CHECK_OK(lrs_verdict_compute(5, f2, s, 5, asc, 5, 1.0, &a, &err), &err);
+    CHECK(a.k_ref == 2 && a.bulk_ms == 10 && a.amplification == 10, "K %zu, m_b %g, amp %g",
+          a.k_ref, a.bulk_ms, a.amplification);
+    CHECK_REL(a.suppression, 3.6, 4 * DBL_EPSILON);
+    CHECK(a.lrs == LRS_SUPPRESSION_WEAK && a.high_dimensional == 1, "weak: %s / %d",
+          lrs_verdict_lrs_word(&a), a.high_dimensional);
+    CHECK_REL(a.participation, sum * sum / sum2, 10 * DBL_EPSILON);
+    CHECK_OK(lrs_verdict_compute(5, f2, s, 2, asc, 1, 1.0, &b, &err), &err);
+    CHECK(isnan(b.participation) && b.lrs == a.lrs && b.high_dimensional == a.high_dimensional &&
+              b.suppression == a.suppression && b.amplification == a.amplification,
+          "partial spectrum: participation %g, verdicts %d/%d", b.participation, b.lrs,
+          b.high_dimensional);
+}
+
 static void test_bad_input(void)
 {
     double s[3] = {2, 1, 0.5}, z[1] = {0};
@@ -63,6 +94,7 @@ int main(void)
 {
     RUN(test_rank_one_normal);
     RUN(test_rank_one_nonnormal);
+    RUN(test_thresholds);
     RUN(test_bad_input);
     return harness_summary();
 }

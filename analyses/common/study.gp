@@ -82,6 +82,8 @@ if (ARG1 eq "init") {
     tproj(D) = msys(sprintf("awk '/^# every /{print $NF; exit}' '%sproj.tsv'", D))
     # The word after key on the header lines (# ...) of a file
     hdrval(file, key) = kv(msys(sprintf("awk '/^#/{for(i=1;i<NF;i++) printf \"\\n%%s\\t%%s\", $i, $(i+1)}' '%s'", file)), key)
+    # The value after key on the "# param: key value ..." header lines of a file
+    parline(file, key) = kv(msys(sprintf("awk '/^# param:/{for(i=3;i<NF;i+=2) printf \"\\n%%s\\t%%s\", $i, $(i+1)}' '%s'", file)), key)
     # Field i (1-based) of a list separated by ';'
     nth(s, i) = (i <= 1 ? s[1:strstrt(s.";", ";") - 1] : nth(s[strstrt(s, ";") + 1:], i - 1))
     unset multiplot
@@ -339,7 +341,7 @@ if (ARG1 eq "layout1" || ARG1 eq "layout2") {
     if (!exists("eig_rho_name")) { eig_rho_name = "{/Symbol r}" }
     if (!exists("schem_W")) { schem_W = "W = c uu^T + {/Symbol r}G/{/Symbol \326}N" }
     if (!exists("schem_eq")) { schem_eq = sprintf("{/Symbol t} dz/dt = -z + %s + x", rec_name) }
-    do for [out in "png pdf"] {
+    do for [out in outs] {
         if (out eq "png") {
             set terminal pngcairo size 1800,1300 font "DejaVu Sans,14" enhanced
             set output outpng

@@ -24,10 +24,11 @@
  *                   singular values (all 1 for an EP-like low-rank part; a
  *                   small one means I - W has a small singular value);
  *   solve           y = (I - W)^{-1} b, the steady state for a constant input b;
- *   verdicts        from the theory-1 variances: low-rank suppression (the
- *                   smallest PC variance far below the median) and
- *                   high-dimensional dynamics (no PC variance far above it),
- *                   with the participation ratio (sum var)^2 / sum var^2.
+ *   verdicts        from the theory-1 variances (lrs/verdict.h): low-rank
+ *                   suppression (the smallest PC variance far below the
+ *                   bulk reference) and high-dimensional dynamics (no PC
+ *                   variance far above it), with the participation ratio
+ *                   (sum var)^2 / sum var^2.
  *
  * Memory: N^2 doubles for W, N^2 for I - W once used, plus each cached factorisation
  * (N^2 per matrix of vectors).  Values-only and with-vectors SVDs are cached
@@ -46,6 +47,7 @@
 #include <gsl/gsl_vector.h>
 #include <gsl/gsl_vector_complex.h>
 #include "lrs/common.h"
+#include "lrs/verdict.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -101,45 +103,16 @@ int lrs_linear_overlap(lrs_linear_t *L, size_t r, gsl_matrix *P, gsl_vector *sP,
 int lrs_linear_solve(lrs_linear_t *L, const gsl_vector *b, gsl_vector *y, lrs_err_t *err);
 
 /* ------------------------------------------------------------------ verdicts
- * From PC variances var_1 >= ... >= var_N > 0 (theory 1, or a simulation's):
- *   suppression   = median / var_N: how far the smallest falls below the median;
- *   amplification = var_1 / median: how far the largest rises above it.
- *   low-rank suppression: YES if suppression >= LRS_LINEAR_SUPPRESSION_YES,
- *                         WEAK if >= LRS_LINEAR_SUPPRESSION_WEAK, else NO;
- *   high-dimensional:     amplification <= LRS_LINEAR_HIGHDIM_MAX (a few
- *                         amplified directions would otherwise dominate).
- * The counts are the PCs more than LRS_LINEAR_OUTLIER times below / above
- * the median.  These thresholds are the library's one definition of the two
- * verdicts. */
-#define LRS_LINEAR_SUPPRESSION_YES 10.0
-#define LRS_LINEAR_SUPPRESSION_WEAK 3.0
-#define LRS_LINEAR_HIGHDIM_MAX 10.0
-#define LRS_LINEAR_OUTLIER 10.0
-
-typedef enum {
-    LRS_SUPPRESSION_NO = 0,
-    LRS_SUPPRESSION_WEAK = 1,
-    LRS_SUPPRESSION_YES = 2
-} lrs_suppression_t;
-
-typedef struct lrs_linear_verdict {
-    double var_max, var_median, var_min;
-    double participation;       /* (sum var)^2 / sum var^2, in [1, N] */
-    double suppression;         /* median / var_min */
-    double amplification;       /* var_max / median */
-    size_t n_suppressed;        /* PCs with var < median / LRS_LINEAR_OUTLIER */
-    size_t n_amplified;         /* PCs with var > median * LRS_LINEAR_OUTLIER */
-    lrs_suppression_t suppressed;
-    int high_dimensional;       /* 1 if amplification <= LRS_LINEAR_HIGHDIM_MAX */
-} lrs_linear_verdict_t;
-
-/* Verdicts from a descending vector of positive, finite PC variances. */
-int lrs_linear_verdict_of(const gsl_vector *var, lrs_linear_verdict_t *v, lrs_err_t *err);
-/* Verdicts from the theory-1 variances of W for input sigma_x (errors as
- * lrs_linear_pcvar1). */
-int lrs_linear_verdict(lrs_linear_t *L, double sigma_x, lrs_linear_verdict_t *v,
-                       lrs_err_t *err);
-const char *lrs_suppression_name(lrs_suppression_t s); /* "no", "weak", "YES" */
+ * The two verdicts of lrs/verdict.h (low-rank suppression, high-dimensional
+ * responses; definition and thresholds there), from all N singular values of
+ * I - W and its entries: errors as lrs_linear_pcvar1, and sigma_x > 0.  Also
+ * sets v->participation, the participation ratio of the theory-1 variances. */
+int lrs_linear_verdict(lrs_linear_t *L, double sigma_x, lrs_verdict_t *v, lrs_err_t *err);
+/* The same verdicts from any descending vector of positive, finite PC
+ * variances var_1 >= ... >= var_N (a simulation's, say): the definition of
+ * lrs/verdict.h with s_i^2 = 1 / var_{N+1-i} and sigma_x = 1, i.e. the
+ * reference is the harmonic mean of the variances without the K smallest. */
+int lrs_linear_verdict_of(const gsl_vector *var, lrs_verdict_t *v, lrs_err_t *err);
 
 /* Participation ratio (sum var)^2 / sum var^2 of a vector of variances (an
  * effective dimension between 1 and its length); NAN if var is NULL, empty

@@ -35,12 +35,27 @@
  * Last, the nonlinear step (bench_steps): one Euler step of a tanh network of
  * --step-n units (default 500) with zero input and no observers, in double
  * (lrs_sim), in float32 (LRS_SIM_FLOAT32) and batched (lrs_sim_batch_alloc,
- * K = 3 float32 trajectories sharing W: one pass over W per step), against the machine's peak measured with
- * a single-threaded dgemm and sgemm (N = 1000, 2 N^3 flops; best of 3):
- *   bench-peak dgemm_gflops=<d> sgemm_gflops=<s>
- *   bench-step kind=<double|float|float-batch3> N=<n> K=<k> ns_per_step=<t>
- *              ns_per_trajectory_step=<t/K> gflops=<g> frac_peak=<g/peak>
- * with 2 K N^2 flops per step and peak = dgemm's for double, sgemm's for float.
+ * K = 2, 3, 4 float32 trajectories sharing W: one pass over W per step).
+ * Each step is one product with W (2 K N^2 flops) plus O(K N) work (tanh,
+ * the update).  Two limits of the machine, both measured on one thread:
+ *   peak: a single-threaded dgemm / sgemm (N = 1000, 2 N^3 flops; best of 3)
+ *     and an FMA loop (12 independent 8-wide float FMA chains: the units'
+ *     rate; double is half of it, 4 lanes per instruction);
+ *   bandwidth: repeated reads of a buffer of W's size (8 N^2 bytes in
+ *     double, 4 N^2 in float), summed with vector loads (best of 5).
+ * A step reads W once: 8 N^2 or 4 N^2 bytes for 2 K N^2 flops, so the
+ * roofline limit is min(FMA rate, bandwidth x flops per byte) (Williams,
+ * Waterman & Patterson, CACM 52(4), 2009).  At N = 500 a float W (1 MB)
+ * does not stay in a Zen 4 core's 1 MB L2 next to the rest, so one vector
+ * is bound by the bandwidth, not by the FMA units.  Printed:
+ *   bench-peak dgemm_gflops=<d> sgemm_gflops=<s> fma_gflops_double=<a>
+ *              fma_gflops_float=<b>
+ *   bench-bandwidth bytes_double=<n> gbs_double=<x> bytes_float=<m> gbs_float=<y>
+ *   bench-step kind=<double|float|float-batch2|float-batch3|float-batch4> N=<n>
+ *              K=<k> ns_per_step=<t> ns_per_trajectory_step=<t/K> gflops=<g>
+ *              frac_peak=<g/gemm peak> roofline_gflops=<l> frac_roofline=<g/l>
+ * (peak = dgemm's for double, sgemm's for float; frac_roofline: of the
+ * product's limit, so the step's O(K N) work counts against it).
  *
  * Usage: lrs-bench [--quick] [--reps R] [--sizes 200,500,...] [--faithful-max-n N]
  *                  [--long-T T] [--seed S] [--h H] [--no-two-seeds] [--step-n N]
@@ -411,20 +426,111 @@ static void gemm_peaks(double *dpeak, double *speak)
     free(Cf);
 }
 
-/* Seconds per step of an input-free tanh run of K trajectories (one batch)
- * of `steps` steps in the given precision, best of reps. */
+/* ---- the machine's limits for the step rows */
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define BENCH_X86 1
+
+/* GFLOP/s of 12 independent chains of 8-wide float FMAs (12 accumulators
+ * and 2 constants fit the 16 ymm registers; 12 chains hide the FMA latency
+ * on two FMA units): the FMA units' rate.  Double: half of it (4 lanes). */
+__attribute__((target("avx2,fma"))) static double fma_rate(void)
+{
+    const long iters = 20000000;
+    __m256 a[12], m = _mm256_set1_ps(0.999999f), c = _mm256_set1_ps(1e-7f);
+#pragma GCC unroll 12
+    for (int q = 0; q < 12; q++)
+        a[q] = _mm256_set1_ps((float)q);
+    double t = lrs_wall_seconds();
+    for (long i = 0; i < iters; i++)
+#pragma GCC unroll 12
+        for (int q = 0; q < 12; q++)
+            a[q] = _mm256_fmadd_ps(a[q], m, c);
+    t = lrs_wall_seconds() - t;
+    float sink = 0;
+#pragma GCC unroll 12
+    for (int q = 0; q < 12; q++)
+        sink += _mm256_cvtss_f32(a[q]);
+    if (sink == 1234.5f)
+        printf(" ");
+    return 2e-9 * 8.0 * 12.0 * (double)iters / t;
+}
+
+/* Sum of n floats with 256-bit loads into four independent accumulators:
+ * bound by the read bandwidth, not the adds. */
+__attribute__((target("avx2"))) static float read_sum(const float *x, size_t n)
+{
+    __m256 s0 = _mm256_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;
+    size_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        s0 = _mm256_add_ps(s0, _mm256_loadu_ps(x + i));
+        s1 = _mm256_add_ps(s1, _mm256_loadu_ps(x + i + 8));
+        s2 = _mm256_add_ps(s2, _mm256_loadu_ps(x + i + 16));
+        s3 = _mm256_add_ps(s3, _mm256_loadu_ps(x + i + 24));
+    }
+    __m256 s = _mm256_add_ps(_mm256_add_ps(s0, s1), _mm256_add_ps(s2, s3));
+    float out[8], r = 0;
+    _mm256_storeu_ps(out, s);
+    for (int l = 0; l < 8; l++)
+        r += out[l];
+    for (; i < n; i++)
+        r += x[i];
+    return r;
+}
+
+static int bench_avx2(void)
+{
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}
+#endif
+
+/* GB/s of repeated reads of `bytes` bytes (best of 5 rounds of ~0.2 s);
+ * 0 where the vector loop is not available. */
+static double read_bandwidth(size_t bytes)
+{
+    double best = 0;
+#ifdef BENCH_X86
+    if (!bench_avx2())
+        return 0;
+    size_t n = bytes / sizeof(float);
+    float *x = malloc(n * sizeof *x);
+    if (!x)
+        die("out of memory", NULL);
+    for (size_t i = 0; i < n; i++)
+        x[i] = 1e-6f * (float)(i % 1000);
+    size_t reps = (size_t)(2e8 / (double)bytes) + 1;
+    volatile float sink = 0;
+    for (int r = 0; r < 5; r++) {
+        double t = lrs_wall_seconds();
+        for (size_t k = 0; k < reps; k++)
+            sink += read_sum(x, n);
+        t = lrs_wall_seconds() - t;
+        best = fmax(best, 1e-9 * (double)bytes * (double)reps / t);
+    }
+    (void)sink;
+    free(x);
+#else
+    (void)bytes;
+#endif
+    return best;
+}
+
+/* Seconds per step of an input-free tanh run of K <= 4 trajectories (one
+ * batch) of `steps` steps in the given precision, best of reps. */
 static double step_seconds(const gsl_matrix *W, size_t K, lrs_sim_precision_t prec, size_t steps,
                            int reps)
 {
     lrs_err_t err;
     size_t N = W->size1;
     double best = INFINITY;
-    lrs_input_t *in[3] = {NULL, NULL, NULL};
+    lrs_input_t *in[4] = {NULL, NULL, NULL, NULL};
     gsl_vector *z0 = gsl_vector_alloc(N);
     for (size_t i = 0; i < N; i++)
         gsl_vector_set(z0, i, 0.5 * sin((double)i));
-    const gsl_vector *z0s[3] = {z0, z0, z0};
-    for (int k = 0; k < 3; k++)
+    const gsl_vector *z0s[4] = {z0, z0, z0, z0};
+    for (int k = 0; k < 4; k++)
         if (lrs_input_alloc(&in[k], N, &err))
             die("input", &err);
     for (int r = 0; r < reps; r++) {
@@ -444,18 +550,49 @@ static double step_seconds(const gsl_matrix *W, size_t K, lrs_sim_precision_t pr
         lrs_sim_free(s);
         best = fmin(best, t / (double)steps);
     }
-    for (int k = 0; k < 3; k++)
+    for (int k = 0; k < 4; k++)
         lrs_input_free(in[k]);
     gsl_vector_free(z0);
     return best;
+}
+
+/* The machine's limits for the step rows (see the header comment): gemm
+ * and FMA peaks (GFLOP/s), read bandwidth of a W-sized buffer (GB/s). */
+typedef struct limits {
+    double dgemm, sgemm, fma_d, fma_s, bw_d, bw_s;
+} limits_t;
+
+static limits_t measure_limits(size_t N)
+{
+    limits_t L;
+    gemm_peaks(&L.dgemm, &L.sgemm);
+    L.fma_d = L.fma_s = 0;
+#ifdef BENCH_X86
+    if (bench_avx2()) {
+        L.fma_s = fma_rate();
+        L.fma_d = L.fma_s / 2; /* same instructions, half the lanes */
+    }
+#endif
+    L.bw_d = read_bandwidth(8 * N * N);
+    L.bw_s = read_bandwidth(4 * N * N);
+    return L;
+}
+
+/* Roofline limit (GFLOP/s) of a step of K vectors: min(FMA rate, bandwidth x
+ * 2 K N^2 / (bytes of W)); the gemm peak where the FMA loop did not run. */
+static double roofline(const limits_t *L, int dbl, size_t K)
+{
+    double fma = dbl ? (L->fma_d > 0 ? L->fma_d : L->dgemm) : (L->fma_s > 0 ? L->fma_s : L->sgemm);
+    double bw = dbl ? L->bw_d : L->bw_s;
+    double per_byte = 2.0 * (double)K / (dbl ? 8.0 : 4.0);
+    return bw > 0 ? fmin(fma, bw * per_byte) : fma;
 }
 
 /* The tanh step rows (see the header comment). */
 static void bench_steps(size_t N, unsigned long seed, int quick)
 {
     lrs_err_t err;
-    double dpeak, speak;
-    gemm_peaks(&dpeak, &speak);
+    limits_t L = measure_limits(N);
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(rng, seed);
     gsl_matrix *W = gsl_matrix_calloc(N, N);
@@ -463,26 +600,34 @@ static void bench_steps(size_t N, unsigned long seed, int quick)
         die("network", &err);
     size_t steps = quick ? 2000 : 20000;
     int reps = quick ? 1 : 3;
-    printf("\ntanh step, N = %zu, zero input, no observers (best of %d x %zu steps); "
-           "peak: dgemm %.1f GFLOP/s, sgemm %.1f GFLOP/s (one thread, N = 1000)\n",
-           N, reps, steps, dpeak, speak);
-    printf("bench-peak dgemm_gflops=%.2f sgemm_gflops=%.2f\n", dpeak, speak);
-    printf("| %-13s | %2s | %12s | %16s | %8s | %9s |\n", "kind", "K", "ns/step",
-           "ns/traj. step", "GFLOP/s", "frac_peak");
-    printf("|---------------|----|--------------|------------------|----------|-----------|\n");
-    const char *kind[3] = {"double", "float", "float-batch3"};
-    const size_t Ks[3] = {1, 1, 3};
-    const lrs_sim_precision_t prec[3] = {LRS_SIM_DOUBLE, LRS_SIM_FLOAT32, LRS_SIM_FLOAT32};
-    for (int i = 0; i < 3; i++) {
+    printf("\ntanh step, N = %zu, zero input, no observers (best of %d x %zu steps, wall time)\n"
+           "peak (one thread): dgemm %.1f, sgemm %.1f GFLOP/s (N = 1000); FMA loop %.1f (double), "
+           "%.1f (float) GFLOP/s\n"
+           "read bandwidth (one thread) of W's bytes: %.1f GB/s (%zu B, double), %.1f GB/s "
+           "(%zu B, float)\n"
+           "roofline = min(FMA loop, bandwidth x 2 K N^2 / bytes of W): the product's limit\n",
+           N, reps, steps, L.dgemm, L.sgemm, L.fma_d, L.fma_s, L.bw_d, 8 * N * N, L.bw_s, 4 * N * N);
+    printf("bench-peak dgemm_gflops=%.2f sgemm_gflops=%.2f fma_gflops_double=%.2f "
+           "fma_gflops_float=%.2f\n", L.dgemm, L.sgemm, L.fma_d, L.fma_s);
+    printf("bench-bandwidth bytes_double=%zu gbs_double=%.2f bytes_float=%zu gbs_float=%.2f\n",
+           8 * N * N, L.bw_d, 4 * N * N, L.bw_s);
+    printf("| %-13s | %2s | %10s | %13s | %8s | %9s | %8s | %9s |\n", "kind", "K", "ns/step",
+           "ns/traj. step", "GFLOP/s", "frac_gemm", "roofline", "frac_roof");
+    printf("|---------------|----|------------|---------------|----------|-----------|----------|"
+           "-----------|\n");
+    const char *kind[5] = {"double", "float", "float-batch2", "float-batch3", "float-batch4"};
+    const size_t Ks[5] = {1, 1, 2, 3, 4};
+    for (int i = 0; i < 5; i++) {
         size_t K = Ks[i];
-        double t = step_seconds(W, K, prec[i], steps, reps);
+        int dbl = i == 0;
+        double t = step_seconds(W, K, dbl ? LRS_SIM_DOUBLE : LRS_SIM_FLOAT32, steps, reps);
         double gf = 2e-9 * (double)K * (double)N * (double)N / t;
-        double frac = gf / (prec[i] == LRS_SIM_FLOAT32 ? speak : dpeak);
-        printf("| %-13s | %2zu | %12.0f | %16.0f | %8.2f | %9.3f |\n", kind[i], K, 1e9 * t,
-               1e9 * t / (double)K, gf, frac);
+        double frac = gf / (dbl ? L.dgemm : L.sgemm), roof = roofline(&L, dbl, K);
+        printf("| %-13s | %2zu | %10.0f | %13.0f | %8.2f | %9.3f | %8.1f | %9.3f |\n", kind[i], K,
+               1e9 * t, 1e9 * t / (double)K, gf, frac, roof, gf / roof);
         printf("bench-step kind=%s N=%zu K=%zu ns_per_step=%.0f ns_per_trajectory_step=%.0f "
-               "gflops=%.3f frac_peak=%.4f\n",
-               kind[i], N, K, 1e9 * t, 1e9 * t / (double)K, gf, frac);
+               "gflops=%.3f frac_peak=%.4f roofline_gflops=%.3f frac_roofline=%.4f\n",
+               kind[i], N, K, 1e9 * t, 1e9 * t / (double)K, gf, frac, roof, gf / roof);
     }
     gsl_matrix_free(W);
     gsl_rng_free(rng);
@@ -515,8 +660,8 @@ static void usage(void)
            "Figure 1 noise workload in faithful, exact-integrator and exact-covariance\n"
            "modes; each measurement in its own process (wall = median of R runs).\n"
            "Then two seeds of the faithful run at once against one (both cores).\n"
-           "Last, the tanh step (N = 500) in double, float and batched float (K = 3)\n"
-           "against the dgemm/sgemm peak.\n"
+           "Last, the tanh step (N = 500) in double, float and batched float (K = 2, 3, 4)\n"
+           "against the dgemm/sgemm peak and the roofline (FMA rate, read bandwidth).\n"
            "--quick: one run of N = 200 per mode, no T = 50000 row, no two-seed row.\n");
 }
 

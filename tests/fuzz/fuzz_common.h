@@ -185,9 +185,11 @@ static void fuzz_one(const uint8_t *buf, size_t len, const char *name,
 /* The whole target of a matrix reader (dense, mtx, npy, npz, mat, gzip,
  * graphs): input [options byte][file]; bit 0 auto-detection instead of
  * `fmt`, bit 1 allow non-square, bit 2 read through a FILE*, bits 3-4 max_n
- * (fuzz_max_n), bit 5 var "W", bit 6 weight attribute "weight". */
-static inline int fuzz_matrix_reader(const uint8_t *data, size_t size, lrs_io_format_t fmt,
-                              const char *name)
+ * (fuzz_max_n), bit 5 var "W", bit 6 weight attribute "weight".  max_bytes
+ * is the memory limit (it also sets the decompression cap). */
+static inline int fuzz_matrix_reader_bytes(const uint8_t *data, size_t size,
+                                           lrs_io_format_t fmt, const char *name,
+                                           size_t max_bytes)
 {
     lrs_io_read_opts_t o = lrs_io_read_opts_default();
     unsigned f;
@@ -197,7 +199,7 @@ static inline int fuzz_matrix_reader(const uint8_t *data, size_t size, lrs_io_fo
     o.format = (f & 1) ? LRS_FMT_AUTO : fmt;
     o.allow_nonsquare = (f >> 1) & 1;
     o.max_n = fuzz_max_n(f >> 3);
-    o.max_bytes = (size_t)1 << 24;
+    o.max_bytes = max_bytes;
     /* bits 5-6 for the library-backed readers: the variable / member name
      * (.npz, .mat) and the weight attribute (graphs) */
     if ((f >> 5) & 1)
@@ -206,6 +208,13 @@ static inline int fuzz_matrix_reader(const uint8_t *data, size_t size, lrs_io_fo
         o.weight_attr = "weight";
     fuzz_one(data + 1, size - 1, name, &o, (f >> 2) & 1);
     return 0;
+}
+
+/* The same with a 16 MiB memory limit. */
+static inline int fuzz_matrix_reader(const uint8_t *data, size_t size, lrs_io_format_t fmt,
+                                     const char *name)
+{
+    return fuzz_matrix_reader_bytes(data, size, fmt, name, (size_t)1 << 24);
 }
 
 #endif

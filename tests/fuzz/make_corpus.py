@@ -130,6 +130,8 @@ def fixture(rel):
 for net in ("dir_w", "dir_01", "undir_w", "undir_01"):
     put("npz", net, 0x18, fixture(net + ".npz"))
     put("mat", net, 0x38, fixture(net + ".mat"))      # bit 5: --var W
+    put("mat", net + ".v4", 0x18, fixture(net + ".v4.mat"))
+    put("mat", net + ".v73", 0x18, fixture(net + ".v73.mat"))
     put("gzip", net, 0x18, fixture(net + ".mtx.gz"))
     for k, ext in enumerate((".graphml", ".gml", ".net")):
         put("graph", net + ext, k, bytes([0x18]) + fixture(net + ext))
@@ -137,6 +139,7 @@ for bad in ("npz-complex.npz", "npz-3d.npz", "npz-two.npz", "npz-bomb.npz", "npz
     put("npz", bad, 0x18, fixture("bad/" + bad))
 for bad in ("mat-complex.mat", "mat-char.mat", "mat-3d.mat", "mat-nonsquare.mat"):
     put("mat", bad, 0x18, fixture("bad/" + bad))
+put("mat", "v4-sparse-huge", 0x18, fixture("bad/mat-v4-sparse-huge.mat"))
 put("gzip", "bomb", 0x08, fixture("bad/gz-bomb.csv.gz"))
 put("gzip", "truncated", 0x18, fixture("bad/gz-truncated.mtx.gz"))
 put("graph", "string-weight", 0, bytes([0x18]) + fixture("bad/graphml-string-weight.graphml"))

@@ -31,11 +31,14 @@ ours() {
     done
 }
 hangs=0; bad=0
+# make starts with SIGINT at its default (env --default-signal): a script
+# started in the background (`... &` without job control) inherits SIGINT
+# ignored, and make and figure.sh would then never see the Ctrl-C.
 for i in $(seq "$count"); do
     delay=$(awk -v f="$full" -v s="$RANDOM" 'BEGIN { printf "%.3f", f * s / 32768 }')
     set -m
-    make --no-print-directory -o "$build/notebooks/$name" "$name" FAST=1 BUILD="$build" \
-        DEPS_OK="$repo/build/.deps-ok" >results/make.log 2>&1 &
+    env --default-signal=INT make --no-print-directory -o "$build/notebooks/$name" "$name" \
+        FAST=1 BUILD="$build" DEPS_OK="$repo/build/.deps-ok" >results/make.log 2>&1 &
     mpid=$!
     set +m
     sleep "$delay"

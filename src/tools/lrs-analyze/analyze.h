@@ -6,7 +6,8 @@
  *   args.c       the option table (one setter per option) and --help
  *   load.c       reading the matrix and the transforms (--scale, --normalize,
  *                --model sis), the "# input" header lines
- *   output.c     in-memory blocks, the TSV / gnuplot output, atomic write
+ *   output.c     in-memory blocks, the TSV / gnuplot output, atomic write,
+ *                the verdict lines of both report paths (verdicts.h)
  *   cmd_matrix.c svals, eig, ranks, overlap
  *   cmd_report.c report
  *   cmd_theory.c spectrum
@@ -27,6 +28,7 @@
 #include "lrs/linear.h"
 #include "lrs/ranks.h"
 #include "lrs/sim.h"
+#include "verdicts.h"
 
 #define PROG "lrs-analyze"
 #define EXIT_DATA 1

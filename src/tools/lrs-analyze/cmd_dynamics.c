@@ -23,6 +23,20 @@
 
 /* ------------------------------------------------------------------ simulate */
 
+/* The simulator's parameters from the options (--tau, --dt, --f; the
+ * analysed W), starting at z0; Ctrl-C stops the run.  T is the caller's. */
+static lrs_sim_params_t sim_params(const ctx_t *c, const gsl_vector *z0)
+{
+    lrs_sim_params_t p = lrs_sim_params_default();
+    p.W = c->Wd;
+    p.f = c->o->f;
+    p.tau = c->o->tau;
+    p.dt = c->o->dt;
+    p.z0 = z0;
+    p.stop = &g_stop;
+    return p;
+}
+
 /* Run the driven network from z(0) = 0.1 randn (seed --seed), accumulating
  * the covariance of z (and of x when have_theory) over t >= discard. */
 static int simulate_run(ctx_t *c, double discard, int have_theory, lrs_cov_t *cov,
@@ -35,7 +49,7 @@ static int simulate_run(ctx_t *c, double discard, int have_theory, lrs_cov_t *co
     lrs_noise_t *nz = NULL;
     lrs_input_t *in = NULL;
     lrs_sim_t *sim = NULL;
-    lrs_sim_params_t p = lrs_sim_params_default();
+    lrs_sim_params_t p = sim_params(c, z0);
     lrs_observer_t obs[2];
     int rc, oldthreads;
     if (!rng || !z0) {
@@ -49,13 +63,7 @@ static int simulate_run(ctx_t *c, double discard, int have_theory, lrs_cov_t *co
         (rc = lrs_input_alloc(&in, N, &c->err)) ||
         (rc = lrs_input_add_noise(in, nz, 1.0, NULL, &c->err)))
         goto done;
-    p.W = c->Wd;
-    p.f = o->f;
-    p.tau = o->tau;
-    p.dt = o->dt;
     p.T = o->T;
-    p.z0 = z0;
-    p.stop = &g_stop;
     if ((rc = lrs_sim_alloc(&sim, &p, &c->err)))
         goto done;
     obs[0] = lrs_cov_observer(cov, LRS_FIELD_Z, discard);
@@ -285,16 +293,10 @@ static int response_run(ctx_t *c, FILE *d, const gsl_vector *z0, const gsl_vecto
                         lrs_step_result_t *res)
 {
     const opts_t *o = c->o;
-    lrs_sim_params_t p = lrs_sim_params_default();
+    lrs_sim_params_t p = sim_params(c, z0);
     lrs_trace_t *tr = NULL;
     lrs_observer_t extra;
     int rc, oldthreads;
-    p.W = c->Wd;
-    p.f = o->f;
-    p.tau = o->tau;
-    p.dt = o->dt;
-    p.z0 = z0;
-    p.stop = &g_stop;
     if (o->trace || o->gnuplot) {
         size_t every = (size_t)llround(0.1 / o->dt);
         fprintf(d, "# t\tnorm_z\n");
@@ -311,12 +313,28 @@ static int response_run(ctx_t *c, FILE *d, const gsl_vector *z0, const gsl_vecto
     return rc;
 }
 
+/* The run's random draws from one stream (seed --seed): the initial state
+ * z0 = 0.1/sqrt(N) N(0, I), then the comparison direction u_rand. */
+static int response_start(ctx_t *c, gsl_vector *z0, gsl_vector *ur)
+{
+    size_t N = z0->size;
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    int rc;
+    if (!rng)
+        return analyze_fail(c, LRS_ENOMEM, "out of memory");
+    gsl_rng_set(rng, c->o->seed);
+    for (size_t k = 0; k < N; k++)
+        gsl_vector_set(z0, k, 0.1 / sqrt((double)N) * gsl_ran_gaussian(rng, 1.0));
+    rc = lrs_conn_random_unit(rng, ur, &c->err);
+    gsl_rng_free(rng);
+    return rc;
+}
+
 int cmd_response(ctx_t *c)
 {
     opts_t *o = c->o;
     FILE *d = analyze_block(c, "response");
-    size_t N = c->M->size1, k;
-    gsl_rng *rng = NULL;
+    size_t N = c->M->size1;
     gsl_vector *z0 = NULL, *dir = NULL, *ur = NULL;
     lrs_perturb_windows_t win = lrs_perturb_windows_default();
     lrs_step_result_t res;
@@ -325,20 +343,14 @@ int cmd_response(ctx_t *c)
 
     if (!d)
         return analyze_fail(c, LRS_ENOMEM, "out of memory");
-    rng = gsl_rng_alloc(gsl_rng_mt19937);
     z0 = gsl_vector_alloc(N);
     dir = gsl_vector_alloc(N);
     ur = gsl_vector_alloc(N);
-    if (!rng || !z0 || !dir || !ur) {
+    if (!z0 || !dir || !ur) {
         rc = analyze_fail(c, LRS_ENOMEM, "out of memory");
         goto done;
     }
-    if ((rc = aligned_direction(c, dir)))
-        goto done;
-    gsl_rng_set(rng, o->seed);
-    for (k = 0; k < N; k++)
-        gsl_vector_set(z0, k, 0.1 / sqrt((double)N) * gsl_ran_gaussian(rng, 1.0));
-    if ((rc = lrs_conn_random_unit(rng, ur, &c->err)))
+    if ((rc = aligned_direction(c, dir)) || (rc = response_start(c, z0, ur)))
         goto done;
     if ((rc = lrs_linear_max_real_eig(c->linM, &re, &im, &c->err)))
         goto done;
@@ -357,7 +369,6 @@ int cmd_response(ctx_t *c)
     }
     response_print(c, d, &win, &res, pa, pu, stable, re);
 done:
-    gsl_rng_free(rng);
     gsl_vector_free(z0);
     gsl_vector_free(dir);
     gsl_vector_free(ur);

@@ -199,13 +199,14 @@ static int report_overlap(ctx_t *c, FILE *d, rep_t *R)
     return LRS_OK;
 }
 
-/* The verdicts (lrs_linear_verdict: theory 1, var_k = sigma_x^2 /
- * sigma_{N+1-k}(I - W)^2, and the library's thresholds) and the predicted
- * spectrum block; "not defined" when theory 1 is (unstable or singular). */
+/* The verdicts (lrs_linear_verdict: lrs/verdict.h with all N singular
+ * values of I - W) and the predicted spectrum block (theory 1, var_k =
+ * sigma_x^2 / sigma_{N+1-k}(I - W)^2); "not defined" when theory 1 is
+ * (unstable or singular). */
 static int report_verdicts(ctx_t *c, FILE *d, FILE *bp, const rep_t *R)
 {
     size_t N = R->N, k;
-    lrs_linear_verdict_t v;
+    lrs_verdict_t v;
     gsl_vector *var = gsl_vector_alloc(N);
     int rc;
     if (!var)
@@ -214,8 +215,7 @@ static int report_verdicts(ctx_t *c, FILE *d, FILE *bp, const rep_t *R)
     if (rc == LRS_OK)
         rc = lrs_linear_pcvar1(c->lin, c->o->sigmax, var, &c->err);
     if (rc == LRS_EUNSTABLE || rc == LRS_ENUMERIC) {
-        KV(d, "low_rank_suppression", "not defined: the linear network is unstable (see stability)");
-        KV(d, "high_dimensional", "not defined: the linear network is unstable (see stability)");
+        analyze_print_verdicts(d, NULL, c->o->sigmax, "");
         gsl_vector_free(var);
         lrs_err_clear(&c->err);
         return LRS_OK;
@@ -224,17 +224,7 @@ static int report_verdicts(ctx_t *c, FILE *d, FILE *bp, const rep_t *R)
         gsl_vector_free(var);
         return rc;
     }
-    KV(d, "pc_variance", "largest %.4g, median %.4g, smallest %.4g (theory 1, sigma_x = %g); "
-       "participation ratio %.1f of %zu", v.var_max, v.var_median, v.var_min, c->o->sigmax,
-       v.participation, N);
-    KV(d, "low_rank_suppression", "%s: the smallest predicted PC variance is %.3g times below "
-       "the median (%zu PC%s more than 10x below)", lrs_suppression_name(v.suppressed),
-       v.suppression, v.n_suppressed, v.n_suppressed == 1 ? "" : "s");
-    KV(d, "high_dimensional", "%s: the largest predicted PC variance is %.3g times the median "
-       "(%zu PC%s more than 10x above)%s",
-       v.high_dimensional ? "YES" : "no", v.amplification, v.n_amplified,
-       v.n_amplified == 1 ? "" : "s",
-       v.high_dimensional ? "" : ": a few amplified directions dominate the dynamics");
+    analyze_print_verdicts(d, &v, c->o->sigmax, "");
     analyze_to_percent(var);
     fprintf(bp, "# index\tpct_z\tpct_x\n");
     for (k = 0; k < N; k++)
@@ -310,10 +300,8 @@ int cmd_report(ctx_t *c)
     if (stable) {
         if ((rc = report_verdicts(c, d, bp, &R)))
             goto done;
-    } else {
-        KV(d, "low_rank_suppression", "not defined: the linear network is unstable (see stability)");
-        KV(d, "high_dimensional", "not defined: the linear network is unstable (see stability)");
-    }
+    } else
+        analyze_print_verdicts(d, NULL, c->o->sigmax, "");
     report_plots(c, bs, be, bo, &R, stable);
 done:
     if (R.P)

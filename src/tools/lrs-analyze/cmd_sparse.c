@@ -12,6 +12,7 @@
  * Compiled only when the sparse module is (LRS_HAVE_SPARSE).
  */
 #include "cmd_sparse.h"
+#include "verdicts.h"
 
 #ifdef LRS_HAVE_SPARSE
 
@@ -408,14 +409,7 @@ static int print_verdicts(sp_args_t *a, lrs_sparse_mat_t *W, const lrs_sparse_sv
     int rc = lrs_verdict_compute(N, f2, hi->sigma, hi->k, lo->sigma, lo->k, a->sim.sigmax, &v, err);
     if (rc)
         return rc;
-    KV(fp, "pc_variance", "largest %.4g, bulk reference %.4g, smallest %.4g (theory 1, sigma_x = %g)%s",
-       v.var_max, v.ref_var, v.var_min, a->sim.sigmax, fl);
-    KV(fp, "low_rank_suppression", "%s: the smallest predicted PC variance is %.3g times below "
-       "the bulk reference (%s%zu PCs more than 10x below)%s", lrs_verdict_lrs_word(&v),
-       v.suppression, v.nsupp_atleast ? ">= " : "", v.nsupp, fl);
-    KV(fp, "high_dimensional", "%s: the largest predicted PC variance is %.3g times the bulk "
-       "reference (%s%zu PCs more than 10x above)%s", lrs_verdict_hd_word(&v), v.amplification,
-       v.namp_atleast ? ">= " : "", v.namp, fl);
+    analyze_print_verdicts(fp, &v, a->sim.sigmax, fl);
     return LRS_OK;
 }
 
@@ -456,10 +450,8 @@ static int cmd_report(sp_args_t *a, lrs_sparse_mat_t *W, FILE *fp, lrs_err_t *er
         goto done;
     if (st.re[0] < 1)
         rc = print_verdicts(a, W, &hi, &lo, fp, err);
-    else {
-        KV(fp, "low_rank_suppression", "not defined: the linear network is unstable (see stability)");
-        KV(fp, "high_dimensional", "not defined: the linear network is unstable (see stability)");
-    }
+    else
+        analyze_print_verdicts(fp, NULL, a->sim.sigmax, "");
 done:
     lrs_sparse_svals_free(&t);
     lrs_sparse_svals_free(&hi);

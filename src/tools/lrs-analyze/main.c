@@ -50,8 +50,10 @@ const cmd_t analyze_cmds[] = {
      "(with a suggested --scale if unstable), cond(I - W) (warning above 1e12), the\n"
      "overlap matrix P = U_r^T V_r of the top-r part and its singular values, and two\n"
      "verdicts from the predicted PC variances of z (theory 1 of arXiv:2504.13727):\n"
-     "  low_rank_suppression  how far the smallest PC variance falls below the median\n"
-     "  high_dimensional      how far the largest rises above the median\n"
+     "  low_rank_suppression  how far the smallest PC variance falls below the bulk\n"
+     "                        reference (from I - W without its min(10, N/2) largest\n"
+     "                        singular values; lrs/verdict.h, as with --sparse)\n"
+     "  high_dimensional      how far the largest rises above it\n"
      "Example:\n"
      "  lrs-analyze report contacts.csv --undirected --normalize\n"},
     {"svals", cmd_svals, S_SVALS, 0,

@@ -338,3 +338,40 @@ void analyze_to_percent(gsl_vector *v)
     for (k = 0; k < v->size; k++)
         gsl_vector_set(v, k, sum > 0 ? 100.0 * gsl_vector_get(v, k) / sum : 0.0);
 }
+
+/* "key" padded to 22 columns, then the formatted value and a newline */
+static void kv_line(FILE *fp, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void kv_line(FILE *fp, const char *key, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(fp, "%-22s ", key);
+    va_start(ap, fmt);
+    vfprintf(fp, fmt, ap);
+    va_end(ap);
+    fputc('\n', fp);
+}
+
+void analyze_print_verdicts(FILE *fp, const lrs_verdict_t *v, double sigma_x, const char *flag)
+{
+    static const char *undef = "not defined: the linear network is unstable (see stability)";
+    if (!v) {
+        kv_line(fp, "low_rank_suppression", "%s", undef);
+        kv_line(fp, "high_dimensional", "%s", undef);
+        return;
+    }
+    kv_line(fp, "pc_variance", "largest %.4g, bulk reference %.4g, smallest %.4g (theory 1, "
+            "sigma_x = %g)%s", v->var_max, v->ref_var, v->var_min, sigma_x, flag);
+    if (!isnan(v->participation))
+        kv_line(fp, "participation_ratio", "%.1f of %zu (theory 1)%s", v->participation, v->n,
+                flag);
+    kv_line(fp, "low_rank_suppression", "%s: the smallest predicted PC variance is %.3g times "
+            "below the bulk reference (%s%zu PC%s more than %gx below)%s",
+            lrs_verdict_lrs_word(v), v->suppression, v->nsupp_atleast ? ">= " : "", v->nsupp,
+            v->nsupp == 1 ? "" : "s", LRS_VERDICT_OUTLIER, flag);
+    kv_line(fp, "high_dimensional", "%s: the largest predicted PC variance is %.3g times the "
+            "bulk reference (%s%zu PC%s more than %gx above)%s%s", lrs_verdict_hd_word(v),
+            v->amplification, v->namp_atleast ? ">= " : "", v->namp, v->namp == 1 ? "" : "s",
+            LRS_VERDICT_OUTLIER,
+            v->high_dimensional ? "" : ": a few amplified directions dominate the dynamics", flag);
+}
