@@ -151,29 +151,33 @@ INLINE_SIMD void block_rk(size_t m, const float *A, size_t lda, const float *X, 
     }
 }
 
-/* Rows 0..n-1 in blocks of R, the remainder one row at a time. */
-INLINE_SIMD void rows_rk(size_t n, size_t m, const float *A, size_t lda, const float *X,
-                         size_t ldx, float *Y, size_t ldy, int R, int K)
-{
-    size_t i = 0;
-    for (; i + (size_t)R <= n; i += (size_t)R)
-        block_rk(m, A, lda, X, ldx, Y, ldy, i, R, K);
-    for (; i < n; i++)
-        block_rk(m, A, lda, X, ldx, Y, ldy, i, 1, K);
-}
-
-/* K = kb vectors (1..4) with the block height R that fits the registers:
- * each case inlines rows_rk with its (R, K) pair as constants. */
-SIMD static void rows_k(size_t n, size_t m, const float *A, size_t lda, const float *X,
-                        size_t ldx, float *Y, size_t ldy, size_t kb)
-{
-    switch (kb) {
-    case 1: rows_rk(n, m, A, lda, X, ldx, Y, ldy, 8, 1); break;
-    case 2: rows_rk(n, m, A, lda, X, ldx, Y, ldy, 4, 2); break;
-    case 3: rows_rk(n, m, A, lda, X, ldx, Y, ldy, 3, 3); break;
-    default: rows_rk(n, m, A, lda, X, ldx, Y, ldy, 3, 4); break;
+/* The row driver shared by the instruction sets: rows 0..n-1 in blocks of R
+ * by BLOCK (the remainder one row at a time), one (R, K) pair per number of
+ * vectors kb = 1..4 (R the block height that fits the registers).  Each
+ * case passes its pair as constants, so BLOCK's accumulators stay in
+ * registers; NAME is compiled with the instruction set in ATTR. */
+#define KERNEL_ROWS(BLOCK, R, K)                                                   \
+    do {                                                                           \
+        size_t i_ = 0;                                                             \
+        for (; i_ + (size_t)(R) <= n; i_ += (size_t)(R))                           \
+            BLOCK(m, A, lda, X, ldx, Y, ldy, i_, (R), (K));                        \
+        for (; i_ < n; i_++)                                                       \
+            BLOCK(m, A, lda, X, ldx, Y, ldy, i_, 1, (K));                          \
+    } while (0)
+#define KERNEL_ROWS_K(NAME, ATTR, BLOCK, R1, R2, R3, R4)                           \
+    ATTR static void NAME(size_t n, size_t m, const float *A, size_t lda,           \
+                          const float *X, size_t ldx, float *Y, size_t ldy, size_t kb) \
+    {                                                                              \
+        switch (kb) {                                                              \
+        case 1: KERNEL_ROWS(BLOCK, R1, 1); break;                                  \
+        case 2: KERNEL_ROWS(BLOCK, R2, 2); break;                                  \
+        case 3: KERNEL_ROWS(BLOCK, R3, 3); break;                                  \
+        default: KERNEL_ROWS(BLOCK, R4, 4); break;                                 \
+        }                                                                          \
     }
-}
+
+/* AVX2: 16 ymm registers hold R x K accumulators plus K x-vectors. */
+KERNEL_ROWS_K(rows_k, SIMD, block_rk, 8, 4, 3, 3)
 
 /* ---- AVX-512F: sixteen lanes */
 #define SIMD512 __attribute__((target("avx512f,avx2,fma")))
@@ -231,26 +235,8 @@ INLINE_SIMD512 void block512(size_t m, const float *A, size_t lda, const float *
             Y[k * ldy + i + (size_t)r] = hsum16(acc[r][k]);
 }
 
-INLINE_SIMD512 void rows512(size_t n, size_t m, const float *A, size_t lda, const float *X,
-                            size_t ldx, float *Y, size_t ldy, int R, int K)
-{
-    size_t i = 0;
-    for (; i + (size_t)R <= n; i += (size_t)R)
-        block512(m, A, lda, X, ldx, Y, ldy, i, R, K);
-    for (; i < n; i++)
-        block512(m, A, lda, X, ldx, Y, ldy, i, 1, K);
-}
-
-SIMD512 static void rows_k512(size_t n, size_t m, const float *A, size_t lda, const float *X,
-                              size_t ldx, float *Y, size_t ldy, size_t kb)
-{
-    switch (kb) {
-    case 1: rows512(n, m, A, lda, X, ldx, Y, ldy, 8, 1); break;
-    case 2: rows512(n, m, A, lda, X, ldx, Y, ldy, 8, 2); break;
-    case 3: rows512(n, m, A, lda, X, ldx, Y, ldy, 6, 3); break;
-    default: rows512(n, m, A, lda, X, ldx, Y, ldy, 5, 4); break;
-    }
-}
+/* AVX-512: 32 zmm registers. */
+KERNEL_ROWS_K(rows_k512, SIMD512, block512, 8, 8, 6, 5)
 
 INLINE_SIMD __m256 tanh8(__m256 x)
 {

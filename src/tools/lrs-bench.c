@@ -579,10 +579,12 @@ static limits_t measure_limits(size_t N)
 }
 
 /* Roofline limit (GFLOP/s) of a step of K vectors: min(FMA rate, bandwidth x
- * 2 K N^2 / (bytes of W)); the gemm peak where the FMA loop did not run. */
+ * 2 K N^2 / (bytes of W)).  The FMA rate is the larger of the FMA loop and
+ * the gemm peak: the gemm reaches the units' rate too, so a loop disturbed by
+ * another process cannot set a roofline below what the gemm achieved. */
 static double roofline(const limits_t *L, int dbl, size_t K)
 {
-    double fma = dbl ? (L->fma_d > 0 ? L->fma_d : L->dgemm) : (L->fma_s > 0 ? L->fma_s : L->sgemm);
+    double fma = dbl ? fmax(L->fma_d, L->dgemm) : fmax(L->fma_s, L->sgemm);
     double bw = dbl ? L->bw_d : L->bw_s;
     double per_byte = 2.0 * (double)K / (dbl ? 8.0 : 4.0);
     return bw > 0 ? fmin(fma, bw * per_byte) : fma;
