@@ -13,13 +13,17 @@ if (!exists("outpdf")) outpdf = 'results/fig6.pdf'
 if (!exists("outs")) outs = "png pdf"
 if (!exists("D")) D = 'results/fig6/'
 
+# analyses/common/study.gp's readers (msys, kv, parline, sumval: each file is
+# read once); its colours are replaced by this figure's below.
+call "analyses/common/study.gp" "init"
+
 # Colour roles: input green, response blue, connectivity red, recurrent
 # input magenta.
 c_in = "#2ca02c"; c_resp = "#1f5fbf"; c_conn = "#d62728"; c_rec = "#c71585"
 c_resp_light = "#a9c4eb"; c_conn_light = "#f4a6a6"
 
 # Parameters from the "# param: key value ..." lines of the TSV headers.
-prm(f, k) = system(sprintf("sed -n 's/^# param:.* %s \\([^ ]*\\).*/\\1/p' %s | head -n 1", k, D.f))
+prm(f, k) = parline(D.f, k)
 N       = int(prm("svals.tsv", "N"))
 gam     = real(prm("svals.tsv", "gamma"))
 synthetic = int(prm("adjacency.tsv", "synthetic"))
@@ -32,7 +36,7 @@ on2  = real(prm("step_trace.tsv", "on2"));  off2 = real(prm("step_trace.tsv", "o
 sigp = real(prm("pcs.tsv", "sigma"))
 # Results from the summary block.
 sum = D.'summary.txt'
-getv(k) = system(sprintf("sed -n 's/^%s = //p' %s | head -n 1", k, sum))
+getv(k) = sumval(D, k)
 ratio   = real(getv("response_ratio"))
 ratio_o = real(getv("response_ratio_other_sign"))
 vw      = real(getv("v_top_node_weight"))

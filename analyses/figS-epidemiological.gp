@@ -16,13 +16,17 @@ if (!exists("outpdf")) outpdf = 'results/figS-epidemiological.pdf'
 if (!exists("outs")) outs = "png pdf"
 if (!exists("D")) D = 'results/figS-epidemiological/'
 
+# analyses/common/study.gp's readers (msys, kv, parline, sumval: each file is
+# read once); its colours are replaced by this figure's below.
+call "analyses/common/study.gp" "init"
+
 # Colour roles: input green, response blue, connectivity red, recurrent
 # input magenta.
 c_in = "#2ca02c"; c_resp = "#1f5fbf"; c_conn = "#d62728"; c_rec = "#c71585"
 c_resp_light = "#9fb8d9"; c_in_light = "#98d698"
 
 # Parameters from the "# param: key value ..." lines of the TSV headers.
-prm(f, k) = system(sprintf("sed -n 's/^# param:.* %s \\([^ ]*\\).*/\\1/p' %s | head -n 1", k, D.f))
+prm(f, k) = parline(D.f, k)
 N      = int(prm("svals.tsv", "N"))
 gam    = real(prm("svals.tsv", "gamma"))
 synthetic = int(prm("adjacency.tsv", "synthetic"))
@@ -31,10 +35,10 @@ traceT = real(prm("proj_trace.tsv", "trace_T"))
 amp    = real(prm("step_trace.tsv", "amp"));  stepT = real(prm("step_trace.tsv", "T"))
 on1    = real(prm("step_trace.tsv", "on1"));  off1 = real(prm("step_trace.tsv", "off1"))
 on2    = real(prm("step_trace.tsv", "on2"));  off2 = real(prm("step_trace.tsv", "off2"))
-r      = int(system("sed -n 's/^# r //p' ".D."P.tsv | head -n 1"))
+r      = int(msys("sed -n 's/^# r //p' ".D."P.tsv | head -n 1"))
 # Results from the summary block.
 sum = D.'summary.txt'
-getv(k) = system(sprintf("sed -n 's/^%s = //p' %s | head -n 1", k, sum))
+getv(k) = sumval(D, k)
 psv    = getv("P_svals")
 vru    = real(getv("var_ratio_rand_over_u"))
 vrv    = real(getv("var_ratio_rand_over_v"))

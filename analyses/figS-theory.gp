@@ -10,13 +10,17 @@ if (!exists("outpdf")) outpdf = "results/figS-theory.pdf"
 if (!exists("outs")) outs = "png pdf"
 D = "results/figS-theory/"
 
+# analyses/common/study.gp's readers (msys, kv: each file is read once); its
+# colours are replaced by this figure's below.
+call "analyses/common/study.gp" "init"
+
 # Colour roles: input green, response blue, connectivity red; theories in
 # black (theory 2), orange (theory 1) and purple (exact).
 c_in = "#2ca02c"; c_resp = "#1f5fbf"; c_conn = "#d62728"
 c_th1 = "#ff7f0e"; c_th2 = "#000000"; c_ex = "#9467bd"
 
 # Every parameter from the "# N ..." header line of the TSVs.
-hdr(file, key) = system(sprintf("awk '/^# N /{for(i=2;i<NF;i++) if($i==\"%s\") {print $(i+1); exit}}' %s", key, D.file))
+hdr(file, key) = kv(msys(sprintf("awk '/^# N /{for(i=2;i<NF;i++) printf \"\\n%%s\\t%%s\", $i, $(i+1)}' %s", D.file)), key)
 Tshort = real(hdr("pcvar_short.tsv", "T"))
 Tlong  = real(hdr("pcvar_long.tsv", "T"))
 sigx   = real(hdr("pcvar_short.tsv", "sigma_x"))
@@ -26,7 +30,7 @@ ntop   = int(hdr("pcvar_short.tsv", "ntop"))
 clr    = hdr("pcvar_short.tsv", "c")
 rho    = hdr("pcvar_short.tsv", "rho")
 # Median deviations over the top ntop PCs, from the summary.
-sumval(k) = real(system("awk -F' = ' '$1==\"".k."\"{print $2}' ".D."summary.txt"))
+sumval_th(k) = real(sumval(D, k))
 
 do for [out in outs] {
 if (out eq "png") {
@@ -91,8 +95,8 @@ do for [j=1:2] {
     set arrow 1 from ntop, graph 0 to ntop, graph 1 nohead dt 2 lc rgb "gray"
     tg = (j == 1 ? "short" : "long")
     set label 2 sprintf("median |dev|, top %d PCs:\ntheory 1 %.1f%%, theory 2 %.2f%%, exact %.1f%%", \
-        ntop, 100*sumval("median_dev_theory1_".tg), 100*sumval("median_dev_theory2_".tg), \
-        100*sumval("median_dev_exact_".tg)) at graph 0.03, 0.93 left front
+        ntop, 100*sumval_th("median_dev_theory1_".tg), 100*sumval_th("median_dev_theory2_".tg), \
+        100*sumval_th("median_dev_exact_".tg)) at graph 0.03, 0.93 left front
     plot f u 1:7 w l lw 2 lc rgb c_th1 t "vs theory 1", \
          f u 1:8 w l lw 2 lc rgb c_th2 t "vs theory 2", \
          f u 1:9 w l lw 2 dt 3 lc rgb c_ex t "vs exact", \

@@ -10,6 +10,10 @@
  * (Mat_VarReadNextInfo: class, rank, dimensions), the choice and every
  * limit are checked on them, and only then is the one variable's data read
  * (Mat_VarRead), so the allocation is bounded by the checked dimensions.
+ * matio trusts the byte counts inside the file, so a pre-scan checks them
+ * first, before matio opens it: v5 element and part sizes against their
+ * enclosing element and the declared shape (compressed variables inflated
+ * on the fly), v4 headers and sparse sizes against the file and --max-n.
  * Dense data is column-major; sparse data is compressed sparse column
  * (jc: column starts, ir: row indices), both validated before use.
  * matio's log messages go to a handler that keeps the last one for our
@@ -301,9 +305,23 @@ static int check_matrix_hdr(io_ctx_t *c, const unsigned char *p, size_t n, int s
     h->nzmax = rd32(p + 12, swap);
     t = rd32(p + 16, swap);
     dn = (t >> 16) ? t >> 16 : rd32(p + 20, swap);
+    /* the part types are fixed (array flags miUINT32, dimensions miINT32,
+     * name miINT8); matio takes other types as other layouts and reads a
+     * size out of the wrong bytes */
+    if (rd32(p, swap) != 6 || rd32(p + 4, swap) != 8)
+        return io_err(c, err, LRS_EPARSE, 0, 0, "variable #%zu: malformed array flags "
+                      "(type %u, %u bytes; expected miUINT32, 8 bytes)", k,
+                      (unsigned)rd32(p, swap), (unsigned)rd32(p + 4, swap));
+    if ((t & 0xffff) != 5)
+        return io_err(c, err, LRS_EPARSE, 0, 0, "variable #%zu: dimensions of type %u; "
+                      "expected miINT32 (5)", k, (unsigned)(t & 0xffff));
     if (dn % 4 != 0 || dn < 8 || dn > 4 * 32)
         return io_err(c, err, LRS_EPARSE, 0, 0, "variable #%zu: malformed dimensions block "
                       "(%u bytes)", k, (unsigned)dn);
+    if (24 + (size_t)(dn + 7) / 8 * 8 + 4 <= n &&
+        (rd32(p + 24 + (dn + 7) / 8 * 8, swap) & 0xffff) != 1)
+        return io_err(c, err, LRS_EPARSE, 0, 0, "variable #%zu: name of type %u; expected "
+                      "miINT8 (1)", k, (unsigned)(rd32(p + 24 + (dn + 7) / 8 * 8, swap) & 0xffff));
     for (r = 0; r < dn / 4 && 24 + 4 * (size_t)r + 4 <= n && (t >> 16) == 0; r++) {
         uint32_t d = rd32(p + 24 + 4 * r, swap);
         numel = numel > (1ULL << 40) ? numel : numel * d;

@@ -84,24 +84,6 @@ static inline int sim_final_state(const lrs_sim_params_t *p, lrs_input_t *in, gs
     return rc;
 }
 
-/* Free every matrix (vector) listed: MATRICES_FREE(A, B, C). */
-static inline void matrices_free_n(gsl_matrix *const *m, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        gsl_matrix_free(m[i]);
-}
-static inline void vectors_free_n(gsl_vector *const *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        gsl_vector_free(v[i]);
-}
-#define MATRICES_FREE(...)                                                     \
-    matrices_free_n((gsl_matrix *const[]){__VA_ARGS__},                        \
-                    sizeof((gsl_matrix *const[]){__VA_ARGS__}) / sizeof(gsl_matrix *))
-#define VECTORS_FREE(...)                                                      \
-    vectors_free_n((gsl_vector *const[]){__VA_ARGS__},                         \
-                   sizeof((gsl_vector *const[]){__VA_ARGS__}) / sizeof(gsl_vector *))
-
 /* ||A||_F */
 static inline double frob(const gsl_matrix *A)
 {

@@ -23,7 +23,7 @@ out=$("$X" --sparse --help 2>&1); rc=$?
 if [ $rc -eq 0 ] && printf '%s\n' "$out" | grep -q -- '--sparse .*SLEPc'; then echo "ok sparse_cli_help"
 else echo "FAIL sparse_cli_help: exit $rc: $(printf '%s' "$out" | head -2 | tr '\n' ' ')"; fi
 
-opts="--undirected --scale 0.02 --top 6 --tol 1e-12"
+opts="--undirected --scale 0.02 --top 6 --tol 1e-12 --max-it 1000"
 if "$X" --sparse svals $HS $opts > "$tmp/p1" 2> "$tmp/e1" &&
    mpiexec -n 2 "$X" --sparse svals $HS $opts > "$tmp/p2" 2> "$tmp/e2" &&
    agree "$tmp/p1" "$tmp/p2" 1e-8; then
@@ -33,7 +33,7 @@ else
 fi
 
 if mpiexec -n 2 "$X" --sparse convert $HS --undirected --scale 0.02 -o "$tmp/hs.petsc" > /dev/null 2> "$tmp/e3" &&
-   "$X" --sparse svals "$tmp/hs.petsc" --top 6 --tol 1e-12 > "$tmp/p3" 2>> "$tmp/e3" &&
+   "$X" --sparse svals "$tmp/hs.petsc" --top 6 --tol 1e-12 --max-it 1000 > "$tmp/p3" 2>> "$tmp/e3" &&
    agree "$tmp/p1" "$tmp/p3" 1e-8; then
     echo "ok sparse_cli_convert_petsc"
 else

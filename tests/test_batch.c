@@ -252,10 +252,14 @@ static void test_batch_lowrank_parts(void)
     CHECK(dev <= 500 * N * DBL_EPSILON * sc, "factored vs dense W1 + U V^T: %.3g > nt N eps ||z|| = %.3g",
           dev, 500 * N * DBL_EPSILON * sc);
     lrs_input_free(in);
-    VECTORS_FREE(z0, za, zb);
+    gsl_vector_free(z0);
+    gsl_vector_free(za);
+    gsl_vector_free(zb);
     gsl_matrix_free(Wd);
     for (size_t k = 0; k < K; k++) {
-        MATRICES_FREE(U[k], V[k], S[k]);
+        gsl_matrix_free(U[k]);
+        gsl_matrix_free(V[k]);
+        gsl_matrix_free(S[k]);
     }
     gsl_matrix_free(W1);
     gsl_rng_free(rng);
@@ -308,8 +312,13 @@ static void test_batch_errors(void)
     lrs_sim_free(s);
     lrs_input_free(in[0]);
     lrs_input_free(in[1]);
-    VECTORS_FREE(zf, zbig, zbad);
-    MATRICES_FREE(U, V, S, W);
+    gsl_vector_free(zf);
+    gsl_vector_free(zbig);
+    gsl_vector_free(zbad);
+    gsl_matrix_free(U);
+    gsl_matrix_free(V);
+    gsl_matrix_free(S);
+    gsl_matrix_free(W);
 }
 
 int main(void)

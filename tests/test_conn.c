@@ -39,7 +39,9 @@ static void test_orthonormal_deterministic_and_checks(void)
     gsl_matrix *C = gsl_matrix_alloc(3, 30);
     CHECK_ERR(lrs_conn_orthonormal(r1, C, &e), LRS_EINVAL, &e, "Q is 3x30");
     CHECK_ERR(lrs_conn_orthonormal(NULL, A, &e), LRS_EINVAL, &e, "rng is NULL");
-    MATRICES_FREE(A, B, C);
+    gsl_matrix_free(A);
+    gsl_matrix_free(B);
+    gsl_matrix_free(C);
     gsl_rng_free(r1);
     gsl_rng_free(r2);
 }
@@ -64,7 +66,9 @@ static void test_orthonormal_is_qr_with_positive_r(void)
             CHECK(fabs(gsl_matrix_get(R, i, j)) <= 10 * N * eps * 10,
                   "R_%zu%zu = %.3g: not upper triangular (tol 100 N eps)", i, j, gsl_matrix_get(R, i, j));
     }
-    MATRICES_FREE(Q, G, R);
+    gsl_matrix_free(Q);
+    gsl_matrix_free(G);
+    gsl_matrix_free(R);
     gsl_rng_free(r1);
     gsl_rng_free(r2);
 }
@@ -96,7 +100,9 @@ static void test_rank1_vectors(void)
     gsl_vector *w = gsl_vector_alloc(N + 1);
     CHECK_ERR(lrs_conn_rank1_vectors(r, LRS_RANK1_NORMAL, u, w, &e), LRS_EINVAL, &e,
               "u has 200 entries, v has 201");
-    VECTORS_FREE(w, u, v);
+    gsl_vector_free(w);
+    gsl_vector_free(u);
+    gsl_vector_free(v);
     gsl_rng_free(r);
 }
 
@@ -183,7 +189,11 @@ static void test_lowrank_and_rank1(void)
     CHECK_ERR(lrs_conn_add_lowrank(W, U, s, V, &e), LRS_ENONFINITE, &e, "non-finite");
     gsl_matrix *Ubad = gsl_matrix_alloc(N, rk + 1);
     CHECK_ERR(lrs_conn_add_lowrank(W, Ubad, s, V, &e), LRS_EINVAL, &e, "expected U 60x3");
-    MATRICES_FREE(Ubad, U, V, W, W2);
+    gsl_matrix_free(Ubad);
+    gsl_matrix_free(U);
+    gsl_matrix_free(V);
+    gsl_matrix_free(W);
+    gsl_matrix_free(W2);
     gsl_vector_free(s);
     gsl_vector_free(sv);
     gsl_rng_free(r);
@@ -308,7 +318,12 @@ static void test_sis_jacobian_fd(void)
     gsl_vector_free(xbad);
     gsl_matrix_free(W);
     gsl_matrix_free(J);
-    VECTORS_FREE(x, xp, xm, Fp, Fm, sv);
+    gsl_vector_free(x);
+    gsl_vector_free(xp);
+    gsl_vector_free(xm);
+    gsl_vector_free(Fp);
+    gsl_vector_free(Fm);
+    gsl_vector_free(sv);
     gsl_rng_free(r);
 }
 

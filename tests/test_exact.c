@@ -337,7 +337,10 @@ static void check_against_quadrature(int kind, size_t N, int per_unit_tau, doubl
     for (size_t k = 0; k < N; k++)
         CHECK_REL(gsl_vector_get(pv, k), gsl_vector_get(pq, N - 1 - k), 1e-8);
     gsl_eigen_symm_free(ws);
-    MATRICES_FREE(Qc, W, C, Q);
+    gsl_matrix_free(Qc);
+    gsl_matrix_free(W);
+    gsl_matrix_free(C);
+    gsl_matrix_free(Q);
     gsl_vector_free(pv);
     gsl_vector_free(pq);
 }
@@ -405,7 +408,9 @@ static void test_routes_agree(void)
              &err);
     d = rel_fro(C1, C2);
     CHECK(d <= 1e-10, "Euler: eigen vs schur rel diff %.3g > 1e-10", d);
-    MATRICES_FREE(W, C1, C2);
+    gsl_matrix_free(W);
+    gsl_matrix_free(C1);
+    gsl_matrix_free(C2);
 }
 
 /* Euler recursion against a brute-force lag sum:
@@ -467,7 +472,15 @@ static void test_euler_bruteforce(void)
     double d1 = rel_fro(C, Cc), d2 = rel_fro(E, Cc);
     CHECK(d2 < 0.2 * d1 && d2 > 0.05 * d1, "Euler -> continuous: dev %.3g at dt=0.1, %.3g at dt=0.01 "
           "(expected ratio ~10, accepted 5..20)", d1, d2);
-    MATRICES_FREE(Cc, E, W, P, Y, T1, T2, Pk, C);
+    gsl_matrix_free(Cc);
+    gsl_matrix_free(E);
+    gsl_matrix_free(W);
+    gsl_matrix_free(P);
+    gsl_matrix_free(Y);
+    gsl_matrix_free(T1);
+    gsl_matrix_free(T2);
+    gsl_matrix_free(Pk);
+    gsl_matrix_free(C);
 }
 
 /* tau_x -> inf: Cov -> sigma_x^2 (I-W)^{-1}(I-W)^{-T} (theory 1), with a
@@ -490,7 +503,9 @@ static void test_quasistatic_limit(void)
     CHECK(dev[1] <= 1e-4, "tau_x = 1e3: rel dev from theory 1 %.3g > 1e-4", dev[1]);
     CHECK(dev[1] < 0.02 * dev[0], "dev %.3g at tau_x=1e2, %.3g at 1e3: expected ~1/tau_x^2 "
           "(ratio < 0.02)", dev[0], dev[1]);
-    MATRICES_FREE(W, C, Q);
+    gsl_matrix_free(W);
+    gsl_matrix_free(C);
+    gsl_matrix_free(Q);
 }
 
 static void test_refusals(void)
@@ -533,7 +548,10 @@ static void test_refusals(void)
     CHECK_ERR(lrs_exact_route_parse("eigne", &r, &err), LRS_EINVAL, &err, "unknown route 'eigne'");
     CHECK_OK(lrs_exact_route_parse("schur", &r, &err), &err);
     CHECK(r == LRS_EXACT_SCHUR, "parse schur");
-    MATRICES_FREE(W, Wr, C, C2);
+    gsl_matrix_free(W);
+    gsl_matrix_free(Wr);
+    gsl_matrix_free(C);
+    gsl_matrix_free(C2);
     gsl_vector_free(v);
 }
 
@@ -586,7 +604,12 @@ static void test_expm(void)
         for (size_t i = 0; i < N; i++)
             for (size_t j = 0; j < N; j++)
                 CHECK_ABS(gsl_matrix_get(P, i, j), i == j ? 1.0 : 0.0, 200 * N * eps * fmax(cond, 1.0));
-        MATRICES_FREE(A, E, G, Am, Em, P);
+        gsl_matrix_free(A);
+        gsl_matrix_free(E);
+        gsl_matrix_free(G);
+        gsl_matrix_free(Am);
+        gsl_matrix_free(Em);
+        gsl_matrix_free(P);
     }
     lrs_err_t err;
     gsl_matrix *A = gsl_matrix_alloc(2, 3), *E = gsl_matrix_alloc(2, 2);
@@ -628,7 +651,12 @@ static void test_propagator_augmented(void)
         CHECK(d0 <= 1e-12 && d1 <= 1e-12 && d2 <= 1e-12,
               "h = %g: rel dev E %.3g, F0 %.3g, F1 %.3g from the augmented exponential (> 1e-12)",
               h, d0, d1, d2);
-        MATRICES_FREE(E, F0, F1, F0r, M, EM);
+        gsl_matrix_free(E);
+        gsl_matrix_free(F0);
+        gsl_matrix_free(F1);
+        gsl_matrix_free(F0r);
+        gsl_matrix_free(M);
+        gsl_matrix_free(EM);
     }
     gsl_matrix_free(W);
 }
@@ -663,8 +691,15 @@ static void test_propagator_ramp(void)
     for (size_t i = 0; i < N; i++)
         CHECK_ABS(gsl_vector_get(z, i), gsl_vector_get(ref, i), 1e-12 * (1 + gsl_blas_dnrm2(ref)));
     CHECK_ERR(lrs_exact_propagator(W, tau, NULL, 0.0, E, F0, F1, &err), LRS_EINVAL, &err, "h = 0");
-    MATRICES_FREE(W, E, F0, F1);
-    VECTORS_FREE(z, zn, ref, x0, x1);
+    gsl_matrix_free(W);
+    gsl_matrix_free(E);
+    gsl_matrix_free(F0);
+    gsl_matrix_free(F1);
+    gsl_vector_free(z);
+    gsl_vector_free(zn);
+    gsl_vector_free(ref);
+    gsl_vector_free(x0);
+    gsl_vector_free(x1);
 }
 
 /* Regression: the Schur route crashed for N = 200 and 201 inside ZTRSYL3 ->
@@ -684,7 +719,9 @@ static void test_regression_schur_n200(void)
     CHECK_OK(lrs_exact_cov(W, 1.0, NULL, 10.0, 1.0, LRS_EXACT_EIGEN, C1, NULL, NULL, &err), &err);
     double d = rel_fro(C1, C2);
     CHECK(d <= 1e-11, "N = 200: eigen vs schur rel diff %.3g > 1e-11", d);
-    MATRICES_FREE(W, C1, C2);
+    gsl_matrix_free(W);
+    gsl_matrix_free(C1);
+    gsl_matrix_free(C2);
     gsl_vector_free(u);
     gsl_vector_free(v);
     gsl_rng_free(r);

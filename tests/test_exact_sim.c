@@ -278,7 +278,9 @@ static void test_long_run_vs_exact_cov(void)
     if (getenv("LRS_TEST_VERBOSE"))
         fprintf(stderr, "long run: exact-integrator median %.4f max %.4f\n", med, mx);
     gsl_matrix_free(W);
-    VECTORS_FREE(ex, exe, ps);
+    gsl_vector_free(ex);
+    gsl_vector_free(exe);
+    gsl_vector_free(ps);
 }
 
 int main(void)

@@ -76,6 +76,19 @@ static void test_fuzz_mat_sparse_part_past_element(void)
                      "corrupt file");
 }
 
+/* fuzz mat (out of memory): a dense variable whose dimensions part has
+ * type 0 instead of miINT32; matio then reads the dimensions as the name's
+ * tag and allocated a 4 GB "name" (4 GB resident, 2 minutes).  The pre-scan
+ * now requires the part types the format fixes (flags miUINT32, dimensions
+ * miINT32, name miINT8). */
+static void test_fuzz_mat_dims_wrong_type(void)
+{
+    lrs_io_read_opts_t o = fmt(LRS_FMT_AUTO);
+    expect_error(FIX "mat_dims_type_0.mat", &o, LRS_EPARSE,
+                 FIX "mat_dims_type_0.mat: variable #1: dimensions of type 0; expected "
+                     "miINT32 (5)");
+}
+
 /* Regression (code review): --ids --compact --nodes N allocated and scanned
  * N + 4N bytes before compacting, though no id can exceed the largest one
  * read (--nodes 1e9: 5 GB and 4 s for a 2-edge file; a larger N: "out of
@@ -338,6 +351,7 @@ int main(void)
     RUN(test_fuzz_edges_weight_overflow);
     RUN(test_fuzz_mtx_symmetric_overflow);
     RUN(test_fuzz_mat_sparse_part_past_element);
+    RUN(test_fuzz_mat_dims_wrong_type);
     RUN(test_regress_compact_nodes_alloc);
     RUN(test_limit_mtx_declared_size);
     RUN(test_limit_npy_declared_size);

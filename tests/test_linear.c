@@ -206,7 +206,9 @@ static void test_rank1_ep(void)
     lrs_linear_free(L);
     gsl_matrix_free(W);
     gsl_matrix_free(P);
-    VECTORS_FREE(u, var, sP);
+    gsl_vector_free(u);
+    gsl_vector_free(var);
+    gsl_vector_free(sP);
 }
 
 /* W = c u v^T with u orthogonal to v (non-normal, c = 10): P = 0; on
@@ -244,7 +246,9 @@ static void test_rank1_nonnormal(void)
     lrs_linear_free(L);
     gsl_matrix_free(W);
     gsl_matrix_free(P);
-    VECTORS_FREE(u, v, sP);
+    gsl_vector_free(u);
+    gsl_vector_free(v);
+    gsl_vector_free(sP);
 }
 
 /* The verdicts and the participation ratio on hand-made variances
@@ -292,7 +296,9 @@ static void test_solve(void)
         CHECK(gsl_vector_get(b, k) == gsl_vector_get(y, k), "aliased solve differs at %zu", k);
     lrs_linear_free(L);
     gsl_matrix_free(W);
-    VECTORS_FREE(b, y, r);
+    gsl_vector_free(b);
+    gsl_vector_free(y);
+    gsl_vector_free(r);
 }
 
 /* The prepared theory entry points give the one-shot numbers bit for bit. */
@@ -320,7 +326,10 @@ static void test_theory_prepared(void)
     CHECK_OK(lrs_theory_cov_quasistatic_prepared(L, NULL, 0.7, C2, &e), &e);
     CHECK(memcmp(C1->data, C2->data, N * N * sizeof(double)) == 0, "covariances differ");
     lrs_linear_free(L);
-    MATRICES_FREE(W, Cx, C1, C2);
+    gsl_matrix_free(W);
+    gsl_matrix_free(Cx);
+    gsl_matrix_free(C1);
+    gsl_matrix_free(C2);
     gsl_vector_free(a);
     gsl_vector_free(b);
 }
@@ -393,7 +402,9 @@ static void test_error_paths(void)
               "lrs_linear_verdict_of: var[0] = 0; expected positive and finite");
     lrs_linear_free(L);
     lrs_linear_free(NULL);
-    MATRICES_FREE(B, W, P);
+    gsl_matrix_free(B);
+    gsl_matrix_free(W);
+    gsl_matrix_free(P);
     gsl_vector_free(v2);
     gsl_vector_free(v3);
 }

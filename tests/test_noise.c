@@ -193,7 +193,11 @@ static void test_same_seed_identical(void)
     /* sigma_x = 0 gives zeros */
     gsl_matrix *z = generate(4, 2.0, 0.0, 0.01, 77, 100, 100);
     CHECK(gsl_matrix_isnull(z), "sigma_x = 0 gave non-zero noise");
-    MATRICES_FREE(a, b, c, s, z);
+    gsl_matrix_free(a);
+    gsl_matrix_free(b);
+    gsl_matrix_free(c);
+    gsl_matrix_free(s);
+    gsl_matrix_free(z);
 }
 
 /* Two steps dt sample one continuous path: x(t) for dt = 0.01 and dt = 0.1
@@ -223,7 +227,10 @@ static void test_two_dt_same_path(void)
         for (size_t j = 0; j < N; j++)
             worst = fmax(worst, fabs(gsl_matrix_get(fine, 3 * m, j) - gsl_matrix_get(a, m, j)));
     CHECK(worst <= 1e-12, "dt = 0.01 vs 0.03: max |dx| = %.3g > 1e-12", worst);
-    MATRICES_FREE(fine, coarse, a, b);
+    gsl_matrix_free(fine);
+    gsl_matrix_free(coarse);
+    gsl_matrix_free(a);
+    gsl_matrix_free(b);
 }
 
 /* The construction of lrs/noise.h is the contract: an independent direct

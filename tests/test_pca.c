@@ -149,7 +149,9 @@ static void test_streaming_equals_two_pass(void)
     d = mat_rel_diff(C, C2);
     CHECK(d <= 1e-12, "after reset, one block: rel diff %.3g > 1e-12", d);
     lrs_cov_free(c);
-    MATRICES_FREE(Y, C, C2);
+    gsl_matrix_free(Y);
+    gsl_matrix_free(C);
+    gsl_matrix_free(C2);
     gsl_vector_free(m);
     gsl_vector_free(m2);
 }
@@ -192,7 +194,9 @@ static void test_merge_equals_one_accumulation(void)
     lrs_cov_free(a);
     lrs_cov_free(b);
     lrs_cov_free(empty);
-    MATRICES_FREE(Y, Ca, Call);
+    gsl_matrix_free(Y);
+    gsl_matrix_free(Ca);
+    gsl_matrix_free(Call);
 }
 
 static void test_cov_errors(void)
@@ -216,7 +220,9 @@ static void test_cov_errors(void)
     CHECK_ERR(lrs_cov_add_block(NULL, Y, &e), LRS_EINVAL, &e, "NULL");
     lrs_cov_free(c);
     lrs_cov_free(NULL);
-    MATRICES_FREE(Y, C, C2);
+    gsl_matrix_free(Y);
+    gsl_matrix_free(C);
+    gsl_matrix_free(C2);
     gsl_vector_free(y);
     gsl_vector_free(m);
 }
@@ -255,7 +261,10 @@ static void test_cov_observer_t_start(void)
     CHECK_ERR(oR.observe(oR.self, &b, &e), LRS_EINVAL, &e, "not available");
     lrs_cov_free(c);
     lrs_cov_free(ref);
-    MATRICES_FREE(Z, X, C, Cr);
+    gsl_matrix_free(Z);
+    gsl_matrix_free(X);
+    gsl_matrix_free(C);
+    gsl_matrix_free(Cr);
 }
 
 /* The strided observer takes the steps n >= n_start that are multiples of
@@ -294,7 +303,10 @@ static void test_cov_observer_every(void)
     lrs_cov_free(c);
     lrs_cov_free(ref);
     lrs_cov_free(one);
-    MATRICES_FREE(Y, X, C, Cr);
+    gsl_matrix_free(Y);
+    gsl_matrix_free(X);
+    gsl_matrix_free(C);
+    gsl_matrix_free(Cr);
 }
 
 /* Random orthogonal Q (QR of a Gaussian matrix) and C = Q diag(lam) Q^T. */
@@ -512,7 +524,10 @@ static void test_pca_of_streamed_data(void)
     CHECK_ABS(fabs(dot), 1.0, 1e-3);
     lrs_cov_free(c);
     lrs_pca_free(p);
-    MATRICES_FREE(Q, Ct, Y, C);
+    gsl_matrix_free(Q);
+    gsl_matrix_free(Ct);
+    gsl_matrix_free(Y);
+    gsl_matrix_free(C);
     gsl_rng_free(r);
 }
 

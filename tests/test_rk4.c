@@ -69,7 +69,9 @@ static void test_one_unit_closed_form(void)
               "error ratio %.3g at dt = %g (errors %.3g, %.3g); want ~16 (13..19)",
               err_h[k] / err_h[k + 1], dts[k], err_h[k], err_h[k + 1]);
     gsl_matrix_free(W);
-    VECTORS_FREE(cv, zv, zf);
+    gsl_vector_free(cv);
+    gsl_vector_free(zv);
+    gsl_vector_free(zf);
 }
 
 /* ------------------------------------------------------------------ against exact */
@@ -134,7 +136,9 @@ static void test_linear_against_exact(void)
           "RK4 - exact ratio %.3g when dt halves (%.3g, %.3g); want ~16 (12..20)", dev[0] / dev[1],
           dev[0], dev[1]);
     gsl_matrix_free(W);
-    VECTORS_FREE(tau, zr, ze);
+    gsl_vector_free(tau);
+    gsl_vector_free(zr);
+    gsl_vector_free(ze);
     gsl_rng_free(r);
 }
 
@@ -240,7 +244,9 @@ static void test_rk4_where_euler_is_unstable(void)
     CHECK(gsl_blas_dnrm2(zu) > 1e3, "Euler norm %.3g; expected growth > 1e3", gsl_blas_dnrm2(zu));
     lrs_input_free(in);
     gsl_matrix_free(W);
-    VECTORS_FREE(zr, ze, zu);
+    gsl_vector_free(zr);
+    gsl_vector_free(ze);
+    gsl_vector_free(zu);
 }
 
 /* ------------------------------------------------------------------ tanh sanity */

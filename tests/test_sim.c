@@ -203,7 +203,9 @@ static void test_per_unit_tau(void)
     CHECK_REL(gsl_vector_get(z, 1), 1 - pow(1 - dt / 3.0, 499), 1e-12);
     lrs_input_free(in);
     gsl_matrix_free(W);
-    VECTORS_FREE(tau, c, z);
+    gsl_vector_free(tau);
+    gsl_vector_free(c);
+    gsl_vector_free(z);
 }
 
 /* Run a network with a constant input c to (near) its fixed point; return
@@ -276,7 +278,10 @@ static void test_linear_against_scalar_euler(void)
         }
         gsl_matrix_free(W);
         gsl_rng_free(r);
-        VECTORS_FREE(z0, c, z, tau);
+        gsl_vector_free(z0);
+        gsl_vector_free(c);
+        gsl_vector_free(z);
+        gsl_vector_free(tau);
         free(ref);
         free(nxt);
     }
@@ -318,7 +323,10 @@ static void test_tanh_relu_fixed_points(void)
     CHECK_REL(gsl_vector_get(z1, 0), zz, 1e-14);
     gsl_matrix_free(W);
     gsl_matrix_free(W1);
-    VECTORS_FREE(c, z, c1, z1);
+    gsl_vector_free(c);
+    gsl_vector_free(z);
+    gsl_vector_free(c1);
+    gsl_vector_free(z1);
 }
 
 /* Feed-forward mode: tau dz/dt = -z + f(W^T x); with constant x = c the
@@ -667,8 +675,12 @@ static void test_same_seed_identical(void)
     CHECK(memcmp(z1->data, z3->data, N * sizeof(double)) != 0, "different seeds gave the same run");
     lrs_sim_free(s);
     gsl_matrix_free(W);
-    VECTORS_FREE(z1, z2, z3);
-    MATRICES_FREE(C1, C2, C3);
+    gsl_vector_free(z1);
+    gsl_vector_free(z2);
+    gsl_vector_free(z3);
+    gsl_matrix_free(C1);
+    gsl_matrix_free(C2);
+    gsl_matrix_free(C3);
 }
 
 /* Mixed noise: x = scale * mix^T xi + constant, checked row by row against
@@ -858,7 +870,9 @@ static void test_projection_observer(void)
     lrs_input_free(in);
     lrs_noise_free(nz);
     gsl_rng_free(r);
-    MATRICES_FREE(W, D, Dk);
+    gsl_matrix_free(W);
+    gsl_matrix_free(D);
+    gsl_matrix_free(Dk);
 }
 
 /* Trace writer: every 5th step with t < 0.5 (10 rows), columns t, ||z||,
@@ -998,8 +1012,14 @@ static void test_errors(void)
     lrs_input_free(NULL);
     lrs_noise_free(nz);
     gsl_rng_free(r);
-    MATRICES_FREE(Wr, W, mix, X);
-    VECTORS_FREE(tv, z0, c2, d);
+    gsl_matrix_free(Wr);
+    gsl_matrix_free(W);
+    gsl_matrix_free(mix);
+    gsl_matrix_free(X);
+    gsl_vector_free(tv);
+    gsl_vector_free(z0);
+    gsl_vector_free(c2);
+    gsl_vector_free(d);
 }
 
 int main(void)

@@ -97,8 +97,12 @@ static void test_float_matches_double(void)
         CHECK(rel_diff(zf, zd) > 0, "%s: float32 gave the double bits: not the float path",
               lrs_sim_method_name(ms[k]));
     }
-    MATRICES_FREE(W, L, R);
-    VECTORS_FREE(z0, zd, zf);
+    gsl_matrix_free(W);
+    gsl_matrix_free(L);
+    gsl_matrix_free(R);
+    gsl_vector_free(z0);
+    gsl_vector_free(zd);
+    gsl_vector_free(zf);
 }
 
 /* Three networks with different low-rank parts and inputs in one float32
@@ -179,7 +183,9 @@ static void check_batch_identical(const lrs_sim_method_t *method)
         noisy_input_free(&q);
     }
     for (size_t k = 0; k < K; k++) {
-        MATRICES_FREE(L[k], R[k], Cb[k]);
+        gsl_matrix_free(L[k]);
+        gsl_matrix_free(R[k]);
+        gsl_matrix_free(Cb[k]);
         gsl_vector_free(z0[k]);
         gsl_vector_free(zb[k]);
     }

@@ -52,7 +52,11 @@ static void test_svd_reconstruction(void)
         for (size_t j = 0; j < k; j++)
             CHECK_ABS(gsl_vector_get(s2, j), gsl_vector_get(s, j),
                       4.0 * (double)mx * eps * gsl_vector_get(s, 0));
-        MATRICES_FREE(A, A0, U, V, US);
+        gsl_matrix_free(A);
+        gsl_matrix_free(A0);
+        gsl_matrix_free(U);
+        gsl_matrix_free(V);
+        gsl_matrix_free(US);
         gsl_vector_free(s);
         gsl_vector_free(s2);
     }
@@ -216,7 +220,9 @@ static void fig3_matrices(int kase, gsl_matrix *W0, gsl_matrix *W)
     lrs_conn_add_lowrank(W0, U, s, V, &e);
     gsl_matrix_memcpy(W, W0);
     lrs_conn_add_gaussian(W, 0.5, r, &e);
-    MATRICES_FREE(E, U, V);
+    gsl_matrix_free(E);
+    gsl_matrix_free(U);
+    gsl_matrix_free(V);
     gsl_vector_free(s);
     gsl_rng_free(r);
 }
@@ -263,7 +269,9 @@ static void test_overlap_fig3(void)
         }
     }
     CHECK_ERR(lrs_spectra_overlap(W, 0, P, sP, &e), LRS_EINVAL, &e, "r = 0");
-    MATRICES_FREE(W0, W, P);
+    gsl_matrix_free(W0);
+    gsl_matrix_free(W);
+    gsl_matrix_free(P);
     gsl_vector_free(sP);
 }
 
@@ -294,7 +302,9 @@ static void test_angles(void)
     CHECK_ERR(lrs_spectra_angle_deg(a, b, &deg, &e), LRS_EINVAL, &e, "zero vector");
     gsl_vector *c = gsl_vector_alloc(4);
     CHECK_ERR(lrs_spectra_angle_deg(a, c, &deg, &e), LRS_EINVAL, &e, "a has 3 entries, b has 4");
-    VECTORS_FREE(a, b, c);
+    gsl_vector_free(a);
+    gsl_vector_free(b);
+    gsl_vector_free(c);
 }
 
 /* Regression: a NULL deg was never checked (the angle went to a local and
@@ -349,7 +359,9 @@ static void test_svd_rank_deficient(void)
     CHECK_REL(gsl_vector_get(s, 0), sqrt(15.0), 8 * eps);
     CHECK(gsl_vector_get(s, 1) <= 20 * eps * sqrt(15.0), "sigma_2 = %.3g > 20 eps sigma_1",
           gsl_vector_get(s, 1));
-    MATRICES_FREE(Z, U, V);
+    gsl_matrix_free(Z);
+    gsl_matrix_free(U);
+    gsl_matrix_free(V);
     gsl_vector_free(s);
 }
 
@@ -395,8 +407,14 @@ static void test_subspace_angles(void)
     /* rank-deficient basis */
     gsl_matrix_set_zero(D);
     CHECK_ERR(lrs_spectra_subspace_angles(C, D, a2, &e), LRS_EINVAL, &e, "linearly dependent");
-    MATRICES_FREE(Q, M, AM, C, D);
-    VECTORS_FREE(ang, a2, a1);
+    gsl_matrix_free(Q);
+    gsl_matrix_free(M);
+    gsl_matrix_free(AM);
+    gsl_matrix_free(C);
+    gsl_matrix_free(D);
+    gsl_vector_free(ang);
+    gsl_vector_free(a2);
+    gsl_vector_free(a1);
     gsl_rng_free(r);
 }
 

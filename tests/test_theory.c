@@ -57,7 +57,9 @@ static void test_scaled_identity(void)
     for (size_t i = 0; i < N; i++)
         for (size_t j = 0; j < N; j++)
             CHECK_ABS(gsl_matrix_get(Cov, i, j), i == j ? want : 0.0, 10 * N * eps * want);
-    MATRICES_FREE(W, Cx, Cov);
+    gsl_matrix_free(W);
+    gsl_matrix_free(Cx);
+    gsl_matrix_free(Cov);
     gsl_vector_free(v1);
     gsl_vector_free(v2);
 }
@@ -155,7 +157,12 @@ static void test_cov_residual(void)
     }
     CHECK_REL(sum, tr, 10 * N * eps);
     gsl_vector_free(v2);
-    MATRICES_FREE(W, G, Cx, Cov, M, T);
+    gsl_matrix_free(W);
+    gsl_matrix_free(G);
+    gsl_matrix_free(Cx);
+    gsl_matrix_free(Cov);
+    gsl_matrix_free(M);
+    gsl_matrix_free(T);
     gsl_rng_free(r);
 }
 
@@ -179,7 +186,9 @@ static void test_refuses_unstable(void)
     /* a rank-one unstable part: c = +10 (figS-unstable2) */
     gsl_matrix *W2 = fig1_network(N, 10, 0.5, 3, NULL);
     CHECK_ERR(lrs_theory_pcvar1(W2, 1.0, v, &e), LRS_EUNSTABLE, &e, "is unstable");
-    MATRICES_FREE(W2, W, Cov);
+    gsl_matrix_free(W2);
+    gsl_matrix_free(W);
+    gsl_matrix_free(Cov);
     gsl_vector_free(v);
 }
 
@@ -301,7 +310,11 @@ done:
     free(dev);
     gsl_matrix_free(Cz);
     gsl_matrix_free(Cx);
-    VECTORS_FREE(vs, v1, v2, z0, u);
+    gsl_vector_free(vs);
+    gsl_vector_free(v1);
+    gsl_vector_free(v2);
+    gsl_vector_free(z0);
+    gsl_vector_free(u);
     gsl_matrix_free(W);
     gsl_rng_free(r);
 }

@@ -82,6 +82,8 @@ if (ARG1 eq "init") {
     tproj(D) = msys(sprintf("awk '/^# every /{print $NF; exit}' '%sproj.tsv'", D))
     # The word after key on the header lines (# ...) of a file
     hdrval(file, key) = kv(msys(sprintf("awk '/^#/{for(i=1;i<NF;i++) printf \"\\n%%s\\t%%s\", $i, $(i+1)}' '%s'", file)), key)
+    # The value after key on the "# param: key value ..." header lines of a file
+    parline(file, key) = kv(msys(sprintf("awk '/^# param:/{for(i=3;i<NF;i+=2) printf \"\\n%%s\\t%%s\", $i, $(i+1)}' '%s'", file)), key)
     # Field i (1-based) of a list separated by ';'
     nth(s, i) = (i <= 1 ? s[1:strstrt(s.";", ";") - 1] : nth(s[strstrt(s, ";") + 1:], i - 1))
     unset multiplot

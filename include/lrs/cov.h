@@ -9,7 +9,10 @@
  * running totals, so one pass agrees with a two-pass computation to ~1e-14
  * relative and nothing but the N x N scatter is stored.  As an observer
  * (lrs/observe.h) it takes one field of every (or every k-th) step of a
- * simulation.
+ * simulation.  Rows are gathered into updates of a few hundred rows (deep
+ * dsyrk updates run near the machine's peak) and the queries fold the rows
+ * gathered so far in first: they leave the value unchanged, but one
+ * accumulator must not be queried or fed from two threads at once.
  */
 #ifndef LRS_COV_H
 #define LRS_COV_H

@@ -83,7 +83,7 @@ double lrs_sparse_trace(const lrs_sparse_mat_t *A);
  * are about N^(-2/3) of the spectral width and 1e-6 may need thousands:
  * the budget bounds the time, the flag and the residual say what was
  * reached. */
-#define LRS_SPARSE_MAX_IT_DEFAULT 50
+#define LRS_SPARSE_MAX_IT_DEFAULT 20
 
 typedef struct lrs_sparse_opts {
     size_t ncv;       /* Krylov basis size (0: max(40, 2k + 10), at most N) */

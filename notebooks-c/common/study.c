@@ -103,7 +103,10 @@ static void apply_f(lrs_sim_transfer_t f, const double *src, double *dst, size_t
  *  - the covariances of z and of x: two lrs_cov_observer_every observers
  *    beside this one (every `every`-th step with t >= t_discard);
  *  - the mean and covariance of the 3K projections z.d_k, x.d_k, r.d_k on
- *    the K known directions, r = W f(z), from every step with t >= t_discard.
+ *    the K known directions, r = W f(z), from the same steps as the
+ *    covariances (the input is smooth on tau_x, so the variances and the
+ *    cancellation correlation change far less than their sampling error,
+ *    and a tanh network evaluates f(z) here on one step in `every`).
  *    For a recurrent run r.d = f(z).(W^T d): the observer projects f(z) on
  *    the precomputed W^T d instead of asking the simulation for R = W f(z)
  *    (which would cost a second N x N product per step).  In feed-forward
@@ -151,6 +154,14 @@ static int stats_reserve(stats_t *st, size_t rows, lrs_err_t *err)
     return LRS_OK;
 }
 
+/* Rows i0, i0 + every, ..., m of them, of a block matrix, as a view. */
+static gsl_matrix every_row(const gsl_matrix *A, size_t i0, size_t m, size_t every)
+{
+    gsl_matrix_const_view v = gsl_matrix_const_view_array_with_tda(A->data + i0 * A->tda, m,
+                                                                   A->size2, every * A->tda);
+    return v.matrix;
+}
+
 static int stats_observe(void *self, const lrs_block_t *b, lrs_err_t *err)
 {
     stats_t *st = self;
@@ -165,34 +176,37 @@ static int stats_observe(void *self, const lrs_block_t *b, lrs_err_t *err)
         if (zn > st->max_norm_z)
             st->max_norm_z = zn;
     }
-    size_t i0 = st->n_start > b->n0 ? st->n_start - b->n0 : 0;
-    if (i0 >= rows)
+    /* The rows i0, i0 + every, ... of this block: steps n >= n_start with n
+     * a multiple of every. */
+    size_t n = st->n_start > b->n0 ? st->n_start : b->n0;
+    n += (st->every - n % st->every) % st->every;
+    if (n >= b->n0 + rows)
         return LRS_OK;
-    size_t m = rows - i0;
+    size_t i0 = n - b->n0, m = (rows - i0 + st->every - 1) / st->every;
     int rc;
 
-    /* Projections of every step: P = [Z D, X D, f(Z) W^T D] (or R D). */
+    /* Projections of those steps: P = [Z D, X D, f(Z) W^T D] (or R D). */
     if ((rc = stats_reserve(st, m, err)))
         return rc;
-    gsl_matrix_const_view Z = gsl_matrix_const_submatrix(b->Z, i0, 0, m, N);
-    gsl_matrix_const_view X = gsl_matrix_const_submatrix(b->X, i0, 0, m, N);
+    gsl_matrix Z = every_row(b->Z, i0, m, st->every);
+    gsl_matrix X = every_row(b->X, i0, m, st->every);
     gsl_matrix_view P = gsl_matrix_submatrix(st->P, 0, 0, m, 3 * K);
     gsl_matrix_view Pz = gsl_matrix_submatrix(st->P, 0, 0, m, K);
     gsl_matrix_view Px = gsl_matrix_submatrix(st->P, 0, K, m, K);
     gsl_matrix_view Pr = gsl_matrix_submatrix(st->P, 0, 2 * K, m, K);
-    gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, &Z.matrix, st->D, 0.0, &Pz.matrix);
-    gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, &X.matrix, st->D, 0.0, &Px.matrix);
+    gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, &Z, st->D, 0.0, &Pz.matrix);
+    gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, &X, st->D, 0.0, &Px.matrix);
     if (st->feedforward) {
         if (!b->R)
             return lrs_err_set(err, LRS_EINVAL, "study: feed-forward block without R");
-        gsl_matrix_const_view R = gsl_matrix_const_submatrix(b->R, i0, 0, m, N);
-        gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, &R.matrix, st->D, 0.0, &Pr.matrix);
+        gsl_matrix R = every_row(b->R, i0, m, st->every);
+        gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, &R, st->D, 0.0, &Pr.matrix);
     } else if (st->f == LRS_F_IDENTITY) {
-        gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, &Z.matrix, st->Dr, 0.0, &Pr.matrix);
+        gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, &Z, st->Dr, 0.0, &Pr.matrix);
     } else {
         gsl_matrix_view F = gsl_matrix_submatrix(st->F, 0, 0, m, N);
         for (size_t i = 0; i < m; i++)
-            apply_f(st->f, Z.matrix.data + i * Z.matrix.tda, F.matrix.data + i * F.matrix.tda, N);
+            apply_f(st->f, Z.data + i * Z.tda, F.matrix.data + i * F.matrix.tda, N);
         gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, &F.matrix, st->Dr, 0.0, &Pr.matrix);
     }
     return lrs_cov_add_block(st->cp, &P.matrix, err);
@@ -1007,9 +1021,9 @@ void study_summary_paper(const study_params_t *p, const study_result_t *r,
         put(paper, "pct_z_last", "%.4g", r->pct_z_last);
         put(paper, "dim_z", "%.4g", r->dim_z);
         put(paper, "dim_x", "%.4g", r->dim_x);
-        /* How the noise run was integrated; the PCA covariances use every
-         * pca_every_steps-th step (the projections and the cancellation
-         * correlation use every step). */
+        /* How the noise run was integrated; the PCA covariances, the
+         * projections and the cancellation correlation use every
+         * pca_every_steps-th step. */
         nb_summary("noise_method", "%s", r->noise_exact ? "exact" : "euler");
         if (p->precision == LRS_SIM_FLOAT32 && !r->noise_exact)
             nb_summary("noise_precision", "%s", "float32");

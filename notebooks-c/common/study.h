@@ -18,7 +18,7 @@
  *       t >= t_discard: PCA of z and of x (% variance explained), the last PC
  *       u_N and its angle to u, the variances of z.u, z.u_rand, z.u_N
  *       (d^T C_z d), the cancellation correlation corr(x.u, (W f(z)).u)
- *       over every step, and the projections of z, x, W f(z) on u, u_rand,
+ *       (all from a step every stat_dt), and the projections of z, x, W f(z) on u, u_rand,
  *       u_N (and extra directions) over t < t_proj (decimated) and t < t_series
  *       (finer) for the plots.  A linear recurrent network is integrated
  *       exactly (lrs/exact.h: exact for input linear between samples, step
@@ -114,10 +114,12 @@ typedef struct study_params {
     double series_dt;          /* 0.2: snapshot spacing for series.tsv */
     int theory;                /* 0; 1: theory-1/2 PC variances too (linear, stable W) */
     double stat_dt;            /* 0.1: the covariances of z and x (PCA, variances along
-                                  directions) use a step every stat_dt time units (every
+                                  directions) and of the projections (cancellation
+                                  correlation) use a step every stat_dt time units (every
                                   step if the step is longer): the input is smooth on
                                   tau_x = 10, so this changes them far less than their
-                                  sampling error and saves 2 N^2 flops per Euler step */
+                                  sampling error and saves 2 N^2 flops per Euler step
+                                  (and f(z) for the projections of W f(z)) */
     int noise_exact;           /* 1 (0 with --euler): a linear recurrent network's noise
                                   run uses the exact integrator (lrs/exact.h) at step
                                   noise_h; otherwise (and for tanh, relu, feed-forward)
@@ -154,7 +156,8 @@ typedef struct study_result {
     double noise_max_norm_z;   /* max over the noise run (every step) of ||z|| */
     /* (c) */
     size_t nsamples;           /* time steps in the covariances of z and x */
-    size_t nsteps;             /* time steps in the projection statistics (all after t_discard) */
+    size_t nsteps;             /* time steps in the projection statistics (after t_discard,
+                                  every stat_every-th) */
     gsl_matrix *Cz, *Cx;       /* sample covariances of z and x (N x N) */
     lrs_pca_t *pca_z, *pca_x;  /* PCA (variances, %, components) */
     gsl_vector *theory1, *theory2; /* PC variances by theory (NULL unless p.theory) */

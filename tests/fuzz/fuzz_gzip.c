@@ -6,7 +6,7 @@
  * fuzz_common.h (bit 0 is ignored: always auto-detection, the name ends in
  * .gz so a stream without gzip/bzip2/xz magic is refused).  The memory limit
  * is 8 KiB (matrices up to 1024 entries), so the decompression cap
- * (io_expand_cap: 64 bytes per entry plus the memory limit) is 72 KiB: a
+ * (io_expand_cap: 64 bytes per entry plus the memory limit) is at most 72 KiB: a
  * bomb costs a millisecond, not the seconds of decoding and parsing 129 MiB
  * under the sanitizers.  The readers under the decoder have targets of their
  * own with larger limits.
