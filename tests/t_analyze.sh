@@ -147,6 +147,21 @@ if [ -f "$DATA" ]; then
     else
         fail "high_school_network_read" "status $RC: $(head -c 300 "$TMP/err") $(grep '^# input' "$TMP/out")"
     fi
+    # each contact is listed once: read as directed, no edge is mutual, and
+    # the report says how to read the network as undirected
+    run report "$DATA"
+    want="no edge appears in both directions: for an undirected network pass --undirected"
+    if [ "$RC" -eq 0 ] && kv symmetric | grep -qF "$want"; then
+        ok "report_hints_undirected"
+    else
+        fail "report_hints_undirected" "status $RC: symmetric '$(kv symmetric)'"
+    fi
+    run report "$DATA" --undirected
+    if [ "$RC" -eq 0 ] && [ "$(kv symmetric)" = yes ]; then
+        ok "report_undirected_no_hint"
+    else
+        fail "report_undirected_no_hint" "status $RC: symmetric '$(kv symmetric)'"
+    fi
 fi
 
 # ------------------------------------------------------------------ bad inputs

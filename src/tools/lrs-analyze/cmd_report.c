@@ -96,13 +96,15 @@ static void report_structure(ctx_t *c, FILE *d, const rep_t *R)
 {
     const gsl_matrix *M = c->M;
     const lrs_ranks_t *rk = &R->rk;
-    size_t N = R->N, i, j, k, nnz = 0;
+    size_t N = R->N, i, j, k, nnz = 0, offdiag = 0, mutual = 0;
     double asym = 0, fro = 0;
     for (i = 0; i < N; i++)
         for (j = 0; j < N; j++) {
             double a = gsl_matrix_get(M, i, j), b = gsl_matrix_get(M, j, i);
             if (a != 0)
                 nnz++;
+            offdiag += a != 0 && i != j;
+            mutual += a != 0 && b != 0 && i != j;
             asym += (a - b) * (a - b);
             fro += a * a;
         }
@@ -118,8 +120,11 @@ static void report_structure(ctx_t *c, FILE *d, const rep_t *R)
     if (asym <= 1e-12)
         KV(d, "symmetric", "yes");
     else
-        KV(d, "symmetric", "no (||%s - %s^T||_F / (2 ||%s||_F) = %.3g)", c->mname, c->mname,
-           c->mname, asym);
+        KV(d, "symmetric", "no (||%s - %s^T||_F / (2 ||%s||_F) = %.3g)%s", c->mname, c->mname,
+           c->mname, asym,
+           offdiag > 0 && mutual == 0 && !c->o->rd.undirected
+               ? "; no edge appears in both directions: for an undirected network pass --undirected"
+               : "");
     KV(d, "normal", "%s (relative commutator ||%s %s^T - %s^T %s||_F / ||%s||_F^2 = %.3g)",
        R->nonnormal <= 1e-10 ? "yes" : "no", c->mname, c->mname, c->mname, c->mname, c->mname,
        R->nonnormal);
