@@ -4,7 +4,7 @@
  * sparse analysis on a generated network (run under mpiexec -n P).
  *
  *   lrs-sparse-bench N [--nnz-row 10] [--rank 3] [--block 300] [--top 10]
- *                      [--large] [--edges FILE]
+ *                      [--large] [--edges FILE] [--max-it M]
  *
  * The network: a random sparse part S with `nnz-row` entries per row at
  * uniformly random columns, values N(0, rho^2 / nnz-row) with rho = 0.5 (bulk
@@ -14,7 +14,9 @@
  * singular values.  Rank 0 builds it (seeded, identical for every P) and the
  * library distributes it.  --large: only the stages asked of N = 10^6 (top
  * singular values, stability bound, stable rank).  --edges FILE also times
- * reading FILE as an edge list.
+ * reading FILE as an edge list.  --max-it: each Krylov solve's restart budget
+ * (default the library's; a solve that exhausts it is a flagged estimate,
+ * whose row then says so in its residual).
  *
  * Output: TSV rows "N P stage wall_s peak_rss_mb_max_rank iterations resid".
  */
@@ -133,6 +135,7 @@ int main(int argc, char **argv)
         else if (i + 1 < argc && !strcmp(argv[i], "--nnz-row")) per_row = strtoul(argv[++i], NULL, 10);
         else if (i + 1 < argc && !strcmp(argv[i], "--rank")) r = strtoul(argv[++i], NULL, 10);
         else if (i + 1 < argc && !strcmp(argv[i], "--block")) block = strtoul(argv[++i], NULL, 10);
+        else if (i + 1 < argc && !strcmp(argv[i], "--max-it")) o.max_it = strtoul(argv[++i], NULL, 10);
         else if (i + 1 < argc && !strcmp(argv[i], "--top")) top = strtoul(argv[++i], NULL, 10);
         else if (i + 1 < argc && !strcmp(argv[i], "--edges")) edges = argv[++i];
         else N = strtoul(argv[i], NULL, 10);
