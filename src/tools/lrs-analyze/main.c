@@ -105,8 +105,12 @@ const cmd_t analyze_cmds[] = {
      "theory 1 with the run's own input covariance, which follows the finite sample).\n"
      "Parameters: --T (5000) --dt (0.01) --tau (1) --taux (10) --sigmax (1) --seed (1)\n"
      "--f identity|tanh|relu (identity) --discard (10 (tau + taux)).\n"
+     "With --sparse (no N x N covariance, no PCA): the variances of z along the\n"
+     "top-K left singular vectors of W and along K random unit vectors (--top K),\n"
+     "each beside its theory-1 prediction (man lrs-analyze, LARGE SPARSE NETWORKS).\n"
      "Example:\n"
-     "  lrs-analyze simulate W.npy --T 1000 --f tanh --gnuplot --png sim.png | gnuplot\n"},
+     "  lrs-analyze simulate W.npy --T 1000 --f tanh --gnuplot --png sim.png | gnuplot\n"
+     "  lrs-analyze --sparse simulate net.mtx --T 500 --dt 0.1 --top 5\n"},
     {"response", cmd_response, S_RESPONSE, CMD_INTERRUPTIBLE,
      "aligned vs random step response ratio",
      "Step protocol of arXiv:2504.13727 (Figs 1-2): z(0) = 0.1/sqrt(N) randn, input\n"
