@@ -59,6 +59,15 @@ static lrs_sparse_mat_t *sparse_of(const gsl_matrix *W, lrs_err_t *err)
     return A;
 }
 
+/* Dense reference: the singular values of I - W (LAPACK), descending, into s. */
+static void svals_i_minus(const gsl_matrix *W, gsl_vector *s)
+{
+    gsl_matrix *IW = gsl_matrix_alloc(W->size1, W->size1);
+    gsl_matrix_set_identity(IW);
+    gsl_matrix_sub(IW, W);
+    lrs_spectra_svd(IW, s, NULL, NULL, NULL);
+}
+
 /* Random sparse S (density d, N(0, 1/(d N)) entries) plus a rank-r part of
  * strength s sqrt-spaced: W = S + U diag(s) V^T. */
 static gsl_matrix *random_sparse_lowrank(size_t N, double d, size_t r, double s, gsl_rng *rng)
@@ -125,7 +134,7 @@ static void compare_dense(const gsl_matrix *W, const char *what)
     lrs_sparse_mat_t *A = sparse_of(W, &err);
     gsl_vector *s = gsl_vector_alloc(N), *sI = gsl_vector_alloc(N), *sP = gsl_vector_alloc(3);
     gsl_vector_complex *lam = gsl_vector_complex_alloc(N);
-    gsl_matrix *IW = gsl_matrix_alloc(N, N), *H = gsl_matrix_alloc(N, N), *P = gsl_matrix_alloc(3, 3);
+    gsl_matrix *H = gsl_matrix_alloc(N, N), *P = gsl_matrix_alloc(3, 3);
     gsl_vector *eh = gsl_vector_alloc(N);
     gsl_eigen_symm_workspace *ws = gsl_eigen_symm_alloc(N);
     lrs_sparse_svals_t top, big, small;
@@ -134,10 +143,8 @@ static void compare_dense(const gsl_matrix *W, const char *what)
     CHECK(A != NULL, "%s: %s", what, err.msg);
     if (!A)
         goto done;
-    gsl_matrix_set_identity(IW);
-    gsl_matrix_sub(IW, W);
     lrs_spectra_svd(W, s, NULL, NULL, NULL);
-    lrs_spectra_svd(IW, sI, NULL, NULL, NULL);
+    svals_i_minus(W, sI);
     lrs_spectra_eig(W, lam, NULL, NULL);
     lrs_spectra_overlap(W, 3, P, sP, NULL);
     gsl_matrix_transpose_memcpy(H, W);
@@ -188,7 +195,6 @@ done:
     gsl_vector_free(sI);
     gsl_vector_free(sP);
     gsl_vector_complex_free(lam);
-    gsl_matrix_free(IW);
     gsl_matrix_free(H);
     gsl_matrix_free(P);
     gsl_vector_free(eh);
@@ -365,7 +371,7 @@ static void test_errors(void)
  * solvers: every quantity must equal LAPACK's on the same matrix. */
 static void test_tiny_path3_dense_fallback(void)
 {
-    gsl_matrix *W = gsl_matrix_calloc(3, 3), *IW = gsl_matrix_alloc(3, 3);
+    gsl_matrix *W = gsl_matrix_calloc(3, 3);
     gsl_vector *sI = gsl_vector_alloc(3);
     lrs_err_t err = {0};
     lrs_sparse_mat_t *A;
@@ -375,9 +381,7 @@ static void test_tiny_path3_dense_fallback(void)
     size_t i;
     gsl_matrix_set(W, 0, 1, 0.5);
     gsl_matrix_set(W, 1, 2, 0.5);
-    gsl_matrix_set_identity(IW);
-    gsl_matrix_sub(IW, W);
-    lrs_spectra_svd(IW, sI, NULL, NULL, NULL);
+    svals_i_minus(W, sI);
     A = sparse_of(W, &err);
     CHECK(A != NULL, "path3: %s", err.msg);
     if (!A)
@@ -411,7 +415,6 @@ static void test_tiny_path3_dense_fallback(void)
 done:
     lrs_sparse_free(A);
     gsl_matrix_free(W);
-    gsl_matrix_free(IW);
     gsl_vector_free(sI);
 }
 
@@ -425,7 +428,7 @@ static void test_budget_flagged_estimate(void)
 {
     size_t N = 400, k = 6, i, j;
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_matrix *W = gsl_matrix_calloc(N, N), *IW = gsl_matrix_alloc(N, N);
+    gsl_matrix *W = gsl_matrix_calloc(N, N);
     gsl_vector *sI = gsl_vector_alloc(N);
     lrs_err_t err = {0};
     lrs_sparse_mat_t *A;
@@ -438,9 +441,7 @@ static void test_budget_flagged_estimate(void)
     for (i = 0; i < N; i++)
         for (j = 0; j < 10; j++)
             gsl_matrix_set(W, i, gsl_rng_uniform_int(rng, N), gsl_ran_gaussian(rng, sqrt(0.1)));
-    gsl_matrix_set_identity(IW);
-    gsl_matrix_sub(IW, W);
-    lrs_spectra_svd(IW, sI, NULL, NULL, NULL);
+    svals_i_minus(W, sI);
     A = sparse_of(W, &err);
     CHECK(A != NULL, "budget: %s", err.msg);
     if (!A)
@@ -472,7 +473,6 @@ static void test_budget_flagged_estimate(void)
 done:
     lrs_sparse_free(A);
     gsl_matrix_free(W);
-    gsl_matrix_free(IW);
     gsl_vector_free(sI);
     gsl_rng_free(rng);
 }
@@ -482,7 +482,7 @@ done:
 static void test_verdicts_agree(void)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_matrix *W, *IW;
+    gsl_matrix *W;
     gsl_vector *sI = gsl_vector_alloc(200);
     double asc[200], f2 = 0;
     lrs_err_t err = {0};
@@ -493,10 +493,7 @@ static void test_verdicts_agree(void)
     size_t i;
     gsl_rng_set(rng, 1);
     W = fig1_matrix(rng);
-    IW = gsl_matrix_alloc(200, 200);
-    gsl_matrix_set_identity(IW);
-    gsl_matrix_sub(IW, W);
-    lrs_spectra_svd(IW, sI, NULL, NULL, NULL);
+    svals_i_minus(W, sI);
     for (i = 0; i < 200; i++) {
         asc[i] = gsl_vector_get(sI, 199 - i);
         f2 += asc[i] * asc[i];
@@ -520,7 +517,6 @@ static void test_verdicts_agree(void)
     lrs_sparse_svals_free(&lo);
     lrs_sparse_free(A);
     gsl_matrix_free(W);
-    gsl_matrix_free(IW);
     gsl_vector_free(sI);
     gsl_rng_free(rng);
 }
