@@ -66,6 +66,7 @@ static void svals_i_minus(const gsl_matrix *W, gsl_vector *s)
     gsl_matrix_set_identity(IW);
     gsl_matrix_sub(IW, W);
     lrs_spectra_svd(IW, s, NULL, NULL, NULL);
+    gsl_matrix_free(IW);
 }
 
 /* Random sparse S (density d, N(0, 1/(d N)) entries) plus a rank-r part of
