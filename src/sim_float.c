@@ -75,9 +75,13 @@ void sim_float_matvec(lrs_sim_t *s, size_t K, double beta, double *const *y)
         if (t->r == 0) {
             for (size_t i = 0; i < N; i++)
                 yq[i] = (double)Y[i] + beta * yq[i];
-            continue;
+        } else if (t->r == 2) { /* the common rank-two case, written out */
+            const double *u = t->Ua, c0 = c[0], c1 = c[1];
+            for (size_t i = 0; i < N; i++)
+                yq[i] = ((double)Y[i] + beta * yq[i]) + (u[2 * i] * c0 + u[2 * i + 1] * c1);
+        } else {
+            for (size_t i = 0; i < N; i++)
+                yq[i] = ((double)Y[i] + beta * yq[i]) + sim_lowrank_row(t, i, c);
         }
-        for (size_t i = 0; i < N; i++)
-            yq[i] = ((double)Y[i] + beta * yq[i]) + sim_lowrank_row(t, i, c);
     }
 }

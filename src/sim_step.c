@@ -260,21 +260,6 @@ void sim_lowrank_coef(const lrs_sim_t *s, const sim_traj *t, const double *v, do
     }
 }
 
-/* (Ua c)_i for row i, c = S V^T v from sim_lowrank_coef: the term the
- * float path adds while it widens the product (same bits as lowrank_uc). */
-double sim_lowrank_row(const sim_traj *t, size_t i, const double *c)
-{
-    const double *u = t->Ua + i * t->r;
-    if (t->r == 1)
-        return u[0] * c[0];
-    if (t->r == 2)
-        return u[0] * c[0] + u[1] * c[1];
-    double acc = 0.0;
-    for (size_t l = 0; l < t->r; l++)
-        acc += u[l] * c[l];
-    return acc;
-}
-
 /* y += Ua (S (V^T v)), scratch 2 r. */
 void sim_lowrank_add(const lrs_sim_t *s, const sim_traj *t, const double *Ua, const double *v,
                      double *y, double *scratch)
