@@ -56,6 +56,33 @@ static void kn_free(kn_model_t *m)
     gsl_vector_free(m->x);
 }
 
+/* A sampled curve d(t_k), as lrs_epidemic_relax_curve writes it and
+ * lrs_epidemic_fit_exp reads it. */
+typedef struct {
+    gsl_vector *t, *d;
+} curve_t;
+
+static curve_t curve_alloc(size_t n)
+{
+    curve_t c = {gsl_vector_alloc(n), gsl_vector_alloc(n)};
+    return c;
+}
+
+static void curve_free(curve_t *c)
+{
+    gsl_vector_free(c->t);
+    gsl_vector_free(c->d);
+}
+
+/* The relaxation curve ||x(t) - m->x|| from m->x0 over [0, T] at n times. */
+static curve_t kn_relax_curve(kn_model_t *m, double T, size_t n)
+{
+    lrs_err_t e;
+    curve_t c = curve_alloc(n);
+    CHECK_OK(lrs_epidemic_relax_curve(m->ep, m->x0, m->x, T, c.t, c.d, NULL, &e), &e);
+    return c;
+}
+
 static double logistic(double c0, double gamma, double p0, double t)
 {
     double K = 1.0 - 1.0 / (gamma + p0), r = gamma + p0 - 1.0;
@@ -201,21 +228,19 @@ static void test_relax_logistic_closed_form(void)
     gsl_vector_set_all(m.x0, 0.05);
     gsl_vector_set_all(m.x, 0.0);
     /* ||x(t) - 0|| = sqrt(n) c(t): the curve gives c(t) at 51 times. */
-    gsl_vector *t = gsl_vector_alloc(51), *d = gsl_vector_alloc(51);
-    CHECK_OK(lrs_epidemic_relax_curve(m.ep, m.x0, m.x, 5.0, t, d, NULL, &e), &e);
+    curve_t cv = kn_relax_curve(&m, 5.0, 51);
     double worst = 0;
     for (size_t k = 0; k < 51; k++) {
-        double tk = gsl_vector_get(t, k);
+        double tk = gsl_vector_get(cv.t, k);
         CHECK_REL(tk, 0.1 * (double)k, 4 * EPS);
-        double c = gsl_vector_get(d, k) / sqrt((double)n);
+        double c = gsl_vector_get(cv.d, k) / sqrt((double)n);
         worst = fmax(worst, fabs(c - logistic(0.05, 3.0, 0.0, tk)) / logistic(0.05, 3.0, 0.0, tk));
     }
     CHECK(worst < 1e-8, "max relative error vs logistic %.3g; tol 1e-8 (integrator tol 1e-10)", worst);
     /* lrs_epidemic_relax leaves x(T) in x. */
     CHECK_OK(lrs_epidemic_relax(m.ep, m.x0, 5.0, 1, NULL, NULL, NULL, &e), &e);
     CHECK_REL(gsl_vector_get(m.x0, 7), logistic(0.05, 3.0, 0.0, 5.0), 1e-8);
-    gsl_vector_free(t);
-    gsl_vector_free(d);
+    curve_free(&cv);
     kn_free(&m);
 }
 
@@ -349,14 +374,17 @@ static void test_jacobian_finite_differences(void)
     gsl_matrix_free(W);
 }
 
-/* A curve sampled as the relaxation curves are: t_k = 0.01 k, d_k = f(t_k). */
-static void sample_curve(double (*f)(double), gsl_vector *t, gsl_vector *d)
+/* n samples of f as the relaxation curves are sampled: t_k = 0.01 k,
+ * d_k = f(t_k). */
+static curve_t sampled_curve(double (*f)(double), size_t n)
 {
-    for (size_t k = 0; k < t->size; k++) {
+    curve_t c = curve_alloc(n);
+    for (size_t k = 0; k < n; k++) {
         double tk = 0.01 * (double)k;
-        gsl_vector_set(t, k, tk);
-        gsl_vector_set(d, k, f(tk));
+        gsl_vector_set(c.t, k, tk);
+        gsl_vector_set(c.d, k, f(tk));
     }
+    return c;
 }
 
 /* 2.5 e^{-t / 0.65}: amplitude 2.5, relaxation time 0.65. */
@@ -376,24 +404,22 @@ static void test_fit_synthetic_exponential(void)
 {
     lrs_err_t e;
     const size_t n = 1001;
-    gsl_vector *t = gsl_vector_alloc(n), *d = gsl_vector_alloc(n);
-    sample_curve(one_rate, t, d);
+    curve_t c = sampled_curve(one_rate, n);
     double a = 0, tau = 0;
     size_t used = 0;
-    CHECK_OK(lrs_epidemic_fit_exp(t, d, 0, 10, 0, LRS_EPI_FIT_LOG, &a, &tau, &used, &e), &e);
+    CHECK_OK(lrs_epidemic_fit_exp(c.t, c.d, 0, 10, 0, LRS_EPI_FIT_LOG, &a, &tau, &used, &e), &e);
     CHECK_REL(tau, 0.65, 1e-12);
     CHECK_REL(a, 2.5, 1e-12);
     CHECK(used == n, "used %zu samples; expected %zu", used, n);
-    CHECK_OK(lrs_epidemic_fit_exp(t, d, 0, 10, 0, LRS_EPI_FIT_LINEAR, &a, &tau, NULL, &e), &e);
+    CHECK_OK(lrs_epidemic_fit_exp(c.t, c.d, 0, 10, 0, LRS_EPI_FIT_LINEAR, &a, &tau, NULL, &e), &e);
     CHECK_REL(tau, 0.65, 1e-10);
     CHECK_REL(a, 2.5, 1e-10);
     /* A window that starts late: the amplitude is still the one at t = 0. */
-    CHECK_OK(lrs_epidemic_fit_exp(t, d, 3, 6, 0, LRS_EPI_FIT_LINEAR, &a, &tau, &used, &e), &e);
+    CHECK_OK(lrs_epidemic_fit_exp(c.t, c.d, 3, 6, 0, LRS_EPI_FIT_LINEAR, &a, &tau, &used, &e), &e);
     CHECK_REL(tau, 0.65, 1e-10);
     CHECK_REL(a, 2.5, 1e-9);
     CHECK(used == 301, "window [3, 6] used %zu samples; expected 301", used);
-    gsl_vector_free(t);
-    gsl_vector_free(d);
+    curve_free(&c);
 }
 
 /* Two rates and a floor: the LOG fit on a tail window finds the slow rate;
@@ -402,16 +428,16 @@ static void test_fit_window_and_floor(void)
 {
     lrs_err_t e;
     const size_t n = 3001;
-    gsl_vector *t = gsl_vector_alloc(n), *d = gsl_vector_alloc(n);
-    sample_curve(two_rates_floor, t, d);
+    curve_t c = sampled_curve(two_rates_floor, n);
     double tau = 0;
     /* at t = 8 the fast part is 5 e^{-24} ~ 2e-10 of the slow one */
-    CHECK_OK(lrs_epidemic_fit_exp(t, d, 8, 30, 1e-10, LRS_EPI_FIT_LOG, NULL, &tau, NULL, &e), &e);
+    CHECK_OK(lrs_epidemic_fit_exp(c.t, c.d, 8, 30, 1e-10, LRS_EPI_FIT_LOG, NULL, &tau, NULL, &e),
+             &e);
     CHECK_REL(tau, 1.0, 1e-8);
-    CHECK_OK(lrs_epidemic_fit_exp(t, d, 0, 30, 0, LRS_EPI_FIT_LINEAR, NULL, &tau, NULL, &e), &e);
+    CHECK_OK(lrs_epidemic_fit_exp(c.t, c.d, 0, 30, 0, LRS_EPI_FIT_LINEAR, NULL, &tau, NULL, &e),
+             &e);
     CHECK(tau > 0.25 && tau < 1.0, "whole-curve linear fit tau = %g; expected in (0.25, 1)", tau);
-    gsl_vector_free(t);
-    gsl_vector_free(d);
+    curve_free(&c);
 }
 
 /* The relaxation time of the full chain on K_n: near x* the slowest rate is
@@ -424,15 +450,14 @@ static void test_relaxation_time_complete_graph(void)
     gsl_vector_set_all(m.x, 2.0 / 3.0);
     for (size_t i = 0; i < n; i++)
         gsl_vector_set(m.x0, i, 2.0 / 3.0 + 1e-3 * (1.0 + 0.1 * (double)(i % 3)));
-    gsl_vector *t = gsl_vector_alloc(301), *d = gsl_vector_alloc(301);
-    CHECK_OK(lrs_epidemic_relax_curve(m.ep, m.x0, m.x, 15.0, t, d, NULL, &e), &e);
+    curve_t c = kn_relax_curve(&m, 15.0, 301);
     double tau = 0;
     /* window: t >= 3 (the non-uniform modes, rate 3 + 1/24, are e^{-3} below
      * the uniform one at t = 3 and fall further), d above 1e-9 (integrator tol) */
-    CHECK_OK(lrs_epidemic_fit_exp(t, d, 3, 15, 1e-9, LRS_EPI_FIT_LOG, NULL, &tau, NULL, &e), &e);
+    CHECK_OK(lrs_epidemic_fit_exp(c.t, c.d, 3, 15, 1e-9, LRS_EPI_FIT_LOG, NULL, &tau, NULL, &e),
+             &e);
     CHECK_REL(tau, 0.5, 1e-3);
-    gsl_vector_free(t);
-    gsl_vector_free(d);
+    curve_free(&c);
     kn_free(&m);
 }
 
