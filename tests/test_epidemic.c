@@ -15,6 +15,7 @@
 #include <stdlib.h>
 
 #include "harness.h"
+#include "la_check.h"
 #include <string.h>
 #include "lrs/connectivity.h"
 #include "lrs/epidemic.h"
@@ -93,8 +94,7 @@ static double logistic(double c0, double gamma, double p0, double t)
 static gsl_matrix *school_W(size_t N, size_t ncls, unsigned long seed)
 {
     lrs_err_t e;
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(rng, seed);
+    gsl_rng *rng = new_rng(seed);
     gsl_matrix *W = gsl_matrix_alloc(N, N);
     if (lrs_epidemic_school_network(W, ncls, 0.6, 0.05, rng, NULL, &e) ||
         lrs_epidemic_normalize(W, W, NULL, &e)) {
@@ -103,6 +103,19 @@ static gsl_matrix *school_W(size_t N, size_t ncls, unsigned long seed)
     }
     gsl_rng_free(rng);
     return W;
+}
+
+/* The SIS model (gamma = 3) on school_W(N, ncls, seed), the network in *W
+ * (NULL, a failed check, when it could not be built). */
+static lrs_epidemic_t *school_model(size_t N, size_t ncls, unsigned long seed, gsl_matrix **W)
+{
+    lrs_err_t e;
+    lrs_epidemic_t *ep = NULL;
+    *W = school_W(N, ncls, seed);
+    CHECK(*W != NULL, "school network");
+    if (*W)
+        CHECK_OK(lrs_epidemic_alloc(&ep, *W, 3.0, &e), &e);
+    return ep;
 }
 
 /* lrs_epidemic_endemic = start, relax, Newton, Jacobian done by hand, bit for
@@ -274,14 +287,11 @@ static void test_fixed_point_school_residual(void)
 {
     lrs_err_t e;
     const size_t N = LRS_EPI_SCHOOL_N;
-    gsl_matrix *W = school_W(N, 9, 11);
-    CHECK(W != NULL, "school network");
+    gsl_matrix *W;
+    lrs_epidemic_t *ep = school_model(N, 9, 11, &W);
     if (!W)
         return;
-    lrs_epidemic_t *ep = NULL;
-    CHECK_OK(lrs_epidemic_alloc(&ep, W, 3.0, &e), &e);
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(rng, 5);
+    gsl_rng *rng = new_rng(5);
     gsl_vector *x = gsl_vector_alloc(N), *xr = gsl_vector_alloc(N), *f = gsl_vector_alloc(N);
     for (size_t i = 0; i < N; i++)
         gsl_vector_set(x, i, 0.3 + 0.3 * gsl_rng_uniform(rng));
@@ -318,14 +328,11 @@ static void test_jacobian_finite_differences(void)
 {
     lrs_err_t e;
     const size_t N = 40;
-    gsl_matrix *W = school_W(N, 4, 3);
-    CHECK(W != NULL, "school network");
+    gsl_matrix *W;
+    lrs_epidemic_t *ep = school_model(N, 4, 3, &W);
     if (!W)
         return;
-    lrs_epidemic_t *ep = NULL;
-    CHECK_OK(lrs_epidemic_alloc(&ep, W, 3.0, &e), &e);
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(rng, 9);
+    gsl_rng *rng = new_rng(9);
     gsl_vector *x = gsl_vector_alloc(N), *xp = gsl_vector_alloc(N), *fp = gsl_vector_alloc(N),
                *fm = gsl_vector_alloc(N);
     for (size_t i = 0; i < N; i++)
@@ -471,8 +478,7 @@ static void test_school_network(void)
     const double pin = LRS_EPI_SCHOOL_P_IN, pout = LRS_EPI_SCHOOL_P_OUT;
     gsl_matrix *A = gsl_matrix_alloc(N, N), *A2 = gsl_matrix_alloc(N, N);
     size_t *cls = malloc(N * sizeof *cls);
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(rng, 42);
+    gsl_rng *rng = new_rng(42);
     CHECK_OK(lrs_epidemic_school_network(A, C, pin, pout, rng, cls, &e), &e);
     size_t size[LRS_EPI_SCHOOL_CLASSES] = {0};
     int ordered = 1;
@@ -561,6 +567,24 @@ static int check_observe(void *self, const lrs_block_t *b, lrs_err_t *err)
     return 0;
 }
 
+/* An RK4 run (dt = 0.01) on m from m->x0 over [0, T] with input `in`, every
+ * step seen by a check_obs_t observer that records the row k_at. */
+static check_obs_t kn_rk4_run(kn_model_t *m, double T, lrs_input_t *in, size_t k_at)
+{
+    lrs_err_t e;
+    lrs_epidemic_run_t r = lrs_epidemic_run_default();
+    r.stepper = LRS_EPI_RK4;
+    r.dt = 0.01;
+    r.T = T;
+    r.x0 = m->x0;
+    check_obs_t c = {0};
+    c.dt = r.dt;
+    c.k_at = k_at;
+    lrs_observer_t o = {check_observe, &c, 0};
+    CHECK_OK(lrs_epidemic_run(m->ep, &r, in, &o, 1, &e), &e);
+    return c;
+}
+
 /* Unperturbed fixed-step runs on K_n against the logistic closed form:
  * RK4 error ~ dt^4 (ratio 16 when dt halves), Euler ~ dt (ratio 2); the
  * observers see every step once, in order, with Z = x - xref. */
@@ -607,16 +631,7 @@ static void test_run_steppers_logistic(void)
               c.max_absR, c.max_absX);
     }
     /* Z is x - xref: with xref = 0 and m.x0 = 0.1 the last row is x(T). */
-    lrs_epidemic_run_t r = lrs_epidemic_run_default();
-    r.stepper = LRS_EPI_RK4;
-    r.dt = 0.01;
-    r.T = 3.01;
-    r.x0 = m.x0;
-    check_obs_t c = {0};
-    c.dt = r.dt;
-    c.k_at = 300;
-    lrs_observer_t o = {check_observe, &c, 0};
-    CHECK_OK(lrs_epidemic_run(m.ep, &r, NULL, &o, 1, &e), &e);
+    check_obs_t c = kn_rk4_run(&m, 3.01, NULL, 300);
     CHECK_REL(c.z_at, logistic(0.1, 3.0, 0.0, 3.0), 1e-9);
     gsl_vector_free(xs);
     kn_free(&m);
@@ -635,16 +650,7 @@ static void test_run_constant_perturbation(void)
     lrs_input_t *in = NULL;
     CHECK_OK(lrs_input_alloc(&in, n, &e), &e);
     CHECK_OK(lrs_input_add_constant(in, pc, &e), &e);
-    lrs_epidemic_run_t r = lrs_epidemic_run_default();
-    r.stepper = LRS_EPI_RK4;
-    r.dt = 0.01;
-    r.T = 2.01;
-    r.x0 = m.x0;
-    check_obs_t c = {0};
-    c.dt = r.dt;
-    c.k_at = 0;
-    lrs_observer_t o = {check_observe, &c, 0};
-    CHECK_OK(lrs_epidemic_run(m.ep, &r, in, &o, 1, &e), &e);
+    check_obs_t c = kn_rk4_run(&m, 2.01, in, 0);
     CHECK_OK(lrs_epidemic_final_state(m.ep, m.x, &e), &e);
     CHECK_REL(gsl_vector_get(m.x, 0), logistic(0.1, 3.0, 0.5, 2.0), 1e-9);
     CHECK_REL(c.max_absX, 0.5, 0.0); /* the observers see p itself */
