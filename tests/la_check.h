@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * tests/la_check.h -- fixtures and matrix measures shared by the unit tests:
- * a seeded generator, Gaussian and Figure-1 matrices, the Frobenius norm and
- * the orthonormality defect.
+ * a seeded generator, Gaussian and Figure-1 matrices, a seeded noise input,
+ * the Frobenius norm and the orthonormality defect.
  */
 #ifndef LRS_TEST_LA_CHECK_H
 #define LRS_TEST_LA_CHECK_H
@@ -15,6 +15,7 @@
 #include <gsl/gsl_rng.h>
 #include "lrs/connectivity.h"
 #include "lrs/exact.h"
+#include "lrs/noise.h"
 #include "lrs/sim.h"
 
 /* MT19937 seeded with seed (the caller frees it). */
@@ -67,6 +68,37 @@ static inline int const_input(lrs_input_t **in, const gsl_vector *c, lrs_err_t *
     if (!rc)
         rc = lrs_input_add_constant(*in, c, err);
     return rc;
+}
+
+/* An input carrying smooth noise (lrs_noise_alloc(N, tau_x, sigma_x, dt)) drawn
+ * from its own generator seeded with seed; noisy_input_free releases all three
+ * (also after a failed init). */
+typedef struct {
+    gsl_rng *rng;
+    lrs_noise_t *noise;
+    lrs_input_t *in;
+} noisy_input_t;
+
+static inline int noisy_input_init(noisy_input_t *q, size_t N, double tau_x, double sigma_x,
+                                   double dt, unsigned long seed, lrs_err_t *err)
+{
+    int rc;
+    q->rng = new_rng(seed);
+    q->noise = NULL;
+    q->in = NULL;
+    rc = lrs_noise_alloc(&q->noise, N, tau_x, sigma_x, dt, q->rng, err);
+    if (!rc)
+        rc = lrs_input_alloc(&q->in, N, err);
+    if (!rc)
+        rc = lrs_input_add_noise(q->in, q->noise, 1.0, NULL, err);
+    return rc;
+}
+
+static inline void noisy_input_free(noisy_input_t *q)
+{
+    lrs_input_free(q->in);
+    lrs_noise_free(q->noise);
+    gsl_rng_free(q->rng);
 }
 
 /* Simulate with p and input `in` (no observers) and copy the final state
