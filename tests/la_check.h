@@ -53,6 +53,15 @@ static inline gsl_matrix *fig1_net(size_t N, double c, double rho, gsl_rng *r)
     return W;
 }
 
+/* fig1_net from its own generator seeded with seed. */
+static inline gsl_matrix *seeded_fig1_net(size_t N, double c, double rho, unsigned long seed)
+{
+    gsl_rng *r = new_rng(seed);
+    gsl_matrix *W = fig1_net(N, c, rho, r);
+    gsl_rng_free(r);
+    return W;
+}
+
 /* The simulator's defaults (lrs_sim_params_default) on the network W. */
 static inline lrs_sim_params_t sim_params_on(const gsl_matrix *W)
 {

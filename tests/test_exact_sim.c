@@ -218,9 +218,7 @@ static double median_rel_dev(const gsl_vector *a, const gsl_vector *b, double *m
 static void test_integrator_vs_euler(void)
 {
     size_t N = 60;
-    gsl_rng *r = new_rng(17);
-    gsl_matrix *W = fig1_net(N, -10.0, 0.5, r);
-    gsl_rng_free(r);
+    gsl_matrix *W = seeded_fig1_net(N, -10.0, 0.5, 17);
     gsl_vector *pe = gsl_vector_alloc(N), *pf = gsl_vector_alloc(N);
     lrs_err_t err;
     double h = lrs_exact_default_step(10.0);
@@ -242,9 +240,7 @@ static void test_long_run_vs_exact_cov(void)
     QUICK_MODE("T = 500; the 3% PC checks need T = 2e5");
     if (harness_quick())
         T = 500;
-    gsl_rng *r = new_rng(23);
-    gsl_matrix *W = fig1_net(N, -10.0, 0.5, r);
-    gsl_rng_free(r);
+    gsl_matrix *W = seeded_fig1_net(N, -10.0, 0.5, 23);
     gsl_vector *ex = gsl_vector_alloc(N), *exe = gsl_vector_alloc(N), *ps = gsl_vector_alloc(N);
     lrs_err_t err;
     lrs_exact_info_t info;

@@ -18,15 +18,6 @@
 
 static const double eps = DBL_EPSILON;
 
-/* W = c u v^T + rho G / sqrt(N) (fig1_net) from the generator seeded with seed. */
-static gsl_matrix *random_network(size_t N, double c, double rho, unsigned long seed)
-{
-    gsl_rng *r = new_rng(seed);
-    gsl_matrix *W = fig1_net(N, c, rho, r);
-    gsl_rng_free(r);
-    return W;
-}
-
 /* ||A - U diag(s) V^T||_F */
 static double svd_residual(const gsl_matrix *A, const gsl_vector *s, const gsl_matrix *U,
                            const gsl_matrix *V)
@@ -50,7 +41,7 @@ static void test_reconstruction(void)
 {
     lrs_err_t e;
     size_t N = 60;
-    gsl_matrix *W = random_network(N, 3.0, 0.5, 11);
+    gsl_matrix *W = seeded_fig1_net(N, 3.0, 0.5, 11);
     lrs_linear_t *L = NULL;
     const gsl_vector *s, *si;
     const gsl_matrix *U, *V, *Ui, *Vi;
@@ -94,7 +85,7 @@ static void test_cached_equals_recomputed(void)
 {
     lrs_err_t e;
     size_t N = 40;
-    gsl_matrix *W = random_network(N, -5.0, 0.8, 3);
+    gsl_matrix *W = seeded_fig1_net(N, -5.0, 0.8, 3);
     lrs_linear_t *L = NULL;
     const gsl_vector *s1, *s2, *v1, *v2;
     const gsl_vector_complex *l1, *l2;
@@ -292,7 +283,7 @@ static void test_solve(void)
 {
     lrs_err_t e;
     size_t N = 50;
-    gsl_matrix *W = random_network(N, -4.0, 0.6, 5);
+    gsl_matrix *W = seeded_fig1_net(N, -4.0, 0.6, 5);
     gsl_vector *b = gsl_vector_alloc(N), *y = gsl_vector_alloc(N), *r = gsl_vector_alloc(N);
     lrs_linear_t *L = NULL;
     for (size_t k = 0; k < N; k++)
@@ -319,7 +310,7 @@ static void test_theory_prepared(void)
 {
     lrs_err_t e;
     size_t N = 30;
-    gsl_matrix *W = random_network(N, -3.0, 0.5, 9), *Cx = gsl_matrix_alloc(N, N);
+    gsl_matrix *W = seeded_fig1_net(N, -3.0, 0.5, 9), *Cx = gsl_matrix_alloc(N, N);
     gsl_matrix *C1 = gsl_matrix_alloc(N, N), *C2 = gsl_matrix_alloc(N, N);
     gsl_vector *a = gsl_vector_alloc(N), *b = gsl_vector_alloc(N);
     lrs_linear_t *L = NULL;
