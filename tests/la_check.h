@@ -39,6 +39,15 @@ static inline gsl_matrix *gaussian_matrix(size_t n, size_t m, double scale, unsi
     return A;
 }
 
+/* A new n x m matrix holding a[] (row-major: a[i * m + j] is entry (i, j)). */
+static inline gsl_matrix *matrix_of(size_t n, size_t m, const double *a)
+{
+    gsl_matrix *A = gsl_matrix_alloc(n, m);
+    gsl_matrix_const_view v = gsl_matrix_const_view_array(a, n, m);
+    gsl_matrix_memcpy(A, &v.matrix);
+    return A;
+}
+
 /* Figure-1-like network W = c u u^T + rho G / sqrt(N) drawn from r. */
 static inline gsl_matrix *fig1_net(size_t N, double c, double rho, gsl_rng *r)
 {

@@ -192,11 +192,7 @@ static void test_endemic_pipeline(void)
 static void test_rhs_path_graph(void)
 {
     lrs_err_t e;
-    gsl_matrix *A = gsl_matrix_calloc(3, 3);
-    gsl_matrix_set(A, 0, 1, 1);
-    gsl_matrix_set(A, 1, 0, 1);
-    gsl_matrix_set(A, 1, 2, 1);
-    gsl_matrix_set(A, 2, 1, 1);
+    gsl_matrix *A = matrix_of(3, 3, (const double[]){0, 1, 0, 1, 0, 1, 0, 1, 0});
     gsl_matrix *W = gsl_matrix_alloc(3, 3);
     double smax = 0;
     CHECK_OK(lrs_epidemic_normalize(A, W, &smax, &e), &e);

@@ -42,8 +42,7 @@ static void test_one_unit_closed_form(void)
     double a = (w - 1) / tau, zs = c / (1 - w), err_h[3];
     double dts[3] = {0.2, 0.1, 0.05};
     lrs_err_t e;
-    gsl_matrix *W = gsl_matrix_alloc(1, 1);
-    gsl_matrix_set(W, 0, 0, w);
+    gsl_matrix *W = matrix_of(1, 1, &w);
     gsl_vector *cv = gsl_vector_alloc(1), *zv = gsl_vector_alloc(1), *zf = gsl_vector_alloc(1);
     gsl_vector_set(cv, 0, c);
     gsl_vector_set(zv, 0, z0);
@@ -213,9 +212,7 @@ static void test_order4_smooth_input(void)
 static void test_rk4_where_euler_is_unstable(void)
 {
     lrs_err_t e;
-    gsl_matrix *W = gsl_matrix_calloc(2, 2);
-    gsl_matrix_set(W, 0, 1, 19.4);
-    gsl_matrix_set(W, 1, 0, -19.4);
+    gsl_matrix *W = matrix_of(2, 2, (const double[]){0, 19.4, -19.4, 0});
     double z0d[2] = {1.0, 0.0};
     gsl_vector_view z0 = gsl_vector_view_array(z0d, 2);
     gsl_vector *zr = gsl_vector_alloc(2), *ze = gsl_vector_alloc(2), *zu = gsl_vector_alloc(2);
@@ -256,8 +253,7 @@ static void test_tanh_fixed_point(void)
         double th = tanh(zs);
         zs -= (zs - 2 * th) / (1 - 2 * (1 - th * th));
     }
-    gsl_matrix *W = gsl_matrix_alloc(1, 1);
-    gsl_matrix_set(W, 0, 0, 2.0);
+    gsl_matrix *W = matrix_of(1, 1, (const double[]){2.0});
     gsl_vector *z0 = gsl_vector_alloc(1), *zf = gsl_vector_alloc(1);
     gsl_vector_set(z0, 0, 0.5);
     lrs_input_t *in = NULL;
