@@ -679,11 +679,16 @@ static int qadapt_observe(void *self, const lrs_block_t *b, lrs_err_t *err)
             return lrs_err_set(err, LRS_ENOMEM, "q adapter: out of memory");
     }
     gsl_matrix_view Qv = gsl_matrix_submatrix(qa->Q, 0, 0, rows, N);
-    for (size_t i = 0; i < rows; i++)
+    const double *xs = qa->xs->data;
+    size_t xstride = qa->xs->stride;
+    for (size_t i = 0; i < rows; i++) {
+        const double *z = gsl_matrix_const_ptr(b->Z, i, 0), *p = gsl_matrix_const_ptr(b->X, i, 0);
+        double *q = gsl_matrix_ptr(&Qv.matrix, i, 0);
         for (size_t j = 0; j < N; j++) {
-            double x = gsl_vector_get(qa->xs, j) + gsl_matrix_get(b->Z, i, j);
-            gsl_matrix_set(&Qv.matrix, i, j, gsl_matrix_get(b->X, i, j) * x * (1 - x));
+            double x = xs[j * xstride] + z[j];
+            q[j] = p[j] * x * (1 - x);
         }
+    }
     lrs_block_t bb = {b->n0, b->dt, b->Z, &Qv.matrix, b->R};
     return qa->inner.observe(qa->inner.self, &bb, err);
 }
