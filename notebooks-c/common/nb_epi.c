@@ -59,14 +59,34 @@ epi_params_t epi_params_paper(const nb_args_t *a)
     return p;
 }
 
+typedef struct {
+    epi_stage_fn fn;
+    const nb_args_t *a;
+    const epi_params_t *p;
+    epi_study_t *s;
+} epi_stage_job_t;
+
+static int stage_job(void *ctx)
+{
+    epi_stage_job_t *j = ctx;
+    j->fn(j->a, j->p, j->s); /* errors end the program (nb_die is thread-safe) */
+    return 0;
+}
+
+void epi_side_by_side(const nb_args_t *a, const epi_params_t *p, epi_study_t *s,
+                      epi_stage_fn first, epi_stage_fn second)
+{
+    epi_stage_job_t jobs[2] = {{first, a, p, s}, {second, a, p, s}};
+    void *ctx[2] = {&jobs[0], &jobs[1]};
+    nb_parallel(a->jobs, 2, stage_job, ctx);
+}
+
 void epi_analysis(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
 {
     epi_network(a, p, s);
     epi_fixed_point(a, p, s);
-    epi_relaxation(a, p, s);
-    epi_jacobian(a, p, s);
-    epi_step_run(a, p, s);
-    epi_noise_run(a, p, s);
+    epi_side_by_side(a, p, s, epi_relaxation, epi_jacobian);
+    epi_side_by_side(a, p, s, epi_noise_run, epi_step_run);
 }
 
 static void *xmalloc(size_t n)

@@ -123,8 +123,16 @@ void epi_step_run(const nb_args_t *a, const epi_params_t *p, epi_study_t *s);
 /* Noise run: p = sigma xi(t) (stream seed + 3); scaled PCA of dx and p,
  * projections, cancellation. */
 void epi_noise_run(const nb_args_t *a, const epi_params_t *p, epi_study_t *s);
+/* Two stages that depend only on what came before them, run side by side
+ * (nb_parallel, a->jobs threads): (epi_relaxation, epi_jacobian) after the
+ * fixed point, (epi_step_run, epi_noise_run) after both.  Each writes its
+ * own fields of s and its own files, and draws from its own stream, so the
+ * results do not depend on the thread count. */
+typedef void (*epi_stage_fn)(const nb_args_t *a, const epi_params_t *p, epi_study_t *s);
+void epi_side_by_side(const nb_args_t *a, const epi_params_t *p, epi_study_t *s,
+                      epi_stage_fn first, epi_stage_fn second);
 /* The whole analysis in Figure 6's order: epi_network, epi_fixed_point,
- * epi_relaxation, epi_jacobian, epi_step_run, epi_noise_run. */
+ * epi_relaxation beside epi_jacobian, epi_step_run beside epi_noise_run. */
 void epi_analysis(const nb_args_t *a, const epi_params_t *p, epi_study_t *s);
 /* The summary block common to both figures (with --fast, a note that the
  * noise statistics come from a short run). */
