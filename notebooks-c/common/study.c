@@ -708,7 +708,7 @@ static int noise_job_setup(const study_params_t *p, study_result_t *r, job_t *j,
     j->p = p;
     j->r = r;
     j->kind = JOB_NOISE;
-    j->exact = p->noise_exact && p->f == LRS_F_IDENTITY && p->mode == LRS_SIM_RECURRENT;
+    j->exact = p->noise_exact && p->f == LRS_F_IDENTITY;
     j->dt = !j->exact ? p->dt : p->noise_h > 0 ? p->noise_h : lrs_exact_default_step(p->tau_x);
     r->noise_exact = j->exact;
     r->noise_dt = j->dt;
