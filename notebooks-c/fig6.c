@@ -84,8 +84,9 @@ int main(int argc, char **argv)
 
     /* ---------------------------------------------------------- fixed point
      * From x0 ~ U(0.3, 0.6), the unperturbed epidemic relaxes (T = 300) to
-     * the endemic state x*; Newton polishes it to ||F(x*)|| ~ 1e-16. */
-    epi_fixed_point(&a, &p, &s);
+     * the endemic state x*; Newton polishes it to ||F(x*)|| ~ 1e-16.
+     * (Beside it, the display order of panel a: epi_display.) */
+    epi_side_by_side(&a, &p, &s, epi_fixed_point, epi_display);
 
     /* ---------------------------------------------------------- panel d
      * How fast: ||x(t) - x*|| decays roughly exponentially; a least-squares

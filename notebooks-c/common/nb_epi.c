@@ -84,7 +84,7 @@ void epi_side_by_side(const nb_args_t *a, const epi_params_t *p, epi_study_t *s,
 void epi_analysis(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
 {
     epi_network(a, p, s);
-    epi_fixed_point(a, p, s);
+    epi_side_by_side(a, p, s, epi_fixed_point, epi_display);
     epi_side_by_side(a, p, s, epi_relaxation, epi_jacobian);
     epi_side_by_side(a, p, s, epi_noise_run, epi_step_run);
 }
@@ -313,6 +313,11 @@ void epi_network(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
     s->edges = (size_t)(e2 / 2);
     s->W = gsl_matrix_alloc(N, N);
     NB_TRY(lrs_epidemic_normalize(s->A, s->W, &s->sigma_max, &err), &err);
+}
+
+void epi_display(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
+{
+    size_t N = s->N;
     s->order = xmalloc(N * sizeof *s->order);
     s->group = xmalloc(N * sizeof *s->group);
     display_order(s->A, s->W, p->groups, s->order, s->group, &s->within_frac);
