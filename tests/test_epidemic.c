@@ -228,6 +228,52 @@ static void test_rhs_path_graph(void)
     gsl_matrix_free(W);
 }
 
+/* F(x, p) by the sparse (compressed-row) product, taken when at most a
+ * quarter of W is nonzero, and by the dense one, against the formula summed
+ * term by term: random W with 10% and 60% nonzeros (rows of 1-3 and ~30
+ * nonzeros exercise the unrolled and the remainder loops). */
+static void check_rhs_density(double density, unsigned long seed)
+{
+    lrs_err_t e;
+    size_t N = 53;
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, seed);
+    gsl_matrix *W = gsl_matrix_calloc(N, N);
+    gsl_vector *x = gsl_vector_alloc(N), *p = gsl_vector_alloc(N), *f = gsl_vector_alloc(N);
+    for (size_t i = 0; i < N; i++) {
+        for (size_t j = 0; j < N; j++)
+            if (gsl_rng_uniform(rng) < density)
+                gsl_matrix_set(W, i, j, gsl_rng_uniform(rng) / (density * (double)N));
+        gsl_vector_set(x, i, gsl_rng_uniform(rng));
+        gsl_vector_set(p, i, gsl_rng_uniform(rng) - 0.5);
+    }
+    lrs_epidemic_t *ep = NULL;
+    double g = 2.5;
+    CHECK_OK(lrs_epidemic_alloc(&ep, W, g, &e), &e);
+    CHECK_OK(lrs_epidemic_rhs(ep, x, p, f, &e), &e);
+    for (size_t i = 0; i < N; i++) {
+        double wx = 0, scale = 0, xi = gsl_vector_get(x, i), pi = gsl_vector_get(p, i);
+        for (size_t j = 0; j < N; j++) {
+            wx += gsl_matrix_get(W, i, j) * gsl_vector_get(x, j);
+            scale += fabs(gsl_matrix_get(W, i, j) * gsl_vector_get(x, j));
+        }
+        double want = -xi + (1 - xi) * g * wx + pi * xi * (1 - xi);
+        CHECK_ABS(gsl_vector_get(f, i), want, 4 * (double)N * EPS * (1 + g * scale));
+    }
+    lrs_epidemic_free(ep);
+    gsl_vector_free(x);
+    gsl_vector_free(p);
+    gsl_vector_free(f);
+    gsl_matrix_free(W);
+    gsl_rng_free(rng);
+}
+
+static void test_rhs_sparse_and_dense(void)
+{
+    check_rhs_density(0.1, 11);
+    check_rhs_density(0.6, 12);
+}
+
 /* Adaptive integration against the logistic closed form on K_20. */
 static void test_relax_logistic_closed_form(void)
 {
@@ -764,6 +810,7 @@ static void test_error_paths(void)
 int main(void)
 {
     RUN(test_rhs_path_graph);
+    RUN(test_rhs_sparse_and_dense);
     RUN(test_relax_logistic_closed_form);
     RUN(test_fixed_point_complete_graph);
     RUN(test_fixed_point_school_residual);

@@ -284,8 +284,10 @@ static void test_rk4_errors(void)
     p.method = lrs_sim_rk4;
     lrs_sim_t *s = NULL;
     CHECK_ERR(lrs_sim_alloc(&s, &p, &e), LRS_EINVAL, &e, "rk4 method supports the recurrent mode only");
-    p.method = lrs_sim_exact;
-    CHECK_ERR(lrs_sim_alloc(&s, &p, &e), LRS_EINVAL, &e, "exact method supports the recurrent mode only");
+    p.method = lrs_sim_exact; /* feed-forward is fine, but linear only */
+    p.f = LRS_F_TANH;
+    CHECK_ERR(lrs_sim_alloc(&s, &p, &e), LRS_EINVAL, &e, "exact integrator needs a linear network");
+    p.f = LRS_F_IDENTITY;
     const lrs_sim_method_t *m = NULL;
     CHECK_ERR(lrs_sim_method_parse("heun", &m, &e), LRS_EINVAL, &e,
               "unknown simulation method 'heun'; expected euler, rk4 or exact");
