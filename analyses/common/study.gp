@@ -286,10 +286,9 @@ if (ARG1 eq "scatter") {
     } else {
         stats f u 1 nooutput
         tskip = 0.05 * STATS_max
-        stats f u (column(1) >= tskip ? column(pcol(jx, fld)) : NaN) nooutput
-        mx = (STATS_max + STATS_min) / 2; hx = (STATS_max - STATS_min) / 2
-        stats f u (column(1) >= tskip ? column(pcol(jy, fld)) : NaN) nooutput
-        my = (STATS_max + STATS_min) / 2; hy = (STATS_max - STATS_min) / 2
+        stats f u (column(1) >= tskip ? column(pcol(jx, fld)) : NaN):(column(1) >= tskip ? column(pcol(jy, fld)) : NaN) nooutput
+        mx = (STATS_max_x + STATS_min_x) / 2; hx = (STATS_max_x - STATS_min_x) / 2
+        my = (STATS_max_y + STATS_min_y) / 2; hy = (STATS_max_y - STATS_min_y) / 2
         L = (hx > hy ? hx : hy) * 1.45
     }
     set xrange [mx - L:mx + L]
