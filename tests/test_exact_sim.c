@@ -48,6 +48,25 @@ typedef struct {
     gsl_vector *last_x;
 } check_obs;
 
+/* max over rows i and units k of |r - R_ik| / (1 + |r|) with r = (W y_i)_k
+ * (recurrent input, y = z) or, trans, r = (W^T y_i)_k (feed-forward, y = x). */
+static double r_dev(const gsl_matrix *W, int trans, const gsl_matrix *Y, const gsl_matrix *R)
+{
+    size_t K = trans ? W->size2 : W->size1, J = trans ? W->size1 : W->size2;
+    double m = 0;
+    for (size_t i = 0; i < Y->size1; i++)
+        for (size_t k = 0; k < K; k++) {
+            double r = 0;
+            for (size_t j = 0; j < J; j++)
+                r += (trans ? gsl_matrix_get(W, j, k) : gsl_matrix_get(W, k, j)) *
+                     gsl_matrix_get(Y, i, j);
+            double d = fabs(r - gsl_matrix_get(R, i, k)) / (1 + fabs(r));
+            if (d > m)
+                m = d;
+        }
+    return m;
+}
+
 static int check_observe(void *self, const lrs_block_t *b, lrs_err_t *err)
 {
     (void)err;
@@ -57,15 +76,9 @@ static int check_observe(void *self, const lrs_block_t *b, lrs_err_t *err)
     if (!b->R) {
         c->bad_r++;
     } else {
-        for (size_t i = 0; i < b->Z->size1; i++)
-            for (size_t k = 0; k < c->W->size1; k++) {
-                double r = 0;
-                for (size_t j = 0; j < c->W->size2; j++)
-                    r += gsl_matrix_get(c->W, k, j) * gsl_matrix_get(b->Z, i, j);
-                double d = fabs(r - gsl_matrix_get(b->R, i, k)) / (1 + fabs(r));
-                if (d > c->max_r_dev)
-                    c->max_r_dev = d;
-            }
+        double d = r_dev(c->W, 0, b->Z, b->R);
+        if (d > c->max_r_dev)
+            c->max_r_dev = d;
     }
     gsl_vector_const_view xl = gsl_matrix_const_row(b->X, b->X->size1 - 1);
     gsl_vector_memcpy(c->last_x, &xl.vector);
@@ -147,15 +160,9 @@ static int ff_observe(void *self, const lrs_block_t *b, lrs_err_t *err)
         c->bad_r++;
         return 0;
     }
-    for (size_t i = 0; i < b->X->size1; i++)
-        for (size_t k = 0; k < c->W->size2; k++) {
-            double r = 0;
-            for (size_t j = 0; j < c->W->size1; j++)
-                r += gsl_matrix_get(c->W, j, k) * gsl_matrix_get(b->X, i, j);
-            double d = fabs(r - gsl_matrix_get(b->R, i, k)) / (1 + fabs(r));
-            if (d > c->max_r_dev)
-                c->max_r_dev = d;
-        }
+    double d = r_dev(c->W, 1, b->X, b->R);
+    if (d > c->max_r_dev)
+        c->max_r_dev = d;
     c->rows += b->Z->size1;
     return 0;
 }
