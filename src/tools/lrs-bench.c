@@ -434,55 +434,35 @@ static void gemm_peaks(double *dpeak, double *speak)
 #include <immintrin.h>
 #define BENCH_X86 1
 
-/* GFLOP/s of 12 independent chains of 8-wide float FMAs (12 accumulators
- * and 2 constants fit the 16 ymm registers; 12 chains hide the FMA latency
- * on two FMA units): the FMA units' rate.  Double: half of it (4 lanes). */
-__attribute__((target("avx2,fma"))) static double fma_rate(void)
-{
-    const long iters = 20000000;
-    __m256 a[12], m = _mm256_set1_ps(0.999999f), c = _mm256_set1_ps(1e-7f);
-#pragma GCC unroll 12
-    for (int q = 0; q < 12; q++)
-        a[q] = _mm256_set1_ps((float)q);
-    double t = lrs_wall_seconds();
-    for (long i = 0; i < iters; i++)
-#pragma GCC unroll 12
-        for (int q = 0; q < 12; q++)
-            a[q] = _mm256_fmadd_ps(a[q], m, c);
-    t = lrs_wall_seconds() - t;
-    float sink = 0;
-#pragma GCC unroll 12
-    for (int q = 0; q < 12; q++)
-        sink += _mm256_cvtss_f32(a[q]);
-    if (sink == 1234.5f)
-        printf(" ");
-    return 2e-9 * 8.0 * 12.0 * (double)iters / t;
-}
-
-/* The same with 24 chains of 16-wide float FMAs (24 of the 32 zmm
- * registers): the rate of the AVX-512 path of the float kernels, which a
- * core with 512-bit FMA units runs at up to twice the 8-wide rate. */
-__attribute__((target("avx512f"))) static double fma_rate512(void)
-{
-    const long iters = 10000000;
-    __m512 a[24], m = _mm512_set1_ps(0.999999f), c = _mm512_set1_ps(1e-7f);
-#pragma GCC unroll 24
-    for (int q = 0; q < 24; q++)
-        a[q] = _mm512_set1_ps((float)q);
-    double t = lrs_wall_seconds();
-    for (long i = 0; i < iters; i++)
-#pragma GCC unroll 24
-        for (int q = 0; q < 24; q++)
-            a[q] = _mm512_fmadd_ps(a[q], m, c);
-    t = lrs_wall_seconds() - t;
-    float sink = 0;
-#pragma GCC unroll 24
-    for (int q = 0; q < 24; q++)
-        sink += _mm512_reduce_add_ps(a[q]);
-    if (sink == 1234.5f)
-        printf(" ");
-    return 2e-9 * 16.0 * 24.0 * (double)iters / t;
-}
+/* GFLOP/s of CHAINS independent chains of LANES-wide float FMAs (the
+ * accumulators and 2 constants fit the vector registers; that many chains
+ * hide the FMA latency on two FMA units): the FMA units' rate.  The 8-wide
+ * loop (12 chains, ymm) is the rate of the AVX2 paths; double is half of it
+ * (4 lanes).  The 16-wide loop (24 chains, zmm) is the rate of the float
+ * kernels' AVX-512 path, which a core with 512-bit FMA units runs at up to
+ * twice the 8-wide rate.  FIRST extracts lane 0 so the result is used. */
+#define FMA_RATE(NAME, TARGET, VEC, SET1, FMADD, FIRST, LANES, CHAINS, ITERS)        \
+    __attribute__((target(TARGET))) static double NAME(void)                         \
+    {                                                                                \
+        VEC a[CHAINS], m = SET1(0.999999f), c = SET1(1e-7f);                         \
+        for (int q = 0; q < (CHAINS); q++)                                           \
+            a[q] = SET1((float)q);                                                   \
+        double t = lrs_wall_seconds();                                              \
+        for (long i = 0; i < (ITERS); i++)                                           \
+            _Pragma("GCC unroll 24") for (int q = 0; q < (CHAINS); q++)              \
+                a[q] = FMADD(a[q], m, c);                                            \
+        t = lrs_wall_seconds() - t;                                                  \
+        float sink = 0;                                                              \
+        for (int q = 0; q < (CHAINS); q++)                                           \
+            sink += FIRST(a[q]);                                                     \
+        if (sink == 1234.5f)                                                         \
+            printf(" ");                                                             \
+        return 2e-9 * (LANES) * (CHAINS) * (double)(ITERS) / t;                      \
+    }
+FMA_RATE(fma_rate, "avx2,fma", __m256, _mm256_set1_ps, _mm256_fmadd_ps, _mm256_cvtss_f32, 8, 12,
+         20000000L)
+FMA_RATE(fma_rate512, "avx512f", __m512, _mm512_set1_ps, _mm512_fmadd_ps, _mm512_cvtss_f32, 16,
+         24, 10000000L)
 
 /* Sum of n floats with 256-bit loads into four independent accumulators:
  * bound by the read bandwidth, not the adds. */
