@@ -156,177 +156,200 @@ static void rel_dev(const gsl_vector *sim, const gsl_vector *th, size_t n,
     *max = d[n - 1];
 }
 
-int main(int argc, char **argv)
-{
-    nb_args_t a;
-    lrs_err_t err = {0};
-    nb_init(&a, "figS-theory",
-            "Supplementary: simulated PC variances of the Figure-1 network vs "
-            "theory 1, theory 2 and the exact theory at T = 5e3 and 5e4",
-            DEFAULT_SEED, argc, argv);
-    const double *Trun = a.fast ? T_RUN_FAST : T_RUN;
-    /* The step: the exact integrator's (the same with --fast), or Euler's. */
-    const lrs_sim_method_t *method = a.euler ? lrs_sim_euler : lrs_sim_exact;
-    const double dt = !a.euler ? lrs_exact_default_step(TAU_X) : a.fast ? DT_FAST : DT;
-    const size_t stat_every = dt >= STAT_DT ? 1 : (size_t)llround(STAT_DT / dt);
-
-    /* ---------------------------------------------------------- network
-     * Figure 1: W = c u u^T + rho G / sqrt(N), u a random unit vector. */
-    gsl_rng *rng = nb_rng(a.seed);
-    gsl_matrix *W = gsl_matrix_calloc(N, N);
-    gsl_vector *u = gsl_vector_alloc(N), *v = gsl_vector_alloc(N);
-    NB_TRY(lrs_conn_rank1_vectors(rng, LRS_RANK1_NORMAL, u, v, &err), &err);
-    NB_TRY(lrs_conn_add_rank1(W, C_LOWRANK, u, v, &err), &err);
-    NB_TRY(lrs_conn_add_gaussian(W, RHO, rng, &err), &err);
-
-    /* W prepared once (lrs/linear.h): its eigenvalues (stability), the SVD
-     * and the LU of I - W are computed on first use and shared by every
-     * theory below.  Singular values of I - W: theory 1 is
-     * sigma_x^2 / s_{N+1-k}^2.  The largest (about |c| + 1) is the
-     * suppressed direction u. */
-    lrs_linear_t *lin = NULL;
-    const gsl_vector *sIW = NULL;
-    NB_TRY(lrs_linear_alloc(&lin, W, &err), &err);
-    NB_TRY(lrs_linear_svd_imw(lin, &sIW, NULL, NULL, &err), &err);
+/* Everything the figure computes, section by section (the owner of every
+ * allocation; fig_free releases it). */
+enum { NJOBS = 1 + LONG_SEGMENTS };
+typedef struct fig {
+    /* set-up */
+    const double *Trun;               /* the two run lengths */
+    const lrs_sim_method_t *method;   /* exact (default) or Euler (--euler) */
+    double dt;
+    size_t stat_every;
+    /* network */
+    gsl_matrix *W;
+    gsl_vector *u, *v;
+    lrs_linear_t *lin;                /* W prepared once */
+    const gsl_vector *sIW;            /* singular values of I - W (owned by lin) */
     double re_max, im_max;
-    NB_TRY(lrs_linear_max_real_eig(lin, &re_max, &im_max, &err), &err);
-
-    /* ---------------------------------------------------------- the runs
-     * Job 0 is the short run; jobs 1 .. LONG_SEGMENTS are independent
-     * segments of the long one (own seeds and initial states), whose
-     * covariances are merged: T_long / LONG_SEGMENTS each, so the two cores
-     * share the work.  The short run ends first; the peak RSS printed after
-     * every job shows that the long run needed no more memory. */
-    enum { NJOBS = 1 + LONG_SEGMENTS };
+    /* runs: covariances of each length, PC variances */
     run_t runs[NJOBS];
-    void *ctx[NJOBS];
     lrs_cov_t *cz[2], *cx[2];
+    gsl_matrix *Cx[2];
+    gsl_vector *pcz[2], *pcx[2];
+    size_t samples[2];
+    /* theories and deviations from them */
+    gsl_vector *th1, *thx, *th2[2];
+    double med1[2], max1[2], med2[2], max2[2], medx[2], maxx[2];
+} fig_t;
+
+static const char *TAG[2] = {"short", "long"};
+
+/* ---------------------------------------------------------- network
+ * Figure 1: W = c u u^T + rho G / sqrt(N), u a random unit vector.  W is
+ * prepared once (lrs/linear.h): its eigenvalues (stability), the SVD and the
+ * LU of I - W are computed on first use and shared by every theory below.
+ * Singular values of I - W: theory 1 is sigma_x^2 / s_{N+1-k}^2.  The
+ * largest (about |c| + 1) is the suppressed direction u. */
+static void build_network(fig_t *f, gsl_rng *rng, lrs_err_t *err)
+{
+    f->W = gsl_matrix_calloc(N, N);
+    f->u = gsl_vector_alloc(N);
+    f->v = gsl_vector_alloc(N);
+    NB_TRY(lrs_conn_rank1_vectors(rng, LRS_RANK1_NORMAL, f->u, f->v, err), err);
+    NB_TRY(lrs_conn_add_rank1(f->W, C_LOWRANK, f->u, f->v, err), err);
+    NB_TRY(lrs_conn_add_gaussian(f->W, RHO, rng, err), err);
+    NB_TRY(lrs_linear_alloc(&f->lin, f->W, err), err);
+    NB_TRY(lrs_linear_svd_imw(f->lin, &f->sIW, NULL, NULL, err), err);
+    NB_TRY(lrs_linear_max_real_eig(f->lin, &f->re_max, &f->im_max, err), err);
+}
+
+/* ---------------------------------------------------------- the runs
+ * Job 0 is the short run; jobs 1 .. LONG_SEGMENTS are independent segments
+ * of the long one (own seeds and initial states), whose covariances are
+ * merged: T_long / LONG_SEGMENTS each, so the two cores share the work.  The
+ * short run ends first; the peak RSS printed after every job shows that the
+ * long run needed no more memory. */
+static void run_all(fig_t *f, const nb_args_t *a, lrs_err_t *err)
+{
+    void *ctx[NJOBS];
+    const lrs_err_t *errs[NJOBS];
+    const char *what[NJOBS];
     for (int j = 0; j < 2; j++) {
-        NB_TRY(lrs_cov_alloc(&cz[j], N, &err), &err);
-        NB_TRY(lrs_cov_alloc(&cx[j], N, &err), &err);
+        NB_TRY(lrs_cov_alloc(&f->cz[j], N, err), err);
+        NB_TRY(lrs_cov_alloc(&f->cx[j], N, err), err);
     }
     for (int j = 0; j < NJOBS; j++) {
-        run_t *r = &runs[j];
+        run_t *r = &f->runs[j];
         memset(r, 0, sizeof *r);
-        r->W = W;
-        r->T = j == 0 ? Trun[0] : Trun[1] / LONG_SEGMENTS;
-        r->method = method;
-        r->dt = dt;
-        r->stat_every = stat_every;
-        r->seed = a.seed + 1 + (unsigned long)j;
+        r->W = f->W;
+        r->T = j == 0 ? f->Trun[0] : f->Trun[1] / LONG_SEGMENTS;
+        r->method = f->method;
+        r->dt = f->dt;
+        r->stat_every = f->stat_every;
+        r->seed = a->seed + 1 + (unsigned long)j;
         r->progress = j == 1 ? "long run" : NULL;
         if (j <= 1) {
-            r->cz = cz[j];
-            r->cx = cx[j];
-        } else if ((lrs_cov_alloc(&r->cz, N, &err)) || lrs_cov_alloc(&r->cx, N, &err)) {
-            nb_die(&err, "lrs_cov_alloc");
+            r->cz = f->cz[j];
+            r->cx = f->cx[j];
+        } else if ((lrs_cov_alloc(&r->cz, N, err)) || lrs_cov_alloc(&r->cx, N, err)) {
+            nb_die(err, "lrs_cov_alloc");
         }
         ctx[j] = r;
     }
-    nb_parallel(a.jobs, NJOBS, noise_run, ctx);
-    {
-        const lrs_err_t *errs[NJOBS];
-        const char *what[NJOBS];
-        for (int j = 0; j < NJOBS; j++) {
-            errs[j] = &runs[j].err;
-            what[j] = runs[j].what;
-        }
-        nb_noise_check(errs, what, NJOBS);
+    nb_parallel(a->jobs, NJOBS, noise_run, ctx);
+    for (int j = 0; j < NJOBS; j++) {
+        errs[j] = &f->runs[j].err;
+        what[j] = f->runs[j].what;
     }
+    nb_noise_check(errs, what, NJOBS);
     for (int j = 2; j < NJOBS; j++) {
-        NB_TRY(lrs_cov_merge(cz[1], runs[j].cz, &err), &err);
-        NB_TRY(lrs_cov_merge(cx[1], runs[j].cx, &err), &err);
-        lrs_cov_free(runs[j].cz);
-        lrs_cov_free(runs[j].cx);
+        NB_TRY(lrs_cov_merge(f->cz[1], f->runs[j].cz, err), err);
+        NB_TRY(lrs_cov_merge(f->cx[1], f->runs[j].cx, err), err);
+        lrs_cov_free(f->runs[j].cz);
+        lrs_cov_free(f->runs[j].cx);
     }
+}
 
-    /* PCA of z and x for each length (variances only). */
+/* PCA of z and x for each length (variances only); keeps each length's
+ * sample C_x for theory 2. */
+static void pca_all(fig_t *f, lrs_err_t *err)
+{
     gsl_matrix *Cz = gsl_matrix_alloc(N, N);
-    gsl_matrix *Cx[2] = {gsl_matrix_alloc(N, N), gsl_matrix_alloc(N, N)};
-    gsl_vector *pcz[2], *pcx[2];
     lrs_pca_t *pca = NULL;
-    size_t samples[2];
-    NB_TRY(lrs_pca_alloc(&pca, N, &err), &err);
+    NB_TRY(lrs_pca_alloc(&pca, N, err), err);
     for (int j = 0; j < 2; j++) {
-        samples[j] = lrs_cov_count(cz[j]);
-        pcz[j] = gsl_vector_alloc(N);
-        pcx[j] = gsl_vector_alloc(N);
-        NB_TRY(lrs_cov_get(cz[j], Cz, &err), &err);
-        NB_TRY(lrs_cov_get(cx[j], Cx[j], &err), &err);
-        NB_TRY(lrs_pca_from_cov(pca, Cz, 0, 0, &err), &err);
-        gsl_vector_memcpy(pcz[j], pca->var);
-        NB_TRY(lrs_pca_from_cov(pca, Cx[j], 0, 0, &err), &err);
-        gsl_vector_memcpy(pcx[j], pca->var);
+        f->samples[j] = lrs_cov_count(f->cz[j]);
+        f->pcz[j] = gsl_vector_alloc(N);
+        f->pcx[j] = gsl_vector_alloc(N);
+        f->Cx[j] = gsl_matrix_alloc(N, N);
+        NB_TRY(lrs_cov_get(f->cz[j], Cz, err), err);
+        NB_TRY(lrs_cov_get(f->cx[j], f->Cx[j], err), err);
+        NB_TRY(lrs_pca_from_cov(pca, Cz, 0, 0, err), err);
+        gsl_vector_memcpy(f->pcz[j], pca->var);
+        NB_TRY(lrs_pca_from_cov(pca, f->Cx[j], 0, 0, err), err);
+        gsl_vector_memcpy(f->pcx[j], pca->var);
     }
+    lrs_pca_free(pca);
+    gsl_matrix_free(Cz);
+}
 
-    /* ---------------------------------------------------------- theories
-     * Theory 1 and the exact theory use the ideal input covariance
-     * sigma_x^2 I (the same for both lengths); theory 2 uses each length's
-     * own sample C_x.  The exact theory is the stationary covariance that
-     * the simulation converges to as T grows (of the continuous-time network
-     * for the exact integrator, of the Euler recursion at dt with --euler):
-     * it keeps the filtering by the network's own time scale that the
-     * quasi-static theories drop. */
-    gsl_vector *th1 = gsl_vector_alloc(N), *thx = gsl_vector_alloc(N);
-    gsl_vector *th2[2] = {gsl_vector_alloc(N), gsl_vector_alloc(N)};
-    NB_TRY(lrs_linear_pcvar1(lin, SIGMA_X, th1, &err), &err);
-    NB_TRY(lrs_exact_pcvar(W, TAU, a.euler ? dt : 0.0, TAU_X, SIGMA_X, thx, &err), &err);
-    for (int j = 0; j < 2; j++)
-        NB_TRY(lrs_theory_pcvar2_prepared(lin, Cx[j], th2[j], &err), &err);
+/* ---------------------------------------------------------- theories
+ * Theory 1 and the exact theory use the ideal input covariance sigma_x^2 I
+ * (the same for both lengths); theory 2 uses each length's own sample C_x.
+ * The exact theory is the stationary covariance that the simulation
+ * converges to as T grows (of the continuous-time network for the exact
+ * integrator, of the Euler recursion at dt with --euler): it keeps the
+ * filtering by the network's own time scale that the quasi-static theories
+ * drop.  Then the relative deviations of the top NTOP simulated PC
+ * variances from each. */
+static void theories(fig_t *f, int euler, lrs_err_t *err)
+{
+    f->th1 = gsl_vector_alloc(N);
+    f->thx = gsl_vector_alloc(N);
+    NB_TRY(lrs_linear_pcvar1(f->lin, SIGMA_X, f->th1, err), err);
+    NB_TRY(lrs_exact_pcvar(f->W, TAU, euler ? f->dt : 0.0, TAU_X, SIGMA_X, f->thx, err), err);
+    for (int j = 0; j < 2; j++) {
+        f->th2[j] = gsl_vector_alloc(N);
+        NB_TRY(lrs_theory_pcvar2_prepared(f->lin, f->Cx[j], f->th2[j], err), err);
+        rel_dev(f->pcz[j], f->th1, NTOP, &f->med1[j], &f->max1[j]);
+        rel_dev(f->pcz[j], f->th2[j], NTOP, &f->med2[j], &f->max2[j]);
+        rel_dev(f->pcz[j], f->thx, NTOP, &f->medx[j], &f->maxx[j]);
+    }
+}
 
-    /* ---------------------------------------------------------- outputs */
-    FILE *fp = nb_tsv(&a, "svals_IW.tsv", "singular values of I - W, descending",
+/* ---------------------------------------------------------- outputs */
+static void write_tsvs(const fig_t *f, const nb_args_t *a)
+{
+    FILE *fp = nb_tsv(a, "svals_IW.tsv", "singular values of I - W, descending",
                       "k\tsigma_k(I-W)");
-    nb_write_columns(fp, sIW, NULL);
-    const char *tag[2] = {"short", "long"};
-    double med1[2], max1[2], med2[2], max2[2], medx[2], maxx[2];
+    nb_write_columns(fp, f->sIW, NULL);
     for (int j = 0; j < 2; j++) {
         char file[64], title[200];
-        snprintf(file, sizeof file, "pcvar_%s.tsv", tag[j]);
+        snprintf(file, sizeof file, "pcvar_%s.tsv", TAG[j]);
         snprintf(title, sizeof title,
                  "PC variances of z: simulation vs theories, T = %g (%d segment%s, "
                  "%zu samples), and PC variances of x",
-                 Trun[j], j ? LONG_SEGMENTS : 1, (j ? LONG_SEGMENTS : 1) > 1 ? "s" : "",
-                 samples[j]);
-        fp = nb_tsv(&a, file, title,
+                 f->Trun[j], j ? LONG_SEGMENTS : 1, (j ? LONG_SEGMENTS : 1) > 1 ? "s" : "",
+                 f->samples[j]);
+        fp = nb_tsv(a, file, title,
                     "k\tsim\ttheory1\ttheory2\texact\tx_sim\tdev1\tdev2\tdev_exact");
         fprintf(fp, "# N %d  c %g  rho %g  tau %g  dt %g  method %s  tau_x %g  sigma_x %g  T %g"
                     "  discard %g  stat_every %zu  ntop %zu\n",
-                N, C_LOWRANK, RHO, TAU, dt, a.euler ? "euler" : "exact", TAU_X, SIGMA_X, Trun[j],
-                T_DISCARD, stat_every, NTOP);
+                N, C_LOWRANK, RHO, TAU, f->dt, a->euler ? "euler" : "exact", TAU_X, SIGMA_X,
+                f->Trun[j], T_DISCARD, f->stat_every, NTOP);
         for (size_t k = 0; k < N; k++) {
-            double sv = gsl_vector_get(pcz[j], k);
-            double t1 = gsl_vector_get(th1, k), t2 = gsl_vector_get(th2[j], k);
-            double tx = gsl_vector_get(thx, k);
+            double sv = gsl_vector_get(f->pcz[j], k);
+            double t1 = gsl_vector_get(f->th1, k), t2 = gsl_vector_get(f->th2[j], k);
+            double tx = gsl_vector_get(f->thx, k);
             fprintf(fp, "%zu\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g\t%.6g\t%.6g\t%.6g\n",
-                    k + 1, sv, t1, t2, tx, gsl_vector_get(pcx[j], k),
+                    k + 1, sv, t1, t2, tx, gsl_vector_get(f->pcx[j], k),
                     sv / t1 - 1.0, sv / t2 - 1.0, sv / tx - 1.0);
         }
-        rel_dev(pcz[j], th1, NTOP, &med1[j], &max1[j]);
-        rel_dev(pcz[j], th2[j], NTOP, &med2[j], &max2[j]);
-        rel_dev(pcz[j], thx, NTOP, &medx[j], &maxx[j]);
     }
+}
 
-    /* ---------------------------------------------------------- summary */
+/* ---------------------------------------------------------- summary */
+static void write_summary(const fig_t *f, int fast)
+{
     nb_summary("N", "%d", N);
     nb_summary("tau_x", "%g", TAU_X);
     nb_summary("sigma_x", "%g", SIGMA_X);
-    nb_summary("max_re_eig_W", "%.4f", re_max);
-    nb_summary("sigma_max_I_minus_W", "%.4f", gsl_vector_get(sIW, 0));
-    nb_summary("sigma_min_I_minus_W", "%.4f", gsl_vector_get(sIW, N - 1));
+    nb_summary("max_re_eig_W", "%.4f", f->re_max);
+    nb_summary("sigma_max_I_minus_W", "%.4f", gsl_vector_get(f->sIW, 0));
+    nb_summary("sigma_min_I_minus_W", "%.4f", gsl_vector_get(f->sIW, N - 1));
     for (int j = 0; j < 2; j++) {
         char key[64];
-#define KEY(fmt) (snprintf(key, sizeof key, fmt, tag[j]), key)
-        nb_summary(KEY("T_%s"), "%g", Trun[j]);
-        nb_summary(KEY("median_dev_theory2_%s"), "%.4f", med2[j]);
-        nb_summary(KEY("max_dev_theory2_%s"), "%.4f", max2[j]);
-        nb_summary(KEY("median_dev_theory1_%s"), "%.4f", med1[j]);
-        nb_summary(KEY("max_dev_theory1_%s"), "%.4f", max1[j]);
-        nb_summary(KEY("median_dev_exact_%s"), "%.4f", medx[j]);
-        nb_summary(KEY("max_dev_exact_%s"), "%.4f", maxx[j]);
+#define KEY(fmt) (snprintf(key, sizeof key, fmt, TAG[j]), key)
+        nb_summary(KEY("T_%s"), "%g", f->Trun[j]);
+        nb_summary(KEY("median_dev_theory2_%s"), "%.4f", f->med2[j]);
+        nb_summary(KEY("max_dev_theory2_%s"), "%.4f", f->max2[j]);
+        nb_summary(KEY("median_dev_theory1_%s"), "%.4f", f->med1[j]);
+        nb_summary(KEY("max_dev_theory1_%s"), "%.4f", f->max1[j]);
+        nb_summary(KEY("median_dev_exact_%s"), "%.4f", f->medx[j]);
+        nb_summary(KEY("max_dev_exact_%s"), "%.4f", f->maxx[j]);
 #undef KEY
     }
-    double shrink = med1[1] / med1[0];
+    double shrink = f->med1[1] / f->med1[0];
     nb_summary("theory1_dev_long_over_short", "%.3f", shrink);
     /* Memory: every job printed the process peak RSS when it ended.  The
      * short run ends first; the long segments run on for ten times longer
@@ -336,35 +359,61 @@ int main(int argc, char **argv)
     for (int j = 0; j < NJOBS; j++) {
         char key[64];
         snprintf(key, sizeof key, j ? "run_seconds_long_seg%d" : "run_seconds_short", j);
-        nb_summary(key, "%.2f", runs[j].seconds);
+        nb_summary(key, "%.2f", f->runs[j].seconds);
         snprintf(key, sizeof key, j ? "peak_rss_mb_after_long_seg%d" : "peak_rss_mb_after_short", j);
-        nb_summary(key, "%.1f", runs[j].rss_mb);
-        if (j && runs[j].rss_mb > rss_long)
-            rss_long = runs[j].rss_mb;
+        nb_summary(key, "%.1f", f->runs[j].rss_mb);
+        if (j && f->runs[j].rss_mb > rss_long)
+            rss_long = f->runs[j].rss_mb;
     }
-    nb_summary("rss_growth_long_minus_short_mb", "%.1f", rss_long - runs[0].rss_mb);
-    int ok = med2[0] < 0.02 && med2[1] < 0.02 && max2[0] < 0.08 && max2[1] < 0.08 &&
+    nb_summary("rss_growth_long_minus_short_mb", "%.1f", rss_long - f->runs[0].rss_mb);
+    int ok = f->med2[0] < 0.02 && f->med2[1] < 0.02 && f->max2[0] < 0.08 && f->max2[1] < 0.08 &&
              shrink <= 0.5;
     nb_summary("acceptance_met", "%d", ok);
-    if (a.fast)
+    if (fast)
         nb_note("fast run: short series, the acceptance thresholds apply to the default run");
+}
 
+static void fig_free(fig_t *f)
+{
     for (int j = 0; j < 2; j++) {
-        lrs_cov_free(cz[j]);
-        lrs_cov_free(cx[j]);
-        gsl_vector_free(pcz[j]);
-        gsl_vector_free(pcx[j]);
-        gsl_matrix_free(Cx[j]);
-        gsl_vector_free(th2[j]);
+        lrs_cov_free(f->cz[j]);
+        lrs_cov_free(f->cx[j]);
+        gsl_vector_free(f->pcz[j]);
+        gsl_vector_free(f->pcx[j]);
+        gsl_matrix_free(f->Cx[j]);
+        gsl_vector_free(f->th2[j]);
     }
-    lrs_pca_free(pca);
-    gsl_matrix_free(Cz);
-    gsl_vector_free(th1);
-    gsl_vector_free(thx);
-    lrs_linear_free(lin);
-    gsl_vector_free(u);
-    gsl_vector_free(v);
-    gsl_matrix_free(W);
+    gsl_vector_free(f->th1);
+    gsl_vector_free(f->thx);
+    lrs_linear_free(f->lin);
+    gsl_vector_free(f->u);
+    gsl_vector_free(f->v);
+    gsl_matrix_free(f->W);
+}
+
+int main(int argc, char **argv)
+{
+    nb_args_t a;
+    lrs_err_t err = {0};
+    fig_t f = {0};
+    nb_init(&a, "figS-theory",
+            "Supplementary: simulated PC variances of the Figure-1 network vs "
+            "theory 1, theory 2 and the exact theory at T = 5e3 and 5e4",
+            DEFAULT_SEED, argc, argv);
+    f.Trun = a.fast ? T_RUN_FAST : T_RUN;
+    /* The step: the exact integrator's (the same with --fast), or Euler's. */
+    f.method = a.euler ? lrs_sim_euler : lrs_sim_exact;
+    f.dt = !a.euler ? lrs_exact_default_step(TAU_X) : a.fast ? DT_FAST : DT;
+    f.stat_every = f.dt >= STAT_DT ? 1 : (size_t)llround(STAT_DT / f.dt);
+
+    gsl_rng *rng = nb_rng(a.seed);
+    build_network(&f, rng, &err);
+    run_all(&f, &a, &err);
+    pca_all(&f, &err);
+    theories(&f, a.euler, &err);
+    write_tsvs(&f, &a);
+    write_summary(&f, a.fast);
+    fig_free(&f);
     gsl_rng_free(rng);
     return nb_finish();
 }
