@@ -23,7 +23,7 @@ call S "init"
 
 seed = hdrval(D."spectrum.tsv", "seed")
 N = int(par(D, "N")); c = real(par(D, "c")); rho = real(par(D, "rho"))
-win = msys(sprintf("awk '/^# aligned input/{gsub(/[][,)]/,\" \"); for(i=1;i<=NF;i++) if($i==\"on\") printf \"%%s %%s \", $(i+1), $(i+2)}' '%sstep.tsv'", D))
+win = windows(D."step.tsv")
 off1 = word(win, 2); off2 = word(win, 4)
 
 do for [out in outs] {

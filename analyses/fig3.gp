@@ -13,6 +13,14 @@ if (!exists("outpdf")) outpdf = 'results/fig3.pdf'
 # terminals to draw (draw.sh draws the PNG and the PDF in two processes)
 if (!exists("outs")) outs = "png pdf"
 D = 'results/fig3/'
+# analyses/common/study.gp's readers (msys, kv, sumval, nline: the folder's
+# files are read once); its colours are replaced by this figure's below.
+call "analyses/common/study.gp" "init"
+
+# Numbers from the summary (P's singular values, first-PC share) and the
+# parameters from the "# N ..." header line of each TSV.
+getv(key) = sumval(D, key)
+hdr(file, key) = nline(D.file, key)
 
 # Colour roles: input green, recurrent input magenta, response blue,
 # connectivity red (the four networks in shades of red).
@@ -23,11 +31,6 @@ array title[4] = ["(1) normal: V = -U", "(2) EP: V = [e_2, -e_1]", \
                   "(3) non-EP: V = [e_3, -e_1]", "(4) partly EP"]
 array letter[4] = ["b", "c", "d", "e"]
 
-# Numbers from the summary (P's singular values, first-PC share) and the
-# parameters from the "# N ..." header line of each TSV.
-S = D.'summary.txt'
-getv(key) = system(sprintf("awk -F' = ' '$1==\"%s\"{print $2}' %s", key, S))
-hdr(file, key) = system(sprintf("awk '/^# N /{for(i=2;i<NF;i++) if($i==\"%s\") {print $(i+1); exit}}' %s", key, D.file))
 N = int(hdr('svals.tsv', 'N')); s1 = hdr('svals.tsv', 's1'); s2 = hdr('svals.tsv', 's2')
 rho = hdr('svals.tsv', 'rho')
 T = hdr('pcs.tsv', 'T'); dt = hdr('pcs.tsv', 'dt'); taux = hdr('pcs.tsv', 'tau_x')

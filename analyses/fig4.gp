@@ -34,25 +34,22 @@ ei_exc = sumval(D, "ei_mean_exc_input"); ei_inh = sumval(D, "ei_mean_inh_input")
 ei_tot = sumval(D, "ei_mean_total_input"); t_stat = net("t_stat")
 stats D.'W.tsv' matrix u 3 nooutput
 Wmax = (abs(STATS_min) > STATS_max ? abs(STATS_min) : STATS_max)
-# data ranges for the panels whose content the parameters move
-stats D.'eig.tsv' u 2 nooutput
-eig_re_lo = STATS_min
-stats D.'eig.tsv' u 3 nooutput
-eig_im_hi = STATS_max
-stats D.'shared.tsv' u 5 nooutput
-g_lo = STATS_min; g_hi = STATS_max
-stats D.'shared.tsv' u 6 nooutput
-g_lo = (STATS_min < g_lo ? STATS_min : g_lo); g_hi = (STATS_max > g_hi ? STATS_max : g_hi)
+# data ranges for the panels whose content the parameters move (one pass
+# over a file per pair of columns)
+stats D.'eig.tsv' u 2:3 nooutput
+eig_re_lo = STATS_min_x
+eig_im_hi = STATS_max_y
+stats D.'shared.tsv' u 5:6 nooutput
+g_lo = (STATS_min_y < STATS_min_x ? STATS_min_y : STATS_min_x)
+g_hi = (STATS_max_y > STATS_max_x ? STATS_max_y : STATS_max_x)
 # the balance panels start at t = 5, past the initial transient (as the authors')
 t_plot0 = 5
-stats D.'shared.tsv' u ($1 >= t_plot0 ? $13 : NaN) nooutput
-h_hi = STATS_max
-stats D.'shared.tsv' u ($1 >= t_plot0 ? $14 : NaN) nooutput
-h_lo = STATS_min
-stats D.'shared.tsv' u ($1 >= t_plot0 ? $7 : NaN) nooutput
-i_hi = STATS_max
-stats D.'shared.tsv' u ($1 >= t_plot0 ? $8 : NaN) nooutput
-i_lo = STATS_min
+stats D.'shared.tsv' u ($1 >= t_plot0 ? $13 : NaN):($1 >= t_plot0 ? $14 : NaN) nooutput
+h_hi = STATS_max_x
+h_lo = STATS_min_y
+stats D.'shared.tsv' u ($1 >= t_plot0 ? $7 : NaN):($1 >= t_plot0 ? $8 : NaN) nooutput
+i_hi = STATS_max_x
+i_lo = STATS_min_y
 
 # Panel box in screen coordinates on a 3 x 3 grid (col, row from the top) and
 # its letter, left of the y axis label and above the plot.
@@ -147,8 +144,11 @@ set object 2 rect from on_r, graph 0 to off_r, graph 1 fc rgb c_in fs solid 0.15
 set label 2 sprintf("%s u", cx) at (on_u + off_u) / 2, graph 0.93 center tc rgb "#1a6e1a"
 set label 3 sprintf("%s u_{rand}", cx) at (on_r + off_r) / 2, graph 0.93 center tc rgb "#1a6e1a"
 set key at graph 0.98, graph 0.6 right box opaque samplen 1.5
-plot for [i=3:N + 2:4] D.'step.tsv' u 1:i w l lw 0.6 lc rgb (i <= Ne + 2 ? c_resp2 : "#9ecae1") notitle, \
-     '' u 1:2 w l lw 3 lc rgb c_dark t "||z||", \
+# every 4th unit (blocks 0, 4, 8, .. of step_units.tsv): E units, then I units
+i_first = 4 * ceil(Ne / 4.0)
+plot D.'step_units.tsv' u 1:2 every :4::0::(Ne - 1) w l lw 0.6 lc rgb c_resp2 notitle, \
+     D.'step_units.tsv' u 1:2 every :4::i_first w l lw 0.6 lc rgb "#9ecae1" notitle, \
+     D.'step.tsv' u 1:2 w l lw 3 lc rgb c_dark t "||z||", \
      NaN w l lw 1 lc rgb c_resp2 t "z_i"
 unset object 1; unset object 2; unset label 2; unset label 3
 

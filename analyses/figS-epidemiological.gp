@@ -35,7 +35,7 @@ traceT = real(prm("proj_trace.tsv", "trace_T"))
 amp    = real(prm("step_trace.tsv", "amp"));  stepT = real(prm("step_trace.tsv", "T"))
 on1    = real(prm("step_trace.tsv", "on1"));  off1 = real(prm("step_trace.tsv", "off1"))
 on2    = real(prm("step_trace.tsv", "on2"));  off2 = real(prm("step_trace.tsv", "off2"))
-r      = int(msys("sed -n 's/^# r //p' ".D."P.tsv | head -n 1"))
+r      = int(hline(D."P.tsv", "r"))
 # Results from the summary block.
 sum = D.'summary.txt'
 getv(k) = sumval(D, k)

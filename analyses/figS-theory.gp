@@ -20,7 +20,7 @@ c_in = "#2ca02c"; c_resp = "#1f5fbf"; c_conn = "#d62728"
 c_th1 = "#ff7f0e"; c_th2 = "#000000"; c_ex = "#9467bd"
 
 # Every parameter from the "# N ..." header line of the TSVs.
-hdr(file, key) = kv(msys(sprintf("awk '/^# N /{for(i=2;i<NF;i++) printf \"\\n%%s\\t%%s\", $i, $(i+1)}' %s", D.file)), key)
+hdr(file, key) = nline(D.file, key)
 Tshort = real(hdr("pcvar_short.tsv", "T"))
 Tlong  = real(hdr("pcvar_long.tsv", "T"))
 sigx   = real(hdr("pcvar_short.tsv", "sigma_x"))

@@ -69,6 +69,7 @@ static const double T_SHARED_FAST = 100.0; /* --fast */
 static const double Z0_SD_NOISE = 0.1;     /* z0 = 0.1 randn */
 static const double T_STAT = 50.0;         /* time averages over t >= 50 (ours) */
 static const size_t EVERY = 10;            /* record every 10th step (dt 0.1) */
+static const size_t STEP_EVERY = 20;       /* step run: traces every 20th step (dt 0.2) */
 /* the authors' mean input (times sqrt(N)), defined in their code and then
  * multiplied by 0: only the printed mean-field fixed point uses it */
 static const double XE0_AUTHORS = 0.2, XI0_AUTHORS = 0.1;
@@ -273,6 +274,55 @@ static lrs_sim_params_t sim_params(const net_modular_params_t *p, const net_t *n
     return s;
 }
 
+/* ------------------------------------------------------------ step_units.tsv
+ * The states z of the step run at the rows of step.tsv (steps 0, STEP_EVERY,
+ * 2 STEP_EVERY, .. of round(T/DT)), captured by probes: the probe at time
+ * (k STEP_EVERY + 1/2) DT holds z at step k STEP_EVERY (lrs_probe keeps the
+ * last step before its time).  *nt: the number of rows. */
+static lrs_probe_t *step_units_probe(size_t N, double T, size_t *nt)
+{
+    lrs_err_t err = {0};
+    size_t nsteps = (size_t)llround(T / DT);
+    *nt = (nsteps + STEP_EVERY - 1) / STEP_EVERY;
+    double *times = malloc(*nt * sizeof *times);
+    if (!times) {
+        lrs_err_set(&err, LRS_ENOMEM, "fig4: out of memory (%zu probe times)", *nt);
+        nb_die(&err, "step_units_probe");
+    }
+    for (size_t k = 0; k < *nt; k++)
+        times[k] = ((double)(k * STEP_EVERY) + 0.5) * DT;
+    lrs_probe_t *probe = NULL;
+    NB_TRY(lrs_probe_alloc(&probe, N, times, *nt, &err), &err);
+    free(times);
+    return probe;
+}
+
+/* step_units.tsv: every unit's trace z_i(t), one block per unit (blank line
+ * between blocks), so that gnuplot draws all the traces in one pass over
+ * the file; t and z_i printed as in step.tsv (%.10g, %.6g). */
+static void write_step_units(const nb_args_t *a, const lrs_probe_t *units, size_t nt, size_t N)
+{
+    lrs_err_t err = {0};
+    gsl_matrix *Z = gsl_matrix_alloc(nt, N);
+    if (!Z) {
+        lrs_err_set(&err, LRS_ENOMEM, "fig4: out of memory (%zu x %zu step states)", nt, N);
+        nb_die(&err, "write_step_units");
+    }
+    for (size_t k = 0; k < nt; k++) {
+        gsl_vector_view z = gsl_matrix_row(Z, k);
+        NB_TRY(lrs_probe_get(units, k, &z.vector, &err), &err);
+    }
+    FILE *fp = nb_tsv(a, "step_units.tsv", "step responses of every unit, one block per unit (E first, then I)",
+                      "t\tz_i");
+    for (size_t i = 0; i < N; i++) {
+        fprintf(fp, "# unit %zu\n", i + 1);
+        for (size_t k = 0; k < nt; k++)
+            fprintf(fp, "%.10g\t%.6g\n", (double)(k * STEP_EVERY) * DT, gsl_matrix_get(Z, k, i));
+        fputs("\n", fp);
+    }
+    gsl_matrix_free(Z);
+}
+
 /* ------------------------------------------------------------ panel f
  * Step responses.  The input along u is divided by the large singular value
  * of I - W (suppressed); the random direction barely overlaps the low-rank
@@ -300,16 +350,21 @@ static void run_steps(const nb_args_t *a, const net_modular_params_t *p, const n
     lrs_probe_t *probe = NULL;
     lrs_trace_t *trace = NULL;
     NB_TRY(lrs_probe_alloc(&probe, N, probe_t, 2, &err), &err);
-    FILE *fp = nb_tsv(a, "step.tsv", "step responses along u, then along u_rand",
-                      "t\tnorm_z\tz_1 .. z_N (E first, then I)");
-    NB_TRY(lrs_trace_alloc(&trace, fp, 20, st->T + 1, N, &err), &err);
-    lrs_observer_t obs[2] = {lrs_probe_observer(probe), lrs_trace_observer(trace)};
-    NB_TRY(lrs_sim_run(sim, in, obs, 2, &err), &err);
+    FILE *fp = nb_tsv(a, "step.tsv", "step responses along u, then along u_rand (||z||)",
+                      "t\tnorm_z");
+    NB_TRY(lrs_trace_alloc(&trace, fp, STEP_EVERY, st->T + 1, 0, &err), &err);
+    size_t nt = 0;
+    lrs_probe_t *units = step_units_probe(N, st->T, &nt);
+    lrs_observer_t obs[3] = {lrs_probe_observer(probe), lrs_trace_observer(trace),
+                             lrs_probe_observer(units)};
+    NB_TRY(lrs_sim_run(sim, in, obs, 3, &err), &err);
     NB_TRY(lrs_probe_norm(probe, 0, norm_u, &err), &err);
     NB_TRY(lrs_probe_norm(probe, 1, norm_r, &err), &err);
+    write_step_units(a, units, nt, N);
     lrs_sim_free(sim);
     lrs_input_free(in);
     lrs_probe_free(probe);
+    lrs_probe_free(units);
     lrs_trace_free(trace);
     gsl_vector_free(z0);
 }

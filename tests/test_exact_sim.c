@@ -248,15 +248,12 @@ static int noise_run(const gsl_matrix *W, double tau_x, double sigma_x, double T
                      unsigned long seed, run_kind k, gsl_vector *pcv, lrs_err_t *err)
 {
     size_t N = W->size1;
-    gsl_rng *r = new_rng(seed);
-    lrs_noise_t *nz = NULL;
-    lrs_input_t *in = NULL;
+    noisy_input_t q;
     lrs_cov_t *cz = NULL;
     lrs_pca_t *pca = NULL;
     gsl_matrix *C = gsl_matrix_alloc(N, N);
     int rc;
-    if ((rc = lrs_noise_alloc(&nz, N, tau_x, sigma_x, k.step, r, err)) ||
-        (rc = lrs_input_alloc(&in, N, err)) || (rc = lrs_input_add_noise(in, nz, 1.0, NULL, err)) ||
+    if ((rc = noisy_input_init(&q, N, tau_x, sigma_x, k.step, seed, err)) ||
         (rc = lrs_cov_alloc(&cz, N, err)) || (rc = lrs_pca_alloc(&pca, N, err)))
         goto done;
     lrs_observer_t ob = lrs_cov_observer(cz, LRS_FIELD_Z, t_start);
@@ -267,7 +264,7 @@ static int noise_run(const gsl_matrix *W, double tau_x, double sigma_x, double T
     lrs_sim_t *s = NULL;
     rc = lrs_sim_alloc(&s, &p, err);
     if (!rc)
-        rc = lrs_sim_run(s, in, &ob, 1, err);
+        rc = lrs_sim_run(s, q.in, &ob, 1, err);
     lrs_sim_free(s);
     if (rc || (rc = lrs_cov_get(cz, C, err)) || (rc = lrs_pca_from_cov(pca, C, 0, 0, err)))
         goto done;
@@ -275,10 +272,8 @@ static int noise_run(const gsl_matrix *W, double tau_x, double sigma_x, double T
 done:
     lrs_pca_free(pca);
     lrs_cov_free(cz);
-    lrs_input_free(in);
-    lrs_noise_free(nz);
+    noisy_input_free(&q);
     gsl_matrix_free(C);
-    gsl_rng_free(r);
     return rc;
 }
 
@@ -302,9 +297,7 @@ static double median_rel_dev(const gsl_vector *a, const gsl_vector *b, double *m
 static void test_integrator_vs_euler(void)
 {
     size_t N = 60;
-    gsl_rng *r = new_rng(17);
-    gsl_matrix *W = fig1_net(N, -10.0, 0.5, r);
-    gsl_rng_free(r);
+    gsl_matrix *W = seeded_fig1_net(N, -10.0, 0.5, 17);
     gsl_vector *pe = gsl_vector_alloc(N), *pf = gsl_vector_alloc(N);
     lrs_err_t err;
     double h = lrs_exact_default_step(10.0);
@@ -326,9 +319,7 @@ static void test_long_run_vs_exact_cov(void)
     QUICK_MODE("T = 500; the 3% PC checks need T = 2e5");
     if (harness_quick())
         T = 500;
-    gsl_rng *r = new_rng(23);
-    gsl_matrix *W = fig1_net(N, -10.0, 0.5, r);
-    gsl_rng_free(r);
+    gsl_matrix *W = seeded_fig1_net(N, -10.0, 0.5, 23);
     gsl_vector *ex = gsl_vector_alloc(N), *exe = gsl_vector_alloc(N), *ps = gsl_vector_alloc(N);
     lrs_err_t err;
     lrs_exact_info_t info;

@@ -56,11 +56,12 @@ if (ARG1 eq "init") {
     c_in_shade = "#2ca02c"
     # Columns of proj.tsv / series.tsv
     pcol(j, f) = 2 + 3 * j + f
-    # Values from the files' headers and summaries.  Each helper below reads
-    # its file with ONE awk the first time it is asked (a list of
-    # "\n key \t value" pairs, kept in memory: msys() remembers every command's
-    # output), and then answers from the list: a figure forks a few processes
-    # instead of one per value.
+    # Values from the files' headers and summaries.  The first question
+    # about a folder runs analyses/common/headers.awk once over all its
+    # files (their header lines and summary.txt: a list of
+    # "\n file|tag|key \t value" lines, kept in memory: msys() remembers
+    # every command's output); every later question is answered from that
+    # list.  A figure forks one process per folder, not one per value.
     _memo = ""
     _mget(r) = r[1:strstrt(r."\036", "\036") - 1]
     _madd(cmd, r) = (_memo = _memo."\036".cmd."\037".r, r)
@@ -68,22 +69,35 @@ if (ARG1 eq "init") {
     # value of key in a "\n key \t value" list ("" if absent; the first one wins)
     _kvrest(r) = r[1:strstrt(r."\n", "\n") - 1]
     kv(list, key) = (_ki = strstrt(list, "\n".key."\t"), _ki == 0 ? "" : _kvrest(list[_ki + strlen(key) + 2:]))
-    # The first data row's column count of a TSV file
-    ncols(file) = int(msys(sprintf("awk '!/^#/{print NF; exit}' '%s'", file)))
+    # the folder of a file ("results/fig1/" of "results/fig1/pca.tsv")
+    dirof(file) = (strstrt(file, "/") == 0 ? "" : file[1:strstrt(file, "/")].dirof(file[strstrt(file, "/") + 1:]))
+    # the list of a folder, and the value of tag/key for one of its files
+    hdrs(dir) = msys(sprintf("awk -f analyses/common/headers.awk '%s'*.tsv '%s'*.txt", dir, dir))
+    hget(file, tag, key) = kv(hdrs(dirof(file)), file."|".tag."|".key)
     # A summary value (empty string if absent)
-    sumval(D, key) = kv(msys(sprintf("awk -F' = ' '{printf \"\\n%%s\\t%%s\", $1, $2}' '%ssummary.txt'", D)), key)
+    sumval(D, key) = hget(D."summary.txt", "S", key)
     # A parameter (or paper_<key>) from the "# parameters" header line of a
     # TSV file (parf), or of a study's spectrum.tsv (par)
-    parf(file, key) = kv(msys(sprintf("awk '/^# parameters /{for(i=3;i<NF;i+=2) printf \"\\n%%s\\t%%s\", $i, $(i+1); exit}' '%s'", file)), key)
+    parf(file, key) = hget(file, "P", key)
     par(D, key) = parf(D."spectrum.tsv", key)
     # "(paper X)" if the authors printed a number for key, else ""
     paper(D, key) = (par(D, "paper_".key) eq "" ? "" : sprintf("(paper %s)", par(D, "paper_".key)))
-    # The projection window t < t_proj of proj.tsv (its "# every ..., t < T" line)
-    tproj(D) = msys(sprintf("awk '/^# every /{print $NF; exit}' '%sproj.tsv'", D))
+    # The projection window t < t_proj of proj.tsv (the last word of its
+    # "# every ..., t < T" line)
+    _lastword(s) = word(s, words(s))
+    tproj(D) = _lastword(hget(D."proj.tsv", "L", "every"))
     # The word after key on the header lines (# ...) of a file
-    hdrval(file, key) = kv(msys(sprintf("awk '/^#/{for(i=1;i<NF;i++) printf \"\\n%%s\\t%%s\", $i, $(i+1)}' '%s'", file)), key)
+    hdrval(file, key) = hget(file, "H", key)
     # The value after key on the "# param: key value ..." header lines of a file
-    parline(file, key) = kv(msys(sprintf("awk '/^# param:/{for(i=3;i<NF;i+=2) printf \"\\n%%s\\t%%s\", $i, $(i+1)}' '%s'", file)), key)
+    parline(file, key) = hget(file, "Q", key)
+    # The value after key on the "# N key value ..." header lines of a file
+    nline(file, key) = hget(file, "N", key)
+    # The rest of the header line "# key ..." of a file
+    hline(file, key) = hget(file, "L", key)
+    # The column (1-based; 0 if none) named name on the "# k<TAB>.." line of a file
+    colof(file, name) = int("0".hget(file, "K", name))
+    # The input windows "on off on off .." of the "# aligned input" line of a file
+    windows(file) = hget(file, "W", "aligned")
     # Field i (1-based) of a list separated by ';'
     nth(s, i) = (i <= 1 ? s[1:strstrt(s.";", ";") - 1] : nth(s[strstrt(s, ";") + 1:], i - 1))
     unset multiplot
@@ -210,7 +224,7 @@ if (ARG1 eq "step") {
     # Step responses: every unit z_i (thin) and ||z|| (thick); the input
     # windows are shaded green.  ARG3: name of the aligned direction.
     f = ARG2."step.tsv"
-    win = msys(sprintf("awk '/^# aligned input/{gsub(/[][,)]/,\" \"); for(i=1;i<=NF;i++) if($i==\"on\") printf \"%%s %%s \", $(i+1), $(i+2)}' '%s'", f))
+    win = windows(f)
     t1 = real(word(win, 1)); t2 = real(word(win, 2)); t3 = real(word(win, 3)); t4 = real(word(win, 4))
     set object 11 rect from t1, graph 0 to t2, graph 1 fc rgb c_in fs transparent solid 0.13 noborder behind
     set object 12 rect from t3, graph 0 to t4, graph 1 fc rgb c_in fs transparent solid 0.13 noborder behind
@@ -233,7 +247,6 @@ if (ARG1 eq "step") {
 if (ARG1 eq "pca") {
     # % variance explained by each PC of z (response) and of x (input).
     f = ARG2."pca.tsv"
-    nc = ncols(f)
     set logscale y
     set format y "10^{%L}"
     set xlabel "PC index"
@@ -244,8 +257,7 @@ if (ARG1 eq "pca") {
     set key top right opaque box samplen 2 font ",12"
     # theory 2 is the column named "theory2" (absent: no theory; theory 1 is
     # left out when the input is mixed, so its position varies)
-    ths = msys(sprintf("awk -F'\t' '/^# k\t/{sub(/^# /,\"\"); for(i=1;i<=NF;i++) if($i==\"theory2\"){print i; exit}}' '%s'", f))
-    thc = (ths eq "" ? 0 : int(ths))
+    thc = colof(f, "theory2")
     if (thc > 0) {
         stats f u thc nooutput
         th_sum = STATS_sum
@@ -274,10 +286,9 @@ if (ARG1 eq "scatter") {
     } else {
         stats f u 1 nooutput
         tskip = 0.05 * STATS_max
-        stats f u (column(1) >= tskip ? column(pcol(jx, fld)) : NaN) nooutput
-        mx = (STATS_max + STATS_min) / 2; hx = (STATS_max - STATS_min) / 2
-        stats f u (column(1) >= tskip ? column(pcol(jy, fld)) : NaN) nooutput
-        my = (STATS_max + STATS_min) / 2; hy = (STATS_max - STATS_min) / 2
+        stats f u (column(1) >= tskip ? column(pcol(jx, fld)) : NaN):(column(1) >= tskip ? column(pcol(jy, fld)) : NaN) nooutput
+        mx = (STATS_max_x + STATS_min_x) / 2; hx = (STATS_max_x - STATS_min_x) / 2
+        my = (STATS_max_y + STATS_min_y) / 2; hy = (STATS_max_y - STATS_min_y) / 2
         L = (hx > hy ? hx : hy) * 1.45
     }
     set xrange [mx - L:mx + L]

@@ -367,7 +367,7 @@ static int run_step(job_t *j)
     study_randn(rng, p->z0_step_scale / sqrt((double)N), z0);
     lrs_sim_params_t sp = sim_params(p, p->dt, p->T_step, z0);
     lrs_perturb_windows_t win = {p->on1, p->off1, p->on2, p->off2, p->T_step, p->c_x};
-    if ((rc = lrs_trace_alloc(&trace, j->step_fp, p->step_every, p->T_step, N, &j->err)))
+    if ((rc = lrs_trace_alloc(&trace, j->step_fp, p->step_every, p->T_step, 0, &j->err)))
         goto done;
     lrs_observer_t obs[4] = {
         lrs_trace_observer(trace), {peak_observe, &peak, 0}, snap_observer(&j->steps, 0),
@@ -689,8 +689,8 @@ static int step_job_setup(const nb_args_t *a, const study_params_t *p, study_res
     r->resp_random = gsl_vector_alloc(N);
     if (!r->resp_aligned || !r->resp_random)
         return lrs_err_set(err, LRS_ENOMEM, "study_run: out of memory (N = %zu)", N);
-    j->step_fp = open_tsv(a, p, "step.tsv", "step responses: t, ||z||, z_1 .. z_N",
-                          "t\tnorm_z\tz_1..z_N");
+    j->step_fp = open_tsv(a, p, "step.tsv", "step responses: t, ||z|| (every unit: step_units.tsv)",
+                          "t\tnorm_z");
     fprintf(j->step_fp,
             "# aligned input %g*%s on [%g, %g), random input %g*u_rand on [%g, %g)\n", p->c_x,
             p->aligned_name ? p->aligned_name : "u", p->on1, p->off1, p->c_x, p->on2, p->off2);

@@ -39,7 +39,9 @@
  * each file name so one notebook can run the protocol more than once):
  *
  *   <prefix>spectrum.tsv  k  sv_W  eig_re  eig_im            (N rows)
- *   <prefix>step.tsv      t  norm_z  z_1 .. z_N               (every step_every-th step)
+ *   <prefix>step.tsv      t  norm_z                           (every step_every-th step)
+ *   <prefix>step_units.tsv  t  z_i, one block per unit i (blank line between
+ *                         blocks): the same steps' states, unit by unit
  *   <prefix>pca.tsv       k  pct_z  pct_x  var_z  var_x  [theory1  theory2]
  *   <prefix>proj.tsv      t  then for each direction d in (u, u_rand, u_N,
  *                         extra_1 ..): z.d  x.d  r.d   with r = W f(z)

@@ -40,7 +40,8 @@
  * the update).  Two limits of the machine, both measured on one thread:
  *   peak: a single-threaded dgemm / sgemm (N = 1000, 2 N^3 flops; best of 3)
  *     and an FMA loop (12 independent 8-wide float FMA chains: the units'
- *     rate; double is half of it, 4 lanes per instruction);
+ *     rate; double is half of it, 4 lanes per instruction; for float, 24
+ *     16-wide chains instead when the float kernels run their AVX-512 path);
  *   bandwidth: repeated reads of a buffer of W's size (8 N^2 bytes in
  *     double, 4 N^2 in float), summed with vector loads (best of 5).
  * A step reads W once: 8 N^2 or 4 N^2 bytes for 2 K N^2 flops, so the
@@ -81,6 +82,7 @@
 #include "lrs/noise.h"
 #include "lrs/pca.h"
 #include "lrs/sim.h"
+#include "../kernel.h" /* which path the float kernels take (private header) */
 
 #define TAU_X 10.0
 #define SIGMA_X 1.0
@@ -457,6 +459,31 @@ __attribute__((target("avx2,fma"))) static double fma_rate(void)
     return 2e-9 * 8.0 * 12.0 * (double)iters / t;
 }
 
+/* The same with 24 chains of 16-wide float FMAs (24 of the 32 zmm
+ * registers): the rate of the AVX-512 path of the float kernels, which a
+ * core with 512-bit FMA units runs at up to twice the 8-wide rate. */
+__attribute__((target("avx512f"))) static double fma_rate512(void)
+{
+    const long iters = 10000000;
+    __m512 a[24], m = _mm512_set1_ps(0.999999f), c = _mm512_set1_ps(1e-7f);
+#pragma GCC unroll 24
+    for (int q = 0; q < 24; q++)
+        a[q] = _mm512_set1_ps((float)q);
+    double t = lrs_wall_seconds();
+    for (long i = 0; i < iters; i++)
+#pragma GCC unroll 24
+        for (int q = 0; q < 24; q++)
+            a[q] = _mm512_fmadd_ps(a[q], m, c);
+    t = lrs_wall_seconds() - t;
+    float sink = 0;
+#pragma GCC unroll 24
+    for (int q = 0; q < 24; q++)
+        sink += _mm512_reduce_add_ps(a[q]);
+    if (sink == 1234.5f)
+        printf(" ");
+    return 2e-9 * 16.0 * 24.0 * (double)iters / t;
+}
+
 /* Sum of n floats with 256-bit loads into four independent accumulators:
  * bound by the read bandwidth, not the adds. */
 __attribute__((target("avx2"))) static float read_sum(const float *x, size_t n)
@@ -571,6 +598,9 @@ static limits_t measure_limits(size_t N)
     if (bench_avx2()) {
         L.fma_s = fma_rate();
         L.fma_d = L.fma_s / 2; /* same instructions, half the lanes */
+        /* the float steps run the kernels' AVX-512 path where there is one */
+        if (lrs_kernel_simd() == LRS_KERNEL_AVX512)
+            L.fma_s = fmax(L.fma_s, fma_rate512());
     }
 #endif
     L.bw_d = read_bandwidth(8 * N * N);
