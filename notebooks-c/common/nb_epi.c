@@ -793,12 +793,16 @@ void epi_noise_run(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
     NB_TRY(lrs_proj_set_trace(proj, fp, every ? every : 1, p->proj_trace_T, &err), &err);
     qadapt_t qa = {lrs_proj_observer(proj), s->xs, NULL};
     lrs_epidemic_run_t run = perturbed_run(s, p->noise_dt, p->noise_T);
-    lrs_observer_t obs[4] = {lrs_cov_observer(cx, LRS_FIELD_Z, s->t_discard),
-                             lrs_cov_observer(cp, LRS_FIELD_X, s->t_discard),
-                             {qadapt_observe, &qa, 1},
+    /* The two N x N covariances cost about as much as the sparse steps:
+     * they run on a second thread (nb_async), one block behind. */
+    lrs_observer_t covs[2] = {lrs_cov_observer(cx, LRS_FIELD_Z, s->t_discard),
+                              lrs_cov_observer(cp, LRS_FIELD_X, s->t_discard)};
+    nb_async_t *as = nb_async_start(covs, 2);
+    lrs_observer_t obs[3] = {nb_async_observer(as), {qadapt_observe, &qa, 1},
                              nb_progress_observer(&prog, "noise run",
                                                   (size_t)llround(p->noise_T / p->noise_dt))};
-    NB_TRY(lrs_epidemic_run(ep, &run, in, obs, 4, &err), &err);
+    NB_TRY(lrs_epidemic_run(ep, &run, in, obs, 3, &err), &err);
+    NB_TRY(nb_async_finish(as, &err), &err);
     nb_progress_done(&prog);
     gsl_matrix_free(qa.Q);
 
