@@ -526,10 +526,12 @@ static void run_shared(const nb_args_t *a, const net_modular_params_t *p, const 
     gsl_rng_free(rng);
 }
 
-/* The step run (f) and the shared-input run (g-i) are independent (own
- * streams and files): side by side on nb_parallel's threads. */
+/* The shared-input run (g-i), the step run (f) and the structure panels
+ * (a-e: SVDs and eigenvalues) are independent (own streams, fields and
+ * files): jobs on nb_parallel's threads, the long run first. */
+enum { JOB_SHARED, JOB_STEPS, JOB_STRUCTURE };
 typedef struct {
-    int shared;          /* 0: the step run, 1: the shared-input run */
+    int kind;
     const nb_args_t *a;
     const net_modular_params_t *p;
     const net_t *net;
@@ -538,15 +540,22 @@ typedef struct {
     const mf_t *mf;
     double T_shared;
     ei_obs_t *ei;
+    gsl_vector *sW, *sP;
+    double *out_re, *out_im;
 } run_job_t;
 
 static int run_job(void *ctx)
 {
     run_job_t *r = ctx;
-    if (r->shared)
-        run_shared(r->a, r->p, r->net, r->mf, r->T_shared, r->ei);
-    else
-        run_steps(r->a, r->p, r->net, r->rng, r->norm_u, r->norm_r);
+    if (r->kind == JOB_SHARED) {
+        run_shared(r->a, r->p, r->net, r->mf, r->T_shared, r->ei); /* g, h, i */
+    } else if (r->kind == JOB_STEPS) {
+        run_steps(r->a, r->p, r->net, r->rng, r->norm_u, r->norm_r); /* f */
+    } else {
+        write_structure(r->a, r->net, r->sW);           /* a, b */
+        write_eigs(r->a, r->net, r->out_re, r->out_im); /* c */
+        write_overlap(r->a, r->net, r->sP);             /* d, e */
+    }
     return 0;
 }
 
@@ -625,14 +634,13 @@ int main(int argc, char **argv)
     mf_t mf;
     ei_obs_t ei;
 
-    write_structure(&a, net, sW);                    /* a, b */
-    write_eigs(&a, net, &out_re, &out_im);           /* c */
-    mean_field(&a, &p, net, &mf);                    /* c, g */
-    write_overlap(&a, net, sP);                      /* d, e */
-    run_job_t jobs[2] = {{1, &a, &p, net, rng, &norm_u, &norm_r, &mf, T_sh, &ei},  /* g, h, i */
-                         {0, &a, &p, net, rng, &norm_u, &norm_r, &mf, T_sh, &ei}}; /* f */
-    void *ctx[2] = {&jobs[0], &jobs[1]};
-    nb_parallel(a.jobs, 2, run_job, ctx);
+    mean_field(&a, &p, net, &mf); /* c, g */
+    run_job_t jobs[3];
+    for (int k = 0; k < 3; k++)
+        jobs[k] = (run_job_t){k, &a, &p, net, rng, &norm_u, &norm_r, &mf, T_sh, &ei,
+                              sW, sP, &out_re, &out_im};
+    void *ctx[3] = {&jobs[JOB_SHARED], &jobs[JOB_STEPS], &jobs[JOB_STRUCTURE]};
+    nb_parallel(a.jobs, 3, run_job, ctx); /* a-b, c, d-e, f, g-i */
 
     nb_summary("N", "%zu", p.N);
     nb_summary("svals_W0_top2", "%.4f %.4f", gsl_vector_get(net->s0, 0),

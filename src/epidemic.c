@@ -3,6 +3,7 @@
 #include "lrs/epidemic.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_blas.h>
@@ -31,8 +32,9 @@ struct lrs_epidemic {
     double gamma;
     gsl_matrix *W;  /* normalised contact matrix (own copy) */
     size_t *rowptr; /* W by compressed rows (NULL: W is dense, use dgemv): */
-    size_t *colidx; /*   row i's nonzeros are val[rowptr[i] .. rowptr[i+1]-1] */
-    double *val;    /*   in columns colidx[...], ascending */
+    uint32_t *colidx; /* row i's nonzeros are val[rowptr[i] .. rowptr[i+1]-1] */
+    double *val;    /*   in columns colidx[...], ascending; NULL when they are */
+    double wconst;  /*   all equal to wconst (W = A / sigma_max of a 0/1 A) */
     gsl_matrix *J;  /* Jacobian / LU workspace of Newton */
     lapack_int *ipiv;
     gsl_vector *wx; /* W x of the last right-hand side */
@@ -72,20 +74,29 @@ static int check_vec(const gsl_vector *v, size_t N, const char *fn, const char *
  * Compressed-row copy of W when it is sparse (contact networks are: the
  * school network of Figure 6 has 11% nonzeros).  One pass to count, one to
  * fill; leaves ep->rowptr NULL (dense products) when W has more than
- * N^2 / EPI_SPARSE_FRAC nonzeros.  Returns -1 when out of memory.
+ * N^2 / EPI_SPARSE_FRAC nonzeros.  When every nonzero has the same value
+ * (an unweighted network), the values are not stored: the product then
+ * reads 2 numbers per nonzero instead of 3.  Returns -1 when out of memory.
  */
 static int csr_build(lrs_epidemic_t *ep)
 {
     size_t N = ep->N, nnz = 0;
+    int uniform = 1;
     for (size_t i = 0; i < N; i++)
-        for (size_t j = 0; j < N; j++)
-            nnz += gsl_matrix_get(ep->W, i, j) != 0.0;
-    if (nnz * EPI_SPARSE_FRAC > N * N)
+        for (size_t j = 0; j < N; j++) {
+            double w = gsl_matrix_get(ep->W, i, j);
+            if (w != 0.0) {
+                if (nnz++ == 0)
+                    ep->wconst = w;
+                uniform = uniform && w == ep->wconst;
+            }
+        }
+    if (nnz * EPI_SPARSE_FRAC > N * N || N > UINT32_MAX)
         return 0;
     ep->rowptr = malloc((N + 1) * sizeof *ep->rowptr);
     ep->colidx = malloc((nnz ? nnz : 1) * sizeof *ep->colidx);
-    ep->val = malloc((nnz ? nnz : 1) * sizeof *ep->val);
-    if (!ep->rowptr || !ep->colidx || !ep->val)
+    ep->val = uniform ? NULL : malloc((nnz ? nnz : 1) * sizeof *ep->val);
+    if (!ep->rowptr || !ep->colidx || (!uniform && !ep->val))
         return -1;
     size_t k = 0;
     for (size_t i = 0; i < N; i++) {
@@ -93,8 +104,9 @@ static int csr_build(lrs_epidemic_t *ep)
         for (size_t j = 0; j < N; j++) {
             double w = gsl_matrix_get(ep->W, i, j);
             if (w != 0.0) {
-                ep->colidx[k] = j;
-                ep->val[k++] = w;
+                if (!uniform)
+                    ep->val[k] = w;
+                ep->colidx[k++] = (uint32_t)j;
             }
         }
     }
@@ -102,20 +114,14 @@ static int csr_build(lrs_epidemic_t *ep)
     return 0;
 }
 
-/* wx <- W x: by compressed rows (2 nnz flops) or one dgemv (2 N^2). */
-static void w_times(lrs_epidemic_t *ep, const double *x)
+/* wx <- W x by compressed rows with stored values, four partial sums per
+ * row (one chain would wait an add latency per entry): 2 nnz flops. */
+static void csr_times(const lrs_epidemic_t *ep, const double *x, double *wx)
 {
-    size_t N = ep->N;
-    if (!ep->rowptr) {
-        gsl_vector_const_view xv = gsl_vector_const_view_array(x, N);
-        gsl_blas_dgemv(CblasNoTrans, 1.0, ep->W, &xv.vector, 0.0, ep->wx);
-        return;
-    }
-    const size_t *rp = ep->rowptr, *ci = ep->colidx;
+    const size_t *rp = ep->rowptr;
+    const uint32_t *ci = ep->colidx;
     const double *v = ep->val;
-    double *wx = ep->wx->data;
-    for (size_t i = 0; i < N; i++) {
-        /* four partial sums: one chain would wait an add latency per entry */
+    for (size_t i = 0; i < ep->N; i++) {
         double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
         size_t k = rp[i], end = rp[i + 1];
         for (; k + 4 <= end; k += 4) {
@@ -127,6 +133,40 @@ static void w_times(lrs_epidemic_t *ep, const double *x)
         for (; k < end; k++)
             s0 += v[k] * x[ci[k]];
         wx[i] = (s0 + s1) + (s2 + s3);
+    }
+}
+
+/* The same when every nonzero equals wconst: wx_i = wconst * (sum of x over
+ * row i's columns), nnz adds. */
+static void csr_times_uniform(const lrs_epidemic_t *ep, const double *x, double *wx)
+{
+    const size_t *rp = ep->rowptr;
+    const uint32_t *ci = ep->colidx;
+    for (size_t i = 0; i < ep->N; i++) {
+        double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+        size_t k = rp[i], end = rp[i + 1];
+        for (; k + 4 <= end; k += 4) {
+            s0 += x[ci[k]];
+            s1 += x[ci[k + 1]];
+            s2 += x[ci[k + 2]];
+            s3 += x[ci[k + 3]];
+        }
+        for (; k < end; k++)
+            s0 += x[ci[k]];
+        wx[i] = ep->wconst * ((s0 + s1) + (s2 + s3));
+    }
+}
+
+/* wx <- W x: by compressed rows (2 nnz flops) or one dgemv (2 N^2). */
+static void w_times(lrs_epidemic_t *ep, const double *x)
+{
+    if (!ep->rowptr) {
+        gsl_vector_const_view xv = gsl_vector_const_view_array(x, ep->N);
+        gsl_blas_dgemv(CblasNoTrans, 1.0, ep->W, &xv.vector, 0.0, ep->wx);
+    } else if (ep->val) {
+        csr_times(ep, x, ep->wx->data);
+    } else {
+        csr_times_uniform(ep, x, ep->wx->data);
     }
 }
 

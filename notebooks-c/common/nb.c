@@ -411,3 +411,139 @@ int nb_parallel(int jobs, size_t n, int (*fn)(void *ctx), void **ctx)
         pthread_join(th[t], NULL);
     return p.rc;
 }
+
+/* ------------------------------------------------------------------ nb_async */
+
+struct nb_async {
+    const lrs_observer_t *inner;
+    size_t ninner;
+    int copy_r;               /* some inner observer reads R */
+    gsl_matrix *Z, *X, *R;    /* the block being observed (capacity rows x N) */
+    lrs_block_t blk;
+    int busy, quit, rc;       /* a block is waiting or being observed; stop; first error */
+    lrs_err_t err;
+    int threaded;
+    pthread_t th;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+};
+
+/* The inner observers on the copied block; the first error is kept. */
+static void async_observe_copy(nb_async_t *as)
+{
+    for (size_t k = 0; k < as->ninner && !as->rc; k++) {
+        lrs_err_t e = {0};
+        int rc = as->inner[k].observe(as->inner[k].self, &as->blk, &e);
+        if (rc) {
+            as->rc = rc;
+            as->err = e;
+        }
+    }
+}
+
+static void *async_worker(void *arg)
+{
+    nb_async_t *as = arg;
+    pthread_mutex_lock(&as->mu);
+    for (;;) {
+        while (!as->busy && !as->quit)
+            pthread_cond_wait(&as->cv, &as->mu);
+        if (!as->busy)
+            break;
+        pthread_mutex_unlock(&as->mu);
+        async_observe_copy(as);
+        pthread_mutex_lock(&as->mu);
+        as->busy = 0;
+        pthread_cond_broadcast(&as->cv);
+    }
+    pthread_mutex_unlock(&as->mu);
+    return NULL;
+}
+
+nb_async_t *nb_async_start(const lrs_observer_t *inner, size_t ninner)
+{
+    nb_async_t *as = calloc(1, sizeof *as);
+    if (!as) {
+        fprintf(stderr, "out of memory\n");
+        exit(1);
+    }
+    as->inner = inner;
+    as->ninner = ninner;
+    for (size_t k = 0; k < ninner; k++)
+        as->copy_r |= inner[k].needs_recurrent != 0;
+    pthread_mutex_init(&as->mu, NULL);
+    pthread_cond_init(&as->cv, NULL);
+    as->threaded = pthread_create(&as->th, NULL, async_worker, as) == 0;
+    return as;
+}
+
+/* dst (allocated or grown to src's shape) <- src. */
+static int copy_into(gsl_matrix **dst, const gsl_matrix *src)
+{
+    if (!*dst || (*dst)->size1 != src->size1 || (*dst)->size2 != src->size2) {
+        gsl_matrix_free(*dst);
+        *dst = gsl_matrix_alloc(src->size1, src->size2);
+        if (!*dst)
+            return -1;
+    }
+    gsl_matrix_memcpy(*dst, src);
+    return 0;
+}
+
+static int async_observe(void *self, const lrs_block_t *b, lrs_err_t *err)
+{
+    nb_async_t *as = self;
+    pthread_mutex_lock(&as->mu);
+    while (as->busy)
+        pthread_cond_wait(&as->cv, &as->mu);
+    int rc = as->rc;
+    if (rc && err)
+        *err = as->err;
+    pthread_mutex_unlock(&as->mu);
+    if (rc)
+        return rc;
+    if (copy_into(&as->Z, b->Z) || copy_into(&as->X, b->X) ||
+        (as->copy_r && b->R && copy_into(&as->R, b->R)))
+        return lrs_err_set(err, LRS_ENOMEM, "nb_async: out of memory (block of %zu rows)",
+                           b->Z->size1);
+    lrs_block_t blk = {b->n0, b->dt, as->Z, as->X, as->copy_r && b->R ? as->R : NULL};
+    as->blk = blk;
+    if (!as->threaded) { /* no thread: observe in place of the worker */
+        async_observe_copy(as);
+        return as->rc;
+    }
+    pthread_mutex_lock(&as->mu);
+    as->busy = 1;
+    pthread_cond_broadcast(&as->cv);
+    pthread_mutex_unlock(&as->mu);
+    return LRS_OK;
+}
+
+lrs_observer_t nb_async_observer(nb_async_t *as)
+{
+    lrs_observer_t o = {async_observe, as, as->copy_r};
+    return o;
+}
+
+int nb_async_finish(nb_async_t *as, lrs_err_t *err)
+{
+    if (!as)
+        return LRS_OK;
+    if (as->threaded) {
+        pthread_mutex_lock(&as->mu);
+        as->quit = 1;
+        pthread_cond_broadcast(&as->cv);
+        pthread_mutex_unlock(&as->mu);
+        pthread_join(as->th, NULL);
+    }
+    int rc = as->rc;
+    if (rc && err)
+        *err = as->err;
+    pthread_mutex_destroy(&as->mu);
+    pthread_cond_destroy(&as->cv);
+    gsl_matrix_free(as->Z);
+    gsl_matrix_free(as->X);
+    gsl_matrix_free(as->R);
+    free(as);
+    return rc;
+}

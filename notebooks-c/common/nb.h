@@ -101,4 +101,18 @@ int nb_finish(void);
  * result. */
 int nb_parallel(int jobs, size_t n, int (*fn)(void *ctx), void **ctx);
 
+/* Observers on a second thread: nb_async_start(inner, n) starts a worker;
+ * its observer (nb_async_observer) copies each block (Z, X, and R if an
+ * inner observer needs it) and hands the copy to the worker, which runs the
+ * inner observers on it while the run computes the next block (one block in
+ * flight).  For observers whose work is comparable to the run's own, e.g.
+ * N x N covariances beside a cheap sparse step.  nb_async_finish waits for
+ * the last block, frees the worker and returns the inner observers' first
+ * error (also reported to the run one block late).  The inner array must
+ * outlive the run. */
+typedef struct nb_async nb_async_t;
+nb_async_t *nb_async_start(const lrs_observer_t *inner, size_t ninner);
+lrs_observer_t nb_async_observer(nb_async_t *as);
+int nb_async_finish(nb_async_t *as, lrs_err_t *err);
+
 #endif

@@ -722,23 +722,40 @@ static int qadapt_observe(void *self, const lrs_block_t *b, lrs_err_t *err)
  * the epidemic, whose nodes fluctuate on very different scales) and raw
  * (for the directions) PCA of dx and p from their covariances; the angles of
  * dx's last PC to v and u; pcs.tsv. */
+/* The scaled and raw PCA of one covariance (raw components if vectors). */
+typedef struct {
+    const lrs_cov_t *cov;
+    lrs_pca_t *scaled, *raw;
+    int vectors;
+} pca_pair_t;
+
+static int pca_pair_job(void *ctx)
+{
+    pca_pair_t *q = ctx;
+    lrs_err_t err = {0};
+    size_t N = q->scaled->var->size;
+    gsl_matrix *C = gsl_matrix_alloc(N, N);
+    NB_TRY(lrs_cov_get(q->cov, C, &err), &err);
+    NB_TRY(lrs_pca_from_cov(q->scaled, C, 1, 0, &err), &err);
+    NB_TRY(lrs_pca_from_cov(q->raw, C, 0, q->vectors, &err), &err);
+    gsl_matrix_free(C);
+    return 0;
+}
+
 static void noise_pca(const nb_args_t *a, const epi_params_t *p, epi_study_t *s,
                       const lrs_cov_t *cx, const lrs_cov_t *cp)
 {
     lrs_err_t err = {0};
     size_t N = s->N;
-    gsl_matrix *C = gsl_matrix_alloc(N, N);
     s->samples = lrs_cov_count(cx);
     NB_TRY(lrs_pca_alloc(&s->pca_x, N, &err), &err);
     NB_TRY(lrs_pca_alloc(&s->pca_p, N, &err), &err);
     NB_TRY(lrs_pca_alloc(&s->pca_x_raw, N, &err), &err);
     NB_TRY(lrs_pca_alloc(&s->pca_p_raw, N, &err), &err);
-    NB_TRY(lrs_cov_get(cx, C, &err), &err);
-    NB_TRY(lrs_pca_from_cov(s->pca_x, C, 1, 0, &err), &err);
-    NB_TRY(lrs_pca_from_cov(s->pca_x_raw, C, 0, 1, &err), &err);
-    NB_TRY(lrs_cov_get(cp, C, &err), &err);
-    NB_TRY(lrs_pca_from_cov(s->pca_p, C, 1, 0, &err), &err);
-    NB_TRY(lrs_pca_from_cov(s->pca_p_raw, C, 0, 0, &err), &err);
+    /* dx's and p's eigendecompositions (O(N^3) each) side by side */
+    pca_pair_t pairs[2] = {{cx, s->pca_x, s->pca_x_raw, 1}, {cp, s->pca_p, s->pca_p_raw, 0}};
+    void *ctx[2] = {&pairs[0], &pairs[1]};
+    nb_parallel(a->jobs, 2, pca_pair_job, ctx);
     gsl_vector_const_view last = gsl_matrix_const_column(s->pca_x_raw->pcs, N - 1);
     NB_TRY(lrs_spectra_line_angle_deg(&last.vector, s->v, &s->angle_lastpc_v_deg, &err), &err);
     NB_TRY(lrs_spectra_line_angle_deg(&last.vector, s->u, &s->angle_lastpc_u_deg, &err), &err);
@@ -750,7 +767,6 @@ static void noise_pca(const nb_args_t *a, const epi_params_t *p, epi_study_t *s,
             p->noise_tau_x, p->noise_T, p->noise_dt, s->t_discard, N);
     nb_write_columns(fp, s->pca_x->pct, s->pca_p->pct, s->pca_x_raw->pct, s->pca_p_raw->pct,
                      NULL);
-    gsl_matrix_free(C);
 }
 
 void epi_noise_run(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
@@ -793,12 +809,16 @@ void epi_noise_run(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
     NB_TRY(lrs_proj_set_trace(proj, fp, every ? every : 1, p->proj_trace_T, &err), &err);
     qadapt_t qa = {lrs_proj_observer(proj), s->xs, NULL};
     lrs_epidemic_run_t run = perturbed_run(s, p->noise_dt, p->noise_T);
-    lrs_observer_t obs[4] = {lrs_cov_observer(cx, LRS_FIELD_Z, s->t_discard),
-                             lrs_cov_observer(cp, LRS_FIELD_X, s->t_discard),
-                             {qadapt_observe, &qa, 1},
+    /* The two N x N covariances cost about as much as the sparse steps:
+     * they run on a second thread (nb_async), one block behind. */
+    lrs_observer_t covs[2] = {lrs_cov_observer(cx, LRS_FIELD_Z, s->t_discard),
+                              lrs_cov_observer(cp, LRS_FIELD_X, s->t_discard)};
+    nb_async_t *as = nb_async_start(covs, 2);
+    lrs_observer_t obs[3] = {nb_async_observer(as), {qadapt_observe, &qa, 1},
                              nb_progress_observer(&prog, "noise run",
                                                   (size_t)llround(p->noise_T / p->noise_dt))};
-    NB_TRY(lrs_epidemic_run(ep, &run, in, obs, 4, &err), &err);
+    NB_TRY(lrs_epidemic_run(ep, &run, in, obs, 3, &err), &err);
+    NB_TRY(nb_async_finish(as, &err), &err);
     nb_progress_done(&prog);
     gsl_matrix_free(qa.Q);
 
