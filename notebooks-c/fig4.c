@@ -262,7 +262,10 @@ static void write_overlap(const nb_args_t *a, const net_t *net, gsl_vector *sP)
     nb_write_columns(fp, net->u, net->v, NULL);
 }
 
-/* The simulator's parameters for this network (T and z0 per run). */
+/* The simulator's parameters for this network (T and z0 per run).  tanh and
+ * W tanh(z) in float32, as the authors computed (PyTorch's default): about
+ * 1.3x less CPU, and every number of the summary is unchanged at its printed
+ * precision for seeds 1-4 and the default seed. */
 static lrs_sim_params_t sim_params(const net_modular_params_t *p, const net_t *net)
 {
     lrs_sim_params_t s = lrs_sim_params_default();
@@ -270,6 +273,7 @@ static lrs_sim_params_t sim_params(const net_modular_params_t *p, const net_t *n
     s.f = p->f;
     s.tau_vec = net->tau;
     s.dt = DT;
+    s.precision = LRS_SIM_FLOAT32;
     s.stop = &nb_stop;
     return s;
 }
@@ -526,6 +530,30 @@ static void run_shared(const nb_args_t *a, const net_modular_params_t *p, const 
     gsl_rng_free(rng);
 }
 
+/* The step run (f) and the shared-input run (g-i) are independent (own
+ * streams and files): side by side on nb_parallel's threads. */
+typedef struct {
+    int shared;          /* 0: the step run, 1: the shared-input run */
+    const nb_args_t *a;
+    const net_modular_params_t *p;
+    const net_t *net;
+    gsl_rng *rng;        /* step run: the network's stream, continued */
+    double *norm_u, *norm_r;
+    const mf_t *mf;
+    double T_shared;
+    ei_obs_t *ei;
+} run_job_t;
+
+static int run_job(void *ctx)
+{
+    run_job_t *r = ctx;
+    if (r->shared)
+        run_shared(r->a, r->p, r->net, r->mf, r->T_shared, r->ei);
+    else
+        run_steps(r->a, r->p, r->net, r->rng, r->norm_u, r->norm_r);
+    return 0;
+}
+
 /* ------------------------------------------------------------ summary */
 static void summary_meanfield(const mf_t *mf)
 {
@@ -605,8 +633,10 @@ int main(int argc, char **argv)
     write_eigs(&a, net, &out_re, &out_im);           /* c */
     mean_field(&a, &p, net, &mf);                    /* c, g */
     write_overlap(&a, net, sP);                      /* d, e */
-    run_steps(&a, &p, net, rng, &norm_u, &norm_r);   /* f */
-    run_shared(&a, &p, net, &mf, T_sh, &ei);         /* g, h, i */
+    run_job_t jobs[2] = {{1, &a, &p, net, rng, &norm_u, &norm_r, &mf, T_sh, &ei},  /* g, h, i */
+                         {0, &a, &p, net, rng, &norm_u, &norm_r, &mf, T_sh, &ei}}; /* f */
+    void *ctx[2] = {&jobs[0], &jobs[1]};
+    nb_parallel(a.jobs, 2, run_job, ctx);
 
     nb_summary("N", "%zu", p.N);
     nb_summary("svals_W0_top2", "%.4f %.4f", gsl_vector_get(net->s0, 0),

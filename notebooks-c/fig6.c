@@ -84,15 +84,15 @@ int main(int argc, char **argv)
 
     /* ---------------------------------------------------------- fixed point
      * From x0 ~ U(0.3, 0.6), the unperturbed epidemic relaxes (T = 300) to
-     * the endemic state x*; Newton polishes it to ||F(x*)|| ~ 1e-16. */
-    epi_fixed_point(&a, &p, &s);
+     * the endemic state x*; Newton polishes it to ||F(x*)|| ~ 1e-16.
+     * (Beside it, the display order of panel a: epi_display.) */
+    epi_side_by_side(&a, &p, &s, epi_fixed_point, epi_display);
 
     /* ---------------------------------------------------------- panel d
      * How fast: ||x(t) - x*|| decays roughly exponentially; a least-squares
      * fit of a e^{-t/tau} to the curve gives the relaxation time (authors:
      * about 0.65).  The tail alone decays at the slowest rate |max Re eig J|.
      * The noise run discards its first 10 relaxation times. */
-    epi_relaxation(&a, &p, &s);
 
     /* ---------------------------------------------------------- panels b, c
      * The Jacobian at x*: stable (every eigenvalue has a negative real part;
@@ -101,8 +101,9 @@ int main(int argc, char **argv)
      * overlap matrix P = U_r^T V_r of its top r = 9 singular vectors has
      * singular values near 1: J's dominant part is EP-like (range
      * symmetric), the case where low-rank suppression comes without
-     * amplification. */
-    epi_jacobian(&a, &p, &s);
+     * amplification.
+     * (Panels d and b-c need only x*: they run side by side.) */
+    epi_side_by_side(&a, &p, &s, epi_relaxation, epi_jacobian);
 
     /* ---------------------------------------------------------- panel e
      * Step responses (dt = 0.1, forward Euler), v with a positive sum; then
@@ -116,15 +117,15 @@ int main(int argc, char **argv)
      * network resists most is a change of the hub's own infection rate.
      * Response ratio = ||x - x*|| just before t = 80 over just before t = 40
      * (also its linear prediction, from -J^{-1} diag(x*(1-x*)) p). */
-    epi_step_run(&a, &p, &s);
 
     /* ---------------------------------------------------------- panel f
      * Smooth noise on every infection rate, p = 0.01 xi(t) (tau_x = 10),
      * T = 5000, dt = 0.2, statistics after 10 relaxation times.  Scaled PCA
      * (each node standardised) of x - x* and of p: the response spectrum is
      * spread over many components like the input's, i.e. high-dimensional
-     * dynamics on a low-rank network. */
-    epi_noise_run(&a, &p, &s);
+     * dynamics on a low-rank network.
+     * (Panels e and f are independent runs: side by side.) */
+    epi_side_by_side(&a, &p, &s, epi_noise_run, epi_step_run);
 
     /* ---------------------------------------------------------- summary */
     epi_summary(&a, &p, &s);

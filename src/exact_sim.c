@@ -15,6 +15,14 @@
  * Memory: three N x N matrices (one set per trajectory with a low-rank
  * part, else shared) and B x N per trajectory.  Cost: 2 B N^2 (dgemm) +
  * 2 B N^2 (dgemv) per block, as an Euler step plus the input terms.
+ *
+ * Feed-forward mode, tau dz/dt = -z + W^T x (f = identity): the same step
+ * with no recurrence and the drive d = W^T x as input (linear between
+ * samples when x is):
+ *     z[n] = e .* z[n-1] + f0 .* d[n-1] + f1 .* d[n],
+ * e, f0, f1 the diagonals of the propagator of the zero matrix (per-unit
+ * tau).  Per block one dgemm gives the drive rows R = X W (which the
+ * observers see, as with Euler); the rest is O(N) per step.
  */
 #include "lrs/exact.h"
 #include "sim_internal.h"
@@ -35,9 +43,6 @@ static int exact_check(const lrs_sim_params_t *p, const char *who, lrs_err_t *er
         return lrs_err_set(err, LRS_EINVAL,
                            "%s: the exact integrator needs a linear network (f = identity), got %s",
                            who, lrs_sim_transfer_name(p->f));
-    if (p->mode != LRS_SIM_RECURRENT)
-        return lrs_err_set(err, LRS_EINVAL, "%s: the exact method supports the recurrent mode only",
-                           who);
     return LRS_OK;
 }
 
@@ -65,6 +70,19 @@ static int exact_setup(lrs_sim_t *s, const lrs_sim_params_t *p, lrs_err_t *err)
     int rc = LRS_OK, shared = 0;
     for (size_t q = 0; q < s->K; q++)
         shared = shared || s->tr[q].r == 0;
+    if (s->mode == LRS_SIM_FEEDFORWARD) { /* no recurrence: the zero matrix's (diagonal) step */
+        double *zero = calloc(s->N * s->N, sizeof(double));
+        if (!zero)
+            return lrs_err_set(err, LRS_ENOMEM, "lrs_sim_alloc: out of memory for N = %zu", s->N);
+        rc = propagator(s, zero, p, &s->E, &s->F0, &s->F1, err);
+        free(zero);
+        for (size_t q = 0; q < s->K && rc == LRS_OK; q++) {
+            s->tr[q].E = s->E;
+            s->tr[q].F0 = s->F0;
+            s->tr[q].F1 = s->F1;
+        }
+        return rc;
+    }
     if (shared && (rc = propagator(s, s->W, p, &s->E, &s->F0, &s->F1, err)))
         return rc;
     for (size_t q = 0; q < s->K && rc == LRS_OK; q++) {
@@ -88,8 +106,32 @@ static int exact_setup(lrs_sim_t *s, const lrs_sim_params_t *p, lrs_err_t *err)
     return rc;
 }
 
+/* Feed-forward rows i0..b of trajectory t: the drive rows 1..b, R = X W,
+ * then z[i] = e .* z[i-1] + f0 .* R[i-1] + f1 .* R[i] (row 0 of R is the
+ * previous block's last drive). */
+static void exact_feedforward(lrs_sim_t *s, sim_traj *t, size_t k, size_t i0, size_t b)
+{
+    size_t N = s->N;
+    double *Z = t->Zs[k % 2], *R = t->Rs[k % 2];
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)b, (int)N, (int)N, 1.0,
+                t->Xs[k % 3] + N, (int)N, s->W, (int)N, 0.0, R + N, (int)N);
+    for (size_t i = i0; i <= b; i++) {
+        const double *z = Z + (i - 1) * N, *d0 = R + (i - 1) * N, *d1 = R + i * N;
+        double *zn = Z + i * N;
+        for (size_t j = 0; j < N; j++) {
+            size_t jj = j * N + j;
+            zn[j] = t->E[jj] * z[j] + t->F0[jj] * d0[j] + t->F1[jj] * d1[j];
+        }
+    }
+}
+
 static void exact_advance(lrs_sim_t *s, size_t k, size_t i0, size_t b)
 {
+    if (s->mode == LRS_SIM_FEEDFORWARD) {
+        for (size_t q = 0; q < s->K; q++)
+            exact_feedforward(s, &s->tr[q], k, i0, b);
+        return;
+    }
     if (i0 > b)
         return;
     int n = (int)s->N, m = (int)(b - i0 + 1);

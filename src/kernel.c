@@ -117,13 +117,8 @@ INLINE_SIMD float hsum8(__m256 v)
 INLINE_SIMD void block_rk(size_t m, const float *A, size_t lda, const float *X, size_t ldx,
                           float *Y, size_t ldy, size_t i, int R, int K)
 {
-    __m256 acc[8][4];
+    __m256 acc[8][4] = {{{0}}}; /* only R x K used: registers */
     size_t m8 = m & ~(size_t)7;
-#pragma GCC unroll 8
-    for (int r = 0; r < R; r++)
-#pragma GCC unroll 4
-        for (int k = 0; k < K; k++)
-            acc[r][k] = _mm256_setzero_ps();
     for (size_t j = 0; j < m8; j += 8) {
         __m256 xv[4];
 #pragma GCC unroll 4
@@ -217,13 +212,8 @@ INLINE_SIMD512 void step512(__m512 acc[8][4], const float *A, size_t lda, const 
 INLINE_SIMD512 void block512(size_t m, const float *A, size_t lda, const float *X, size_t ldx,
                              float *Y, size_t ldy, size_t i, int R, int K)
 {
-    __m512 acc[8][4];
+    __m512 acc[8][4] = {{{0}}}; /* only R x K used: registers */
     size_t m16 = m & ~(size_t)15;
-#pragma GCC unroll 8
-    for (int r = 0; r < R; r++)
-#pragma GCC unroll 4
-        for (int k = 0; k < K; k++)
-            acc[r][k] = _mm512_setzero_ps();
     for (size_t j = 0; j < m16; j += 16)
         step512(acc, A, lda, X, ldx, i, j, (__mmask16)0xffff, R, K);
     if (m16 < m)

@@ -46,19 +46,21 @@ int sim_float_setup(lrs_sim_t *s)
     return 1;
 }
 
-void sim_float_f(lrs_sim_t *s, size_t q, const double *z, double *fz)
+void sim_float_f(lrs_sim_t *s, size_t q, double *fz)
 {
     size_t N = s->N;
     float *F = s->Fx + q * s->ldf;
-    for (size_t j = 0; j < N; j++)
-        F[j] = (float)z[j];
+    sim_traj *t = &s->tr[q];
     if (s->f == LRS_F_TANH)
         lrs_kernel_tanhf(N, F, F);
     else if (s->f == LRS_F_RELU)
         for (size_t j = 0; j < N; j++)
             F[j] = F[j] > 0 ? F[j] : 0.0f;
+    if (t->r == 0)
+        return;
     for (size_t j = 0; j < N; j++)
         fz[j] = F[j];
+    sim_lowrank_coef(s, t, fz, t->lr_t);
 }
 
 void sim_float_matvec(lrs_sim_t *s, size_t K, double beta, double *const *y)
@@ -66,9 +68,20 @@ void sim_float_matvec(lrs_sim_t *s, size_t K, double beta, double *const *y)
     size_t N = s->N, ld = s->ldf;
     lrs_kernel_sgemm_k(N, N, K, s->Af, ld, s->Fx, ld, s->Fy, ld);
     for (size_t q = 0; q < K; q++) {
+        const sim_traj *t = &s->tr[q];
         const float *Y = s->Fy + q * ld;
+        const double *c = t->lr_t + t->r;
         double *yq = y[q];
-        for (size_t i = 0; i < N; i++)
-            yq[i] = (double)Y[i] + beta * yq[i];
+        if (t->r == 0) {
+            for (size_t i = 0; i < N; i++)
+                yq[i] = (double)Y[i] + beta * yq[i];
+        } else if (t->r == 2) { /* the common rank-two case, written out */
+            const double *u = t->Ua, c0 = c[0], c1 = c[1];
+            for (size_t i = 0; i < N; i++)
+                yq[i] = ((double)Y[i] + beta * yq[i]) + (u[2 * i] * c0 + u[2 * i + 1] * c1);
+        } else {
+            for (size_t i = 0; i < N; i++)
+                yq[i] = ((double)Y[i] + beta * yq[i]) + sim_lowrank_row(t, i, c);
+        }
     }
 }

@@ -93,10 +93,29 @@ void sim_lowrank_add(const lrs_sim_t *s, const sim_traj *t, const double *Ua, co
 int sim_cpu_fast_gemv(size_t N);
 /* Float32 precision: the float copy of s->A (after the method's setup). */
 int sim_float_setup(lrs_sim_t *s);
-/* Float32 precision: row q of Fx <- f(z) in float; fz <- the same values in
- * double (for the low-rank part). */
-void sim_float_f(lrs_sim_t *s, size_t q, const double *z, double *fz);
-/* Float32 precision: y_k = Af Fx_k + beta y_k, k < K (one pass over Af). */
+/* c = S V^T v of trajectory t into scratch + r (scratch: 2 r, r >= 1). */
+void sim_lowrank_coef(const lrs_sim_t *s, const sim_traj *t, const double *v, double *scratch);
+/* Row i of Ua c (c from sim_lowrank_coef): the term the float path adds
+ * while it widens the product (the same bits as y += Ua c). */
+static inline double sim_lowrank_row(const sim_traj *t, size_t i, const double *c)
+{
+    const double *u = t->Ua + i * t->r;
+    if (t->r == 1)
+        return u[0] * c[0];
+    if (t->r == 2)
+        return u[0] * c[0] + u[1] * c[1];
+    double acc = 0.0;
+    for (size_t l = 0; l < t->r; l++)
+        acc += u[l] * c[l];
+    return acc;
+}
+/* Float32 precision, after the caller wrote (float) z into row q of Fx:
+ * f in place, and for a low-rank part the coefficients c = S V^T f(z)
+ * (f(z) widened into the scratch fz, N doubles) into the stepping side of
+ * lr_t. */
+void sim_float_f(lrs_sim_t *s, size_t q, double *fz);
+/* Float32 precision: y_k = Af Fx_k + beta y_k + Ua_k c_k, k < K (one pass
+ * over Af; the low-rank term added as each row is widened to double). */
 void sim_float_matvec(lrs_sim_t *s, size_t K, double beta, double *const *y);
 /* W_k = W + U S V^T densely (N x N, row-major, caller frees); NULL on ENOMEM. */
 double *sim_dense_w(const lrs_sim_t *s, const sim_traj *t);

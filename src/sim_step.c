@@ -246,22 +246,29 @@ static void lowrank_uc(size_t N, size_t r, const double *Ua, const double *c, do
     }
 }
 
-/* y += Ua (S (V^T v)), scratch 2 r. */
-void sim_lowrank_add(const lrs_sim_t *s, const sim_traj *t, const double *Ua, const double *v,
-                     double *y, double *scratch)
+/* c = S (V^T v) into scratch + r (scratch: 2 r; a = V^T v in the first r). */
+void sim_lowrank_coef(const lrs_sim_t *s, const sim_traj *t, const double *v, double *scratch)
 {
-    size_t N = s->N, r = t->r;
-    if (r == 0)
-        return;
+    size_t r = t->r;
     double *a = scratch, *c = scratch + r;
-    lowrank_vt(N, r, t->V, v, a);
+    lowrank_vt(s->N, r, t->V, v, a);
     for (size_t l = 0; l < r; l++) {
         double acc = 0.0;
         for (size_t m = 0; m < r; m++)
             acc += t->S[l * r + m] * a[m];
         c[l] = acc;
     }
-    lowrank_uc(N, r, Ua, c, y);
+}
+
+/* y += Ua (S (V^T v)), scratch 2 r. */
+void sim_lowrank_add(const lrs_sim_t *s, const sim_traj *t, const double *Ua, const double *v,
+                     double *y, double *scratch)
+{
+    size_t r = t->r;
+    if (r == 0)
+        return;
+    sim_lowrank_coef(s, t, v, scratch);
+    lowrank_uc(s->N, r, Ua, scratch + r, y);
 }
 
 double *sim_dense_w(const lrs_sim_t *s, const sim_traj *t)
@@ -336,10 +343,13 @@ static const double *euler_prepare(lrs_sim_t *s, sim_traj *t, const double *z, c
         return z;
     }
     double *fz = t->work;
-    if (s->ldf) { /* float32 precision: f in float (sim_float_f) */
-        for (size_t j = 0; j < N; j++)
+    if (s->ldf) { /* float32 precision: f in float, low-rank part with the product */
+        float *F = s->Fx + (size_t)(t - s->tr) * s->ldf;
+        for (size_t j = 0; j < N; j++) {
             zn[j] = oma[j] * z[j] + al[j] * x[j];
-        sim_float_f(s, (size_t)(t - s->tr), z, fz);
+            F[j] = (float)z[j];
+        }
+        sim_float_f(s, (size_t)(t - s->tr), fz);
         return fz;
     }
     if (s->f == LRS_F_TANH) {
@@ -373,10 +383,11 @@ static void euler_advance(lrs_sim_t *s, size_t k, size_t i0, size_t b)
             s->yp[q] = Z + i * N;
             s->xp[q] = euler_prepare(s, t, Z + (i - 1) * N, t->Xs[k % 3] + (i - 1) * N, Z + i * N);
         }
-        if (s->ldf)
+        if (s->ldf) {
             sim_float_matvec(s, K, beta, s->yp);
-        else
-            sim_matvec(s, s->A, K, s->xp, beta, s->yp);
+            continue;
+        }
+        sim_matvec(s, s->A, K, s->xp, beta, s->yp);
         for (size_t q = 0; q < K; q++)
             sim_lowrank_add(s, &s->tr[q], s->tr[q].Ua, s->xp[q], s->yp[q], s->tr[q].lr_t);
     }
@@ -451,12 +462,19 @@ static void rk4_stage(lrs_sim_t *s, const double *const *zt, const double *const
         sim_traj *t = &s->tr[q];
         double *fz = t->work, *g = t->work + N;
         const double *al = s->alpha;
+        if (s->ldf) {
+            float *F = s->Fx + q * s->ldf;
+            for (size_t j = 0; j < N; j++) {
+                g[j] = al[j] * (xs[q][j] - zt[q][j]);
+                F[j] = (float)zt[q][j];
+            }
+            sim_float_f(s, q, fz);
+            s->yp[q] = g;
+            continue;
+        }
         for (size_t j = 0; j < N; j++)
             g[j] = al[j] * (xs[q][j] - zt[q][j]);
-        if (s->ldf) {
-            sim_float_f(s, q, zt[q], fz);
-            s->xp[q] = fz;
-        } else if (s->f == LRS_F_IDENTITY) {
+        if (s->f == LRS_F_IDENTITY) {
             s->xp[q] = zt[q];
         } else {
             sim_apply_f(s->f, zt[q], fz, N);
@@ -464,10 +482,11 @@ static void rk4_stage(lrs_sim_t *s, const double *const *zt, const double *const
         }
         s->yp[q] = g;
     }
-    if (s->ldf)
+    if (s->ldf) {
         sim_float_matvec(s, K, 1.0, s->yp);
-    else
-        sim_matvec(s, s->A, K, s->xp, 1.0, s->yp);
+        return;
+    }
+    sim_matvec(s, s->A, K, s->xp, 1.0, s->yp);
     for (size_t q = 0; q < K; q++)
         sim_lowrank_add(s, &s->tr[q], s->tr[q].Ua, s->xp[q], s->yp[q], s->tr[q].lr_t);
 }

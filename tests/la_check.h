@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * tests/la_check.h -- fixtures and matrix measures shared by the unit tests:
- * a seeded generator, Gaussian and Figure-1 matrices, the Frobenius norm and
- * the orthonormality defect.
+ * a seeded generator, Gaussian and Figure-1 matrices, a seeded noise input,
+ * the Frobenius norm and the orthonormality defect.
  */
 #ifndef LRS_TEST_LA_CHECK_H
 #define LRS_TEST_LA_CHECK_H
@@ -15,6 +15,7 @@
 #include <gsl/gsl_rng.h>
 #include "lrs/connectivity.h"
 #include "lrs/exact.h"
+#include "lrs/noise.h"
 #include "lrs/sim.h"
 
 /* MT19937 seeded with seed (the caller frees it). */
@@ -38,6 +39,15 @@ static inline gsl_matrix *gaussian_matrix(size_t n, size_t m, double scale, unsi
     return A;
 }
 
+/* A new n x m matrix holding a[] (row-major: a[i * m + j] is entry (i, j)). */
+static inline gsl_matrix *matrix_of(size_t n, size_t m, const double *a)
+{
+    gsl_matrix *A = gsl_matrix_alloc(n, m);
+    gsl_matrix_const_view v = gsl_matrix_const_view_array(a, n, m);
+    gsl_matrix_memcpy(A, &v.matrix);
+    return A;
+}
+
 /* Figure-1-like network W = c u u^T + rho G / sqrt(N) drawn from r. */
 static inline gsl_matrix *fig1_net(size_t N, double c, double rho, gsl_rng *r)
 {
@@ -49,6 +59,15 @@ static inline gsl_matrix *fig1_net(size_t N, double c, double rho, gsl_rng *r)
     lrs_conn_add_gaussian(W, rho, r, &e);
     gsl_vector_free(u);
     gsl_vector_free(v);
+    return W;
+}
+
+/* fig1_net from its own generator seeded with seed. */
+static inline gsl_matrix *seeded_fig1_net(size_t N, double c, double rho, unsigned long seed)
+{
+    gsl_rng *r = new_rng(seed);
+    gsl_matrix *W = fig1_net(N, c, rho, r);
+    gsl_rng_free(r);
     return W;
 }
 
@@ -67,6 +86,37 @@ static inline int const_input(lrs_input_t **in, const gsl_vector *c, lrs_err_t *
     if (!rc)
         rc = lrs_input_add_constant(*in, c, err);
     return rc;
+}
+
+/* An input carrying smooth noise (lrs_noise_alloc(N, tau_x, sigma_x, dt)) drawn
+ * from its own generator seeded with seed; noisy_input_free releases all three
+ * (also after a failed init). */
+typedef struct {
+    gsl_rng *rng;
+    lrs_noise_t *noise;
+    lrs_input_t *in;
+} noisy_input_t;
+
+static inline int noisy_input_init(noisy_input_t *q, size_t N, double tau_x, double sigma_x,
+                                   double dt, unsigned long seed, lrs_err_t *err)
+{
+    int rc;
+    q->rng = new_rng(seed);
+    q->noise = NULL;
+    q->in = NULL;
+    rc = lrs_noise_alloc(&q->noise, N, tau_x, sigma_x, dt, q->rng, err);
+    if (!rc)
+        rc = lrs_input_alloc(&q->in, N, err);
+    if (!rc)
+        rc = lrs_input_add_noise(q->in, q->noise, 1.0, NULL, err);
+    return rc;
+}
+
+static inline void noisy_input_free(noisy_input_t *q)
+{
+    lrs_input_free(q->in);
+    lrs_noise_free(q->noise);
+    gsl_rng_free(q->rng);
 }
 
 /* Simulate with p and input `in` (no observers) and copy the final state

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 
 #include "harness.h"
+#include "la_check.h"
 #include <string.h>
 #include "lrs/connectivity.h"
 #include "lrs/epidemic.h"
@@ -56,6 +57,33 @@ static void kn_free(kn_model_t *m)
     gsl_vector_free(m->x);
 }
 
+/* A sampled curve d(t_k), as lrs_epidemic_relax_curve writes it and
+ * lrs_epidemic_fit_exp reads it. */
+typedef struct {
+    gsl_vector *t, *d;
+} curve_t;
+
+static curve_t curve_alloc(size_t n)
+{
+    curve_t c = {gsl_vector_alloc(n), gsl_vector_alloc(n)};
+    return c;
+}
+
+static void curve_free(curve_t *c)
+{
+    gsl_vector_free(c->t);
+    gsl_vector_free(c->d);
+}
+
+/* The relaxation curve ||x(t) - m->x|| from m->x0 over [0, T] at n times. */
+static curve_t kn_relax_curve(kn_model_t *m, double T, size_t n)
+{
+    lrs_err_t e;
+    curve_t c = curve_alloc(n);
+    CHECK_OK(lrs_epidemic_relax_curve(m->ep, m->x0, m->x, T, c.t, c.d, NULL, &e), &e);
+    return c;
+}
+
 static double logistic(double c0, double gamma, double p0, double t)
 {
     double K = 1.0 - 1.0 / (gamma + p0), r = gamma + p0 - 1.0;
@@ -66,8 +94,7 @@ static double logistic(double c0, double gamma, double p0, double t)
 static gsl_matrix *school_W(size_t N, size_t ncls, unsigned long seed)
 {
     lrs_err_t e;
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(rng, seed);
+    gsl_rng *rng = new_rng(seed);
     gsl_matrix *W = gsl_matrix_alloc(N, N);
     if (lrs_epidemic_school_network(W, ncls, 0.6, 0.05, rng, NULL, &e) ||
         lrs_epidemic_normalize(W, W, NULL, &e)) {
@@ -76,6 +103,19 @@ static gsl_matrix *school_W(size_t N, size_t ncls, unsigned long seed)
     }
     gsl_rng_free(rng);
     return W;
+}
+
+/* The SIS model (gamma = 3) on school_W(N, ncls, seed), the network in *W
+ * (NULL, a failed check, when it could not be built). */
+static lrs_epidemic_t *school_model(size_t N, size_t ncls, unsigned long seed, gsl_matrix **W)
+{
+    lrs_err_t e;
+    lrs_epidemic_t *ep = NULL;
+    *W = school_W(N, ncls, seed);
+    CHECK(*W != NULL, "school network");
+    if (*W)
+        CHECK_OK(lrs_epidemic_alloc(&ep, *W, 3.0, &e), &e);
+    return ep;
 }
 
 /* lrs_epidemic_endemic = start, relax, Newton, Jacobian done by hand, bit for
@@ -152,11 +192,7 @@ static void test_endemic_pipeline(void)
 static void test_rhs_path_graph(void)
 {
     lrs_err_t e;
-    gsl_matrix *A = gsl_matrix_calloc(3, 3);
-    gsl_matrix_set(A, 0, 1, 1);
-    gsl_matrix_set(A, 1, 0, 1);
-    gsl_matrix_set(A, 1, 2, 1);
-    gsl_matrix_set(A, 2, 1, 1);
+    gsl_matrix *A = matrix_of(3, 3, (const double[]){0, 1, 0, 1, 0, 1, 0, 1, 0});
     gsl_matrix *W = gsl_matrix_alloc(3, 3);
     double smax = 0;
     CHECK_OK(lrs_epidemic_normalize(A, W, &smax, &e), &e);
@@ -192,6 +228,52 @@ static void test_rhs_path_graph(void)
     gsl_matrix_free(W);
 }
 
+/* F(x, p) by the sparse (compressed-row) product, taken when at most a
+ * quarter of W is nonzero, and by the dense one, against the formula summed
+ * term by term: random W with 10% and 60% nonzeros (rows of 1-3 and ~30
+ * nonzeros exercise the unrolled and the remainder loops). */
+static void check_rhs_density(double density, unsigned long seed)
+{
+    lrs_err_t e;
+    size_t N = 53;
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, seed);
+    gsl_matrix *W = gsl_matrix_calloc(N, N);
+    gsl_vector *x = gsl_vector_alloc(N), *p = gsl_vector_alloc(N), *f = gsl_vector_alloc(N);
+    for (size_t i = 0; i < N; i++) {
+        for (size_t j = 0; j < N; j++)
+            if (gsl_rng_uniform(rng) < density)
+                gsl_matrix_set(W, i, j, gsl_rng_uniform(rng) / (density * (double)N));
+        gsl_vector_set(x, i, gsl_rng_uniform(rng));
+        gsl_vector_set(p, i, gsl_rng_uniform(rng) - 0.5);
+    }
+    lrs_epidemic_t *ep = NULL;
+    double g = 2.5;
+    CHECK_OK(lrs_epidemic_alloc(&ep, W, g, &e), &e);
+    CHECK_OK(lrs_epidemic_rhs(ep, x, p, f, &e), &e);
+    for (size_t i = 0; i < N; i++) {
+        double wx = 0, scale = 0, xi = gsl_vector_get(x, i), pi = gsl_vector_get(p, i);
+        for (size_t j = 0; j < N; j++) {
+            wx += gsl_matrix_get(W, i, j) * gsl_vector_get(x, j);
+            scale += fabs(gsl_matrix_get(W, i, j) * gsl_vector_get(x, j));
+        }
+        double want = -xi + (1 - xi) * g * wx + pi * xi * (1 - xi);
+        CHECK_ABS(gsl_vector_get(f, i), want, 4 * (double)N * EPS * (1 + g * scale));
+    }
+    lrs_epidemic_free(ep);
+    gsl_vector_free(x);
+    gsl_vector_free(p);
+    gsl_vector_free(f);
+    gsl_matrix_free(W);
+    gsl_rng_free(rng);
+}
+
+static void test_rhs_sparse_and_dense(void)
+{
+    check_rhs_density(0.1, 11);
+    check_rhs_density(0.6, 12);
+}
+
 /* Adaptive integration against the logistic closed form on K_20. */
 static void test_relax_logistic_closed_form(void)
 {
@@ -201,21 +283,19 @@ static void test_relax_logistic_closed_form(void)
     gsl_vector_set_all(m.x0, 0.05);
     gsl_vector_set_all(m.x, 0.0);
     /* ||x(t) - 0|| = sqrt(n) c(t): the curve gives c(t) at 51 times. */
-    gsl_vector *t = gsl_vector_alloc(51), *d = gsl_vector_alloc(51);
-    CHECK_OK(lrs_epidemic_relax_curve(m.ep, m.x0, m.x, 5.0, t, d, NULL, &e), &e);
+    curve_t cv = kn_relax_curve(&m, 5.0, 51);
     double worst = 0;
     for (size_t k = 0; k < 51; k++) {
-        double tk = gsl_vector_get(t, k);
+        double tk = gsl_vector_get(cv.t, k);
         CHECK_REL(tk, 0.1 * (double)k, 4 * EPS);
-        double c = gsl_vector_get(d, k) / sqrt((double)n);
+        double c = gsl_vector_get(cv.d, k) / sqrt((double)n);
         worst = fmax(worst, fabs(c - logistic(0.05, 3.0, 0.0, tk)) / logistic(0.05, 3.0, 0.0, tk));
     }
     CHECK(worst < 1e-8, "max relative error vs logistic %.3g; tol 1e-8 (integrator tol 1e-10)", worst);
     /* lrs_epidemic_relax leaves x(T) in x. */
     CHECK_OK(lrs_epidemic_relax(m.ep, m.x0, 5.0, 1, NULL, NULL, NULL, &e), &e);
     CHECK_REL(gsl_vector_get(m.x0, 7), logistic(0.05, 3.0, 0.0, 5.0), 1e-8);
-    gsl_vector_free(t);
-    gsl_vector_free(d);
+    curve_free(&cv);
     kn_free(&m);
 }
 
@@ -249,14 +329,11 @@ static void test_fixed_point_school_residual(void)
 {
     lrs_err_t e;
     const size_t N = LRS_EPI_SCHOOL_N;
-    gsl_matrix *W = school_W(N, 9, 11);
-    CHECK(W != NULL, "school network");
+    gsl_matrix *W;
+    lrs_epidemic_t *ep = school_model(N, 9, 11, &W);
     if (!W)
         return;
-    lrs_epidemic_t *ep = NULL;
-    CHECK_OK(lrs_epidemic_alloc(&ep, W, 3.0, &e), &e);
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(rng, 5);
+    gsl_rng *rng = new_rng(5);
     gsl_vector *x = gsl_vector_alloc(N), *xr = gsl_vector_alloc(N), *f = gsl_vector_alloc(N);
     for (size_t i = 0; i < N; i++)
         gsl_vector_set(x, i, 0.3 + 0.3 * gsl_rng_uniform(rng));
@@ -293,14 +370,11 @@ static void test_jacobian_finite_differences(void)
 {
     lrs_err_t e;
     const size_t N = 40;
-    gsl_matrix *W = school_W(N, 4, 3);
-    CHECK(W != NULL, "school network");
+    gsl_matrix *W;
+    lrs_epidemic_t *ep = school_model(N, 4, 3, &W);
     if (!W)
         return;
-    lrs_epidemic_t *ep = NULL;
-    CHECK_OK(lrs_epidemic_alloc(&ep, W, 3.0, &e), &e);
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(rng, 9);
+    gsl_rng *rng = new_rng(9);
     gsl_vector *x = gsl_vector_alloc(N), *xp = gsl_vector_alloc(N), *fp = gsl_vector_alloc(N),
                *fm = gsl_vector_alloc(N);
     for (size_t i = 0; i < N; i++)
@@ -349,14 +423,17 @@ static void test_jacobian_finite_differences(void)
     gsl_matrix_free(W);
 }
 
-/* A curve sampled as the relaxation curves are: t_k = 0.01 k, d_k = f(t_k). */
-static void sample_curve(double (*f)(double), gsl_vector *t, gsl_vector *d)
+/* n samples of f as the relaxation curves are sampled: t_k = 0.01 k,
+ * d_k = f(t_k). */
+static curve_t sampled_curve(double (*f)(double), size_t n)
 {
-    for (size_t k = 0; k < t->size; k++) {
+    curve_t c = curve_alloc(n);
+    for (size_t k = 0; k < n; k++) {
         double tk = 0.01 * (double)k;
-        gsl_vector_set(t, k, tk);
-        gsl_vector_set(d, k, f(tk));
+        gsl_vector_set(c.t, k, tk);
+        gsl_vector_set(c.d, k, f(tk));
     }
+    return c;
 }
 
 /* 2.5 e^{-t / 0.65}: amplitude 2.5, relaxation time 0.65. */
@@ -376,24 +453,22 @@ static void test_fit_synthetic_exponential(void)
 {
     lrs_err_t e;
     const size_t n = 1001;
-    gsl_vector *t = gsl_vector_alloc(n), *d = gsl_vector_alloc(n);
-    sample_curve(one_rate, t, d);
+    curve_t c = sampled_curve(one_rate, n);
     double a = 0, tau = 0;
     size_t used = 0;
-    CHECK_OK(lrs_epidemic_fit_exp(t, d, 0, 10, 0, LRS_EPI_FIT_LOG, &a, &tau, &used, &e), &e);
+    CHECK_OK(lrs_epidemic_fit_exp(c.t, c.d, 0, 10, 0, LRS_EPI_FIT_LOG, &a, &tau, &used, &e), &e);
     CHECK_REL(tau, 0.65, 1e-12);
     CHECK_REL(a, 2.5, 1e-12);
     CHECK(used == n, "used %zu samples; expected %zu", used, n);
-    CHECK_OK(lrs_epidemic_fit_exp(t, d, 0, 10, 0, LRS_EPI_FIT_LINEAR, &a, &tau, NULL, &e), &e);
+    CHECK_OK(lrs_epidemic_fit_exp(c.t, c.d, 0, 10, 0, LRS_EPI_FIT_LINEAR, &a, &tau, NULL, &e), &e);
     CHECK_REL(tau, 0.65, 1e-10);
     CHECK_REL(a, 2.5, 1e-10);
     /* A window that starts late: the amplitude is still the one at t = 0. */
-    CHECK_OK(lrs_epidemic_fit_exp(t, d, 3, 6, 0, LRS_EPI_FIT_LINEAR, &a, &tau, &used, &e), &e);
+    CHECK_OK(lrs_epidemic_fit_exp(c.t, c.d, 3, 6, 0, LRS_EPI_FIT_LINEAR, &a, &tau, &used, &e), &e);
     CHECK_REL(tau, 0.65, 1e-10);
     CHECK_REL(a, 2.5, 1e-9);
     CHECK(used == 301, "window [3, 6] used %zu samples; expected 301", used);
-    gsl_vector_free(t);
-    gsl_vector_free(d);
+    curve_free(&c);
 }
 
 /* Two rates and a floor: the LOG fit on a tail window finds the slow rate;
@@ -402,16 +477,16 @@ static void test_fit_window_and_floor(void)
 {
     lrs_err_t e;
     const size_t n = 3001;
-    gsl_vector *t = gsl_vector_alloc(n), *d = gsl_vector_alloc(n);
-    sample_curve(two_rates_floor, t, d);
+    curve_t c = sampled_curve(two_rates_floor, n);
     double tau = 0;
     /* at t = 8 the fast part is 5 e^{-24} ~ 2e-10 of the slow one */
-    CHECK_OK(lrs_epidemic_fit_exp(t, d, 8, 30, 1e-10, LRS_EPI_FIT_LOG, NULL, &tau, NULL, &e), &e);
+    CHECK_OK(lrs_epidemic_fit_exp(c.t, c.d, 8, 30, 1e-10, LRS_EPI_FIT_LOG, NULL, &tau, NULL, &e),
+             &e);
     CHECK_REL(tau, 1.0, 1e-8);
-    CHECK_OK(lrs_epidemic_fit_exp(t, d, 0, 30, 0, LRS_EPI_FIT_LINEAR, NULL, &tau, NULL, &e), &e);
+    CHECK_OK(lrs_epidemic_fit_exp(c.t, c.d, 0, 30, 0, LRS_EPI_FIT_LINEAR, NULL, &tau, NULL, &e),
+             &e);
     CHECK(tau > 0.25 && tau < 1.0, "whole-curve linear fit tau = %g; expected in (0.25, 1)", tau);
-    gsl_vector_free(t);
-    gsl_vector_free(d);
+    curve_free(&c);
 }
 
 /* The relaxation time of the full chain on K_n: near x* the slowest rate is
@@ -424,15 +499,14 @@ static void test_relaxation_time_complete_graph(void)
     gsl_vector_set_all(m.x, 2.0 / 3.0);
     for (size_t i = 0; i < n; i++)
         gsl_vector_set(m.x0, i, 2.0 / 3.0 + 1e-3 * (1.0 + 0.1 * (double)(i % 3)));
-    gsl_vector *t = gsl_vector_alloc(301), *d = gsl_vector_alloc(301);
-    CHECK_OK(lrs_epidemic_relax_curve(m.ep, m.x0, m.x, 15.0, t, d, NULL, &e), &e);
+    curve_t c = kn_relax_curve(&m, 15.0, 301);
     double tau = 0;
     /* window: t >= 3 (the non-uniform modes, rate 3 + 1/24, are e^{-3} below
      * the uniform one at t = 3 and fall further), d above 1e-9 (integrator tol) */
-    CHECK_OK(lrs_epidemic_fit_exp(t, d, 3, 15, 1e-9, LRS_EPI_FIT_LOG, NULL, &tau, NULL, &e), &e);
+    CHECK_OK(lrs_epidemic_fit_exp(c.t, c.d, 3, 15, 1e-9, LRS_EPI_FIT_LOG, NULL, &tau, NULL, &e),
+             &e);
     CHECK_REL(tau, 0.5, 1e-3);
-    gsl_vector_free(t);
-    gsl_vector_free(d);
+    curve_free(&c);
     kn_free(&m);
 }
 
@@ -446,8 +520,7 @@ static void test_school_network(void)
     const double pin = LRS_EPI_SCHOOL_P_IN, pout = LRS_EPI_SCHOOL_P_OUT;
     gsl_matrix *A = gsl_matrix_alloc(N, N), *A2 = gsl_matrix_alloc(N, N);
     size_t *cls = malloc(N * sizeof *cls);
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(rng, 42);
+    gsl_rng *rng = new_rng(42);
     CHECK_OK(lrs_epidemic_school_network(A, C, pin, pout, rng, cls, &e), &e);
     size_t size[LRS_EPI_SCHOOL_CLASSES] = {0};
     int ordered = 1;
@@ -536,6 +609,24 @@ static int check_observe(void *self, const lrs_block_t *b, lrs_err_t *err)
     return 0;
 }
 
+/* An RK4 run (dt = 0.01) on m from m->x0 over [0, T] with input `in`, every
+ * step seen by a check_obs_t observer that records the row k_at. */
+static check_obs_t kn_rk4_run(kn_model_t *m, double T, lrs_input_t *in, size_t k_at)
+{
+    lrs_err_t e;
+    lrs_epidemic_run_t r = lrs_epidemic_run_default();
+    r.stepper = LRS_EPI_RK4;
+    r.dt = 0.01;
+    r.T = T;
+    r.x0 = m->x0;
+    check_obs_t c = {0};
+    c.dt = r.dt;
+    c.k_at = k_at;
+    lrs_observer_t o = {check_observe, &c, 0};
+    CHECK_OK(lrs_epidemic_run(m->ep, &r, in, &o, 1, &e), &e);
+    return c;
+}
+
 /* Unperturbed fixed-step runs on K_n against the logistic closed form:
  * RK4 error ~ dt^4 (ratio 16 when dt halves), Euler ~ dt (ratio 2); the
  * observers see every step once, in order, with Z = x - xref. */
@@ -582,16 +673,7 @@ static void test_run_steppers_logistic(void)
               c.max_absR, c.max_absX);
     }
     /* Z is x - xref: with xref = 0 and m.x0 = 0.1 the last row is x(T). */
-    lrs_epidemic_run_t r = lrs_epidemic_run_default();
-    r.stepper = LRS_EPI_RK4;
-    r.dt = 0.01;
-    r.T = 3.01;
-    r.x0 = m.x0;
-    check_obs_t c = {0};
-    c.dt = r.dt;
-    c.k_at = 300;
-    lrs_observer_t o = {check_observe, &c, 0};
-    CHECK_OK(lrs_epidemic_run(m.ep, &r, NULL, &o, 1, &e), &e);
+    check_obs_t c = kn_rk4_run(&m, 3.01, NULL, 300);
     CHECK_REL(c.z_at, logistic(0.1, 3.0, 0.0, 3.0), 1e-9);
     gsl_vector_free(xs);
     kn_free(&m);
@@ -610,16 +692,7 @@ static void test_run_constant_perturbation(void)
     lrs_input_t *in = NULL;
     CHECK_OK(lrs_input_alloc(&in, n, &e), &e);
     CHECK_OK(lrs_input_add_constant(in, pc, &e), &e);
-    lrs_epidemic_run_t r = lrs_epidemic_run_default();
-    r.stepper = LRS_EPI_RK4;
-    r.dt = 0.01;
-    r.T = 2.01;
-    r.x0 = m.x0;
-    check_obs_t c = {0};
-    c.dt = r.dt;
-    c.k_at = 0;
-    lrs_observer_t o = {check_observe, &c, 0};
-    CHECK_OK(lrs_epidemic_run(m.ep, &r, in, &o, 1, &e), &e);
+    check_obs_t c = kn_rk4_run(&m, 2.01, in, 0);
     CHECK_OK(lrs_epidemic_final_state(m.ep, m.x, &e), &e);
     CHECK_REL(gsl_vector_get(m.x, 0), logistic(0.1, 3.0, 0.5, 2.0), 1e-9);
     CHECK_REL(c.max_absX, 0.5, 0.0); /* the observers see p itself */
@@ -737,6 +810,7 @@ static void test_error_paths(void)
 int main(void)
 {
     RUN(test_rhs_path_graph);
+    RUN(test_rhs_sparse_and_dense);
     RUN(test_relax_logistic_closed_form);
     RUN(test_fixed_point_complete_graph);
     RUN(test_fixed_point_school_residual);

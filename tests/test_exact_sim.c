@@ -4,6 +4,8 @@
  *  - a ramp input through the exact method (lrs_sim_exact) matches the closed-form solution
  *    (the propagator is exact for input linear between samples), and the
  *    blocks handed to observers carry the right rows, X and R = W z;
+ *  - in feed-forward mode, the same against tau dz/dt = -z + W^T x's closed
+ *    form, with R = W^T x in the blocks;
  *  - same seed, same noise path: the exact integrator at the default step
  *    and a faithful Euler run at dt = 0.01 give the same PC spectrum
  *    (median deviation < 1%);
@@ -136,6 +138,83 @@ static void test_ramp_run(void)
     gsl_rng_free(r);
 }
 
+/* Feed-forward mode checks of each block: R = W^T x row by row. */
+static int ff_observe(void *self, const lrs_block_t *b, lrs_err_t *err)
+{
+    (void)err;
+    check_obs *c = self;
+    if (!b->R) {
+        c->bad_r++;
+        return 0;
+    }
+    for (size_t i = 0; i < b->X->size1; i++)
+        for (size_t k = 0; k < c->W->size2; k++) {
+            double r = 0;
+            for (size_t j = 0; j < c->W->size1; j++)
+                r += gsl_matrix_get(c->W, j, k) * gsl_matrix_get(b->X, i, j);
+            double d = fabs(r - gsl_matrix_get(b->R, i, k)) / (1 + fabs(r));
+            if (d > c->max_r_dev)
+                c->max_r_dev = d;
+        }
+    c->rows += b->Z->size1;
+    return 0;
+}
+
+/* Feed-forward, tau_i dz_i/dt = -z_i + d_i(t), d = W^T x = A + B t for the
+ * ramp x = a + b t: z_i(t) = e^{-t/tau_i} (z0_i - A_i + B_i tau_i)
+ * + A_i + B_i (t - tau_i).  The exact method hits it to rounding. */
+static void test_feedforward_ramp(void)
+{
+    size_t N = 6;
+    gsl_rng *r = new_rng(4);
+    gsl_matrix *W = fig1_net(N, -4.0, 0.5, r);
+    double tau[6] = {1.0, 0.5, 2.0, 1.0, 1.5, 0.8}, a[6], bb[6], z0[6], A[6] = {0}, B[6] = {0};
+    for (size_t i = 0; i < N; i++) {
+        a[i] = gsl_ran_gaussian(r, 1.0);
+        bb[i] = 0.1 * gsl_ran_gaussian(r, 1.0);
+        z0[i] = gsl_ran_gaussian(r, 1.0);
+    }
+    for (size_t k = 0; k < N; k++)
+        for (size_t j = 0; j < N; j++) {
+            A[k] += gsl_matrix_get(W, j, k) * a[j];
+            B[k] += gsl_matrix_get(W, j, k) * bb[j];
+        }
+    gsl_vector_view tv = gsl_vector_view_array(tau, N), zv = gsl_vector_view_array(z0, N);
+    lrs_err_t err;
+    lrs_input_t *in = NULL;
+    ramp_ctx rc = {a, bb};
+    CHECK_OK(lrs_input_alloc(&in, N, &err), &err);
+    CHECK_OK(lrs_input_add_callback(in, ramp_input, &rc, &err), &err);
+    lrs_sim_params_t p = sim_params_on(W);
+    p.mode = LRS_SIM_FEEDFORWARD;
+    p.tau_vec = &tv.vector;
+    p.dt = 0.37;
+    p.T = 700 * 0.37; /* several blocks: the drive's row 0 comes from the previous block */
+    p.z0 = &zv.vector;
+    p.method = lrs_sim_exact;
+    lrs_sim_t *s = NULL;
+    CHECK_OK(lrs_sim_alloc(&s, &p, &err), &err);
+    check_obs co = {W, 0, 0, 0, 0, p.dt, 0.0, NULL};
+    lrs_observer_t ob = {ff_observe, &co, 0};
+    CHECK_OK(lrs_sim_run(s, in, &ob, 1, &err), &err);
+    CHECK(co.rows == 700 && co.bad_r == 0, "observer saw %zu rows (%zu blocks without R)",
+          co.rows, co.bad_r);
+    CHECK(co.max_r_dev <= 1e-13, "R != W^T x: rel dev %.3g > 1e-13", co.max_r_dev);
+    double tl = 699 * p.dt;
+    gsl_vector *zf = gsl_vector_alloc(N);
+    CHECK_OK(lrs_sim_final_state(s, zf, &err), &err);
+    for (size_t i = 0; i < N; i++) {
+        double want = exp(-tl / tau[i]) * (z0[i] - A[i] + B[i] * tau[i]) + A[i] +
+                      B[i] * (tl - tau[i]);
+        CHECK_ABS(gsl_vector_get(zf, i), want, 1e-12 * (1 + fabs(A[i]) + fabs(B[i]) * tl));
+    }
+    lrs_sim_free(s);
+    lrs_input_free(in);
+    gsl_vector_free(zf);
+    gsl_matrix_free(W);
+    gsl_rng_free(r);
+}
+
 /* An unstable network diverges with LRS_EDIVERGE. */
 static void test_diverge(void)
 {
@@ -169,15 +248,12 @@ static int noise_run(const gsl_matrix *W, double tau_x, double sigma_x, double T
                      unsigned long seed, run_kind k, gsl_vector *pcv, lrs_err_t *err)
 {
     size_t N = W->size1;
-    gsl_rng *r = new_rng(seed);
-    lrs_noise_t *nz = NULL;
-    lrs_input_t *in = NULL;
+    noisy_input_t q;
     lrs_cov_t *cz = NULL;
     lrs_pca_t *pca = NULL;
     gsl_matrix *C = gsl_matrix_alloc(N, N);
     int rc;
-    if ((rc = lrs_noise_alloc(&nz, N, tau_x, sigma_x, k.step, r, err)) ||
-        (rc = lrs_input_alloc(&in, N, err)) || (rc = lrs_input_add_noise(in, nz, 1.0, NULL, err)) ||
+    if ((rc = noisy_input_init(&q, N, tau_x, sigma_x, k.step, seed, err)) ||
         (rc = lrs_cov_alloc(&cz, N, err)) || (rc = lrs_pca_alloc(&pca, N, err)))
         goto done;
     lrs_observer_t ob = lrs_cov_observer(cz, LRS_FIELD_Z, t_start);
@@ -188,7 +264,7 @@ static int noise_run(const gsl_matrix *W, double tau_x, double sigma_x, double T
     lrs_sim_t *s = NULL;
     rc = lrs_sim_alloc(&s, &p, err);
     if (!rc)
-        rc = lrs_sim_run(s, in, &ob, 1, err);
+        rc = lrs_sim_run(s, q.in, &ob, 1, err);
     lrs_sim_free(s);
     if (rc || (rc = lrs_cov_get(cz, C, err)) || (rc = lrs_pca_from_cov(pca, C, 0, 0, err)))
         goto done;
@@ -196,10 +272,8 @@ static int noise_run(const gsl_matrix *W, double tau_x, double sigma_x, double T
 done:
     lrs_pca_free(pca);
     lrs_cov_free(cz);
-    lrs_input_free(in);
-    lrs_noise_free(nz);
+    noisy_input_free(&q);
     gsl_matrix_free(C);
-    gsl_rng_free(r);
     return rc;
 }
 
@@ -223,9 +297,7 @@ static double median_rel_dev(const gsl_vector *a, const gsl_vector *b, double *m
 static void test_integrator_vs_euler(void)
 {
     size_t N = 60;
-    gsl_rng *r = new_rng(17);
-    gsl_matrix *W = fig1_net(N, -10.0, 0.5, r);
-    gsl_rng_free(r);
+    gsl_matrix *W = seeded_fig1_net(N, -10.0, 0.5, 17);
     gsl_vector *pe = gsl_vector_alloc(N), *pf = gsl_vector_alloc(N);
     lrs_err_t err;
     double h = lrs_exact_default_step(10.0);
@@ -247,9 +319,7 @@ static void test_long_run_vs_exact_cov(void)
     QUICK_MODE("T = 500; the 3% PC checks need T = 2e5");
     if (harness_quick())
         T = 500;
-    gsl_rng *r = new_rng(23);
-    gsl_matrix *W = fig1_net(N, -10.0, 0.5, r);
-    gsl_rng_free(r);
+    gsl_matrix *W = seeded_fig1_net(N, -10.0, 0.5, 23);
     gsl_vector *ex = gsl_vector_alloc(N), *exe = gsl_vector_alloc(N), *ps = gsl_vector_alloc(N);
     lrs_err_t err;
     lrs_exact_info_t info;
@@ -287,6 +357,7 @@ int main(void)
 {
     lrs_blas_set_threads(1);
     RUN(test_ramp_run);
+    RUN(test_feedforward_ramp);
     RUN(test_diverge);
     RUN(test_integrator_vs_euler);
     RUN(test_long_run_vs_exact_cov);

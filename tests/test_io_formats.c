@@ -279,115 +279,124 @@ static void test_npy_roundtrip(void)
     gsl_matrix_free(R);
 }
 
+/* Bad inputs read with the default options: each must fail with `code` and
+ * exactly the message "<file><tail>". */
+typedef struct {
+    const char *file;
+    int code;
+    const char *tail;
+} bad_t;
+
+static const bad_t bad[] = {
+    /* .npz */
+    {BAD "npz-truncated.npz", LRS_EPARSE, ": not a readable zip archive (Not a zip archive)"},
+    {BAD "npz-bad-magic.npz", LRS_EPARSE,
+     ": not a zip archive (.npz): bad magic bytes ('PX\\x03\\x04')"},
+    {BAD "npz-complex.npz", LRS_EPARSE,
+     "[Z.npy]:1:22: unsupported npy dtype; expected float64, float32, an integer type or bool "
+     "('<c16')"},
+    {BAD "npz-nonsquare.npz", LRS_EPARSE,
+     "[Z.npy]:1:1: matrix is 2x3 (2 rows, 3 columns); expected square"},
+    {BAD "npz-3d.npz", LRS_EPARSE,
+     "[Z.npy]:1:11: npy array has 3 dimensions (2, 2, 2); expected a 2-D matrix ('(2, 2, 2)')"},
+    {BAD "npz-two.npz", LRS_EPARSE,
+     ": 2 2-D square arrays in the archive (Z.npy (3, 3) float64, K.npy (2, 2) int64); choose "
+     "one with --var NAME"},
+    {BAD "npz-no-npy.zip", LRS_EPARSE, ": zip archive with no .npy member; not an .npz file"},
+    /* .mat */
+    {BAD "mat-truncated.mat", LRS_EPARSE,
+     ": variable #1: element of 64 bytes runs past the end of the file; truncated"},
+    {BAD "mat-complex.mat", LRS_EPARSE,
+     ": variable Z (2x2 complex double) is complex; expected a real matrix"},
+    {BAD "mat-char.mat", LRS_EPARSE, ": variable S (2x2 char array) is not a numeric matrix"},
+    {BAD "mat-3d.mat", LRS_EPARSE,
+     ": variable T (2x2x2 double) has 3 dimensions; expected a 2-D matrix"},
+    {BAD "mat-nonsquare.mat", LRS_EPARSE, ": matrix is 2x3 (2 rows, 3 columns); expected square"},
+    /* sparse parts sized past their element, or past what nzmax allows:
+     * matio would allocate them blindly */
+    {BAD "mat-sparse-jc-huge.mat", LRS_EPARSE,
+     ": variable #1: part 'column starts' of 805306368 bytes runs past the end of its matrix "
+     "element (128 bytes); corrupt file"},
+    {BAD "mat-sparse-nzmax-lie.mat", LRS_EPARSE,
+     ": variable #1: part 'row indices' of 16 bytes is more than a sparse matrix of 3 columns "
+     "and nzmax 1 can hold (8); corrupt file"},
+    {BAD "mat-v4-sparse-huge.mat", LRS_ELIMIT,
+     ": variable #1: v4 sparse matrix of 1e+09x6; sizes must be whole numbers up to --max-n "
+     "20000"},
+    {BAD "hdf5-plain.h5", LRS_EPARSE,
+     ": HDF5 file without a MATLAB header (a MATLAB v7.3 file starts with 'MATLAB 7.3 "
+     "MAT-file'); read it with h5py, not a matrix lrs reads"},
+    /* gzip */
+    {BAD "gz-truncated.mtx.gz", LRS_EPARSE,
+     ": gzip stream is truncated (it ends in the middle of the data)"},
+    {BAD "gz-not-gzip.mtx.gz", LRS_EPARSE,
+     ": named like gzip data but it is not: bad magic bytes ('%%Matr')"},
+    /* graphs */
+    {BAD "graphml-string-weight.graphml", LRS_EPARSE,
+     ": edge attribute 'weight' is a string, not numeric"},
+    {BAD "graphml-truncated.graphml", LRS_EPARSE,
+     ":13:1: not a readable GraphML graph: Line 13: Opening and ending tag mismatch: node line "
+     "12 and nod"},
+    {BAD "gml-syntax.gml", LRS_EPARSE,
+     ":4:1: not a readable GML graph: Parse error in GML file, line 4 (syntax error, unexpected "
+     "], expecting string or number or [)"},
+};
+
+/* Bad inputs under an option: --max-n, --var or --weight-attr. */
 typedef struct {
     const char *file;
     size_t max_n;
     const char *var, *weight_attr;
     int code;
-    const char *msg;
-} bad_t;
+    const char *tail;
+} bad_opt_t;
 
-static const bad_t bad[] = {
-    /* .npz */
-    {BAD "npz-truncated.npz", 0, NULL, NULL, LRS_EPARSE,
-     BAD "npz-truncated.npz: not a readable zip archive (Not a zip archive)"},
-    {BAD "npz-bad-magic.npz", 0, NULL, NULL, LRS_EPARSE,
-     BAD "npz-bad-magic.npz: not a zip archive (.npz): bad magic bytes ('PX\\x03\\x04')"},
-    {BAD "npz-complex.npz", 0, NULL, NULL, LRS_EPARSE,
-     BAD "npz-complex.npz[Z.npy]:1:22: unsupported npy dtype; expected float64, float32, an "
-         "integer type or bool ('<c16')"},
-    {BAD "npz-nonsquare.npz", 0, NULL, NULL, LRS_EPARSE,
-     BAD "npz-nonsquare.npz[Z.npy]:1:1: matrix is 2x3 (2 rows, 3 columns); expected square"},
-    {BAD "npz-3d.npz", 0, NULL, NULL, LRS_EPARSE,
-     BAD "npz-3d.npz[Z.npy]:1:11: npy array has 3 dimensions (2, 2, 2); expected a 2-D "
-         "matrix ('(2, 2, 2)')"},
-    {BAD "npz-two.npz", 0, NULL, NULL, LRS_EPARSE,
-     BAD "npz-two.npz: 2 2-D square arrays in the archive (Z.npy (3, 3) float64, K.npy (2, 2) "
-         "int64); choose one with --var NAME"},
+static const bad_opt_t bad_opt[] = {
     {BAD "npz-two.npz", 0, "J", NULL, LRS_EPARSE,
-     BAD "npz-two.npz: no array 'J' in the archive; it has: Z.npy (3, 3) float64, K.npy (2, 2) "
-         "int64"},
+     ": no array 'J' in the archive; it has: Z.npy (3, 3) float64, K.npy (2, 2) int64"},
     {FMT "dir_w.npz", 4, NULL, NULL, LRS_ELIMIT,
-     FMT "dir_w.npz[W.npy]:1:11: matrix of 5x5 is larger than --max-n 4 ('(5, 5)')"},
+     "[W.npy]:1:11: matrix of 5x5 is larger than --max-n 4 ('(5, 5)')"},
     {BAD "npz-bomb.npz", 4, NULL, NULL, LRS_ELIMIT,
-     BAD "npz-bomb.npz: zip member 'Z.npy' expands to 4194246 bytes, past 1049600 (the limit "
-         "for --max-n 4); refused"},
-    {BAD "npz-no-npy.zip", 0, NULL, NULL, LRS_EPARSE,
-     BAD "npz-no-npy.zip: zip archive with no .npy member; not an .npz file"},
-    /* .mat */
-    {BAD "mat-truncated.mat", 0, NULL, NULL, LRS_EPARSE,
-     BAD "mat-truncated.mat: variable #1: element of 64 bytes runs past the end of the "
-         "file; truncated"},
-    {BAD "mat-complex.mat", 0, NULL, NULL, LRS_EPARSE,
-     BAD "mat-complex.mat: variable Z (2x2 complex double) is complex; expected a real matrix"},
-    {BAD "mat-char.mat", 0, NULL, NULL, LRS_EPARSE,
-     BAD "mat-char.mat: variable S (2x2 char array) is not a numeric matrix"},
-    {BAD "mat-3d.mat", 0, NULL, NULL, LRS_EPARSE,
-     BAD "mat-3d.mat: variable T (2x2x2 double) has 3 dimensions; expected a 2-D matrix"},
-    {BAD "mat-nonsquare.mat", 0, NULL, NULL, LRS_EPARSE,
-     BAD "mat-nonsquare.mat: matrix is 2x3 (2 rows, 3 columns); expected square"},
-    /* sparse parts sized past their element, or past what nzmax allows:
-     * matio would allocate them blindly */
-    {BAD "mat-sparse-jc-huge.mat", 0, NULL, NULL, LRS_EPARSE,
-     BAD "mat-sparse-jc-huge.mat: variable #1: part 'column starts' of 805306368 bytes runs "
-         "past the end of its matrix element (128 bytes); corrupt file"},
-    {BAD "mat-sparse-nzmax-lie.mat", 0, NULL, NULL, LRS_EPARSE,
-     BAD "mat-sparse-nzmax-lie.mat: variable #1: part 'row indices' of 16 bytes is more than a "
-         "sparse matrix of 3 columns and nzmax 1 can hold (8); corrupt file"},
-    {BAD "mat-v4-sparse-huge.mat", 0, NULL, NULL, LRS_ELIMIT,
-     BAD "mat-v4-sparse-huge.mat: variable #1: v4 sparse matrix of 1e+09x6; sizes must be "
-         "whole numbers up to --max-n 20000"},
-    {FMT "dir_01.v73.mat", 4, NULL, NULL, LRS_ELIMIT,
-     FMT "dir_01.v73.mat: matrix of 6x6 is larger than --max-n 4"},
+     ": zip member 'Z.npy' expands to 4194246 bytes, past 1049600 (the limit for --max-n 4); "
+     "refused"},
+    {FMT "dir_01.v73.mat", 4, NULL, NULL, LRS_ELIMIT, ": matrix of 6x6 is larger than --max-n 4"},
     {FMT "dir_w.mat", 0, "J", NULL, LRS_EPARSE,
-     FMT "dir_w.mat: no variable 'J' in the file; it has: W (5x5 double), dt (1x1 double)"},
-    {FMT "dir_01.mat", 4, NULL, NULL, LRS_ELIMIT,
-     FMT "dir_01.mat: matrix of 6x6 is larger than --max-n 4"},
-    {BAD "hdf5-plain.h5", 0, NULL, NULL, LRS_EPARSE,
-     BAD "hdf5-plain.h5: HDF5 file without a MATLAB header (a MATLAB v7.3 file starts with "
-         "'MATLAB 7.3 MAT-file'); read it with h5py, not a matrix lrs reads"},
-    /* gzip */
-    {BAD "gz-truncated.mtx.gz", 0, NULL, NULL, LRS_EPARSE,
-     BAD "gz-truncated.mtx.gz: gzip stream is truncated (it ends in the middle of the data)"},
-    {BAD "gz-not-gzip.mtx.gz", 0, NULL, NULL, LRS_EPARSE,
-     BAD "gz-not-gzip.mtx.gz: named like gzip data but it is not: bad magic bytes ('%%Matr')"},
+     ": no variable 'J' in the file; it has: W (5x5 double), dt (1x1 double)"},
+    {FMT "dir_01.mat", 4, NULL, NULL, LRS_ELIMIT, ": matrix of 6x6 is larger than --max-n 4"},
     {BAD "gz-bomb.csv.gz", 4, NULL, NULL, LRS_ELIMIT,
-     BAD "gz-bomb.csv.gz: gzip data expands past 1049600 bytes (the limit for --max-n 4); "
-         "refused"},
-    /* graphs */
-    {BAD "graphml-string-weight.graphml", 0, NULL, NULL, LRS_EPARSE,
-     BAD "graphml-string-weight.graphml: edge attribute 'weight' is a string, not numeric"},
+     ": gzip data expands past 1049600 bytes (the limit for --max-n 4); refused"},
     {FMT "dir_w.graphml", 0, NULL, "capacity", LRS_EPARSE,
-     FMT "dir_w.graphml: no edge attribute 'capacity'; the edges have: weight"},
-    {BAD "graphml-truncated.graphml", 0, NULL, NULL, LRS_EPARSE,
-     BAD "graphml-truncated.graphml:13:1: not a readable GraphML graph: Line 13: Opening and "
-         "ending tag mismatch: node line 12 and nod"},
-    {BAD "gml-syntax.gml", 0, NULL, NULL, LRS_EPARSE,
-     BAD "gml-syntax.gml:4:1: not a readable GML graph: Parse error in GML file, line 4 "
-         "(syntax error, unexpected ], expecting string or number or [)"},
+     ": no edge attribute 'capacity'; the edges have: weight"},
     {BAD "pajek-too-many.net", 1000, NULL, NULL, LRS_ELIMIT,
-     BAD "pajek-too-many.net:1:11: graph declares 100000 nodes, more than --max-n 1000 "
-         "('100000')"},
-    {FMT "undir_01.graphml", 4, NULL, NULL, LRS_ELIMIT,
-     FMT "undir_01.graphml: matrix of 6x6 is larger than --max-n 4"},
+     ":1:11: graph declares 100000 nodes, more than --max-n 1000 ('100000')"},
+    {FMT "undir_01.graphml", 4, NULL, NULL, LRS_ELIMIT, ": matrix of 6x6 is larger than --max-n 4"},
 };
+
+static void check_bad(const char *file, const lrs_io_read_opts_t *o, int code, const char *tail)
+{
+    gsl_matrix *W = (gsl_matrix *)1;
+    lrs_err_t e;
+    size_t n = strlen(file);
+    int rc = lrs_io_read_matrix(file, o, &W, NULL, &e);
+    CHECK(rc == code && W == NULL && strncmp(e.msg, file, n) == 0 && strcmp(e.msg + n, tail) == 0,
+          "%s: status %d (want %d), message\n  '%s'\nwant\n  '%s%s'", file, rc, code, e.msg,
+          file, tail);
+}
 
 static void test_bad_inputs(void)
 {
     size_t k;
     for (k = 0; k < sizeof bad / sizeof bad[0]; k++) {
         lrs_io_read_opts_t o = lrs_io_read_opts_default();
-        gsl_matrix *W = (gsl_matrix *)1;
-        lrs_err_t e;
-        int rc;
-        if (bad[k].max_n)
-            o.max_n = bad[k].max_n;
-        o.var = bad[k].var;
-        o.weight_attr = bad[k].weight_attr;
-        rc = lrs_io_read_matrix(bad[k].file, &o, &W, NULL, &e);
-        CHECK(rc == bad[k].code && W == NULL && strcmp(e.msg, bad[k].msg) == 0,
-              "%s: status %d (want %d), message\n  '%s'\nwant\n  '%s'", bad[k].file, rc,
-              bad[k].code, e.msg, bad[k].msg);
+        check_bad(bad[k].file, &o, bad[k].code, bad[k].tail);
+    }
+    for (k = 0; k < sizeof bad_opt / sizeof bad_opt[0]; k++) {
+        lrs_io_read_opts_t o = lrs_io_read_opts_default();
+        if (bad_opt[k].max_n)
+            o.max_n = bad_opt[k].max_n;
+        o.var = bad_opt[k].var;
+        o.weight_attr = bad_opt[k].weight_attr;
+        check_bad(bad_opt[k].file, &o, bad_opt[k].code, bad_opt[k].tail);
     }
 }
 

@@ -18,23 +18,6 @@
 
 static const double eps = DBL_EPSILON;
 
-/* W = rho G / sqrt(N) + c u v^T with G iid standard normal (seed fixed). */
-static gsl_matrix *random_network(size_t N, double c, double rho, unsigned long seed)
-{
-    lrs_err_t e;
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_matrix *W = gsl_matrix_calloc(N, N);
-    gsl_vector *u = gsl_vector_alloc(N), *v = gsl_vector_alloc(N);
-    gsl_rng_set(r, seed);
-    lrs_conn_rank1_vectors(r, LRS_RANK1_NORMAL, u, v, &e);
-    lrs_conn_add_rank1(W, c, u, v, &e);
-    lrs_conn_add_gaussian(W, rho, r, &e);
-    gsl_vector_free(u);
-    gsl_vector_free(v);
-    gsl_rng_free(r);
-    return W;
-}
-
 /* ||A - U diag(s) V^T||_F */
 static double svd_residual(const gsl_matrix *A, const gsl_vector *s, const gsl_matrix *U,
                            const gsl_matrix *V)
@@ -58,7 +41,7 @@ static void test_reconstruction(void)
 {
     lrs_err_t e;
     size_t N = 60;
-    gsl_matrix *W = random_network(N, 3.0, 0.5, 11);
+    gsl_matrix *W = seeded_fig1_net(N, 3.0, 0.5, 11);
     lrs_linear_t *L = NULL;
     const gsl_vector *s, *si;
     const gsl_matrix *U, *V, *Ui, *Vi;
@@ -102,7 +85,7 @@ static void test_cached_equals_recomputed(void)
 {
     lrs_err_t e;
     size_t N = 40;
-    gsl_matrix *W = random_network(N, -5.0, 0.8, 3);
+    gsl_matrix *W = seeded_fig1_net(N, -5.0, 0.8, 3);
     lrs_linear_t *L = NULL;
     const gsl_vector *s1, *s2, *v1, *v2;
     const gsl_vector_complex *l1, *l2;
@@ -175,6 +158,47 @@ static void test_scaled_identity(void)
     gsl_vector_free(sP);
 }
 
+/* The prepared W = c u v^T and its one overlap P (1 x 1) with singular value
+ * sP (the caller frees it with rank1_free). */
+typedef struct {
+    gsl_matrix *W;
+    lrs_linear_t *L;
+    double P, sP;
+} rank1_t;
+
+static rank1_t rank1_linear(double c, const gsl_vector *u, const gsl_vector *v)
+{
+    lrs_err_t e;
+    size_t N = u->size;
+    rank1_t m = {gsl_matrix_calloc(N, N), NULL, NAN, NAN};
+    gsl_matrix *P = gsl_matrix_alloc(1, 1);
+    gsl_vector *sP = gsl_vector_alloc(1);
+    lrs_conn_add_rank1(m.W, c, u, v, &e);
+    CHECK_OK(lrs_linear_alloc(&m.L, m.W, &e), &e);
+    CHECK_OK(lrs_linear_overlap(m.L, 1, P, sP, &e), &e);
+    m.P = gsl_matrix_get(P, 0, 0);
+    m.sP = gsl_vector_get(sP, 0);
+    gsl_matrix_free(P);
+    gsl_vector_free(sP);
+    return m;
+}
+
+static void rank1_free(rank1_t *m)
+{
+    lrs_linear_free(m->L);
+    gsl_matrix_free(m->W);
+}
+
+/* The two verdicts and the counts behind them (what names the network). */
+static void check_verdicts(const char *what, const lrs_verdict_t *v, lrs_suppression_t lrs,
+                           int high_dimensional, size_t nsupp, size_t namp)
+{
+    CHECK(v->lrs == lrs && v->high_dimensional == high_dimensional && v->nsupp == nsupp &&
+              v->namp == namp,
+          "%s verdicts %s / %d (%zu, %zu)", what, lrs_suppression_name(v->lrs),
+          v->high_dimensional, v->nsupp, v->namp);
+}
+
 /* W = c u u^T (EP-like, c = -10): P = 1, I - W has singular values 1 - c
  * (along u) and 1, so var_N = sx^2 / 121: suppression 121 (YES), nothing
  * amplified (high-dimensional YES) -- low-rank suppression without a
@@ -184,31 +208,21 @@ static void test_rank1_ep(void)
     lrs_err_t e;
     size_t N = 21;
     double c = -10, sx = 1.0;
-    gsl_matrix *W = gsl_matrix_calloc(N, N), *P = gsl_matrix_alloc(1, 1);
-    gsl_vector *u = gsl_vector_alloc(N), *var = gsl_vector_alloc(N), *sP = gsl_vector_alloc(1);
-    lrs_linear_t *L = NULL;
+    gsl_vector *u = gsl_vector_alloc(N), *var = gsl_vector_alloc(N);
     lrs_verdict_t v;
     gsl_vector_set_all(u, 1.0 / sqrt((double)N));
-    lrs_conn_add_rank1(W, c, u, u, &e);
-    CHECK_OK(lrs_linear_alloc(&L, W, &e), &e);
-    CHECK_OK(lrs_linear_overlap(L, 1, P, sP, &e), &e);
-    CHECK_REL(fabs(gsl_matrix_get(P, 0, 0)), 1.0, 100 * N * eps);
-    CHECK_OK(lrs_linear_pcvar1(L, sx, var, &e), &e);
+    rank1_t m = rank1_linear(c, u, u);
+    CHECK_REL(fabs(m.P), 1.0, 100 * N * eps);
+    CHECK_OK(lrs_linear_pcvar1(m.L, sx, var, &e), &e);
     CHECK_REL(gsl_vector_get(var, N - 1), sx * sx / ((1 - c) * (1 - c)), 100 * N * eps);
     CHECK_REL(gsl_vector_get(var, 0), sx * sx, 100 * N * eps);
-    CHECK_OK(lrs_linear_verdict(L, sx, &v, &e), &e);
+    CHECK_OK(lrs_linear_verdict(m.L, sx, &v, &e), &e);
     CHECK_REL(v.suppression, (1 - c) * (1 - c), 100 * N * eps);
     CHECK_REL(v.bulk_ms, 1.0, 100 * N * eps);
-    CHECK(v.lrs == LRS_SUPPRESSION_YES && v.high_dimensional == 1 && v.nsupp == 1 &&
-              v.namp == 0,
-          "EP verdicts %s / %d (%zu, %zu)", lrs_suppression_name(v.lrs),
-          v.high_dimensional, v.nsupp, v.namp);
-    lrs_linear_free(L);
-    gsl_matrix_free(W);
-    gsl_matrix_free(P);
+    check_verdicts("EP", &v, LRS_SUPPRESSION_YES, 1, 1, 0);
+    rank1_free(&m);
     gsl_vector_free(u);
     gsl_vector_free(var);
-    gsl_vector_free(sP);
 }
 
 /* W = c u v^T with u orthogonal to v (non-normal, c = 10): P = 0; on
@@ -224,31 +238,21 @@ static void test_rank1_nonnormal(void)
     double c = 10, sx = 2.0;
     double q = 2 + c * c, splus2 = 0.5 * (q + sqrt(q * q - 4)), sminus2 = 1 / splus2;
     double mb = (sminus2 + 9) / 10;
-    gsl_matrix *W = gsl_matrix_calloc(N, N), *P = gsl_matrix_alloc(1, 1);
-    gsl_vector *u = gsl_vector_calloc(N), *v = gsl_vector_calloc(N), *sP = gsl_vector_alloc(1);
-    lrs_linear_t *L = NULL;
+    gsl_vector *u = gsl_vector_calloc(N), *v = gsl_vector_calloc(N);
     lrs_verdict_t vd;
     gsl_vector_set(u, 0, 1.0);
     gsl_vector_set(v, 1, 1.0);
-    lrs_conn_add_rank1(W, c, u, v, &e);
-    CHECK_OK(lrs_linear_alloc(&L, W, &e), &e);
-    CHECK_OK(lrs_linear_overlap(L, 1, P, sP, &e), &e);
-    CHECK_ABS(gsl_vector_get(sP, 0), 0.0, 10 * N * eps);
-    CHECK_OK(lrs_linear_verdict(L, sx, &vd, &e), &e);
+    rank1_t m = rank1_linear(c, u, v);
+    CHECK_ABS(m.sP, 0.0, 10 * N * eps);
+    CHECK_OK(lrs_linear_verdict(m.L, sx, &vd, &e), &e);
     CHECK_REL(vd.bulk_ms, mb, 100 * N * eps);
     CHECK_REL(vd.amplification, mb / sminus2, 100 * N * eps);
     CHECK_REL(vd.suppression, splus2 / mb, 100 * N * eps);
     CHECK_REL(vd.ref_var, sx * sx / mb, 100 * N * eps);
-    CHECK(vd.lrs == LRS_SUPPRESSION_YES && vd.high_dimensional == 0 && vd.nsupp == 1 &&
-              vd.namp == 1,
-          "non-normal verdicts %s / %d (%zu, %zu)", lrs_suppression_name(vd.lrs),
-          vd.high_dimensional, vd.nsupp, vd.namp);
-    lrs_linear_free(L);
-    gsl_matrix_free(W);
-    gsl_matrix_free(P);
+    check_verdicts("non-normal", &vd, LRS_SUPPRESSION_YES, 0, 1, 1);
+    rank1_free(&m);
     gsl_vector_free(u);
     gsl_vector_free(v);
-    gsl_vector_free(sP);
 }
 
 /* The verdicts and the participation ratio on hand-made variances
@@ -279,7 +283,7 @@ static void test_solve(void)
 {
     lrs_err_t e;
     size_t N = 50;
-    gsl_matrix *W = random_network(N, -4.0, 0.6, 5);
+    gsl_matrix *W = seeded_fig1_net(N, -4.0, 0.6, 5);
     gsl_vector *b = gsl_vector_alloc(N), *y = gsl_vector_alloc(N), *r = gsl_vector_alloc(N);
     lrs_linear_t *L = NULL;
     for (size_t k = 0; k < N; k++)
@@ -306,7 +310,7 @@ static void test_theory_prepared(void)
 {
     lrs_err_t e;
     size_t N = 30;
-    gsl_matrix *W = random_network(N, -3.0, 0.5, 9), *Cx = gsl_matrix_alloc(N, N);
+    gsl_matrix *W = seeded_fig1_net(N, -3.0, 0.5, 9), *Cx = gsl_matrix_alloc(N, N);
     gsl_matrix *C1 = gsl_matrix_alloc(N, N), *C2 = gsl_matrix_alloc(N, N);
     gsl_vector *a = gsl_vector_alloc(N), *b = gsl_vector_alloc(N);
     lrs_linear_t *L = NULL;

@@ -336,13 +336,16 @@ static void batch_free(lrs_input_t **in, lrs_cov_t **cov)
         lrs_cov_free(cov[k]);
     }
 }
-static int c_sim_batch(lrs_err_t *e)
+/* The batched simulator (K = 2) in the given precision (float32: the shared W
+ * applied in float). */
+static int batch_with(lrs_sim_precision_t precision, lrs_err_t *e)
 {
     lrs_sim_t *s = NULL;
     lrs_input_t *in[2] = {NULL, NULL};
     lrs_cov_t *cov[2] = {NULL, NULL};
     lrs_observer_t ob[2];
     lrs_sim_params_t p = sim_params();
+    p.precision = precision;
     const lrs_observer_t *obs[2] = {&ob[0], &ob[1]};
     size_t nobs[2] = {1, 1};
     int rc = lrs_sim_batch_alloc(&s, &p, 2, NULL, NULL, e);
@@ -354,26 +357,8 @@ static int c_sim_batch(lrs_err_t *e)
     lrs_sim_free(s);
     return rc;
 }
-/* The batched simulator in float32 precision (shared W applied in float). */
-static int c_sim_batch_f32(lrs_err_t *e)
-{
-    lrs_sim_t *s = NULL;
-    lrs_input_t *in[2] = {NULL, NULL};
-    lrs_cov_t *cov[2] = {NULL, NULL};
-    lrs_observer_t ob[2];
-    lrs_sim_params_t p = sim_params();
-    p.precision = LRS_SIM_FLOAT32;
-    const lrs_observer_t *obs[2] = {&ob[0], &ob[1]};
-    size_t nobs[2] = {1, 1};
-    int rc = lrs_sim_batch_alloc(&s, &p, 2, NULL, NULL, e);
-    if (!rc)
-        rc = batch_inputs(in, cov, ob, e);
-    if (!rc)
-        rc = lrs_sim_batch_run(s, in, obs, nobs, e);
-    batch_free(in, cov);
-    lrs_sim_free(s);
-    return rc;
-}
+static int c_sim_batch(lrs_err_t *e) { return batch_with(LRS_SIM_DOUBLE, e); }
+static int c_sim_batch_f32(lrs_err_t *e) { return batch_with(LRS_SIM_FLOAT32, e); }
 static int c_read_coo(lrs_err_t *e)
 {
     lrs_io_coo_t m;

@@ -431,12 +431,9 @@ static void test_scaled_pca_of_diagonal(void)
     for (size_t k = 0; k < N; k++)
         CHECK_REL(gsl_vector_get(p->var, k), pow(10.0, (double)(N - 1 - k) - 2.0), 1e-14);
     /* scaled PCA of a correlated 2x2: eigenvalues 1 +- rho */
-    gsl_matrix *C2 = gsl_matrix_alloc(2, 2);
     double s1 = 3.0, s2 = 0.01, rho = 0.6;
-    gsl_matrix_set(C2, 0, 0, s1 * s1);
-    gsl_matrix_set(C2, 1, 1, s2 * s2);
-    gsl_matrix_set(C2, 0, 1, rho * s1 * s2);
-    gsl_matrix_set(C2, 1, 0, rho * s1 * s2);
+    gsl_matrix *C2 = matrix_of(2, 2, (const double[]){s1 * s1, rho * s1 * s2, rho * s1 * s2,
+                                                      s2 * s2});
     lrs_pca_t *p2 = NULL;
     CHECK_OK(lrs_pca_alloc(&p2, 2, &e), &e);
     CHECK_OK(lrs_pca_from_cov(p2, C2, 1, 1, &e), &e);

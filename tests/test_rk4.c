@@ -42,8 +42,7 @@ static void test_one_unit_closed_form(void)
     double a = (w - 1) / tau, zs = c / (1 - w), err_h[3];
     double dts[3] = {0.2, 0.1, 0.05};
     lrs_err_t e;
-    gsl_matrix *W = gsl_matrix_alloc(1, 1);
-    gsl_matrix_set(W, 0, 0, w);
+    gsl_matrix *W = matrix_of(1, 1, &w);
     gsl_vector *cv = gsl_vector_alloc(1), *zv = gsl_vector_alloc(1), *zf = gsl_vector_alloc(1);
     gsl_vector_set(cv, 0, c);
     gsl_vector_set(zv, 0, z0);
@@ -82,29 +81,24 @@ static int linear_sampled_run(const gsl_matrix *W, const gsl_vector *tau, double
                               const lrs_sim_method_t *m, gsl_vector *zf, lrs_err_t *err)
 {
     size_t N = W->size1;
-    gsl_rng *r = new_rng(42);
-    lrs_noise_t *nz = NULL;
-    lrs_input_t *in = NULL;
+    noisy_input_t q;
     gsl_vector *c = gsl_vector_alloc(N), *d = gsl_vector_alloc(N);
     for (size_t i = 0; i < N; i++) {
         gsl_vector_set(c, i, 0.1 * (double)(i % 3));
         gsl_vector_set(d, i, i % 2 ? 1.0 : -0.5);
     }
     int rc;
-    if (!(rc = lrs_noise_alloc(&nz, N, 2.0, 1.0, dt, r, err)) &&
-        !(rc = lrs_input_alloc(&in, N, err)) && !(rc = lrs_input_add_noise(in, nz, 1.0, NULL, err)) &&
-        !(rc = lrs_input_add_constant(in, c, err)) &&
-        !(rc = lrs_input_add_step(in, 2.0, 5.0, 3.0, d, err))) {
+    if (!(rc = noisy_input_init(&q, N, 2.0, 1.0, dt, 42, err)) &&
+        !(rc = lrs_input_add_constant(q.in, c, err)) &&
+        !(rc = lrs_input_add_step(q.in, 2.0, 5.0, 3.0, d, err))) {
         lrs_sim_params_t p = sim_params_on(W);
         p.tau_vec = tau;
         p.dt = dt;
         p.T = 20.0;
         p.method = m;
-        rc = sim_final_state(&p, in, zf, err);
+        rc = sim_final_state(&p, q.in, zf, err);
     }
-    lrs_input_free(in);
-    lrs_noise_free(nz);
-    gsl_rng_free(r);
+    noisy_input_free(&q);
     gsl_vector_free(c);
     gsl_vector_free(d);
     return rc;
@@ -218,9 +212,7 @@ static void test_order4_smooth_input(void)
 static void test_rk4_where_euler_is_unstable(void)
 {
     lrs_err_t e;
-    gsl_matrix *W = gsl_matrix_calloc(2, 2);
-    gsl_matrix_set(W, 0, 1, 19.4);
-    gsl_matrix_set(W, 1, 0, -19.4);
+    gsl_matrix *W = matrix_of(2, 2, (const double[]){0, 19.4, -19.4, 0});
     double z0d[2] = {1.0, 0.0};
     gsl_vector_view z0 = gsl_vector_view_array(z0d, 2);
     gsl_vector *zr = gsl_vector_alloc(2), *ze = gsl_vector_alloc(2), *zu = gsl_vector_alloc(2);
@@ -261,8 +253,7 @@ static void test_tanh_fixed_point(void)
         double th = tanh(zs);
         zs -= (zs - 2 * th) / (1 - 2 * (1 - th * th));
     }
-    gsl_matrix *W = gsl_matrix_alloc(1, 1);
-    gsl_matrix_set(W, 0, 0, 2.0);
+    gsl_matrix *W = matrix_of(1, 1, (const double[]){2.0});
     gsl_vector *z0 = gsl_vector_alloc(1), *zf = gsl_vector_alloc(1);
     gsl_vector_set(z0, 0, 0.5);
     lrs_input_t *in = NULL;
@@ -293,8 +284,10 @@ static void test_rk4_errors(void)
     p.method = lrs_sim_rk4;
     lrs_sim_t *s = NULL;
     CHECK_ERR(lrs_sim_alloc(&s, &p, &e), LRS_EINVAL, &e, "rk4 method supports the recurrent mode only");
-    p.method = lrs_sim_exact;
-    CHECK_ERR(lrs_sim_alloc(&s, &p, &e), LRS_EINVAL, &e, "exact method supports the recurrent mode only");
+    p.method = lrs_sim_exact; /* feed-forward is fine, but linear only */
+    p.f = LRS_F_TANH;
+    CHECK_ERR(lrs_sim_alloc(&s, &p, &e), LRS_EINVAL, &e, "exact integrator needs a linear network");
+    p.f = LRS_F_IDENTITY;
     const lrs_sim_method_t *m = NULL;
     CHECK_ERR(lrs_sim_method_parse("heun", &m, &e), LRS_EINVAL, &e,
               "unknown simulation method 'heun'; expected euler, rk4 or exact");

@@ -22,6 +22,15 @@ static gsl_matrix *diag_matrix(size_t N, const double *w)
     return W;
 }
 
+/* The constant drive c_i = c0 + slope i, i = 0..N-1. */
+static gsl_vector *ramp_vector(size_t N, double c0, double slope)
+{
+    gsl_vector *c = gsl_vector_alloc(N);
+    for (size_t i = 0; i < N; i++)
+        gsl_vector_set(c, i, c0 + slope * (double)i);
+    return c;
+}
+
 /* ------------------------------------------------------------------ analytic */
 
 /* tau dz/dt = -(1-w) z + x, x smooth noise (variance sigma^2, Gaussian
@@ -62,14 +71,10 @@ static void test_linear_stationary_variance(void)
     for (size_t i = 0; i < N; i++)
         wd[i] = w;
     gsl_matrix *W = diag_matrix(N, wd);
-    gsl_rng *r = new_rng(2024);
-    lrs_noise_t *nz = NULL;
-    lrs_input_t *in = NULL;
+    noisy_input_t q;
     lrs_sim_t *s = NULL;
     lrs_cov_t *c = NULL;
-    CHECK_OK(lrs_noise_alloc(&nz, N, tau_x, sigma, dt, r, &e), &e);
-    CHECK_OK(lrs_input_alloc(&in, N, &e), &e);
-    CHECK_OK(lrs_input_add_noise(in, nz, 1.0, NULL, &e), &e);
+    CHECK_OK(noisy_input_init(&q, N, tau_x, sigma, dt, 2024, &e), &e);
     lrs_sim_params_t p = sim_params_on(W);
     p.tau = tau;
     p.dt = dt;
@@ -77,7 +82,7 @@ static void test_linear_stationary_variance(void)
     CHECK_OK(lrs_sim_alloc(&s, &p, &e), &e);
     CHECK_OK(lrs_cov_alloc(&c, N, &e), &e);
     lrs_observer_t o = lrs_cov_observer(c, LRS_FIELD_Z, 20.0);
-    CHECK_OK(lrs_sim_run(s, in, &o, 1, &e), &e);
+    CHECK_OK(lrs_sim_run(s, q.in, &o, 1, &e), &e);
     CHECK(lrs_cov_count(c) == 998000, "count %zu, want 998000 (steps 2000..999999)", lrs_cov_count(c));
     gsl_matrix *C = gsl_matrix_alloc(N, N);
     CHECK_OK(lrs_cov_get(c, C, &e), &e);
@@ -93,9 +98,7 @@ static void test_linear_stationary_variance(void)
     gsl_matrix_free(C);
     lrs_cov_free(c);
     lrs_sim_free(s);
-    lrs_input_free(in);
-    lrs_noise_free(nz);
-    gsl_rng_free(r);
+    noisy_input_free(&q);
 }
 
 /* Step input c d on [t_on, t_off) (steps n_on <= n < n_off) into decoupled
@@ -295,9 +298,7 @@ static void test_tanh_relu_fixed_points(void)
     lrs_err_t e;
     size_t N = 4;
     gsl_matrix *W = gaussian_matrix(N, N, 0.2, 7);
-    gsl_vector *c = gsl_vector_alloc(N), *z = gsl_vector_alloc(N);
-    for (size_t i = 0; i < N; i++)
-        gsl_vector_set(c, i, 0.3 * (double)i - 0.4);
+    gsl_vector *c = ramp_vector(N, -0.4, 0.3), *z = gsl_vector_alloc(N);
     CHECK_OK(run_constant(W, LRS_F_TANH, LRS_SIM_RECURRENT, c, 60, z, &e), &e);
     for (size_t i = 0; i < N; i++) {
         double r = 0;
@@ -336,9 +337,7 @@ static void test_feedforward_fixed_point(void)
     lrs_err_t e;
     size_t N = 3;
     gsl_matrix *W = gaussian_matrix(N, N, 1.0, 8);
-    gsl_vector *c = gsl_vector_alloc(N), *z = gsl_vector_alloc(N);
-    for (size_t i = 0; i < N; i++)
-        gsl_vector_set(c, i, 1.0 - 0.7 * (double)i);
+    gsl_vector *c = ramp_vector(N, 1.0, -0.7), *z = gsl_vector_alloc(N);
     lrs_sim_transfer_t fs[3] = {LRS_F_IDENTITY, LRS_F_TANH, LRS_F_RELU};
     for (int k = 0; k < 3; k++) {
         CHECK_OK(run_constant(W, fs[k], LRS_SIM_FEEDFORWARD, c, 50, z, &e), &e);
@@ -407,13 +406,9 @@ static void test_recurrent_input_R(void)
     lrs_sim_transfer_t fs[3] = {LRS_F_IDENTITY, LRS_F_TANH, LRS_F_RELU};
     for (int mode = 0; mode < 2; mode++)
         for (int k = 0; k < 3; k++) {
-            gsl_rng *rng = new_rng(10);
-            lrs_noise_t *nz = NULL;
-            lrs_input_t *in = NULL;
+            noisy_input_t q;
             lrs_sim_t *s = NULL;
-            CHECK_OK(lrs_noise_alloc(&nz, N, 1.0, 1.0, 0.01, rng, &e), &e);
-            CHECK_OK(lrs_input_alloc(&in, N, &e), &e);
-            CHECK_OK(lrs_input_add_noise(in, nz, 1.0, NULL, &e), &e);
+            CHECK_OK(noisy_input_init(&q, N, 1.0, 1.0, 0.01, 10, &e), &e);
             lrs_sim_params_t p = sim_params_on(W);
             p.f = fs[k];
             p.mode = (lrs_sim_mode_t)mode;
@@ -421,16 +416,14 @@ static void test_recurrent_input_R(void)
             CHECK_OK(lrs_sim_alloc(&s, &p, &e), &e);
             r_check rc = {W, fs[k], (lrs_sim_mode_t)mode, 0, 0, 0.01, 0, 0};
             lrs_observer_t o = {r_check_observe, &rc, 1};
-            CHECK_OK(lrs_sim_run(s, in, &o, 1, &e), &e);
+            CHECK_OK(lrs_sim_run(s, q.in, &o, 1, &e), &e);
             CHECK(!rc.bad_structure, "mode %d f %d: blocks not consecutive or R missing", mode, k);
             CHECK(rc.next_n0 == 2000 && rc.blocks >= 3, "mode %d f %d: saw %zu steps in %zu blocks",
                   mode, k, rc.next_n0, rc.blocks);
             CHECK(rc.worst <= 1e-12, "mode %d f %d: R differs by %.3g (relative) > 1e-12", mode, k,
                   rc.worst);
             lrs_sim_free(s);
-            lrs_input_free(in);
-            lrs_noise_free(nz);
-            gsl_rng_free(rng);
+            noisy_input_free(&q);
         }
     gsl_matrix_free(W);
 }
@@ -616,16 +609,10 @@ static int noise_run(const gsl_matrix *W, int serial, unsigned long seed, gsl_ve
                      gsl_matrix *Cz, lrs_sim_t *reuse, lrs_err_t *e)
 {
     size_t N = W->size1;
-    gsl_rng *r = new_rng(seed);
-    lrs_noise_t *nz = NULL;
-    lrs_input_t *in = NULL;
+    noisy_input_t q;
     lrs_sim_t *s = reuse;
     lrs_cov_t *c = NULL;
-    int rc = lrs_noise_alloc(&nz, N, 2.0, 1.0, 0.01, r, e);
-    if (!rc)
-        rc = lrs_input_alloc(&in, N, e);
-    if (!rc)
-        rc = lrs_input_add_noise(in, nz, 1.0, NULL, e);
+    int rc = noisy_input_init(&q, N, 2.0, 1.0, 0.01, seed, e);
     if (!rc && !s) {
         lrs_sim_params_t p = sim_params_on(W);
         p.T = 30;
@@ -637,7 +624,7 @@ static int noise_run(const gsl_matrix *W, int serial, unsigned long seed, gsl_ve
         rc = lrs_cov_alloc(&c, N, e);
     lrs_observer_t o = lrs_cov_observer(c, LRS_FIELD_Z, 0.0);
     if (!rc)
-        rc = lrs_sim_run(s, in, &o, 1, e);
+        rc = lrs_sim_run(s, q.in, &o, 1, e);
     if (!rc)
         rc = lrs_sim_final_state(s, zf, e);
     if (!rc)
@@ -645,9 +632,7 @@ static int noise_run(const gsl_matrix *W, int serial, unsigned long seed, gsl_ve
     if (s != reuse)
         lrs_sim_free(s);
     lrs_cov_free(c);
-    lrs_input_free(in);
-    lrs_noise_free(nz);
-    gsl_rng_free(r);
+    noisy_input_free(&q);
     return rc;
 }
 
@@ -792,15 +777,11 @@ static void test_projection_observer(void)
     for (size_t i = 0; i < N; i++)
         for (size_t k = 0; k < K; k++)
             gsl_matrix_set(Dk, i, k, gsl_matrix_get(D, i, k));
-    gsl_rng *r = new_rng(15);
-    lrs_noise_t *nz = NULL;
-    lrs_input_t *in = NULL;
+    noisy_input_t q;
     lrs_sim_t *s = NULL;
     lrs_proj_t *pj = NULL;
     full_obs f = {NULL, gsl_matrix_alloc(1, 3 * N)};
-    CHECK_OK(lrs_noise_alloc(&nz, N, 1.0, 1.0, 0.01, r, &e), &e);
-    CHECK_OK(lrs_input_alloc(&in, N, &e), &e);
-    CHECK_OK(lrs_input_add_noise(in, nz, 1.0, NULL, &e), &e);
+    CHECK_OK(noisy_input_init(&q, N, 1.0, 1.0, 0.01, 15, &e), &e);
     lrs_sim_params_t p = sim_params_on(W);
     p.T = 50;
     CHECK_OK(lrs_sim_alloc(&s, &p, &e), &e);
@@ -811,7 +792,7 @@ static void test_projection_observer(void)
     CHECK_OK(lrs_proj_set_trace(pj, fp, 10, 1.0, &e), &e);
     lrs_observer_t obs[2] = {lrs_proj_observer(pj), {full_observe, &f, 0}};
     CHECK(obs[0].needs_recurrent, "a projection of R must ask for R");
-    CHECK_OK(lrs_sim_run(s, in, obs, 2, &e), &e);
+    CHECK_OK(lrs_sim_run(s, q.in, obs, 2, &e), &e);
     CHECK(lrs_proj_count(pj) == 4500, "count %zu, want 4500 (t >= 5)", lrs_proj_count(pj));
     gsl_matrix *C = gsl_matrix_alloc(3 * N, 3 * N);
     CHECK_OK(lrs_cov_get(f.c, C, &e), &e);
@@ -867,9 +848,7 @@ static void test_projection_observer(void)
     gsl_matrix_free(f.row);
     gsl_matrix_free(C);
     lrs_sim_free(s);
-    lrs_input_free(in);
-    lrs_noise_free(nz);
-    gsl_rng_free(r);
+    noisy_input_free(&q);
     gsl_matrix_free(W);
     gsl_matrix_free(D);
     gsl_matrix_free(Dk);

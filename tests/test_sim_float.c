@@ -15,29 +15,6 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
-/* Smooth noise input (tau_x 2, sigma 1) from its own seed. */
-typedef struct noisy_input {
-    gsl_rng *rng;
-    lrs_noise_t *noise;
-    lrs_input_t *in;
-} noisy_input_t;
-
-static void noisy_input_init(noisy_input_t *q, size_t N, double dt, unsigned long seed)
-{
-    lrs_err_t err;
-    q->rng = new_rng(seed);
-    lrs_noise_alloc(&q->noise, N, 2.0, 1.0, dt, q->rng, &err);
-    lrs_input_alloc(&q->in, N, &err);
-    lrs_input_add_noise(q->in, q->noise, 1.0, NULL, &err);
-}
-
-static void noisy_input_free(noisy_input_t *q)
-{
-    lrs_input_free(q->in);
-    lrs_noise_free(q->noise);
-    gsl_rng_free(q->rng);
-}
-
 static double rel_diff(const gsl_vector *a, const gsl_vector *b)
 {
     double d = 0, n = 0;
@@ -66,7 +43,7 @@ static void run_noise(const gsl_matrix *W, const gsl_matrix *L, const gsl_matrix
     p.serial = 1;
     lrs_sim_t *s = NULL;
     noisy_input_t q;
-    noisy_input_init(&q, W->size1, p.dt, 7);
+    CHECK_OK(noisy_input_init(&q, W->size1, 2.0, 1.0, p.dt, 7, &err), &err);
     CHECK_OK(lrs_sim_alloc(&s, &p, &err), &err);
     CHECK_OK(lrs_sim_run(s, q.in, NULL, 0, &err), &err);
     CHECK_OK(lrs_sim_final_state(s, zT, &err), &err);
@@ -142,7 +119,7 @@ static void check_batch_identical(const lrs_sim_method_t *method)
         const lrs_observer_t *obs[K];
         size_t nobs[K] = {1, 1, 1};
         for (size_t k = 0; k < K; k++) {
-            noisy_input_init(&q[k], N, p.dt, 40 + k);
+            CHECK_OK(noisy_input_init(&q[k], N, 2.0, 1.0, p.dt, 40 + k, &err), &err);
             in[k] = q[k].in;
             lrs_cov_alloc(&cov[k], N, &err);
             ob[k][0] = lrs_cov_observer(cov[k], LRS_FIELD_Z, 0.5);
@@ -161,7 +138,7 @@ static void check_batch_identical(const lrs_sim_method_t *method)
     }
     for (size_t k = 0; k < K; k++) {
         noisy_input_t q;
-        noisy_input_init(&q, N, p.dt, 40 + k);
+        CHECK_OK(noisy_input_init(&q, N, 2.0, 1.0, p.dt, 40 + k, &err), &err);
         lrs_cov_t *cov = NULL;
         lrs_cov_alloc(&cov, N, &err);
         lrs_observer_t ob = lrs_cov_observer(cov, LRS_FIELD_Z, 0.5);

@@ -125,6 +125,38 @@ static lrs_sparse_opts_t tight(void)
     return o;
 }
 
+/* The four solves both dense comparisons make: the ktop largest singular
+ * values of W (with vectors, for the overlap), the k largest and k smallest
+ * of I - W, and the 3 rightmost eigenvalues with the numerical abscissa. */
+typedef struct {
+    lrs_sparse_svals_t top, big, small;
+    lrs_sparse_stability_t st;
+} sparse_ends_t;
+
+static void sparse_ends(lrs_sparse_mat_t *A, size_t ktop, size_t k, const lrs_sparse_opts_t *o,
+                        sparse_ends_t *r, lrs_err_t *err)
+{
+    CHECK_OK(lrs_sparse_svd(A, 0, ktop, LRS_SPARSE_LARGEST, 1, o, &r->top, err), err);
+    CHECK_OK(lrs_sparse_svd(A, 1, k, LRS_SPARSE_LARGEST, 0, o, &r->big, err), err);
+    CHECK_OK(lrs_sparse_svd(A, 1, k, LRS_SPARSE_SMALLEST, 0, o, &r->small, err), err);
+    CHECK_OK(lrs_sparse_stability(A, 3, o, &r->st, err), err);
+}
+
+/* Every solve of r converged (none ended as a flagged estimate). */
+static int sparse_ends_converged(const sparse_ends_t *r)
+{
+    return r->top.converged && r->big.converged && r->small.converged && r->st.converged &&
+           r->st.abscissa_converged;
+}
+
+static void sparse_ends_free(sparse_ends_t *r)
+{
+    lrs_sparse_svals_free(&r->top);
+    lrs_sparse_svals_free(&r->big);
+    lrs_sparse_svals_free(&r->small);
+    lrs_sparse_stability_free(&r->st);
+}
+
 /* Singular values of W and I - W, both ends, overlap, eigenvalues,
  * numerical abscissa: all to 1e-8 relative against LAPACK. */
 static void compare_dense(const gsl_matrix *W, const char *what)
@@ -138,8 +170,7 @@ static void compare_dense(const gsl_matrix *W, const char *what)
     gsl_matrix *H = gsl_matrix_alloc(N, N), *P = gsl_matrix_alloc(3, 3);
     gsl_vector *eh = gsl_vector_alloc(N);
     gsl_eigen_symm_workspace *ws = gsl_eigen_symm_alloc(N);
-    lrs_sparse_svals_t top, big, small;
-    lrs_sparse_stability_t st;
+    sparse_ends_t r;
     double Ps[9], sPs[3], hmax = -INFINITY;
     CHECK(A != NULL, "%s: %s", what, err.msg);
     if (!A)
@@ -155,30 +186,27 @@ static void compare_dense(const gsl_matrix *W, const char *what)
     for (i = 0; i < N; i++)
         hmax = fmax(hmax, gsl_vector_get(eh, i));
 
-    CHECK_OK(lrs_sparse_svd(A, 0, k, LRS_SPARSE_LARGEST, 1, &o, &top, &err), &err);
-    CHECK_OK(lrs_sparse_svd(A, 1, k, LRS_SPARSE_LARGEST, 0, &o, &big, &err), &err);
-    CHECK_OK(lrs_sparse_svd(A, 1, k, LRS_SPARSE_SMALLEST, 0, &o, &small, &err), &err);
-    CHECK_OK(lrs_sparse_stability(A, 3, &o, &st, &err), &err);
-    CHECK_OK(lrs_sparse_overlap(&top, 3, Ps, sPs, &err), &err);
+    sparse_ends(A, k, k, &o, &r, &err);
+    CHECK_OK(lrs_sparse_overlap(&r.top, 3, Ps, sPs, &err), &err);
     if (harness_cur_failed)
         goto free_res;
-    CHECK(top.converged && big.converged && small.converged && st.converged &&
-          st.abscissa_converged, "%s: a solve ended as a flagged estimate", what);
+    CHECK(sparse_ends_converged(&r), "%s: a solve ended as a flagged estimate", what);
     for (i = 0; i < k; i++) {
-        CHECK_REL(top.sigma[i], gsl_vector_get(s, i), 1e-8);
-        CHECK_REL(big.sigma[i], gsl_vector_get(sI, i), 1e-8);
-        CHECK_REL(small.sigma[i], gsl_vector_get(sI, N - 1 - i), 1e-8);
-        CHECK(top.resid[i] < 1e-10, "%s: residual %g", what, top.resid[i]);
+        CHECK_REL(r.top.sigma[i], gsl_vector_get(s, i), 1e-8);
+        CHECK_REL(r.big.sigma[i], gsl_vector_get(sI, i), 1e-8);
+        CHECK_REL(r.small.sigma[i], gsl_vector_get(sI, N - 1 - i), 1e-8);
+        CHECK(r.top.resid[i] < 1e-10, "%s: residual %g", what, r.top.resid[i]);
     }
     for (i = 0; i < 3; i++) {
         CHECK_REL(sPs[i], gsl_vector_get(sP, i), 1e-8);
         /* eigenvalues: the rightmost real part to 1e-8 relative (complex
          * pairs and ordering ties make only the real parts comparable) */
-        CHECK_REL(st.re[i], GSL_REAL(gsl_vector_complex_get(lam, i)), 1e-8);
+        CHECK_REL(r.st.re[i], GSL_REAL(gsl_vector_complex_get(lam, i)), 1e-8);
     }
-    CHECK_REL(st.abscissa, hmax, 1e-8);
-    CHECK(st.abscissa_bound >= hmax - 1e-12 && st.gershgorin >= hmax - 1e-12,
-          "%s: bounds %g %g below lambda_max(H) %g", what, st.abscissa_bound, st.gershgorin, hmax);
+    CHECK_REL(r.st.abscissa, hmax, 1e-8);
+    CHECK(r.st.abscissa_bound >= hmax - 1e-12 && r.st.gershgorin >= hmax - 1e-12,
+          "%s: bounds %g %g below lambda_max(H) %g", what, r.st.abscissa_bound, r.st.gershgorin,
+          hmax);
     {
         double f2 = 0;
         for (i = 0; i < N * N; i++)
@@ -186,10 +214,7 @@ static void compare_dense(const gsl_matrix *W, const char *what)
         CHECK_REL(lrs_sparse_frob2(A), f2, 1e-12);
     }
 free_res:
-    lrs_sparse_svals_free(&top);
-    lrs_sparse_svals_free(&big);
-    lrs_sparse_svals_free(&small);
-    lrs_sparse_stability_free(&st);
+    sparse_ends_free(&r);
 done:
     lrs_sparse_free(A);
     gsl_vector_free(s);
@@ -376,8 +401,7 @@ static void test_tiny_path3_dense_fallback(void)
     gsl_vector *sI = gsl_vector_alloc(3);
     lrs_err_t err = {0};
     lrs_sparse_mat_t *A;
-    lrs_sparse_svals_t top, big, small;
-    lrs_sparse_stability_t st;
+    sparse_ends_t r;
     lrs_sparse_opts_t o = lrs_sparse_opts_default();
     size_t i;
     gsl_matrix_set(W, 0, 1, 0.5);
@@ -387,32 +411,25 @@ static void test_tiny_path3_dense_fallback(void)
     CHECK(A != NULL, "path3: %s", err.msg);
     if (!A)
         goto done;
-    CHECK_OK(lrs_sparse_svd(A, 0, 2, LRS_SPARSE_LARGEST, 1, &o, &top, &err), &err);
-    CHECK_OK(lrs_sparse_svd(A, 1, 3, LRS_SPARSE_LARGEST, 0, &o, &big, &err), &err);
-    CHECK_OK(lrs_sparse_svd(A, 1, 3, LRS_SPARSE_SMALLEST, 0, &o, &small, &err), &err);
-    CHECK_OK(lrs_sparse_stability(A, 3, &o, &st, &err), &err);
+    sparse_ends(A, 2, 3, &o, &r, &err);
     if (!harness_cur_failed) {
-        CHECK(top.converged && big.converged && small.converged && st.converged &&
-              st.abscissa_converged, "path3: a solve is flagged");
-        CHECK_REL(top.sigma[0], 0.5, 1e-14);
-        CHECK_REL(top.sigma[1], 0.5, 1e-14);
+        CHECK(sparse_ends_converged(&r), "path3: a solve is flagged");
+        CHECK_REL(r.top.sigma[0], 0.5, 1e-14);
+        CHECK_REL(r.top.sigma[1], 0.5, 1e-14);
         for (i = 0; i < 3; i++) {
-            CHECK_REL(big.sigma[i], gsl_vector_get(sI, i), 1e-13);
-            CHECK_REL(small.sigma[i], gsl_vector_get(sI, 2 - i), 1e-13);
-            CHECK(isfinite(small.resid[i]) && small.resid[i] < 1e-12, "path3: residual %g",
-                  small.resid[i]);
+            CHECK_REL(r.big.sigma[i], gsl_vector_get(sI, i), 1e-13);
+            CHECK_REL(r.small.sigma[i], gsl_vector_get(sI, 2 - i), 1e-13);
+            CHECK(isfinite(r.small.resid[i]) && r.small.resid[i] < 1e-12, "path3: residual %g",
+                  r.small.resid[i]);
             /* W is nilpotent: every eigenvalue is 0, with a finite residual */
-            CHECK_ABS(st.re[i], 0.0, 1e-14);
-            CHECK(isfinite(st.resid[i]), "path3: eigenvalue residual %g", st.resid[i]);
+            CHECK_ABS(r.st.re[i], 0.0, 1e-14);
+            CHECK(isfinite(r.st.resid[i]), "path3: eigenvalue residual %g", r.st.resid[i]);
         }
         /* (W + W^T)/2 is tridiagonal with 1/4 off the diagonal: 2 (1/4) cos(pi/4) */
-        CHECK_REL(st.abscissa, 0.5 * cos(M_PI / 4), 1e-13);
-        CHECK(st.stable_for_sure, "path3: not stable for sure");
+        CHECK_REL(r.st.abscissa, 0.5 * cos(M_PI / 4), 1e-13);
+        CHECK(r.st.stable_for_sure, "path3: not stable for sure");
     }
-    lrs_sparse_svals_free(&top);
-    lrs_sparse_svals_free(&big);
-    lrs_sparse_svals_free(&small);
-    lrs_sparse_stability_free(&st);
+    sparse_ends_free(&r);
 done:
     lrs_sparse_free(A);
     gsl_matrix_free(W);

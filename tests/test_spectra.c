@@ -66,10 +66,7 @@ static void test_svd_reconstruction(void)
 static void test_svd_known_values_and_errors(void)
 {
     lrs_err_t e;
-    gsl_matrix *A = gsl_matrix_calloc(3, 3);
-    gsl_matrix_set(A, 0, 0, 3);
-    gsl_matrix_set(A, 1, 1, -5);
-    gsl_matrix_set(A, 2, 2, 1);
+    gsl_matrix *A = matrix_of(3, 3, (const double[]){3, 0, 0, 0, -5, 0, 0, 0, 1});
     gsl_vector *s = gsl_vector_alloc(3);
     CHECK_OK(lrs_spectra_svd(A, s, NULL, NULL, &e), &e);
     CHECK_REL(gsl_vector_get(s, 0), 5.0, 4 * eps);
@@ -150,11 +147,7 @@ static void test_eig_known(void)
     lrs_err_t e;
     /* rotation by theta: eigenvalues cos theta +/- i sin theta, +i first */
     double th = 0.7;
-    gsl_matrix *Rot = gsl_matrix_alloc(2, 2);
-    gsl_matrix_set(Rot, 0, 0, cos(th));
-    gsl_matrix_set(Rot, 0, 1, -sin(th));
-    gsl_matrix_set(Rot, 1, 0, sin(th));
-    gsl_matrix_set(Rot, 1, 1, cos(th));
+    gsl_matrix *Rot = matrix_of(2, 2, (const double[]){cos(th), -sin(th), sin(th), cos(th)});
     gsl_vector_complex *l2 = gsl_vector_complex_alloc(2);
     CHECK_OK(lrs_spectra_eig(Rot, l2, NULL, &e), &e);
     CHECK_ABS(GSL_REAL(gsl_vector_complex_get(l2, 0)), cos(th), 4 * eps);

@@ -31,6 +31,9 @@
  *     step grid, streamed into observers exactly like lrs_sim_run;
  *   - a synthetic school contact network (classes of students) for when the
  *     real data are absent.
+ * Cost: one product W x per right-hand side, by compressed rows (2 nnz
+ * flops) when at most a quarter of W is nonzero, as contact networks are,
+ * else dense (2 N^2); the sparse copy is built once by lrs_epidemic_alloc.
  *
  * Perturbed runs: time grid t_n = n dt, n = 0 .. nt-1, nt = round(T / dt),
  * x[0] = x0.  Observers receive, in blocks (lrs_block_t of observe.h):

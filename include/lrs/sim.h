@@ -28,7 +28,8 @@
  *                  tau_x = 10 noise at dt = 0.01).  Recurrent mode only.
  *   lrs_sim_exact  the exact propagator of the LINEAR network (f = identity,
  *                  recurrent), z[n] = E z[n-1] + F0 x[n-1] + F1 x[n], exact
- *                  for input linear between the samples (lrs/exact.h).
+ *                  for input linear between the samples (lrs/exact.h); in
+ *                  feed-forward mode the same step of tau dz/dt = -z + W^T x.
  *
  * Observers receive (z[n], x[n], r[n] = W f(z[n])) for every n in blocks.
  * Nothing stores the trajectory: memory is O(N^2 + block * N) per

@@ -28,6 +28,11 @@ static struct {
     char params[2048];   /* "key value  key value ..." (nb_param) */
 } nb;
 
+/* nb_tsv may be called from nb_parallel's threads: the file table is
+ * guarded; nb_die lets one thread end the program. */
+static pthread_mutex_t nb_files_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t nb_die_mu = PTHREAD_MUTEX_INITIALIZER;
+
 static void on_signal(int sig)
 {
     (void)sig;
@@ -43,6 +48,25 @@ static void remove_temporaries(void)
         }
         unlink(nb.tmp[i]);
     }
+}
+
+/* End the program from any thread: the first caller prints its message on
+ * stderr, removes the temporaries and exits with `code`; a second one waits
+ * here until the process ends.  The files are unlinked, not closed (another
+ * thread may still be writing to them), and _exit skips the stdio cleanup
+ * that would flush them concurrently (stdout is flushed first). */
+static void die_now(int code, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
+static void die_now(int code, const char *fmt, ...)
+{
+    va_list ap;
+    pthread_mutex_lock(&nb_die_mu);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    for (size_t i = 0; i < nb.nfiles; i++)
+        unlink(nb.tmp[i]);
+    fflush(stdout);
+    _exit(code);
 }
 
 static void usage(const char *name, const char *about, unsigned long seed, FILE *to)
@@ -157,21 +181,18 @@ gsl_rng *nb_rng(unsigned long seed)
 FILE *nb_tsv(const nb_args_t *a, const char *file, const char *title,
              const char *columns)
 {
-    if (nb.nfiles >= NB_MAX_FILES) {
-        fprintf(stderr, "%s: too many output files\n", a->name);
-        exit(1);
-    }
+    pthread_mutex_lock(&nb_files_mu);
+    if (nb.nfiles >= NB_MAX_FILES)
+        die_now(1, "%s: too many output files\n", a->name);
     size_t i = nb.nfiles;
     snprintf(nb.final[i], sizeof nb.final[i], "%s/%s", a->outdir, file);
     snprintf(nb.tmp[i], sizeof nb.tmp[i], "%s/.%s.tmp%ld", a->outdir, file, (long)getpid());
     FILE *fp = fopen(nb.tmp[i], "w");
-    if (!fp) {
-        fprintf(stderr, "%s: cannot write %s: %s\n", a->name, nb.tmp[i], strerror(errno));
-        remove_temporaries();
-        exit(1);
-    }
+    if (!fp)
+        die_now(1, "%s: cannot write %s: %s\n", a->name, nb.tmp[i], strerror(errno));
     nb.fp[i] = fp;
     nb.nfiles++;
+    pthread_mutex_unlock(&nb_files_mu);
     fprintf(fp, "# %s\n# figure %s  seed %lu%s\n", title, a->name, a->seed,
             a->fast ? "  (fast run)" : "");
     if (nb.params[0])
@@ -306,15 +327,9 @@ void nb_progress_done(nb_progress_t *p)
 void nb_die(const lrs_err_t *err, const char *what)
 {
     const char *name = nb.args ? nb.args->name : "lrs";
-    if (err && err->code == LRS_EINTR) {
-        fprintf(stderr, "\n%s: interrupted; previous results left unchanged\n", name);
-        remove_temporaries();
-        exit(130);
-    }
-    fprintf(stderr, "%s: %s failed: %s\n", name, what,
-            err && err->msg[0] ? err->msg : "(no message)");
-    remove_temporaries();
-    exit(1);
+    if (err && err->code == LRS_EINTR)
+        die_now(130, "\n%s: interrupted; previous results left unchanged\n", name);
+    die_now(1, "%s: %s failed: %s\n", name, what, err && err->msg[0] ? err->msg : "(no message)");
 }
 
 int nb_finish(void)

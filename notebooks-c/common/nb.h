@@ -82,7 +82,8 @@ lrs_observer_t nb_progress_observer(nb_progress_t *p, const char *label,
 void nb_progress_done(nb_progress_t *p);
 
 /* Report a library error and exit(1) (temporaries are removed, old results
- * stay).  Interrupts (LRS_EINTR) exit 130 with "interrupted". */
+ * stay).  Interrupts (LRS_EINTR) exit 130 with "interrupted".  Safe from
+ * nb_parallel's threads (the first caller ends the program), as is nb_tsv. */
 void nb_die(const lrs_err_t *err, const char *what) __attribute__((noreturn));
 /* Check an lrs call: on failure nb_die. */
 #define NB_TRY(call, errp)                                                     \

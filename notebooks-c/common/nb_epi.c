@@ -59,14 +59,34 @@ epi_params_t epi_params_paper(const nb_args_t *a)
     return p;
 }
 
+typedef struct {
+    epi_stage_fn fn;
+    const nb_args_t *a;
+    const epi_params_t *p;
+    epi_study_t *s;
+} epi_stage_job_t;
+
+static int stage_job(void *ctx)
+{
+    epi_stage_job_t *j = ctx;
+    j->fn(j->a, j->p, j->s); /* errors end the program (nb_die is thread-safe) */
+    return 0;
+}
+
+void epi_side_by_side(const nb_args_t *a, const epi_params_t *p, epi_study_t *s,
+                      epi_stage_fn first, epi_stage_fn second)
+{
+    epi_stage_job_t jobs[2] = {{first, a, p, s}, {second, a, p, s}};
+    void *ctx[2] = {&jobs[0], &jobs[1]};
+    nb_parallel(a->jobs, 2, stage_job, ctx);
+}
+
 void epi_analysis(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
 {
     epi_network(a, p, s);
-    epi_fixed_point(a, p, s);
-    epi_relaxation(a, p, s);
-    epi_jacobian(a, p, s);
-    epi_step_run(a, p, s);
-    epi_noise_run(a, p, s);
+    epi_side_by_side(a, p, s, epi_fixed_point, epi_display);
+    epi_side_by_side(a, p, s, epi_relaxation, epi_jacobian);
+    epi_side_by_side(a, p, s, epi_noise_run, epi_step_run);
 }
 
 static void *xmalloc(size_t n)
@@ -293,6 +313,11 @@ void epi_network(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
     s->edges = (size_t)(e2 / 2);
     s->W = gsl_matrix_alloc(N, N);
     NB_TRY(lrs_epidemic_normalize(s->A, s->W, &s->sigma_max, &err), &err);
+}
+
+void epi_display(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
+{
+    size_t N = s->N;
     s->order = xmalloc(N * sizeof *s->order);
     s->group = xmalloc(N * sizeof *s->group);
     display_order(s->A, s->W, p->groups, s->order, s->group, &s->within_frac);
@@ -679,11 +704,16 @@ static int qadapt_observe(void *self, const lrs_block_t *b, lrs_err_t *err)
             return lrs_err_set(err, LRS_ENOMEM, "q adapter: out of memory");
     }
     gsl_matrix_view Qv = gsl_matrix_submatrix(qa->Q, 0, 0, rows, N);
-    for (size_t i = 0; i < rows; i++)
+    const double *xs = qa->xs->data;
+    size_t xstride = qa->xs->stride;
+    for (size_t i = 0; i < rows; i++) {
+        const double *z = gsl_matrix_const_ptr(b->Z, i, 0), *p = gsl_matrix_const_ptr(b->X, i, 0);
+        double *q = gsl_matrix_ptr(&Qv.matrix, i, 0);
         for (size_t j = 0; j < N; j++) {
-            double x = gsl_vector_get(qa->xs, j) + gsl_matrix_get(b->Z, i, j);
-            gsl_matrix_set(&Qv.matrix, i, j, gsl_matrix_get(b->X, i, j) * x * (1 - x));
+            double x = xs[j * xstride] + z[j];
+            q[j] = p[j] * x * (1 - x);
         }
+    }
     lrs_block_t bb = {b->n0, b->dt, b->Z, &Qv.matrix, b->R};
     return qa->inner.observe(qa->inner.self, &bb, err);
 }

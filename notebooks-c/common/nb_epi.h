@@ -107,9 +107,11 @@ epi_params_t epi_params_paper(const nb_args_t *a);
 
 /* Read --data (edge list: "src,dst" per line, undirected, integer ids with
  * the unused ones dropped; default EPI_DATA_DEFAULT) or, with --synthetic,
- * build the synthetic school network (stream seed); normalise; find the
- * display ordering. */
+ * build the synthetic school network (stream seed); normalise. */
 void epi_network(const nb_args_t *a, const epi_params_t *p, epi_study_t *s);
+/* The display ordering (groups by spectral clustering) and adjacency.tsv;
+ * needed by epi_jacobian's groups.tsv and the summary only. */
+void epi_display(const nb_args_t *a, const epi_params_t *p, epi_study_t *s);
 /* x0 ~ U(lo, hi) (stream seed + 1), adaptive relaxation, Newton polish. */
 void epi_fixed_point(const nb_args_t *a, const epi_params_t *p, epi_study_t *s);
 /* ||x(t) - x*|| from the same x0 and the exponential fits. */
@@ -123,8 +125,18 @@ void epi_step_run(const nb_args_t *a, const epi_params_t *p, epi_study_t *s);
 /* Noise run: p = sigma xi(t) (stream seed + 3); scaled PCA of dx and p,
  * projections, cancellation. */
 void epi_noise_run(const nb_args_t *a, const epi_params_t *p, epi_study_t *s);
-/* The whole analysis in Figure 6's order: epi_network, epi_fixed_point,
- * epi_relaxation, epi_jacobian, epi_step_run, epi_noise_run. */
+/* Two stages that depend only on what came before them, run side by side
+ * (nb_parallel, a->jobs threads): (epi_fixed_point, epi_display) after the
+ * network, (epi_relaxation, epi_jacobian) after both, (epi_step_run,
+ * epi_noise_run) after those.  Each writes its
+ * own fields of s and its own files, and draws from its own stream, so the
+ * results do not depend on the thread count. */
+typedef void (*epi_stage_fn)(const nb_args_t *a, const epi_params_t *p, epi_study_t *s);
+void epi_side_by_side(const nb_args_t *a, const epi_params_t *p, epi_study_t *s,
+                      epi_stage_fn first, epi_stage_fn second);
+/* The whole analysis in Figure 6's order: epi_network, epi_fixed_point
+ * beside epi_display, epi_relaxation beside epi_jacobian, epi_step_run
+ * beside epi_noise_run. */
 void epi_analysis(const nb_args_t *a, const epi_params_t *p, epi_study_t *s);
 /* The summary block common to both figures (with --fast, a note that the
  * noise statistics come from a short run). */

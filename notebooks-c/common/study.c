@@ -314,7 +314,8 @@ typedef struct {
     snap_t proj, series;
     stats_t st;
     gsl_matrix *D; /* u, u_rand, extras (N x K) */
-    int is_step;
+    enum { JOB_STEP, JOB_NOISE, JOB_SPECTRA } kind;
+    lrs_linear_t *L; /* spectra job: W's prepared factorisations */
     int exact;     /* noise run: exact integrator (linear recurrent network) */
     double dt;     /* this run's time step */
     lrs_err_t err;
@@ -457,10 +458,13 @@ done:
     return rc;
 }
 
+static int spectra_compute(job_t *j);
+
 static int run_job(void *ctx)
 {
     job_t *j = ctx;
-    return j->is_step ? run_step(j) : run_noise(j);
+    return j->kind == JOB_STEP ? run_step(j) : j->kind == JOB_NOISE ? run_noise(j)
+                                                                     : spectra_compute(j);
 }
 
 static void job_free(job_t *j)
@@ -619,23 +623,42 @@ static study_result_t *result_new(size_t N)
 }
 
 /* (a) Singular values and eigenvalues of W (from the factorisations cached
- * in L); spectrum.tsv. */
-static int spectra_step(const nb_args_t *a, const study_params_t *p, lrs_linear_t *L,
-                        study_result_t *r, lrs_err_t *err)
+ * in j->L: one SVD and one eigendecomposition, O(N^3)).  A job beside the
+ * runs (it needs neither); spectrum.tsv is written afterwards. */
+static int spectra_compute(job_t *j)
 {
-    size_t N = r->N;
+    study_result_t *r = j->r;
     int rc;
     const gsl_vector *sv;
     const gsl_vector_complex *eig;
-    if ((rc = lrs_linear_svd(L, &sv, NULL, NULL, err)) || (rc = lrs_linear_eig(L, &eig, err)))
+    if ((rc = lrs_linear_svd(j->L, &sv, NULL, NULL, &j->err)) ||
+        (rc = lrs_linear_eig(j->L, &eig, &j->err)))
         return rc;
-    r->sv = gsl_vector_alloc(N);
-    r->eig = gsl_vector_complex_alloc(N);
-    if (!r->sv || !r->eig)
-        return lrs_err_set(err, LRS_ENOMEM, "study_run: out of memory (N = %zu)", N);
     gsl_vector_memcpy(r->sv, sv);
     gsl_vector_complex_memcpy(r->eig, eig);
     r->max_re_eig = GSL_REAL(gsl_vector_complex_get(r->eig, 0));
+    return LRS_OK;
+}
+
+/* The spectra job (its vectors allocated here, before the runs). */
+static int spectra_job_setup(const study_params_t *p, lrs_linear_t *L, study_result_t *r,
+                             job_t *j, lrs_err_t *err)
+{
+    j->p = p;
+    j->r = r;
+    j->kind = JOB_SPECTRA;
+    j->L = L;
+    r->sv = gsl_vector_alloc(r->N);
+    r->eig = gsl_vector_complex_alloc(r->N);
+    if (!r->sv || !r->eig)
+        return lrs_err_set(err, LRS_ENOMEM, "study_run: out of memory (N = %zu)", r->N);
+    return LRS_OK;
+}
+
+/* spectrum.tsv: the singular values and eigenvalues of W. */
+static void write_spectrum(const nb_args_t *a, const study_params_t *p, const study_result_t *r)
+{
+    size_t N = r->N;
     FILE *fp = open_tsv(a, p, "spectrum.tsv", "singular values and eigenvalues of W",
                         "k\tsv_W\teig_re\teig_im");
     for (size_t k = 0; k < N; k++) {
@@ -643,7 +666,6 @@ static int spectra_step(const nb_args_t *a, const study_params_t *p, lrs_linear_
         fprintf(fp, "%zu\t%.10g\t%.10g\t%.10g\n", k + 1, gsl_vector_get(r->sv, k), GSL_REAL(l),
                 GSL_IMAG(l));
     }
-    return LRS_OK;
 }
 
 /* Steps of size dt in `span` time units (at least 1). */
@@ -661,7 +683,7 @@ static int step_job_setup(const nb_args_t *a, const study_params_t *p, study_res
     size_t N = r->N;
     j->p = p;
     j->r = r;
-    j->is_step = 1;
+    j->kind = JOB_STEP;
     j->dt = p->dt;
     r->resp_aligned = gsl_vector_alloc(N);
     r->resp_random = gsl_vector_alloc(N);
@@ -685,7 +707,8 @@ static int noise_job_setup(const study_params_t *p, study_result_t *r, job_t *j,
     int rc;
     j->p = p;
     j->r = r;
-    j->exact = p->noise_exact && p->f == LRS_F_IDENTITY && p->mode == LRS_SIM_RECURRENT;
+    j->kind = JOB_NOISE;
+    j->exact = p->noise_exact && p->f == LRS_F_IDENTITY;
     j->dt = !j->exact ? p->dt : p->noise_h > 0 ? p->noise_h : lrs_exact_default_step(p->tau_x);
     r->noise_exact = j->exact;
     r->noise_dt = j->dt;
@@ -721,7 +744,7 @@ static int noise_job_setup(const study_params_t *p, study_result_t *r, job_t *j,
 /* Run the jobs side by side (nb_parallel); the first failing job's error. */
 static int run_jobs(const nb_args_t *a, job_t *jobs, size_t njobs, lrs_err_t *err)
 {
-    void *ctx[2];
+    void *ctx[3];
     for (size_t k = 0; k < njobs; k++)
         ctx[k] = &jobs[k];
     int prc = njobs ? nb_parallel(a->jobs, njobs, run_job, ctx) : LRS_OK;
@@ -920,7 +943,7 @@ int study_run(const nb_args_t *a, const study_params_t *p, study_result_t **out,
               lrs_err_t *err)
 {
     int rc;
-    job_t jobs[2];
+    job_t jobs[3];
     size_t njobs = 0;
     lrs_linear_t *L = NULL;
     memset(jobs, 0, sizeof jobs);
@@ -934,15 +957,19 @@ int study_run(const nb_args_t *a, const study_params_t *p, study_result_t **out,
     /* W factorised once: the spectra and theory 1 query the same object. */
     if ((rc = lrs_linear_alloc(&L, p->W, err)))
         goto done;
-    if (p->do_spectra && (rc = spectra_step(a, p, L, r, err)))
-        goto done;
+    /* Jobs side by side: step run, noise run, then the spectra (taken by
+     * the thread that finishes first). */
     if (p->do_step && (rc = step_job_setup(a, p, r, &jobs[njobs++], err)))
         goto done;
     job_t *nj = p->do_noise ? &jobs[njobs++] : NULL;
     if (nj && (rc = noise_job_setup(p, r, nj, err)))
         goto done;
+    if (p->do_spectra && (rc = spectra_job_setup(p, L, r, &jobs[njobs++], err)))
+        goto done;
     if ((rc = run_jobs(a, jobs, njobs, err)))
         goto done;
+    if (p->do_spectra)
+        write_spectrum(a, p, r);
     if (nj) {
         if ((rc = noise_pca(p, nj, r, err)) || (rc = noise_directions(p, nj, r, err)) ||
             (rc = noise_theory(p, L, r, err)))
@@ -956,6 +983,7 @@ done:
     lrs_linear_free(L);
     job_free(&jobs[0]);
     job_free(&jobs[1]);
+    job_free(&jobs[2]);
     if (rc) {
         study_result_free(r);
         return rc;

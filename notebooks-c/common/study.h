@@ -20,13 +20,14 @@
  *       (d^T C_z d), the cancellation correlation corr(x.u, (W f(z)).u)
  *       (all from a step every stat_dt), and the projections of z, x, W f(z) on u, u_rand,
  *       u_N (and extra directions) over t < t_proj (decimated) and t < t_series
- *       (finer) for the plots.  A linear recurrent network is integrated
+ *       (finer) for the plots.  A linear network (recurrent, or
+ *       feed-forward with f = identity) is integrated
  *       exactly (lrs/exact.h: exact for input linear between samples, step
  *       lrs_exact_default_step(tau_x) = tau_x / 20), which gives the PC
  *       spectrum of a forward-Euler run at dt = 0.01 within its sampling
  *       error in a fraction of the time; --euler (p.noise_exact = 0) runs the
- *       paper's forward Euler at dt instead.  Nonlinear and feed-forward
- *       networks always use Euler.
+ *       paper's forward Euler at dt instead.  Nonlinear networks always use
+ *       Euler.
  *
  * The step run and the noise run are independent (own RNG streams: seeds
  * p.seed_step and p.seed_noise) and run in parallel (nb_parallel, a->jobs).
@@ -122,9 +123,9 @@ typedef struct study_params {
                                   tau_x = 10, so this changes them far less than their
                                   sampling error and saves 2 N^2 flops per Euler step
                                   (and f(z) for the projections of W f(z)) */
-    int noise_exact;           /* 1 (0 with --euler): a linear recurrent network's noise
-                                  run uses the exact integrator (lrs/exact.h) at step
-                                  noise_h; otherwise (and for tanh, relu, feed-forward)
+    int noise_exact;           /* 1 (0 with --euler): a linear network's noise run
+                                  (recurrent or feed-forward) uses the exact integrator
+                                  (lrs/exact.h) at step noise_h; otherwise (tanh, relu)
                                   forward Euler at dt, the paper's scheme */
     double noise_h;            /* exact step; 0: lrs_exact_default_step(tau_x) */
     unsigned long seed_noise;  /* RNG stream of the noise run */

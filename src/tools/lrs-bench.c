@@ -40,7 +40,8 @@
  * the update).  Two limits of the machine, both measured on one thread:
  *   peak: a single-threaded dgemm / sgemm (N = 1000, 2 N^3 flops; best of 3)
  *     and an FMA loop (12 independent 8-wide float FMA chains: the units'
- *     rate; double is half of it, 4 lanes per instruction);
+ *     rate; double is half of it, 4 lanes per instruction; for float, 24
+ *     16-wide chains instead when the float kernels run their AVX-512 path);
  *   bandwidth: repeated reads of a buffer of W's size (8 N^2 bytes in
  *     double, 4 N^2 in float), summed with vector loads (best of 5).
  * A step reads W once: 8 N^2 or 4 N^2 bytes for 2 K N^2 flops, so the
@@ -81,6 +82,7 @@
 #include "lrs/noise.h"
 #include "lrs/pca.h"
 #include "lrs/sim.h"
+#include "../kernel.h" /* which path the float kernels take (private header) */
 
 #define TAU_X 10.0
 #define SIGMA_X 1.0
@@ -432,30 +434,35 @@ static void gemm_peaks(double *dpeak, double *speak)
 #include <immintrin.h>
 #define BENCH_X86 1
 
-/* GFLOP/s of 12 independent chains of 8-wide float FMAs (12 accumulators
- * and 2 constants fit the 16 ymm registers; 12 chains hide the FMA latency
- * on two FMA units): the FMA units' rate.  Double: half of it (4 lanes). */
-__attribute__((target("avx2,fma"))) static double fma_rate(void)
-{
-    const long iters = 20000000;
-    __m256 a[12], m = _mm256_set1_ps(0.999999f), c = _mm256_set1_ps(1e-7f);
-#pragma GCC unroll 12
-    for (int q = 0; q < 12; q++)
-        a[q] = _mm256_set1_ps((float)q);
-    double t = lrs_wall_seconds();
-    for (long i = 0; i < iters; i++)
-#pragma GCC unroll 12
-        for (int q = 0; q < 12; q++)
-            a[q] = _mm256_fmadd_ps(a[q], m, c);
-    t = lrs_wall_seconds() - t;
-    float sink = 0;
-#pragma GCC unroll 12
-    for (int q = 0; q < 12; q++)
-        sink += _mm256_cvtss_f32(a[q]);
-    if (sink == 1234.5f)
-        printf(" ");
-    return 2e-9 * 8.0 * 12.0 * (double)iters / t;
-}
+/* GFLOP/s of CHAINS independent chains of LANES-wide float FMAs (the
+ * accumulators and 2 constants fit the vector registers; that many chains
+ * hide the FMA latency on two FMA units): the FMA units' rate.  The 8-wide
+ * loop (12 chains, ymm) is the rate of the AVX2 paths; double is half of it
+ * (4 lanes).  The 16-wide loop (24 chains, zmm) is the rate of the float
+ * kernels' AVX-512 path, which a core with 512-bit FMA units runs at up to
+ * twice the 8-wide rate.  FIRST extracts lane 0 so the result is used. */
+#define FMA_RATE(NAME, TARGET, VEC, SET1, FMADD, FIRST, LANES, CHAINS, ITERS)        \
+    __attribute__((target(TARGET))) static double NAME(void)                         \
+    {                                                                                \
+        VEC a[CHAINS], m = SET1(0.999999f), c = SET1(1e-7f);                         \
+        for (int q = 0; q < (CHAINS); q++)                                           \
+            a[q] = SET1((float)q);                                                   \
+        double t = lrs_wall_seconds();                                              \
+        for (long i = 0; i < (ITERS); i++)                                           \
+            _Pragma("GCC unroll 24") for (int q = 0; q < (CHAINS); q++)              \
+                a[q] = FMADD(a[q], m, c);                                            \
+        t = lrs_wall_seconds() - t;                                                  \
+        float sink = 0;                                                              \
+        for (int q = 0; q < (CHAINS); q++)                                           \
+            sink += FIRST(a[q]);                                                     \
+        if (sink == 1234.5f)                                                         \
+            printf(" ");                                                             \
+        return 2e-9 * (LANES) * (CHAINS) * (double)(ITERS) / t;                      \
+    }
+FMA_RATE(fma_rate, "avx2,fma", __m256, _mm256_set1_ps, _mm256_fmadd_ps, _mm256_cvtss_f32, 8, 12,
+         20000000L)
+FMA_RATE(fma_rate512, "avx512f", __m512, _mm512_set1_ps, _mm512_fmadd_ps, _mm512_cvtss_f32, 16,
+         24, 10000000L)
 
 /* Sum of n floats with 256-bit loads into four independent accumulators:
  * bound by the read bandwidth, not the adds. */
@@ -571,6 +578,9 @@ static limits_t measure_limits(size_t N)
     if (bench_avx2()) {
         L.fma_s = fma_rate();
         L.fma_d = L.fma_s / 2; /* same instructions, half the lanes */
+        /* the float steps run the kernels' AVX-512 path where there is one */
+        if (lrs_kernel_simd() == LRS_KERNEL_AVX512)
+            L.fma_s = fmax(L.fma_s, fma_rate512());
     }
 #endif
     L.bw_d = read_bandwidth(8 * N * N);

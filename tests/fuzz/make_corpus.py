@@ -35,86 +35,101 @@ def npy(shape, descr="<f8", fortran=False, data=b"", version=1):
     return head + hdr.encode() + data
 
 
-# dense text: options bit0 auto, bit1 nonsquare, bit2 FILE*, bits3-4 max_n
-D = "dense"
-put(D, "plain", 0x18, "0 1 0\n1 0 1\n0 1 0\n")
-put(D, "csv_padded", 0x18, "   0,   1,\n   1,   0,\n")
-put(D, "csv_labelled", 0x19, ",a,b,c\na,0,1,2\nb,1,0,3\nc,2,3,0\n")
-put(D, "r_quoted", 0x18, '"","x","y"\n"x",0.5,-1e-3\n"y",2,0\n')
-put(D, "semicolon_decimal_comma", 0x18, "0,5;1\n2;0,25\n")
-put(D, "tabs_crlf", 0x1c, "1\t2\r\n3\t4\r\n")
-put(D, "comments_no_final_newline", 0x18, "# a comment\n% another\n1 2\n3 4")
-put(D, "bom_header", 0x19, b"\xef\xbb\xbfa;b\n1;2\n3;4\n")
-put(D, "nonsquare", 0x1a, "1 2 3\n4 5 6\n")
-put(D, "bad_cell", 0x18, "0 1\n1 X\n")
-put(D, "nan", 0x18, "0 nan\n1 0\n")
-put(D, "ragged", 0x18, "1 2\n3\n")
-put(D, "edges_auto", 0x19, "a b\nb c 2\nc a\n")
-put(D, "numeric_edges_auto", 0x19, "1 2\n2 3\n3 1\n4 1\n")
-put(D, "cr_only", 0x18, "1 2\r3 4\r")
-put(D, "quotes_escaped", 0x19, '"a""b",1\n"c""""d",2\n')
-put(D, "small_limit", 0x00, "1 2 3 4 5 6 7 8 9\n" * 9)
-put(D, "subnormal_huge", 0x18, "4.9e-324 1.7976931348623157e308\n-0 1e-400\n")
+def mm(header, body):
+    """A Matrix Market file: the banner with `header`, then `body`."""
+    return "%%MatrixMarket matrix " + header + "\n" + body
 
-# edge lists: bit0 ids, bit1 undirected, bit2 base given, bit3 base value,
-# bit4 compact, bit5 nodes 40, bit6 FILE*, bit7 max_n 64
-E = "edges"
-put(E, "names", 0x00, "alice bob\nbob carol\n")
-put(E, "weights", 0x00, "source,target,weight\na,b,1\nb,c,2\na,b,3\n")
-put(E, "ids_base1", 0x0d, "1 2\n2 3\n3 1\n")
-put(E, "ids_compact", 0x11, "0 5\n5 9\n")
-put(E, "ids_nodes", 0x21, "0 1\n1 39\n")
-put(E, "undirected", 0x02, "a\tb\t1\nb\ta\t2\nc\tc\t1\n")
-put(E, "quoted_names", 0x40, '"x y","z"\n"z","x y"\n')
-put(E, "negative_id", 0x01, "0 -1\n")
-put(E, "header_ids", 0x01, "from to\n0 1\n1 0")
-put(E, "big_weight", 0x00, "a b 1e308\na b 1e308\n")
 
-# Matrix Market: bit0 auto, bit1 nonsquare, bit2 FILE*, bits3-4 max_n
-M = "mtx"
-put(M, "coord_real", 0x18, "%%MatrixMarket matrix coordinate real general\n% c\n3 3 4\n1 1 1.5\n2 3 -2\n3 1 4\n1 1 1\n")
-put(M, "coord_sym", 0x18, "%%MatrixMarket matrix coordinate real symmetric\n3 3 3\n2 1 1\n3 2 2\n3 3 3\n")
-put(M, "coord_skew_int", 0x18, "%%MatrixMarket matrix coordinate integer skew-symmetric\n2 2 1\n2 1 7\n")
-put(M, "pattern", 0x19, "%%MatrixMarket matrix coordinate pattern general\n2 2 2\n1 2\n2 1")
-put(M, "array", 0x18, "%%MatrixMarket matrix array real general\n2 2\n1\n2\n3\n4\n")
-put(M, "array_sym", 0x18, "%%MatrixMarket matrix array real symmetric\n2 2\n1\n2\n3\n")
-put(M, "array_skew", 0x18, "%%MatrixMarket matrix array real skew-symmetric\n3 3\n1\n2\n3\n")
-put(M, "lying_header", 0x18, "%%MatrixMarket matrix coordinate real general\n2 2 9\n1 1 1\n")
-put(M, "huge_header", 0x18, "%%MatrixMarket matrix coordinate real general\n100000 100000 1\n1 1 1\n")
-put(M, "nonsquare", 0x1a, "%%MatrixMarket matrix array integer general\n2 3\n1 2 3 4 5 6\n")
-
-# npy: bit0 auto, bit1 nonsquare, bit2 FILE*, bits3-4 max_n
-N = "npy"
-put(N, "f8_c", 0x18, npy((2, 2), "<f8", False, struct.pack("<4d", 1, 2, 3, 4)))
-put(N, "f8_fortran", 0x19, npy((2, 2), "<f8", True, struct.pack("<4d", 1, 2, 3, 4)))
-put(N, "f4_big", 0x18, npy((2, 2), ">f4", False, struct.pack(">4f", 1, -2, 3.5, 0)))
-put(N, "i2", 0x18, npy((2, 2), "<i2", False, struct.pack("<4h", -1, 2, -3, 4)))
-put(N, "u8", 0x18, npy((1, 1), "<u8", False, struct.pack("<Q", 2**64 - 1)))
-put(N, "bool", 0x18, npy((2, 2), "|b1", False, bytes([0, 1, 1, 0])))
-put(N, "i8_v2", 0x1c, npy((2, 2), "<i8", False, struct.pack("<4q", -2**63, 1, 2, 3), version=2))
-put(N, "truncated", 0x18, npy((3, 3), "<f8", False, struct.pack("<2d", 1, 2)))
-put(N, "one_dim", 0x18, npy((4,), "<f8", False, struct.pack("<4d", 1, 2, 3, 4)))
-put(N, "nonsquare", 0x1a, npy((2, 3), "<i1", False, bytes(6)))
-put(N, "nan", 0x18, npy((1, 1), "<f8", False, struct.pack("<d", float("nan"))))
-
-# report: bits 0-2 extension (.csv .txt .edges .mtx .npy none .tsv .el),
-# bit3 --normalize, bit4 --undirected, bit5 --model sis, bit6 --scale -2,
-# bit7 --gnuplot
-R = "report"
-put(R, "csv_rank1", 0, "1,1,1,1\n1,1,1,1\n1,1,1,1\n1,1,1,1\n")
-put(R, "txt_stable", 1, "0.1 0.2 0\n-0.3 0 0.1\n0 0.5 -0.2\n")
-put(R, "txt_unstable_normalize", 1 | 8, "2 0\n0 3\n")
-put(R, "edges_undirected_sis", 2 | 16 | 32, "a b\nb c\nc d\nd a\na c\n")
-put(R, "edges_scale_gnuplot", 2 | 64 | 128, "a b 1\nb a 2\nb c 0.5\n")
-put(R, "mtx_sym", 3, "%%MatrixMarket matrix coordinate real symmetric\n3 3 3\n2 1 0.4\n3 2 -0.3\n3 3 0.2\n")
-put(R, "mtx_singular", 3, "%%MatrixMarket matrix array real general\n2 2\n1\n0\n0\n0\n")
-put(R, "npy_f8", 4, npy((3, 3), "<f8", False, struct.pack("<9d", 0, 0.5, 0, 0, 0, 0.5, 0.5, 0, 0)))
-put(R, "noext_dense", 5, "0 0.9\n0.9 0\n")
-put(R, "tsv_labelled", 6, "\tx\ty\nx\t0\t0.2\ny\t0.3\t0\n")
-put(R, "el_ids", 7, "0 1\n1 2\n2 0\n")
-put(R, "ill_conditioned", 0, "0.99999999999999,0,0\n0,0,0\n0,0,0\n")
-put(R, "one_by_one", 1, "0.5\n")
-put(R, "zero", 1, "0 0\n0 0\n")
+# The text-reader seeds, per target: (name, options byte, file bytes).
+SEEDS = {
+    # dense text: options bit0 auto, bit1 nonsquare, bit2 FILE*, bits3-4 max_n
+    "dense": [
+        ("plain", 0x18, "0 1 0\n1 0 1\n0 1 0\n"),
+        ("csv_padded", 0x18, "   0,   1,\n   1,   0,\n"),
+        ("csv_labelled", 0x19, ",a,b,c\na,0,1,2\nb,1,0,3\nc,2,3,0\n"),
+        ("r_quoted", 0x18, '"","x","y"\n"x",0.5,-1e-3\n"y",2,0\n'),
+        ("semicolon_decimal_comma", 0x18, "0,5;1\n2;0,25\n"),
+        ("tabs_crlf", 0x1c, "1\t2\r\n3\t4\r\n"),
+        ("comments_no_final_newline", 0x18, "# a comment\n% another\n1 2\n3 4"),
+        ("bom_header", 0x19, b"\xef\xbb\xbfa;b\n1;2\n3;4\n"),
+        ("nonsquare", 0x1a, "1 2 3\n4 5 6\n"),
+        ("bad_cell", 0x18, "0 1\n1 X\n"),
+        ("nan", 0x18, "0 nan\n1 0\n"),
+        ("ragged", 0x18, "1 2\n3\n"),
+        ("edges_auto", 0x19, "a b\nb c 2\nc a\n"),
+        ("numeric_edges_auto", 0x19, "1 2\n2 3\n3 1\n4 1\n"),
+        ("cr_only", 0x18, "1 2\r3 4\r"),
+        ("quotes_escaped", 0x19, '"a""b",1\n"c""""d",2\n'),
+        ("small_limit", 0x00, "1 2 3 4 5 6 7 8 9\n" * 9),
+        ("subnormal_huge", 0x18, "4.9e-324 1.7976931348623157e308\n-0 1e-400\n"),
+    ],
+    # edge lists: bit0 ids, bit1 undirected, bit2 base given, bit3 base value,
+    # bit4 compact, bit5 nodes 40, bit6 FILE*, bit7 max_n 64
+    "edges": [
+        ("names", 0x00, "alice bob\nbob carol\n"),
+        ("weights", 0x00, "source,target,weight\na,b,1\nb,c,2\na,b,3\n"),
+        ("ids_base1", 0x0d, "1 2\n2 3\n3 1\n"),
+        ("ids_compact", 0x11, "0 5\n5 9\n"),
+        ("ids_nodes", 0x21, "0 1\n1 39\n"),
+        ("undirected", 0x02, "a\tb\t1\nb\ta\t2\nc\tc\t1\n"),
+        ("quoted_names", 0x40, '"x y","z"\n"z","x y"\n'),
+        ("negative_id", 0x01, "0 -1\n"),
+        ("header_ids", 0x01, "from to\n0 1\n1 0"),
+        ("big_weight", 0x00, "a b 1e308\na b 1e308\n"),
+    ],
+    # Matrix Market: bit0 auto, bit1 nonsquare, bit2 FILE*, bits3-4 max_n
+    "mtx": [
+        ("coord_real", 0x18,
+         mm("coordinate real general", "% c\n3 3 4\n1 1 1.5\n2 3 -2\n3 1 4\n1 1 1\n")),
+        ("coord_sym", 0x18, mm("coordinate real symmetric", "3 3 3\n2 1 1\n3 2 2\n3 3 3\n")),
+        ("coord_skew_int", 0x18, mm("coordinate integer skew-symmetric", "2 2 1\n2 1 7\n")),
+        ("pattern", 0x19, mm("coordinate pattern general", "2 2 2\n1 2\n2 1")),
+        ("array", 0x18, mm("array real general", "2 2\n1\n2\n3\n4\n")),
+        ("array_sym", 0x18, mm("array real symmetric", "2 2\n1\n2\n3\n")),
+        ("array_skew", 0x18, mm("array real skew-symmetric", "3 3\n1\n2\n3\n")),
+        ("lying_header", 0x18, mm("coordinate real general", "2 2 9\n1 1 1\n")),
+        ("huge_header", 0x18, mm("coordinate real general", "100000 100000 1\n1 1 1\n")),
+        ("nonsquare", 0x1a, mm("array integer general", "2 3\n1 2 3 4 5 6\n")),
+    ],
+    # npy: bit0 auto, bit1 nonsquare, bit2 FILE*, bits3-4 max_n
+    "npy": [
+        ("f8_c", 0x18, npy((2, 2), "<f8", False, struct.pack("<4d", 1, 2, 3, 4))),
+        ("f8_fortran", 0x19, npy((2, 2), "<f8", True, struct.pack("<4d", 1, 2, 3, 4))),
+        ("f4_big", 0x18, npy((2, 2), ">f4", False, struct.pack(">4f", 1, -2, 3.5, 0))),
+        ("i2", 0x18, npy((2, 2), "<i2", False, struct.pack("<4h", -1, 2, -3, 4))),
+        ("u8", 0x18, npy((1, 1), "<u8", False, struct.pack("<Q", 2**64 - 1))),
+        ("bool", 0x18, npy((2, 2), "|b1", False, bytes([0, 1, 1, 0]))),
+        ("i8_v2", 0x1c,
+         npy((2, 2), "<i8", False, struct.pack("<4q", -2**63, 1, 2, 3), version=2)),
+        ("truncated", 0x18, npy((3, 3), "<f8", False, struct.pack("<2d", 1, 2))),
+        ("one_dim", 0x18, npy((4,), "<f8", False, struct.pack("<4d", 1, 2, 3, 4))),
+        ("nonsquare", 0x1a, npy((2, 3), "<i1", False, bytes(6))),
+        ("nan", 0x18, npy((1, 1), "<f8", False, struct.pack("<d", float("nan")))),
+    ],
+    # report: bits 0-2 extension (.csv .txt .edges .mtx .npy none .tsv .el),
+    # bit3 --normalize, bit4 --undirected, bit5 --model sis, bit6 --scale -2,
+    # bit7 --gnuplot
+    "report": [
+        ("csv_rank1", 0, "1,1,1,1\n1,1,1,1\n1,1,1,1\n1,1,1,1\n"),
+        ("txt_stable", 1, "0.1 0.2 0\n-0.3 0 0.1\n0 0.5 -0.2\n"),
+        ("txt_unstable_normalize", 1 | 8, "2 0\n0 3\n"),
+        ("edges_undirected_sis", 2 | 16 | 32, "a b\nb c\nc d\nd a\na c\n"),
+        ("edges_scale_gnuplot", 2 | 64 | 128, "a b 1\nb a 2\nb c 0.5\n"),
+        ("mtx_sym", 3, mm("coordinate real symmetric", "3 3 3\n2 1 0.4\n3 2 -0.3\n3 3 0.2\n")),
+        ("mtx_singular", 3, mm("array real general", "2 2\n1\n0\n0\n0\n")),
+        ("npy_f8", 4,
+         npy((3, 3), "<f8", False, struct.pack("<9d", 0, 0.5, 0, 0, 0, 0.5, 0.5, 0, 0))),
+        ("noext_dense", 5, "0 0.9\n0.9 0\n"),
+        ("tsv_labelled", 6, "\tx\ty\nx\t0\t0.2\ny\t0.3\t0\n"),
+        ("el_ids", 7, "0 1\n1 2\n2 0\n"),
+        ("ill_conditioned", 0, "0.99999999999999,0,0\n0,0,0\n0,0,0\n"),
+        ("one_by_one", 1, "0.5\n"),
+        ("zero", 1, "0 0\n0 0\n"),
+    ],
+}
+for target, seeds in SEEDS.items():
+    for name, opt, body in seeds:
+        put(target, name, opt, body)
 
 
 # library-backed readers: the consistency fixtures (tests/fixtures/formats/,
