@@ -144,6 +144,25 @@ static inline double frob(const gsl_matrix *A)
     return sqrt(s);
 }
 
+/* ||A - U diag(s) V^T||_F for a thin SVD (U m x k, s k, V n x k). */
+static inline double svd_residual(const gsl_matrix *A, const gsl_vector *s, const gsl_matrix *U,
+                                  const gsl_matrix *V)
+{
+    gsl_matrix *US = gsl_matrix_alloc(U->size1, U->size2);
+    gsl_matrix *R = gsl_matrix_alloc(A->size1, A->size2);
+    gsl_matrix_memcpy(US, U);
+    for (size_t j = 0; j < U->size2; j++) {
+        gsl_vector_view col = gsl_matrix_column(US, j);
+        gsl_vector_scale(&col.vector, gsl_vector_get(s, j));
+    }
+    gsl_matrix_memcpy(R, A);
+    gsl_blas_dgemm(CblasNoTrans, CblasTrans, -1.0, US, V, 1.0, R);
+    double r = frob(R);
+    gsl_matrix_free(US);
+    gsl_matrix_free(R);
+    return r;
+}
+
 /* max_ij |(Q^T Q - I)_ij| */
 static inline double orth_defect(const gsl_matrix *Q)
 {

@@ -41,12 +41,77 @@ static int ramp_input(void *ctx, double t, gsl_vector *x, lrs_err_t *err)
     return 0;
 }
 
+/* The ramp cases: a Figure-1-like W (N = 6, c = -4, rho = 0.5) and per-unit
+ * tau, with a, b and z0 drawn from a generator seeded with seed; the input
+ * x = a + b t and the exact method at h = 0.37 for 700 steps (several
+ * blocks).  p points into the case: c stays where ramp_case_init put it. */
+enum { RAMP_N = 6 };
+typedef struct {
+    gsl_matrix *W;
+    double tau[RAMP_N], a[RAMP_N], bb[RAMP_N], z0[RAMP_N];
+    gsl_vector_view tv, zv;
+    ramp_ctx rc;
+    lrs_input_t *in;
+    lrs_sim_params_t p;
+} ramp_case_t;
+
+static void ramp_case_init(ramp_case_t *c, unsigned long seed, lrs_err_t *err)
+{
+    static const double tau[RAMP_N] = {1.0, 0.5, 2.0, 1.0, 1.5, 0.8};
+    gsl_rng *r = new_rng(seed);
+    c->W = fig1_net(RAMP_N, -4.0, 0.5, r);
+    for (size_t i = 0; i < RAMP_N; i++) {
+        c->tau[i] = tau[i];
+        c->a[i] = gsl_ran_gaussian(r, 1.0);
+        c->bb[i] = 0.1 * gsl_ran_gaussian(r, 1.0);
+        c->z0[i] = gsl_ran_gaussian(r, 1.0);
+    }
+    gsl_rng_free(r);
+    c->tv = gsl_vector_view_array(c->tau, RAMP_N);
+    c->zv = gsl_vector_view_array(c->z0, RAMP_N);
+    c->rc = (ramp_ctx){c->a, c->bb};
+    c->in = NULL;
+    CHECK_OK(lrs_input_alloc(&c->in, RAMP_N, err), err);
+    CHECK_OK(lrs_input_add_callback(c->in, ramp_input, &c->rc, err), err);
+    c->p = sim_params_on(c->W);
+    c->p.tau_vec = &c->tv.vector;
+    c->p.dt = 0.37;
+    c->p.T = 700 * 0.37;
+    c->p.z0 = &c->zv.vector;
+    c->p.method = lrs_sim_exact;
+}
+
+static void ramp_case_free(ramp_case_t *c)
+{
+    lrs_input_free(c->in);
+    gsl_matrix_free(c->W);
+}
+
 typedef struct {
     const gsl_matrix *W;
     size_t rows, blocks, bad_n0, bad_r;
     double h, max_r_dev;
     gsl_vector *last_x;
 } check_obs;
+
+/* max over rows i and units k of |r - R_ik| / (1 + |r|) with r = (W y_i)_k
+ * (recurrent input, y = z) or, trans, r = (W^T y_i)_k (feed-forward, y = x). */
+static double r_dev(const gsl_matrix *W, int trans, const gsl_matrix *Y, const gsl_matrix *R)
+{
+    size_t K = trans ? W->size2 : W->size1, J = trans ? W->size1 : W->size2;
+    double m = 0;
+    for (size_t i = 0; i < Y->size1; i++)
+        for (size_t k = 0; k < K; k++) {
+            double r = 0;
+            for (size_t j = 0; j < J; j++)
+                r += (trans ? gsl_matrix_get(W, j, k) : gsl_matrix_get(W, k, j)) *
+                     gsl_matrix_get(Y, i, j);
+            double d = fabs(r - gsl_matrix_get(R, i, k)) / (1 + fabs(r));
+            if (d > m)
+                m = d;
+        }
+    return m;
+}
 
 static int check_observe(void *self, const lrs_block_t *b, lrs_err_t *err)
 {
@@ -57,15 +122,9 @@ static int check_observe(void *self, const lrs_block_t *b, lrs_err_t *err)
     if (!b->R) {
         c->bad_r++;
     } else {
-        for (size_t i = 0; i < b->Z->size1; i++)
-            for (size_t k = 0; k < c->W->size1; k++) {
-                double r = 0;
-                for (size_t j = 0; j < c->W->size2; j++)
-                    r += gsl_matrix_get(c->W, k, j) * gsl_matrix_get(b->Z, i, j);
-                double d = fabs(r - gsl_matrix_get(b->R, i, k)) / (1 + fabs(r));
-                if (d > c->max_r_dev)
-                    c->max_r_dev = d;
-            }
+        double d = r_dev(c->W, 0, b->Z, b->R);
+        if (d > c->max_r_dev)
+            c->max_r_dev = d;
     }
     gsl_vector_const_view xl = gsl_matrix_const_row(b->X, b->X->size1 - 1);
     gsl_vector_memcpy(c->last_x, &xl.vector);
@@ -78,32 +137,16 @@ static int check_observe(void *self, const lrs_block_t *b, lrs_err_t *err)
  * (alpha = -A^{-1} B b, beta = A^{-1} alpha, gamma = -A^{-1} B a). */
 static void test_ramp_run(void)
 {
-    size_t N = 6;
-    gsl_rng *r = new_rng(3);
-    gsl_matrix *W = fig1_net(N, -4.0, 0.5, r);
-    double tau[6] = {1.0, 0.5, 2.0, 1.0, 1.5, 0.8}, a[6], bb[6], z0[6];
-    for (size_t i = 0; i < N; i++) {
-        a[i] = gsl_ran_gaussian(r, 1.0);
-        bb[i] = 0.1 * gsl_ran_gaussian(r, 1.0);
-        z0[i] = gsl_ran_gaussian(r, 1.0);
-    }
-    gsl_vector_view tv = gsl_vector_view_array(tau, N), zv = gsl_vector_view_array(z0, N);
+    size_t N = RAMP_N;
     lrs_err_t err;
-    lrs_input_t *in = NULL;
-    ramp_ctx rc = {a, bb};
-    CHECK_OK(lrs_input_alloc(&in, N, &err), &err);
-    CHECK_OK(lrs_input_add_callback(in, ramp_input, &rc, &err), &err);
-    lrs_sim_params_t p = sim_params_on(W);
-    p.tau_vec = &tv.vector;
-    p.dt = 0.37;
-    p.T = 700 * 0.37; /* 700 steps: several blocks */
-    p.z0 = &zv.vector;
-    p.method = lrs_sim_exact;
+    ramp_case_t c;
+    ramp_case_init(&c, 3, &err);
+    lrs_sim_params_t p = c.p;
     lrs_sim_t *s = NULL;
     CHECK_OK(lrs_sim_alloc(&s, &p, &err), &err);
-    check_obs co = {W, 0, 0, 0, 0, p.dt, 0.0, gsl_vector_alloc(N)};
+    check_obs co = {c.W, 0, 0, 0, 0, p.dt, 0.0, gsl_vector_alloc(N)};
     lrs_observer_t ob = {check_observe, &co, 1};
-    CHECK_OK(lrs_sim_run(s, in, &ob, 1, &err), &err);
+    CHECK_OK(lrs_sim_run(s, c.in, &ob, 1, &err), &err);
     CHECK(lrs_sim_steps(s) == 700, "steps %zu != 700", lrs_sim_steps(s));
     CHECK(co.rows == 700 && co.blocks >= 2 && co.bad_n0 == 0 && co.bad_r == 0,
           "observer saw %zu rows in %zu blocks (%zu bad n0/dt, %zu without R)", co.rows,
@@ -111,10 +154,10 @@ static void test_ramp_run(void)
     CHECK(co.max_r_dev <= 1e-13, "R != W z: rel dev %.3g > 1e-13", co.max_r_dev);
     double tl = 699 * p.dt;
     for (size_t i = 0; i < N; i++)
-        CHECK_REL(gsl_vector_get(co.last_x, i), a[i] + bb[i] * tl, 1e-14);
+        CHECK_REL(gsl_vector_get(co.last_x, i), c.a[i] + c.bb[i] * tl, 1e-14);
     /* closed form at t_{699} */
     gsl_vector *ref = gsl_vector_alloc(N), *zf = gsl_vector_alloc(N);
-    CHECK_OK(ramp_solution(W, tau, a, bb, z0, tl, ref, &err), &err);
+    CHECK_OK(ramp_solution(c.W, c.tau, c.a, c.bb, c.z0, tl, ref, &err), &err);
     CHECK_OK(lrs_sim_final_state(s, zf, &err), &err);
     double scale = gsl_blas_dnrm2(ref);
     for (size_t i = 0; i < N; i++)
@@ -130,12 +173,10 @@ static void test_ramp_run(void)
     CHECK_ERR(lrs_sim_final_state(s, z2, &err), LRS_EINVAL, &err, "length 2");
     gsl_vector_free(z2);
     lrs_sim_free(s);
-    lrs_input_free(in);
     gsl_vector_free(co.last_x);
-    gsl_matrix_free(W);
     gsl_vector_free(ref);
     gsl_vector_free(zf);
-    gsl_rng_free(r);
+    ramp_case_free(&c);
 }
 
 /* Feed-forward mode checks of each block: R = W^T x row by row. */
@@ -147,15 +188,9 @@ static int ff_observe(void *self, const lrs_block_t *b, lrs_err_t *err)
         c->bad_r++;
         return 0;
     }
-    for (size_t i = 0; i < b->X->size1; i++)
-        for (size_t k = 0; k < c->W->size2; k++) {
-            double r = 0;
-            for (size_t j = 0; j < c->W->size1; j++)
-                r += gsl_matrix_get(c->W, j, k) * gsl_matrix_get(b->X, i, j);
-            double d = fabs(r - gsl_matrix_get(b->R, i, k)) / (1 + fabs(r));
-            if (d > c->max_r_dev)
-                c->max_r_dev = d;
-        }
+    double d = r_dev(c->W, 1, b->X, b->R);
+    if (d > c->max_r_dev)
+        c->max_r_dev = d;
     c->rows += b->Z->size1;
     return 0;
 }
@@ -165,38 +200,24 @@ static int ff_observe(void *self, const lrs_block_t *b, lrs_err_t *err)
  * + A_i + B_i (t - tau_i).  The exact method hits it to rounding. */
 static void test_feedforward_ramp(void)
 {
-    size_t N = 6;
-    gsl_rng *r = new_rng(4);
-    gsl_matrix *W = fig1_net(N, -4.0, 0.5, r);
-    double tau[6] = {1.0, 0.5, 2.0, 1.0, 1.5, 0.8}, a[6], bb[6], z0[6], A[6] = {0}, B[6] = {0};
-    for (size_t i = 0; i < N; i++) {
-        a[i] = gsl_ran_gaussian(r, 1.0);
-        bb[i] = 0.1 * gsl_ran_gaussian(r, 1.0);
-        z0[i] = gsl_ran_gaussian(r, 1.0);
-    }
+    size_t N = RAMP_N;
+    lrs_err_t err;
+    ramp_case_t c;
+    ramp_case_init(&c, 4, &err);
+    double A[RAMP_N] = {0}, B[RAMP_N] = {0};
     for (size_t k = 0; k < N; k++)
         for (size_t j = 0; j < N; j++) {
-            A[k] += gsl_matrix_get(W, j, k) * a[j];
-            B[k] += gsl_matrix_get(W, j, k) * bb[j];
+            A[k] += gsl_matrix_get(c.W, j, k) * c.a[j];
+            B[k] += gsl_matrix_get(c.W, j, k) * c.bb[j];
         }
-    gsl_vector_view tv = gsl_vector_view_array(tau, N), zv = gsl_vector_view_array(z0, N);
-    lrs_err_t err;
-    lrs_input_t *in = NULL;
-    ramp_ctx rc = {a, bb};
-    CHECK_OK(lrs_input_alloc(&in, N, &err), &err);
-    CHECK_OK(lrs_input_add_callback(in, ramp_input, &rc, &err), &err);
-    lrs_sim_params_t p = sim_params_on(W);
+    lrs_sim_params_t p = c.p;
+    /* 700 steps, several blocks: the drive's row 0 comes from the previous block */
     p.mode = LRS_SIM_FEEDFORWARD;
-    p.tau_vec = &tv.vector;
-    p.dt = 0.37;
-    p.T = 700 * 0.37; /* several blocks: the drive's row 0 comes from the previous block */
-    p.z0 = &zv.vector;
-    p.method = lrs_sim_exact;
     lrs_sim_t *s = NULL;
     CHECK_OK(lrs_sim_alloc(&s, &p, &err), &err);
-    check_obs co = {W, 0, 0, 0, 0, p.dt, 0.0, NULL};
+    check_obs co = {c.W, 0, 0, 0, 0, p.dt, 0.0, NULL};
     lrs_observer_t ob = {ff_observe, &co, 0};
-    CHECK_OK(lrs_sim_run(s, in, &ob, 1, &err), &err);
+    CHECK_OK(lrs_sim_run(s, c.in, &ob, 1, &err), &err);
     CHECK(co.rows == 700 && co.bad_r == 0, "observer saw %zu rows (%zu blocks without R)",
           co.rows, co.bad_r);
     CHECK(co.max_r_dev <= 1e-13, "R != W^T x: rel dev %.3g > 1e-13", co.max_r_dev);
@@ -204,15 +225,13 @@ static void test_feedforward_ramp(void)
     gsl_vector *zf = gsl_vector_alloc(N);
     CHECK_OK(lrs_sim_final_state(s, zf, &err), &err);
     for (size_t i = 0; i < N; i++) {
-        double want = exp(-tl / tau[i]) * (z0[i] - A[i] + B[i] * tau[i]) + A[i] +
-                      B[i] * (tl - tau[i]);
+        double want = exp(-tl / c.tau[i]) * (c.z0[i] - A[i] + B[i] * c.tau[i]) + A[i] +
+                      B[i] * (tl - c.tau[i]);
         CHECK_ABS(gsl_vector_get(zf, i), want, 1e-12 * (1 + fabs(A[i]) + fabs(B[i]) * tl));
     }
     lrs_sim_free(s);
-    lrs_input_free(in);
     gsl_vector_free(zf);
-    gsl_matrix_free(W);
-    gsl_rng_free(r);
+    ramp_case_free(&c);
 }
 
 /* An unstable network diverges with LRS_EDIVERGE. */

@@ -18,25 +18,6 @@
 
 static const double eps = DBL_EPSILON;
 
-/* ||A - U diag(s) V^T||_F */
-static double svd_residual(const gsl_matrix *A, const gsl_vector *s, const gsl_matrix *U,
-                           const gsl_matrix *V)
-{
-    size_t N = A->size1;
-    gsl_matrix *US = gsl_matrix_alloc(N, N), *R = gsl_matrix_alloc(N, N);
-    gsl_matrix_memcpy(US, U);
-    for (size_t j = 0; j < N; j++) {
-        gsl_vector_view col = gsl_matrix_column(US, j);
-        gsl_vector_scale(&col.vector, gsl_vector_get(s, j));
-    }
-    gsl_matrix_memcpy(R, A);
-    gsl_blas_dgemm(CblasNoTrans, CblasTrans, -1.0, US, V, 1.0, R);
-    double r = frob(R);
-    gsl_matrix_free(US);
-    gsl_matrix_free(R);
-    return r;
-}
-
 static void test_reconstruction(void)
 {
     lrs_err_t e;

@@ -17,25 +17,6 @@
 
 static const double eps = DBL_EPSILON;
 
-/* Figure 1 network: N, v = u random unit, c, rho. */
-static gsl_matrix *fig1_network(size_t N, double c, double rho, unsigned long seed,
-                                gsl_vector *u_out)
-{
-    lrs_err_t e;
-    gsl_rng *r = new_rng(seed);
-    gsl_matrix *W = gsl_matrix_calloc(N, N);
-    gsl_vector *u = gsl_vector_alloc(N), *v = gsl_vector_alloc(N);
-    lrs_conn_rank1_vectors(r, LRS_RANK1_NORMAL, u, v, &e);
-    lrs_conn_add_rank1(W, c, u, v, &e);
-    lrs_conn_add_gaussian(W, rho, r, &e);
-    if (u_out)
-        gsl_vector_memcpy(u_out, u);
-    gsl_vector_free(u);
-    gsl_vector_free(v);
-    gsl_rng_free(r);
-    return W;
-}
-
 static void test_scaled_identity(void)
 {
     lrs_err_t e;
@@ -97,7 +78,7 @@ static void test_theory2_equals_theory1(void)
     lrs_err_t e;
     size_t N = 200;
     double sx = 2.0;
-    gsl_matrix *W = fig1_network(N, -10, 0.5, 42, NULL);
+    gsl_matrix *W = seeded_fig1_net(N, -10, 0.5, 42);
     gsl_matrix *Cx = gsl_matrix_alloc(N, N);
     gsl_matrix_set_identity(Cx);
     gsl_matrix_scale(Cx, sx * sx);
@@ -125,7 +106,7 @@ static void test_cov_residual(void)
     lrs_err_t e;
     size_t N = 100;
     gsl_rng *r = new_rng(9);
-    gsl_matrix *W = fig1_network(N, -5, 0.5, 7, NULL);
+    gsl_matrix *W = seeded_fig1_net(N, -5, 0.5, 7);
     gsl_matrix *G = gsl_matrix_alloc(N, N), *Cx = gsl_matrix_alloc(N, N);
     for (size_t i = 0; i < N; i++)
         for (size_t j = 0; j < N; j++)
@@ -184,7 +165,7 @@ static void test_refuses_unstable(void)
     gsl_matrix_set_identity(W);
     CHECK_ERR(lrs_theory_pcvar1(W, 1.0, v, &e), LRS_EUNSTABLE, &e, "max Re eig(W) = 1 >= 1");
     /* a rank-one unstable part: c = +10 (figS-unstable2) */
-    gsl_matrix *W2 = fig1_network(N, 10, 0.5, 3, NULL);
+    gsl_matrix *W2 = seeded_fig1_net(N, 10, 0.5, 3);
     CHECK_ERR(lrs_theory_pcvar1(W2, 1.0, v, &e), LRS_EUNSTABLE, &e, "is unstable");
     gsl_matrix_free(W2);
     gsl_matrix_free(W);
@@ -241,8 +222,7 @@ static void test_theory_vs_simulation(void)
 {
     lrs_err_t e;
     size_t N = 200, top = 190;
-    gsl_vector *u = gsl_vector_alloc(N);
-    gsl_matrix *W = fig1_network(N, -10, 0.5, 2025, u);
+    gsl_matrix *W = seeded_fig1_net(N, -10, 0.5, 2025);
     gsl_rng *r = new_rng(2026);
     gsl_vector *z0 = gsl_vector_alloc(N);
     for (size_t i = 0; i < N; i++)
@@ -314,7 +294,6 @@ done:
     gsl_vector_free(v1);
     gsl_vector_free(v2);
     gsl_vector_free(z0);
-    gsl_vector_free(u);
     gsl_matrix_free(W);
     gsl_rng_free(r);
 }
