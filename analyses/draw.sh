@@ -47,8 +47,9 @@ trap stop INT TERM
 # mmap each (mmap_threshold; the heap is kept, trim_threshold) on transparent
 # huge pages where the kernel offers them (hugetlb=1).  A figure's image
 # surface (1800 x 1300 pixels, 9 MB) and its PNG encoder's buffers then
-# cost a few hundred page faults instead of several thousand: a third of
-# gnuplot's time on a virtual machine.  The drawing is the same, byte for byte.
+# cost about 1500 page faults instead of 6000-10000: 10-40% of gnuplot's CPU
+# time on the 2-core virtual machine we measured.  The drawing is the same,
+# byte for byte.
 export GLIBC_TUNABLES=glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=67108864:glibc.malloc.trim_threshold=268435456
 for out in png pdf; do
     setsid gnuplot -e "outs='$out'; outpng='$png'; outpdf='$pdf'" "analyses/$name.gp" </dev/null &

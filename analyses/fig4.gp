@@ -32,8 +32,7 @@ Psv = sumval(D, "P_svals")
 paper_eig = sumval(D, "paper_mf_jacobian_eig")
 ei_exc = sumval(D, "ei_mean_exc_input"); ei_inh = sumval(D, "ei_mean_inh_input")
 ei_tot = sumval(D, "ei_mean_total_input"); t_stat = net("t_stat")
-stats D.'W.tsv' matrix u 3 nooutput
-Wmax = (abs(STATS_min) > STATS_max ? abs(STATS_min) : STATS_max)
+Wmax = real(hline(D.'W.tsv', "absmax"))
 # data ranges for the panels whose content the parameters move (one pass
 # over a file per pair of columns)
 stats D.'eig.tsv' u 2:3 nooutput

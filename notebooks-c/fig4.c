@@ -77,12 +77,16 @@ static const double XE0_AUTHORS = 0.2, XI0_AUTHORS = 0.1;
 /* ------------------------------------------------------------ panels a, b */
 
 /* W as an image and the singular values of W and W0: two outliers from W0
- * (its rank), then the bulk of W1. */
+ * (its rank), then the bulk of W1.  W.tsv's header line "# absmax M" gives
+ * max |W_ij| (the colour range), printed as the entries are. */
 static void write_structure(const nb_args_t *a, const net_t *net, gsl_vector *sW)
 {
     lrs_err_t err = {0};
     FILE *fp = nb_tsv(a, "W.tsv", "connectivity W = W0 + W1 (matrix, row i = postsynaptic unit)",
                       "W_ij, N columns");
+    double wmin, wmax;
+    gsl_matrix_minmax(net->W, &wmin, &wmax);
+    fprintf(fp, "# absmax %.10g\n", fabs(wmin) > wmax ? fabs(wmin) : wmax);
     nb_write_matrix(fp, net->W);
     NB_TRY(lrs_spectra_svd(net->W, sW, NULL, NULL, &err), &err);
     fp = nb_tsv(a, "svals.tsv", "singular values of W and of W0, descending", "k\tW\tW0");
