@@ -178,16 +178,35 @@ KERNEL_ROWS_K(rows_k, SIMD, block_rk, 8, 4, 3, 3)
 #define SIMD512 __attribute__((target("avx512f,avx2,fma")))
 #define INLINE_SIMD512 static inline __attribute__((always_inline, target("avx512f,avx2,fma")))
 
-/* Sum of the 16 lanes: t_l = l_l + l_(l+8), then hsum8's order over t. */
-INLINE_SIMD512 float hsum16(__m512 v)
+/* The sums of the 16 lanes of eight vectors v[0..7] in the order of hsum8
+ * after a first level t_l = l_l + l_(l+8): every vector's lanes combine at
+ * distances 8, 4, 2, 1, ((t0+t4)+(t2+t6)) + ((t1+t5)+(t3+t7)), the same
+ * tree for each.  Reducing eight rows together takes 17 shuffles and 8
+ * vector adds in all, about a third of eight separate reductions.  The R
+ * (<= 8) first sums go to y[0..R-1]. */
+INLINE_SIMD512 void hsum16_rows8(const __m512 v[8], float *y, int R)
 {
-    __m256 lo = _mm512_castps512_ps256(v);
-    __m256 hi = _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1));
-    __m256 t = _mm256_add_ps(lo, hi);
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(t), _mm256_extractf128_ps(t, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
-    return _mm_cvtss_f32(s);
+    __m512 w[4], x[2];
+    /* distance 8: rows (2p, 2p+1) -> w[p] = [t_2p (8 lanes), t_2p+1 (8)] */
+#pragma GCC unroll 4
+    for (int p = 0; p < 4; p++)
+        w[p] = _mm512_add_ps(_mm512_shuffle_f32x4(v[2 * p], v[2 * p + 1], 0x44),
+                             _mm512_shuffle_f32x4(v[2 * p], v[2 * p + 1], 0xee));
+    /* distance 4: x[h] = [u_4h, u_4h+1, u_4h+2, u_4h+3] (4 lanes each) */
+#pragma GCC unroll 2
+    for (int h = 0; h < 2; h++)
+        x[h] = _mm512_add_ps(_mm512_shuffle_f32x4(w[2 * h], w[2 * h + 1], 0x88),
+                             _mm512_shuffle_f32x4(w[2 * h], w[2 * h + 1], 0xdd));
+    /* distance 2: 128-bit lane j = [rows j (2 lanes), row j + 4 (2 lanes)] */
+    __m512 q = _mm512_add_ps(_mm512_shuffle_ps(x[0], x[1], 0x44),
+                             _mm512_shuffle_ps(x[0], x[1], 0xee));
+    /* distance 1: lane j = [row j, row j + 4, row j, row j + 4] */
+    __m512 z = _mm512_add_ps(_mm512_shuffle_ps(q, q, 0x88), _mm512_shuffle_ps(q, q, 0xdd));
+    z = _mm512_permutexvar_ps(_mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 0, 0, 0, 0, 0, 0, 0, 0), z);
+    float out[16];
+    _mm512_storeu_ps(out, z);
+    for (int r = 0; r < R; r++)
+        y[r] = out[r];
 }
 
 /* One step of block512: the 16 columns j.. (mask: which of them exist). */
@@ -218,11 +237,14 @@ INLINE_SIMD512 void block512(size_t m, const float *A, size_t lda, const float *
         step512(acc, A, lda, X, ldx, i, j, (__mmask16)0xffff, R, K);
     if (m16 < m)
         step512(acc, A, lda, X, ldx, i, m16, (__mmask16)((1u << (m - m16)) - 1u), R, K);
-#pragma GCC unroll 8
-    for (int r = 0; r < R; r++)
 #pragma GCC unroll 4
-        for (int k = 0; k < K; k++)
-            Y[k * ldy + i + (size_t)r] = hsum16(acc[r][k]);
+    for (int k = 0; k < K; k++) {
+        __m512 v[8];
+#pragma GCC unroll 8
+        for (int r = 0; r < 8; r++)
+            v[r] = r < R ? acc[r][k] : _mm512_setzero_ps();
+        hsum16_rows8(v, Y + k * ldy + i, R);
+    }
 }
 
 /* AVX-512: 32 zmm registers. */
