@@ -209,9 +209,10 @@ INLINE_SIMD512 void hsum16_rows8(const __m512 v[8], float *y, int R)
         y[r] = out[r];
 }
 
-/* One step of block512: the 16 columns j.. (mask: which of them exist). */
-INLINE_SIMD512 void step512(__m512 acc[8][4], const float *A, size_t lda, const float *X,
-                            size_t ldx, size_t i, size_t j, __mmask16 mask, int R, int K)
+/* One step of block512: the 16 columns j.. (mask: which of them exist) of
+ * the R rows a + r rs. */
+INLINE_SIMD512 void step512(__m512 acc[8][4], const float *a, size_t rs, const float *X,
+                            size_t ldx, size_t j, __mmask16 mask, int R, int K)
 {
     __m512 xv[4];
 #pragma GCC unroll 4
@@ -219,36 +220,68 @@ INLINE_SIMD512 void step512(__m512 acc[8][4], const float *A, size_t lda, const 
         xv[k] = _mm512_maskz_loadu_ps(mask, X + k * ldx + j);
 #pragma GCC unroll 8
     for (int r = 0; r < R; r++) {
-        __m512 av = _mm512_maskz_loadu_ps(mask, A + (i + (size_t)r) * lda + j);
+        __m512 av = _mm512_maskz_loadu_ps(mask, a + (size_t)r * rs);
 #pragma GCC unroll 4
         for (int k = 0; k < K; k++)
             acc[r][k] = _mm512_fmadd_ps(av, xv[k], acc[r][k]);
     }
 }
 
-/* R rows (i .. i+R-1) times K vectors, sixteen columns per step, the last
- * m mod 16 columns through a masked load. */
-INLINE_SIMD512 void block512(size_t m, const float *A, size_t lda, const float *X, size_t ldx,
-                             float *Y, size_t ldy, size_t i, int R, int K)
+/* R rows times K vectors, sixteen columns per step, the last m mod 16
+ * columns through a masked load.  Row r's columns 16c .. 16c + 15 start at
+ * a + c cs + r rs: cs = 16, rs = lda for a row-major A; cs = 128, rs = 16
+ * for a packed block (lrs_kernel_pack).  The first `nstore` row sums go to
+ * Y_k + 0 .. nstore - 1. */
+INLINE_SIMD512 void block512(size_t m, const float *a, size_t rs, size_t cs, const float *X,
+                             size_t ldx, float *Y, size_t ldy, int R, int K, int nstore)
 {
     __m512 acc[8][4] = {{{0}}}; /* only R x K used: registers */
-    size_t m16 = m & ~(size_t)15;
-    for (size_t j = 0; j < m16; j += 16)
-        step512(acc, A, lda, X, ldx, i, j, (__mmask16)0xffff, R, K);
+    size_t m16 = m & ~(size_t)15, j = 0;
+    for (; j < m16; j += 16, a += cs)
+        step512(acc, a, rs, X, ldx, j, (__mmask16)0xffff, R, K);
     if (m16 < m)
-        step512(acc, A, lda, X, ldx, i, m16, (__mmask16)((1u << (m - m16)) - 1u), R, K);
+        step512(acc, a, rs, X, ldx, m16, (__mmask16)((1u << (m - m16)) - 1u), R, K);
 #pragma GCC unroll 4
     for (int k = 0; k < K; k++) {
         __m512 v[8];
 #pragma GCC unroll 8
         for (int r = 0; r < 8; r++)
             v[r] = r < R ? acc[r][k] : _mm512_setzero_ps();
-        hsum16_rows8(v, Y + k * ldy + i, R);
+        hsum16_rows8(v, Y + k * ldy, nstore);
+    }
+}
+
+/* Rows i .. i+R-1 of a row-major A (the row driver's block). */
+INLINE_SIMD512 void block512_rows(size_t m, const float *A, size_t lda, const float *X,
+                                  size_t ldx, float *Y, size_t ldy, size_t i, int R, int K)
+{
+    block512(m, A + i * lda, lda, 16, X, ldx, Y + i, ldy, R, K, R);
+}
+
+/* Packed A (lrs_kernel_pack): block b holds rows 8b .. 8b+7, eight at once
+ * for up to three vectors (24 accumulators); four vectors as two pairs,
+ * the second pair reading the block (8 x m floats) from L1. */
+SIMD512 static void rows_packed512(size_t n, size_t m, const float *P, const float *X,
+                                   size_t ldx, float *Y, size_t ldy, size_t kb)
+{
+    size_t nc = (m + 15) / 16;
+    for (size_t i = 0; i < n; i += 8) {
+        const float *a = P + (i / 8) * nc * 128;
+        int ns = n - i < 8 ? (int)(n - i) : 8;
+        switch (kb) {
+        case 1: block512(m, a, 16, 128, X, ldx, Y + i, ldy, 8, 1, ns); break;
+        case 2: block512(m, a, 16, 128, X, ldx, Y + i, ldy, 8, 2, ns); break;
+        case 3: block512(m, a, 16, 128, X, ldx, Y + i, ldy, 8, 3, ns); break;
+        default:
+            block512(m, a, 16, 128, X, ldx, Y + i, ldy, 8, 2, ns);
+            block512(m, a, 16, 128, X + 2 * ldx, ldx, Y + i + 2 * ldy, ldy, 8, 2, ns);
+            break;
+        }
     }
 }
 
 /* AVX-512: 32 zmm registers. */
-KERNEL_ROWS_K(rows_k512, SIMD512, block512, 8, 8, 6, 5)
+KERNEL_ROWS_K(rows_k512, SIMD512, block512_rows, 8, 8, 6, 5)
 
 INLINE_SIMD __m256 tanh8(__m256 x)
 {
@@ -372,6 +405,53 @@ void lrs_kernel_sgemm_k(size_t n, size_t m, size_t K, const float *A, size_t lda
     }
 #endif
     lrs_kernel_sgemm_k_portable(n, m, K, A, lda, X, ldx, Y, ldy);
+}
+
+size_t lrs_kernel_packed_floats(size_t n, size_t m)
+{
+    return (n + 7) / 8 * ((m + 15) / 16) * 128;
+}
+
+void lrs_kernel_pack(size_t n, size_t m, const float *A, size_t lda, float *P)
+{
+    size_t nc = (m + 15) / 16;
+    memset(P, 0, lrs_kernel_packed_floats(n, m) * sizeof *P);
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < m; j++)
+            P[((i / 8) * nc + j / 16) * 128 + (i % 8) * 16 + j % 16] = A[i * lda + j];
+}
+
+/* Entry (i, j) of a packed A. */
+static float packed_at(const float *P, size_t nc, size_t i, size_t j)
+{
+    return P[((i / 8) * nc + j / 16) * 128 + (i % 8) * 16 + j % 16];
+}
+
+void lrs_kernel_sgemm_k_packed(size_t n, size_t m, size_t K, const float *P, const float *X,
+                               size_t ldx, float *Y, size_t ldy)
+{
+#ifdef KERNEL_HAVE_AVX2
+    if (lrs_kernel_simd() == LRS_KERNEL_AVX512) {
+        for (size_t k0 = 0; k0 < K; k0 += 4)
+            rows_packed512(n, m, P, X + k0 * ldx, ldx, Y + k0 * ldy, ldy,
+                           K - k0 < 4 ? K - k0 : 4);
+        return;
+    }
+#endif
+    /* another path chosen after packing: the portable order, entry by entry */
+    size_t nc = (m + 15) / 16, m8 = m & ~(size_t)7;
+    for (size_t k = 0; k < K; k++)
+        for (size_t i = 0; i < n; i++) {
+            const float *x = X + k * ldx;
+            float s[8] = {0};
+            for (size_t j = 0; j < m8; j += 8)
+                for (size_t l = 0; l < 8; l++)
+                    s[l] += packed_at(P, nc, i, j + l) * x[j + l];
+            float r = ((s[0] + s[4]) + (s[2] + s[6])) + ((s[1] + s[5]) + (s[3] + s[7]));
+            for (size_t j = m8; j < m; j++)
+                r += packed_at(P, nc, i, j) * x[j];
+            Y[k * ldy + i] = r;
+        }
 }
 
 void lrs_kernel_tanhf_portable(size_t n, const float *x, float *y)

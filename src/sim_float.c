@@ -4,10 +4,11 @@
  * product A f(z) of every Euler step and RK4 stage in float, on the kernels
  * of src/kernel.h.
  *
- * Storage: Af = (float) A, row-major N x ldf (ldf = N rounded up to 16, zero
- * padding; 64-byte aligned, so every row starts on a cache line and the
- * kernels' 16-float loads never straddle two lines), A = diag(alpha) W as
- * the method built it; Fx, Fy: K x ldf, row q the float f(z) of trajectory
+ * Storage: Af = (float) A, A = diag(alpha) W as the method built it: on the
+ * kernels' AVX-512 path packed in 8 x 16 chunks (lrs_kernel_pack: one
+ * sequential stream per product), otherwise row-major N x ldf (ldf = N
+ * rounded up to 16, zero padding; 64-byte aligned, so every row starts on a
+ * cache line and the kernels' 16-float loads never straddle two lines); Fx, Fy: K x ldf, row q the float f(z) of trajectory
  * q and its product.  The product of the K
  * trajectories is one K-vector pass over Af (lrs_kernel_sgemm_k), each
  * vector with the bits of a one-vector product, so a batch stays
@@ -35,15 +36,29 @@ static float *aligned_floats(size_t rows, size_t ld)
 int sim_float_setup(lrs_sim_t *s)
 {
     size_t N = s->N, ld = s->ldf;
-    s->Af = aligned_floats(N, ld);
+    int rc = 0;
+    float *rows = aligned_floats(N, ld);
     s->Fx = aligned_floats(s->K, ld);
     s->Fy = aligned_floats(s->K, ld);
-    if (!s->Af || !s->Fx || !s->Fy)
-        return 0;
+    if (!rows || !s->Fx || !s->Fy)
+        goto done;
     for (size_t i = 0; i < N; i++)
         for (size_t j = 0; j < N; j++)
-            s->Af[i * ld + j] = (float)s->A[i * N + j];
-    return 1;
+            rows[i * ld + j] = (float)s->A[i * N + j];
+    s->af_packed = lrs_kernel_simd() == LRS_KERNEL_AVX512;
+    if (s->af_packed) { /* the AVX-512 path reads a packed copy (kernel.h) */
+        size_t nf = lrs_kernel_packed_floats(N, N);
+        if (!(s->Af = aligned_floats(nf / 16, 16)))
+            goto done;
+        lrs_kernel_pack(N, N, rows, ld, s->Af);
+    } else {
+        s->Af = rows;
+        rows = NULL;
+    }
+    rc = 1;
+done:
+    free(rows);
+    return rc;
 }
 
 void sim_float_f(lrs_sim_t *s, size_t q, double *fz)
@@ -66,7 +81,10 @@ void sim_float_f(lrs_sim_t *s, size_t q, double *fz)
 void sim_float_matvec(lrs_sim_t *s, size_t K, double beta, double *const *y)
 {
     size_t N = s->N, ld = s->ldf;
-    lrs_kernel_sgemm_k(N, N, K, s->Af, ld, s->Fx, ld, s->Fy, ld);
+    if (s->af_packed)
+        lrs_kernel_sgemm_k_packed(N, N, K, s->Af, s->Fx, ld, s->Fy, ld);
+    else
+        lrs_kernel_sgemm_k(N, N, K, s->Af, ld, s->Fx, ld, s->Fy, ld);
     for (size_t q = 0; q < K; q++) {
         const sim_traj *t = &s->tr[q];
         const float *Y = s->Fy + q * ld;

@@ -63,6 +63,7 @@ struct lrs_sim {
      * the K vectors f(z) and the K products; NULL in double precision */
     float *Af, *Fx, *Fy;
     size_t ldf;
+    int af_packed;    /* Af in the AVX-512 path's packed layout (kernel.h) */
     double *E, *F0, *F1; /* exact method: the shared propagator */
     double *Fb;       /* B x N: f(Z) for R, used by the observing side */
     const double **xp;/* 6 K pointer scratch for the multi-vector kernel and RK4 */

@@ -238,6 +238,50 @@ static void check_tanh(int simd)
           sy[2], sy[3], sy[4]);
 }
 
+/* The packed layout (lrs_kernel_pack) gives the bits of the row-major
+ * product of the same path, for every path (packed on the best path, then
+ * multiplied on each: a lower path takes the portable order), over shapes
+ * that leave partial row blocks and column chunks and K = 1..5. */
+static void test_packed_equals_rows(void)
+{
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 11);
+    const size_t ns[] = {1, 7, 8, 9, 17, 200, 203}, ms[] = {1, 15, 16, 17, 33, 200, 203};
+    size_t cases = 0, bad = 0;
+    for (size_t a = 0; a < sizeof ns / sizeof *ns; a++)
+        for (size_t b = 0; b < sizeof ms / sizeof *ms; b++) {
+            size_t n = ns[a], m = ms[b], ld = m + 5, K = 5;
+            float *A = random_floats(n * ld, r), *X = random_floats(K * ld, r);
+            float *P = aligned_alloc(64, (lrs_kernel_packed_floats(n, m) * sizeof(float) + 63) / 64 * 64);
+            float *Yr = calloc(K * n, sizeof *Yr), *Yp = calloc(K * n, sizeof *Yp);
+            lrs_kernel_pack(n, m, A, ld, P);
+            for (int level = LRS_KERNEL_PORTABLE; level <= LRS_KERNEL_AVX512; level++) {
+                if (level != LRS_KERNEL_PORTABLE && !have_path(level))
+                    continue;
+                lrs_kernel_select(level);
+                for (size_t k = 1; k <= K; k++) {
+                    if (level == LRS_KERNEL_AVX512)
+                        lrs_kernel_sgemm_k(n, m, k, A, ld, X, ld, Yr, n);
+                    else
+                        lrs_kernel_sgemm_k_portable(n, m, k, A, ld, X, ld, Yr, n);
+                    lrs_kernel_sgemm_k_packed(n, m, k, P, X, ld, Yp, n);
+                    cases++;
+                    bad += memcmp(Yr, Yp, k * n * sizeof *Yr) != 0;
+                }
+                lrs_kernel_select(-1);
+            }
+            free(A);
+            free(X);
+            free(P);
+            free(Yr);
+            free(Yp);
+        }
+    printf("# packed vs row-major: %zu products, %zu differ\n", cases, bad);
+    CHECK(cases > 0 && bad == 0, "%zu of %zu packed products differ from the row-major ones", bad,
+          cases);
+    gsl_rng_free(r);
+}
+
 static void test_tanh_simd(void) { check_tanh(1); }
 static void test_tanh_portable(void) { check_tanh(0); }
 
@@ -261,6 +305,7 @@ int main(void)
     RUN(test_products_avx2);
     RUN(test_products_portable);
     RUN(test_paths_agree);
+    RUN(test_packed_equals_rows);
     RUN(test_tanh_simd);
     RUN(test_tanh_portable);
     RUN(test_tanh_in_place_tail);
