@@ -131,7 +131,9 @@ done
 if [ -z "$gpid" ]; then
     wait "$mpid"; fail interrupt_make_gnuplot "gnuplot never ran (make status $?): $(tail -n 2 results/make.log | tr '\n' ' ')"
 else
-    sleep 0.3
+    # a moment into the drawing (a --fast figure draws in ~0.3 s: a later
+    # interrupt can come after gnuplot has finished)
+    sleep 0.05
     t0=$(now); kill -INT -- -"$mpid"; check_make interrupt_make_gnuplot "$t0"
     if kill -0 "$gpid" 2>/dev/null; then
         echo "FAIL interrupt_make_gnuplot_orphan: gnuplot (pid $gpid) still runs after the interrupt"
