@@ -234,7 +234,8 @@ void lrs_noise_free(lrs_noise_t *nz)
     free(nz);
 }
 
-/* Generate the next chunk into nz->out. */
+/* Generate the next chunk: into nz->out (dense H), or its factor G = SVr XI
+ * (factored H: noise_rows makes the rows on demand). */
 static void noise_next_chunk(lrs_noise_t *nz)
 {
     size_t N = nz->N;
@@ -271,11 +272,10 @@ static void noise_next_chunk(lrs_noise_t *nz)
     if (!nz->periodic)
         noise_fill_H(nz, n_first, kmin, Kc);
     if (nz->rank) {
-        int r = (int)nz->rank;
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, r, (int)N, (int)Kc, 1.0,
-                    nz->SVr, (int)nz->kcap, nz->xi, (int)N, 0.0, nz->G, (int)N);
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)nz->C, (int)N, r, 1.0,
-                    nz->Ur, r, nz->G, (int)N, 0.0, nz->out, (int)N);
+        /* G = SVr XI now; the rows Ur G are made where they are asked for
+         * (noise_rows), straight into the caller's matrix */
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)nz->rank, (int)N, (int)Kc,
+                    1.0, nz->SVr, (int)nz->kcap, nz->xi, (int)N, 0.0, nz->G, (int)N);
     } else {
         cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)nz->C, (int)N,
                     (int)Kc, 1.0, nz->H, (int)nz->kcap, nz->xi, (int)N, 0.0,
@@ -283,6 +283,25 @@ static void noise_next_chunk(lrs_noise_t *nz)
     }
     nz->chunk++;
     nz->out_pos = 0;
+}
+
+/* Rows out_pos .. out_pos + take - 1 of the current chunk into dst (row
+ * stride ld).  Factored H: the rows of Ur (SVr XI) computed in place, one
+ * thin dgemm (inner dimension rank) -- each entry is the same sum over the
+ * rank, in the same order, whichever rows are asked for, and nothing is
+ * copied.  Dense H: copied from the chunk made by noise_next_chunk. */
+static void noise_rows(const lrs_noise_t *nz, size_t take, double *dst, size_t ld)
+{
+    size_t N = nz->N;
+    if (nz->rank) {
+        int r = (int)nz->rank;
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)take, (int)N, r, 1.0,
+                    nz->Ur + nz->out_pos * nz->rank, r, nz->G, (int)N, 0.0, dst, (int)ld);
+        return;
+    }
+    const double *src = nz->out + nz->out_pos * N;
+    for (size_t row = 0; row < take; row++)
+        memcpy(dst + row * ld, src + row * N, N * sizeof *src);
 }
 
 int lrs_noise_fill(lrs_noise_t *nz, gsl_matrix *X, lrs_err_t *err)
@@ -293,20 +312,14 @@ int lrs_noise_fill(lrs_noise_t *nz, gsl_matrix *X, lrs_err_t *err)
         return lrs_err_set(err, LRS_EINVAL,
                            "lrs_noise_fill: X has %zu columns; expected N = %zu channels",
                            X->size2, nz->N);
-    size_t N = nz->N, rows = X->size1, i = 0;
+    size_t rows = X->size1, i = 0;
     while (i < rows) {
         if (nz->out_pos == nz->C)
             noise_next_chunk(nz);
         size_t take = nz->C - nz->out_pos;
         if (take > rows - i)
             take = rows - i;
-        const double *src = nz->out + nz->out_pos * N;
-        if (X->tda == N) {
-            memcpy(X->data + i * N, src, take * N * sizeof *src);
-        } else {
-            for (size_t r = 0; r < take; r++)
-                memcpy(X->data + (i + r) * X->tda, src + r * N, N * sizeof *src);
-        }
+        noise_rows(nz, take, X->data + i * X->tda, X->tda);
         nz->out_pos += take;
         i += take;
     }
