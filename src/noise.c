@@ -211,6 +211,10 @@ int lrs_noise_alloc(lrs_noise_t **out, size_t N, double tau_x, double sigma_x,
         if (rc)
             goto done;
     }
+    if (nz->rank) { /* rows are made in the caller's matrix (noise_rows) */
+        free(nz->out);
+        nz->out = NULL;
+    }
     nz->xi_k0 = -nz->KL - 1;
     nz->xi_rows = 0;
     nz->out_pos = nz->C;
