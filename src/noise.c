@@ -21,7 +21,10 @@
  * does not depend on dt (two steps dt sample one path).
  * If Delta/dt is an integer p (to ~1e-14) and C is a multiple of p, H is the
  * same for every chunk and is computed once, from integer offsets, and
- * replaced by its numerically exact low-rank factorisation (noise_factor_H).
+ * replaced by its numerically exact low-rank factorisation (noise_factor_H);
+ * then a chunk keeps only G = SVr XI (rank x N) and the rows Ur G are
+ * computed where the caller asks for them, in the caller's matrix, with no
+ * chunk buffer (noise_rows).
  */
 #include "lrs/noise.h"
 
