@@ -97,14 +97,13 @@ int sim_float_setup(lrs_sim_t *s);
 /* c = S V^T v of trajectory t into scratch + r (scratch: 2 r, r >= 1). */
 void sim_lowrank_coef(const lrs_sim_t *s, const sim_traj *t, const double *v, double *scratch);
 /* Row i of Ua c (c from sim_lowrank_coef): the term the float path adds
- * while it widens the product (the same bits as y += Ua c). */
+ * while it widens the product (the same bits as y += Ua c; rank two is
+ * written out at the call). */
 static inline double sim_lowrank_row(const sim_traj *t, size_t i, const double *c)
 {
     const double *u = t->Ua + i * t->r;
     if (t->r == 1)
         return u[0] * c[0];
-    if (t->r == 2)
-        return u[0] * c[0] + u[1] * c[1];
     double acc = 0.0;
     for (size_t l = 0; l < t->r; l++)
         acc += u[l] * c[l];

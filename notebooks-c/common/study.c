@@ -1120,20 +1120,14 @@ int study_net_rank1(const nb_args_t *a, size_t N, lrs_rank1_kind_t kind, double 
 
 void study_net_free(study_net_t *net)
 {
-    if (net->rng)
-        gsl_rng_free(net->rng);
-    if (net->W)
-        gsl_matrix_free(net->W);
-    if (net->W1)
-        gsl_matrix_free(net->W1);
-    if (net->u)
-        gsl_vector_free(net->u);
-    if (net->v)
-        gsl_vector_free(net->v);
-    if (net->u_rand)
-        gsl_vector_free(net->u_rand);
-    if (net->u_opt)
-        gsl_vector_free(net->u_opt);
+    /* the GSL free functions accept NULL */
+    gsl_rng_free(net->rng);
+    gsl_matrix_free(net->W);
+    gsl_matrix_free(net->W1);
+    gsl_vector_free(net->u);
+    gsl_vector_free(net->v);
+    gsl_vector_free(net->u_rand);
+    gsl_vector_free(net->u_opt);
     memset(net, 0, sizeof *net);
 }
 
