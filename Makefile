@@ -34,7 +34,7 @@ BUILD   ?= build
 SANFLAGS =
 endif
 CFLAGS  ?= $(OPT) -g
-ALLCFLAGS = $(CSTD) $(WARN) $(CFLAGS) $(SANFLAGS) -fPIC -MMD -MP
+ALLCFLAGS = $(CSTD) $(WARN) $(CFLAGS) $(SANFLAGS) -fopenmp-simd -fPIC -MMD -MP
 
 LIB_SRC  = $(wildcard src/*.c)
 LIB_OBJ  = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRC))
@@ -220,7 +220,7 @@ figs: figs-main figs-supp
 FUZZ_BUILD   ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_CC      ?= clang
-FUZZ_CFLAGS   = $(CSTD) -Wall -Wextra -g -O1 -fno-omit-frame-pointer \
+FUZZ_CFLAGS   = $(CSTD) -Wall -Wextra -g -O1 -fopenmp-simd -fno-omit-frame-pointer \
                 -fsanitize=address,undefined -fno-sanitize-recover=undefined -MMD -MP
 FUZZ_TARGETS ?= $(sort $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)))
 FUZZ_IO_OBJ   = $(patsubst src/%.c,$(FUZZ_BUILD)/obj/%.o,$(wildcard src/io*.c) src/common.c)

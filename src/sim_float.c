@@ -61,7 +61,7 @@ done:
     return rc;
 }
 
-void sim_float_f(lrs_sim_t *s, size_t q, double *fz)
+SIM_CLONES void sim_float_f(lrs_sim_t *s, size_t q, double *fz)
 {
     size_t N = s->N;
     float *F = s->Fx + q * s->ldf;
@@ -73,12 +73,13 @@ void sim_float_f(lrs_sim_t *s, size_t q, double *fz)
             F[j] = F[j] > 0 ? F[j] : 0.0f;
     if (t->r == 0)
         return;
+#pragma omp simd
     for (size_t j = 0; j < N; j++)
         fz[j] = F[j];
     sim_lowrank_coef(s, t, fz, t->lr_t);
 }
 
-void sim_float_matvec(lrs_sim_t *s, size_t K, double beta, double *const *y)
+SIM_CLONES void sim_float_matvec(lrs_sim_t *s, size_t K, double beta, double *const *y)
 {
     size_t N = s->N, ld = s->ldf;
     if (s->af_packed)
@@ -91,10 +92,12 @@ void sim_float_matvec(lrs_sim_t *s, size_t K, double beta, double *const *y)
         const double *c = t->lr_t + t->r;
         double *yq = y[q];
         if (t->r == 0) {
+#pragma omp simd
             for (size_t i = 0; i < N; i++)
                 yq[i] = (double)Y[i] + beta * yq[i];
         } else if (t->r == 2) { /* the common rank-two case, written out */
             const double *u = t->Ua, c0 = c[0], c1 = c[1];
+#pragma omp simd
             for (size_t i = 0; i < N; i++)
                 yq[i] = ((double)Y[i] + beta * yq[i]) + (u[2 * i] * c0 + u[2 * i + 1] * c1);
         } else {

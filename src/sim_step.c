@@ -228,12 +228,15 @@ static void lowrank_vt(size_t N, size_t r, const double *V, const double *v, dou
 }
 
 /* y += Ua c, Ua row-major N x r. */
-static void lowrank_uc(size_t N, size_t r, const double *Ua, const double *c, double *y)
+SIM_CLONES static void lowrank_uc(size_t N, size_t r, const double *Ua, const double *c,
+                                  double *y)
 {
     if (r == 1) {
+#pragma omp simd
         for (size_t i = 0; i < N; i++)
             y[i] += Ua[i] * c[0];
     } else if (r == 2) {
+#pragma omp simd
         for (size_t i = 0; i < N; i++)
             y[i] += Ua[2 * i] * c[0] + Ua[2 * i + 1] * c[1];
     } else {
@@ -329,8 +332,8 @@ static void euler_feedforward(lrs_sim_t *s, sim_traj *t, size_t k, size_t i0, si
 
 /* Row i of trajectory t before the product: zn <- the input (and leak)
  * terms; returns the vector the product multiplies (z or f(z)). */
-static const double *euler_prepare(lrs_sim_t *s, sim_traj *t, const double *z, const double *x,
-                                   double *zn)
+SIM_CLONES static const double *euler_prepare(lrs_sim_t *s, sim_traj *t, const double *z,
+                                              const double *x, double *zn)
 {
     size_t N = s->N;
     const double *al = s->alpha, *oma = s->oma;
@@ -338,6 +341,7 @@ static const double *euler_prepare(lrs_sim_t *s, sim_traj *t, const double *z, c
         if (s->alpha_scalar)
             memcpy(zn, x, N * sizeof *zn);
         else
+#pragma omp simd
             for (size_t j = 0; j < N; j++)
                 zn[j] = al[j] * x[j];
         return z;
@@ -345,6 +349,7 @@ static const double *euler_prepare(lrs_sim_t *s, sim_traj *t, const double *z, c
     double *fz = t->work;
     if (s->ldf) { /* float32 precision: f in float, low-rank part with the product */
         float *F = s->Fx + (size_t)(t - s->tr) * s->ldf;
+#pragma omp simd
         for (size_t j = 0; j < N; j++) {
             zn[j] = oma[j] * z[j] + al[j] * x[j];
             F[j] = (float)z[j];
@@ -358,6 +363,7 @@ static const double *euler_prepare(lrs_sim_t *s, sim_traj *t, const double *z, c
             fz[j] = tanh(z[j]);
         }
     } else {
+#pragma omp simd
         for (size_t j = 0; j < N; j++) {
             zn[j] = oma[j] * z[j] + al[j] * x[j];
             fz[j] = z[j] > 0 ? z[j] : 0.0;
@@ -455,7 +461,7 @@ static int rk4_setup(lrs_sim_t *s, const lrs_sim_params_t *p, lrs_err_t *err)
 }
 
 /* g_q <- G(zt_q, xs_q) for every trajectory q (work layout: fz, g, ...). */
-static void rk4_stage(lrs_sim_t *s, const double *const *zt, const double *const *xs)
+SIM_CLONES static void rk4_stage(lrs_sim_t *s, const double *const *zt, const double *const *xs)
 {
     size_t N = s->N, K = s->K;
     for (size_t q = 0; q < K; q++) {
@@ -464,6 +470,7 @@ static void rk4_stage(lrs_sim_t *s, const double *const *zt, const double *const
         const double *al = s->alpha;
         if (s->ldf) {
             float *F = s->Fx + q * s->ldf;
+#pragma omp simd
             for (size_t j = 0; j < N; j++) {
                 g[j] = al[j] * (xs[q][j] - zt[q][j]);
                 F[j] = (float)zt[q][j];
@@ -472,6 +479,7 @@ static void rk4_stage(lrs_sim_t *s, const double *const *zt, const double *const
             s->yp[q] = g;
             continue;
         }
+#pragma omp simd
         for (size_t j = 0; j < N; j++)
             g[j] = al[j] * (xs[q][j] - zt[q][j]);
         if (s->f == LRS_F_IDENTITY) {
@@ -492,20 +500,27 @@ static void rk4_stage(lrs_sim_t *s, const double *const *zt, const double *const
 }
 
 /* After a stage: acc (+)= w g and zt = z + c g (c = 0: last stage). */
-static void rk4_combine(lrs_sim_t *s, const double *const *z, int first, double w, double c)
+SIM_CLONES static void rk4_combine(lrs_sim_t *s, const double *const *z, int first, double w,
+                                   double c)
 {
     size_t N = s->N;
     for (size_t q = 0; q < s->K; q++) {
         double *g = s->tr[q].work + N, *zt = g + N, *acc = zt + N;
-        for (size_t j = 0; j < N; j++) {
-            acc[j] = first ? g[j] : acc[j] + w * g[j];
-            if (c != 0.0)
-                zt[j] = z[q][j] + c * g[j];
-        }
+        const double *zq = z[q];
+        if (first)
+            memcpy(acc, g, N * sizeof *acc);
+        else
+#pragma omp simd
+            for (size_t j = 0; j < N; j++)
+                acc[j] = acc[j] + w * g[j];
+        if (c != 0.0)
+#pragma omp simd
+            for (size_t j = 0; j < N; j++)
+                zt[j] = zq[j] + c * g[j];
     }
 }
 
-static void rk4_advance(lrs_sim_t *s, size_t k, size_t i0, size_t b)
+SIM_CLONES static void rk4_advance(lrs_sim_t *s, size_t k, size_t i0, size_t b)
 {
     size_t N = s->N, K = s->K;
     const double **z = s->xp + K, **x0 = z + K, **x1 = x0 + K, **xh = x1 + K, **zt = xh + K;
@@ -514,11 +529,18 @@ static void rk4_advance(lrs_sim_t *s, size_t k, size_t i0, size_t b)
             sim_traj *t = &s->tr[q];
             double *xm = t->work + 4 * N;
             const double *m = t->mid ? t->Ms[k % 3] + i * N : NULL;
+            const double *xa = t->Xs[k % 3] + (i - 1) * N, *xb = xa + N;
             z[q] = t->Zs[k % 2] + (i - 1) * N;
-            x0[q] = t->Xs[k % 3] + (i - 1) * N;
-            x1[q] = x0[q] + N;
-            for (size_t j = 0; j < N; j++)
-                xm[j] = 0.5 * (x0[q][j] + x1[q][j]) + (m ? m[j] : 0.0);
+            x0[q] = xa;
+            x1[q] = xb;
+            if (m)
+#pragma omp simd
+                for (size_t j = 0; j < N; j++)
+                    xm[j] = 0.5 * (xa[j] + xb[j]) + m[j];
+            else
+#pragma omp simd
+                for (size_t j = 0; j < N; j++)
+                    xm[j] = 0.5 * (xa[j] + xb[j]) + 0.0;
             xh[q] = xm;
             zt[q] = t->work + 2 * N;
         }
@@ -531,10 +553,11 @@ static void rk4_advance(lrs_sim_t *s, size_t k, size_t i0, size_t b)
         rk4_stage(s, zt, x1);
         rk4_combine(s, z, 0, 1.0, 0.0);
         for (size_t q = 0; q < K; q++) {
-            const double *acc = s->tr[q].work + 3 * N;
+            const double *acc = s->tr[q].work + 3 * N, *zq = z[q];
             double *zn = s->tr[q].Zs[k % 2] + i * N;
+#pragma omp simd
             for (size_t j = 0; j < N; j++)
-                zn[j] = z[q][j] + acc[j] / 6.0;
+                zn[j] = zq[j] + acc[j] / 6.0;
         }
     }
 }
