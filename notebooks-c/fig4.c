@@ -44,6 +44,7 @@
  * 0 in every simulation; we compute it too, for comparison.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_blas.h>
@@ -384,37 +385,61 @@ static void run_steps(const nb_args_t *a, const net_modular_params_t *p, const n
  * t >= T_STAT. */
 enum { EI_EXC, EI_INH, EI_TOT, EI_Z, EI_R, EI_NPOP };
 enum { IN_EXC, IN_INH, IN_TOT, IN_N };
+enum { EI_LANES = 8 }; /* units whose terms are summed together (unit_terms) */
 
 typedef struct ei_obs {
     const gsl_matrix *W;
+    gsl_matrix *Wt;                      /* W^T, rows zero-padded (unit_terms) */
     size_t Ne;
     FILE *fp;
     gsl_vector *r;                       /* tanh(z) of the current row */
+    double *e, *h;                       /* per unit: positive, negative terms */
     double n;                            /* rows averaged (t >= T_STAT) */
     double s_pop[EI_NPOP][2];            /* sums of the population means */
     double s_ee[2], s_ii[2], s_ei[2];    /* for corr(exc, inh) per population */
     double s_in[IN_N];                   /* sums of the authors' all-unit means */
 } ei_obs_t;
 
-/* One unit's synaptic terms: *e = positive terms, *h = negative terms. */
-static void unit_terms(const ei_obs_t *o, size_t i, double xi, double *e, double *h)
+/* EI_LANES doubles (GCC vector extension: one AVX-512 register, two AVX2
+ * or four SSE2 registers), so that the lanes' sums stay in registers. */
+typedef double ei_vec_t __attribute__((vector_size(EI_LANES * sizeof(double))));
+typedef uint64_t ei_bits_t __attribute__((vector_size(EI_LANES * sizeof(double))));
+
+/* Every unit's synaptic terms for the row's input x: e[i] = the sum of the
+ * positive terms W_ij r_j (and x_i if positive), h[i] = the negative ones
+ * (a zero term counts as negative).  Each unit's terms are added in the
+ * order j = 0, 1, .. and the units are independent, so EI_LANES units at a
+ * time run on SIMD lanes, their sums in registers, over W^T (row j =
+ * column j of W, contiguous; padded with zeros to a multiple of EI_LANES):
+ * O(N^2) per row without a data-dependent branch.  The split is exact:
+ * pos = (t + |t|) / 2 is t for t > 0 and +0 otherwise, t - pos is then +0
+ * or t, and adding +0 leaves a sum of terms of one sign unchanged, so e and
+ * h are bit for bit the sums of the positive and of the other terms. */
+__attribute__((target_clones("avx512f", "avx2", "default")))
+static void unit_terms(const ei_obs_t *o, const double *x)
 {
-    const double *w = gsl_matrix_const_ptr(o->W, i, 0);
+    size_t N = o->W->size1, ld = o->Wt->tda;
     const double *r = o->r->data;
-    double pe = 0, ph = 0;
-    for (size_t j = 0; j < o->W->size2; j++) {
-        double term = w[j] * r[j];
-        if (term > 0)
-            pe += term;
-        else
-            ph += term;
+    const ei_bits_t nosign = (ei_bits_t){0} + ~((uint64_t)1 << 63); /* |t|: clear the sign */
+    for (size_t i0 = 0; i0 < N; i0 += EI_LANES) {
+        ei_vec_t e = {0}, h = {0};
+        for (size_t j = 0; j < N; j++) {
+            ei_vec_t term;
+            memcpy(&term, o->Wt->data + j * ld + i0, sizeof term);
+            term *= r[j];
+            ei_vec_t pos = 0.5 * (term + (ei_vec_t)((ei_bits_t)term & nosign));
+            e += pos;
+            h += term - pos;
+        }
+        double es[EI_LANES], hs[EI_LANES];
+        memcpy(es, &e, sizeof es);
+        memcpy(hs, &h, sizeof hs);
+        for (size_t k = 0; k < EI_LANES && i0 + k < N; k++) {
+            double xi = x[i0 + k];
+            o->e[i0 + k] = es[k] + (xi > 0 ? xi : 0);
+            o->h[i0 + k] = hs[k] + (xi > 0 ? 0 : xi);
+        }
     }
-    if (xi > 0)
-        pe += xi;
-    else
-        ph += xi;
-    *e = pe;
-    *h = ph;
 }
 
 static void ei_accumulate(ei_obs_t *o, double pm[EI_NPOP][2], const double in[IN_N])
@@ -438,10 +463,10 @@ static void ei_row(ei_obs_t *o, const lrs_block_t *b, size_t row)
     double pm[EI_NPOP][2] = {{0}}, in[IN_N] = {0};
     for (size_t j = 0; j < N; j++)
         gsl_vector_set(o->r, j, tanh(gsl_matrix_get(b->Z, row, j)));
+    unit_terms(o, gsl_matrix_const_ptr(b->X, row, 0));
     for (size_t i = 0; i < N; i++) {
         int q = i < o->Ne ? 0 : 1;
-        double e, h;
-        unit_terms(o, i, gsl_matrix_get(b->X, row, i), &e, &h);
+        double e = o->e[i], h = o->h[i];
         pm[EI_EXC][q] += e;
         pm[EI_INH][q] += h;
         pm[EI_Z][q] += gsl_matrix_get(b->Z, row, i);
@@ -508,6 +533,15 @@ static void run_shared(const nb_args_t *a, const net_modular_params_t *p, const 
     ei->W = net->W;
     ei->Ne = p->Ne;
     ei->r = gsl_vector_alloc(N);
+    ei->Wt = gsl_matrix_calloc(N, (N + EI_LANES - 1) / EI_LANES * EI_LANES);
+    ei->e = malloc(2 * N * sizeof *ei->e);
+    if (!ei->Wt || !ei->e) {
+        lrs_err_set(&err, LRS_ENOMEM, "fig4: out of memory (E/I observer, N = %zu)", N);
+        nb_die(&err, "run_shared");
+    }
+    ei->h = ei->e + N;
+    gsl_matrix_view Wt = gsl_matrix_submatrix(ei->Wt, 0, 0, N, N);
+    gsl_matrix_transpose_memcpy(&Wt.matrix, net->W);
     ei->fp = nb_tsv(a, "shared.tsv",
                     "shared-input run: population means (E first, then I) of z, tanh z and "
                     "the synaptic view; the authors' all-unit means of the positive and "
@@ -521,6 +555,10 @@ static void run_shared(const nb_args_t *a, const net_modular_params_t *p, const 
                              nb_progress_observer(&prog, "shared-input run", lrs_sim_steps(sim))};
     NB_TRY(lrs_sim_run(sim, in, obs, 2, &err), &err);
     nb_progress_done(&prog);
+    gsl_matrix_free(ei->Wt);
+    free(ei->e);
+    ei->Wt = NULL;
+    ei->e = ei->h = NULL;
     lrs_sim_free(sim);
     lrs_input_free(in);
     lrs_noise_free(noise);
