@@ -20,10 +20,8 @@ CPPFLAGS = -Iinclude -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 # Readers: igraph (graph formats), matio (+ HDF5: .mat), libzip (.npz), zlib,
 # libbz2, liblzma (compressed input).
 IO_PKGS  = igraph matio libzip zlib liblzma
-IO_CFLAGS := $(shell pkg-config --cflags $(IO_PKGS) 2>/dev/null)
-IO_LIBS  := $(shell pkg-config --libs $(IO_PKGS) 2>/dev/null) -lbz2
 CPPFLAGS += $(IO_CFLAGS)
-LDLIBS   = $(IO_LIBS) -lgsl -llapacke -lopenblas -lpthread -lm
+LDLIBS   = $(IO_LIBS) -lbz2 -lgsl -llapacke -lopenblas -lpthread -lm
 PREFIX  ?= /usr/local
 
 ifeq ($(SAN),1)
@@ -33,15 +31,25 @@ else
 BUILD   ?= build
 SANFLAGS =
 endif
+
+# pkg-config's answers (IO_CFLAGS, IO_LIBS; SLEPC_LIBS, SLEPC_CFLAGS,
+# MPI_LIBS for the sparse module), asked once and kept in $(PKG_MK): the
+# five pkg-config runs cost about 25 ms, which every `make figN` paid.  The
+# file is made again when a directory on pkg-config's search path changes
+# (a package installed or removed: `make test` installs SLEPc, then its
+# fresh make sees it), when PKG_CONFIG_PATH changes, or when this Makefile
+# does.  make clean removes it.
+PKG_MK = $(BUILD)/pkg.mk
+ifneq ($(MAKECMDGOALS),clean)
+-include $(PKG_MK)
+endif
 CFLAGS  ?= $(OPT) -g
 ALLCFLAGS = $(CSTD) $(WARN) $(CFLAGS) $(SANFLAGS) -fopenmp-simd -fPIC -MMD -MP
 
 LIB_SRC  = $(wildcard src/*.c)
 LIB_OBJ  = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRC))
-# The sparse module (SLEPc/PETSc) when pkg-config finds it; see "sparse module".
-SLEPC_LIBS  := $(shell pkg-config --libs slepc 2>/dev/null)
-SLEPC_CFLAGS:= $(if $(SLEPC_LIBS),$(shell pkg-config --cflags slepc ompi-c 2>/dev/null))
-MPI_LIBS    := $(if $(SLEPC_LIBS),$(shell pkg-config --libs ompi-c 2>/dev/null))
+# The sparse module (SLEPc/PETSc) when pkg-config finds it ($(PKG_MK));
+# see "sparse module".
 SP_SRC    = $(wildcard src/sparse/*.c)
 SP_OBJ    = $(patsubst src/sparse/%.c,$(BUILD)/spobj/%.o,$(SP_SRC))
 SP_STATIC = $(BUILD)/liblrs-sparse.a
@@ -91,6 +99,24 @@ deps:
 	@sh .ci/deps.sh
 deps-sparse:
 	@sh .ci/deps.sh sparse
+# $(PKG_MK) (see the top): pkg-config asked once.
+PKG_MK_FORCE = $(if $(filter-out $(PKG_MK_PATH),$(PKG_CONFIG_PATH))$(filter-out \
+               $(PKG_CONFIG_PATH),$(PKG_MK_PATH)),FORCE)
+$(PKG_MK): Makefile $(PKG_MK_DIRS) $(PKG_MK_FORCE) | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	@{ echo "PKG_MK_PATH := $$PKG_CONFIG_PATH"; \
+	   echo "PKG_MK_DIRS := $$(for d in $$(echo "$$PKG_CONFIG_PATH:$$(pkg-config --variable \
+	       pc_path pkg-config 2>/dev/null)" | tr ':' ' '); do [ -d "$$d" ] && echo "$$d"; \
+	       done | tr '\n' ' ')"; \
+	   echo "IO_CFLAGS := $$(pkg-config --cflags $(IO_PKGS) 2>/dev/null)"; \
+	   echo "IO_LIBS := $$(pkg-config --libs $(IO_PKGS) 2>/dev/null)"; \
+	   if slepc=$$(pkg-config --libs slepc 2>/dev/null) && [ -n "$$slepc" ]; then \
+	       echo "SLEPC_LIBS := $$slepc"; \
+	       echo "SLEPC_CFLAGS := $$(pkg-config --cflags slepc ompi-c 2>/dev/null)"; \
+	       echo "MPI_LIBS := $$(pkg-config --libs ompi-c 2>/dev/null)"; \
+	   fi; } > $@.$$$$.tmp && mv -f $@.$$$$.tmp $@
+.PHONY: FORCE
+FORCE:
 
 # ---------------------------------------------------------------- library
 $(BUILD)/obj/%.o: src/%.c | $(DEPS_OK)
