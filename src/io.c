@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * io.c -- the public entry points of the readers (see lrs/io.h): format
- * names, options, info records, and the dispatch that detects the format
- * and hands the source to one reader.  The shared plumbing is io_core.c;
- * the readers are declared in io_readers.h.
+ * io.c -- the readers' front end (see lrs/io.h): format names, options,
+ * info records, the detection of the format, io_read_source (the source
+ * and context, then one reader through a dispatch function) and the plain
+ * formats' entry point lrs_io_read_plain.  The entry points for every
+ * format are in io_read.c, apart, so that a program calling only
+ * lrs_io_read_plain links no graph, MATLAB or zip library.  The shared
+ * plumbing is io_core.c; the readers are declared in io_readers.h.
  */
 #include "io_core.h"
 #include "io_readers.h"
@@ -370,23 +373,25 @@ static int open_layers(io_ctx_t *c, const char **kind, lrs_err_t *err)
     return io_src_fill(c->src, IO_SNIFF, err);
 }
 
-static int dispatch(io_ctx_t *c, lrs_io_format_t fmt, int detected, gsl_matrix **out,
-                    lrs_err_t *err)
+/* The formats read without external libraries (lrs_io_read_plain). */
+int io_dispatch_plain(io_ctx_t *c, lrs_io_format_t fmt, int detected, gsl_matrix **out,
+                      lrs_err_t *err)
 {
     switch (fmt) {
     case LRS_FMT_DENSE: return io_read_dense(c, detected, out, err);
     case LRS_FMT_EDGES: return io_read_edges(c, out, err);
     case LRS_FMT_MTX: return io_read_mtx(c, out, err);
     case LRS_FMT_NPY: return io_read_npy(c, out, err);
-    case LRS_FMT_NPZ: return io_read_npz(c, out, err);
-    case LRS_FMT_MAT: return io_read_mat(c, out, err);
-    default: return io_read_graph(c, fmt, out, err);
+    default:
+        return io_err(c, err, LRS_EINVAL, 0, 0, "a %s file; lrs_io_read_plain reads dense "
+                      "text, edge lists, Matrix Market and .npy (lrs_io_read_matrix reads "
+                      "every format)", lrs_io_format_name(fmt));
     }
 }
 
-static int read_source(io_src_t *src, const char *name, const char *path,
-                       const lrs_io_read_opts_t *opts, gsl_matrix **out, lrs_io_coo_t *coo,
-                       lrs_io_read_info_t *info, lrs_err_t *err)
+int io_read_source(io_src_t *src, const char *name, const char *path,
+                   const lrs_io_read_opts_t *opts, gsl_matrix **out, lrs_io_coo_t *coo,
+                   lrs_io_read_info_t *info, io_dispatch_fn dispatch, lrs_err_t *err)
 {
     io_ctx_t c;
     lrs_io_read_info_t local;
@@ -432,110 +437,32 @@ done:
     return rc;
 }
 
-int lrs_io_read_stream(FILE *fp, const char *name, const lrs_io_read_opts_t *opts,
-                    gsl_matrix **out, lrs_io_read_info_t *info, lrs_err_t *err)
+int io_read_file(const char *path, const lrs_io_read_opts_t *opts, gsl_matrix **out,
+                 lrs_io_coo_t *coo, lrs_io_read_info_t *info, io_dispatch_fn dispatch,
+                 lrs_err_t *err)
 {
     io_src_t s;
-    int rc;
-    if (!out)
-        return lrs_err_set(err, LRS_EINVAL, "lrs_io_read_stream: out is NULL");
-    *out = NULL;
-    if (!fp)
-        return lrs_err_set(err, LRS_EINVAL, "lrs_io_read_stream: fp is NULL");
-    memset(&s, 0, sizeof s);
-    s.fp = fp;
-    rc = read_source(&s, name ? name : "<input>", NULL, opts, out, NULL, info, err);
-    io_src_release(&s);
-    return rc;
-}
-
-int lrs_io_read_buffer(const void *buf, size_t len, const char *name,
-                    const lrs_io_read_opts_t *opts, gsl_matrix **out,
-                    lrs_io_read_info_t *info, lrs_err_t *err)
-{
-    io_src_t s;
-    int rc;
-    if (!out)
-        return lrs_err_set(err, LRS_EINVAL, "lrs_io_read_buffer: out is NULL");
-    *out = NULL;
-    if (!buf && len)
-        return lrs_err_set(err, LRS_EINVAL, "lrs_io_read_buffer: buf is NULL");
-    memset(&s, 0, sizeof s);
-    s.mem = buf;
-    s.memlen = len;
-    s.eof = (len == 0);
-    rc = read_source(&s, name ? name : "<input>", NULL, opts, out, NULL, info, err);
-    io_src_release(&s);
-    return rc;
-}
-
-int lrs_io_read_matrix(const char *path, const lrs_io_read_opts_t *opts,
-                    gsl_matrix **out, lrs_io_read_info_t *info, lrs_err_t *err)
-{
-    FILE *fp;
-    io_src_t s;
-    int rc;
-    if (!out)
-        return lrs_err_set(err, LRS_EINVAL, "lrs_io_read_matrix: out is NULL");
-    *out = NULL;
-    if (!path)
-        return lrs_err_set(err, LRS_EINVAL, "lrs_io_read_matrix: path is NULL");
-    if (strcmp(path, "-") == 0)
-        return lrs_io_read_stream(stdin, "<stdin>", opts, out, info, err);
-    fp = fopen(path, "rb");
+    int in = strcmp(path, "-") == 0, rc;
+    FILE *fp = in ? stdin : fopen(path, "rb");
     if (!fp)
         return lrs_err_set(err, LRS_EIO, "%s: cannot open: %s", path, strerror(errno));
     memset(&s, 0, sizeof s);
     s.fp = fp;
-    rc = read_source(&s, path, path, opts, out, NULL, info, err);
+    rc = io_read_source(&s, in ? "<stdin>" : path, in ? NULL : path, opts, out, coo, info,
+                        dispatch, err);
     io_src_release(&s);
-    fclose(fp);
-    return rc;
-}
-
-/* Coordinate readers: the dense readers' source and context with c->coo set. */
-int lrs_io_read_coo_buffer(const void *buf, size_t len, const char *name,
-                           const lrs_io_read_opts_t *opts, lrs_io_coo_t *out,
-                           lrs_io_read_info_t *info, lrs_err_t *err)
-{
-    io_src_t s;
-    gsl_matrix *W = NULL;
-    int rc;
-    if (!out)
-        return lrs_err_set(err, LRS_EINVAL, "lrs_io_read_coo_buffer: out is NULL");
-    memset(out, 0, sizeof *out);
-    if (!buf && len)
-        return lrs_err_set(err, LRS_EINVAL, "lrs_io_read_coo_buffer: buf is NULL");
-    memset(&s, 0, sizeof s);
-    s.mem = buf;
-    s.memlen = len;
-    s.eof = (len == 0);
-    rc = read_source(&s, name ? name : "<input>", NULL, opts, &W, out, info, err);
-    io_src_release(&s);
-    return rc;
-}
-
-int lrs_io_read_coo(const char *path, const lrs_io_read_opts_t *opts, lrs_io_coo_t *out,
-                    lrs_io_read_info_t *info, lrs_err_t *err)
-{
-    io_src_t s;
-    gsl_matrix *W = NULL;
-    FILE *fp;
-    int rc;
-    if (!out)
-        return lrs_err_set(err, LRS_EINVAL, "lrs_io_read_coo: out is NULL");
-    memset(out, 0, sizeof *out);
-    if (!path)
-        return lrs_err_set(err, LRS_EINVAL, "lrs_io_read_coo: path is NULL");
-    fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (!fp)
-        return lrs_err_set(err, LRS_EIO, "%s: cannot open: %s", path, strerror(errno));
-    memset(&s, 0, sizeof s);
-    s.fp = fp;
-    rc = read_source(&s, fp == stdin ? "<stdin>" : path, fp == stdin ? NULL : path, opts, &W,
-                     out, info, err);
-    io_src_release(&s);
-    if (fp != stdin)
+    if (!in)
         fclose(fp);
     return rc;
+}
+
+int lrs_io_read_plain(const char *path, const lrs_io_read_opts_t *opts, gsl_matrix **out,
+                      lrs_io_read_info_t *info, lrs_err_t *err)
+{
+    if (!out)
+        return lrs_err_set(err, LRS_EINVAL, "lrs_io_read_plain: out is NULL");
+    *out = NULL;
+    if (!path)
+        return lrs_err_set(err, LRS_EINVAL, "lrs_io_read_plain: path is NULL");
+    return io_read_file(path, opts, out, NULL, info, io_dispatch_plain, err);
 }

@@ -38,6 +38,26 @@ int io_read_graph(io_ctx_t *c, lrs_io_format_t fmt, gsl_matrix **out, lrs_err_t 
  * produce more than io_expand_cap(opts) bytes. */
 int io_decomp_push(io_ctx_t *c, const char **kind, lrs_err_t *err);
 
+/* A reader for format fmt (detected: 1 if auto-detected), chosen by an
+ * entry point: io_dispatch_plain (io.c) reads dense text, edge lists,
+ * Matrix Market and .npy and refuses the rest; io_read.c's adds the
+ * library-backed formats. */
+typedef int (*io_dispatch_fn)(io_ctx_t *c, lrs_io_format_t fmt, int detected,
+                              gsl_matrix **out, lrs_err_t *err);
+int io_dispatch_plain(io_ctx_t *c, lrs_io_format_t fmt, int detected, gsl_matrix **out,
+                      lrs_err_t *err);
+/* Read src (name for messages and detection, path or NULL) into *out, or
+ * into *coo when coo is not NULL (then *out is scratch): options, layers
+ * (decompression), detection, refusal of binary data for text formats,
+ * then dispatch; fills info (nullable). */
+int io_read_source(io_src_t *src, const char *name, const char *path,
+                   const lrs_io_read_opts_t *opts, gsl_matrix **out, lrs_io_coo_t *coo,
+                   lrs_io_read_info_t *info, io_dispatch_fn dispatch, lrs_err_t *err);
+/* io_read_source on the file path ("-": standard input, named "<stdin>"). */
+int io_read_file(const char *path, const lrs_io_read_opts_t *opts, gsl_matrix **out,
+                 lrs_io_coo_t *coo, lrs_io_read_info_t *info, io_dispatch_fn dispatch,
+                 lrs_err_t *err);
+
 /* io_text.c: auto-detection on the first bytes of a text input: 1 if the
  * first data lines look like an edge list (a "source,target" header, or
  * names in the first two fields of 2-3 field rows). */

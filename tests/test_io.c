@@ -557,6 +557,37 @@ static void test_files_and_stdin_name(void)
     CHECK_ERR(lrs_io_read_matrix(NULL, NULL, &W, NULL, &e), LRS_EINVAL, &e, "path is NULL");
 }
 
+/* lrs_io_read_plain: the plain formats read exactly as lrs_io_read_matrix
+ * reads them; the library-backed ones refused with a message naming both
+ * functions. */
+static void test_read_plain(void)
+{
+    static const char *plain[] = {"dir_w.csv", "dir_w.edges", "dir_w.mtx", "dir_w.mtx.gz",
+                                  "dir_w.npy"};
+    static const char *other[][2] = {{"dir_w.gml", "gml"}, {"dir_w.npz", "npz"},
+                                     {"dir_w.mat", "mat"}, {"dir_w.graphml", "graphml"}};
+    char path[64], want[256];
+    lrs_err_t e;
+    for (size_t k = 0; k < sizeof plain / sizeof plain[0]; k++) {
+        gsl_matrix *A = NULL, *B = NULL;
+        snprintf(path, sizeof path, "tests/fixtures/formats/%s", plain[k]);
+        CHECK_OK(lrs_io_read_matrix(path, NULL, &A, NULL, &e), &e);
+        CHECK_OK(lrs_io_read_plain(path, NULL, &B, NULL, &e), &e);
+        CHECK(A && B && gsl_matrix_equal(A, B), "%s: lrs_io_read_plain differs", path);
+        gsl_matrix_free(A);
+        gsl_matrix_free(B);
+    }
+    for (size_t k = 0; k < sizeof other / sizeof other[0]; k++) {
+        gsl_matrix *B = NULL;
+        snprintf(path, sizeof path, "tests/fixtures/formats/%s", other[k][0]);
+        snprintf(want, sizeof want, "%s: a %s file; lrs_io_read_plain reads dense text, edge "
+                 "lists, Matrix Market and .npy (lrs_io_read_matrix reads every format)",
+                 path, other[k][1]);
+        CHECK_ERR(lrs_io_read_plain(path, NULL, &B, NULL, &e), LRS_EINVAL, &e, want);
+        CHECK(B == NULL, "%s: *out set on failure", path);
+    }
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -576,5 +607,6 @@ int main(void)
     RUN(test_mtx);
     RUN(test_npy);
     RUN(test_files_and_stdin_name);
+    RUN(test_read_plain);
     return harness_summary();
 }

@@ -191,6 +191,16 @@ void lrs_io_read_info_clear(lrs_io_read_info_t *info);
 int lrs_io_read_matrix(const char *path, const lrs_io_read_opts_t *opts,
                     gsl_matrix **out, lrs_io_read_info_t *info, lrs_err_t *err);
 
+/* The same for the formats read without external libraries: dense text,
+ * edge lists, Matrix Market and .npy, compressed or not.  A program that
+ * reads only these through this function links none of the graph, MATLAB
+ * and zip libraries (igraph, matio with HDF5, libzip: some 50 shared
+ * libraries, about 20 ms of start-up).  Another format, named in opts or
+ * detected, is an LRS_EINVAL error "FILE: a gml file; lrs_io_read_plain
+ * reads ...". */
+int lrs_io_read_plain(const char *path, const lrs_io_read_opts_t *opts, gsl_matrix **out,
+                      lrs_io_read_info_t *info, lrs_err_t *err);
+
 /* The same from an open stream (not closed); `name` is used in messages and
  * for detection by extension (may be NULL: "<input>"). */
 int lrs_io_read_stream(FILE *fp, const char *name, const lrs_io_read_opts_t *opts,

@@ -288,7 +288,7 @@ void epi_network(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
         o.ids = 1;
         o.base = 0;
         o.compact = 1;
-        NB_TRY(lrs_io_read_matrix(path, &o, &s->A, NULL, &err), &err);
+        NB_TRY(lrs_io_read_plain(path, &o, &s->A, NULL, &err), &err);
         s->synthetic = 0;
         snprintf(s->source, sizeof s->source, "real contact network (%s)", path);
     } else {
