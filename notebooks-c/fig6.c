@@ -86,7 +86,7 @@ int main(int argc, char **argv)
      * From x0 ~ U(0.3, 0.6), the unperturbed epidemic relaxes (T = 300) to
      * the endemic state x*; Newton polishes it to ||F(x*)|| ~ 1e-16.
      * (Beside it, the display order of panel a: epi_display.) */
-    epi_side_by_side(&a, &p, &s, epi_fixed_point, epi_display);
+    epi_stages(&a, &p, &s, 2, (const epi_stage_fn[]){epi_fixed_point, epi_display});
 
     /* ---------------------------------------------------------- panel d
      * How fast: ||x(t) - x*|| decays roughly exponentially; a least-squares
@@ -102,8 +102,10 @@ int main(int argc, char **argv)
      * singular values near 1: J's dominant part is EP-like (range
      * symmetric), the case where low-rank suppression comes without
      * amplification.
-     * (Panels d and b-c need only x*: they run side by side.) */
-    epi_side_by_side(&a, &p, &s, epi_relaxation, epi_jacobian);
+     * (Panel d and the SVD of J need only x*: they run side by side.  The
+     * eigenvalues and W's singular values, for panels b-c and the summary
+     * only, run beside the perturbed runs below: epi_spectra.) */
+    epi_stages(&a, &p, &s, 2, (const epi_stage_fn[]){epi_relaxation, epi_jacobian});
 
     /* ---------------------------------------------------------- panel e
      * Step responses (dt = 0.1, forward Euler), v with a positive sum; then
@@ -124,8 +126,10 @@ int main(int argc, char **argv)
      * (each node standardised) of x - x* and of p: the response spectrum is
      * spread over many components like the input's, i.e. high-dimensional
      * dynamics on a low-rank network.
-     * (Panels e and f are independent runs: side by side.) */
-    epi_side_by_side(&a, &p, &s, epi_noise_run, epi_step_run);
+     * (Panels e and f are independent runs: side by side, the spectra of
+     * panels b-c after the shorter one.) */
+    epi_stages(&a, &p, &s, 3,
+               (const epi_stage_fn[]){epi_noise_run, epi_step_run, epi_spectra});
 
     /* ---------------------------------------------------------- summary */
     epi_summary(&a, &p, &s);

@@ -73,20 +73,28 @@ static int stage_job(void *ctx)
     return 0;
 }
 
-void epi_side_by_side(const nb_args_t *a, const epi_params_t *p, epi_study_t *s,
-                      epi_stage_fn first, epi_stage_fn second)
+void epi_stages(const nb_args_t *a, const epi_params_t *p, epi_study_t *s, size_t n,
+                const epi_stage_fn *stages)
 {
-    epi_stage_job_t jobs[2] = {{first, a, p, s}, {second, a, p, s}};
-    void *ctx[2] = {&jobs[0], &jobs[1]};
-    nb_parallel(a->jobs, 2, stage_job, ctx);
+    epi_stage_job_t jobs[EPI_MAX_STAGES];
+    void *ctx[EPI_MAX_STAGES];
+    if (n > EPI_MAX_STAGES) {
+        fprintf(stderr, "epi_stages: %zu stages; at most %d\n", n, EPI_MAX_STAGES);
+        exit(1);
+    }
+    for (size_t k = 0; k < n; k++) {
+        jobs[k] = (epi_stage_job_t){stages[k], a, p, s};
+        ctx[k] = &jobs[k];
+    }
+    nb_parallel(a->jobs, n, stage_job, ctx);
 }
 
 void epi_analysis(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
 {
     epi_network(a, p, s);
-    epi_side_by_side(a, p, s, epi_fixed_point, epi_display);
-    epi_side_by_side(a, p, s, epi_relaxation, epi_jacobian);
-    epi_side_by_side(a, p, s, epi_noise_run, epi_step_run);
+    epi_stages(a, p, s, 2, (const epi_stage_fn[]){epi_fixed_point, epi_display});
+    epi_stages(a, p, s, 2, (const epi_stage_fn[]){epi_relaxation, epi_jacobian});
+    epi_stages(a, p, s, 3, (const epi_stage_fn[]){epi_noise_run, epi_step_run, epi_spectra});
 }
 
 static void *xmalloc(size_t n)
@@ -415,17 +423,17 @@ void epi_relaxation(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
 
 /* ------------------------------------------------------------------ Jacobian */
 
-/* J at x*, its singular values and vectors, eigenvalues and overlap P. */
-static void jacobian_spectra(const epi_params_t *p, epi_study_t *s)
+/* J at x*: its singular values and vectors and the overlap P (what the
+ * perturbed runs need). */
+static void jacobian_svd(const epi_params_t *p, epi_study_t *s)
 {
     lrs_err_t err = {0};
     size_t N = s->N, r = p->r_overlap;
     lrs_linear_t *L = NULL;
     const gsl_vector *sv = NULL;
     const gsl_matrix *U = NULL, *V = NULL;
-    const gsl_vector_complex *ev = NULL;
     /* J came with x* out of the SIS pipeline (epi_fixed_point); one prepared
-     * object factors it once (SVD, eigenvalues) for every query below. */
+     * object factors it once (SVD) for every query below. */
     NB_TRY(lrs_linear_alloc(&L, s->J, &err), &err);
     NB_TRY(lrs_linear_svd(L, &sv, &U, &V, &err), &err);
     s->sJ = gsl_vector_alloc(N);
@@ -434,16 +442,10 @@ static void jacobian_spectra(const epi_params_t *p, epi_study_t *s)
     gsl_vector_memcpy(s->sJ, sv);
     gsl_matrix_memcpy(s->UJ, U);
     gsl_matrix_memcpy(s->VJ, V);
-    NB_TRY(lrs_linear_eig(L, &ev, &err), &err);
-    s->evJ = gsl_vector_complex_alloc(N);
-    gsl_vector_complex_memcpy(s->evJ, ev);
-    NB_TRY(lrs_linear_max_real_eig(L, &s->max_re, &s->max_im, &err), &err);
     s->P = gsl_matrix_alloc(r, r);
     s->sP = gsl_vector_alloc(r);
     NB_TRY(lrs_linear_overlap(L, r, s->P, s->sP, &err), &err);
     lrs_linear_free(L);
-    s->sW = gsl_vector_alloc(N);
-    NB_TRY(lrs_spectra_svd(s->W, s->sW, NULL, NULL, &err), &err);
 }
 
 /* u, v from J's SVD with the sign convention below, where they live, and
@@ -491,22 +493,12 @@ static void singular_pair(unsigned long seed, epi_study_t *s)
     gsl_rng_free(rng);
 }
 
-/* svals.tsv, eig_J.tsv, P.tsv and groups.tsv. */
+/* P.tsv and groups.tsv. */
 static void jacobian_tsvs(const nb_args_t *a, const epi_params_t *p, const epi_study_t *s)
 {
     size_t N = s->N, r = p->r_overlap;
-    FILE *fp = nb_tsv(a, "svals.tsv", "singular values of J and of W, descending",
-                      "k\tsigma_J\tsigma_W");
-    fprintf(fp, "# param: N %zu gamma %g\n", N, p->gamma);
-    nb_write_columns(fp, s->sJ, s->sW, NULL);
-    fp = nb_tsv(a, "eig_J.tsv", "eigenvalues of the Jacobian J at x*", "re\tim");
-    fprintf(fp, "# param: max_re %.6g\n", s->max_re);
-    for (size_t k = 0; k < N; k++) {
-        gsl_complex z = gsl_vector_complex_get(s->evJ, k);
-        fprintf(fp, "%.10g\t%.10g\n", GSL_REAL(z), GSL_IMAG(z));
-    }
-    fp = nb_tsv(a, "P.tsv", "overlap matrix P = U_r^T V_r of J (top r singular vectors)",
-                "row\tcol\tP");
+    FILE *fp = nb_tsv(a, "P.tsv", "overlap matrix P = U_r^T V_r of J (top r singular vectors)",
+                      "row\tcol\tP");
     fprintf(fp, "# r %zu\n", r);
     for (size_t i = 0; i < r; i++) {
         for (size_t j = 0; j < r; j++) {
@@ -529,9 +521,35 @@ static void jacobian_tsvs(const nb_args_t *a, const epi_params_t *p, const epi_s
 
 void epi_jacobian(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
 {
-    jacobian_spectra(p, s);
+    jacobian_svd(p, s);
     singular_pair(a->seed, s);
     jacobian_tsvs(a, p, s);
+}
+
+void epi_spectra(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
+{
+    lrs_err_t err = {0};
+    size_t N = s->N;
+    lrs_linear_t *L = NULL;
+    const gsl_vector_complex *ev = NULL;
+    NB_TRY(lrs_linear_alloc(&L, s->J, &err), &err);
+    NB_TRY(lrs_linear_eig(L, &ev, &err), &err);
+    s->evJ = gsl_vector_complex_alloc(N);
+    gsl_vector_complex_memcpy(s->evJ, ev);
+    NB_TRY(lrs_linear_max_real_eig(L, &s->max_re, &s->max_im, &err), &err);
+    lrs_linear_free(L);
+    s->sW = gsl_vector_alloc(N);
+    NB_TRY(lrs_spectra_svd(s->W, s->sW, NULL, NULL, &err), &err);
+    FILE *fp = nb_tsv(a, "svals.tsv", "singular values of J and of W, descending",
+                      "k\tsigma_J\tsigma_W");
+    fprintf(fp, "# param: N %zu gamma %g\n", N, p->gamma);
+    nb_write_columns(fp, s->sJ, s->sW, NULL);
+    fp = nb_tsv(a, "eig_J.tsv", "eigenvalues of the Jacobian J at x*", "re\tim");
+    fprintf(fp, "# param: max_re %.6g\n", s->max_re);
+    for (size_t k = 0; k < N; k++) {
+        gsl_complex z = gsl_vector_complex_get(s->evJ, k);
+        fprintf(fp, "%.10g\t%.10g\n", GSL_REAL(z), GSL_IMAG(z));
+    }
 }
 
 /* ------------------------------------------------------------------ step run */

@@ -116,27 +116,33 @@ void epi_display(const nb_args_t *a, const epi_params_t *p, epi_study_t *s);
 void epi_fixed_point(const nb_args_t *a, const epi_params_t *p, epi_study_t *s);
 /* ||x(t) - x*|| from the same x0 and the exponential fits. */
 void epi_relaxation(const nb_args_t *a, const epi_params_t *p, epi_study_t *s);
-/* J at x*, its singular values/vectors, eigenvalues, overlap P; u_rand
- * (stream seed + 2).  Sign convention: v has a positive sum. */
+/* J at x*: its singular values/vectors, overlap P, u and v, u_rand (stream
+ * seed + 2); P.tsv, groups.tsv.  Sign convention: v has a positive sum. */
 void epi_jacobian(const nb_args_t *a, const epi_params_t *p, epi_study_t *s);
+/* After epi_jacobian: J's eigenvalues (max Re), the singular values of W;
+ * svals.tsv, eig_J.tsv.  Needed by the summary only, so it can run beside
+ * the perturbed runs. */
+void epi_spectra(const nb_args_t *a, const epi_params_t *p, epi_study_t *s);
 /* Step run: p = amp v on [on1, off1), amp u_rand on [on2, off2); then the
  * same with -v (the other joint sign of u, v) for the summary. */
 void epi_step_run(const nb_args_t *a, const epi_params_t *p, epi_study_t *s);
 /* Noise run: p = sigma xi(t) (stream seed + 3); scaled PCA of dx and p,
  * projections, cancellation. */
 void epi_noise_run(const nb_args_t *a, const epi_params_t *p, epi_study_t *s);
-/* Two stages that depend only on what came before them, run side by side
- * (nb_parallel, a->jobs threads): (epi_fixed_point, epi_display) after the
- * network, (epi_relaxation, epi_jacobian) after both, (epi_step_run,
- * epi_noise_run) after those.  Each writes its
- * own fields of s and its own files, and draws from its own stream, so the
- * results do not depend on the thread count. */
+/* n (at most EPI_MAX_STAGES) stages that depend only on what came before
+ * them, run side by side (nb_parallel, a->jobs threads, handed out in list
+ * order: the longest first): (epi_fixed_point, epi_display) after the
+ * network, (epi_relaxation, epi_jacobian) after both, (epi_noise_run,
+ * epi_step_run, epi_spectra) after those.  Each writes its own fields of s
+ * and its own files, and draws from its own stream, so the results do not
+ * depend on the thread count. */
 typedef void (*epi_stage_fn)(const nb_args_t *a, const epi_params_t *p, epi_study_t *s);
-void epi_side_by_side(const nb_args_t *a, const epi_params_t *p, epi_study_t *s,
-                      epi_stage_fn first, epi_stage_fn second);
+#define EPI_MAX_STAGES 4
+void epi_stages(const nb_args_t *a, const epi_params_t *p, epi_study_t *s, size_t n,
+                const epi_stage_fn *stages);
 /* The whole analysis in Figure 6's order: epi_network, epi_fixed_point
- * beside epi_display, epi_relaxation beside epi_jacobian, epi_step_run
- * beside epi_noise_run. */
+ * beside epi_display, epi_relaxation beside epi_jacobian, epi_noise_run
+ * beside epi_step_run and epi_spectra. */
 void epi_analysis(const nb_args_t *a, const epi_params_t *p, epi_study_t *s);
 /* The summary block common to both figures (with --fast, a note that the
  * noise statistics come from a short run). */
