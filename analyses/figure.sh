@@ -18,6 +18,12 @@
 # it to the default first thing -- and exits with 128 + the signal number.
 # The one window left is this shell's start-up, before its traps are set.
 set -u
+# The notebook programs run BLAS on one thread each (nb_init; their own
+# jobs run side by side): without this OpenBLAS would still start its
+# thread pool when the library loads, and its idle workers spin for a
+# while (about 10% of fig6's CPU time on 2 cores).  Same numbers.
+OPENBLAS_NUM_THREADS=1
+export OPENBLAS_NUM_THREADS
 name=${1:?usage: figure.sh NAME CMD [ARG...]}
 shift
 sig=""
