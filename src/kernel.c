@@ -203,16 +203,25 @@ INLINE_SIMD512 void hsum16_rows8(const __m512 v[8], float *y, int R)
     /* distance 1: lane j = [row j, row j + 4, row j, row j + 4] */
     __m512 z = _mm512_add_ps(_mm512_shuffle_ps(q, q, 0x88), _mm512_shuffle_ps(q, q, 0xdd));
     z = _mm512_permutexvar_ps(_mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 0, 0, 0, 0, 0, 0, 0, 0), z);
-    float out[16];
-    _mm512_storeu_ps(out, z);
-    for (int r = 0; r < R; r++)
-        y[r] = out[r];
+    _mm512_mask_storeu_ps(y, (__mmask16)((1u << R) - 1u), z);
+}
+
+/* Column chunk j (16 floats from offset off) of row r of A: from the
+ * floats a (the last m mod 16 columns through a masked load) or, if h is
+ * not NULL, from the binary16 numbers h (a packed block: zero padded, so a
+ * full load), widened exactly. */
+INLINE_SIMD512 __m512 load512(const float *a, const uint16_t *h, size_t off, __mmask16 mask)
+{
+    if (h)
+        return _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(h + off)));
+    return _mm512_maskz_loadu_ps(mask, a + off);
 }
 
 /* One step of block512: the 16 columns j.. (mask: which of them exist) of
- * the R rows a + r rs. */
-INLINE_SIMD512 void step512(__m512 acc[8][4], const float *a, size_t rs, const float *X,
-                            size_t ldx, size_t j, __mmask16 mask, int R, int K)
+ * the R rows at offsets off + r rs of a (or h). */
+INLINE_SIMD512 void step512(__m512 acc[8][4], const float *a, const uint16_t *h, size_t off,
+                            size_t rs, const float *X, size_t ldx, size_t j, __mmask16 mask,
+                            int R, int K)
 {
     __m512 xv[4];
 #pragma GCC unroll 4
@@ -220,7 +229,7 @@ INLINE_SIMD512 void step512(__m512 acc[8][4], const float *a, size_t rs, const f
         xv[k] = _mm512_maskz_loadu_ps(mask, X + k * ldx + j);
 #pragma GCC unroll 8
     for (int r = 0; r < R; r++) {
-        __m512 av = _mm512_maskz_loadu_ps(mask, a + (size_t)r * rs);
+        __m512 av = load512(a, h, off + (size_t)r * rs, mask);
 #pragma GCC unroll 4
         for (int k = 0; k < K; k++)
             acc[r][k] = _mm512_fmadd_ps(av, xv[k], acc[r][k]);
@@ -229,18 +238,19 @@ INLINE_SIMD512 void step512(__m512 acc[8][4], const float *a, size_t rs, const f
 
 /* R rows times K vectors, sixteen columns per step, the last m mod 16
  * columns through a masked load.  Row r's columns 16c .. 16c + 15 start at
- * a + c cs + r rs: cs = 16, rs = lda for a row-major A; cs = 128, rs = 16
- * for a packed block (lrs_kernel_pack).  The first `nstore` row sums go to
- * Y_k + 0 .. nstore - 1. */
-INLINE_SIMD512 void block512(size_t m, const float *a, size_t rs, size_t cs, const float *X,
-                             size_t ldx, float *Y, size_t ldy, int R, int K, int nstore)
+ * offset c cs + r rs of a (floats) or of h (binary16, packed only): cs = 16,
+ * rs = lda for a row-major A; cs = 128, rs = 16 for a packed block
+ * (lrs_kernel_pack).  The first `nstore` row sums go to Y_k + 0 .. nstore - 1. */
+INLINE_SIMD512 void block512(size_t m, const float *a, const uint16_t *h, size_t rs, size_t cs,
+                             const float *X, size_t ldx, float *Y, size_t ldy, int R, int K,
+                             int nstore)
 {
     __m512 acc[8][4] = {{{0}}}; /* only R x K used: registers */
-    size_t m16 = m & ~(size_t)15, j = 0;
-    for (; j < m16; j += 16, a += cs)
-        step512(acc, a, rs, X, ldx, j, (__mmask16)0xffff, R, K);
+    size_t m16 = m & ~(size_t)15, j = 0, off = 0;
+    for (; j < m16; j += 16, off += cs)
+        step512(acc, a, h, off, rs, X, ldx, j, (__mmask16)0xffff, R, K);
     if (m16 < m)
-        step512(acc, a, rs, X, ldx, m16, (__mmask16)((1u << (m - m16)) - 1u), R, K);
+        step512(acc, a, h, off, rs, X, ldx, m16, (__mmask16)((1u << (m - m16)) - 1u), R, K);
 #pragma GCC unroll 4
     for (int k = 0; k < K; k++) {
         __m512 v[8];
@@ -255,29 +265,45 @@ INLINE_SIMD512 void block512(size_t m, const float *a, size_t rs, size_t cs, con
 INLINE_SIMD512 void block512_rows(size_t m, const float *A, size_t lda, const float *X,
                                   size_t ldx, float *Y, size_t ldy, size_t i, int R, int K)
 {
-    block512(m, A + i * lda, lda, 16, X, ldx, Y + i, ldy, R, K, R);
+    block512(m, A + i * lda, NULL, lda, 16, X, ldx, Y + i, ldy, R, K, R);
 }
 
-/* Packed A (lrs_kernel_pack): block b holds rows 8b .. 8b+7, eight at once
- * for up to three vectors (24 accumulators); four vectors as two pairs,
- * the second pair reading the block (8 x m floats) from L1. */
-SIMD512 static void rows_packed512(size_t n, size_t m, const float *P, const float *X,
-                                   size_t ldx, float *Y, size_t ldy, size_t kb)
+/* Packed A (lrs_kernel_pack, or lrs_kernel_pack_half if h): block b holds
+ * rows 8b .. 8b+7, eight at once for up to three vectors (24 accumulators);
+ * four vectors as two pairs, the second pair reading the block (8 x m
+ * entries) from L1. */
+SIMD512 static void rows_packed512(size_t n, size_t m, const float *P, const uint16_t *H,
+                                   const float *X, size_t ldx, float *Y, size_t ldy, size_t kb)
 {
     size_t nc = (m + 15) / 16;
     for (size_t i = 0; i < n; i += 8) {
-        const float *a = P + (i / 8) * nc * 128;
+        const float *a = P ? P + (i / 8) * nc * 128 : NULL;
+        const uint16_t *h = H ? H + (i / 8) * nc * 128 : NULL;
         int ns = n - i < 8 ? (int)(n - i) : 8;
         switch (kb) {
-        case 1: block512(m, a, 16, 128, X, ldx, Y + i, ldy, 8, 1, ns); break;
-        case 2: block512(m, a, 16, 128, X, ldx, Y + i, ldy, 8, 2, ns); break;
-        case 3: block512(m, a, 16, 128, X, ldx, Y + i, ldy, 8, 3, ns); break;
+        case 1: block512(m, a, h, 16, 128, X, ldx, Y + i, ldy, 8, 1, ns); break;
+        case 2: block512(m, a, h, 16, 128, X, ldx, Y + i, ldy, 8, 2, ns); break;
+        case 3: block512(m, a, h, 16, 128, X, ldx, Y + i, ldy, 8, 3, ns); break;
         default:
-            block512(m, a, 16, 128, X, ldx, Y + i, ldy, 8, 2, ns);
-            block512(m, a, 16, 128, X + 2 * ldx, ldx, Y + i + 2 * ldy, ldy, 8, 2, ns);
+            block512(m, a, h, 16, 128, X, ldx, Y + i, ldy, 8, 2, ns);
+            block512(m, a, h, 16, 128, X + 2 * ldx, ldx, Y + i + 2 * ldy, ldy, 8, 2, ns);
             break;
         }
     }
+}
+
+/* n floats (a multiple of 16) to binary16, rounded to nearest even: 1 if
+ * every one converted exactly. */
+SIMD512 static int to_half512(size_t n, const float *x, uint16_t *h)
+{
+    __mmask16 bad = 0;
+    for (size_t i = 0; i < n; i += 16) {
+        __m512 v = _mm512_loadu_ps(x + i);
+        __m256i q = _mm512_cvtps_ph(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+        _mm256_storeu_si256((__m256i *)(h + i), q);
+        bad |= _mm512_cmp_ps_mask(_mm512_cvtph_ps(q), v, _CMP_NEQ_UQ);
+    }
+    return bad == 0;
 }
 
 /* AVX-512: 32 zmm registers. */
@@ -433,7 +459,7 @@ void lrs_kernel_sgemm_k_packed(size_t n, size_t m, size_t K, const float *P, con
 #ifdef KERNEL_HAVE_AVX2
     if (lrs_kernel_simd() == LRS_KERNEL_AVX512) {
         for (size_t k0 = 0; k0 < K; k0 += 4)
-            rows_packed512(n, m, P, X + k0 * ldx, ldx, Y + k0 * ldy, ldy,
+            rows_packed512(n, m, P, NULL, X + k0 * ldx, ldx, Y + k0 * ldy, ldy,
                            K - k0 < 4 ? K - k0 : 4);
         return;
     }
@@ -452,6 +478,37 @@ void lrs_kernel_sgemm_k_packed(size_t n, size_t m, size_t K, const float *P, con
                 r += packed_at(P, nc, i, j) * x[j];
             Y[k * ldy + i] = r;
         }
+}
+
+int lrs_kernel_pack_half(size_t n, size_t m, const float *A, size_t lda, uint16_t *P)
+{
+#ifdef KERNEL_HAVE_AVX2
+    if (lrs_kernel_simd() != LRS_KERNEL_AVX512)
+        return 0;
+    size_t nf = lrs_kernel_packed_floats(n, m);
+    float *F = aligned_alloc(64, nf * sizeof *F);
+    if (!F)
+        return 0;
+    lrs_kernel_pack(n, m, A, lda, F);
+    int exact = to_half512(nf, F, P);
+    free(F);
+    return exact;
+#else
+    (void)n, (void)m, (void)A, (void)lda, (void)P;
+    return 0;
+#endif
+}
+
+void lrs_kernel_sgemm_k_packed_half(size_t n, size_t m, size_t K, const uint16_t *P,
+                                    const float *X, size_t ldx, float *Y, size_t ldy)
+{
+#ifdef KERNEL_HAVE_AVX2
+    for (size_t k0 = 0; k0 < K; k0 += 4)
+        rows_packed512(n, m, NULL, P, X + k0 * ldx, ldx, Y + k0 * ldy, ldy,
+                       K - k0 < 4 ? K - k0 : 4);
+#else
+    (void)n, (void)m, (void)K, (void)P, (void)X, (void)ldx, (void)Y, (void)ldy;
+#endif
 }
 
 void lrs_kernel_tanhf_portable(size_t n, const float *x, float *y)
