@@ -348,6 +348,48 @@ SIMD static void tanh_avx2(size_t n, const float *x, float *y)
     }
 }
 
+/* tanh8 in 16 lanes: the same operations in the same order per lane (so
+ * the same bits), AVX-512 masks in place of the blends. */
+INLINE_SIMD512 __m512 tanh16(__m512 x)
+{
+    const __m512 one = _mm512_set1_ps(1.0f);
+    __m512 a = _mm512_min_ps(_mm512_set1_ps(TANH_SAT), _mm512_abs_ps(x));
+    __m512 y = _mm512_add_ps(a, a);
+    __m512 k = _mm512_roundscale_ps(_mm512_mul_ps(y, _mm512_set1_ps(LOG2E)),
+                                    _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m512 r = _mm512_fnmadd_ps(k, _mm512_set1_ps(LN2_HI), y);
+    r = _mm512_fnmadd_ps(k, _mm512_set1_ps(LN2_LO), r);
+    __m512 q = _mm512_fmadd_ps(r, _mm512_set1_ps(EC8), _mm512_set1_ps(EC7));
+    q = _mm512_fmadd_ps(r, q, _mm512_set1_ps(EC6));
+    q = _mm512_fmadd_ps(r, q, _mm512_set1_ps(EC5));
+    q = _mm512_fmadd_ps(r, q, _mm512_set1_ps(EC4));
+    q = _mm512_fmadd_ps(r, q, _mm512_set1_ps(EC3));
+    q = _mm512_fmadd_ps(r, q, _mm512_set1_ps(EC2));
+    q = _mm512_fmadd_ps(r, q, one);
+    q = _mm512_mul_ps(r, q);
+    __m512i e2k = _mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(k), _mm512_set1_epi32(127)), 23);
+    __m512 p2 = _mm512_castsi512_ps(e2k);
+    __m512 m = _mm512_fmadd_ps(p2, q, _mm512_sub_ps(p2, one));
+    __m512 t = _mm512_div_ps(m, _mm512_add_ps(m, _mm512_set1_ps(2.0f)));
+    t = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(a, _mm512_set1_ps(TANH_SAT), _CMP_GE_OQ), t, one);
+    /* the sign of x */
+    t = _mm512_castsi512_ps(_mm512_or_si512(
+        _mm512_castps_si512(t),
+        _mm512_and_si512(_mm512_castps_si512(x), _mm512_set1_epi32((int)0x80000000u))));
+    return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, x, _CMP_UNORD_Q), t, x);
+}
+
+SIMD512 static void tanh_avx512(size_t n, const float *x, float *y)
+{
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16)
+        _mm512_storeu_ps(y + i, tanh16(_mm512_loadu_ps(x + i)));
+    if (i < n) {
+        __mmask16 t = (__mmask16)((1u << (n - i)) - 1u);
+        _mm512_mask_storeu_ps(y + i, t, tanh16(_mm512_maskz_loadu_ps(t, x + i)));
+    }
+}
+
 /* The best path of this CPU (libgcc's check includes the OS's support of
  * the zmm state). */
 static int cpu_level(void)
@@ -520,7 +562,11 @@ void lrs_kernel_tanhf_portable(size_t n, const float *x, float *y)
 void lrs_kernel_tanhf(size_t n, const float *x, float *y)
 {
 #ifdef KERNEL_HAVE_AVX2
-    if (lrs_kernel_simd() != LRS_KERNEL_PORTABLE) {
+    if (lrs_kernel_simd() == LRS_KERNEL_AVX512) {
+        tanh_avx512(n, x, y);
+        return;
+    }
+    if (lrs_kernel_simd() == LRS_KERNEL_AVX2) {
         tanh_avx2(n, x, y);
         return;
     }

@@ -7,8 +7,8 @@
  * Storage: A is row-major n x m with row stride lda (floats).  A set of K
  * vectors is K rows of a row-major array with stride ldx, i.e. vector k is
  * X + k ldx.  On x86-64 CPUs with AVX-512F (checked once at run time) the
- * products run in 16-wide SIMD, with AVX2 and FMA in 8-wide SIMD (tanh in
- * 8-wide SIMD on both); elsewhere portable C with the AVX2 path's summation
+ * products and tanh run in 16-wide SIMD, with AVX2 and FMA in 8-wide SIMD
+ * (tanh with the same bits on both); elsewhere portable C with the AVX2 path's summation
  * order per row is used (the *_portable entry points call it directly, for
  * tests and comparisons).  All are deterministic: the same inputs give the
  * same bits on the same CPU and path.

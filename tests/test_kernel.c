@@ -333,6 +333,36 @@ static void test_packed_half_equals_packed(void)
     gsl_rng_free(r);
 }
 
+/* The AVX-512 tanh gives the AVX2 tanh's bits (the same operations per
+ * lane): every 97th float of either sign, infinities and a NaN. */
+static void test_tanh_avx512_equals_avx2(void)
+{
+    if (!have_path(LRS_KERNEL_AVX512)) {
+        printf("# no AVX-512 on this CPU: nothing to compare\n");
+        return;
+    }
+    enum { CH = 4099 };
+    float x[CH], y5[CH], y2[CH];
+    size_t n = 0, bad = 0, total = 0;
+    for (uint64_t b = 0; b <= 0x7f800001u; b += 97) {
+        uint32_t u = (uint32_t)b | (n & 1 ? 0x80000000u : 0u);
+        memcpy(&x[n++], &u, sizeof u);
+        if (n == CH || b + 97 > 0x7f800001u) {
+            lrs_kernel_select(LRS_KERNEL_AVX512);
+            lrs_kernel_tanhf(n, x, y5);
+            lrs_kernel_select(LRS_KERNEL_AVX2);
+            lrs_kernel_tanhf(n, x, y2);
+            lrs_kernel_select(-1);
+            for (size_t i = 0; i < n; i++)
+                bad += memcmp(&y5[i], &y2[i], sizeof *y5) != 0;
+            total += n;
+            n = 0;
+        }
+    }
+    printf("# tanh AVX-512 vs AVX2: %zu floats, %zu differ\n", total, bad);
+    CHECK(bad == 0, "%zu of %zu AVX-512 tanh values differ from AVX2's", bad, total);
+}
+
 static void test_tanh_simd(void) { check_tanh(1); }
 static void test_tanh_portable(void) { check_tanh(0); }
 
@@ -361,5 +391,6 @@ int main(void)
     RUN(test_tanh_simd);
     RUN(test_tanh_portable);
     RUN(test_tanh_in_place_tail);
+    RUN(test_tanh_avx512_equals_avx2);
     return harness_summary();
 }
