@@ -309,27 +309,41 @@ SIMD512 static int to_half512(size_t n, const float *x, uint16_t *h)
 /* AVX-512: 32 zmm registers. */
 KERNEL_ROWS_K(rows_k512, SIMD512, block512_rows, 8, 8, 6, 5)
 
+/* tanh(a) for a = min(|x|, TANH_SAT) (the saturation and the sign are the
+ * callers'): with y = 2a = k ln 2 + r (|r| <= ln2 / 2, k ln 2 in two parts
+ * so that r is exact), e^y - 1 = 2^k (e^r - 1) + (2^k - 1), e^r - 1 by its
+ * Taylor polynomial to degree 8 (Horner), and tanh a = (e^y - 1) / (e^y + 1).
+ * One definition for the 8- and 16-wide paths: V the vector type, P the
+ * intrinsics' prefix, ROUND and CAST the two intrinsics whose names differ. */
+#define DEF_TANH_CORE(name, attr, V, P, ROUND, CAST)                                           \
+    attr V name(V a)                                                                           \
+    {                                                                                          \
+        const V one = P##_set1_ps(1.0f);                                                       \
+        V y = P##_add_ps(a, a);                                                                \
+        V k = ROUND(P##_mul_ps(y, P##_set1_ps(LOG2E)),                                         \
+                    _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);                            \
+        V r = P##_fnmadd_ps(k, P##_set1_ps(LN2_HI), y);                                        \
+        r = P##_fnmadd_ps(k, P##_set1_ps(LN2_LO), r);                                          \
+        V q = P##_fmadd_ps(r, P##_set1_ps(EC8), P##_set1_ps(EC7));                             \
+        q = P##_fmadd_ps(r, q, P##_set1_ps(EC6));                                              \
+        q = P##_fmadd_ps(r, q, P##_set1_ps(EC5));                                              \
+        q = P##_fmadd_ps(r, q, P##_set1_ps(EC4));                                              \
+        q = P##_fmadd_ps(r, q, P##_set1_ps(EC3));                                              \
+        q = P##_fmadd_ps(r, q, P##_set1_ps(EC2));                                              \
+        q = P##_fmadd_ps(r, q, one);                                                           \
+        q = P##_mul_ps(r, q);                                                                  \
+        V p2 = CAST(P##_slli_epi32(P##_add_epi32(P##_cvtps_epi32(k), P##_set1_epi32(127)), 23)); \
+        V m = P##_fmadd_ps(p2, q, P##_sub_ps(p2, one));                                        \
+        return P##_div_ps(m, P##_add_ps(m, P##_set1_ps(2.0f)));                                \
+    }
+
+DEF_TANH_CORE(tanh_core8, INLINE_SIMD, __m256, _mm256, _mm256_round_ps, _mm256_castsi256_ps)
+
 INLINE_SIMD __m256 tanh8(__m256 x)
 {
     const __m256 sign = _mm256_set1_ps(-0.0f), one = _mm256_set1_ps(1.0f);
     __m256 a = _mm256_min_ps(_mm256_set1_ps(TANH_SAT), _mm256_andnot_ps(sign, x));
-    __m256 y = _mm256_add_ps(a, a);
-    __m256 k = _mm256_round_ps(_mm256_mul_ps(y, _mm256_set1_ps(LOG2E)),
-                               _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    __m256 r = _mm256_fnmadd_ps(k, _mm256_set1_ps(LN2_HI), y);
-    r = _mm256_fnmadd_ps(k, _mm256_set1_ps(LN2_LO), r);
-    __m256 q = _mm256_fmadd_ps(r, _mm256_set1_ps(EC8), _mm256_set1_ps(EC7));
-    q = _mm256_fmadd_ps(r, q, _mm256_set1_ps(EC6));
-    q = _mm256_fmadd_ps(r, q, _mm256_set1_ps(EC5));
-    q = _mm256_fmadd_ps(r, q, _mm256_set1_ps(EC4));
-    q = _mm256_fmadd_ps(r, q, _mm256_set1_ps(EC3));
-    q = _mm256_fmadd_ps(r, q, _mm256_set1_ps(EC2));
-    q = _mm256_fmadd_ps(r, q, one);
-    q = _mm256_mul_ps(r, q);
-    __m256i e2k = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(k), _mm256_set1_epi32(127)), 23);
-    __m256 p2 = _mm256_castsi256_ps(e2k);
-    __m256 m = _mm256_fmadd_ps(p2, q, _mm256_sub_ps(p2, one));
-    __m256 t = _mm256_div_ps(m, _mm256_add_ps(m, _mm256_set1_ps(2.0f)));
+    __m256 t = tanh_core8(a);
     t = _mm256_blendv_ps(t, one, _mm256_cmp_ps(a, _mm256_set1_ps(TANH_SAT), _CMP_GE_OQ));
     t = _mm256_or_ps(t, _mm256_and_ps(sign, x));
     return _mm256_blendv_ps(t, x, _mm256_cmp_ps(x, x, _CMP_UNORD_Q));
@@ -348,29 +362,16 @@ SIMD static void tanh_avx2(size_t n, const float *x, float *y)
     }
 }
 
+DEF_TANH_CORE(tanh_core16, INLINE_SIMD512, __m512, _mm512, _mm512_roundscale_ps,
+              _mm512_castsi512_ps)
+
 /* tanh8 in 16 lanes: the same operations in the same order per lane (so
  * the same bits), AVX-512 masks in place of the blends. */
 INLINE_SIMD512 __m512 tanh16(__m512 x)
 {
     const __m512 one = _mm512_set1_ps(1.0f);
     __m512 a = _mm512_min_ps(_mm512_set1_ps(TANH_SAT), _mm512_abs_ps(x));
-    __m512 y = _mm512_add_ps(a, a);
-    __m512 k = _mm512_roundscale_ps(_mm512_mul_ps(y, _mm512_set1_ps(LOG2E)),
-                                    _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    __m512 r = _mm512_fnmadd_ps(k, _mm512_set1_ps(LN2_HI), y);
-    r = _mm512_fnmadd_ps(k, _mm512_set1_ps(LN2_LO), r);
-    __m512 q = _mm512_fmadd_ps(r, _mm512_set1_ps(EC8), _mm512_set1_ps(EC7));
-    q = _mm512_fmadd_ps(r, q, _mm512_set1_ps(EC6));
-    q = _mm512_fmadd_ps(r, q, _mm512_set1_ps(EC5));
-    q = _mm512_fmadd_ps(r, q, _mm512_set1_ps(EC4));
-    q = _mm512_fmadd_ps(r, q, _mm512_set1_ps(EC3));
-    q = _mm512_fmadd_ps(r, q, _mm512_set1_ps(EC2));
-    q = _mm512_fmadd_ps(r, q, one);
-    q = _mm512_mul_ps(r, q);
-    __m512i e2k = _mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(k), _mm512_set1_epi32(127)), 23);
-    __m512 p2 = _mm512_castsi512_ps(e2k);
-    __m512 m = _mm512_fmadd_ps(p2, q, _mm512_sub_ps(p2, one));
-    __m512 t = _mm512_div_ps(m, _mm512_add_ps(m, _mm512_set1_ps(2.0f)));
+    __m512 t = tanh_core16(a);
     t = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(a, _mm512_set1_ps(TANH_SAT), _CMP_GE_OQ), t, one);
     /* the sign of x */
     t = _mm512_castsi512_ps(_mm512_or_si512(
