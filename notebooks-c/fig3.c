@@ -48,16 +48,24 @@
  * <case>_euler_short_*, and the RK4 spectra in panels b-e).
  *
  * Precision (ours; the authors computed in float32, PyTorch's default): the
- * runs use the simulator's LRS_SIM_FLOAT32 precision.  The shared random
- * part W1 and f(z) = tanh(z) are float32 (W1 is 1 MB against 2 MB in double:
- * half the bytes streamed from L3 every step, twice the SIMD width; at
- * N = 500 it does not stay in a Zen 4 core's 1 MB L2 next to everything
- * else), products accumulate in float; the states,
- * the inputs, the rank-two part U S V^T f(z) (the strong feedback, in double)
- * and the covariances are double.  Checked against the double simulator
- * (lrs_sim) at the default seed: every number of the summary agrees to all
- * printed digits (e.g. normal median / last PC 16.64 both), far inside the
- * spread across seeds.
+ * runs use the simulator's LRS_SIM_FLOAT32 precision: the shared random part
+ * W1 and f(z) = tanh(z) are float32, products accumulate in float; the
+ * states, the inputs, the rank-two part U S V^T f(z) (the strong feedback,
+ * in double) and the covariances are double.  Checked against the double
+ * simulator (lrs_sim) at the default seed: every number of the summary
+ * agrees to all printed digits (e.g. normal median / last PC 16.64 both),
+ * far inside the spread across seeds.
+ *
+ * Every entry of W1 is drawn, then rounded to the nearest binary16 number
+ * (lrs_conn_round_binary16: 11 significant bits, a relative change of at
+ * most 2^-11 ~ 5e-4 per entry, ||dW1|| ~ 3e-4 against ||W1|| ~ 1).  The
+ * network is then this W1 everywhere (its spectra, the redraw test, the
+ * runs), and the simulator keeps it in 16 bits without loss: 0.5 MB that
+ * stays in a 1 MB L2 cache instead of 1 MB streamed from L3 at every step,
+ * so a step of a pair of cases costs ~6.5 instead of ~10 us.  Checked
+ * against the unrounded draw at the default seed: the whole-run keys agree
+ * to all printed digits, the short-window and RK4 keys to 3e-4 (relative),
+ * against a spread across seeds of 5-30%.
  *
  * Runs: cases that share W1 (normal and EP; non-EP and partly EP when the
  * non-EP case redrew W1) are advanced together (lrs_sim_batch_alloc: one
@@ -327,17 +335,25 @@ typedef struct nets {
     gsl_matrix *LS;          /* U S (N x 2): the left factor of every case */
     gsl_matrix *V[NCASE], *P[NCASE];
     gsl_vector *sW[NCASE], *sP[NCASE];
+    gsl_matrix *U;           /* N x 2: U = [e1, e2] */
+    gsl_vector *s;           /* the two singular values s of the low-rank part */
     double max_re[NCASE], euler_amp[NCASE];
+    int have_eig[NCASE];     /* max_re and euler_amp computed */
     int draws;               /* draws of W1 by the non-EP case */
 } nets_t;
 
-/* W = W1 + U S V^T of case k; max Re eig, the Euler amplification at the
- * origin and the singular values of W. */
-static void case_spectra(nets_t *n, int k, const gsl_matrix *U, const gsl_vector *s,
-                         gsl_matrix *W, gsl_vector_complex *lam, lrs_err_t *err)
+/* W = W1 + U S V^T of case k. */
+static void case_w(const nets_t *n, int k, gsl_matrix *W, lrs_err_t *err)
 {
     gsl_matrix_memcpy(W, n->W1[k]);
-    NB_TRY(lrs_conn_add_lowrank(W, U, s, n->V[k], err), err);
+    NB_TRY(lrs_conn_add_lowrank(W, n->U, n->s, n->V[k], err), err);
+}
+
+/* Case k's max Re eig W and the Euler amplification at the origin (W and
+ * lam: workspaces). */
+static void case_eig(nets_t *n, int k, gsl_matrix *W, gsl_vector_complex *lam, lrs_err_t *err)
+{
+    case_w(n, k, W, err);
     NB_TRY(lrs_spectra_eig(W, lam, NULL, err), err);
     n->max_re[k] = GSL_REAL(gsl_vector_complex_get(lam, 0));
     /* Forward Euler near z = 0 multiplies the eigenmode lambda of W by
@@ -352,20 +368,49 @@ static void case_spectra(nets_t *n, int k, const gsl_matrix *U, const gsl_vector
         gsl_complex l = gsl_vector_complex_get(lam, i);
         n->euler_amp[k] = fmax(n->euler_amp[k], hypot(1 + DT * (GSL_REAL(l) - 1), DT * GSL_IMAG(l)));
     }
-    /* Panel a: singular values of W (two large ones ~ s_1, s_2, then the
-     * quarter-circle bulk of the random part, up to 2 rho). */
-    NB_TRY(lrs_spectra_svd(W, n->sW[k], NULL, NULL, err), err);
+    n->have_eig[k] = 1;
+}
+
+/* The spectra of every case that the runs do not need: run beside them (a
+ * job of plan_and_run).  Panel a: singular values of W (two large ones ~
+ * s_1, s_2, then the quarter-circle bulk of the random part, up to 2 rho);
+ * the eigenvalues of the cases whose draw was not tested (all but non-EP). */
+static int spectra_job(void *ctx)
+{
+    nets_t *n = ctx;
+    lrs_err_t err = {0};
+    gsl_matrix *W = gsl_matrix_alloc(N, N);
+    gsl_vector_complex *lam = gsl_vector_complex_alloc(N);
+    for (int k = 0; k < NCASE; k++) {
+        if (!n->have_eig[k])
+            case_eig(n, k, W, lam, &err);
+        case_w(n, k, W, &err);
+        NB_TRY(lrs_spectra_svd(W, n->sW[k], NULL, NULL, &err), &err);
+    }
+    gsl_vector_complex_free(lam);
+    gsl_matrix_free(W);
+    return 0;
+}
+
+/* A draw of the random part: W1 = rho G / sqrt(N), each entry then rounded
+ * to binary16 (see "Precision" above). */
+static void draw_w1(gsl_matrix *W1, gsl_rng *rng, lrs_err_t *err)
+{
+    NB_TRY(lrs_conn_add_gaussian(W1, RHO, rng, err), err);
+    NB_TRY(lrs_conn_round_binary16(W1, err), err);
 }
 
 static void build_networks(nets_t *n, gsl_rng *rng, lrs_err_t *err)
 {
     gsl_matrix *E = gsl_matrix_alloc(N, 4), *W = gsl_matrix_alloc(N, N);
-    gsl_vector *s = gsl_vector_alloc(2);
+    gsl_vector *s = n->s = gsl_vector_alloc(2);
     gsl_vector_complex *lam = gsl_vector_complex_alloc(N);
     gsl_vector_set(s, 0, S1 * sqrt((double)N));
     gsl_vector_set(s, 1, S2 * sqrt((double)N));
     NB_TRY(lrs_conn_orthonormal(rng, E, err), err);
     gsl_matrix_const_view U = gsl_matrix_const_submatrix(E, 0, 0, N, 2);
+    n->U = gsl_matrix_alloc(N, 2);
+    gsl_matrix_memcpy(n->U, &U.matrix);
     n->LS = gsl_matrix_alloc(N, 2);
     gsl_matrix_memcpy(n->LS, &U.matrix);
     for (size_t j = 0; j < 2; j++) {
@@ -373,7 +418,7 @@ static void build_networks(nets_t *n, gsl_rng *rng, lrs_err_t *err)
         gsl_vector_scale(&c.vector, gsl_vector_get(s, j));
     }
     gsl_matrix *W1 = gsl_matrix_calloc(N, N);
-    NB_TRY(lrs_conn_add_gaussian(W1, RHO, rng, err), err);
+    draw_w1(W1, rng, err);
     int draw = 0;
     n->draws = 0;
     for (int k = 0; k < NCASE; k++) {
@@ -385,12 +430,13 @@ static void build_networks(nets_t *n, gsl_rng *rng, lrs_err_t *err)
         /* The overlap matrix P = U^T V, as constructed. */
         gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, &U.matrix, n->V[k], 0.0, n->P[k]);
         NB_TRY(lrs_spectra_svd(n->P[k], n->sP[k], NULL, NULL, err), err);
+        n->have_eig[k] = 0;
         for (;;) {
             n->W1[k] = W1;
             n->w1_draw[k] = draw;
-            case_spectra(n, k, &U.matrix, s, W, lam, err);
             if (k != 2)
                 break;
+            case_eig(n, k, W, lam, err);
             n->draws++;
             if (n->max_re[k] < MAX_RE_NONEP)
                 break;
@@ -406,11 +452,10 @@ static void build_networks(nets_t *n, gsl_rng *rng, lrs_err_t *err)
             else
                 W1 = gsl_matrix_calloc(N, N);
             draw++;
-            NB_TRY(lrs_conn_add_gaussian(W1, RHO, rng, err), err);
+            draw_w1(W1, rng, err);
         }
     }
     gsl_vector_complex_free(lam);
-    gsl_vector_free(s);
     gsl_matrix_free(W);
     gsl_matrix_free(E);
 }
@@ -426,6 +471,8 @@ static void free_networks(nets_t *n)
         gsl_vector_free(n->sP[k]);
     }
     gsl_matrix_free(n->LS);
+    gsl_matrix_free(n->U);
+    gsl_vector_free(n->s);
 }
 
 /* ------------------------------------------------------------ the runs
@@ -440,7 +487,19 @@ typedef struct runs {
     double seconds[NCASE], seconds_rk4[NCASE];
 } runs_t;
 
-static void plan_and_run(runs_t *r, const nets_t *n, const nb_args_t *a, double T, double T_rk4)
+/* One job of plan_and_run: a batch, or (batch NULL) the spectra. */
+typedef struct fig3_job {
+    batch_t *batch;
+    nets_t *nets;
+} fig3_job_t;
+
+static int fig3_job(void *ctx)
+{
+    fig3_job_t *j = ctx;
+    return j->batch ? batch_run(j->batch) : spectra_job(j->nets);
+}
+
+static void plan_and_run(runs_t *r, nets_t *n, const nb_args_t *a, double T, double T_rk4)
 {
     memset(r, 0, sizeof *r);
     for (int m = 0; m < 2; m++)
@@ -462,12 +521,17 @@ static void plan_and_run(runs_t *r, const nets_t *n, const nb_args_t *a, double 
             }
         }
     r->b[0].progress = "Euler runs";
-    void *ctx[2 * NCASE];
+    /* The batches in order (the Euler runs first: the longest), then the
+     * spectra, which take the first thread to come free. */
+    fig3_job_t job[2 * NCASE + 1];
+    void *ctx[2 * NCASE + 1];
     const lrs_err_t *errs[2 * NCASE];
     const char *what[2 * NCASE];
-    for (size_t i = 0; i < r->nb; i++)
-        ctx[i] = &r->b[i];
-    nb_parallel(a->jobs, r->nb, batch_run, ctx);
+    for (size_t i = 0; i <= r->nb; i++) {
+        job[i] = (fig3_job_t){i < r->nb ? &r->b[i] : NULL, n};
+        ctx[i] = &job[i];
+    }
+    nb_parallel(a->jobs, r->nb + 1, fig3_job, ctx);
     for (size_t i = 0; i < r->nb; i++) {
         errs[i] = &r->b[i].err;
         what[i] = r->b[i].what;

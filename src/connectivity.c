@@ -194,6 +194,47 @@ int lrs_conn_add_gaussian(gsl_matrix *W, double rho, gsl_rng *rng, lrs_err_t *er
     return LRS_OK;
 }
 
+/* x rounded to the nearest binary16 number, ties to even (the current
+ * rounding mode, round-to-nearest by default).  Normal range |x| >= 2^-14:
+ * x in [2^(e-1), 2^e) has 11 significant bits, spacing 2^(e-11);
+ * below, the subnormal spacing 2^-24.  Dividing and multiplying by a power
+ * of two is exact, so the only rounding is rint's. */
+static double round_binary16(double x)
+{
+    int e;
+    double a = fabs(x), q = 0x1p-24;
+    if (a >= 0x1p-14) {
+        frexp(a, &e);
+        q = ldexp(1.0, e - 11);
+    }
+    return rint(x / q) * q;
+}
+
+/* Every entry of W to the nearest binary16 (IEEE 754 half precision)
+ * number: relative change at most 2^-11 in the normal range, absolute at
+ * most 2^-25 below 2^-14.  Cost O(N^2). */
+int lrs_conn_round_binary16(gsl_matrix *W, lrs_err_t *err)
+{
+    static const char *fn = "lrs_conn_round_binary16";
+    FN_CHECK_NULL(W, fn);
+    for (size_t i = 0; i < W->size1; i++)
+        for (size_t j = 0; j < W->size2; j++) {
+            double w = W->data[i * W->tda + j];
+            if (!isfinite(w))
+                return lrs_err_set(err, LRS_ENONFINITE, "%s: W[%zu][%zu] is not finite", fn, i, j);
+            if (!(fabs(round_binary16(w)) <= 65504.0))
+                return lrs_err_set(err, LRS_EINVAL,
+                                   "%s: W[%zu][%zu] = %g is beyond binary16's largest number 65504",
+                                   fn, i, j, w);
+        }
+    for (size_t i = 0; i < W->size1; i++) {
+        double *row = W->data + i * W->tda;
+        for (size_t j = 0; j < W->size2; j++)
+            row[j] = round_binary16(row[j]);
+    }
+    return LRS_OK;
+}
+
 /* W <- (mu + sigma G) / sqrt(N), G iid N(0,1) row by row (figS-biased). */
 int lrs_conn_biased(gsl_matrix *W, double mu, double sigma, gsl_rng *rng,
                     lrs_err_t *err)

@@ -203,16 +203,25 @@ INLINE_SIMD512 void hsum16_rows8(const __m512 v[8], float *y, int R)
     /* distance 1: lane j = [row j, row j + 4, row j, row j + 4] */
     __m512 z = _mm512_add_ps(_mm512_shuffle_ps(q, q, 0x88), _mm512_shuffle_ps(q, q, 0xdd));
     z = _mm512_permutexvar_ps(_mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 0, 0, 0, 0, 0, 0, 0, 0), z);
-    float out[16];
-    _mm512_storeu_ps(out, z);
-    for (int r = 0; r < R; r++)
-        y[r] = out[r];
+    _mm512_mask_storeu_ps(y, (__mmask16)((1u << R) - 1u), z);
+}
+
+/* Column chunk j (16 floats from offset off) of row r of A: from the
+ * floats a (the last m mod 16 columns through a masked load) or, if h is
+ * not NULL, from the binary16 numbers h (a packed block: zero padded, so a
+ * full load), widened exactly. */
+INLINE_SIMD512 __m512 load512(const float *a, const uint16_t *h, size_t off, __mmask16 mask)
+{
+    if (h)
+        return _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(h + off)));
+    return _mm512_maskz_loadu_ps(mask, a + off);
 }
 
 /* One step of block512: the 16 columns j.. (mask: which of them exist) of
- * the R rows a + r rs. */
-INLINE_SIMD512 void step512(__m512 acc[8][4], const float *a, size_t rs, const float *X,
-                            size_t ldx, size_t j, __mmask16 mask, int R, int K)
+ * the R rows at offsets off + r rs of a (or h). */
+INLINE_SIMD512 void step512(__m512 acc[8][4], const float *a, const uint16_t *h, size_t off,
+                            size_t rs, const float *X, size_t ldx, size_t j, __mmask16 mask,
+                            int R, int K)
 {
     __m512 xv[4];
 #pragma GCC unroll 4
@@ -220,7 +229,7 @@ INLINE_SIMD512 void step512(__m512 acc[8][4], const float *a, size_t rs, const f
         xv[k] = _mm512_maskz_loadu_ps(mask, X + k * ldx + j);
 #pragma GCC unroll 8
     for (int r = 0; r < R; r++) {
-        __m512 av = _mm512_maskz_loadu_ps(mask, a + (size_t)r * rs);
+        __m512 av = load512(a, h, off + (size_t)r * rs, mask);
 #pragma GCC unroll 4
         for (int k = 0; k < K; k++)
             acc[r][k] = _mm512_fmadd_ps(av, xv[k], acc[r][k]);
@@ -229,18 +238,19 @@ INLINE_SIMD512 void step512(__m512 acc[8][4], const float *a, size_t rs, const f
 
 /* R rows times K vectors, sixteen columns per step, the last m mod 16
  * columns through a masked load.  Row r's columns 16c .. 16c + 15 start at
- * a + c cs + r rs: cs = 16, rs = lda for a row-major A; cs = 128, rs = 16
- * for a packed block (lrs_kernel_pack).  The first `nstore` row sums go to
- * Y_k + 0 .. nstore - 1. */
-INLINE_SIMD512 void block512(size_t m, const float *a, size_t rs, size_t cs, const float *X,
-                             size_t ldx, float *Y, size_t ldy, int R, int K, int nstore)
+ * offset c cs + r rs of a (floats) or of h (binary16, packed only): cs = 16,
+ * rs = lda for a row-major A; cs = 128, rs = 16 for a packed block
+ * (lrs_kernel_pack).  The first `nstore` row sums go to Y_k + 0 .. nstore - 1. */
+INLINE_SIMD512 void block512(size_t m, const float *a, const uint16_t *h, size_t rs, size_t cs,
+                             const float *X, size_t ldx, float *Y, size_t ldy, int R, int K,
+                             int nstore)
 {
     __m512 acc[8][4] = {{{0}}}; /* only R x K used: registers */
-    size_t m16 = m & ~(size_t)15, j = 0;
-    for (; j < m16; j += 16, a += cs)
-        step512(acc, a, rs, X, ldx, j, (__mmask16)0xffff, R, K);
+    size_t m16 = m & ~(size_t)15, j = 0, off = 0;
+    for (; j < m16; j += 16, off += cs)
+        step512(acc, a, h, off, rs, X, ldx, j, (__mmask16)0xffff, R, K);
     if (m16 < m)
-        step512(acc, a, rs, X, ldx, m16, (__mmask16)((1u << (m - m16)) - 1u), R, K);
+        step512(acc, a, h, off, rs, X, ldx, m16, (__mmask16)((1u << (m - m16)) - 1u), R, K);
 #pragma GCC unroll 4
     for (int k = 0; k < K; k++) {
         __m512 v[8];
@@ -255,55 +265,85 @@ INLINE_SIMD512 void block512(size_t m, const float *a, size_t rs, size_t cs, con
 INLINE_SIMD512 void block512_rows(size_t m, const float *A, size_t lda, const float *X,
                                   size_t ldx, float *Y, size_t ldy, size_t i, int R, int K)
 {
-    block512(m, A + i * lda, lda, 16, X, ldx, Y + i, ldy, R, K, R);
+    block512(m, A + i * lda, NULL, lda, 16, X, ldx, Y + i, ldy, R, K, R);
 }
 
-/* Packed A (lrs_kernel_pack): block b holds rows 8b .. 8b+7, eight at once
- * for up to three vectors (24 accumulators); four vectors as two pairs,
- * the second pair reading the block (8 x m floats) from L1. */
-SIMD512 static void rows_packed512(size_t n, size_t m, const float *P, const float *X,
-                                   size_t ldx, float *Y, size_t ldy, size_t kb)
+/* Packed A (lrs_kernel_pack, or lrs_kernel_pack_half if h): block b holds
+ * rows 8b .. 8b+7, eight at once for up to three vectors (24 accumulators);
+ * four vectors as two pairs, the second pair reading the block (8 x m
+ * entries) from L1. */
+SIMD512 static void rows_packed512(size_t n, size_t m, const float *P, const uint16_t *H,
+                                   const float *X, size_t ldx, float *Y, size_t ldy, size_t kb)
 {
     size_t nc = (m + 15) / 16;
     for (size_t i = 0; i < n; i += 8) {
-        const float *a = P + (i / 8) * nc * 128;
+        const float *a = P ? P + (i / 8) * nc * 128 : NULL;
+        const uint16_t *h = H ? H + (i / 8) * nc * 128 : NULL;
         int ns = n - i < 8 ? (int)(n - i) : 8;
         switch (kb) {
-        case 1: block512(m, a, 16, 128, X, ldx, Y + i, ldy, 8, 1, ns); break;
-        case 2: block512(m, a, 16, 128, X, ldx, Y + i, ldy, 8, 2, ns); break;
-        case 3: block512(m, a, 16, 128, X, ldx, Y + i, ldy, 8, 3, ns); break;
+        case 1: block512(m, a, h, 16, 128, X, ldx, Y + i, ldy, 8, 1, ns); break;
+        case 2: block512(m, a, h, 16, 128, X, ldx, Y + i, ldy, 8, 2, ns); break;
+        case 3: block512(m, a, h, 16, 128, X, ldx, Y + i, ldy, 8, 3, ns); break;
         default:
-            block512(m, a, 16, 128, X, ldx, Y + i, ldy, 8, 2, ns);
-            block512(m, a, 16, 128, X + 2 * ldx, ldx, Y + i + 2 * ldy, ldy, 8, 2, ns);
+            block512(m, a, h, 16, 128, X, ldx, Y + i, ldy, 8, 2, ns);
+            block512(m, a, h, 16, 128, X + 2 * ldx, ldx, Y + i + 2 * ldy, ldy, 8, 2, ns);
             break;
         }
     }
 }
 
+/* n floats (a multiple of 16) to binary16, rounded to nearest even: 1 if
+ * every one converted exactly. */
+SIMD512 static int to_half512(size_t n, const float *x, uint16_t *h)
+{
+    __mmask16 bad = 0;
+    for (size_t i = 0; i < n; i += 16) {
+        __m512 v = _mm512_loadu_ps(x + i);
+        __m256i q = _mm512_cvtps_ph(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+        _mm256_storeu_si256((__m256i *)(h + i), q);
+        bad |= _mm512_cmp_ps_mask(_mm512_cvtph_ps(q), v, _CMP_NEQ_UQ);
+    }
+    return bad == 0;
+}
+
 /* AVX-512: 32 zmm registers. */
 KERNEL_ROWS_K(rows_k512, SIMD512, block512_rows, 8, 8, 6, 5)
+
+/* tanh(a) for a = min(|x|, TANH_SAT) (the saturation and the sign are the
+ * callers'): with y = 2a = k ln 2 + r (|r| <= ln2 / 2, k ln 2 in two parts
+ * so that r is exact), e^y - 1 = 2^k (e^r - 1) + (2^k - 1), e^r - 1 by its
+ * Taylor polynomial to degree 8 (Horner), and tanh a = (e^y - 1) / (e^y + 1).
+ * One definition for the 8- and 16-wide paths: V the vector type, P the
+ * intrinsics' prefix, ROUND and CAST the two intrinsics whose names differ. */
+#define DEF_TANH_CORE(name, attr, V, P, ROUND, CAST)                                           \
+    attr V name(V a)                                                                           \
+    {                                                                                          \
+        const V one = P##_set1_ps(1.0f);                                                       \
+        V y = P##_add_ps(a, a);                                                                \
+        V k = ROUND(P##_mul_ps(y, P##_set1_ps(LOG2E)),                                         \
+                    _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);                            \
+        V r = P##_fnmadd_ps(k, P##_set1_ps(LN2_HI), y);                                        \
+        r = P##_fnmadd_ps(k, P##_set1_ps(LN2_LO), r);                                          \
+        V q = P##_fmadd_ps(r, P##_set1_ps(EC8), P##_set1_ps(EC7));                             \
+        q = P##_fmadd_ps(r, q, P##_set1_ps(EC6));                                              \
+        q = P##_fmadd_ps(r, q, P##_set1_ps(EC5));                                              \
+        q = P##_fmadd_ps(r, q, P##_set1_ps(EC4));                                              \
+        q = P##_fmadd_ps(r, q, P##_set1_ps(EC3));                                              \
+        q = P##_fmadd_ps(r, q, P##_set1_ps(EC2));                                              \
+        q = P##_fmadd_ps(r, q, one);                                                           \
+        q = P##_mul_ps(r, q);                                                                  \
+        V p2 = CAST(P##_slli_epi32(P##_add_epi32(P##_cvtps_epi32(k), P##_set1_epi32(127)), 23)); \
+        V m = P##_fmadd_ps(p2, q, P##_sub_ps(p2, one));                                        \
+        return P##_div_ps(m, P##_add_ps(m, P##_set1_ps(2.0f)));                                \
+    }
+
+DEF_TANH_CORE(tanh_core8, INLINE_SIMD, __m256, _mm256, _mm256_round_ps, _mm256_castsi256_ps)
 
 INLINE_SIMD __m256 tanh8(__m256 x)
 {
     const __m256 sign = _mm256_set1_ps(-0.0f), one = _mm256_set1_ps(1.0f);
     __m256 a = _mm256_min_ps(_mm256_set1_ps(TANH_SAT), _mm256_andnot_ps(sign, x));
-    __m256 y = _mm256_add_ps(a, a);
-    __m256 k = _mm256_round_ps(_mm256_mul_ps(y, _mm256_set1_ps(LOG2E)),
-                               _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    __m256 r = _mm256_fnmadd_ps(k, _mm256_set1_ps(LN2_HI), y);
-    r = _mm256_fnmadd_ps(k, _mm256_set1_ps(LN2_LO), r);
-    __m256 q = _mm256_fmadd_ps(r, _mm256_set1_ps(EC8), _mm256_set1_ps(EC7));
-    q = _mm256_fmadd_ps(r, q, _mm256_set1_ps(EC6));
-    q = _mm256_fmadd_ps(r, q, _mm256_set1_ps(EC5));
-    q = _mm256_fmadd_ps(r, q, _mm256_set1_ps(EC4));
-    q = _mm256_fmadd_ps(r, q, _mm256_set1_ps(EC3));
-    q = _mm256_fmadd_ps(r, q, _mm256_set1_ps(EC2));
-    q = _mm256_fmadd_ps(r, q, one);
-    q = _mm256_mul_ps(r, q);
-    __m256i e2k = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(k), _mm256_set1_epi32(127)), 23);
-    __m256 p2 = _mm256_castsi256_ps(e2k);
-    __m256 m = _mm256_fmadd_ps(p2, q, _mm256_sub_ps(p2, one));
-    __m256 t = _mm256_div_ps(m, _mm256_add_ps(m, _mm256_set1_ps(2.0f)));
+    __m256 t = tanh_core8(a);
     t = _mm256_blendv_ps(t, one, _mm256_cmp_ps(a, _mm256_set1_ps(TANH_SAT), _CMP_GE_OQ));
     t = _mm256_or_ps(t, _mm256_and_ps(sign, x));
     return _mm256_blendv_ps(t, x, _mm256_cmp_ps(x, x, _CMP_UNORD_Q));
@@ -319,6 +359,35 @@ SIMD static void tanh_avx2(size_t n, const float *x, float *y)
         memcpy(in, x + i, (n - i) * sizeof *in);
         _mm256_storeu_ps(out, tanh8(_mm256_loadu_ps(in)));
         memcpy(y + i, out, (n - i) * sizeof *out);
+    }
+}
+
+DEF_TANH_CORE(tanh_core16, INLINE_SIMD512, __m512, _mm512, _mm512_roundscale_ps,
+              _mm512_castsi512_ps)
+
+/* tanh8 in 16 lanes: the same operations in the same order per lane (so
+ * the same bits), AVX-512 masks in place of the blends. */
+INLINE_SIMD512 __m512 tanh16(__m512 x)
+{
+    const __m512 one = _mm512_set1_ps(1.0f);
+    __m512 a = _mm512_min_ps(_mm512_set1_ps(TANH_SAT), _mm512_abs_ps(x));
+    __m512 t = tanh_core16(a);
+    t = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(a, _mm512_set1_ps(TANH_SAT), _CMP_GE_OQ), t, one);
+    /* the sign of x */
+    t = _mm512_castsi512_ps(_mm512_or_si512(
+        _mm512_castps_si512(t),
+        _mm512_and_si512(_mm512_castps_si512(x), _mm512_set1_epi32((int)0x80000000u))));
+    return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, x, _CMP_UNORD_Q), t, x);
+}
+
+SIMD512 static void tanh_avx512(size_t n, const float *x, float *y)
+{
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16)
+        _mm512_storeu_ps(y + i, tanh16(_mm512_loadu_ps(x + i)));
+    if (i < n) {
+        __mmask16 t = (__mmask16)((1u << (n - i)) - 1u);
+        _mm512_mask_storeu_ps(y + i, t, tanh16(_mm512_maskz_loadu_ps(t, x + i)));
     }
 }
 
@@ -433,7 +502,7 @@ void lrs_kernel_sgemm_k_packed(size_t n, size_t m, size_t K, const float *P, con
 #ifdef KERNEL_HAVE_AVX2
     if (lrs_kernel_simd() == LRS_KERNEL_AVX512) {
         for (size_t k0 = 0; k0 < K; k0 += 4)
-            rows_packed512(n, m, P, X + k0 * ldx, ldx, Y + k0 * ldy, ldy,
+            rows_packed512(n, m, P, NULL, X + k0 * ldx, ldx, Y + k0 * ldy, ldy,
                            K - k0 < 4 ? K - k0 : 4);
         return;
     }
@@ -454,6 +523,37 @@ void lrs_kernel_sgemm_k_packed(size_t n, size_t m, size_t K, const float *P, con
         }
 }
 
+int lrs_kernel_pack_half(size_t n, size_t m, const float *A, size_t lda, uint16_t *P)
+{
+#ifdef KERNEL_HAVE_AVX2
+    if (lrs_kernel_simd() != LRS_KERNEL_AVX512)
+        return 0;
+    size_t nf = lrs_kernel_packed_floats(n, m);
+    float *F = aligned_alloc(64, nf * sizeof *F);
+    if (!F)
+        return 0;
+    lrs_kernel_pack(n, m, A, lda, F);
+    int exact = to_half512(nf, F, P);
+    free(F);
+    return exact;
+#else
+    (void)n, (void)m, (void)A, (void)lda, (void)P;
+    return 0;
+#endif
+}
+
+void lrs_kernel_sgemm_k_packed_half(size_t n, size_t m, size_t K, const uint16_t *P,
+                                    const float *X, size_t ldx, float *Y, size_t ldy)
+{
+#ifdef KERNEL_HAVE_AVX2
+    for (size_t k0 = 0; k0 < K; k0 += 4)
+        rows_packed512(n, m, NULL, P, X + k0 * ldx, ldx, Y + k0 * ldy, ldy,
+                       K - k0 < 4 ? K - k0 : 4);
+#else
+    (void)n, (void)m, (void)K, (void)P, (void)X, (void)ldx, (void)Y, (void)ldy;
+#endif
+}
+
 void lrs_kernel_tanhf_portable(size_t n, const float *x, float *y)
 {
     for (size_t i = 0; i < n; i++)
@@ -463,7 +563,11 @@ void lrs_kernel_tanhf_portable(size_t n, const float *x, float *y)
 void lrs_kernel_tanhf(size_t n, const float *x, float *y)
 {
 #ifdef KERNEL_HAVE_AVX2
-    if (lrs_kernel_simd() != LRS_KERNEL_PORTABLE) {
+    if (lrs_kernel_simd() == LRS_KERNEL_AVX512) {
+        tanh_avx512(n, x, y);
+        return;
+    }
+    if (lrs_kernel_simd() == LRS_KERNEL_AVX2) {
         tanh_avx2(n, x, y);
         return;
     }

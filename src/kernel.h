@@ -7,8 +7,8 @@
  * Storage: A is row-major n x m with row stride lda (floats).  A set of K
  * vectors is K rows of a row-major array with stride ldx, i.e. vector k is
  * X + k ldx.  On x86-64 CPUs with AVX-512F (checked once at run time) the
- * products run in 16-wide SIMD, with AVX2 and FMA in 8-wide SIMD (tanh in
- * 8-wide SIMD on both); elsewhere portable C with the AVX2 path's summation
+ * products and tanh run in 16-wide SIMD, with AVX2 and FMA in 8-wide SIMD
+ * (tanh with the same bits on both); elsewhere portable C with the AVX2 path's summation
  * order per row is used (the *_portable entry points call it directly, for
  * tests and comparisons).  All are deterministic: the same inputs give the
  * same bits on the same CPU and path.
@@ -22,6 +22,7 @@
 #define LRS_KERNEL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Code paths, in increasing order. */
 enum { LRS_KERNEL_PORTABLE = 0, LRS_KERNEL_AVX2 = 1, LRS_KERNEL_AVX512 = 2 };
@@ -62,6 +63,20 @@ size_t lrs_kernel_packed_floats(size_t n, size_t m);
 void lrs_kernel_pack(size_t n, size_t m, const float *A, size_t lda, float *P);
 void lrs_kernel_sgemm_k_packed(size_t n, size_t m, size_t K, const float *P, const float *X,
                                size_t ldx, float *Y, size_t ldy);
+
+/* The packed layout with every entry in binary16 (IEEE 754 half precision):
+ * half the bytes of lrs_kernel_pack, so an A of up to ~700 x 700 stays in a
+ * 1 MB L2 cache.  Lossless only: returns 1 if A is on the AVX-512 path and
+ * every entry of A is exactly a binary16 number (then P holds
+ * lrs_kernel_packed_floats(n, m) of them; P 64-byte aligned), 0 otherwise
+ * (P's contents then undefined).  Cost: one pass over A and an n x m
+ * scratch, once. */
+int lrs_kernel_pack_half(size_t n, size_t m, const float *A, size_t lda, uint16_t *P);
+/* The product with P from lrs_kernel_pack_half (which returned 1): the
+ * entries are widened to float exactly, so the bits of every Y_k are those
+ * of lrs_kernel_sgemm_k_packed with the float packing of the same A. */
+void lrs_kernel_sgemm_k_packed_half(size_t n, size_t m, size_t K, const uint16_t *P,
+                                    const float *X, size_t ldx, float *Y, size_t ldy);
 
 /* y_i = tanh(x_i), i < n (y may equal x).  Max error against libm's tanh
  * over the whole float range: a few float ulps (tests/test_kernel.c). */

@@ -288,6 +288,7 @@ void lrs_sim_free(lrs_sim_t *s)
     free(s->xp);
     free(s->yp);
     free(s->Af);
+    free(s->Ah);
     free(s->Fx);
     free(s->Fy);
     free(s);

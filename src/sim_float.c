@@ -4,9 +4,14 @@
  * product A f(z) of every Euler step and RK4 stage in float, on the kernels
  * of src/kernel.h.
  *
- * Storage: Af = (float) A, A = diag(alpha) W as the method built it: on the
- * kernels' AVX-512 path packed in 8 x 16 chunks (lrs_kernel_pack: one
- * sequential stream per product), otherwise row-major N x ldf (ldf = N
+ * Storage: Af = (float) W, the shared part unscaled (the method's
+ * diag(alpha) is applied in double as each row of the product is widened:
+ * y_i = alpha_i (W f)_i): on the kernels' AVX-512 path packed in 8 x 16
+ * chunks (lrs_kernel_pack: one sequential stream per product), and there,
+ * if every entry of W is exactly a binary16 number, in 16 bits
+ * (lrs_kernel_pack_half: Ah, half the bytes, the same bits of every
+ * product: a 500 x 500 W then stays in a 1 MB L2 cache instead of
+ * streaming from L3 at every step); otherwise row-major N x ldf (ldf = N
  * rounded up to 16, zero padding; 64-byte aligned, so every row starts on a
  * cache line and the kernels' 16-float loads never straddle two lines); Fx, Fy: K x ldf, row q the float f(z) of trajectory
  * q and its product.  The product of the K
@@ -44,13 +49,19 @@ int sim_float_setup(lrs_sim_t *s)
         goto done;
     for (size_t i = 0; i < N; i++)
         for (size_t j = 0; j < N; j++)
-            rows[i * ld + j] = (float)s->A[i * N + j];
+            rows[i * ld + j] = (float)s->W[i * N + j];
     s->af_packed = lrs_kernel_simd() == LRS_KERNEL_AVX512;
     if (s->af_packed) { /* the AVX-512 path reads a packed copy (kernel.h) */
         size_t nf = lrs_kernel_packed_floats(N, N);
-        if (!(s->Af = aligned_floats(nf / 16, 16)))
+        if (!(s->Ah = aligned_alloc(64, nf * sizeof *s->Ah)))
             goto done;
-        lrs_kernel_pack(N, N, rows, ld, s->Af);
+        if (!lrs_kernel_pack_half(N, N, rows, ld, s->Ah)) { /* not binary16: floats */
+            free(s->Ah);
+            s->Ah = NULL;
+            if (!(s->Af = aligned_floats(nf / 16, 16)))
+                goto done;
+            lrs_kernel_pack(N, N, rows, ld, s->Af);
+        }
     } else {
         s->Af = rows;
         rows = NULL;
@@ -82,7 +93,10 @@ SIM_CLONES void sim_float_f(lrs_sim_t *s, size_t q, double *fz)
 SIM_CLONES void sim_float_matvec(lrs_sim_t *s, size_t K, double beta, double *const *y)
 {
     size_t N = s->N, ld = s->ldf;
-    if (s->af_packed)
+    const double *al = s->alpha;
+    if (s->Ah)
+        lrs_kernel_sgemm_k_packed_half(N, N, K, s->Ah, s->Fx, ld, s->Fy, ld);
+    else if (s->af_packed)
         lrs_kernel_sgemm_k_packed(N, N, K, s->Af, s->Fx, ld, s->Fy, ld);
     else
         lrs_kernel_sgemm_k(N, N, K, s->Af, ld, s->Fx, ld, s->Fy, ld);
@@ -94,15 +108,15 @@ SIM_CLONES void sim_float_matvec(lrs_sim_t *s, size_t K, double beta, double *co
         if (t->r == 0) {
 #pragma omp simd
             for (size_t i = 0; i < N; i++)
-                yq[i] = (double)Y[i] + beta * yq[i];
+                yq[i] = al[i] * (double)Y[i] + beta * yq[i];
         } else if (t->r == 2) { /* the common rank-two case, written out */
             const double *u = t->Ua, c0 = c[0], c1 = c[1];
 #pragma omp simd
             for (size_t i = 0; i < N; i++)
-                yq[i] = ((double)Y[i] + beta * yq[i]) + (u[2 * i] * c0 + u[2 * i + 1] * c1);
+                yq[i] = (al[i] * (double)Y[i] + beta * yq[i]) + (u[2 * i] * c0 + u[2 * i + 1] * c1);
         } else {
             for (size_t i = 0; i < N; i++)
-                yq[i] = ((double)Y[i] + beta * yq[i]) + sim_lowrank_row(t, i, c);
+                yq[i] = (al[i] * (double)Y[i] + beta * yq[i]) + sim_lowrank_row(t, i, c);
         }
     }
 }

@@ -22,6 +22,7 @@
 #ifndef LRS_SIM_INTERNAL_H
 #define LRS_SIM_INTERNAL_H
 
+#include <stdint.h>
 #include <gsl/gsl_matrix.h>
 #include "lrs/sim.h"
 
@@ -73,9 +74,10 @@ struct lrs_sim {
     double *oma;      /* 1 - alpha_i */
     int alpha_scalar; /* all alpha_i equal (scalar tau) */
     int fast_gemv;    /* use the AVX2/FMA per-step kernel */
-    /* LRS_SIM_FLOAT32: float copy of A (row stride ldf >= N, zero padded),
+    /* LRS_SIM_FLOAT32: float copy of W (row stride ldf >= N, zero padded),
      * the K vectors f(z) and the K products; NULL in double precision */
     float *Af, *Fx, *Fy;
+    uint16_t *Ah;     /* instead of Af: W packed in binary16 (lossless only) */
     size_t ldf;
     int af_packed;    /* Af in the AVX-512 path's packed layout (kernel.h) */
     double *E, *F0, *F1; /* exact method: the shared propagator */
@@ -128,8 +130,9 @@ static inline double sim_lowrank_row(const sim_traj *t, size_t i, const double *
  * (f(z) widened into the scratch fz, N doubles) into the stepping side of
  * lr_t. */
 void sim_float_f(lrs_sim_t *s, size_t q, double *fz);
-/* Float32 precision: y_k = Af Fx_k + beta y_k + Ua_k c_k, k < K (one pass
- * over Af; the low-rank term added as each row is widened to double). */
+/* Float32 precision: y_k = diag(alpha) (W Fx_k) + beta y_k + Ua_k c_k,
+ * k < K (one pass over Af or Ah; alpha and the low-rank term applied as
+ * each row is widened to double). */
 void sim_float_matvec(lrs_sim_t *s, size_t K, double beta, double *const *y);
 /* W_k = W + U S V^T densely (N x N, row-major, caller frees); NULL on ENOMEM. */
 double *sim_dense_w(const lrs_sim_t *s, const sim_traj *t);

@@ -439,7 +439,8 @@ static int euler_setup(lrs_sim_t *s, const lrs_sim_params_t *p, lrs_err_t *err)
 {
     (void)p;
     (void)err;
-    /* float32: the leak stays in double (A = diag(alpha) W), so z is never
+    /* float32: the leak stays in double (A = diag(alpha) W; the float
+     * product is of W itself, scaled in double: sim_float.c), so z is never
      * rounded to float */
     scaled_matrices(s, s->f == LRS_F_IDENTITY && !s->ldf);
     return LRS_OK;

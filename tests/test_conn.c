@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of lrs/connectivity.h: orthonormal draws, rank-one vectors, random
  * parts, modular and ring matrices, the SIS Jacobian, error paths. */
+#include <math.h>
+
 #include "harness.h"
 #include "la_check.h"
 #include "lrs/connectivity.h"
@@ -327,6 +329,56 @@ static void test_sis_jacobian_fd(void)
     gsl_rng_free(r);
 }
 
+/* Rounding to binary16: exact values, ties to even (spacing 2^-10 just
+ * above 1), the subnormal spacing 2^-24, the largest number, and on a
+ * random W the bound |w' - w| <= max(2^-11 |w|, 2^-25) with every w' a
+ * binary16 number (11 significant bits: w' 2^(10 - e) an integer for w' in
+ * [2^e, 2^(e+1)), e >= -14; below, w' 2^24 an integer). */
+static void test_round_binary16(void)
+{
+    lrs_err_t e;
+    const double in[] = {1.0, 1.0 + 0x1p-11, 1.0 + 3 * 0x1p-11, -1.0 - 3 * 0x1p-11, 0.1,
+                         3 * 0x1p-26, 65504.0, 65519.0, 0.0, -0x1p-30};
+    const double want[] = {1.0, 1.0, 1.0 + 0x1p-9, -1.0 - 0x1p-9, 0.0999755859375,
+                           0x1p-24, 65504.0, 65504.0, 0.0, -0.0};
+    size_t n = sizeof in / sizeof *in;
+    gsl_matrix *A = gsl_matrix_alloc(1, n);
+    for (size_t j = 0; j < n; j++)
+        gsl_matrix_set(A, 0, j, in[j]);
+    CHECK_OK(lrs_conn_round_binary16(A, &e), &e);
+    for (size_t j = 0; j < n; j++)
+        CHECK(gsl_matrix_get(A, 0, j) == want[j], "round(%.17g) = %.17g; expected %.17g", in[j],
+              gsl_matrix_get(A, 0, j), want[j]);
+    gsl_matrix_set(A, 0, 3, 65520.0);
+    CHECK_ERR(lrs_conn_round_binary16(A, &e), LRS_EINVAL, &e,
+              "lrs_conn_round_binary16: W[0][3] = 65520 is beyond binary16's largest number 65504");
+    gsl_matrix_set(A, 0, 2, NAN);
+    CHECK_ERR(lrs_conn_round_binary16(A, &e), LRS_ENONFINITE, &e,
+              "lrs_conn_round_binary16: W[0][2] is not finite");
+    CHECK(gsl_matrix_get(A, 0, 3) == 65520.0, "W changed by a failed call");
+    CHECK_ERR(lrs_conn_round_binary16(NULL, &e), LRS_EINVAL, &e, "W is NULL");
+    gsl_matrix_free(A);
+
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 5);
+    gsl_matrix *W = gsl_matrix_calloc(100, 100), *W0 = gsl_matrix_alloc(100, 100);
+    CHECK_OK(lrs_conn_add_gaussian(W, 0.5, r, &e), &e);
+    gsl_matrix_memcpy(W0, W);
+    CHECK_OK(lrs_conn_round_binary16(W, &e), &e);
+    size_t bad = 0;
+    for (size_t i = 0; i < 100 * 100; i++) {
+        double w = W0->data[i], q = W->data[i];
+        int ex;
+        frexp(q, &ex);
+        double scaled = fabs(q) >= 0x1p-14 ? ldexp(q, 11 - ex) : ldexp(q, 24);
+        bad += fabs(q - w) > fmax(0x1p-11 * fabs(w), 0x1p-25) || scaled != nearbyint(scaled);
+    }
+    CHECK(bad == 0, "%zu of 10000 rounded entries off by more than 2^-11 or not binary16", bad);
+    gsl_matrix_free(W);
+    gsl_matrix_free(W0);
+    gsl_rng_free(r);
+}
+
 int main(void)
 {
     RUN(test_orthonormal_columns);
@@ -334,6 +386,7 @@ int main(void)
     RUN(test_orthonormal_is_qr_with_positive_r);
     RUN(test_rank1_vectors);
     RUN(test_gaussian_part_variance);
+    RUN(test_round_binary16);
     RUN(test_lowrank_and_rank1);
     RUN(test_modular_blocks);
     RUN(test_ring_circulant);

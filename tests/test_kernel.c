@@ -282,6 +282,87 @@ static void test_packed_equals_rows(void)
     gsl_rng_free(r);
 }
 
+/* The binary16 packing (lrs_kernel_pack_half) is lossless or refused: for
+ * an A whose entries are binary16 numbers (random 11-bit significands
+ * times powers of two, zeros and subnormals among them) it gives the bits
+ * of the float packed product, shapes and K as above; an entry with a
+ * twelfth significant bit is refused.  Off the AVX-512 path it is always
+ * refused. */
+static void test_packed_half_equals_packed(void)
+{
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 12);
+    const size_t ns[] = {1, 7, 9, 17, 203}, ms[] = {1, 16, 17, 203};
+    size_t cases = 0, bad = 0;
+    int avx512 = lrs_kernel_simd() == LRS_KERNEL_AVX512;
+    for (size_t a = 0; a < sizeof ns / sizeof *ns; a++)
+        for (size_t b = 0; b < sizeof ms / sizeof *ms; b++) {
+            size_t n = ns[a], m = ms[b], ld = m + 5, K = 5, nf = lrs_kernel_packed_floats(n, m);
+            float *A = calloc(n * ld, sizeof *A), *X = random_floats(K * ld, r);
+            for (size_t i = 0; i < n * ld; i++) /* +-(1 + k/1024) 2^e, e in -14..4 */
+                A[i] = ldexpf((1.0f + (float)gsl_rng_uniform_int(r, 1024) / 1024.0f) *
+                                  (gsl_rng_uniform(r) < 0.5 ? -1.0f : 1.0f),
+                              (int)gsl_rng_uniform_int(r, 19) - 14);
+            A[0] = 0.0f;
+            A[n * ld - 1] = -3 * 0x1p-24f; /* subnormal */
+            float *P = aligned_alloc(64, nf * sizeof *P);
+            uint16_t *H = aligned_alloc(64, (nf * sizeof *H + 63) / 64 * 64);
+            float *Yp = calloc(K * n, sizeof *Yp), *Yh = calloc(K * n, sizeof *Yh);
+            lrs_kernel_pack(n, m, A, ld, P);
+            int ok = lrs_kernel_pack_half(n, m, A, ld, H);
+            CHECK(ok == avx512, "%zux%zu: binary16 packing returned %d on the %s path", n, m, ok,
+                  lrs_kernel_name(lrs_kernel_simd()));
+            for (size_t k = 1; ok && k <= K; k++) {
+                lrs_kernel_sgemm_k_packed(n, m, k, P, X, ld, Yp, n);
+                lrs_kernel_sgemm_k_packed_half(n, m, k, H, X, ld, Yh, n);
+                cases++;
+                bad += memcmp(Yp, Yh, k * n * sizeof *Yp) != 0;
+            }
+            A[n * ld - ld] = 1.0f + 0x1p-11f; /* twelve significant bits */
+            CHECK(!lrs_kernel_pack_half(n, m, A, ld, H), "%zux%zu: 1 + 2^-11 packed as binary16",
+                  n, m);
+            free(A);
+            free(X);
+            free(P);
+            free(H);
+            free(Yp);
+            free(Yh);
+        }
+    printf("# binary16 packed vs float packed: %zu products, %zu differ\n", cases, bad);
+    CHECK(bad == 0, "%zu of %zu binary16 products differ from the float ones", bad, cases);
+    gsl_rng_free(r);
+}
+
+/* The AVX-512 tanh gives the AVX2 tanh's bits (the same operations per
+ * lane): every 97th float of either sign, infinities and a NaN. */
+static void test_tanh_avx512_equals_avx2(void)
+{
+    if (!have_path(LRS_KERNEL_AVX512)) {
+        printf("# no AVX-512 on this CPU: nothing to compare\n");
+        return;
+    }
+    enum { CH = 4099 };
+    float x[CH], y5[CH], y2[CH];
+    size_t n = 0, bad = 0, total = 0;
+    for (uint64_t b = 0; b <= 0x7f800001u; b += 97) {
+        uint32_t u = (uint32_t)b | (n & 1 ? 0x80000000u : 0u);
+        memcpy(&x[n++], &u, sizeof u);
+        if (n == CH || b + 97 > 0x7f800001u) {
+            lrs_kernel_select(LRS_KERNEL_AVX512);
+            lrs_kernel_tanhf(n, x, y5);
+            lrs_kernel_select(LRS_KERNEL_AVX2);
+            lrs_kernel_tanhf(n, x, y2);
+            lrs_kernel_select(-1);
+            for (size_t i = 0; i < n; i++)
+                bad += memcmp(&y5[i], &y2[i], sizeof *y5) != 0;
+            total += n;
+            n = 0;
+        }
+    }
+    printf("# tanh AVX-512 vs AVX2: %zu floats, %zu differ\n", total, bad);
+    CHECK(bad == 0, "%zu of %zu AVX-512 tanh values differ from AVX2's", bad, total);
+}
+
 static void test_tanh_simd(void) { check_tanh(1); }
 static void test_tanh_portable(void) { check_tanh(0); }
 
@@ -306,8 +387,10 @@ int main(void)
     RUN(test_products_portable);
     RUN(test_paths_agree);
     RUN(test_packed_equals_rows);
+    RUN(test_packed_half_equals_packed);
     RUN(test_tanh_simd);
     RUN(test_tanh_portable);
     RUN(test_tanh_in_place_tail);
+    RUN(test_tanh_avx512_equals_avx2);
     return harness_summary();
 }

@@ -8,6 +8,7 @@
 #include "la_check.h"
 #include "lrs/cov.h"
 #include "lrs/noise.h"
+#include "lrs/connectivity.h"
 #include "lrs/sim.h"
 
 #include <complex.h>
@@ -54,7 +55,9 @@ static void run_noise(const gsl_matrix *W, const gsl_matrix *L, const gsl_matrix
 /* Euler and RK4, tanh, W + L R^T with a rank-2 part: float32 follows double.
  * The network is contracting (random part of radius 0.5, stabilising
  * low-rank part), so per-step rounding (~ N eps_float relative) does not
- * accumulate: the states agree to 100 N eps_float. */
+ * accumulate: the states agree to 100 N eps_float.  The same again with W
+ * rounded to binary16 (lrs_conn_round_binary16), which the float32 path
+ * multiplies from its 16-bit copy on AVX-512. */
 static void test_float_matches_double(void)
 {
     const size_t N = 60;
@@ -66,13 +69,19 @@ static void test_float_matches_double(void)
         gsl_vector_set(z0, i, 0.1 * sin((double)i));
     const lrs_sim_method_t *ms[2] = {lrs_sim_euler, lrs_sim_rk4};
     double tol = 100 * (double)N * FLT_EPSILON;
-    for (int k = 0; k < 2; k++) {
-        run_noise(W, L, R, z0, ms[k], LRS_SIM_DOUBLE, 50, zd);
-        run_noise(W, L, R, z0, ms[k], LRS_SIM_FLOAT32, 50, zf);
-        CHECK(rel_diff(zf, zd) <= tol, "%s: float32 vs double: relative difference %.3g > %.3g",
-              lrs_sim_method_name(ms[k]), rel_diff(zf, zd), tol);
-        CHECK(rel_diff(zf, zd) > 0, "%s: float32 gave the double bits: not the float path",
-              lrs_sim_method_name(ms[k]));
+    lrs_err_t err;
+    for (int half = 0; half < 2; half++) {
+        if (half)
+            CHECK_OK(lrs_conn_round_binary16(W, &err), &err);
+        for (int k = 0; k < 2; k++) {
+            run_noise(W, L, R, z0, ms[k], LRS_SIM_DOUBLE, 50, zd);
+            run_noise(W, L, R, z0, ms[k], LRS_SIM_FLOAT32, 50, zf);
+            CHECK(rel_diff(zf, zd) <= tol,
+                  "%s%s: float32 vs double: relative difference %.3g > %.3g",
+                  lrs_sim_method_name(ms[k]), half ? " (binary16 W)" : "", rel_diff(zf, zd), tol);
+            CHECK(rel_diff(zf, zd) > 0, "%s: float32 gave the double bits: not the float path",
+                  lrs_sim_method_name(ms[k]));
+        }
     }
     gsl_matrix_free(W);
     gsl_matrix_free(L);

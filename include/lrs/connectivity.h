@@ -33,6 +33,13 @@ int lrs_conn_add_rank1(gsl_matrix *W, double c, const gsl_vector *u,
                        const gsl_vector *v, lrs_err_t *err);
 /* W += rho G / sqrt(N), G_ij iid N(0, 1) drawn row by row. */
 int lrs_conn_add_gaussian(gsl_matrix *W, double rho, gsl_rng *rng, lrs_err_t *err);
+/* W_ij <- the nearest binary16 (IEEE 754 half precision) number, ties to
+ * even: a relative change of at most 2^-11 (absolute 2^-25 below 2^-14).
+ * A W stored this way is multiplied from half the bytes by the float32
+ * simulator (LRS_SIM_FLOAT32, lrs/sim.h), with the same bits.
+ * LRS_ENONFINITE or LRS_EINVAL (W unchanged) if an entry is not finite or
+ * beyond binary16's largest number, 65504. */
+int lrs_conn_round_binary16(gsl_matrix *W, lrs_err_t *err);
 /* W <- (mu + sigma G) / sqrt(N)  (biased random matrix, figS-biased). */
 int lrs_conn_biased(gsl_matrix *W, double mu, double sigma, gsl_rng *rng,
                     lrs_err_t *err);

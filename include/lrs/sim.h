@@ -131,11 +131,14 @@ typedef struct lrs_sim_lowrank {
  * LRS_SIM_DOUBLE: everything in double (the default).
  * LRS_SIM_FLOAT32: f(z) and the product with the dense W in float32 (the
  *   precision the paper's authors computed in, PyTorch's default), with a
- *   vectorised float tanh; a float W of N = 500 is 1 MB and stays in a
- *   core's L2 cache where a double one (2 MB) streams from L3.  The states,
- *   the inputs, the low-rank part U S V^T f(z) and everything observers see
- *   stay double.  Euler and RK4, recurrent mode.  Per entry the product's
- *   rounding is ~ N eps_float sum_j |W_ij f_j| (eps_float = 1.2e-7). */
+ *   vectorised float tanh; a float W of N = 500 is 1 MB, half of a double
+ *   one.  If every entry of W is a binary16 number (a half-precision model,
+ *   or lrs_conn_round_binary16) and the CPU has AVX-512, W is kept in 16
+ *   bits without loss (the same results, half the bytes again: N = 500 then
+ *   stays in a 1 MB L2 cache).  The states, the inputs, the low-rank part
+ *   U S V^T f(z) and everything observers see stay double.  Euler and RK4,
+ *   recurrent mode.  Per entry the product's rounding is
+ *   ~ N eps_float sum_j |W_ij f_j| (eps_float = 1.2e-7). */
 typedef enum { LRS_SIM_DOUBLE = 0, LRS_SIM_FLOAT32 = 1 } lrs_sim_precision_t;
 
 typedef struct lrs_sim_params {

@@ -52,7 +52,8 @@
  *   bench-peak dgemm_gflops=<d> sgemm_gflops=<s> fma_gflops_double=<a>
  *              fma_gflops_float=<b>
  *   bench-bandwidth bytes_double=<n> gbs_double=<x> bytes_float=<m> gbs_float=<y>
- *   bench-step kind=<double|float|float-batch2|float-batch3|float-batch4> N=<n>
+ *   bench-step kind=<double|float|float-batch2|float-batch3|float-batch4|
+ *              float-h16|float-h16-batch2> N=<n>
  *              K=<k> ns_per_step=<t> ns_per_trajectory_step=<t/K> gflops=<g>
  *              frac_peak=<g/gemm peak> roofline_gflops=<l> frac_roofline=<g/l>
  * (peak = dgemm's for double, sgemm's for float; frac_roofline: of the
@@ -566,7 +567,7 @@ static double step_seconds(const gsl_matrix *W, size_t K, lrs_sim_precision_t pr
 /* The machine's limits for the step rows (see the header comment): gemm
  * and FMA peaks (GFLOP/s), read bandwidth of a W-sized buffer (GB/s). */
 typedef struct limits {
-    double dgemm, sgemm, fma_d, fma_s, bw_d, bw_s;
+    double dgemm, sgemm, fma_d, fma_s, bw_d, bw_s, bw_h;
 } limits_t;
 
 static limits_t measure_limits(size_t N)
@@ -585,18 +586,21 @@ static limits_t measure_limits(size_t N)
 #endif
     L.bw_d = read_bandwidth(8 * N * N);
     L.bw_s = read_bandwidth(4 * N * N);
+    L.bw_h = read_bandwidth(2 * N * N);
     return L;
 }
 
-/* Roofline limit (GFLOP/s) of a step of K vectors: min(FMA rate, bandwidth x
+/* Roofline limit (GFLOP/s) of a step of K vectors with W in `bytes` bytes
+ * per entry (8 double, 4 float, 2 binary16): min(FMA rate, bandwidth x
  * 2 K N^2 / (bytes of W)).  The FMA rate is the larger of the FMA loop and
  * the gemm peak: the gemm reaches the units' rate too, so a loop disturbed by
  * another process cannot set a roofline below what the gemm achieved. */
-static double roofline(const limits_t *L, int dbl, size_t K)
+static double roofline(const limits_t *L, int bytes, size_t K)
 {
+    int dbl = bytes == 8;
     double fma = dbl ? fmax(L->fma_d, L->dgemm) : fmax(L->fma_s, L->sgemm);
-    double bw = dbl ? L->bw_d : L->bw_s;
-    double per_byte = 2.0 * (double)K / (dbl ? 8.0 : 4.0);
+    double bw = dbl ? L->bw_d : bytes == 4 ? L->bw_s : L->bw_h;
+    double per_byte = 2.0 * (double)K / bytes;
     return bw > 0 ? fmin(fma, bw * per_byte) : fma;
 }
 
@@ -607,8 +611,11 @@ static void bench_steps(size_t N, unsigned long seed, int quick)
     limits_t L = measure_limits(N);
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(rng, seed);
-    gsl_matrix *W = gsl_matrix_calloc(N, N);
+    gsl_matrix *W = gsl_matrix_calloc(N, N), *Wh = gsl_matrix_alloc(N, N);
     if (lrs_conn_add_gaussian(W, RHO, rng, &err))
+        die("network", &err);
+    gsl_matrix_memcpy(Wh, W); /* the same network rounded to binary16 */
+    if (lrs_conn_round_binary16(Wh, &err))
         die("network", &err);
     size_t steps = quick ? 2000 : 20000;
     int reps = quick ? 1 : 3;
@@ -616,32 +623,39 @@ static void bench_steps(size_t N, unsigned long seed, int quick)
            "peak (one thread): dgemm %.1f, sgemm %.1f GFLOP/s (N = 1000); FMA loop %.1f (double), "
            "%.1f (float) GFLOP/s\n"
            "read bandwidth (one thread) of W's bytes: %.1f GB/s (%zu B, double), %.1f GB/s "
-           "(%zu B, float)\n"
-           "roofline = min(FMA loop, bandwidth x 2 K N^2 / bytes of W): the product's limit\n",
-           N, reps, steps, L.dgemm, L.sgemm, L.fma_d, L.fma_s, L.bw_d, 8 * N * N, L.bw_s, 4 * N * N);
+           "(%zu B, float), %.1f GB/s (%zu B, binary16)\n"
+           "roofline = min(FMA loop, bandwidth x 2 K N^2 / bytes of W): the product's limit\n"
+           "h16: W rounded to binary16, which the float32 simulator keeps in 16 bits (AVX-512)\n",
+           N, reps, steps, L.dgemm, L.sgemm, L.fma_d, L.fma_s, L.bw_d, 8 * N * N, L.bw_s, 4 * N * N,
+           L.bw_h, 2 * N * N);
     printf("bench-peak dgemm_gflops=%.2f sgemm_gflops=%.2f fma_gflops_double=%.2f "
            "fma_gflops_float=%.2f\n", L.dgemm, L.sgemm, L.fma_d, L.fma_s);
-    printf("bench-bandwidth bytes_double=%zu gbs_double=%.2f bytes_float=%zu gbs_float=%.2f\n",
-           8 * N * N, L.bw_d, 4 * N * N, L.bw_s);
-    printf("| %-13s | %2s | %10s | %13s | %8s | %9s | %8s | %9s |\n", "kind", "K", "ns/step",
+    printf("bench-bandwidth bytes_double=%zu gbs_double=%.2f bytes_float=%zu gbs_float=%.2f "
+           "bytes_h16=%zu gbs_h16=%.2f\n", 8 * N * N, L.bw_d, 4 * N * N, L.bw_s, 2 * N * N, L.bw_h);
+    printf("| %-16s | %2s | %10s | %13s | %8s | %9s | %8s | %9s |\n", "kind", "K", "ns/step",
            "ns/traj. step", "GFLOP/s", "frac_gemm", "roofline", "frac_roof");
-    printf("|---------------|----|------------|---------------|----------|-----------|----------|"
+    printf("|------------------|----|------------|---------------|----------|-----------|----------|"
            "-----------|\n");
-    const char *kind[5] = {"double", "float", "float-batch2", "float-batch3", "float-batch4"};
-    const size_t Ks[5] = {1, 1, 2, 3, 4};
-    for (int i = 0; i < 5; i++) {
+    const char *kind[7] = {"double",       "float",        "float-batch2",    "float-batch3",
+                           "float-batch4", "float-h16",    "float-h16-batch2"};
+    const size_t Ks[7] = {1, 1, 2, 3, 4, 1, 2};
+    const int bytes[7] = {8, 4, 4, 4, 4, 2, 2};
+    int have_h16 = lrs_kernel_simd() == LRS_KERNEL_AVX512; /* else h16 = float */
+    for (int i = 0; i < (have_h16 ? 7 : 5); i++) {
         size_t K = Ks[i];
         int dbl = i == 0;
-        double t = step_seconds(W, K, dbl ? LRS_SIM_DOUBLE : LRS_SIM_FLOAT32, steps, reps);
+        double t = step_seconds(bytes[i] == 2 ? Wh : W, K, dbl ? LRS_SIM_DOUBLE : LRS_SIM_FLOAT32,
+                                steps, reps);
         double gf = 2e-9 * (double)K * (double)N * (double)N / t;
-        double frac = gf / (dbl ? L.dgemm : L.sgemm), roof = roofline(&L, dbl, K);
-        printf("| %-13s | %2zu | %10.0f | %13.0f | %8.2f | %9.3f | %8.1f | %9.3f |\n", kind[i], K,
+        double frac = gf / (dbl ? L.dgemm : L.sgemm), roof = roofline(&L, bytes[i], K);
+        printf("| %-16s | %2zu | %10.0f | %13.0f | %8.2f | %9.3f | %8.1f | %9.3f |\n", kind[i], K,
                1e9 * t, 1e9 * t / (double)K, gf, frac, roof, gf / roof);
         printf("bench-step kind=%s N=%zu K=%zu ns_per_step=%.0f ns_per_trajectory_step=%.0f "
                "gflops=%.3f frac_peak=%.4f roofline_gflops=%.3f frac_roofline=%.4f\n",
                kind[i], N, K, 1e9 * t, 1e9 * t / (double)K, gf, frac, roof, gf / roof);
     }
     gsl_matrix_free(W);
+    gsl_matrix_free(Wh);
     gsl_rng_free(rng);
 }
 
