@@ -127,9 +127,9 @@ int main(int argc, char **argv)
      * spread over many components like the input's, i.e. high-dimensional
      * dynamics on a low-rank network.
      * (Panels e and f are independent runs: side by side, the spectra of
-     * panels b-c after the shorter one.) */
-    epi_stages(&a, &p, &s, 3,
-               (const epi_stage_fn[]){epi_noise_run, epi_step_run, epi_spectra});
+     * panels b-c and panel a's file after the shorter one.) */
+    epi_stages(&a, &p, &s, 4,
+               (const epi_stage_fn[]){epi_noise_run, epi_step_run, epi_spectra, epi_adjacency});
 
     /* ---------------------------------------------------------- summary */
     epi_summary(&a, &p, &s);

@@ -94,7 +94,8 @@ void epi_analysis(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
     epi_network(a, p, s);
     epi_stages(a, p, s, 2, (const epi_stage_fn[]){epi_fixed_point, epi_display});
     epi_stages(a, p, s, 2, (const epi_stage_fn[]){epi_relaxation, epi_jacobian});
-    epi_stages(a, p, s, 3, (const epi_stage_fn[]){epi_noise_run, epi_step_run, epi_spectra});
+    epi_stages(a, p, s, 4,
+               (const epi_stage_fn[]){epi_noise_run, epi_step_run, epi_spectra, epi_adjacency});
 }
 
 static void *xmalloc(size_t n)
@@ -325,11 +326,16 @@ void epi_network(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
 
 void epi_display(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
 {
+    (void)a;
     size_t N = s->N;
     s->order = xmalloc(N * sizeof *s->order);
     s->group = xmalloc(N * sizeof *s->group);
     display_order(s->A, s->W, p->groups, s->order, s->group, &s->within_frac);
+}
 
+void epi_adjacency(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
+{
+    size_t N = s->N;
     FILE *fp = nb_tsv(a, "adjacency.tsv", "adjacency matrix A, students ordered by group",
                       "A_ij (N x N, 0/1), rows and columns in display order");
     fprintf(fp, "# source: %s\n# N %zu  contacts %zu  groups %zu\n", s->source, N, s->edges,

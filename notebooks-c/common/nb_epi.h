@@ -109,9 +109,12 @@ epi_params_t epi_params_paper(const nb_args_t *a);
  * the unused ones dropped; default EPI_DATA_DEFAULT) or, with --synthetic,
  * build the synthetic school network (stream seed); normalise. */
 void epi_network(const nb_args_t *a, const epi_params_t *p, epi_study_t *s);
-/* The display ordering (groups by spectral clustering) and adjacency.tsv;
- * needed by epi_jacobian's groups.tsv and the summary only. */
+/* The display ordering (groups by spectral clustering); needed by
+ * epi_jacobian's groups.tsv, epi_adjacency and the summary only. */
 void epi_display(const nb_args_t *a, const epi_params_t *p, epi_study_t *s);
+/* After epi_display: adjacency.tsv (A in display order; for panel a only,
+ * so it can run beside the perturbed runs). */
+void epi_adjacency(const nb_args_t *a, const epi_params_t *p, epi_study_t *s);
 /* x0 ~ U(lo, hi) (stream seed + 1), adaptive relaxation, Newton polish. */
 void epi_fixed_point(const nb_args_t *a, const epi_params_t *p, epi_study_t *s);
 /* ||x(t) - x*|| from the same x0 and the exponential fits. */
@@ -133,7 +136,7 @@ void epi_noise_run(const nb_args_t *a, const epi_params_t *p, epi_study_t *s);
  * them, run side by side (nb_parallel, a->jobs threads, handed out in list
  * order: the longest first): (epi_fixed_point, epi_display) after the
  * network, (epi_relaxation, epi_jacobian) after both, (epi_noise_run,
- * epi_step_run, epi_spectra) after those.  Each writes its own fields of s
+ * epi_step_run, epi_spectra, epi_adjacency) after those.  Each writes its own fields of s
  * and its own files, and draws from its own stream, so the results do not
  * depend on the thread count. */
 typedef void (*epi_stage_fn)(const nb_args_t *a, const epi_params_t *p, epi_study_t *s);
@@ -142,7 +145,7 @@ void epi_stages(const nb_args_t *a, const epi_params_t *p, epi_study_t *s, size_
                 const epi_stage_fn *stages);
 /* The whole analysis in Figure 6's order: epi_network, epi_fixed_point
  * beside epi_display, epi_relaxation beside epi_jacobian, epi_noise_run
- * beside epi_step_run and epi_spectra. */
+ * beside epi_step_run, epi_spectra and epi_adjacency. */
 void epi_analysis(const nb_args_t *a, const epi_params_t *p, epi_study_t *s);
 /* The summary block common to both figures (with --fast, a note that the
  * noise statistics come from a short run). */
