@@ -62,10 +62,11 @@
  * network is then this W1 everywhere (its spectra, the redraw test, the
  * runs), and the simulator keeps it in 16 bits without loss: 0.5 MB that
  * stays in a 1 MB L2 cache instead of 1 MB streamed from L3 at every step,
- * so a step of a pair of cases costs ~6.5 instead of ~10 us.  Checked
+ * so a step of a pair of cases costs ~7.5 instead of ~11 us.  Checked
  * against the unrounded draw at the default seed: the whole-run keys agree
  * to all printed digits, the short-window and RK4 keys to 3e-4 (relative),
- * against a spread across seeds of 5-30%.
+ * the non-EP max Re eig W to 1e-4 (0.8397 and 0.8398), against a spread
+ * across seeds of 5-30%.
  *
  * Runs: cases that share W1 (normal and EP; non-EP and partly EP when the
  * non-EP case redrew W1) are advanced together (lrs_sim_batch_alloc: one

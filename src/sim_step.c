@@ -538,7 +538,7 @@ SIM_CLONES static void rk4_advance(lrs_sim_t *s, size_t k, size_t i0, size_t b)
 #pragma omp simd
                 for (size_t j = 0; j < N; j++)
                     xm[j] = 0.5 * (xa[j] + xb[j]) + m[j];
-            else
+            else /* + 0.0: the sum above with m = 0 (-0 becomes +0), so the same bits */
 #pragma omp simd
                 for (size_t j = 0; j < N; j++)
                     xm[j] = 0.5 * (xa[j] + xb[j]) + 0.0;

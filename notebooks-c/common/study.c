@@ -10,6 +10,7 @@
 #include <gsl/gsl_randist.h>
 #include "lrs/exact.h"
 #include "lrs/linear.h"
+#include "lrs/connectivity.h"
 #include "lrs/noise.h"
 #include "lrs/observe.h"
 #include "lrs/perturb.h"
@@ -1136,6 +1137,14 @@ int study_net_uopt(study_net_t *net, double c, lrs_err_t *err)
     if (!net->u_opt)
         net->u_opt = gsl_vector_alloc(net->u->size);
     return lrs_perturb_uopt(net->W1, c, net->u, net->v, net->u_opt, err);
+}
+
+int study_binary16_net(gsl_matrix *W, lrs_err_t *err)
+{
+    int rc = lrs_conn_round_binary16(W, err);
+    if (rc == LRS_OK)
+        nb_param("W_rounded", "%s", "binary16");
+    return rc;
 }
 
 study_params_t study_params_net(const nb_args_t *a, const study_net_t *net)
