@@ -240,6 +240,31 @@ void nb_write_columns(FILE *fp, const gsl_vector *first, ...)
     }
 }
 
+void nb_write_traces(FILE *fp, size_t nt, const double *t, size_t nu, const double *Z, size_t ldz,
+                     int unit_headers, const char *tfmt)
+{
+    enum { W = 32 }; /* a formatted time and its tab */
+    char *ts = malloc(nt * W + 1);
+    if (!ts) {
+        fprintf(stderr, "error: out of memory writing traces\n");
+        exit(1);
+    }
+    for (size_t n = 0; n < nt; n++) {
+        int len = snprintf(ts + n * W, W - 1, tfmt, t[n]);
+        strcpy(ts + n * W + (len < W - 2 ? len : W - 2), "\t");
+    }
+    for (size_t i = 0; i < nu; i++) {
+        if (unit_headers)
+            fprintf(fp, "# unit %zu\n", i + 1);
+        for (size_t n = 0; n < nt; n++) {
+            fputs(ts + n * W, fp);
+            fprintf(fp, "%.6g\n", Z[n * ldz + i]);
+        }
+        fputc('\n', fp);
+    }
+    free(ts);
+}
+
 void nb_write_matrix(FILE *fp, const gsl_matrix *M)
 {
     for (size_t i = 0; i < M->size1; i++) {

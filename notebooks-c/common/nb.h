@@ -63,6 +63,13 @@ void nb_param(const char *key, const char *fmt, ...) __attribute__((format(print
 void nb_write_columns(FILE *fp, const gsl_vector *first, ...);
 /* Write a matrix as TSV rows. */
 void nb_write_matrix(FILE *fp, const gsl_matrix *M);
+/* Traces of nu units in long format, one block per unit (a line "# unit
+ * <k>" first if unit_headers; a blank line after), so that gnuplot draws
+ * every trace in one pass: lines "t_n<TAB>Z[n ldz + i]", n < nt, t with
+ * tfmt and the values with "%.6g".  The nt times are formatted once, not
+ * once per unit (the same text). */
+void nb_write_traces(FILE *fp, size_t nt, const double *t, size_t nu, const double *Z, size_t ldz,
+                     int unit_headers, const char *tfmt);
 
 /* Summary block: printed to stdout and saved to results/<name>/summary.txt. */
 void nb_summary(const char *key, const char *fmt, ...)

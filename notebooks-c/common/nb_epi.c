@@ -686,12 +686,11 @@ void epi_step_run(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
     fp = nb_tsv(a, "step_units.tsv", "step responses x_i(t) - x_i*, one block per student",
                 "t\tdx_i (blocks in file order of the students, every 2nd step)");
     step_header(fp, p, +1.0);
-    for (size_t j = 0; j < N; j++) {
-        for (size_t r = 0; r < ut.count; r++)
-            fprintf(fp, "%.4g\t%.6g\n", (double)(r * ut.every) * p->step_dt,
-                    ut.buf[r * N + j]);
-        fputc('\n', fp);
-    }
+    double *t = xmalloc((ut.count ? ut.count : 1) * sizeof *t);
+    for (size_t r = 0; r < ut.count; r++)
+        t[r] = (double)(r * ut.every) * p->step_dt;
+    nb_write_traces(fp, ut.count, t, N, ut.buf, N, 0, "%.4g");
+    free(t);
     free(ut.buf);
     s->response_ratio = s->norm_rand / s->norm_v;
     /* The same run with the other joint sign of (u, v): p = -amp v. */

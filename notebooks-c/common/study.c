@@ -922,12 +922,7 @@ static void write_step_files(const nb_args_t *a, const study_params_t *p, const 
     const snap_t *sn = &j->steps;
     FILE *fu = open_tsv(a, p, "step_units.tsv", "step responses of every unit, one block per unit",
                         "t\tz_i");
-    for (size_t i = 0; i < r->N; i++) {
-        fprintf(fu, "# unit %zu\n", i + 1);
-        for (size_t n = 0; n < sn->n; n++)
-            fprintf(fu, "%.6g\t%.6g\n", gsl_vector_get(sn->t, n), gsl_matrix_get(sn->Z, n, i));
-        fputs("\n", fu);
-    }
+    nb_write_traces(fu, sn->n, sn->t->data, r->N, sn->Z->data, sn->Z->tda, 1, "%.6g");
     FILE *fp = open_tsv(a, p, "resp.tsv", "step responses z(off1-), z(off2-) and directions",
                         "k\tz_aligned\tz_random\td_aligned\tu_rand\tu\tv");
     const gsl_vector *d = p->d_aligned ? p->d_aligned : p->u;
