@@ -308,6 +308,7 @@ static lrs_observer_t snap_observer(snap_t *s, int needs_r)
 /* ------------------------------------------------------------------ the runs */
 
 typedef struct {
+    const nb_args_t *a;
     const study_params_t *p;
     study_result_t *r;
     FILE *step_fp;
@@ -346,8 +347,12 @@ static size_t steps_of(double T, double dt)
     return (size_t)llround(T / dt);
 }
 
+static void write_step_files(const nb_args_t *a, const study_params_t *p, const job_t *j,
+                             const study_result_t *r);
+
 /* (b) The step protocol (lrs_perturb_step), with the notebook's observers:
- * the ||z|| trace, the peak norm, the unit traces and the progress line. */
+ * the ||z|| trace, the peak norm, the unit traces and the progress line;
+ * then its files (beside the longer noise run). */
 static int run_step(job_t *j)
 {
     const study_params_t *p = j->p;
@@ -396,6 +401,8 @@ static int run_step(job_t *j)
         goto done;
     rc = lrs_spectra_line_angle_deg(r->resp_aligned, p->u, &r->angle_resp_aligned_u_deg,
                                     &j->err);
+    if (rc == LRS_OK)
+        write_step_files(j->a, p, j, r);
 done:
     r->wall_step = lrs_wall_seconds() - t0;
     lrs_trace_free(trace);
@@ -682,6 +689,7 @@ static int step_job_setup(const nb_args_t *a, const study_params_t *p, study_res
                           job_t *j, lrs_err_t *err)
 {
     size_t N = r->N;
+    j->a = a;
     j->p = p;
     j->r = r;
     j->kind = JOB_STEP;
@@ -973,8 +981,6 @@ int study_run(const nb_args_t *a, const study_params_t *p, study_result_t **out,
         write_pca(a, p, r);
         write_proj_files(a, p, nj, r);
     }
-    if (p->do_step)
-        write_step_files(a, p, &jobs[0], r);
 done:
     lrs_linear_free(L);
     job_free(&jobs[0]);
