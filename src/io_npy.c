@@ -105,7 +105,7 @@ static int parse_descr(npy_parse_t *p, npy_hdr_t *hd, lrs_err_t *err)
     hd->size = atoi(d + k + 1);
     if (len - k == 3)
         hd->size = (d[k + 1] - '0') * 10 + (d[k + 2] - '0');
-    if ((hd->kind == 'f' && (hd->size == 4 || hd->size == 8)) ||
+    if ((hd->kind == 'f' && (hd->size == 2 || hd->size == 4 || hd->size == 8)) ||
         ((hd->kind == 'i' || hd->kind == 'u') &&
          (hd->size == 1 || hd->size == 2 || hd->size == 4 || hd->size == 8)) ||
         (hd->kind == 'b' && hd->size == 1)) {
@@ -114,8 +114,8 @@ static int parse_descr(npy_parse_t *p, npy_hdr_t *hd, lrs_err_t *err)
     }
 bad:
     return io_err(p->c, err, LRS_EPARSE, 1, p->off + s + 1,
-                  "unsupported npy dtype; expected float64, float32, an integer type or "
-                  "bool ('%s')", lrs_io_quote(d, len, q, sizeof q));
+                  "unsupported npy dtype; expected float64, float32, float16, an integer "
+                  "type or bool ('%s')", lrs_io_quote(d, len, q, sizeof q));
 }
 
 static int parse_shape(npy_parse_t *p, npy_hdr_t *hd, lrs_err_t *err)
@@ -212,6 +212,18 @@ static int parse_header(npy_parse_t *p, npy_hdr_t *hd, lrs_err_t *err)
     return LRS_OK;
 }
 
+/* An IEEE 754 binary16 number (numpy's float16) from its 16 bits: sign,
+ * 5-bit exponent (bias 15), 10-bit fraction; exponent 0: subnormal
+ * fraction 2^-24, exponent 31: infinity or NaN.  Exact in double. */
+static double half_value(unsigned h)
+{
+    unsigned e = (h >> 10) & 0x1f, f = h & 0x3ff;
+    double v = e == 0 ? ldexp((double)f, -24)
+             : e == 31 ? (f ? NAN : INFINITY)
+                       : ldexp((double)(f | 0x400), (int)e - 25);
+    return h & 0x8000 ? -v : v;
+}
+
 static double item_value(const unsigned char *b, const npy_hdr_t *hd)
 {
     unsigned char t[8];
@@ -228,6 +240,8 @@ static double item_value(const unsigned char *b, const npy_hdr_t *hd)
             u = (u << 8) | t[k];
         switch (hd->kind) {
         case 'f':
+            if (hd->size == 2)
+                return half_value((unsigned)u);
             if (hd->size == 8) {
                 double d;
                 memcpy(&d, &u, 8);

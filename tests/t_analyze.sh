@@ -298,6 +298,14 @@ if [ "$RC" -eq 0 ] && awk -v x="$last" 'BEGIN { t = 100 * (1/121) / (7 + 1/121);
 else
     fail "simulate_suppressed_last_pc" "status $RC: last PC $last% (want 0.11792% within 5%)"
 fi
+# the same in float32 (--float32): the same last PC within 5%
+run simulate "$G/rank1-normal.csv" --T 2000 --seed 3 --float32
+last=$(grep -v '^#' "$TMP/out" | tail -1 | cut -f2)
+if [ "$RC" -eq 0 ] && awk -v x="$last" 'BEGIN { t = 100 * (1/121) / (7 + 1/121); d = x / t - 1; exit !(d < 0.05 && d > -0.05) }'; then
+    ok "simulate_float32_suppressed_last_pc"
+else
+    fail "simulate_float32_suppressed_last_pc" "status $RC: last PC $last% (want 0.11792% within 5%)"
+fi
 
 # Ctrl-C during a long simulation: exit 130, one message, nothing on stdout,
 # the previous -o result intact

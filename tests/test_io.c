@@ -5,6 +5,7 @@
  * long lines, limits, info records).  The command-line fixtures are in
  * tests/t_analyze.sh.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_matrix.h>
 #include "harness.h"
+#include "lrs/connectivity.h"
 #include "lrs/io.h"
 
 /* ------------------------------------------------------------------ helpers */
@@ -477,6 +479,40 @@ static size_t make_npy(unsigned char *buf, const char *descr, const char *shape,
     return total;
 }
 
+/* float16 (numpy's half precision, the storage of many trained networks):
+ * every class of binary16 number read exactly, in either byte order, and
+ * the matrix is already binary16 (lrs_conn_round_binary16 leaves it as it
+ * is), so the float32 simulator keeps it in 16 bits. */
+static void test_npy_float16(void)
+{
+    unsigned char buf[512];
+    gsl_matrix *W = NULL;
+    lrs_err_t e;
+    lrs_io_read_opts_t o = lrs_io_read_opts_default();
+    o.allow_nonsquare = 1;
+    /* 1, -2.5, 65504 (largest), 2^-24 (smallest subnormal), 0.1 rounded, -0 */
+    const unsigned char le[12] = {0x00, 0x3c, 0x00, 0xc1, 0xff, 0x7b,
+                                  0x01, 0x00, 0x66, 0x2e, 0x00, 0x80};
+    const double v[6] = {1.0, -2.5, 65504.0, 0x1p-24, 0.0999755859375, -0.0};
+    size_t n = make_npy(buf, "<f2", "(2, 3)", 0, le, sizeof le);
+    CHECK_OK(lrs_io_read_buffer(buf, n, "x.npy", &o, &W, NULL, &e), &e);
+    CHECK(same(W, 2, 3, v), "float16 misread");
+    CHECK(W && signbit(gsl_matrix_get(W, 1, 2)), "float16 -0 read without its sign");
+    gsl_matrix *R = gsl_matrix_alloc(2, 3);
+    gsl_matrix_memcpy(R, W);
+    CHECK_OK(lrs_conn_round_binary16(R, &e), &e);
+    CHECK(gsl_matrix_equal(R, W), "a float16 matrix changed when rounded to binary16");
+    gsl_matrix_free(R);
+    gsl_matrix_free(W);
+    W = NULL;
+    const unsigned char be[4] = {0x3c, 0x00, 0xc1, 0x00};
+    const double vbe[2] = {1.0, -2.5};
+    n = make_npy(buf, ">f2", "(1, 2)", 0, be, sizeof be);
+    CHECK_OK(lrs_io_read_buffer(buf, n, "x.npy", &o, &W, NULL, &e), &e);
+    CHECK(same(W, 1, 2, vbe), "big-endian float16 misread");
+    gsl_matrix_free(W);
+}
+
 static void test_npy(void)
 {
     unsigned char buf[512];
@@ -606,6 +642,7 @@ int main(void)
     RUN(test_edges_many_names);
     RUN(test_mtx);
     RUN(test_npy);
+    RUN(test_npy_float16);
     RUN(test_files_and_stdin_name);
     RUN(test_read_plain);
     return harness_summary();

@@ -293,8 +293,8 @@ static const bad_t bad[] = {
     {BAD "npz-bad-magic.npz", LRS_EPARSE,
      ": not a zip archive (.npz): bad magic bytes ('PX\\x03\\x04')"},
     {BAD "npz-complex.npz", LRS_EPARSE,
-     "[Z.npy]:1:22: unsupported npy dtype; expected float64, float32, an integer type or bool "
-     "('<c16')"},
+     "[Z.npy]:1:22: unsupported npy dtype; expected float64, float32, float16, an integer type "
+     "or bool ('<c16')"},
     {BAD "npz-nonsquare.npz", LRS_EPARSE,
      "[Z.npy]:1:1: matrix is 2x3 (2 rows, 3 columns); expected square"},
     {BAD "npz-3d.npz", LRS_EPARSE,

@@ -20,7 +20,7 @@
  *   Matrix Market  %%MatrixMarket matrix {coordinate|array}
  *                {real|double|integer|pattern} {general|symmetric|skew-symmetric}.
  *                Repeated coordinate entries add (counted in info->repeated).
- *   NumPy .npy   2-D, dtype float64/float32/int8..int64/uint8..uint64/bool,
+ *   NumPy .npy   2-D, dtype float64/float32/float16/int8..int64/uint8..uint64/bool,
  *                either byte order, C or Fortran order; versions 1.0-3.0.
  *   NumPy .npz   a zip archive (stored or deflated members) of .npy arrays;
  *                opts.var names the member ("J" or "J.npy"); by default the

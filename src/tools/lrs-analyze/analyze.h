@@ -93,6 +93,7 @@ typedef struct opts {
     double sigmax, T, dt, tau, taux, discard, amp;
     int have_discard;
     int exact; /* spectrum --exact */
+    int float32; /* simulate, response --float32 */
     unsigned long seed;
     lrs_sim_transfer_t f;
     direction_t direction;

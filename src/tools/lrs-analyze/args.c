@@ -238,6 +238,7 @@ static const optdef_t optdefs[] = {
     {"--discard", 1, S_SIMULATE, "D", "PCA over t >= D (default 10 (tau + taux))", set_discard, 0},
     {"--seed", 1, S_ALL, "S", "random seed of simulations and of the SIS start (default 1)", set_seed, 0},
     {"--f", 1, S_SIMULATE | S_RESPONSE, "F", "transfer function identity, tanh or relu", set_f, 0},
+    {"--float32", 0, S_SIMULATE | S_RESPONSE, NULL, "f(z) and W f(z) in float32, as PyTorch computes; a float16 W is kept in 16 bits", set_flag, OFF(float32)},
     {"--amp", 1, S_RESPONSE, "A", "step amplitude c_x (default 1)", set_amp, 0},
     {"--direction", 1, S_RESPONSE, "D", "aligned direction: u, v or opt (default u)", set_direction, 0},
     {"--trace", 0, S_RESPONSE, NULL, "print t and ||z|| instead of the ratio", set_flag, OFF(trace)},

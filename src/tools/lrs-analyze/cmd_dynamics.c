@@ -23,8 +23,8 @@
 
 /* ------------------------------------------------------------------ simulate */
 
-/* The simulator's parameters from the options (--tau, --dt, --f; the
- * analysed W), starting at z0; Ctrl-C stops the run.  T is the caller's. */
+/* The simulator's parameters from the options (--tau, --dt, --f, --float32;
+ * the analysed W), starting at z0; Ctrl-C stops the run.  T is the caller's. */
 static lrs_sim_params_t sim_params(const ctx_t *c, const gsl_vector *z0)
 {
     lrs_sim_params_t p = lrs_sim_params_default();
@@ -32,6 +32,7 @@ static lrs_sim_params_t sim_params(const ctx_t *c, const gsl_vector *z0)
     p.f = c->o->f;
     p.tau = c->o->tau;
     p.dt = c->o->dt;
+    p.precision = c->o->float32 ? LRS_SIM_FLOAT32 : LRS_SIM_DOUBLE;
     p.z0 = z0;
     p.stop = &g_stop;
     return p;
