@@ -96,6 +96,8 @@ SEEDS = {
         ("f8_c", 0x18, npy((2, 2), "<f8", False, struct.pack("<4d", 1, 2, 3, 4))),
         ("f8_fortran", 0x19, npy((2, 2), "<f8", True, struct.pack("<4d", 1, 2, 3, 4))),
         ("f4_big", 0x18, npy((2, 2), ">f4", False, struct.pack(">4f", 1, -2, 3.5, 0))),
+        ("f2_inf_subnormal", 0x18,
+         npy((2, 2), "<f2", False, struct.pack("<4e", 1, -2.5, float("inf"), 2.0**-24))),
         ("i2", 0x18, npy((2, 2), "<i2", False, struct.pack("<4h", -1, 2, -3, 4))),
         ("u8", 0x18, npy((1, 1), "<u8", False, struct.pack("<Q", 2**64 - 1))),
         ("bool", 0x18, npy((2, 2), "|b1", False, bytes([0, 1, 1, 0]))),
