@@ -73,6 +73,28 @@ static void member_name(npz_t *z, zip_int64_t idx, char *buf, size_t size)
     lrs_io_quote(nm ? nm : "", nm ? strlen(nm) : 0, buf, size);
 }
 
+/* The label "ARCHIVE[MEMBER]" that prefixes a member's messages, with every
+ * ']' of the (quoted) member name written \x5d, so that the label ends at
+ * its first ']' ("a.npz[a\x5db.npy]:1:22: ..."). */
+static void member_label(char *dst, size_t size, const char *archive, const char *nm)
+{
+    size_t o = (size_t)snprintf(dst, size, "%s[", archive);
+    for (; *nm && o + 6 < size; nm++) {
+        if (*nm == ']') {
+            memcpy(dst + o, "\\x5d", 4);
+            o += 4;
+        } else {
+            dst[o++] = *nm;
+        }
+    }
+    if (o + 2 <= size) {
+        dst[o++] = ']';
+        dst[o] = '\0';
+    } else {
+        dst[size - 1] = '\0';
+    }
+}
+
 /* A sub-context reading member idx: its own source, the archive's options. */
 static int member_open(npz_t *z, zip_int64_t idx, io_src_t *src, io_ctx_t *sub,
                        lrs_err_t *err)
@@ -100,7 +122,7 @@ static int member_open(npz_t *z, zip_int64_t idx, io_src_t *src, io_ctx_t *sub,
     }
     m->cap = cap;
     m->max_n = c->o.max_n;
-    snprintf(z->sub_name, sizeof z->sub_name, "%s[%s]", c->name, nm);
+    member_label(z->sub_name, sizeof z->sub_name, c->name, nm);
     memset(src, 0, sizeof *src);
     src->name = z->sub_name;
     src->max_line = c->src->max_line;

@@ -295,6 +295,10 @@ static const bad_t bad[] = {
     {BAD "npz-complex.npz", LRS_EPARSE,
      "[Z.npy]:1:22: unsupported npy dtype; expected float64, float32, float16, an integer type "
      "or bool ('<c16')"},
+    /* a ']' in the member's name is written \x5d: the label ends at its ']' */
+    {BAD "npz-bracket-member.npz", LRS_EPARSE,
+     "[a\\x5db.npy]:1:22: unsupported npy dtype; expected float64, float32, float16, an "
+     "integer type or bool ('<c16')"},
     {BAD "npz-nonsquare.npz", LRS_EPARSE,
      "[Z.npy]:1:1: matrix is 2x3 (2 rows, 3 columns); expected square"},
     {BAD "npz-3d.npz", LRS_EPARSE,
