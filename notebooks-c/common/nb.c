@@ -245,10 +245,8 @@ void nb_write_traces(FILE *fp, size_t nt, const double *t, size_t nu, const doub
 {
     enum { W = 32 }; /* a formatted time and its tab */
     char *ts = malloc(nt * W + 1);
-    if (!ts) {
-        fprintf(stderr, "error: out of memory writing traces\n");
-        exit(1);
-    }
+    if (!ts)
+        die_now(1, "%s: out of memory writing traces\n", nb.args ? nb.args->name : "lrs");
     for (size_t n = 0; n < nt; n++) {
         int len = snprintf(ts + n * W, W - 1, tfmt, t[n]);
         strcpy(ts + n * W + (len < W - 2 ? len : W - 2), "\t");
