@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * Float32 products and tanh for the simulators (see src/kernel.h).
+ * Float32 products for the simulators (see src/kernel.h; tanh: src/kernel_tanh.c).
  *
  * Products.  Y_k = A X_k for up to four vectors at once.  The SIMD paths
  * walk R rows of A together and keep R x K accumulators, so each load of a
@@ -27,51 +27,16 @@
  * sixteen-wide blocks make two to four vectors cost little more than one
  * (measured on an EPYC Zen 4: K = 1, 2, 4 at ~10.5, 11.5, 14 us per call,
  * the AVX2 blocks ~10.5, 14.5, 23-28 us).
- *
- * tanh.  For 0 <= a = |x| < 9, with y = 2a,
- *     tanh a = m / (m + 2),   m = e^y - 1 (expm1),
- * free of cancellation: m = 2^k (1 + q) - 1 = 2^k q + (2^k - 1) with
- * k = round(y / ln 2), r = y - k ln 2 (ln 2 split in a short high part and
- * a correction so k ln 2 is exact), |r| <= ln(2)/2, and q = e^r - 1 by its
- * Taylor polynomial r + r^2/2! + ... + r^8/8! (truncation < 2e-9 relative);
- * 2^k - 1 is exact.  tanh a = 1 in float for a >= 9 (1 - tanh 9 = 3e-8 <
- * half an ulp of 1).  The sign is restored at the end; NaN stays NaN.
- * Measured error against libm: see tests/test_kernel.c.
  */
 #include "kernel.h"
+#include "kernel_simd.h"
 
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* ------------------------------------------------------------ tanh constants */
-static const float TANH_SAT = 9.0f;     /* tanh = +-1 in float beyond */
-static const float LOG2E = 1.44269504088896341f;
-static const float LN2_HI = 0.693359375f;        /* 8 significant bits: k LN2_HI exact */
-static const float LN2_LO = -2.12194440054690583e-4f; /* ln 2 - LN2_HI */
-/* 1/j!, j = 2..8 */
-static const float EC2 = 1.0f / 2, EC3 = 1.0f / 6, EC4 = 1.0f / 24, EC5 = 1.0f / 120,
-                   EC6 = 1.0f / 720, EC7 = 1.0f / 5040, EC8 = 1.0f / 40320;
-
 /* ------------------------------------------------------------ portable path */
-
-static float tanh_portable(float x)
-{
-    if (isnan(x))
-        return x;
-    float a = fabsf(x), t = 1.0f;
-    if (a < TANH_SAT) {
-        float y = 2.0f * a;
-        float k = nearbyintf(y * LOG2E);
-        float r = (y - k * LN2_HI) - k * LN2_LO;
-        float q = r * (1.0f + r * (EC2 + r * (EC3 + r * (EC4 + r * (EC5 + r * (EC6 + r * (EC7 + r * EC8)))))));
-        float p2 = ldexpf(1.0f, (int)k);
-        float m = p2 * q + (p2 - 1.0f);
-        t = m / (m + 2.0f);
-    }
-    return copysignf(t, x);
-}
 
 /* Row i of A times the K vectors, lane-ordered like the SIMD path: eight
  * partial sums over j = l (mod 8), combined as ((s0+s4)+(s2+s6)) + ((s1+s5)+(s3+s7)),
@@ -97,11 +62,7 @@ static void rows_portable(size_t n, size_t m, size_t K, const float *A, size_t l
 }
 
 /* ------------------------------------------------------------ AVX2 path */
-#if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
-#define KERNEL_HAVE_AVX2 1
-#define SIMD __attribute__((target("avx2,fma")))
-#define INLINE_SIMD static inline __attribute__((always_inline, target("avx2,fma")))
+#ifdef KERNEL_HAVE_AVX2
 
 /* Sum of the 8 lanes: ((l0+l4)+(l2+l6)) + ((l1+l5)+(l3+l7)). */
 INLINE_SIMD float hsum8(__m256 v)
@@ -175,8 +136,6 @@ INLINE_SIMD void block_rk(size_t m, const float *A, size_t lda, const float *X, 
 KERNEL_ROWS_K(rows_k, SIMD, block_rk, 8, 4, 3, 3)
 
 /* ---- AVX-512F: sixteen lanes */
-#define SIMD512 __attribute__((target("avx512f,avx2,fma")))
-#define INLINE_SIMD512 static inline __attribute__((always_inline, target("avx512f,avx2,fma")))
 
 /* The sums of the 16 lanes of eight vectors v[0..7] in the order of hsum8
  * after a first level t_l = l_l + l_(l+8): every vector's lanes combine at
@@ -308,88 +267,6 @@ SIMD512 static int to_half512(size_t n, const float *x, uint16_t *h)
 
 /* AVX-512: 32 zmm registers. */
 KERNEL_ROWS_K(rows_k512, SIMD512, block512_rows, 8, 8, 6, 5)
-
-/* tanh(a) for a = min(|x|, TANH_SAT) (the saturation and the sign are the
- * callers'): with y = 2a = k ln 2 + r (|r| <= ln2 / 2, k ln 2 in two parts
- * so that r is exact), e^y - 1 = 2^k (e^r - 1) + (2^k - 1), e^r - 1 by its
- * Taylor polynomial to degree 8 (Horner), and tanh a = (e^y - 1) / (e^y + 1).
- * One definition for the 8- and 16-wide paths: V the vector type, P the
- * intrinsics' prefix, ROUND and CAST the two intrinsics whose names differ. */
-#define DEF_TANH_CORE(name, attr, V, P, ROUND, CAST)                                           \
-    attr V name(V a)                                                                           \
-    {                                                                                          \
-        const V one = P##_set1_ps(1.0f);                                                       \
-        V y = P##_add_ps(a, a);                                                                \
-        V k = ROUND(P##_mul_ps(y, P##_set1_ps(LOG2E)),                                         \
-                    _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);                            \
-        V r = P##_fnmadd_ps(k, P##_set1_ps(LN2_HI), y);                                        \
-        r = P##_fnmadd_ps(k, P##_set1_ps(LN2_LO), r);                                          \
-        V q = P##_fmadd_ps(r, P##_set1_ps(EC8), P##_set1_ps(EC7));                             \
-        q = P##_fmadd_ps(r, q, P##_set1_ps(EC6));                                              \
-        q = P##_fmadd_ps(r, q, P##_set1_ps(EC5));                                              \
-        q = P##_fmadd_ps(r, q, P##_set1_ps(EC4));                                              \
-        q = P##_fmadd_ps(r, q, P##_set1_ps(EC3));                                              \
-        q = P##_fmadd_ps(r, q, P##_set1_ps(EC2));                                              \
-        q = P##_fmadd_ps(r, q, one);                                                           \
-        q = P##_mul_ps(r, q);                                                                  \
-        V p2 = CAST(P##_slli_epi32(P##_add_epi32(P##_cvtps_epi32(k), P##_set1_epi32(127)), 23)); \
-        V m = P##_fmadd_ps(p2, q, P##_sub_ps(p2, one));                                        \
-        return P##_div_ps(m, P##_add_ps(m, P##_set1_ps(2.0f)));                                \
-    }
-
-DEF_TANH_CORE(tanh_core8, INLINE_SIMD, __m256, _mm256, _mm256_round_ps, _mm256_castsi256_ps)
-
-INLINE_SIMD __m256 tanh8(__m256 x)
-{
-    const __m256 sign = _mm256_set1_ps(-0.0f), one = _mm256_set1_ps(1.0f);
-    __m256 a = _mm256_min_ps(_mm256_set1_ps(TANH_SAT), _mm256_andnot_ps(sign, x));
-    __m256 t = tanh_core8(a);
-    t = _mm256_blendv_ps(t, one, _mm256_cmp_ps(a, _mm256_set1_ps(TANH_SAT), _CMP_GE_OQ));
-    t = _mm256_or_ps(t, _mm256_and_ps(sign, x));
-    return _mm256_blendv_ps(t, x, _mm256_cmp_ps(x, x, _CMP_UNORD_Q));
-}
-
-SIMD static void tanh_avx2(size_t n, const float *x, float *y)
-{
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8)
-        _mm256_storeu_ps(y + i, tanh8(_mm256_loadu_ps(x + i)));
-    if (i < n) {
-        float in[8] = {0}, out[8];
-        memcpy(in, x + i, (n - i) * sizeof *in);
-        _mm256_storeu_ps(out, tanh8(_mm256_loadu_ps(in)));
-        memcpy(y + i, out, (n - i) * sizeof *out);
-    }
-}
-
-DEF_TANH_CORE(tanh_core16, INLINE_SIMD512, __m512, _mm512, _mm512_roundscale_ps,
-              _mm512_castsi512_ps)
-
-/* tanh8 in 16 lanes: the same operations in the same order per lane (so
- * the same bits), AVX-512 masks in place of the blends. */
-INLINE_SIMD512 __m512 tanh16(__m512 x)
-{
-    const __m512 one = _mm512_set1_ps(1.0f);
-    __m512 a = _mm512_min_ps(_mm512_set1_ps(TANH_SAT), _mm512_abs_ps(x));
-    __m512 t = tanh_core16(a);
-    t = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(a, _mm512_set1_ps(TANH_SAT), _CMP_GE_OQ), t, one);
-    /* the sign of x */
-    t = _mm512_castsi512_ps(_mm512_or_si512(
-        _mm512_castps_si512(t),
-        _mm512_and_si512(_mm512_castps_si512(x), _mm512_set1_epi32((int)0x80000000u))));
-    return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, x, _CMP_UNORD_Q), t, x);
-}
-
-SIMD512 static void tanh_avx512(size_t n, const float *x, float *y)
-{
-    size_t i = 0;
-    for (; i + 16 <= n; i += 16)
-        _mm512_storeu_ps(y + i, tanh16(_mm512_loadu_ps(x + i)));
-    if (i < n) {
-        __mmask16 t = (__mmask16)((1u << (n - i)) - 1u);
-        _mm512_mask_storeu_ps(y + i, t, tanh16(_mm512_maskz_loadu_ps(t, x + i)));
-    }
-}
 
 /* The best path of this CPU (libgcc's check includes the OS's support of
  * the zmm state). */
@@ -552,25 +429,4 @@ void lrs_kernel_sgemm_k_packed_half(size_t n, size_t m, size_t K, const uint16_t
 #else
     (void)n, (void)m, (void)K, (void)P, (void)X, (void)ldx, (void)Y, (void)ldy;
 #endif
-}
-
-void lrs_kernel_tanhf_portable(size_t n, const float *x, float *y)
-{
-    for (size_t i = 0; i < n; i++)
-        y[i] = tanh_portable(x[i]);
-}
-
-void lrs_kernel_tanhf(size_t n, const float *x, float *y)
-{
-#ifdef KERNEL_HAVE_AVX2
-    if (lrs_kernel_simd() == LRS_KERNEL_AVX512) {
-        tanh_avx512(n, x, y);
-        return;
-    }
-    if (lrs_kernel_simd() == LRS_KERNEL_AVX2) {
-        tanh_avx2(n, x, y);
-        return;
-    }
-#endif
-    lrs_kernel_tanhf_portable(n, x, y);
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * src/kernel.h -- private low-level kernels of the simulators: float32
- * matrix-vector and multi-vector products and a vectorised float tanh.
+ * matrix-vector and multi-vector products and a vectorised tanh (float and
+ * double).
  * Not installed.
  *
  * Storage: A is row-major n x m with row stride lda (floats).  A set of K
@@ -82,5 +83,11 @@ void lrs_kernel_sgemm_k_packed_half(size_t n, size_t m, size_t K, const uint16_t
  * over the whole float range: a few float ulps (tests/test_kernel.c). */
 void lrs_kernel_tanhf(size_t n, const float *x, float *y);
 void lrs_kernel_tanhf_portable(size_t n, const float *x, float *y);
+
+/* y_i = tanh(x_i) in double, i < n (y may equal x): the same construction
+ * with a longer polynomial, a few double ulps from the correctly rounded
+ * value (tests/test_kernel.c).  AVX-512 and AVX2 give the same bits. */
+void lrs_kernel_tanh(size_t n, const double *x, double *y);
+void lrs_kernel_tanh_portable(size_t n, const double *x, double *y);
 
 #endif

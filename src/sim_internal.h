@@ -99,7 +99,6 @@ struct lrs_sim_method {
 };
 
 /* src/sim_step.c */
-void sim_apply_f(lrs_sim_transfer_t f, const double *in, double *out, size_t n);
 /* y_k = A x_k + beta y_k, k < K; each column computed exactly as for K = 1. */
 void sim_matvec(const lrs_sim_t *s, const double *A, size_t K, const double *const *x,
                 double beta, double *const *y);

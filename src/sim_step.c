@@ -27,6 +27,7 @@
  * Cost per step: Euler one N x N product per trajectory, RK4 four.
  */
 #include "sim_internal.h"
+#include "kernel.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -294,14 +295,14 @@ double *sim_dense_w(const lrs_sim_t *s, const sim_traj *t)
     return Wk;
 }
 
-void sim_apply_f(lrs_sim_transfer_t f, const double *in, double *out, size_t n)
+void lrs_sim_transfer_apply(lrs_sim_transfer_t f, size_t n, const double *in, double *out)
 {
     switch (f) {
     case LRS_F_TANH:
-        for (size_t i = 0; i < n; i++)
-            out[i] = tanh(in[i]);
+        lrs_kernel_tanh(n, in, out);
         break;
     case LRS_F_RELU:
+#pragma omp simd
         for (size_t i = 0; i < n; i++)
             out[i] = in[i] > 0 ? in[i] : 0.0;
         break;
@@ -321,7 +322,7 @@ static void euler_feedforward(lrs_sim_t *s, sim_traj *t, size_t k, size_t i0, si
     double *Z = t->Zs[k % 2], *R = t->Rs[k % 2];
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)b, (int)N, (int)N, 1.0,
                 t->Xs[k % 3] + N, (int)N, s->W, (int)N, 0.0, R + N, (int)N);
-    sim_apply_f(s->f, R + N, R + N, b * N);
+    lrs_sim_transfer_apply(s->f, b * N, R + N, R + N);
     for (size_t i = i0; i <= b; i++) {
         const double *z = Z + (i - 1) * N, *d = R + (i - 1) * N;
         double *zn = Z + i * N;
@@ -358,10 +359,10 @@ SIM_CLONES static const double *euler_prepare(lrs_sim_t *s, sim_traj *t, const d
         return fz;
     }
     if (s->f == LRS_F_TANH) {
-        for (size_t j = 0; j < N; j++) {
+#pragma omp simd
+        for (size_t j = 0; j < N; j++)
             zn[j] = oma[j] * z[j] + al[j] * x[j];
-            fz[j] = tanh(z[j]);
-        }
+        lrs_kernel_tanh(N, z, fz);
     } else {
 #pragma omp simd
         for (size_t j = 0; j < N; j++) {
@@ -486,7 +487,7 @@ SIM_CLONES static void rk4_stage(lrs_sim_t *s, const double *const *zt, const do
         if (s->f == LRS_F_IDENTITY) {
             s->xp[q] = zt[q];
         } else {
-            sim_apply_f(s->f, zt[q], fz, N);
+            lrs_sim_transfer_apply(s->f, N, zt[q], fz);
             s->xp[q] = fz;
         }
         s->yp[q] = g;

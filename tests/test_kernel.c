@@ -3,7 +3,8 @@
  * dgemv of the same float data with the rounding bound m eps_float sum |a x|,
  * batched products bit-identical to single ones, the SIMD paths against the
  * portable one (two float products of the same sum differ by at most twice
- * the bound), and tanh against libm's double tanh over the whole float range.
+ * the bound), the float tanh against libm's double tanh over the whole float
+ * range, and the double tanh against libm's long double tanhl.
  * Every code path the CPU has is tested (AVX-512F, AVX2/FMA, portable C,
  * forced with lrs_kernel_select); a path the CPU lacks is reported as
  * skipped (it would run a lower path again). */
@@ -363,6 +364,103 @@ static void test_tanh_avx512_equals_avx2(void)
     CHECK(bad == 0, "%zu of %zu AVX-512 tanh values differ from AVX2's", bad, total);
 }
 
+/* One ulp of a double of magnitude |v| (the spacing above it). */
+static double double_ulp(double v)
+{
+    v = fabs(v);
+    return v < DBL_MIN ? 0x1p-1074 : nextafter(v, INFINITY) - v;
+}
+
+/* Doubles from 0 to 25 (tanh saturates at 20) by an odd stride in their bit
+ * patterns: about 2^21 values, every exponent, varied mantissas. */
+static uint64_t next_double_sample(uint64_t bits)
+{
+    return bits + (harness_quick() ? (1ull << 45) + 4097 : (1ull << 41) + 12345);
+}
+
+/* Max error of the double tanh in double ulps of the long double reference
+ * (glibc's tanhl: 64-bit significand, so its own error is ~2^-11 double
+ * ulp).  The construction's budget: e^r - 1 within ~1 ulp (Horner with
+ * fused steps, truncation 0.1 ulp), 2^k q + (2^k - 1) and m + 2 each one
+ * rounding, the division one more: below 3 ulp. */
+#define TANHD_MAX_ULP 3.0
+static void check_tanhd(int simd)
+{
+    QUICK_MODE("every 2^45th double only");
+    int path = simd && lrs_kernel_simd() != LRS_KERNEL_PORTABLE;
+    void (*tanh_k)(size_t, const double *, double *) =
+        path ? lrs_kernel_tanh : lrs_kernel_tanh_portable;
+    enum { CH = 4096 };
+    double x[CH], y[CH], z[CH], worst = 0, worst_x = 0;
+    int sym_ok = 1;
+    uint64_t bits = 0, top = 0x4039000000000000ull; /* 25.0 */
+    while (bits <= top) {
+        size_t n = 0;
+        for (; n < CH && bits <= top; n++, bits = next_double_sample(bits)) {
+            double v;
+            memcpy(&v, &bits, sizeof v);
+            x[n] = (n & 1) ? -v : v;
+        }
+        tanh_k(n, x, y);
+        for (size_t i = 0; i < n; i++) {
+            long double ref = tanhl((long double)x[i]);
+            double e = (double)(fabsl((long double)y[i] - ref) / double_ulp((double)ref));
+            if (e > worst) {
+                worst = e;
+                worst_x = x[i];
+            }
+            z[i] = -x[i];
+        }
+        tanh_k(n, z, z);
+        for (size_t i = 0; i < n; i++)
+            sym_ok = sym_ok && z[i] == -y[i];
+    }
+    double sx[7] = {INFINITY, -INFINITY, NAN, 0.0, -0.0, DBL_MAX, 0x1p-1074}, sy[7];
+    tanh_k(7, sx, sy);
+    printf("# double tanh path %d: max error %.3f ulp at x = %.17g\n", path, worst, worst_x);
+    CHECK(worst <= TANHD_MAX_ULP, "path %d: tanh error %.3f ulp at x = %.17g > %.1f ulp", path,
+          worst, worst_x, TANHD_MAX_ULP);
+    CHECK(sym_ok, "path %d: tanh(-x) != -tanh(x) somewhere", path);
+    CHECK(sy[0] == 1.0 && sy[1] == -1.0 && isnan(sy[2]) && sy[3] == 0.0 && !signbit(sy[3]) &&
+              sy[4] == 0.0 && signbit(sy[4]) && sy[5] == 1.0 && sy[6] == 0x1p-1074,
+          "path %d: tanh(+-inf, nan, +-0, DBL_MAX, 2^-1074) = %g %g %g %g %g %g %g", path,
+          sy[0], sy[1], sy[2], sy[3], sy[4], sy[5], sy[6]);
+}
+
+static void test_tanhd_simd(void) { check_tanhd(1); }
+static void test_tanhd_portable(void) { check_tanhd(0); }
+
+/* The AVX-512 double tanh gives the AVX2 one's bits, in place, on lengths
+ * with tails of every size (1..7 past a multiple of 8). */
+static void test_tanhd_avx512_equals_avx2_tail(void)
+{
+    if (!have_path(LRS_KERNEL_AVX512)) {
+        printf("# no AVX-512 on this CPU: nothing to compare\n");
+        return;
+    }
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    size_t bad = 0, total = 0;
+    for (size_t n = 1; n <= 67; n++) {
+        double x[67], y5[67], y2[67];
+        for (size_t i = 0; i < n; i++)
+            x[i] = gsl_ran_gaussian(r, 3.0);
+        memcpy(y5, x, n * sizeof *x);
+        lrs_kernel_select(LRS_KERNEL_AVX512);
+        lrs_kernel_tanh(n, y5, y5);
+        lrs_kernel_select(LRS_KERNEL_AVX2);
+        lrs_kernel_tanh(n, x, y2);
+        lrs_kernel_select(-1);
+        for (size_t i = 0; i < n; i++)
+            bad += memcmp(&y5[i], &y2[i], sizeof *y5) != 0 ||
+                   fabs(y5[i] - tanh(x[i])) > TANHD_MAX_ULP * double_ulp(tanh(x[i]));
+        total += n;
+    }
+    gsl_rng_free(r);
+    printf("# double tanh AVX-512 (in place) vs AVX2: %zu values, %zu differ\n", total, bad);
+    CHECK(bad == 0, "%zu of %zu AVX-512 double tanh values differ from AVX2's or libm's", bad,
+          total);
+}
+
 static void test_tanh_simd(void) { check_tanh(1); }
 static void test_tanh_portable(void) { check_tanh(0); }
 
@@ -392,5 +490,8 @@ int main(void)
     RUN(test_tanh_portable);
     RUN(test_tanh_in_place_tail);
     RUN(test_tanh_avx512_equals_avx2);
+    RUN(test_tanhd_simd);
+    RUN(test_tanhd_portable);
+    RUN(test_tanhd_avx512_equals_avx2_tail);
     return harness_summary();
 }
