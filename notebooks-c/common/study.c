@@ -232,7 +232,10 @@ static void snap_free(snap_t *s)
     memset(s, 0, sizeof *s);
 }
 
-static int snap_alloc(snap_t *s, size_t N, double t_max, double dt, size_t every,
+/* Room for the snapshots of t < t_max, every `every`-th step; R (r = W f(z)
+ * as the simulation handed it) only if with_r: in recurrent mode r.d is
+ * formed from z afterwards (snap_r_dots). */
+static int snap_alloc(snap_t *s, size_t N, double t_max, double dt, size_t every, int with_r,
                       lrs_err_t *err)
 {
     memset(s, 0, sizeof *s);
@@ -242,8 +245,8 @@ static int snap_alloc(snap_t *s, size_t N, double t_max, double dt, size_t every
     s->t = gsl_vector_alloc(s->cap);
     s->Z = gsl_matrix_alloc(s->cap, N);
     s->X = gsl_matrix_alloc(s->cap, N);
-    s->R = gsl_matrix_alloc(s->cap, N);
-    if (!s->t || !s->Z || !s->X || !s->R) {
+    s->R = with_r ? gsl_matrix_alloc(s->cap, N) : NULL;
+    if (!s->t || !s->Z || !s->X || (with_r && !s->R)) {
         snap_free(s);
         return lrs_err_set(err, LRS_ENOMEM, "study: cannot allocate %zu snapshots of N = %zu",
                            s->cap, N);
@@ -269,34 +272,13 @@ static int snap_observe(void *self, const lrs_block_t *b, lrs_err_t *err)
         gsl_vector_view dx = gsl_matrix_row(s->X, s->n);
         gsl_vector_memcpy(&dz.vector, &z.vector);
         gsl_vector_memcpy(&dx.vector, &x.vector);
-        if (b->R) {
+        if (s->R && b->R) {
             gsl_vector_const_view r = gsl_matrix_const_row(b->R, i);
             gsl_vector_view dr = gsl_matrix_row(s->R, s->n);
             gsl_vector_memcpy(&dr.vector, &r.vector);
         }
         s->n++;
     }
-    return LRS_OK;
-}
-
-/* After the run, recurrent mode: R rows <- W f(z) of the snapshots. */
-static int snap_fill_recurrent(snap_t *s, const gsl_matrix *W, lrs_sim_transfer_t f,
-                               lrs_err_t *err)
-{
-    if (!s->n)
-        return LRS_OK;
-    gsl_matrix_view Z = gsl_matrix_submatrix(s->Z, 0, 0, s->n, s->Z->size2);
-    gsl_matrix_view R = gsl_matrix_submatrix(s->R, 0, 0, s->n, s->R->size2);
-    /* R <- f(Z), then R <- f(Z) W^T (rows are states) */
-    for (size_t i = 0; i < s->n; i++)
-        lrs_sim_transfer_apply(f, Z.matrix.size2, Z.matrix.data + i * Z.matrix.tda,
-                               R.matrix.data + i * R.matrix.tda);
-    gsl_matrix *tmp = gsl_matrix_alloc(s->n, s->R->size2);
-    if (!tmp)
-        return lrs_err_set(err, LRS_ENOMEM, "study: out of memory (%zu snapshots)", s->n);
-    gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, &R.matrix, W, 0.0, tmp);
-    gsl_matrix_memcpy(&R.matrix, tmp);
-    gsl_matrix_free(tmp);
     return LRS_OK;
 }
 
@@ -455,8 +437,6 @@ static int run_noise(job_t *j)
     if ((rc = lrs_sim_alloc(&sim, &sp, &j->err)) == LRS_OK)
         rc = lrs_sim_run(sim, in, obs, 6, &j->err);
     nb_progress_done(&prog);
-    if (rc == LRS_OK && !ff && (rc = snap_fill_recurrent(&j->proj, p->W, p->f, &j->err)) == LRS_OK)
-        rc = snap_fill_recurrent(&j->series, p->W, p->f, &j->err);
 done:
     r->wall_noise = lrs_wall_seconds() - t0;
     lrs_sim_free(sim);
@@ -529,15 +509,51 @@ static double pearson(const double *a, const double *b, size_t n)
     return sab / sqrt(saa * sbb);
 }
 
-/* Write the snapshots projected on the directions dirs[0..nd-1]. */
+/* r.d_k of every snapshot i < s->n, k < nd, into out[i nd + k]: from the
+ * stored R in feed-forward mode; in recurrent mode as f(z_i).(W^T d_k), so
+ * that the N x N product W f(z) is never formed (n N (nd + 1) flops and n N
+ * values of f instead of 2 n N^2). */
+static int snap_r_dots(const snap_t *s, const study_params_t *p, const gsl_vector *const *dirs,
+                       size_t nd, double *out, lrs_err_t *err)
+{
+    size_t N = s->Z->size2;
+    if (s->R) {
+        for (size_t i = 0; i < s->n; i++)
+            for (size_t k = 0; k < nd; k++)
+                out[i * nd + k] = dot_row(s->R, i, dirs[k]);
+        return LRS_OK;
+    }
+    gsl_matrix *Wd = gsl_matrix_alloc(nd, N); /* row k: W^T d_k */
+    gsl_vector *fz = gsl_vector_alloc(N);
+    if (!Wd || !fz) {
+        gsl_matrix_free(Wd);
+        gsl_vector_free(fz);
+        return lrs_err_set(err, LRS_ENOMEM, "study: out of memory (N = %zu)", N);
+    }
+    for (size_t k = 0; k < nd; k++) {
+        gsl_vector_view w = gsl_matrix_row(Wd, k);
+        gsl_blas_dgemv(CblasTrans, 1.0, p->W, dirs[k], 0.0, &w.vector);
+    }
+    for (size_t i = 0; i < s->n; i++) {
+        lrs_sim_transfer_apply(p->f, N, s->Z->data + i * s->Z->tda, fz->data);
+        gsl_vector_view o = gsl_vector_view_array(out + i * nd, nd);
+        gsl_blas_dgemv(CblasNoTrans, 1.0, Wd, fz, 0.0, &o.vector);
+    }
+    gsl_matrix_free(Wd);
+    gsl_vector_free(fz);
+    return LRS_OK;
+}
+
+/* Write the snapshots projected on the directions dirs[0..nd-1] (rd: their
+ * r.d_k from snap_r_dots). */
 static void write_projections(FILE *fp, const snap_t *s, const gsl_vector *const *dirs,
-                              size_t nd)
+                              size_t nd, const double *rd)
 {
     for (size_t i = 0; i < s->n; i++) {
         fprintf(fp, "%.6g", gsl_vector_get(s->t, i));
         for (size_t k = 0; k < nd; k++)
             fprintf(fp, "\t%.8g\t%.8g\t%.8g", dot_row(s->Z, i, dirs[k]),
-                    dot_row(s->X, i, dirs[k]), dot_row(s->R, i, dirs[k]));
+                    dot_row(s->X, i, dirs[k]), rd[i * nd + k]);
         fputc('\n', fp);
     }
 }
@@ -705,7 +721,7 @@ static int step_job_setup(const nb_args_t *a, const study_params_t *p, study_res
             "# aligned input %g*%s on [%g, %g), random input %g*u_rand on [%g, %g)\n", p->c_x,
             p->aligned_name ? p->aligned_name : "u", p->on1, p->off1, p->c_x, p->on2, p->off2);
     fprintf(j->step_fp, "# c_x %g  dt %g  T %g  method euler\n", p->c_x, p->dt, p->T_step);
-    return snap_alloc(&j->steps, N, p->T_step, p->dt, p->step_every, err);
+    return snap_alloc(&j->steps, N, p->T_step, p->dt, p->step_every, 0, err);
 }
 
 /* The noise run's job: integrator and step, the statistics' workspaces and
@@ -746,9 +762,10 @@ static int noise_job_setup(const study_params_t *p, study_result_t *r, job_t *j,
     gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, p->W, j->D, 0.0, st->Dr);
     double tp = p->t_proj < p->T_noise ? p->t_proj : p->T_noise;
     double ts = p->t_series < p->T_noise ? p->t_series : p->T_noise;
-    if ((rc = snap_alloc(&j->proj, N, tp, j->dt, stride(p->proj_dt, j->dt), err)))
+    int ff = p->mode == LRS_SIM_FEEDFORWARD;
+    if ((rc = snap_alloc(&j->proj, N, tp, j->dt, stride(p->proj_dt, j->dt), ff, err)))
         return rc;
-    return snap_alloc(&j->series, N, ts, j->dt, stride(p->series_dt, j->dt), err);
+    return snap_alloc(&j->series, N, ts, j->dt, stride(p->series_dt, j->dt), ff, err);
 }
 
 /* Run the jobs side by side (nb_parallel); the first failing job's error. */
@@ -838,12 +855,15 @@ static int noise_directions(const study_params_t *p, const job_t *j, study_resul
     r->corr_xu_Wzu = cov_corr(Cp, K + 0, 2 * K + 0);
     r->corr_xrand_Wzrand = cov_corr(Cp, K + 1, 2 * K + 1);
     /* The same along u_N, from the snapshots (u_N is known only now). */
+    const gsl_vector *uN = r->uN;
+    if ((rc = snap_r_dots(&j->proj, p, &uN, 1, pb, err)))
+        goto done;
     size_t m = 0;
     for (size_t i = 0; i < ns; i++) {
         if (gsl_vector_get(j->proj.t, i) < p->t_discard)
             continue;
         pa[m] = dot_row(j->proj.X, i, r->uN);
-        pb[m] = dot_row(j->proj.R, i, r->uN);
+        pb[m] = pb[i];
         m++;
     }
     r->corr_xuN_WzuN = pearson(pa, pb, m);
@@ -904,22 +924,35 @@ static void write_pca(const nb_args_t *a, const study_params_t *p, const study_r
 }
 
 /* proj.tsv and series.tsv: the snapshots projected on u, u_rand, u_N, extras. */
-static void write_proj_files(const nb_args_t *a, const study_params_t *p, const job_t *j,
-                             const study_result_t *r)
+static int write_proj_files(const nb_args_t *a, const study_params_t *p, const job_t *j,
+                            const study_result_t *r, lrs_err_t *err)
 {
     const gsl_vector *dirs[3 + STUDY_MAX_EXTRA] = {p->u, p->u_rand, r->uN};
+    size_t nd = 3 + p->nextra, n = j->proj.n > j->series.n ? j->proj.n : j->series.n;
     for (size_t k = 0; k < p->nextra; k++)
         dirs[3 + k] = p->extra[k];
+    double *rd = malloc((n ? n : 1) * nd * sizeof *rd);
+    if (!rd)
+        return lrs_err_set(err, LRS_ENOMEM, "study_run: out of memory (%zu snapshots)", n);
     char hdr[1024];
     projection_header(p, hdr, sizeof hdr);
-    FILE *fp = open_tsv(a, p, "proj.tsv",
-                        "projections of z, x and r = W f(z) on u, u_rand, u_N (noise run)", hdr);
-    fprintf(fp, "# every %zu steps (dt %g), t < %g\n", j->proj.every, j->dt, j->proj.t_max);
-    write_projections(fp, &j->proj, dirs, 3 + p->nextra);
-    fp = open_tsv(a, p, "series.tsv",
-                  "projections of z, x and r = W f(z), fine time series (noise run)", hdr);
-    fprintf(fp, "# every %zu steps (dt %g), t < %g\n", j->series.every, j->dt, j->series.t_max);
-    write_projections(fp, &j->series, dirs, 3 + p->nextra);
+    int rc = snap_r_dots(&j->proj, p, dirs, nd, rd, err);
+    if (rc == LRS_OK) {
+        FILE *fp = open_tsv(a, p, "proj.tsv",
+                            "projections of z, x and r = W f(z) on u, u_rand, u_N (noise run)", hdr);
+        fprintf(fp, "# every %zu steps (dt %g), t < %g\n", j->proj.every, j->dt, j->proj.t_max);
+        write_projections(fp, &j->proj, dirs, nd, rd);
+        rc = snap_r_dots(&j->series, p, dirs, nd, rd, err);
+    }
+    if (rc == LRS_OK) {
+        FILE *fp = open_tsv(a, p, "series.tsv",
+                            "projections of z, x and r = W f(z), fine time series (noise run)", hdr);
+        fprintf(fp, "# every %zu steps (dt %g), t < %g\n", j->series.every, j->dt,
+                j->series.t_max);
+        write_projections(fp, &j->series, dirs, nd, rd);
+    }
+    free(rd);
+    return rc;
 }
 
 /* (b) The traces of every unit in long format (one block per unit separated
@@ -980,7 +1013,8 @@ int study_run(const nb_args_t *a, const study_params_t *p, study_result_t **out,
             (rc = noise_theory(p, L, r, err)))
             goto done;
         write_pca(a, p, r);
-        write_proj_files(a, p, nj, r);
+        if ((rc = write_proj_files(a, p, nj, r, err)))
+            goto done;
     }
 done:
     lrs_linear_free(L);
