@@ -14,7 +14,9 @@
  * block, only if one of the trajectory's observers needs it.
  *
  * Divergence: every observed state is checked (||z||^2 <= max_norm^2, which
- * is false for NaN) before a block is handed to observers.  The stop flag is
+ * is false for NaN) before a block is handed to observers, on the stepping
+ * thread while the block is still in its cache; the same pass keeps the
+ * run's largest ||z|| and |z_i| (lrs_sim_batch_extent).  The stop flag is
  * read once per block.
  */
 #include "sim_internal.h"
@@ -480,6 +482,28 @@ int lrs_sim_final_state(const lrs_sim_t *s, gsl_vector *z, lrs_err_t *err)
     return lrs_sim_batch_final_state(s, 0, z, err);
 }
 
+int lrs_sim_batch_extent(const lrs_sim_t *s, size_t k, double *max_norm, double *max_abs,
+                         lrs_err_t *err)
+{
+    const char *who = "lrs_sim_extent";
+    if (!s || !max_norm || !max_abs)
+        return lrs_err_set(err, LRS_EINVAL, "%s: %s is NULL", who,
+                           !s ? "s" : !max_norm ? "max_norm" : "max_abs");
+    if (k >= s->K)
+        return lrs_err_set(err, LRS_EINVAL, "%s: trajectory %zu; the batch has K = %zu", who, k,
+                           s->K);
+    if (!s->have_final)
+        return lrs_err_set(err, LRS_EINVAL, "%s: no completed run yet", who);
+    *max_norm = sqrt(s->tr[k].max_ss);
+    *max_abs = s->tr[k].max_abs;
+    return LRS_OK;
+}
+
+int lrs_sim_extent(const lrs_sim_t *s, double *max_norm, double *max_abs, lrs_err_t *err)
+{
+    return lrs_sim_batch_extent(s, 0, max_norm, max_abs, err);
+}
+
 /* ------------------------------------------------------------------ divergence */
 
 /* Largest real part of the eigenvalues of W_k (error path only); NAN on failure. */
@@ -514,18 +538,37 @@ static void name_trajectory(const lrs_sim_t *s, size_t q, lrs_err_t *err)
     lrs_err_set(err, err->code, "trajectory %zu: %s", q, msg);
 }
 
-/* Divergence check of the b states of block k (rows 1..b of each Z). */
-static int check_block(const lrs_sim_t *s, size_t k, size_t b, lrs_err_t *err)
+/* sum_j z_j^2 and max_j |z_j| of one state in one vectorised pass (NaN
+ * makes the sum NaN; the max passes over it). */
+SIM_CLONES static double state_sumsq(const double *z, size_t N, double *max_abs)
+{
+    double ss = 0, m = 0;
+#pragma omp simd reduction(+ : ss) reduction(max : m)
+    for (size_t j = 0; j < N; j++) {
+        double a = fabs(z[j]);
+        ss += z[j] * z[j];
+        m = a > m ? a : m;
+    }
+    *max_abs = m;
+    return ss;
+}
+
+/* Divergence check of the b states of block k (rows 1..b of each Z), and
+ * the running maxima of ||z||^2 and |z_i|. */
+static int check_block(lrs_sim_t *s, size_t k, size_t b, lrs_err_t *err)
 {
     size_t N = s->N;
     double max2 = s->max_norm * s->max_norm;
     for (size_t q = 0; q < s->K; q++) {
-        const sim_traj *tr = &s->tr[q];
+        sim_traj *tr = &s->tr[q];
         const double *Z = tr->Zs[k % 2] + N;
         for (size_t i = 0; i < b; i++) {
-            double ss = cblas_ddot((int)N, Z + i * N, 1, Z + i * N, 1);
-            if (ss <= max2 && isfinite(ss))
+            double ma, ss = state_sumsq(Z + i * N, N, &ma);
+            tr->max_abs = ma > tr->max_abs ? ma : tr->max_abs;
+            if (ss <= max2 && isfinite(ss)) {
+                tr->max_ss = ss > tr->max_ss ? ss : tr->max_ss;
                 continue;
+            }
             double t = (double)(k * s->B + i) * s->dt;
             if (s->mode == LRS_SIM_FEEDFORWARD)
                 lrs_err_set(err, LRS_EDIVERGE,
@@ -846,6 +889,7 @@ int lrs_sim_batch_run(lrs_sim_t *s, lrs_input_t *const *in, const lrs_observer_t
         t->nobs = nobs ? nobs[q] : 0;
         t->obs = t->nobs ? obs[q] : NULL;
         t->mid = s->method == lrs_sim_rk4 && sim_input_has_callback(in[q]);
+        t->max_ss = t->max_abs = 0;
     }
     s->have_final = 0;
     lrs_err_clear(err);

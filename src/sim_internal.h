@@ -58,6 +58,8 @@ typedef struct sim_traj {
     const lrs_observer_t *obs;
     size_t nobs;
     int mid;                  /* RK4 with a callback source: fill M */
+    /* the current run's largest ||z||^2 and |z_i| (divergence check) */
+    double max_ss, max_abs;
 } sim_traj;
 
 struct lrs_sim {

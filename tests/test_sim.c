@@ -428,6 +428,78 @@ static void test_recurrent_input_R(void)
     gsl_matrix_free(W);
 }
 
+/* The run's extent (largest ||z|| and |z_i|, z0 included) equals the maxima
+ * an observer computes over every row it is handed -- exactly, in double
+ * and float32, pipelined over several blocks, for each trajectory of a
+ * batch; before a completed run and for a wrong index it is an error. */
+typedef struct {
+    double max_ss, max_abs;
+} extent_obs;
+
+static int extent_observe(void *self, const lrs_block_t *b, lrs_err_t *err)
+{
+    (void)err;
+    extent_obs *o = self;
+    for (size_t i = 0; i < b->Z->size1; i++) {
+        double ss = 0;
+        for (size_t j = 0; j < b->Z->size2; j++) {
+            double v = gsl_matrix_get(b->Z, i, j);
+            ss += v * v;
+            o->max_abs = fmax(o->max_abs, fabs(v));
+        }
+        o->max_ss = fmax(o->max_ss, ss);
+    }
+    return LRS_OK;
+}
+
+static void test_extent(void)
+{
+    lrs_err_t e;
+    size_t N = 37;
+    gsl_matrix *W = gaussian_matrix(N, N, 1.5 / sqrt((double)N), 12);
+    gsl_vector *z0 = gsl_vector_alloc(N);
+    for (size_t i = 0; i < N; i++)
+        gsl_vector_set(z0, i, i == 3 ? 40.0 : 0.1 * sin((double)i)); /* the max is z0's */
+    for (int prec = 0; prec < 2; prec++) {
+        noisy_input_t q[2];
+        lrs_sim_t *s = NULL;
+        lrs_sim_params_t p = sim_params_on(W);
+        p.f = LRS_F_TANH;
+        p.T = 20.0; /* 2000 steps: several blocks, pipelined */
+        p.precision = prec ? LRS_SIM_FLOAT32 : LRS_SIM_DOUBLE;
+        const gsl_vector *z0s[2] = {NULL, z0};
+        CHECK_OK(lrs_sim_batch_alloc(&s, &p, 2, z0s, NULL, &e), &e);
+        double mn = 0, ma = 0;
+        CHECK_ERR(lrs_sim_extent(s, &mn, &ma, &e), LRS_EINVAL, &e, "no completed run yet");
+        extent_obs ob[2] = {{0, 0}, {0, 0}};
+        lrs_observer_t o0 = {extent_observe, &ob[0], 0}, o1 = {extent_observe, &ob[1], 0};
+        const lrs_observer_t *obs[2] = {&o0, &o1};
+        size_t nobs[2] = {1, 1};
+        lrs_input_t *in[2];
+        for (int k = 0; k < 2; k++) {
+            CHECK_OK(noisy_input_init(&q[k], N, 1.0, 1.0, 0.01, 20 + (unsigned long)k, &e), &e);
+            in[k] = q[k].in;
+        }
+        CHECK_OK(lrs_sim_batch_run(s, in, obs, nobs, &e), &e);
+        for (size_t k = 0; k < 2; k++) {
+            CHECK_OK(lrs_sim_batch_extent(s, k, &mn, &ma, &e), &e);
+            CHECK(fabs(mn - sqrt(ob[k].max_ss)) <= 4 * N * DBL_EPSILON * mn && ma == ob[k].max_abs,
+                  "precision %d, trajectory %zu: extent %.17g %.17g; the observer saw %.17g %.17g",
+                  prec, k, mn, ma, sqrt(ob[k].max_ss), ob[k].max_abs);
+        }
+        CHECK_OK(lrs_sim_batch_extent(s, 1, &mn, &ma, &e), &e);
+        CHECK(ma == 40.0, "the largest |z_i| is z0's 40, not %.17g", ma);
+        CHECK_ERR(lrs_sim_batch_extent(s, 2, &mn, &ma, &e), LRS_EINVAL, &e,
+                  "trajectory 2; the batch has K = 2");
+        CHECK_ERR(lrs_sim_extent(s, NULL, &ma, &e), LRS_EINVAL, &e, "max_norm is NULL");
+        lrs_sim_free(s);
+        noisy_input_free(&q[0]);
+        noisy_input_free(&q[1]);
+    }
+    gsl_vector_free(z0);
+    gsl_matrix_free(W);
+}
+
 /* Divergence: 1 unit, w = 2, z0 = 1, no input: z[n] = rho^n, rho = 1.01 (as
  * the library rounds it), first n with z > 1e8 = 1e8 * max(1, ||z0||). */
 static void test_divergence_message(void)
@@ -1011,6 +1083,7 @@ int main(void)
     RUN(test_tanh_relu_fixed_points);
     RUN(test_feedforward_fixed_point);
     RUN(test_recurrent_input_R);
+    RUN(test_extent);
     RUN(test_divergence_message);
     RUN(test_nonfinite_input_diverges);
     RUN(test_stop_flag);

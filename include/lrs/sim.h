@@ -187,6 +187,11 @@ int lrs_sim_run(lrs_sim_t *s, lrs_input_t *in, const lrs_observer_t *obs,
                 size_t nobs, lrs_err_t *err);
 /* Final state z[nt-1] of the last run (length N). */
 int lrs_sim_final_state(const lrs_sim_t *s, gsl_vector *z, lrs_err_t *err);
+/* The largest ||z[n]|| and the largest |z_i[n]| over every state of the
+ * last completed run, z0 included: how far a bounded (e.g. saturating or
+ * chaotic) network strays.  Measured by the divergence check, which reads
+ * every state anyway: no observer needed. */
+int lrs_sim_extent(const lrs_sim_t *s, double *max_norm, double *max_abs, lrs_err_t *err);
 size_t lrs_sim_steps(const lrs_sim_t *s);
 
 /* K >= 1 trajectories of the network p (p->z0 and p->lowrank are ignored
@@ -208,6 +213,9 @@ int lrs_sim_batch_run(lrs_sim_t *s, lrs_input_t *const *in,
 /* Final state of trajectory k. */
 int lrs_sim_batch_final_state(const lrs_sim_t *s, size_t k, gsl_vector *z,
                               lrs_err_t *err);
+/* lrs_sim_extent of trajectory k. */
+int lrs_sim_batch_extent(const lrs_sim_t *s, size_t k, double *max_norm, double *max_abs,
+                         lrs_err_t *err);
 size_t lrs_sim_batch_size(const lrs_sim_t *s);
 
 #ifdef __cplusplus

@@ -81,7 +81,6 @@ static int peak_observe(void *self, const lrs_block_t *b, lrs_err_t *err)
     return LRS_OK;
 }
 
-/* f applied elementwise: dst <- f(src) (n values). */
 /* Statistics of the noise run, streamed block by block:
  *
  *  - the covariances of z and of x: two lrs_cov_observer_every observers
@@ -108,7 +107,7 @@ typedef struct {
     gsl_matrix *Dr;           /* N x K: W^T D (recurrent runs) */
     gsl_matrix *F, *P;        /* block workspaces: f(Z) (rows x N), projections (rows x 3K) */
     size_t cap;               /* rows allocated in F and P */
-    double max_abs_z, max_norm_z; /* max |z_i| and max ||z|| over every step */
+    double max_abs_z, max_norm_z; /* max |z_i| and max ||z|| over every step (lrs_sim_extent) */
 } stats_t;
 
 static void stats_free(stats_t *st)
@@ -146,38 +145,10 @@ static gsl_matrix every_row(const gsl_matrix *A, size_t i0, size_t m, size_t eve
     return v.matrix;
 }
 
-/* max_i |z_i| and sum_i z_i^2 in one vectorised pass, compiled for
- * AVX-512F, AVX2 and the baseline (the best the CPU has runs).  NaNs are
- * passed over by the max; |z_i| <= 1e150 in any run that is bounded, so
- * the plain sum of squares cannot overflow where it matters. */
-__attribute__((target_clones("avx512f", "avx2", "default")))
-static void abs_max_sumsq(const double *z, size_t n, double *max_abs, double *sumsq)
-{
-    double m = 0, q = 0;
-#pragma omp simd reduction(max : m) reduction(+ : q)
-    for (size_t j = 0; j < n; j++) {
-        double v = fabs(z[j]);
-        m = v > m ? v : m;
-        q += z[j] * z[j];
-    }
-    *max_abs = m;
-    *sumsq = q;
-}
-
 static int stats_observe(void *self, const lrs_block_t *b, lrs_err_t *err)
 {
     stats_t *st = self;
     size_t rows = b->Z->size1, N = st->N, K = st->K;
-    /* Boundedness (figS-unstable2): largest |z_i| and ||z|| of every step. */
-    double max_abs = st->max_abs_z, max_ss = st->max_norm_z * st->max_norm_z;
-    for (size_t i = 0; i < rows; i++) {
-        double zi, ss;
-        abs_max_sumsq(b->Z->data + i * b->Z->tda, N, &zi, &ss);
-        max_abs = zi > max_abs ? zi : max_abs;
-        max_ss = ss > max_ss ? ss : max_ss;
-    }
-    st->max_abs_z = max_abs;
-    st->max_norm_z = sqrt(max_ss);
     /* The rows i0, i0 + every, ... of this block: steps n >= n_start with n
      * a multiple of every. */
     size_t n = st->n_start > b->n0 ? st->n_start : b->n0;
@@ -436,6 +407,9 @@ static int run_noise(job_t *j)
         nb_progress_observer(&prog, "noise run", steps_of(p->T_noise, j->dt))};
     if ((rc = lrs_sim_alloc(&sim, &sp, &j->err)) == LRS_OK)
         rc = lrs_sim_run(sim, in, obs, 6, &j->err);
+    /* Boundedness (figS-unstable2): the simulator's own largest ||z|| and |z_i| */
+    if (rc == LRS_OK)
+        rc = lrs_sim_extent(sim, &j->st.max_norm_z, &j->st.max_abs_z, &j->err);
     nb_progress_done(&prog);
 done:
     r->wall_noise = lrs_wall_seconds() - t0;
