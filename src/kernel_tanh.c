@@ -131,57 +131,8 @@ static double tanhd_portable(double x)
 
 DEF_TANH_CORE(tanh_core8, INLINE_SIMD, __m256, _mm256, _mm256_round_ps, _mm256_castsi256_ps)
 
-INLINE_SIMD __m256 tanh8(__m256 x)
-{
-    const __m256 sign = _mm256_set1_ps(-0.0f), one = _mm256_set1_ps(1.0f);
-    __m256 a = _mm256_min_ps(_mm256_set1_ps(TANH_SAT), _mm256_andnot_ps(sign, x));
-    __m256 t = tanh_core8(a);
-    t = _mm256_blendv_ps(t, one, _mm256_cmp_ps(a, _mm256_set1_ps(TANH_SAT), _CMP_GE_OQ));
-    t = _mm256_or_ps(t, _mm256_and_ps(sign, x));
-    return _mm256_blendv_ps(t, x, _mm256_cmp_ps(x, x, _CMP_UNORD_Q));
-}
-
-SIMD static void tanh_avx2(size_t n, const float *x, float *y)
-{
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8)
-        _mm256_storeu_ps(y + i, tanh8(_mm256_loadu_ps(x + i)));
-    if (i < n) {
-        float in[8] = {0}, out[8];
-        memcpy(in, x + i, (n - i) * sizeof *in);
-        _mm256_storeu_ps(out, tanh8(_mm256_loadu_ps(in)));
-        memcpy(y + i, out, (n - i) * sizeof *out);
-    }
-}
-
 DEF_TANH_CORE(tanh_core16, INLINE_SIMD512, __m512, _mm512, _mm512_roundscale_ps,
               _mm512_castsi512_ps)
-
-/* tanh8 in 16 lanes: the same operations in the same order per lane (so
- * the same bits), AVX-512 masks in place of the blends. */
-INLINE_SIMD512 __m512 tanh16(__m512 x)
-{
-    const __m512 one = _mm512_set1_ps(1.0f);
-    __m512 a = _mm512_min_ps(_mm512_set1_ps(TANH_SAT), _mm512_abs_ps(x));
-    __m512 t = tanh_core16(a);
-    t = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(a, _mm512_set1_ps(TANH_SAT), _CMP_GE_OQ), t, one);
-    /* the sign of x */
-    t = _mm512_castsi512_ps(_mm512_or_si512(
-        _mm512_castps_si512(t),
-        _mm512_and_si512(_mm512_castps_si512(x), _mm512_set1_epi32((int)0x80000000u))));
-    return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, x, _CMP_UNORD_Q), t, x);
-}
-
-SIMD512 static void tanh_avx512(size_t n, const float *x, float *y)
-{
-    size_t i = 0;
-    for (; i + 16 <= n; i += 16)
-        _mm512_storeu_ps(y + i, tanh16(_mm512_loadu_ps(x + i)));
-    if (i < n) {
-        __mmask16 t = (__mmask16)((1u << (n - i)) - 1u);
-        _mm512_mask_storeu_ps(y + i, t, tanh16(_mm512_maskz_loadu_ps(t, x + i)));
-    }
-}
 
 /* The double core: as DEF_TANH_CORE with the degree-13 polynomial; POW2
  * builds 2^k from its exponent bits. */
@@ -221,29 +172,6 @@ INLINE_SIMD __m256d pow2_4(__m256d k)
 
 DEF_TANHD_CORE(tanhd_core4, INLINE_SIMD, __m256d, _mm256, _mm256_round_pd, pow2_4)
 
-INLINE_SIMD __m256d tanhd4(__m256d x)
-{
-    const __m256d sign = _mm256_set1_pd(-0.0), one = _mm256_set1_pd(1.0);
-    __m256d a = _mm256_min_pd(_mm256_set1_pd(TANHD_SAT), _mm256_andnot_pd(sign, x));
-    __m256d t = tanhd_core4(a);
-    t = _mm256_blendv_pd(t, one, _mm256_cmp_pd(a, _mm256_set1_pd(TANHD_SAT), _CMP_GE_OQ));
-    t = _mm256_or_pd(t, _mm256_and_pd(sign, x));
-    return _mm256_blendv_pd(t, x, _mm256_cmp_pd(x, x, _CMP_UNORD_Q));
-}
-
-SIMD static void tanhd_avx2(size_t n, const double *x, double *y)
-{
-    size_t i = 0;
-    for (; i + 4 <= n; i += 4)
-        _mm256_storeu_pd(y + i, tanhd4(_mm256_loadu_pd(x + i)));
-    if (i < n) {
-        double in[4] = {0}, out[4];
-        memcpy(in, x + i, (n - i) * sizeof *in);
-        _mm256_storeu_pd(out, tanhd4(_mm256_loadu_pd(in)));
-        memcpy(y + i, out, (n - i) * sizeof *out);
-    }
-}
-
 INLINE_SIMD512 __m512d pow2_8(__m512d k)
 {
     __m512i e = _mm512_cvtepi32_epi64(_mm512_cvtpd_epi32(k));
@@ -252,29 +180,65 @@ INLINE_SIMD512 __m512d pow2_8(__m512d k)
 
 DEF_TANHD_CORE(tanhd_core8, INLINE_SIMD512, __m512d, _mm512, _mm512_roundscale_pd, pow2_8)
 
-/* tanhd4 in 8 lanes: the same operations per lane (the same bits). */
-INLINE_SIMD512 __m512d tanhd8(__m512d x)
-{
-    const __m512d one = _mm512_set1_pd(1.0);
-    __m512d a = _mm512_min_pd(_mm512_set1_pd(TANHD_SAT), _mm512_abs_pd(x));
-    __m512d t = tanhd_core8(a);
-    t = _mm512_mask_blend_pd(_mm512_cmp_pd_mask(a, _mm512_set1_pd(TANHD_SAT), _CMP_GE_OQ), t, one);
-    t = _mm512_castsi512_pd(_mm512_or_si512(
-        _mm512_castpd_si512(t),
-        _mm512_and_si512(_mm512_castpd_si512(x), _mm512_set1_epi64((long long)0x8000000000000000ull))));
-    return _mm512_mask_blend_pd(_mm512_cmp_pd_mask(x, x, _CMP_UNORD_Q), t, x);
-}
-
-SIMD512 static void tanhd_avx512(size_t n, const double *x, double *y)
-{
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8)
-        _mm512_storeu_pd(y + i, tanhd8(_mm512_loadu_pd(x + i)));
-    if (i < n) {
-        __mmask8 t = (__mmask8)((1u << (n - i)) - 1u);
-        _mm512_mask_storeu_pd(y + i, t, tanhd8(_mm512_maskz_loadu_pd(t, x + i)));
+/* Around a core (one definition for float and double: V the vector type, S
+ * the intrinsics' suffix ps or pd, T the element type, W the lanes, SAT the
+ * saturation): |x| capped at SAT, the core, 1 from SAT on, the sign of x
+ * put back, NaN passed through; then the loop over n values (the AVX2 tail
+ * through a zero-padded copy, the AVX-512 tail through a masked load and
+ * store, M the mask type).  The AVX-512 path does the AVX2 path's
+ * operations per lane (masks in place of the blends): the same bits. */
+#define DEF_TANH_AVX2(vec, loop, core, V, S, T, W, SAT)                                       \
+    INLINE_SIMD V vec(V x)                                                                     \
+    {                                                                                          \
+        const V sign = _mm256_set1_##S(-0.0), one = _mm256_set1_##S(1.0);                      \
+        V a = _mm256_min_##S(_mm256_set1_##S(SAT), _mm256_andnot_##S(sign, x));                \
+        V t = core(a);                                                                         \
+        t = _mm256_blendv_##S(t, one, _mm256_cmp_##S(a, _mm256_set1_##S(SAT), _CMP_GE_OQ));    \
+        t = _mm256_or_##S(t, _mm256_and_##S(sign, x));                                         \
+        return _mm256_blendv_##S(t, x, _mm256_cmp_##S(x, x, _CMP_UNORD_Q));                    \
+    }                                                                                          \
+    SIMD static void loop(size_t n, const T *x, T *y)                                          \
+    {                                                                                          \
+        size_t i = 0;                                                                          \
+        for (; i + W <= n; i += W)                                                             \
+            _mm256_storeu_##S(y + i, vec(_mm256_loadu_##S(x + i)));                            \
+        if (i < n) {                                                                           \
+            T in[W] = {0}, out[W];                                                             \
+            memcpy(in, x + i, (n - i) * sizeof *in);                                           \
+            _mm256_storeu_##S(out, vec(_mm256_loadu_##S(in)));                                 \
+            memcpy(y + i, out, (n - i) * sizeof *out);                                         \
+        }                                                                                      \
     }
-}
+
+#define DEF_TANH_AVX512(vec, loop, core, V, S, T, W, M, SAT)                                  \
+    INLINE_SIMD512 V vec(V x)                                                                  \
+    {                                                                                          \
+        const V one = _mm512_set1_##S(1.0);                                                    \
+        V a = _mm512_min_##S(_mm512_set1_##S(SAT), _mm512_abs_##S(x));                         \
+        V t = core(a);                                                                         \
+        t = _mm512_mask_blend_##S(_mm512_cmp_##S##_mask(a, _mm512_set1_##S(SAT), _CMP_GE_OQ), \
+                                  t, one);                                                     \
+        t = _mm512_castsi512_##S(_mm512_or_si512(                                              \
+            _mm512_cast##S##_si512(t),                                                         \
+            _mm512_and_si512(_mm512_cast##S##_si512(x),                                        \
+                             _mm512_cast##S##_si512(_mm512_set1_##S(-0.0)))));                 \
+        return _mm512_mask_blend_##S(_mm512_cmp_##S##_mask(x, x, _CMP_UNORD_Q), t, x);         \
+    }                                                                                          \
+    SIMD512 static void loop(size_t n, const T *x, T *y)                                       \
+    {                                                                                          \
+        size_t i = 0;                                                                          \
+        for (; i + W <= n; i += W)                                                             \
+            _mm512_storeu_##S(y + i, vec(_mm512_loadu_##S(x + i)));                            \
+        if (i < n) {                                                                           \
+            M t = (M)((1u << (n - i)) - 1u);                                                   \
+            _mm512_mask_storeu_##S(y + i, t, vec(_mm512_maskz_loadu_##S(t, x + i)));           \
+        }                                                                                      \
+    }
+
+DEF_TANH_AVX2(tanh8, tanh_avx2, tanh_core8, __m256, ps, float, 8, TANH_SAT)
+DEF_TANH_AVX512(tanh16, tanh_avx512, tanh_core16, __m512, ps, float, 16, __mmask16, TANH_SAT)
+DEF_TANH_AVX2(tanhd4, tanhd_avx2, tanhd_core4, __m256d, pd, double, 4, TANHD_SAT)
+DEF_TANH_AVX512(tanhd8, tanhd_avx512, tanhd_core8, __m512d, pd, double, 8, __mmask8, TANHD_SAT)
 #endif
 
 /* ------------------------------------------------------------ dispatch */
