@@ -102,9 +102,10 @@ int main(int argc, char **argv)
      * singular values near 1: J's dominant part is EP-like (range
      * symmetric), the case where low-rank suppression comes without
      * amplification.
-     * (Panel d and the SVD of J need only x*: they run side by side.  The
-     * eigenvalues and W's singular values, for panels b-c and the summary
-     * only, run beside the perturbed runs below: epi_spectra.) */
+     * (Panel d and the SVD of J need only x*: they run side by side.  J's
+     * eigenvalues, for panel c and the summary only, run beside the
+     * perturbed runs below: epi_spectra.  W's singular values came with
+     * sigma_max in epi_network.) */
     epi_stages(&a, &p, &s, 2, (const epi_stage_fn[]){epi_relaxation, epi_jacobian});
 
     /* ---------------------------------------------------------- panel e

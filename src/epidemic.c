@@ -209,11 +209,21 @@ static int ode_func(double t, const double y[], double dydt[], void *params)
 int lrs_epidemic_normalize(const gsl_matrix *A, gsl_matrix *W, double *smax,
                            lrs_err_t *err)
 {
+    return lrs_epidemic_normalize_sv(A, W, smax, NULL, err);
+}
+
+int lrs_epidemic_normalize_sv(const gsl_matrix *A, gsl_matrix *W, double *smax,
+                              gsl_vector *sv, lrs_err_t *err)
+{
     int rc = LRS_OK;
     gsl_vector *s = NULL;
     if (!A || !W)
         return lrs_err_set(err, LRS_EINVAL, "lrs_epidemic_normalize: %s is NULL",
                            !A ? "A" : "W");
+    if (sv && sv->size != A->size1)
+        return lrs_err_set(err, LRS_EINVAL,
+                           "lrs_epidemic_normalize: sv has length %zu; expected N = %zu",
+                           sv->size, A->size1);
     if (A->size1 != A->size2 || A->size1 == 0)
         return lrs_err_set(err, LRS_EINVAL,
                            "lrs_epidemic_normalize: A is %zux%zu; expected square, non-empty",
@@ -246,6 +256,10 @@ int lrs_epidemic_normalize(const gsl_matrix *A, gsl_matrix *W, double *smax,
     gsl_matrix_scale(W, 1.0 / s0);
     if (smax)
         *smax = s0;
+    if (sv) {
+        gsl_vector_memcpy(sv, s);
+        gsl_vector_scale(sv, 1.0 / s0);
+    }
 done:
     gsl_vector_free(s);
     return rc;

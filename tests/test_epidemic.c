@@ -20,6 +20,7 @@
 #include "lrs/connectivity.h"
 #include "lrs/epidemic.h"
 #include "lrs/sim.h"
+#include "lrs/spectra.h"
 
 #define EPS DBL_EPSILON
 
@@ -513,6 +514,37 @@ static void test_relaxation_time_complete_graph(void)
 /* Nine classes of near-equal sizes laid out in order, symmetric 0/1 with zero
  * diagonal; densities within/between classes match p_in/p_out within 5
  * binomial standard deviations; same seed -> same network. */
+/* lrs_epidemic_normalize_sv: the singular values it returns with W are W's
+ * own (a separate SVD of W agrees to 8 N eps, sv_0 = 1 exactly) on a
+ * synthetic school network; a wrong length is refused. */
+static void test_normalize_sv(void)
+{
+    lrs_err_t e;
+    const size_t N = LRS_EPI_SCHOOL_N;
+    gsl_matrix *A = gsl_matrix_alloc(N, N), *W = gsl_matrix_alloc(N, N);
+    gsl_vector *sv = gsl_vector_alloc(N), *ref = gsl_vector_alloc(N), *bad = gsl_vector_alloc(3);
+    gsl_rng *rng = new_rng(7);
+    CHECK_OK(lrs_epidemic_school_network(A, LRS_EPI_SCHOOL_CLASSES, LRS_EPI_SCHOOL_P_IN,
+                                         LRS_EPI_SCHOOL_P_OUT, rng, NULL, &e), &e);
+    double smax = 0;
+    CHECK_OK(lrs_epidemic_normalize_sv(A, W, &smax, sv, &e), &e);
+    CHECK_OK(lrs_spectra_svd(W, ref, NULL, NULL, &e), &e);
+    double worst = 0;
+    for (size_t k = 0; k < N; k++)
+        worst = fmax(worst, fabs(gsl_vector_get(sv, k) - gsl_vector_get(ref, k)));
+    CHECK(worst <= 8 * (double)N * EPS, "sv vs the SVD of W: max |difference| %.3g > 8 N eps",
+          worst);
+    CHECK(gsl_vector_get(sv, 0) == 1.0, "sv_0 = %.17g; want 1", gsl_vector_get(sv, 0));
+    CHECK_ERR(lrs_epidemic_normalize_sv(A, W, NULL, bad, &e), LRS_EINVAL, &e,
+              "sv has length 3; expected N = 327");
+    gsl_rng_free(rng);
+    gsl_vector_free(bad);
+    gsl_vector_free(ref);
+    gsl_vector_free(sv);
+    gsl_matrix_free(W);
+    gsl_matrix_free(A);
+}
+
 static void test_school_network(void)
 {
     lrs_err_t e;
@@ -820,6 +852,7 @@ int main(void)
     RUN(test_fit_window_and_floor);
     RUN(test_relaxation_time_complete_graph);
     RUN(test_school_network);
+    RUN(test_normalize_sv);
     RUN(test_run_steppers_logistic);
     RUN(test_run_constant_perturbation);
     RUN(test_error_paths);

@@ -69,6 +69,11 @@ extern "C" {
  * (nullable) gets sigma_max(A).  A zero or non-finite A is an error. */
 int lrs_epidemic_normalize(const gsl_matrix *A, gsl_matrix *W, double *smax,
                            lrs_err_t *err);
+/* The same, and sv (nullable, length N) gets the singular values of W,
+ * descending: those of A divided by sigma_max(A) (sv_0 = 1), from the one
+ * SVD that finds sigma_max -- no second O(N^3) decomposition of W. */
+int lrs_epidemic_normalize_sv(const gsl_matrix *A, gsl_matrix *W, double *smax,
+                              gsl_vector *sv, lrs_err_t *err);
 
 /* Synthetic school contact network: N students in `nclass` classes of
  * near-equal sizes (the first N mod nclass classes have one more student),

@@ -321,7 +321,8 @@ void epi_network(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
             e2 += gsl_matrix_get(s->A, i, j) != 0.0;
     s->edges = (size_t)(e2 / 2);
     s->W = gsl_matrix_alloc(N, N);
-    NB_TRY(lrs_epidemic_normalize(s->A, s->W, &s->sigma_max, &err), &err);
+    s->sW = gsl_vector_alloc(N); /* W's singular values, from the same SVD */
+    NB_TRY(lrs_epidemic_normalize_sv(s->A, s->W, &s->sigma_max, s->sW, &err), &err);
 }
 
 void epi_display(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
@@ -544,8 +545,6 @@ void epi_spectra(const nb_args_t *a, const epi_params_t *p, epi_study_t *s)
     gsl_vector_complex_memcpy(s->evJ, ev);
     NB_TRY(lrs_linear_max_real_eig(L, &s->max_re, &s->max_im, &err), &err);
     lrs_linear_free(L);
-    s->sW = gsl_vector_alloc(N);
-    NB_TRY(lrs_spectra_svd(s->W, s->sW, NULL, NULL, &err), &err);
     FILE *fp = nb_tsv(a, "svals.tsv", "singular values of J and of W, descending",
                       "k\tsigma_J\tsigma_W");
     fprintf(fp, "# param: N %zu gamma %g\n", N, p->gamma);

@@ -107,7 +107,8 @@ epi_params_t epi_params_paper(const nb_args_t *a);
 
 /* Read --data (edge list: "src,dst" per line, undirected, integer ids with
  * the unused ones dropped; default EPI_DATA_DEFAULT) or, with --synthetic,
- * build the synthetic school network (stream seed); normalise. */
+ * build the synthetic school network (stream seed); normalise (W = A /
+ * sigma_max(A), and the singular values of W from the same SVD). */
 void epi_network(const nb_args_t *a, const epi_params_t *p, epi_study_t *s);
 /* The display ordering (groups by spectral clustering); needed by
  * epi_jacobian's groups.tsv, epi_adjacency and the summary only. */
@@ -122,9 +123,9 @@ void epi_relaxation(const nb_args_t *a, const epi_params_t *p, epi_study_t *s);
 /* J at x*: its singular values/vectors, overlap P, u and v, u_rand (stream
  * seed + 2); P.tsv, groups.tsv.  Sign convention: v has a positive sum. */
 void epi_jacobian(const nb_args_t *a, const epi_params_t *p, epi_study_t *s);
-/* After epi_jacobian: J's eigenvalues (max Re), the singular values of W;
- * svals.tsv, eig_J.tsv.  Needed by the summary only, so it can run beside
- * the perturbed runs. */
+/* After epi_jacobian: J's eigenvalues (max Re); svals.tsv (with W's singular
+ * values from epi_network), eig_J.tsv.  Needed by the figure and the summary
+ * only, so it can run beside the perturbed runs. */
 void epi_spectra(const nb_args_t *a, const epi_params_t *p, epi_study_t *s);
 /* Step run: p = amp v on [on1, off1), amp u_rand on [on2, off2); then the
  * same with -v (the other joint sign of u, v) for the summary. */
