@@ -428,6 +428,31 @@ static void test_recurrent_input_R(void)
     gsl_matrix_free(W);
 }
 
+/* lrs_sim_transfer_apply: identity copies, relu clips, tanh within 3 ulp of
+ * libm's, in place or not, on lengths with every SIMD tail. */
+static void test_transfer_apply(void)
+{
+    double z[37] = {0}, out[37] = {0}, in_place[37] = {0};
+    size_t bad = 0;
+    for (size_t n = 0; n <= 37; n++) {
+        for (size_t i = 0; i < n; i++)
+            z[i] = in_place[i] = 2.5 * sin(1.7 * (double)(i + n)) * (i % 5 == 0 ? 9.0 : 1.0);
+        lrs_sim_transfer_apply(LRS_F_TANH, n, z, out);
+        lrs_sim_transfer_apply(LRS_F_TANH, n, in_place, in_place);
+        for (size_t i = 0; i < n; i++) {
+            double want = tanh(z[i]);
+            bad += fabs(out[i] - want) > 3 * DBL_EPSILON * fabs(want) || in_place[i] != out[i];
+        }
+        lrs_sim_transfer_apply(LRS_F_RELU, n, z, out);
+        for (size_t i = 0; i < n; i++)
+            bad += out[i] != (z[i] > 0 ? z[i] : 0.0);
+        lrs_sim_transfer_apply(LRS_F_IDENTITY, n, z, out);
+        for (size_t i = 0; i < n; i++)
+            bad += out[i] != z[i];
+    }
+    CHECK(bad == 0, "%zu values of f(z) wrong", bad);
+}
+
 /* The run's extent (largest ||z|| and |z_i|, z0 included) equals the maxima
  * an observer computes over every row it is handed -- exactly, in double
  * and float32, pipelined over several blocks, for each trajectory of a
@@ -1084,6 +1109,7 @@ int main(void)
     RUN(test_feedforward_fixed_point);
     RUN(test_recurrent_input_R);
     RUN(test_extent);
+    RUN(test_transfer_apply);
     RUN(test_divergence_message);
     RUN(test_nonfinite_input_diverges);
     RUN(test_stop_flag);
