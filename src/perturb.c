@@ -126,6 +126,8 @@ int lrs_perturb_step(const lrs_sim_params_t *p, const gsl_vector *d_aligned,
     if (res->z_random && (rc = lrs_probe_get(probe, 1, res->z_random, err)))
         goto done;
     res->ratio = res->norm_aligned > 0 ? res->norm_random / res->norm_aligned : INFINITY;
+    double max_abs;
+    rc = lrs_sim_extent(sim, &res->max_norm, &max_abs, err);
 done:
     free(obs);
     lrs_probe_free(probe);

@@ -148,8 +148,9 @@ static void test_step_protocol_scalar_exact(void)
     lrs_observer_t extra = { count_rows, &cnt, 0 };
     CHECK_OK(lrs_perturb_step(&p, d1, d2, &win, &extra, 1, &res, &e), &e);
     /* scalar recursion: states at n = 3999 (last n with n dt < 40) and 7999 */
-    double a = 0, b = 0, a40 = 0, a80 = 0, b80 = 0;
-    for (long n = 0; n < 8000; n++) {
+    double a = 0, b = 0, a40 = 0, a80 = 0, b80 = 0, peak = 0;
+    for (long n = 0; n < 10000; n++) {
+        peak = fmax(peak, hypot(a, b)); /* the run's states z[0 .. T/dt - 1] */
         if (n == 3999)
             a40 = a;
         if (n == 7999) {
@@ -166,6 +167,7 @@ static void test_step_protocol_scalar_exact(void)
     CHECK_REL(gsl_vector_get(res.z_random, 1), b80, 1e-12);
     CHECK_REL(res.norm_random, hypot(a80, b80), 1e-12);
     CHECK_REL(res.ratio, hypot(a80, b80) / a40, 1e-12);
+    CHECK_REL(res.max_norm, peak, 1e-12);
     CHECK(cnt.rows == 10000 && cnt.ordered, "extra observer saw %zu rows (want 10000 = T/dt), ordered %d",
           cnt.rows, cnt.ordered);
     /* near steady state c_x/(1-w) = 4 after 25 time units */

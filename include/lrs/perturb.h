@@ -51,6 +51,7 @@ typedef struct lrs_step_result {
     double norm_aligned; /* ||z|| just before off1 */
     double norm_random;  /* ||z|| just before off2 */
     double ratio;        /* norm_random / norm_aligned */
+    double max_norm;     /* largest ||z|| over the whole run (lrs_sim_extent) */
     gsl_vector *z_aligned; /* caller-allocated (length N) or NULL: state at off1- */
     gsl_vector *z_random;  /* caller-allocated (length N) or NULL: state at off2- */
 } lrs_step_result_t;

@@ -63,24 +63,6 @@ void study_randn(gsl_rng *rng, double scale, gsl_vector *z)
 
 /* ------------------------------------------------------------------ observers */
 
-/* Largest ||z|| seen (step run). */
-typedef struct {
-    double peak;
-} peak_t;
-
-static int peak_observe(void *self, const lrs_block_t *b, lrs_err_t *err)
-{
-    (void)err;
-    peak_t *pk = self;
-    for (size_t i = 0; i < b->Z->size1; i++) {
-        gsl_vector_const_view z = gsl_matrix_const_row(b->Z, i);
-        double n = gsl_blas_dnrm2(&z.vector);
-        if (n > pk->peak)
-            pk->peak = n;
-    }
-    return LRS_OK;
-}
-
 /* Statistics of the noise run, streamed block by block:
  *
  *  - the covariances of z and of x: two lrs_cov_observer_every observers
@@ -305,7 +287,8 @@ static void write_step_files(const nb_args_t *a, const study_params_t *p, const 
                              const study_result_t *r);
 
 /* (b) The step protocol (lrs_perturb_step), with the notebook's observers:
- * the ||z|| trace, the peak norm, the unit traces and the progress line;
+ * the ||z|| trace, the unit traces and the progress line (the peak norm
+ * is the simulator's, lrs_step_result_t.max_norm);
  * then its files (beside the longer noise run). */
 static int run_step(job_t *j)
 {
@@ -316,7 +299,6 @@ static int run_step(job_t *j)
     gsl_rng *rng = nb_rng(p->seed_step);
     gsl_vector *z0 = gsl_vector_alloc(N);
     lrs_trace_t *trace = NULL;
-    peak_t peak = {0};
     nb_progress_t prog;
     double t0 = lrs_wall_seconds();
     if (!rng || !z0) {
@@ -329,13 +311,13 @@ static int run_step(job_t *j)
     lrs_perturb_windows_t win = {p->on1, p->off1, p->on2, p->off2, p->T_step, p->c_x};
     if ((rc = lrs_trace_alloc(&trace, j->step_fp, p->step_every, p->T_step, 0, &j->err)))
         goto done;
-    lrs_observer_t obs[4] = {
-        lrs_trace_observer(trace), {peak_observe, &peak, 0}, snap_observer(&j->steps, 0),
+    lrs_observer_t obs[3] = {
+        lrs_trace_observer(trace), snap_observer(&j->steps, 0),
         nb_progress_observer(&prog, "step run", steps_of(p->T_step, p->dt))};
     lrs_step_result_t res = {0};
     res.z_aligned = r->resp_aligned;
     res.z_random = r->resp_random;
-    rc = lrs_perturb_step(&sp, p->d_aligned ? p->d_aligned : p->u, p->u_rand, &win, obs, 4,
+    rc = lrs_perturb_step(&sp, p->d_aligned ? p->d_aligned : p->u, p->u_rand, &win, obs, 3,
                           &res, &j->err);
     nb_progress_done(&prog);
     if (rc)
@@ -343,7 +325,7 @@ static int run_step(job_t *j)
     r->norm_aligned = res.norm_aligned;
     r->norm_random = res.norm_random;
     r->response_ratio = res.ratio;
-    r->step_peak_norm = peak.peak;
+    r->step_peak_norm = res.max_norm;
     /* ||z|| at the last trace sample before the aligned input starts. */
     for (size_t n = 0; n < j->steps.n && gsl_vector_get(j->steps.t, n) < p->on1; n++) {
         gsl_vector_const_view z = gsl_matrix_const_row(j->steps.Z, n);
