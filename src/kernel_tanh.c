@@ -17,7 +17,9 @@
  * correction, q = e^r - 1 by its Taylor polynomial to degree 13 (the first
  * term left out, (ln 2 / 2)^14 / 14!, is 1.2e-17 of q: a tenth of an ulp),
  * and tanh a = 1 in double for a >= 20 (1 - tanh 20 = 8.5e-18, less than
- * half an ulp of 1).  For tiny a, k = 0 and tanh a = q / (q + 2) keeps its
+ * half an ulp of 1).  Here k <= 58, so 2^k - 1 is exact only up to k = 53;
+ * beyond (a > 18.5) its rounding is below 2^-53 relative and tanh a rounds
+ * to within an ulp of 1 either way.  For tiny a, k = 0 and tanh a = q / (q + 2) keeps its
  * relative accuracy down to the subnormals.  Cost: about 20 flops and one
  * division per value, 4 or 8 values per instruction, against a call to
  * libm's tanh (its own expm1) per value.
@@ -163,7 +165,7 @@ DEF_TANH_CORE(tanh_core16, INLINE_SIMD512, __m512, _mm512, _mm512_roundscale_ps,
         return P##_div_pd(m, P##_add_pd(m, P##_set1_pd(2.0)));                                 \
     }
 
-/* 2^k for integral k in [0, 29] (a <= TANHD_SAT), from the exponent bits. */
+/* 2^k for integral k in [0, 58] (y = 2a <= 40), from the exponent bits. */
 INLINE_SIMD __m256d pow2_4(__m256d k)
 {
     __m256i e = _mm256_cvtepi32_epi64(_mm256_cvtpd_epi32(k));
