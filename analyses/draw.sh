@@ -43,14 +43,8 @@ stop() {
     exit 130
 }
 trap stop INT TERM
-# glibc's allocator for gnuplot: large blocks from the heap rather than one
-# mmap each (mmap_threshold; the heap is kept, trim_threshold) on transparent
-# huge pages where the kernel offers them (hugetlb=1).  A figure's image
-# surface (1800 x 1300 pixels, 9 MB) and its PNG encoder's buffers then
-# cost about 1500 page faults instead of 6000-10000: 10-40% of gnuplot's CPU
-# time on the 2-core virtual machine we measured.  The drawing is the same,
-# byte for byte.
-export GLIBC_TUNABLES=glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=67108864:glibc.malloc.trim_threshold=268435456
+# glibc's allocator settings (the script says why)
+. analyses/common/malloc.sh
 for out in png pdf; do
     setsid gnuplot -e "outs='$out'; outpng='$png'; outpdf='$pdf'" "analyses/$name.gp" </dev/null &
     pids="$pids $!"

@@ -24,6 +24,8 @@ set -u
 # while (about 10% of fig6's CPU time on 2 cores).  Same numbers.
 OPENBLAS_NUM_THREADS=1
 export OPENBLAS_NUM_THREADS
+# glibc's allocator settings for the program and gnuplot (the script says why)
+. analyses/common/malloc.sh
 name=${1:?usage: figure.sh NAME CMD [ARG...]}
 shift
 sig=""
