@@ -319,12 +319,15 @@ static void write_step_units(const nb_args_t *a, const lrs_probe_t *units, size_
     }
     FILE *fp = nb_tsv(a, "step_units.tsv", "step responses of every unit, one block per unit (E first, then I)",
                       "t\tz_i");
-    for (size_t i = 0; i < N; i++) {
-        fprintf(fp, "# unit %zu\n", i + 1);
-        for (size_t k = 0; k < nt; k++)
-            fprintf(fp, "%.10g\t%.6g\n", (double)(k * STEP_EVERY) * DT, gsl_matrix_get(Z, k, i));
-        fputs("\n", fp);
+    double *t = malloc(nt * sizeof *t);
+    if (!t) {
+        lrs_err_set(&err, LRS_ENOMEM, "fig4: out of memory (%zu step times)", nt);
+        nb_die(&err, "write_step_units");
     }
+    for (size_t k = 0; k < nt; k++)
+        t[k] = (double)(k * STEP_EVERY) * DT;
+    nb_write_traces(fp, nt, t, N, Z->data, Z->tda, 1, "%.10g");
+    free(t);
     gsl_matrix_free(Z);
 }
 
@@ -483,11 +486,13 @@ static void ei_row(ei_obs_t *o, const lrs_block_t *b, size_t row)
     in[IN_EXC] /= (double)N;
     in[IN_INH] /= (double)N;
     in[IN_TOT] = in[IN_EXC] + in[IN_INH];
-    fprintf(o->fp, "%.2f\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g"
-                   "\t%.6g\t%.6g\t%.6g\n",
-            t, gsl_matrix_get(b->X, row, 0), pm[EI_Z][0], pm[EI_Z][1], pm[EI_R][0],
-            pm[EI_R][1], pm[EI_EXC][0], pm[EI_INH][0], pm[EI_TOT][0], pm[EI_EXC][1],
-            pm[EI_INH][1], pm[EI_TOT][1], in[IN_EXC], in[IN_INH], in[IN_TOT]);
+    const double cols[] = {gsl_matrix_get(b->X, row, 0), pm[EI_Z][0], pm[EI_Z][1], pm[EI_R][0],
+                           pm[EI_R][1], pm[EI_EXC][0], pm[EI_INH][0], pm[EI_TOT][0], pm[EI_EXC][1],
+                           pm[EI_INH][1], pm[EI_TOT][1], in[IN_EXC], in[IN_INH], in[IN_TOT]};
+    fprintf(o->fp, "%.2f", t);
+    for (size_t k = 0; k < sizeof cols / sizeof cols[0]; k++)
+        lrs_io_put_g(o->fp, '\t', cols[k], 6);
+    fputc('\n', o->fp);
     if (t >= T_STAT)
         ei_accumulate(o, pm, in);
 }

@@ -76,3 +76,124 @@ int lrs_io_write_npy(const char *path, const gsl_matrix *M, lrs_err_t *err)
     }
     return rc;
 }
+
+/*
+ * Numbers as text (lrs_io_format_g).
+ *
+ * Maths.  For v != 0 with decimal exponent X = floor(log10 |v|) (after
+ * rounding to prec digits), %.Pg writes the integer D = round(|v| 10^(P-1-X))
+ * of exactly P digits, in fixed notation with P-1-X decimals if -4 <= X < P
+ * and as d.ddd e+XX otherwise, trailing zeros (and a bare point) removed.
+ * The fast path forms m = |v| 10^k (k = P-1-X) with one multiplication or
+ * division by an exactly representable power of ten (|k| <= 22), so
+ * m = m_exact (1 + d) with |d| <= 2^-53, an error below m 2^-53 (1.2e-7 for
+ * P = 9, m < 10^9).  Rounding m to the nearest integer is then the exact
+ * rounding unless m's fraction lies within m 2^-50 of 1/2 (eight times that
+ * bound; the exact ties, which glibc breaks by the exact value, half to
+ * even, are among them); those values, P > 12, |v| outside [1e-15, 1e15),
+ * zero, infinities and NaN go to snprintf.
+ * Cost: one log10, one multiply or divide, P integer divisions.
+ */
+static const double io_p10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                  1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                  1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* |v| 10^k for |k| <= 22 (one correctly rounded operation). */
+static double io_scale10(double a, int k)
+{
+    return k >= 0 ? a * io_p10[k] : a / io_p10[-k];
+}
+
+/* The P-digit integer D and exponent X of |v| (see above); 0 if the fast
+ * path cannot decide. */
+static int io_digits(double a, int prec, uint64_t *D, int *X)
+{
+    int x = (int)floor(log10(a));
+    double lo = io_p10[prec - 1], hi = io_p10[prec];
+    for (int pass = 0; pass < 2; pass++) { /* log10 may be one off at a power of 10 */
+        int k = prec - 1 - x;
+        if (k > 22 || k < -22)
+            return 0;
+        double m = io_scale10(a, k);
+        if (m < lo) {
+            x--;
+            continue;
+        }
+        if (m >= hi) {
+            x++;
+            continue;
+        }
+        double fl = floor(m), fr = m - fl;
+        if (fabs(fr - 0.5) <= m * 0x1p-50)
+            return 0;
+        uint64_t d = (uint64_t)fl + (fr > 0.5);
+        if (d == (uint64_t)hi) { /* 99999.7 -> 100000: one more digit of exponent */
+            d = (uint64_t)lo;
+            x++;
+        }
+        *D = d;
+        *X = x;
+        return 1;
+    }
+    return 0;
+}
+
+int lrs_io_format_g(char *buf, double v, int prec)
+{
+    uint64_t D;
+    int X;
+    double a = fabs(v);
+    if (prec < 1 || prec > 12 || !(a >= 1e-15 && a < 1e15) || !io_digits(a, prec, &D, &X))
+        return snprintf(buf, LRS_IO_NUM_MAX, "%.*g", prec, v);
+    char dig[16];
+    for (int i = prec - 1; i >= 0; i--) {
+        dig[i] = (char)('0' + D % 10);
+        D /= 10;
+    }
+    int nd = prec; /* significant digits after removing trailing zeros */
+    while (nd > 1 && dig[nd - 1] == '0')
+        nd--;
+    char *p = buf;
+    if (v < 0)
+        *p++ = '-';
+    if (X < -4 || X >= prec) { /* d.ddd e+XX */
+        *p++ = dig[0];
+        if (nd > 1) {
+            *p++ = '.';
+            for (int i = 1; i < nd; i++)
+                *p++ = dig[i];
+        }
+        int ax = X < 0 ? -X : X; /* < 100: |v| is in [1e-15, 1e15) */
+        *p++ = 'e';
+        *p++ = X < 0 ? '-' : '+';
+        *p++ = (char)('0' + ax / 10);
+        *p++ = (char)('0' + ax % 10);
+    } else if (X >= 0) { /* X + 1 integer digits, then the decimals */
+        for (int i = 0; i <= X; i++)
+            *p++ = dig[i];
+        if (nd > X + 1) {
+            *p++ = '.';
+            for (int i = X + 1; i < nd; i++)
+                *p++ = dig[i];
+        }
+    } else { /* 0.000ddd */
+        *p++ = '0';
+        *p++ = '.';
+        for (int i = 0; i < -X - 1; i++)
+            *p++ = '0';
+        for (int i = 0; i < nd; i++)
+            *p++ = dig[i];
+    }
+    *p = '\0';
+    return (int)(p - buf);
+}
+
+int lrs_io_put_g(FILE *fp, char sep, double v, int prec)
+{
+    char buf[LRS_IO_NUM_MAX + 1];
+    char *q = buf;
+    if (sep)
+        *q++ = sep;
+    lrs_io_format_g(q, v, prec);
+    return fputs(buf, fp) == EOF;
+}

@@ -14,6 +14,7 @@
  */
 #include "lrs/observe.h"
 #include "lrs/cov.h"
+#include "lrs/io.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -190,10 +191,10 @@ static int proj_observe(void *self, const lrs_block_t *b, lrs_err_t *err)
                 size_t n = nA + i;
                 if (n % p->every)
                     continue;
-                if (fprintf(p->fp, "%.10g", (double)n * b->dt) < 0)
+                if (lrs_io_put_g(p->fp, '\0', (double)n * b->dt, 10))
                     goto io_error;
                 for (size_t j = 0; j < M; j++)
-                    if (fprintf(p->fp, "\t%.6g", p->P[i * M + j]) < 0)
+                    if (lrs_io_put_g(p->fp, '\t', p->P[i * M + j], 6))
                         goto io_error;
                 if (fputc('\n', p->fp) == EOF)
                     goto io_error;
@@ -447,10 +448,10 @@ static int trace_observe(void *self, const lrs_block_t *b, lrs_err_t *err)
             continue;
         const double *z = Z->data + i * Z->tda;
         double nrm = cblas_dnrm2((int)Z->size2, z, 1);
-        if (fprintf(w->fp, "%.10g\t%.6g", (double)n * b->dt, nrm) < 0)
+        if (lrs_io_put_g(w->fp, '\0', (double)n * b->dt, 10) || lrs_io_put_g(w->fp, '\t', nrm, 6))
             goto io_error;
         for (size_t j = 0; j < m; j++)
-            if (fprintf(w->fp, "\t%.6g", z[j]) < 0)
+            if (lrs_io_put_g(w->fp, '\t', z[j], 6))
                 goto io_error;
         if (fputc('\n', w->fp) == EOF)
             goto io_error;

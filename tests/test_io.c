@@ -5,6 +5,7 @@
  * long lines, limits, info records).  The command-line fixtures are in
  * tests/t_analyze.sh.
  */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdint.h>
@@ -624,6 +625,66 @@ static void test_read_plain(void)
     }
 }
 
+/* lrs_io_format_g writes what printf("%.*g") writes, byte for byte: random
+ * values over every decade of the fast path and beyond it, every precision
+ * 1..12, and the hard cases (powers of ten and their neighbours, values that
+ * round up to the next decade, exact ties such as 0.125 or 2.5, zeros,
+ * infinities, NaN, subnormals, the largest doubles). */
+static int format_same(double v, int prec, size_t *nbad)
+{
+    char want[64], got[LRS_IO_NUM_MAX];
+    int lw = snprintf(want, sizeof want, "%.*g", prec, v);
+    int lg = lrs_io_format_g(got, v, prec);
+    if (lw == lg && strcmp(want, got) == 0)
+        return 1;
+    if ((*nbad)++ < 5)
+        CHECK(0, "%.17g at %%.%dg: printf '%s', lrs_io_format_g '%s' (%d chars)", v, prec, want,
+              got, lg);
+    return 0;
+}
+
+static void test_format_g(void)
+{
+    static const double hard[] = {0.0, -0.0, 1.0, -1.0, 0.5, 0.125, 2.5, -2.5, 0.0625, 1.25e-5,
+                                  9.5, 99.5, 999999.5, 9999995, 0.000099999949999,
+                                  1e-5, 1e-4, 9.99999e-5, 9.999995e-5, 1e15, 1e-15, 9.9999999e14,
+                                  123456.5, 1234565, 0.1, 0.2, 0.3, 1.0 / 3.0, 2.0 / 3.0,
+                                  4.35, 0.045, 1e22, 1e-300, 5e-324, DBL_MAX, -DBL_MAX, DBL_MIN};
+    size_t nbad = 0, n = 0;
+    for (int prec = 1; prec <= 12; prec++) {
+        for (size_t i = 0; i < sizeof hard / sizeof hard[0]; i++) {
+            n++;
+            format_same(hard[i], prec, &nbad);
+            format_same(nextafter(hard[i], INFINITY), prec, &nbad);
+            format_same(nextafter(hard[i], -INFINITY), prec, &nbad);
+        }
+        format_same(INFINITY, prec, &nbad);
+        format_same(-INFINITY, prec, &nbad);
+        format_same(NAN, prec, &nbad);
+        for (int e = -18; e <= 17; e++) /* powers of ten and the values next to them */
+            for (int s = -1; s <= 1; s++) {
+                double p10 = pow(10.0, e);
+                n++;
+                format_same(s ? nextafter(p10, s * INFINITY) : p10, prec, &nbad);
+            }
+    }
+    /* random values: a fixed-seed 64-bit LCG, uniform mantissa over 36 decades,
+     * both signs; and short decimals (ties at every precision) */
+    uint64_t x = 12345;
+    for (size_t k = 0; k < 400000; k++) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        double u = (double)(x >> 11) * 0x1p-53;
+        double v = (1.0 + 9.0 * u) * pow(10.0, (int)((x >> 3) % 36) - 18);
+        if (x & 1)
+            v = -v;
+        n++;
+        format_same(v, (int)(k % 12) + 1, &nbad);
+        double t = (double)((x >> 20) % 100000) / pow(10.0, (int)((x >> 40) % 8));
+        format_same(t, (int)((k / 12) % 12) + 1, &nbad);
+    }
+    CHECK(nbad == 0, "%zu of %zu values differ from printf", nbad, 2 * n);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -645,5 +706,6 @@ int main(void)
     RUN(test_npy_float16);
     RUN(test_files_and_stdin_name);
     RUN(test_read_plain);
+    RUN(test_format_g);
     return harness_summary();
 }

@@ -235,7 +235,7 @@ void nb_write_columns(FILE *fp, const gsl_vector *first, ...)
     for (size_t k = 0; k < v[0]->size; k++) {
         fprintf(fp, "%zu", k + 1);
         for (size_t j = 0; j < nv; j++)
-            fprintf(fp, "\t%.10g", k < v[j]->size ? gsl_vector_get(v[j], k) : NAN);
+            lrs_io_put_g(fp, '\t', k < v[j]->size ? gsl_vector_get(v[j], k) : NAN, 10);
         fputc('\n', fp);
     }
 }
@@ -256,7 +256,8 @@ void nb_write_traces(FILE *fp, size_t nt, const double *t, size_t nu, const doub
             fprintf(fp, "# unit %zu\n", i + 1);
         for (size_t n = 0; n < nt; n++) {
             fputs(ts + n * W, fp);
-            fprintf(fp, "%.6g\n", Z[n * ldz + i]);
+            lrs_io_put_g(fp, '\0', Z[n * ldz + i], 6);
+            fputc('\n', fp);
         }
         fputc('\n', fp);
     }
@@ -267,7 +268,7 @@ void nb_write_matrix(FILE *fp, const gsl_matrix *M)
 {
     for (size_t i = 0; i < M->size1; i++) {
         for (size_t j = 0; j < M->size2; j++)
-            fprintf(fp, j ? "\t%.10g" : "%.10g", gsl_matrix_get(M, i, j));
+            lrs_io_put_g(fp, j ? '\t' : '\0', gsl_matrix_get(M, i, j), 10);
         fputc('\n', fp);
     }
 }

@@ -16,6 +16,7 @@
 #include <gsl/gsl_matrix.h>
 #include <gsl/gsl_rng.h>
 #include "lrs/common.h"
+#include "lrs/io.h"
 #include "lrs/observe.h"
 
 typedef struct nb_args {

@@ -506,10 +506,12 @@ static void write_projections(FILE *fp, const snap_t *s, const gsl_vector *const
                               size_t nd, const double *rd)
 {
     for (size_t i = 0; i < s->n; i++) {
-        fprintf(fp, "%.6g", gsl_vector_get(s->t, i));
-        for (size_t k = 0; k < nd; k++)
-            fprintf(fp, "\t%.8g\t%.8g\t%.8g", dot_row(s->Z, i, dirs[k]),
-                    dot_row(s->X, i, dirs[k]), rd[i * nd + k]);
+        lrs_io_put_g(fp, '\0', gsl_vector_get(s->t, i), 6);
+        for (size_t k = 0; k < nd; k++) {
+            lrs_io_put_g(fp, '\t', dot_row(s->Z, i, dirs[k]), 8);
+            lrs_io_put_g(fp, '\t', dot_row(s->X, i, dirs[k]), 8);
+            lrs_io_put_g(fp, '\t', rd[i * nd + k], 8);
+        }
         fputc('\n', fp);
     }
 }
