@@ -347,7 +347,8 @@ uninstall:
 # ---------------------------------------------------------------- benchmarks
 # make bench: speed and memory of the Figure 1 noise workload in faithful,
 # exact-integrator and exact-covariance modes (BENCH_ARGS=--quick for a short run).
-# make bench-figs: wall time of every figure target.
+# make bench-figs: wall time of every figure target (median of REPS=3 runs)
+# against the authors' time for it (bench/authors_seconds.tsv).
 bench: $(BUILD)/lrs-bench
 	$(BUILD)/lrs-bench $(BENCH_ARGS)
 bench-figs:
