@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 int lrs_io_write_npy_stream(FILE *fp, const gsl_matrix *M, lrs_err_t *err)
@@ -196,4 +197,102 @@ int lrs_io_put_g(FILE *fp, char sep, double v, int prec)
         *q++ = sep;
     lrs_io_format_g(q, v, prec);
     return fputs(buf, fp) == EOF;
+}
+
+/*
+ * Curves for plotting (lrs_io_simplify): Douglas-Peucker (Douglas & Peucker,
+ * Cartographica 10(2), 1973) with the vertical distance, the right measure
+ * for a time series whose t are kept exactly.  For a segment (a, b) of kept
+ * end points, find the point c strictly inside with the largest
+ * |y_c - (y_a + (y_b - y_a) (t_c - t_a) / (t_b - t_a))|; if it exceeds tol,
+ * keep c and do (a, c) and (c, b), else drop the inside points.  A stack of
+ * segments replaces the recursion (at most n - 1 entries).  Non-finite
+ * values split the curve: they and their neighbours are kept, and each
+ * finite run between them is simplified on its own.
+ */
+typedef struct {
+    size_t a, b;
+} io_seg_t;
+
+static int io_finite_pt(const double *t, const double *y, size_t ys, size_t k)
+{
+    return isfinite(t[k]) && isfinite(y[k * ys]);
+}
+
+/* Douglas-Peucker on the finite run a..b (inclusive), keep[a], keep[b] set. */
+static void io_dp_run(const double *t, const double *y, size_t ys, double tol, size_t a,
+                      size_t b, unsigned char *keep, io_seg_t *stack)
+{
+    size_t top = 0;
+    stack[top++] = (io_seg_t){a, b};
+    while (top) {
+        io_seg_t s = stack[--top];
+        if (s.b - s.a < 2)
+            continue;
+        double ta = t[s.a], ya = y[s.a * ys], slope = (y[s.b * ys] - ya) / (t[s.b] - ta);
+        double dmax = -1.0;
+        size_t c = s.a;
+        for (size_t k = s.a + 1; k < s.b; k++) {
+            double d = fabs(y[k * ys] - (ya + slope * (t[k] - ta)));
+            if (!(d <= dmax)) { /* also takes a NaN distance (t_b = t_a) */
+                dmax = d;
+                c = k;
+            }
+        }
+        if (!(dmax <= tol)) {
+            keep[c] = 1;
+            stack[top++] = (io_seg_t){s.a, c};
+            stack[top++] = (io_seg_t){c, s.b};
+        }
+    }
+}
+
+int lrs_io_simplify(size_t n, const double *t, const double *y, size_t ystride, double tol,
+                    unsigned char *keep, size_t *kept, lrs_err_t *err)
+{
+    static const char *fn = "lrs_io_simplify";
+    if (kept)
+        *kept = 0;
+    if (n && (!t || !y || !keep))
+        return lrs_err_set(err, LRS_EINVAL, "%s: %s is NULL", fn, !t ? "t" : !y ? "y" : "keep");
+    if (!(tol >= 0) || !isfinite(tol))
+        return lrs_err_set(err, LRS_EINVAL, "%s: tol = %g; expected finite and >= 0", fn, tol);
+    if (ystride == 0)
+        return lrs_err_set(err, LRS_EINVAL, "%s: ystride is 0", fn);
+    if (n == 0)
+        return LRS_OK;
+    io_seg_t *stack = malloc(n * sizeof *stack);
+    if (!stack)
+        return lrs_err_set(err, LRS_ENOMEM, "%s: out of memory (n = %zu)", fn, n);
+    memset(keep, 0, n);
+    keep[0] = keep[n - 1] = 1;
+    for (size_t k = 0; k < n; k++)
+        if (!io_finite_pt(t, y, ystride, k)) {
+            keep[k] = 1;
+            if (k > 0)
+                keep[k - 1] = 1;
+            if (k + 1 < n)
+                keep[k + 1] = 1;
+        }
+    /* each run of finite points between kept non-finite neighbourhoods */
+    size_t a = 0;
+    while (a < n) {
+        if (!io_finite_pt(t, y, ystride, a)) {
+            a++;
+            continue;
+        }
+        size_t b = a;
+        while (b + 1 < n && io_finite_pt(t, y, ystride, b + 1))
+            b++;
+        io_dp_run(t, y, ystride, tol, a, b, keep, stack);
+        a = b + 1;
+    }
+    free(stack);
+    if (kept) {
+        size_t c = 0;
+        for (size_t k = 0; k < n; k++)
+            c += keep[k];
+        *kept = c;
+    }
+    return LRS_OK;
 }

@@ -685,6 +685,89 @@ static void test_format_g(void)
     CHECK(nbad == 0, "%zu of %zu values differ from printf", nbad, 2 * n);
 }
 
+/* Largest vertical distance from a dropped point to the polyline through the
+ * kept ones (the chord between its kept neighbours). */
+static double simplify_error(size_t n, const double *t, const double *y, const unsigned char *keep)
+{
+    double worst = 0;
+    size_t a = 0;
+    for (size_t b = 1; b < n; b++) {
+        if (!keep[b])
+            continue;
+        for (size_t k = a + 1; k < b; k++) {
+            double line = y[a] + (y[b] - y[a]) * (t[k] - t[a]) / (t[b] - t[a]);
+            double d = fabs(y[k] - line);
+            worst = d > worst ? d : worst;
+        }
+        a = b;
+    }
+    return worst;
+}
+
+/* lrs_io_simplify: the polyline through the kept points stays within tol of
+ * every dropped one (checked on a noisy decaying oscillation at five
+ * tolerances), endpoints kept, a straight line keeps only them, tol = 0 keeps
+ * every point off the chords, non-finite values are kept with their
+ * neighbours, strided input, bad arguments. */
+static void test_simplify(void)
+{
+    enum { n = 5000 };
+    static double t[n], y[2 * n];
+    static unsigned char keep[n];
+    lrs_err_t e = {0};
+    size_t kept = 0;
+    uint64_t x = 777;
+    for (size_t k = 0; k < n; k++) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        t[k] = 0.02 * (double)k;
+        y[k] = exp(-t[k] / 30) * sin(t[k]) + 1e-3 * ((double)(x >> 11) * 0x1p-53 - 0.5);
+    }
+    size_t prev = n + 1;
+    for (double tol = 1e-6; tol < 1; tol *= 10) {
+        CHECK_OK(lrs_io_simplify(n, t, y, 1, tol, keep, &kept, &e), &e);
+        double worst = simplify_error(n, t, y, keep);
+        CHECK(worst <= tol, "tol %g: a dropped point is %g from the polyline", tol, worst);
+        CHECK(keep[0] && keep[n - 1], "tol %g: an end point dropped", tol);
+        CHECK(kept <= prev, "tol %g: %zu points kept, more than %zu at a smaller tol", tol, kept,
+              prev);
+        prev = kept;
+    }
+    CHECK(kept < n / 50, "tol 0.1: %zu of %d points kept", kept, n);
+    /* a straight line, sampled unevenly: only its ends */
+    for (size_t k = 0; k < n; k++) {
+        t[k] = (double)k + 0.25 * sin((double)k);
+        y[k] = 3.0 - 0.5 * t[k];
+    }
+    CHECK_OK(lrs_io_simplify(n, t, y, 1, 1e-12, keep, &kept, &e), &e);
+    CHECK(kept == 2, "a straight line keeps %zu points; expected 2", kept);
+    /* tol = 0: a zig-zag keeps everything */
+    for (size_t k = 0; k < 100; k++) {
+        t[k] = (double)k;
+        y[k] = (double)(k % 2);
+    }
+    CHECK_OK(lrs_io_simplify(100, t, y, 1, 0.0, keep, &kept, &e), &e);
+    CHECK(kept == 100, "tol 0 on a zig-zag keeps %zu of 100", kept);
+    /* strided values (column 1 of an n x 2 table) and a NaN in the middle */
+    for (size_t k = 0; k < n; k++) {
+        t[k] = (double)k;
+        y[2 * k] = 1e9;
+        y[2 * k + 1] = 0.0;
+    }
+    y[2 * 2000 + 1] = NAN;
+    CHECK_OK(lrs_io_simplify(n, t, y + 1, 2, 1e-9, keep, &kept, &e), &e);
+    CHECK(kept == 5 && keep[1999] && keep[2000] && keep[2001],
+          "a NaN in a flat line: kept %zu; expected 5 (the ends, the NaN and its neighbours)",
+          kept);
+    CHECK_OK(lrs_io_simplify(0, NULL, NULL, 1, 0.1, NULL, &kept, &e), &e);
+    CHECK(kept == 0, "n = 0 kept %zu", kept);
+    CHECK_ERR(lrs_io_simplify(3, t, y, 1, -1.0, keep, NULL, &e), LRS_EINVAL, &e,
+              "lrs_io_simplify: tol = -1; expected finite and >= 0");
+    CHECK_ERR(lrs_io_simplify(3, t, NULL, 1, 0.1, keep, NULL, &e), LRS_EINVAL, &e,
+              "lrs_io_simplify: y is NULL");
+    CHECK_ERR(lrs_io_simplify(3, t, y, 0, 0.1, keep, NULL, &e), LRS_EINVAL, &e,
+              "lrs_io_simplify: ystride is 0");
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -707,5 +790,6 @@ int main(void)
     RUN(test_files_and_stdin_name);
     RUN(test_read_plain);
     RUN(test_format_g);
+    RUN(test_simplify);
     return harness_summary();
 }

@@ -230,6 +230,21 @@ int lrs_io_format_g(char *buf, double v, int prec);
  * table's cells); nonzero if the stream refused the characters. */
 int lrs_io_put_g(FILE *fp, char sep, double v, int prec);
 
+/* A sampled curve (t_k, y_k), k < n (y_k = y[k * ystride], t increasing),
+ * simplified for plotting (Douglas-Peucker): sets keep[k] = 1 for the
+ * points to draw, 0 for the others, so that the polyline through the kept
+ * points passes within tol of every point left out, measured along y (the
+ * chord between the kept neighbours, at t_k).  The first and the last point
+ * are kept; so is every point where y or t is not finite, with its
+ * neighbours.  *kept (may be NULL) receives the count.  Plotting programs
+ * simplify the same way (matplotlib: path.simplify, 1/9 pixel by default):
+ * with tol a small fraction of a pixel no drawn line moves visibly.
+ * Cost O(n log n) for most curves, O(n^2) at worst; workspace O(n).
+ * Errors: LRS_EINVAL (NULL pointers, tol < 0 or not finite, ystride 0),
+ * LRS_ENOMEM. */
+int lrs_io_simplify(size_t n, const double *t, const double *y, size_t ystride, double tol,
+                    unsigned char *keep, size_t *kept, lrs_err_t *err);
+
 /* ------------------------------------------------------------------ coordinate
  * The same readers without a dense matrix: the entries as coordinate triplets
  * (the sparse path; lrs/sparse.h).  Positions are unique (repeated entries

@@ -240,27 +240,53 @@ void nb_write_columns(FILE *fp, const gsl_vector *first, ...)
     }
 }
 
+/* The traces' tolerance: a fraction of the range of all their values (a
+ * panel's height is at most that range, a few hundred pixels high: 1e-5 of
+ * it is a few thousandths of a pixel, in the PNG and in the PDF printed at
+ * 600 dpi). */
+#define NB_TRACE_TOL 1e-5
+
 void nb_write_traces(FILE *fp, size_t nt, const double *t, size_t nu, const double *Z, size_t ldz,
                      int unit_headers, const char *tfmt)
 {
     enum { W = 32 }; /* a formatted time and its tab */
+    lrs_err_t err = {0};
     char *ts = malloc(nt * W + 1);
-    if (!ts)
+    unsigned char *keep = malloc(nt ? nt : 1);
+    if (!ts || !keep)
         die_now(1, "%s: out of memory writing traces\n", nb.args ? nb.args->name : "lrs");
     for (size_t n = 0; n < nt; n++) {
         int len = snprintf(ts + n * W, W - 1, tfmt, t[n]);
         strcpy(ts + n * W + (len < W - 2 ? len : W - 2), "\t");
     }
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t n = 0; n < nt; n++)
+        for (size_t i = 0; i < nu; i++) {
+            double v = Z[n * ldz + i];
+            if (isfinite(v)) {
+                lo = v < lo ? v : lo;
+                hi = v > hi ? v : hi;
+            }
+        }
+    double tol = hi > lo ? NB_TRACE_TOL * (hi - lo) : 0.0;
+    fprintf(fp, "# each trace simplified for plotting (Douglas-Peucker): the lines between its "
+                "points pass within %.3g (%g of the traces' range) of every step left out\n",
+            tol, NB_TRACE_TOL);
     for (size_t i = 0; i < nu; i++) {
         if (unit_headers)
             fprintf(fp, "# unit %zu\n", i + 1);
+        if (lrs_io_simplify(nt, t, Z + i, ldz, tol, keep, NULL, &err))
+            nb_die(&err, "nb_write_traces");
         for (size_t n = 0; n < nt; n++) {
+            if (!keep[n])
+                continue;
             fputs(ts + n * W, fp);
             lrs_io_put_g(fp, '\0', Z[n * ldz + i], 6);
             fputc('\n', fp);
         }
         fputc('\n', fp);
     }
+    free(keep);
     free(ts);
 }
 
