@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # make bench-figs: wall time of every figure target (`make figN`), one at a
-# time, REPS times each (default 3; the median is reported: a 2-core virtual
-# machine's wall times drift by 10-20% between runs).  Each program is built
-# first, so the time is the run (notebook program + gnuplot) alone.  Beside
+# time, in REPS rounds over all the figures (default 3; the median is
+# reported: a 2-core virtual machine's wall times drift by 10-20% between
+# runs).  Each program is built first, so the time is the run (notebook
+# program + gnuplot) alone.  Beside
 # it, the authors' time for the same figure (bench/authors_seconds.tsv says
 # how each was measured), the speed-up and the target: 30x for figures whose
 # authors' script takes over 20 s, 5x for the others.  Prints a readable
@@ -27,26 +28,39 @@ calc() { awk "BEGIN { $1 }"; }
 printf '| %-22s | %7s | %11s | %9s | %8s | %6s | %-6s |\n' figure wall_s "min-max" authors_s speedup target status
 printf '|------------------------|---------|-------------|-----------|----------|--------|--------|\n'
 total=0; atotal=0; nfail=0; nmiss=0; rows=()
+# build every program first; then REPS rounds, each timing every figure once:
+# a slow spell of the host (they last 10-30 s on the virtual machine we
+# measured) then costs one sample of several figures, not every sample of one
+declare -A times status
 for f in "$@"; do
-    st=ok; ts=()
+    status[$f]=ok; times[$f]=""
     if ! make -s BUILD="$BUILD" "$BUILD/notebooks/$f" >"$log" 2>&1; then
-        st=fail
-    else
-        for _ in $(seq "$reps"); do
-            t0=$(date +%s.%N)
-            if ! make -s BUILD="$BUILD" "$f" >"$log" 2>&1; then st=fail; break; fi
-            t1=$(date +%s.%N)
-            ts+=("$(calc "printf \"%.3f\", $t1 - $t0")")
-        done
+        status[$f]=fail
+        tail -n 5 "$log" | sed 's/^/    /' >&2
     fi
+done
+for _ in $(seq "$reps"); do
+    for f in "$@"; do
+        [ "${status[$f]}" = ok ] || continue
+        t0=$(date +%s.%N)
+        if ! make -s BUILD="$BUILD" "$f" >"$log" 2>&1; then
+            status[$f]=fail
+            tail -n 5 "$log" | sed 's/^/    /' >&2
+            continue
+        fi
+        t1=$(date +%s.%N)
+        times[$f]="${times[$f]} $(calc "printf \"%.3f\", $t1 - $t0")"
+    done
+done
+for f in "$@"; do
+    st=${status[$f]}
     if [ "$st" = ok ]; then
-        sorted=$(printf '%s\n' "${ts[@]}" | sort -n)
+        sorted=$(printf '%s\n' ${times[$f]} | sort -n)
         w=$(echo "$sorted" | awk '{ a[NR] = $1 } END { printf "%.2f", a[int((NR + 1) / 2)] }')
         lo=$(echo "$sorted" | head -n 1); hi=$(echo "$sorted" | tail -n 1)
         range=$(calc "printf \"%.2f-%.2f\", $lo, $hi")
     else
         nfail=$((nfail + 1)); w=0; lo=0; hi=0; range=-
-        tail -n 5 "$log" | sed 's/^/    /' >&2
     fi
     a=$(authors "$f"); sp=-; tg=-; verdict=-
     if [ -n "$a" ] && [ "$st" = ok ]; then
