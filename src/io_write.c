@@ -144,7 +144,13 @@ int lrs_io_format_g(char *buf, double v, int prec)
     uint64_t D;
     int X;
     double a = fabs(v);
-    if (prec < 1 || prec > 12 || !(a >= 1e-15 && a < 1e15) || !io_digits(a, prec, &D, &X))
+    if (prec < 0) /* printf: a negative precision is taken as omitted */
+        prec = 6;
+    if (prec == 0)
+        prec = 1;
+    if (prec > 17) /* a double's digits; more would not fit LRS_IO_NUM_MAX */
+        prec = 17;
+    if (prec > 12 || !(a >= 1e-15 && a < 1e15) || !io_digits(a, prec, &D, &X))
         return snprintf(buf, LRS_IO_NUM_MAX, "%.*g", prec, v);
     char dig[16];
     for (int i = prec - 1; i >= 0; i--) {

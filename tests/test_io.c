@@ -668,6 +668,21 @@ static void test_format_g(void)
                 format_same(s ? nextafter(p10, s * INFINITY) : p10, prec, &nbad);
             }
     }
+    /* precisions printf takes specially: 0 (as 1), negative (as 6); 17 */
+    for (int prec = -2; prec <= 0; prec++)
+        for (size_t i = 0; i < sizeof hard / sizeof hard[0]; i++) {
+            n++;
+            format_same(hard[i], prec, &nbad);
+        }
+    for (size_t i = 0; i < sizeof hard / sizeof hard[0]; i++) {
+        n++;
+        format_same(hard[i], 17, &nbad);
+    }
+    char big[LRS_IO_NUM_MAX], want[64];
+    lrs_io_format_g(big, -DBL_MIN, 40);
+    snprintf(want, sizeof want, "%.17g", -DBL_MIN);
+    CHECK(strcmp(big, want) == 0, "precision 40 at -DBL_MIN: '%s'; expected %%.17g's '%s'", big,
+          want);
     /* random values: a fixed-seed 64-bit LCG, uniform mantissa over 36 decades,
      * both signs; and short decimals (ties at every precision) */
     uint64_t x = 12345;

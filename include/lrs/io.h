@@ -223,7 +223,9 @@ int lrs_io_write_npy_stream(FILE *fp, const gsl_matrix *M, lrs_err_t *err);
  * About four times faster than printf for prec <= 12 and |v| in [1e-15, 1e15)
  * (the tables and traces the figure programs write: 10^5-10^6 numbers);
  * other values, and the rare ones whose rounding an error of 1e-16 could
- * change, go to snprintf itself, so the output is the same, byte for byte. */
+ * change, go to snprintf itself, so the output is the same, byte for byte.
+ * prec as printf takes it (0 is 1, a negative one 6), at most 17 (a double's
+ * digits; a larger one is taken as 17). */
 #define LRS_IO_NUM_MAX 32
 int lrs_io_format_g(char *buf, double v, int prec);
 /* The same written to fp, after the separator sep unless it is '\0' (a
