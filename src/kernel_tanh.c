@@ -245,44 +245,32 @@ DEF_TANH_AVX512(tanhd8, tanhd_avx512, tanhd_core8, __m512d, pd, double, 8, __mma
 
 /* ------------------------------------------------------------ dispatch */
 
-void lrs_kernel_tanhf_portable(size_t n, const float *x, float *y)
-{
-    for (size_t i = 0; i < n; i++)
-        y[i] = tanh_portable(x[i]);
-}
-
-void lrs_kernel_tanhf(size_t n, const float *x, float *y)
-{
+/* The public pair for one type T: name_portable (scalar, any machine) and
+ * name (the widest SIMD path the CPU has, else the portable one). */
 #ifdef KERNEL_HAVE_AVX2
-    if (lrs_kernel_simd() == LRS_KERNEL_AVX512) {
-        tanh_avx512(n, x, y);
-        return;
+#define TANH_SIMD_PATHS(avx2, avx512)                                                          \
+    if (lrs_kernel_simd() == LRS_KERNEL_AVX512) {                                              \
+        avx512(n, x, y);                                                                       \
+        return;                                                                                \
+    }                                                                                          \
+    if (lrs_kernel_simd() == LRS_KERNEL_AVX2) {                                                \
+        avx2(n, x, y);                                                                         \
+        return;                                                                                \
     }
-    if (lrs_kernel_simd() == LRS_KERNEL_AVX2) {
-        tanh_avx2(n, x, y);
-        return;
-    }
+#else
+#define TANH_SIMD_PATHS(avx2, avx512)
 #endif
-    lrs_kernel_tanhf_portable(n, x, y);
-}
-
-void lrs_kernel_tanh_portable(size_t n, const double *x, double *y)
-{
-    for (size_t i = 0; i < n; i++)
-        y[i] = tanhd_portable(x[i]);
-}
-
-void lrs_kernel_tanh(size_t n, const double *x, double *y)
-{
-#ifdef KERNEL_HAVE_AVX2
-    if (lrs_kernel_simd() == LRS_KERNEL_AVX512) {
-        tanhd_avx512(n, x, y);
-        return;
+#define DEF_TANH_DISPATCH(name, T, scalar, avx2, avx512)                                       \
+    void name##_portable(size_t n, const T *x, T *y)                                           \
+    {                                                                                          \
+        for (size_t i = 0; i < n; i++)                                                         \
+            y[i] = scalar(x[i]);                                                               \
+    }                                                                                          \
+    void name(size_t n, const T *x, T *y)                                                      \
+    {                                                                                          \
+        TANH_SIMD_PATHS(avx2, avx512)                                                          \
+        name##_portable(n, x, y);                                                              \
     }
-    if (lrs_kernel_simd() == LRS_KERNEL_AVX2) {
-        tanhd_avx2(n, x, y);
-        return;
-    }
-#endif
-    lrs_kernel_tanh_portable(n, x, y);
-}
+
+DEF_TANH_DISPATCH(lrs_kernel_tanhf, float, tanh_portable, tanh_avx2, tanh_avx512)
+DEF_TANH_DISPATCH(lrs_kernel_tanh, double, tanhd_portable, tanhd_avx2, tanhd_avx512)
